@@ -1,0 +1,134 @@
+package exposure
+
+import "github.com/shopspring/decimal"
+
+// Input is everything Compute needs: the BOM, the scenarios and the
+// reference data, all in the report currency.
+type Input struct {
+	BOM         BOM
+	Scenarios   []Scenario
+	Prices      map[string]Price    // by element symbol
+	Materials   map[string]Material // by material code (for stage-share families)
+	StageShares []StageShare
+	Settings    Settings
+}
+
+// Split divides a cost change into the four parts of the cost model.
+type Split struct {
+	Price    decimal.Decimal
+	Shortage decimal.Decimal
+	Carrying decimal.Decimal
+	Tariff   decimal.Decimal
+}
+
+// Total returns the sum of the four parts.
+func (s Split) Total() decimal.Decimal {
+	return s.Price.Add(s.Shortage).Add(s.Carrying).Add(s.Tariff)
+}
+
+// Add returns the part-by-part sum of s and o.
+func (s Split) Add(o Split) Split {
+	return Split{s.Price.Add(o.Price), s.Shortage.Add(o.Shortage), s.Carrying.Add(o.Carrying), s.Tariff.Add(o.Tariff)}
+}
+
+// Mul returns s with every part multiplied by f.
+func (s Split) Mul(f decimal.Decimal) Split {
+	return Split{s.Price.Mul(f), s.Shortage.Mul(f), s.Carrying.Mul(f), s.Tariff.Mul(f)}
+}
+
+// ProductResult is the baseline of one product.
+type ProductResult struct {
+	ID               string
+	Name             string
+	AnnualVolume     decimal.Decimal
+	BaselineUnitCost decimal.Decimal // Σ over cost-bearing lines of Q·Σ x_j c_j
+}
+
+// ProductDelta is a scenario's effect on one product.
+type ProductDelta struct {
+	Product     string
+	UnitDelta   decimal.Decimal // per unit of product, month 1 of the projection
+	AnnualDelta decimal.Decimal // months 1..12, all units
+	Split       Split           // of AnnualDelta
+}
+
+// ElementDelta is the price part of a scenario's annual delta from one element.
+type ElementDelta struct {
+	Element     string
+	AnnualDelta decimal.Decimal
+}
+
+// MonthDelta is the change of cost in one month of the projection, all products.
+type MonthDelta struct {
+	Month string // calendar month, YYYY-MM
+	Delta decimal.Decimal
+	Split Split
+}
+
+// ScenarioResult is what one scenario does to the BOM.
+type ScenarioResult struct {
+	Scenario     Scenario
+	Probability  decimal.Decimal // posterior weight; equals the prior until signals are read
+	AnnualDelta  decimal.Decimal // months 1..12
+	HorizonDelta decimal.Decimal // months 1..H
+	Split        Split           // of AnnualDelta
+	Products     []ProductDelta  // in BOM product order
+	Elements     []ElementDelta  // price part, elements in BOM order
+	Months       []MonthDelta    // 1..H
+}
+
+// ElementExposure is the annual mass of one element in the BOM, split by
+// exposure class under the settings' controlling country.
+type ElementExposure struct {
+	Element    string
+	AnnualKg   decimal.Decimal
+	ByClass    [NumClasses]decimal.Decimal // kg a year per class
+	ChinaPrice decimal.Decimal             // report currency per kg
+}
+
+// StageCountry is one country's share of the BOM's rare-earth mass at one
+// stage ("" country = unknown), and the stage's Herfindahl–Hirschman index
+// over the known countries in percent points (0–10,000).
+type StageCountry struct {
+	Stage   Stage
+	Country string
+	Share   decimal.Decimal // fraction 0..1 of the annual rare-earth kg
+	Kg      decimal.Decimal
+	HHI     decimal.Decimal // of the whole stage, repeated on each row
+}
+
+// PartDelta is one scenario's effect on one BOM line.
+type PartDelta struct {
+	UnitDelta   decimal.Decimal // per unit of the part, month 1
+	AnnualDelta decimal.Decimal // the line's annual delta for its product
+	Split       Split           // of AnnualDelta
+}
+
+// PartRow is one BOM line with its computed figures, as Result.Parts
+// yields it. Rows are produced on demand so that no per-scenario copy of
+// the BOM is ever held.
+type PartRow struct {
+	Index       int             // index in BOM.Lines
+	Line        *Line           // the line itself
+	Level       int             // 1 for top-level lines
+	Qty         decimal.Decimal // exploded quantity per unit of product
+	AnnualQty   decimal.Decimal // Qty × product annual volume
+	CostBearing bool
+	UnitCost    decimal.Decimal             // Σ_j x_j c_j
+	ClassProb   [NumClasses]decimal.Decimal // share-weighted class probabilities, settings' country
+	Deltas      []PartDelta                 // one per scenario, in Result.Scenarios order
+}
+
+// Result is the outcome of Compute.
+type Result struct {
+	Settings            Settings
+	Months              []string // calendar months of the projection, YYYY-MM
+	Products            []ProductResult
+	Scenarios           []ScenarioResult
+	ExpectedAnnualDelta decimal.Decimal // Σ_s w_s · annual_delta_s
+	Elements            []ElementExposure
+	Stages              []StageCountry
+	Input               *Input // what was computed, for the Assumptions sheet
+
+	model *model
+}

@@ -1,0 +1,234 @@
+package exposure
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Stage is one step of a rare-earth supply chain. The four stages are
+// fixed: every source names (or leaves unknown) the country of each.
+type Stage int
+
+// The stages, in the order material flows through them.
+const (
+	StageMine Stage = iota
+	StageSeparation
+	StageMetal
+	StageComponent
+	NumStages = 4
+)
+
+var stageNames = [NumStages]string{"mine", "separation", "metal", "component"}
+
+// String returns the stage's lower-case name as used in reports and JSON.
+func (g Stage) String() string {
+	if g < 0 || g >= NumStages {
+		return "stage?"
+	}
+	return stageNames[g]
+}
+
+// Class is the exposure class of a source to a controlling country.
+type Class int
+
+// The three classes of SPEC section 3.
+const (
+	ClassDirect   Class = iota // component stage in the controlling country
+	ClassUpstream              // component elsewhere, an earlier stage in it
+	ClassFree                  // no stage in it
+	NumClasses    = 3
+)
+
+var classNames = [NumClasses]string{"direct", "upstream", "free"}
+
+// String returns the class's name as written in Controls sheets.
+func (k Class) String() string {
+	if k < 0 || k >= NumClasses {
+		return "*"
+	}
+	return classNames[k]
+}
+
+// AnyClass marks a Controls row whose class is `*`.
+const AnyClass Class = -1
+
+// UnknownPolicy says how a stage whose country is not known is treated.
+type UnknownPolicy int
+
+// The --unknown-origin policies.
+const (
+	UnknownWorld       UnknownPolicy = iota // split by world stage shares
+	UnknownControlling                      // as if in the controlling country
+	UnknownFree                             // as if elsewhere
+)
+
+// Rollup chooses which BOM lines carry unit costs.
+type Rollup int
+
+// The --rollup values.
+const (
+	RollupLeaves Rollup = iota // lines without children
+	RollupAll                  // every line
+)
+
+// Product is one finished product of the BOM.
+type Product struct {
+	ID           string
+	Name         string
+	AnnualVolume decimal.Decimal // units a year
+}
+
+// ElementMass is the mass of one chemical element in one unit of a part.
+type ElementMass struct {
+	Element string          // chemical symbol, e.g. "Nd"
+	Kg      decimal.Decimal // kilograms per unit of the part
+}
+
+// Source is one place a part is bought from.
+type Source struct {
+	Supplier  string
+	Share     decimal.Decimal   // fraction of the line, the shares of a line add up to 1
+	Countries [NumStages]string // ISO 3166 alpha-2 per stage, "" when unknown
+	UnitCost  decimal.Decimal   // report currency per unit of the part
+}
+
+// Line is one row of the BOM: a part used in a product, below a parent.
+type Line struct {
+	Product     string // product ID
+	PartNumber  string
+	Description string
+	Parent      int // index of the parent line in BOM.Lines, -1 at top level
+	QtyPer      decimal.Decimal
+	UOM         string
+	Material    string // material code, "" when the part holds no rare earths
+	HSCode      string // digits only
+	Content     []ElementMass
+	Sources     []Source
+	Ref         string // where the line came from, e.g. "BOM!12" (sheet and row)
+}
+
+// BOM is a parsed bill of materials: products and their lines.
+type BOM struct {
+	Products []Product
+	Lines    []Line
+}
+
+// Price is the reference price of one element, already in the report
+// currency. ExChina falls back to China when no ex-China quote exists.
+type Price struct {
+	Element    string
+	China      decimal.Decimal // report currency per kg, China-origin
+	ExChina    decimal.Decimal // report currency per kg, ex-China (0 when none)
+	USDChina   decimal.Decimal // as quoted, USD per kg
+	USDExChina decimal.Decimal
+	AsOf       string
+	Source     string
+}
+
+// Param is a numeric scenario parameter, optionally with a range for the
+// Monte Carlo of SPEC section 7. Low and High equal Value when no range is given.
+type Param struct {
+	Value  decimal.Decimal
+	Low    decimal.Decimal
+	High   decimal.Decimal
+	Ranged bool
+}
+
+// Fixed returns a Param without a range.
+func Fixed(v decimal.Decimal) Param { return Param{Value: v, Low: v, High: v} }
+
+// Month is a month reference in Controls or Tariffs: either relative to
+// the start of the projection (Relative ≥ 1) or a calendar month.
+// The zero Month means open-ended.
+type Month struct {
+	Relative int
+	Year     int
+	Month    time.Month
+}
+
+// IsZero reports whether m is open-ended.
+func (m Month) IsZero() bool { return m.Relative == 0 && m.Year == 0 }
+
+// Index returns the 1-based projection month of m for a projection that
+// starts in start. Calendar months before the start give values below 1.
+func (m Month) Index(start Month) int {
+	if m.Relative > 0 {
+		return m.Relative
+	}
+	return (m.Year-start.Year)*12 + int(m.Month-start.Month) + 1
+}
+
+// Control is one row of a Controls sheet.
+type Control struct {
+	Elements     []string // chemical symbols the row names
+	AllElements  bool     // the row said `*`
+	Class        Class    // AnyClass for `*`
+	Uplift       Param    // price uplift, percent
+	Availability Param    // share still available, percent (100 when blank)
+	Delay        Param    // extra days of delay
+	From, To     Month
+	Ref          string // e.g. "Controls!7"
+}
+
+// Tariff is one row of a Tariffs sheet.
+type Tariff struct {
+	ImportCountry string
+	Origin        string // alpha-2, or "*" for every origin
+	Material      string // "" for any
+	HSPrefix      string // digits only, "" for any
+	Pct           Param  // added tariff, percent of unit cost
+	From, To      Month
+	Ref           string
+}
+
+// Scenario is one scenario of the library or of the input.
+type Scenario struct {
+	ID          string
+	Name        string
+	Stance      string          // easing, status-quo, tightening, escalation
+	Prior       decimal.Decimal // normalised prior probability, the priors add up to 1
+	Country     string          // controlling country, alpha-2
+	SpotPremium Param           // percent
+	Description string
+	Source      string
+	Controls    []Control
+	Tariffs     []Tariff
+}
+
+// Material is a composition in wt% by element.
+type Material struct {
+	Code        string
+	Description string
+	Family      string // stage-share scope, e.g. "ndfeb", "smco", "yttria"; "" for the general rows
+	WtPct       map[string]decimal.Decimal
+	Source      string
+}
+
+// StageShare is a country's share of world output at one stage, for one
+// scope of materials ("" = all).
+type StageShare struct {
+	Stage   Stage
+	Family  string
+	Country string
+	Share   decimal.Decimal // fraction 0..1
+	Source  string
+	AsOf    string
+}
+
+// Settings are the report settings of SPEC section 1, already validated.
+type Settings struct {
+	Currency           string
+	ImportCountry      string
+	ControllingCountry string
+	Start              Month           // calendar month of projection month 1
+	Horizon            int             // months, at least 12
+	CarryingRate       decimal.Decimal // percent a year
+	UnknownOrigin      UnknownPolicy
+	CountryCap         decimal.Decimal // percent
+	Objective          string
+	Rollup             Rollup
+	Draws              int
+	Seed               int64
+	AsOf               time.Time
+}
