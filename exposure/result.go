@@ -132,3 +132,13 @@ type Result struct {
 
 	model *model
 }
+
+// Parts calls fn for every BOM line that is cost-bearing or carries
+// rare-earth content, in BOM order, with its figures for every scenario.
+// It stops at the first error fn returns.
+func (r *Result) Parts(fn func(PartRow) error) error {
+	if r.model == nil {
+		return nil
+	}
+	return r.model.parts(r, fn)
+}

@@ -188,10 +188,12 @@ type Scenario struct {
 	Name        string
 	Stance      string          // easing, status-quo, tightening, escalation
 	Prior       decimal.Decimal // normalised prior probability, the priors add up to 1
+	PriorBlank  bool            // the input left the probability blank
 	Country     string          // controlling country, alpha-2
 	SpotPremium Param           // percent
 	Description string
 	Source      string
+	Checked     string // date the scenario's figures were last checked
 	Controls    []Control
 	Tariffs     []Tariff
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"rexpo/exposure"
+	"rexpo/inputs"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit statuses of SPEC section 1.
+const (
+	exitOK    = 0
+	exitInput = 1
+	exitUsage = 2
+	exitOther = 3
+)
+
+// newApp builds the command line. It is a function, not a package
+// variable, so that every test gets a fresh app.
+func newApp() *cli.App {
+	return &cli.App{
+		Name:    "rexpo",
+		Usage:   "what rare-earth export tightening does to your costs",
+		Version: version,
+		Description: "rexpo reads a bill of materials workbook, applies export-control and tariff\n" +
+			"scenarios to the rare-earth content and sourcing of every part, and writes a\n" +
+			"workbook of cost changes per unit, per year and per month.",
+		HideVersion:     true,
+		Commands:        []*cli.Command{demoCmd, reportCmd, validateCmd, templateCmd, scenariosCmd, versionCmd},
+		ExitErrHandler:  func(*cli.Context, error) {}, // main chooses exit codes
+		OnUsageError:    usageError,
+		CommandNotFound: func(c *cli.Context, name string) {},
+	}
+}
+
+// usageError marks flag errors so that exitCode returns 2.
+func usageError(c *cli.Context, err error, isSubcommand bool) error {
+	return &usageErr{err}
+}
+
+type usageErr struct{ err error }
+
+func (e *usageErr) Error() string { return e.err.Error() }
+func (e *usageErr) Unwrap() error { return e.err }
+
+// usagef returns a usage error with a message.
+func usagef(format string, args ...any) error {
+	return &usageErr{errors.New(sprintf(format, args...))}
+}
+
+// exitCode maps an error to the exit status: 1 for a bad input, 2 for bad
+// usage, 3 for anything else.
+func exitCode(err error) int {
+	var ue *usageErr
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	case isInputError(err):
+		return exitInput
+	case strings.Contains(err.Error(), "flag provided but not defined"), strings.Contains(err.Error(), "Required flag"),
+		strings.Contains(err.Error(), "invalid value"), strings.Contains(err.Error(), "No help topic"):
+		return exitUsage
+	}
+	return exitOther
+}
+
+// isInputError tells whether err is the input's fault: a bad value, a
+// broken, encrypted or oversized file, a file that does not exist.
+func isInputError(err error) bool {
+	for _, target := range []error{
+		inputs.ErrInput, inputs.ErrNotWorkbook, inputs.ErrEncrypted, inputs.ErrDamaged, inputs.ErrTooLarge,
+		exposure.ErrAmbiguousRule, exposure.ErrNotTree, exposure.ErrHorizon, errInputFile,
+	} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeArgs moves flags that follow positional arguments in front of
+// them, because urfave/cli v2 stops parsing flags at the first positional
+// argument: `rexpo report bom.xlsx -o r.xlsx` must not drop -o.
+func normalizeArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") { // global flags
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := app.Command(args[i])
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, positional []string
+	rest := args[i+1:]
+	for j := 0; j < len(rest); j++ {
+		a := rest[j]
+		switch {
+		case a == "--":
+			positional = append(positional, rest[j+1:]...)
+			j = len(rest)
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			positional = append(positional, a)
+		default:
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && j+1 < len(rest) {
+				flags = append(flags, rest[j+1])
+				j++
+			}
+		}
+	}
+	out := append([]string{}, args[:i+1]...)
+	out = append(out, flags...)
+	if len(positional) > 0 {
+		out = append(out, "--")
+		out = append(out, positional...)
+	}
+	return out
+}

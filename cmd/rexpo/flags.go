@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Flags shared by several commands.
+var (
+	outputFlag      = &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the workbook to `FILE`"}
+	jsonFlag        = &cli.StringFlag{Name: "json", Usage: "also write the JSON of the results to `FILE` (- for standard output)"}
+	maxUnzippedFlag = &cli.Int64Flag{Name: "max-unzipped", Usage: "refuse workbooks that unzip to more than `BYTES`", Value: 8 << 30}
+	asOfFlag        = &cli.StringFlag{Name: "as-of", Usage: "timestamp printed in the outputs (`TIME`, e.g. 2026-11-26T09:00:00Z); default now"}
+)
+
+// settingFlags are the report flags that are also Settings keys. Each
+// flag's name, with '-' as '_', is its Settings key.
+var settingFlags = []cli.Flag{
+	&cli.StringFlag{Name: "import-country", Usage: "country whose tariffs apply (`CODE`, default US)"},
+	&cli.StringFlag{Name: "currency", Usage: "report `CURRENCY` (default USD); costs are converted with the FX sheet"},
+	&cli.StringFlag{Name: "start", Usage: "first `MONTH` of the projection, e.g. 2026-12 (default: the month of --as-of)"},
+	&cli.StringFlag{Name: "horizon", Usage: "projection length in `MONTHS`, at least 12 (default 24)"},
+	&cli.StringFlag{Name: "carrying-rate", Usage: "cost of carrying stock, `PERCENT` a year (default 25)"},
+	&cli.StringFlag{Name: "unknown-origin", Usage: "how unknown stage countries count: `world` (by world shares), controlling or free"},
+	&cli.StringFlag{Name: "rollup", Usage: "which lines carry unit cost: `leaves` (default) or all"},
+	&cli.StringFlag{Name: "controlling-country", Usage: "country whose controls the exposure figures measure (`CODE`, default CN)"},
+	&cli.StringFlag{Name: "volume", Usage: "annual volume of each product for a CSV BOM without Products (`UNITS`, default 1)"},
+	asOfFlag,
+}
+
+// reportFlags are the flags of report (and validate, which checks the same).
+var reportFlags = append([]cli.Flag{
+	&cli.StringFlag{Name: "scenarios", Usage: "workbook `FILE` whose Scenarios, Controls and Tariffs sheets replace the built-in library"},
+	&cli.StringFlag{Name: "only", Usage: "compute only these scenario `IDS` (comma-separated)"},
+	&cli.StringFlag{Name: "map", Usage: "YAML or JSON `FILE` mapping our column names to your export's headers"},
+	maxUnzippedFlag,
+}, settingFlags...)

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"rexpo/exposure"
+	"rexpo/inputs"
+	"rexpo/reports"
+)
+
+// errInputFile marks an input file that cannot be opened at all.
+var errInputFile = errors.New("cannot read the input")
+
+// runOptions are what report, validate and demo need, read from flags.
+type runOptions struct {
+	input     string // BOM path; "" for the embedded sample
+	output    string // workbook path; "" for none
+	json      string // JSON path, "-" for stdout, "" for none
+	settings  map[string]string
+	scenarios string
+	only      []string
+	mapFile   string
+	limits    inputs.Limits
+	now       time.Time
+}
+
+// readRunOptions reads the flags every computing command shares.
+func readRunOptions(c *cli.Context) (runOptions, error) {
+	o := runOptions{
+		output:    c.String(outputFlag.Name),
+		json:      c.String(jsonFlag.Name),
+		scenarios: c.String("scenarios"),
+		mapFile:   c.String("map"),
+		settings:  map[string]string{},
+		limits:    inputs.DefaultLimits(),
+		now:       time.Now().UTC().Truncate(time.Second),
+	}
+	if c.IsSet(maxUnzippedFlag.Name) {
+		o.limits.MaxUnzipped = c.Int64(maxUnzippedFlag.Name)
+	}
+	for _, f := range settingFlags {
+		name := f.Names()[0]
+		if c.IsSet(name) {
+			o.settings[strings.ReplaceAll(name, "-", "_")] = c.String(name)
+		}
+	}
+	if v := c.String("only"); v != "" {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				o.only = append(o.only, id)
+			}
+		}
+	}
+	return o, nil
+}
+
+// loaded is an input read and computed, with what the report says about it.
+type loaded struct {
+	in     *inputs.Loaded
+	result *exposure.Result
+	meta   reports.Meta
+}
+
+// load opens and reads the input, then computes every scenario.
+func load(ctx context.Context, o runOptions) (*loaded, error) {
+	book, name, sum, err := openInput(o)
+	if err != nil {
+		return nil, err
+	}
+	defer book.Close()
+	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now}
+	if o.mapFile != "" {
+		if opts.Mapping, err = readMapping(o.mapFile); err != nil {
+			return nil, err
+		}
+	}
+	if o.scenarios != "" {
+		sb, err := inputs.OpenBook(o.scenarios, o.limits)
+		if err != nil {
+			return nil, fmt.Errorf("%w: scenarios %s: %w", errInputFile, o.scenarios, err)
+		}
+		defer sb.Close()
+		opts.Scenarios = sb
+	}
+	ld, err := inputs.Read(book, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res, err := exposure.Compute(ld.Input)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	meta := reports.Meta{InputName: name, InputSHA256: sum, Version: version, ScenarioSource: ld.ScenarioSource}
+	for _, p := range ld.Problems {
+		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})
+	}
+	return &loaded{in: ld, result: res, meta: meta}, nil
+}
+
+// openInput opens the BOM (or the embedded sample) and hashes it.
+func openInput(o runOptions) (*inputs.Book, string, string, error) {
+	if o.input == "" {
+		b, err := inputs.Sample()
+		if err != nil {
+			return nil, "", "", err
+		}
+		sum, err := hashFS(inputs.SampleFS(), ".")
+		return b, "embedded sample (rexpo demo)", sum, err
+	}
+	st, err := os.Stat(o.input)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
+	}
+	var sum string
+	if st.IsDir() {
+		sum, err = hashFS(os.DirFS(o.input), ".")
+	} else {
+		sum, err = hashFile(o.input)
+	}
+	if err != nil {
+		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
+	}
+	b, err := inputs.OpenBook(o.input, o.limits)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
+	}
+	return b, filepath.Base(o.input), sum, nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashFS hashes a folder input: each CSV file's name and bytes, in name order.
+func hashFS(fsys fs.FS, dir string) (string, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return "", err
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	h := sha256.New()
+	for _, e := range entries {
+		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".csv") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, e.Name())))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeResults writes the workbook and the JSON the options ask for.
+func writeResults(stdout io.Writer, o runOptions, ld *loaded) error {
+	var outs []output
+	if o.output != "" {
+		outs = append(outs, output{o.output, func(w io.Writer) error { return reports.WriteWorkbook(w, ld.result, ld.meta) }})
+	}
+	if o.json != "" {
+		outs = append(outs, output{o.json, func(w io.Writer) error { return reports.WriteJSON(w, ld.result, ld.meta) }})
+	}
+	return writeOutputs(stdout, outs)
+}
+
+// defaultOutput is where report writes without -o: beside the input.
+func defaultOutput(input string) string {
+	base := strings.TrimSuffix(input, string(filepath.Separator))
+	ext := filepath.Ext(base)
+	if ext != "" && !isDir(base) {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base + "-report.xlsx"
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// printSummary prints the headline figures to w.
+func printSummary(w io.Writer, ld *loaded, outputs ...string) {
+	r := ld.result
+	cur := r.Settings.Currency
+	fmt.Fprintf(w, "%d product(s), %d BOM line(s), %d scenario(s); figures in %s, projection from %s for %d months\n",
+		len(r.Products), len(r.Input.BOM.Lines), len(r.Scenarios), cur, r.Months[0], len(r.Months))
+	for _, s := range r.Scenarios {
+		fmt.Fprintf(w, "  %-32s p=%-5s annual %s %15s\n", s.Scenario.ID, s.Probability.Round(3).String(), cur, money(s.AnnualDelta))
+	}
+	fmt.Fprintf(w, "  %-32s         annual %s %15s\n", "expected (probability-weighted)", cur, money(r.ExpectedAnnualDelta))
+	if n := len(ld.meta.Warnings); n > 0 {
+		fmt.Fprintf(w, "%d warning(s): see the Warnings sheet, or run rexpo validate\n", n)
+	}
+	for _, o := range outputs {
+		if o != "" && o != "-" {
+			fmt.Fprintf(w, "wrote %s\n", o)
+		}
+	}
+}
+
+// money formats an amount with thousands separators and 2 decimals.
+func money(d interface{ StringFixed(int32) string }) string {
+	s := d.StringFixed(2)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String() + "." + frac
+	if neg {
+		return "-" + out
+	}
+	return out
+}

@@ -1,0 +1,249 @@
+package exposure
+
+import (
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// result turns the per-profile aggregates into the Result: per scenario,
+// product, month and element, without touching the lines again.
+func (m *model) result() *Result {
+	in := m.in
+	H := m.horizon
+	r := &Result{Settings: in.Settings, Input: in, model: m}
+	for t := 1; t <= H; t++ {
+		r.Months = append(r.Months, m.monthName(t))
+	}
+	for _, p := range m.profiles {
+		p.ctrlProb = m.classProbabilities(p.countries, p.family, in.Settings.ControllingCountry)
+	}
+	for pi, prod := range in.BOM.Products {
+		var base decimal.Decimal
+		for _, p := range m.profiles {
+			if p.agg != nil {
+				base = base.Add(p.agg[pi].cost)
+			}
+		}
+		r.Products = append(r.Products, ProductResult{ID: prod.ID, Name: prod.Name, AnnualVolume: prod.AnnualVolume, BaselineUnitCost: base})
+	}
+	for s := range m.scen {
+		r.Scenarios = append(r.Scenarios, m.scenarioResult(s, r.Months))
+	}
+	for _, sr := range r.Scenarios {
+		r.ExpectedAnnualDelta = r.ExpectedAnnualDelta.Add(sr.Probability.Mul(sr.AnnualDelta))
+	}
+	r.Elements = m.elementExposure()
+	r.Stages = m.stageShares()
+	return r
+}
+
+// perMonth converts a per-product-unit monthly figure into the month's
+// change for the product's whole volume: V/12 · x.
+func perMonth(x, volume decimal.Decimal) decimal.Decimal {
+	return x.Mul(volume).DivRound(twelve, divPlaces)
+}
+
+func (s Split) perMonth(volume decimal.Decimal) Split {
+	return Split{perMonth(s.Price, volume), perMonth(s.Shortage, volume), perMonth(s.Carrying, volume), perMonth(s.Tariff, volume)}
+}
+
+func (m *model) scenarioResult(s int, months []string) ScenarioResult {
+	in := m.in
+	sc := in.Scenarios[s]
+	sr := ScenarioResult{Scenario: sc, Probability: sc.Prior, Months: make([]MonthDelta, m.horizon)}
+	for t := range sr.Months {
+		sr.Months[t].Month = months[t]
+	}
+	elemAnnual := make([]decimal.Decimal, len(m.elements))
+	for pi, prod := range in.BOM.Products {
+		pd := ProductDelta{Product: prod.ID}
+		for t := 1; t <= m.horizon; t++ {
+			var x Split // per unit of product
+			for _, p := range m.profiles {
+				if p.agg == nil {
+					continue
+				}
+				a := &p.agg[pi]
+				ps := &p.perScen[s]
+				for _, e := range p.elems {
+					if a.mass != nil {
+						x.Price = x.Price.Add(a.mass[e].Mul(ps.g[t][e]))
+					}
+				}
+				x = x.Add(Split{Shortage: a.cost.Mul(ps.f[t].Shortage), Carrying: a.cost.Mul(ps.f[t].Carrying), Tariff: a.cost.Mul(ps.f[t].Tariff)})
+			}
+			if t == 1 {
+				pd.UnitDelta = x.Total()
+			}
+			month := x.perMonth(prod.AnnualVolume)
+			sr.Months[t-1].Split = sr.Months[t-1].Split.Add(month)
+			if t <= 12 {
+				pd.Split = pd.Split.Add(month)
+			}
+		}
+		pd.AnnualDelta = pd.Split.Total()
+		sr.Products = append(sr.Products, pd)
+		sr.Split = sr.Split.Add(pd.Split)
+		for _, p := range m.profiles {
+			if p.agg == nil || p.agg[pi].mass == nil {
+				continue
+			}
+			for _, e := range p.elems {
+				elemAnnual[e] = elemAnnual[e].Add(perMonth(p.agg[pi].mass[e].Mul(p.perScen[s].gAnnual[e]), prod.AnnualVolume))
+			}
+		}
+	}
+	for t := range sr.Months {
+		sr.Months[t].Delta = sr.Months[t].Split.Total()
+		sr.HorizonDelta = sr.HorizonDelta.Add(sr.Months[t].Delta)
+	}
+	sr.AnnualDelta = sr.Split.Total()
+	for e, sym := range m.elements {
+		sr.Elements = append(sr.Elements, ElementDelta{Element: sym, AnnualDelta: elemAnnual[e]})
+	}
+	return sr
+}
+
+// elementExposure sums each element's annual mass, split by class under
+// the settings' controlling country.
+func (m *model) elementExposure() []ElementExposure {
+	out := make([]ElementExposure, len(m.elements))
+	for e, sym := range m.elements {
+		out[e].Element = sym
+		if p, ok := m.in.Prices[sym]; ok {
+			out[e].ChinaPrice = p.China
+		}
+	}
+	for pi, prod := range m.in.BOM.Products {
+		for _, p := range m.profiles {
+			if p.agg == nil || p.agg[pi].mass == nil {
+				continue
+			}
+			for _, e := range p.elems {
+				kg := p.agg[pi].mass[e].Mul(prod.AnnualVolume)
+				out[e].AnnualKg = out[e].AnnualKg.Add(kg)
+				for k := range out[e].ByClass {
+					out[e].ByClass[k] = out[e].ByClass[k].Add(kg.Mul(p.ctrlProb[k]))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// stageShares splits the BOM's annual rare-earth mass by stage and
+// country. The HHI of a stage is taken over the mass whose country is
+// known, in percent points.
+func (m *model) stageShares() []StageCountry {
+	var out []StageCountry
+	for g := StageMine; g < NumStages; g++ {
+		kg := map[string]decimal.Decimal{}
+		var total, known decimal.Decimal
+		for pi, prod := range m.in.BOM.Products {
+			for _, p := range m.profiles {
+				if p.agg == nil || p.agg[pi].mass == nil {
+					continue
+				}
+				var re decimal.Decimal
+				for _, e := range p.elems {
+					if rareEarths[m.elements[e]] {
+						re = re.Add(p.agg[pi].mass[e])
+					}
+				}
+				re = re.Mul(prod.AnnualVolume)
+				c := p.countries[g]
+				kg[c] = kg[c].Add(re)
+				total = total.Add(re)
+				if c != "" {
+					known = known.Add(re)
+				}
+			}
+		}
+		if total.IsZero() {
+			continue
+		}
+		var hhi decimal.Decimal
+		if known.Sign() > 0 {
+			for c, v := range kg {
+				if c != "" {
+					sh := v.Mul(hundred).DivRound(known, divPlaces)
+					hhi = hhi.Add(sh.Mul(sh))
+				}
+			}
+		}
+		countries := make([]string, 0, len(kg))
+		for c := range kg {
+			countries = append(countries, c)
+		}
+		sort.Slice(countries, func(i, j int) bool {
+			a, b := kg[countries[i]], kg[countries[j]]
+			if !a.Equal(b) {
+				return a.GreaterThan(b)
+			}
+			return countries[i] < countries[j]
+		})
+		for _, c := range countries {
+			out = append(out, StageCountry{Stage: g, Country: c, Kg: kg[c], Share: kg[c].DivRound(total, divPlaces), HHI: hhi.Round(2)})
+		}
+	}
+	return out
+}
+
+// parts yields one PartRow per line that bears cost or holds rare-earth
+// content, computing its figures from the profiles' factors.
+func (m *model) parts(r *Result, fn func(PartRow) error) error {
+	lines := m.in.BOM.Lines
+	for i := range lines {
+		l := &lines[i]
+		hasContent := false
+		for _, c := range l.Content {
+			if c.Kg.Sign() > 0 {
+				hasContent = true
+				break
+			}
+		}
+		if !m.costBearing[i] && !hasContent {
+			continue
+		}
+		vol := r.Products[m.prodIdx[l.Product]].AnnualVolume
+		deltas := make([]PartDelta, len(m.scen)) // the caller may keep the row
+		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i], Deltas: deltas}
+		for j := range l.Sources {
+			src := &l.Sources[j]
+			row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
+			for k := range row.ClassProb {
+				row.ClassProb[k] = row.ClassProb[k].Add(src.Share.Mul(m.srcProfile[i][j].ctrlProb[k]))
+			}
+		}
+		for s := range m.scen {
+			var unit decimal.Decimal
+			var annual Split // per unit of part, summed over months 1..12
+			for j := range l.Sources {
+				src := &l.Sources[j]
+				ps := &m.srcProfile[i][j].perScen[s]
+				var u decimal.Decimal
+				var a Split
+				for _, c := range l.Content {
+					if c.Kg.Sign() > 0 {
+						e := m.elemIdx[c.Element]
+						u = u.Add(c.Kg.Mul(ps.g[1][e]))
+						a.Price = a.Price.Add(c.Kg.Mul(ps.gAnnual[e]))
+					}
+				}
+				if m.costBearing[i] {
+					u = u.Add(src.UnitCost.Mul(ps.f[1].Total()))
+					a = a.Add(ps.fAnnual.Mul(src.UnitCost))
+				}
+				unit = unit.Add(src.Share.Mul(u))
+				annual = annual.Add(a.Mul(src.Share))
+			}
+			sp := annual.Mul(m.qty[i]).perMonth(vol)
+			deltas[s] = PartDelta{UnitDelta: unit, AnnualDelta: sp.Total(), Split: sp}
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package inputs
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// CSV input: one file is the BOM sheet; a folder holds one file per sheet.
+// Every non-empty field is CellText: the value parser decides what it
+// means, exactly as for a text cell of a workbook.
+
+// csvBook is the CSV side of a Book.
+type csvBook struct {
+	fsys    fs.FS
+	files   map[string]string // sheet → file in fsys
+	display map[string]string // sheet → file name for messages
+	lim     Limits
+}
+
+// OpenCSVFS opens the folder dir of fsys as a book: each *.csv file in it is
+// a sheet named after the file stem (bom.csv is sheet "bom"), in file name
+// order. The embedded sample is read this way.
+func OpenCSVFS(fsys fs.FS, dir string) (*Book, error) {
+	return openCSVDir(fsys, dir, dir, DefaultLimits())
+}
+
+func openCSVDir(fsys fs.FS, dir, name string, lim Limits) (*Book, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	c := &csvBook{fsys: fsys, files: map[string]string{}, display: map[string]string{}, lim: lim.withDefaults()}
+	b := &Book{name: name, csv: c}
+	for _, e := range entries {
+		ext := path.Ext(e.Name())
+		if e.IsDir() || !strings.EqualFold(ext, ".csv") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		sheet := strings.TrimSuffix(e.Name(), ext)
+		if _, dup := c.files[sheet]; dup {
+			continue
+		}
+		c.files[sheet] = path.Join(dir, e.Name())
+		c.display[sheet] = filepath.Join(name, e.Name())
+		b.sheets = append(b.sheets, sheet)
+	}
+	if len(b.sheets) == 0 {
+		return nil, fmt.Errorf("%s: %w: the folder holds no .csv files", name, ErrNotWorkbook)
+	}
+	return b, nil
+}
+
+// openCSVFile opens one CSV file as a book with the single sheet "BOM".
+func openCSVFile(p string, lim Limits) (*Book, error) {
+	c := &csvBook{
+		fsys:    os.DirFS(filepath.Dir(p)),
+		files:   map[string]string{"BOM": filepath.Base(p)},
+		display: map[string]string{"BOM": p},
+		lim:     lim.withDefaults(),
+	}
+	return &Book{name: p, sheets: []string{"BOM"}, csv: c}, nil
+}
+
+func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
+	name := c.display[sheet]
+	f, err := c.fsys.Open(c.files[sheet])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	cnt := &csvCounter{r: f, budget: c.lim.tokenBudget() + csvBufSize}
+	br := bufio.NewReaderSize(cnt, csvBufSize)
+	head, _ := br.Peek(4096) // a short file gives fewer bytes; an error recurs on read
+	switch {
+	case bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")):
+		br.Discard(3)
+		head = head[3:]
+	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
+		f.Close()
+		return nil, fmt.Errorf("%s: %w: the file is UTF-16 text: save it as \"CSV UTF-8\"", name, ErrDamaged)
+	case xlsxIsZipMagic(head), xlsxIsOLEMagic(head):
+		f.Close()
+		return nil, fmt.Errorf("%s: %w: the file is a workbook, not CSV text: name it .xlsx", name, ErrDamaged)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = csvSniffComma(head)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = false
+	cr.ReuseRecord = true
+	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cr}, nil
+}
+
+// csvSniffComma picks the separator of the first line: a comma, unless the
+// line has none but has semicolons (Excel's CSV in locales with a decimal
+// comma) or tabs.
+func csvSniffComma(head []byte) rune {
+	inQuote := false
+	commas, semis, tabs := 0, 0, 0
+loop:
+	for _, c := range head {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '\n':
+			break loop
+		case c == ',':
+			commas++
+		case c == ';':
+			semis++
+		case c == '\t':
+			tabs++
+		}
+	}
+	switch {
+	case commas > 0:
+		return ','
+	case semis > 0:
+		return ';'
+	case tabs > 0:
+		return '\t'
+	}
+	return ','
+}
+
+const csvBufSize = 64 << 10
+
+// csvCounter stops a record that would take more than budget bytes: a
+// file with no line breaks would otherwise be read into memory whole.
+type csvCounter struct {
+	r       io.Reader
+	n, mark int64
+	budget  int64
+}
+
+var errCSVRecordTooLong = errors.New("record too long")
+
+func (c *csvCounter) Read(p []byte) (int, error) {
+	if c.n-c.mark > c.budget {
+		return 0, errCSVRecordTooLong
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type csvSheetReader struct {
+	name    string
+	f       io.Closer
+	cnt     *csvCounter
+	cr      *csv.Reader
+	num     int // row number of the last record
+	endLine int // line on which the last record ended
+	err     error
+}
+
+func (r *csvSheetReader) close() error { return r.f.Close() }
+
+func (r *csvSheetReader) next(row *Row) error {
+	if r.err != nil {
+		return r.err
+	}
+	r.cnt.mark = r.cnt.n
+	rec, err := r.cr.Read()
+	if err != nil {
+		r.err = r.wrap(err)
+		return r.err
+	}
+	if len(rec) > sheetMaxCols {
+		line, _ := r.cr.FieldPos(0)
+		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), sheetMaxCols)
+		return r.err
+	}
+	// Blank lines are skipped by encoding/csv but shown as rows by a
+	// spreadsheet; count them so that row numbers match what the user sees.
+	start, _ := r.cr.FieldPos(0)
+	last, _ := r.cr.FieldPos(len(rec) - 1)
+	r.num += max(start-r.endLine, 1)
+	r.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+
+	cells := row.Cells[:0]
+	for _, s := range rec {
+		if s == "" {
+			cells = append(cells, Cell{})
+			continue
+		}
+		if !utf8.ValidString(s) {
+			s = csvFromWindows1252(s)
+		}
+		cells = append(cells, Cell{Text: s, Kind: CellText})
+	}
+	row.Num = r.num
+	row.Cells = sheetTrimRow(cells)
+	return nil
+}
+
+func (r *csvSheetReader) wrap(err error) error {
+	if err == io.EOF {
+		return io.EOF
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, errCSVRecordTooLong) {
+			return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, pe.StartLine, sheetBytes(r.cnt.budget-csvBufSize))
+		}
+		hint := ""
+		if errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote) {
+			hint = ` (a quote inside a cell must be doubled "" and the cell quoted)`
+		}
+		return fmt.Errorf("%s: %w: line %d, column %d: %w%s", r.name, ErrDamaged, pe.Line, pe.Column, pe.Err, hint)
+	}
+	if errors.Is(err, errCSVRecordTooLong) {
+		return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, r.endLine+1, sheetBytes(r.cnt.budget-csvBufSize))
+	}
+	return fmt.Errorf("%s: %w", r.name, err)
+}
+
+// csvWindows1252 maps bytes 0x80–0x9F of Windows-1252 to Unicode (0 where
+// the code page leaves a byte undefined; the byte then reads as Latin-1).
+var csvWindows1252 = [32]rune{
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+}
+
+// csvFromWindows1252 decodes a field that is not UTF-8 as Windows-1252,
+// which is what Excel's plain "CSV" save writes on Western systems.
+func csvFromWindows1252(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/2)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x80:
+			b.WriteByte(c)
+		case c < 0xA0 && csvWindows1252[c-0x80] != 0:
+			b.WriteRune(csvWindows1252[c-0x80])
+		default:
+			b.WriteRune(rune(c))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,114 @@
+package inputs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// MaxProblems caps how many problems one run lists.
+const MaxProblems = 200
+
+// Problem is one error or warning found in the input, with its place.
+type Problem struct {
+	Sheet   string // sheet name, "" for the file as a whole
+	Cell    string // A1 reference, or "" for a whole sheet or row ("12" for a row)
+	Message string
+	Error   bool // an error stops the report; a warning is listed in it
+}
+
+// Place returns "BOM!F12", "BOM!12", "BOM" or "" as the problem's place.
+func (p Problem) Place() string {
+	switch {
+	case p.Sheet == "":
+		return p.Cell
+	case p.Cell == "":
+		return p.Sheet
+	}
+	return p.Sheet + "!" + p.Cell
+}
+
+// String formats the problem as validate prints it.
+func (p Problem) String() string {
+	kind := "warning"
+	if p.Error {
+		kind = "error"
+	}
+	if pl := p.Place(); pl != "" {
+		return fmt.Sprintf("%s %s: %s", kind, pl, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", kind, p.Message)
+}
+
+// ErrInput is returned (wrapped in *InputError) when the input has errors.
+var ErrInput = errors.New("the input has errors")
+
+// InputError carries every problem of an input that has at least one error.
+type InputError struct {
+	Problems []Problem
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	n := 0
+	for _, p := range e.Problems {
+		if p.Error {
+			n++
+		}
+	}
+	fmt.Fprintf(&b, "%d error(s) in the input", n)
+	for _, p := range e.Problems {
+		if p.Error {
+			b.WriteString("\n  ")
+			b.WriteString(p.String())
+		}
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.Is(err, ErrInput) match.
+func (e *InputError) Unwrap() error { return ErrInput }
+
+// problems collects problems up to MaxProblems and counts the rest.
+type problems struct {
+	list      []Problem
+	errs      int
+	dropped   int
+	truncated bool
+}
+
+func (ps *problems) add(p Problem) {
+	if p.Error {
+		ps.errs++
+	}
+	if len(ps.list) >= MaxProblems {
+		ps.dropped++
+		return
+	}
+	ps.list = append(ps.list, p)
+}
+
+func (ps *problems) errorf(sheet, cell, format string, args ...any) {
+	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...), Error: true})
+}
+
+func (ps *problems) warnf(sheet, cell, format string, args ...any) {
+	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
+}
+
+// full reports whether no more problems will be listed, so that readers
+// can stop early on a hopeless file.
+func (ps *problems) full() bool { return len(ps.list) >= MaxProblems }
+
+// finish returns the list, with a last line saying how many were left out.
+func (ps *problems) finish() []Problem {
+	out := ps.list
+	switch {
+	case ps.truncated:
+		// A reader stopped early, so the rest cannot be counted.
+		out = append(out, Problem{Message: fmt.Sprintf("the list stops at %d problems: the rest of the input was not checked, and more may follow", MaxProblems), Error: ps.errs > 0})
+	case ps.dropped > 0:
+		out = append(out, Problem{Message: fmt.Sprintf("%d more problem(s) not listed (the list stops at %d)", ps.dropped, MaxProblems), Error: ps.errs > 0})
+	}
+	return out
+}

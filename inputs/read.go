@@ -1,0 +1,304 @@
+package inputs
+
+import (
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// Options are what the command line adds to an input.
+type Options struct {
+	// Settings from flags, by Settings key (currency, horizon, ...). A flag
+	// wins over the Settings sheet.
+	Settings map[string]string
+	// Mapping maps our column names to an export's headers (--map).
+	Mapping map[string]string
+	// Scenarios, when set, is a workbook whose Scenarios, Controls and
+	// Tariffs sheets replace the built-in library (--scenarios).
+	Scenarios *Book
+	// Only keeps these scenario ids (--only).
+	Only []string
+	// Now is the default as-of time.
+	Now time.Time
+}
+
+// Loaded is an input read and checked, ready for exposure.Compute.
+type Loaded struct {
+	Input          exposure.Input
+	Problems       []Problem // warnings only when Read returns no error
+	ScenarioSource string    // where the scenarios came from
+	SignalsNote    string
+}
+
+// reader carries the state of one Read.
+type reader struct {
+	book    *Book
+	opts    Options
+	ps      problems
+	csvOnly bool // a single CSV file: products come from the BOM
+
+	settings      exposure.Settings
+	volume        decimal.Decimal
+	fx            map[string]decimal.Decimal
+	prices        map[string]exposure.Price
+	materials     map[string]exposure.Material
+	materialByKey map[string]string
+	groups        map[string][]string
+	named         map[string]bool // elements named by any Controls row
+	scenarios     []exposure.Scenario
+	scenarioSrc   string
+	bom           exposure.BOM
+	fatal         error
+}
+
+// Read reads an input book: settings, reference data overrides, scenarios
+// and the BOM. Every problem is collected; when any is an error, Read
+// returns an *InputError listing them all.
+func Read(b *Book, opts Options) (*Loaded, error) {
+	r := &reader{book: b, opts: opts, fx: map[string]decimal.Decimal{}, named: map[string]bool{}}
+	if opts.Now.IsZero() {
+		r.opts.Now = time.Now()
+	}
+	r.csvOnly = r.find("Products") == "" && r.find("BOM") != "" && len(b.Sheets()) == 1
+	r.checkMapping()
+	if err := r.readAll(); err != nil {
+		return nil, err
+	}
+	list := r.ps.finish()
+	if r.ps.errs > 0 {
+		return nil, &InputError{Problems: list}
+	}
+	return &Loaded{
+		Input: exposure.Input{
+			BOM:         r.bom,
+			Scenarios:   r.scenarios,
+			Prices:      r.prices,
+			Materials:   r.materials,
+			StageShares: mustStageShares(),
+			Settings:    r.settings,
+		},
+		Problems:       list,
+		ScenarioSource: r.scenarioSrc,
+	}, nil
+}
+
+// readAll reads the sheets in dependency order. It returns an error only
+// for a file that cannot be read at all; problems go to r.ps.
+func (r *reader) readAll() error {
+	steps := []func() error{
+		r.readSettings,
+		r.readFX,
+		r.readPrices,
+		r.readMaterials,
+		r.readScenarios,
+		func() error { r.readProductsOrDerive(); return nil },
+		func() error { r.readBOM(); return nil },
+		func() error { r.readSourcing(); return nil },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+		if r.fatal != nil {
+			return r.fatal
+		}
+	}
+	if len(r.bom.Lines) == 0 && r.ps.errs == 0 {
+		r.ps.errorf("BOM", "", "the BOM has no lines")
+	}
+	return nil
+}
+
+// checkMapping reports --map entries that name none of our columns.
+func (r *reader) checkMapping() {
+	known := map[string]bool{}
+	for i := range Layouts {
+		for k := range columnKeys(&Layouts[i], nil) {
+			known[k] = true
+		}
+	}
+	for _, ours := range sortedKeys(r.opts.Mapping) {
+		if !known[NormalizeKey(ours)] {
+			r.ps.errorf("", "--map", "%q is not one of our columns (e.g. part_number, qty_per, unit_cost)", ours)
+		}
+	}
+}
+
+// find returns the book's sheet whose normalised name matches name.
+func (r *reader) find(name string) string {
+	return findSheet(r.book, name)
+}
+
+func findSheet(b *Book, name string) string {
+	key := NormalizeKey(name)
+	for _, s := range b.Sheets() {
+		if NormalizeKey(s) == key {
+			return s
+		}
+	}
+	return ""
+}
+
+// open opens a sheet of the input by its layout name; nil when the sheet
+// is absent (an error when required) or its header is bad (recorded).
+func (r *reader) open(name string, withElements bool) *table {
+	return r.openIn(r.book, name, withElements)
+}
+
+func (r *reader) openIn(b *Book, name string, withElements bool) *table {
+	l, _ := LayoutOf(name)
+	sheet := findSheet(b, name)
+	if sheet == "" {
+		if l.Required && b == r.book {
+			r.ps.errorf("", "", "%s has no %s sheet (sheets found: %s)", b.Name(), name, quoteList(b.Sheets()))
+		}
+		return nil
+	}
+	t, err := openTable(b, sheet, l, r.opts.Mapping, withElements, &r.ps)
+	if err != nil {
+		r.fail(err)
+		return nil
+	}
+	return t
+}
+
+// readErr records an error met while streaming a table's rows: a damaged
+// file stops everything.
+func (r *reader) readErr(t *table) {
+	if err := t.err(); err != nil {
+		r.fail(err)
+	}
+}
+
+// fail records a fatal read error: the file itself is broken.
+func (r *reader) fail(err error) {
+	if r.fatal == nil {
+		r.fatal = err
+	}
+}
+
+// convert turns an amount in currency into the report currency.
+func (r *reader) convert(t *table, col string, v decimal.Decimal, currency string) decimal.Decimal {
+	if currency == "" || currency == r.settings.Currency || v.IsZero() {
+		return v
+	}
+	rate, ok := r.fx[currency]
+	if !ok {
+		t.bad(col, "no FX rate for %s: add it to the FX sheet (%s per one %s)", currency, r.settings.Currency, currency)
+		return v
+	}
+	return v.Mul(rate)
+}
+
+// readFX reads exchange rates into the report currency.
+func (r *reader) readFX() error {
+	r.fx[r.settings.Currency] = decimal.NewFromInt(1)
+	t := r.open("FX", false)
+	if t == nil {
+		return nil
+	}
+	defer t.close()
+	for t.next() {
+		cur := strings.ToUpper(t.text("currency"))
+		if cur == "" {
+			t.bad("currency", "currency is empty")
+			continue
+		}
+		rate, ok := t.amount("rate")
+		if !ok || rate.IsZero() {
+			if ok || t.text("rate") == "" {
+				t.bad("rate", "rate must be a number above 0")
+			}
+			continue
+		}
+		if cur == r.settings.Currency && !rate.Equal(decimal.NewFromInt(1)) {
+			t.bad("rate", "%s is the report currency: its rate must be 1", cur)
+			continue
+		}
+		r.fx[cur] = rate
+	}
+	r.readErr(t)
+	return nil
+}
+
+// readProductsOrDerive reads Products, or for a lone CSV file starts with
+// no products and lets the BOM's product column create them.
+func (r *reader) readProductsOrDerive() {
+	if !r.csvOnly {
+		r.readProducts()
+		return
+	}
+	if r.volume.IsZero() {
+		r.volume = decimal.NewFromInt(1)
+		r.ps.warnf("", "", "a CSV BOM has no Products sheet: annual volume 1 per product assumed (set it with --volume N)")
+	}
+	sheet := r.find("BOM")
+	if t := r.probeColumns(sheet); t != nil && !t["product"] {
+		r.addProduct("BOM")
+	}
+}
+
+// probeColumns returns which canonical columns a sheet has, or nil.
+func (r *reader) probeColumns(sheet string) map[string]bool {
+	l, _ := LayoutOf("BOM")
+	var scratch problems
+	t, err := openTable(r.book, sheet, l, r.opts.Mapping, false, &scratch)
+	if err != nil || t == nil {
+		return nil
+	}
+	defer t.close()
+	out := map[string]bool{}
+	for k := range t.col {
+		out[k] = true
+	}
+	return out
+}
+
+func (r *reader) addProduct(id string) {
+	r.bom.Products = append(r.bom.Products, exposure.Product{ID: id, Name: id, AnnualVolume: r.volume})
+}
+
+// ReadLibrary reads a scenario library alone: the built-in one when src
+// is nil, else src's Scenarios, Controls and Tariffs sheets.
+func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
+	ref, err := Reference()
+	if err != nil {
+		return nil, "", err
+	}
+	r := &reader{book: ref, opts: Options{Scenarios: src, Now: time.Now()}, fx: map[string]decimal.Decimal{}, named: map[string]bool{}}
+	r.parseSettings(nil)
+	for _, step := range []func() error{r.readMaterials, r.readScenarios} {
+		if err := step(); err != nil {
+			return nil, "", err
+		}
+	}
+	if r.fatal != nil {
+		return nil, "", r.fatal
+	}
+	if src == nil {
+		r.scenarioSrc = "built-in library"
+	}
+	if r.ps.errs > 0 {
+		return nil, "", &InputError{Problems: r.ps.finish()}
+	}
+	return r.scenarios, r.scenarioSrc, nil
+}
+
+// MaterialCodes returns the embedded material codes, sorted.
+func MaterialCodes() ([]string, error) {
+	ref, err := Reference()
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{book: ref}
+	if err := r.readMaterials(); err != nil {
+		return nil, err
+	}
+	if r.fatal != nil {
+		return nil, r.fatal
+	}
+	return sortedKeys(r.materials), nil
+}

@@ -1,0 +1,247 @@
+package inputs
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// Internal layouts of embedded reference files that users do not supply.
+var (
+	stageShareLayout = SheetLayout{Name: "stage_shares", Columns: []Column{
+		{Name: "stage", Required: true}, {Name: "family"}, {Name: "country", Required: true},
+		{Name: "share_pct", Kind: KindPercent, Required: true}, {Name: "source"}, {Name: "as_of"},
+	}}
+	groupLayout = SheetLayout{Name: "groups", Columns: []Column{
+		{Name: "group", Required: true}, {Name: "elements", Required: true}, {Name: "source"},
+	}}
+)
+
+// Reference opens the embedded reference data as a book of CSV sheets.
+func Reference() (*Book, error) { return OpenCSVFS(dataFS, "data") }
+
+// Sample opens the embedded sample input of `rexpo demo`.
+func Sample() (*Book, error) { return OpenCSVFS(dataFS, "data/sample") }
+
+var (
+	stageSharesOnce sync.Once
+	stageShares     []exposure.StageShare
+	stageSharesErr  error
+)
+
+// mustStageShares returns the embedded world stage shares. The embedded
+// file is checked by tests; a broken one yields no shares.
+func mustStageShares() []exposure.StageShare {
+	stageSharesOnce.Do(func() { stageShares, stageSharesErr = loadStageShares() })
+	return stageShares
+}
+
+func loadStageShares() ([]exposure.StageShare, error) {
+	b, err := Reference()
+	if err != nil {
+		return nil, err
+	}
+	var ps problems
+	t, err := openTable(b, "stage_shares", &stageShareLayout, nil, false, &ps)
+	if err != nil || t == nil {
+		return nil, fmt.Errorf("embedded stage_shares.csv: %v %v", err, ps.finish())
+	}
+	defer t.close()
+	stages := map[string]exposure.Stage{"mine": exposure.StageMine, "separation": exposure.StageSeparation, "metal": exposure.StageMetal, "component": exposure.StageComponent}
+	var out []exposure.StageShare
+	for t.next() {
+		g, ok := stages[NormalizeKey(t.text("stage"))]
+		if !ok {
+			t.bad("stage", "unknown stage")
+			continue
+		}
+		share, _ := t.percent("share_pct")
+		c := strings.ToUpper(t.text("country"))
+		out = append(out, exposure.StageShare{Stage: g, Family: NormalizeKey(t.text("family")), Country: c,
+			Share: share.Div(hundred), Source: t.text("source"), AsOf: t.text("as_of")})
+	}
+	if ps.errs > 0 {
+		return nil, fmt.Errorf("embedded stage_shares.csv: %v", ps.finish())
+	}
+	return out, t.err()
+}
+
+// StageShares returns the embedded world stage shares (for reports).
+func StageShares() ([]exposure.StageShare, error) {
+	mustStageShares()
+	return stageShares, stageSharesErr
+}
+
+// readGroups reads the embedded element groups (HRE7, HRE12, ...).
+func (r *reader) readGroups(ref *Book) {
+	r.groups = map[string][]string{}
+	t, err := openTable(ref, "groups", &groupLayout, nil, false, &r.ps)
+	if err != nil || t == nil {
+		r.fail(fmt.Errorf("embedded groups.csv: %v", err))
+		return
+	}
+	defer t.close()
+	for t.next() {
+		var syms []string
+		for _, e := range strings.Split(t.text("elements"), ",") {
+			if sym, err := LookupElement(strings.TrimSpace(e)); err == nil {
+				syms = append(syms, sym)
+			}
+		}
+		r.groups[NormalizeKey(t.text("group"))] = syms
+	}
+}
+
+// readPrices reads the embedded prices, then the input's Prices sheet over
+// them, and converts USD to the report currency.
+func (r *reader) readPrices() error {
+	ref, err := Reference()
+	if err != nil {
+		return err
+	}
+	r.prices = map[string]exposure.Price{}
+	r.pricesFrom(ref)
+	r.pricesFrom(r.book)
+	if r.settings.Currency == "USD" {
+		return nil
+	}
+	rate, ok := r.fx["USD"]
+	if !ok {
+		r.ps.errorf("FX", "", "no FX rate for USD: element prices are in USD, add a USD row (%s per one USD)", r.settings.Currency)
+		return nil
+	}
+	for e, p := range r.prices {
+		p.China = p.USDChina.Mul(rate)
+		p.ExChina = p.USDExChina.Mul(rate)
+		r.prices[e] = p
+	}
+	return nil
+}
+
+func (r *reader) pricesFrom(b *Book) {
+	t := r.openIn(b, "Prices", false)
+	if t == nil {
+		return
+	}
+	defer t.close()
+	for t.next() {
+		i := t.col["element"]
+		sym, err := LookupElement(t.text("element"))
+		if err != nil {
+			t.cellErr(i, err)
+			continue
+		}
+		cn, ok := t.amount("price_usd_per_kg")
+		if !ok {
+			if t.text("price_usd_per_kg") == "" {
+				t.bad("price_usd_per_kg", "price is empty")
+			}
+			continue
+		}
+		ex, _ := t.amount("exchina_usd_per_kg")
+		r.prices[sym] = exposure.Price{Element: sym, China: cn, ExChina: ex, USDChina: cn, USDExChina: ex,
+			AsOf: t.text("as_of"), Source: t.text("source")}
+	}
+	r.readErr(t)
+}
+
+// readMaterials reads the embedded compositions, then the input's.
+func (r *reader) readMaterials() error {
+	ref, err := Reference()
+	if err != nil {
+		return err
+	}
+	r.materials = map[string]exposure.Material{}
+	r.materialByKey = map[string]string{}
+	r.materialsFrom(ref)
+	r.materialsFrom(r.book)
+	return nil
+}
+
+func (r *reader) materialsFrom(b *Book) {
+	t := r.openIn(b, "Materials", true)
+	if t == nil {
+		return
+	}
+	defer t.close()
+	for t.next() {
+		code := strings.ToUpper(t.text("material"))
+		if code == "" {
+			t.bad("material", "material code is empty")
+			continue
+		}
+		m := exposure.Material{Code: code, Description: t.text("description"), Family: NormalizeKey(t.text("family")),
+			WtPct: map[string]decimal.Decimal{}, Source: t.text("source")}
+		total := decimal.Zero
+		for _, sym := range sortedKeys(t.elemPct) {
+			i := t.elemPct[sym]
+			if pct, ok := t.percentAt(i); ok {
+				if pct.Sign() < 0 || pct.GreaterThan(hundred) {
+					t.cellErr(i, fmt.Errorf("%w: wt%% must be between 0 and 100", ErrOutOfRange))
+					continue
+				}
+				if pct.Sign() > 0 {
+					m.WtPct[sym] = pct
+					total = total.Add(pct)
+				}
+			}
+		}
+		if total.GreaterThan(hundred.Add(compositionSlack)) {
+			r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition of %s adds up to %s wt%%, more than 100", code, total)
+			continue
+		}
+		r.materials[code] = m
+		r.materialByKey[NormalizeKey(code)] = code
+	}
+	r.readErr(t)
+}
+
+// suggestMaterial returns " (did you mean X?)" for the nearest known code.
+func (r *reader) suggestMaterial(code string) string {
+	best, bestD := "", 1<<30
+	key := NormalizeKey(code)
+	for k, c := range r.materialByKey {
+		if d := editDistance(key, k); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" || bestD > len(key)/2+1 {
+		return " (add it to a Materials sheet)"
+	}
+	return fmt.Sprintf(" (did you mean %s? or add it to a Materials sheet)", best)
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// SampleFS returns the embedded sample input's files (for hashing).
+func SampleFS() fs.FS {
+	sub, err := fs.Sub(dataFS, "data/sample")
+	if err != nil {
+		return dataFS
+	}
+	return sub
+}

@@ -1,0 +1,194 @@
+package inputs
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// SettingKeys are the Settings sheet keys, the report flags without dashes.
+var SettingKeys = []string{
+	"currency", "import_country", "controlling_country", "start", "horizon", "carrying_rate",
+	"unknown_origin", "country_cap", "objective", "rollup", "draws", "seed", "as_of", "volume", "only",
+}
+
+// settingValue is a setting's text and where it came from, for messages.
+type settingValue struct {
+	text  string
+	sheet string // "" for a flag
+	place string // cell, or "--flag"
+}
+
+// readSettings reads the Settings sheet, lets flags override it, and
+// parses every value into r.settings.
+func (r *reader) readSettings() error {
+	vals := map[string]settingValue{}
+	known := map[string]string{}
+	for _, k := range SettingKeys {
+		known[NormalizeKey(k)] = k
+	}
+	if t := r.open("Settings", false); t != nil {
+		for t.next() {
+			key, ok := known[NormalizeKey(t.text("key"))]
+			if !ok {
+				r.ps.warnf(t.sheet, t.refOf("key"), "unknown setting %q ignored (known: %s)", t.text("key"), strings.Join(SettingKeys, ", "))
+				continue
+			}
+			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value")}
+		}
+		r.readErr(t)
+		t.close()
+	}
+	for k, v := range r.opts.Settings {
+		key, ok := known[NormalizeKey(k)]
+		if !ok {
+			continue
+		}
+		vals[key] = settingValue{text: v, place: "--" + strings.ReplaceAll(key, "_", "-")}
+	}
+	r.parseSettings(vals)
+	return nil
+}
+
+func (r *reader) parseSettings(vals map[string]settingValue) {
+	s := exposure.Settings{
+		Currency: "USD", ImportCountry: "US", ControllingCountry: "CN", Horizon: 24,
+		CarryingRate: decimal.NewFromInt(25), CountryCap: decimal.NewFromInt(65),
+		Objective: "expected", Draws: 10000, Seed: 1, AsOf: r.opts.Now,
+	}
+	bad := func(key string, format string, args ...any) {
+		v := vals[key]
+		r.ps.errorf(v.sheet, v.place, "%s %q: %s", key, v.text, fmt.Sprintf(format, args...))
+	}
+	get := func(key string) (string, bool) {
+		v, ok := vals[key]
+		if !ok || strings.TrimSpace(v.text) == "" {
+			return "", false
+		}
+		return strings.TrimSpace(v.text), true
+	}
+	if v, ok := get("currency"); ok {
+		if len(v) != 3 {
+			bad("currency", "expected a three-letter ISO currency code such as USD or EUR")
+		} else {
+			s.Currency = strings.ToUpper(v)
+		}
+	}
+	for _, c := range []struct {
+		key string
+		dst *string
+	}{{"import_country", &s.ImportCountry}, {"controlling_country", &s.ControllingCountry}} {
+		if v, ok := get(c.key); ok {
+			code, err := LookupCountry(v)
+			if err != nil {
+				bad(c.key, "%v", err)
+			} else {
+				*c.dst = code
+			}
+		}
+	}
+	if v, ok := get("as_of"); ok {
+		t, err := parseTimestamp(v)
+		if err != nil {
+			bad("as_of", "expected a date or timestamp such as 2026-11-26 or 2026-11-26T09:00:00Z")
+		} else {
+			s.AsOf = t
+		}
+	}
+	s.Start = exposure.Month{Year: s.AsOf.Year(), Month: s.AsOf.Month()}
+	if v, ok := get("start"); ok {
+		m, err := ParseMonth(v, false)
+		if err != nil || m.Relative > 0 {
+			bad("start", "expected a calendar month such as 2026-12")
+		} else {
+			s.Start = m
+		}
+	}
+	intSetting := func(key string, min int, dst *int) {
+		if v, ok := get(key); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < min {
+				bad(key, "expected a whole number of at least %d", min)
+				return
+			}
+			*dst = n
+		}
+	}
+	intSetting("horizon", 12, &s.Horizon)
+	intSetting("draws", 1, &s.Draws)
+	if v, ok := get("seed"); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			bad("seed", "expected a whole number")
+		} else {
+			s.Seed = n
+		}
+	}
+	pctSetting := func(key string, dst *decimal.Decimal, max int64) {
+		if v, ok := get(key); ok {
+			d, err := ParsePercent(v, false)
+			if err != nil || d.Sign() < 0 || (max > 0 && d.GreaterThan(decimal.NewFromInt(max))) {
+				bad(key, "expected a percentage from 0%s", map[bool]string{true: fmt.Sprintf(" to %d", max), false: ""}[max > 0])
+				return
+			}
+			*dst = d
+		}
+	}
+	pctSetting("carrying_rate", &s.CarryingRate, 0)
+	pctSetting("country_cap", &s.CountryCap, 100)
+	word := func(key string, choices map[string]func()) {
+		if v, ok := get(key); ok {
+			f, found := choices[NormalizeKey(v)]
+			if !found {
+				names := sortedKeys(choices)
+				bad(key, "expected one of %s", strings.Join(names, ", "))
+				return
+			}
+			f()
+		}
+	}
+	word("unknown_origin", map[string]func(){
+		"world":       func() { s.UnknownOrigin = exposure.UnknownWorld },
+		"controlling": func() { s.UnknownOrigin = exposure.UnknownControlling },
+		"free":        func() { s.UnknownOrigin = exposure.UnknownFree },
+	})
+	word("objective", map[string]func(){
+		"expected": func() { s.Objective = "expected" },
+		"worst":    func() { s.Objective = "worst" },
+	})
+	word("rollup", map[string]func(){
+		"leaves": func() { s.Rollup = exposure.RollupLeaves },
+		"all":    func() { s.Rollup = exposure.RollupAll },
+	})
+	if v, ok := get("volume"); ok {
+		d, err := ParseAmount(v)
+		if err != nil || d.Sign() <= 0 {
+			bad("volume", "expected a number of units above 0")
+		} else {
+			r.volume = d
+		}
+	}
+	if v, ok := get("only"); ok && len(r.opts.Only) == 0 {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				r.opts.Only = append(r.opts.Only, id)
+			}
+		}
+	}
+	r.settings = s
+}
+
+// parseTimestamp accepts RFC 3339 timestamps and plain dates (UTC).
+func parseTimestamp(v string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a timestamp: %q", v)
+}

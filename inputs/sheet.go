@@ -1,0 +1,330 @@
+package inputs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// This file holds the low-level sheet reader shared by the workbook and CSV
+// sources: a Book is an opened input, its RowReader streams one sheet row by
+// row as raw cells. Deciding what a cell means (a number, a country, a
+// percentage) is left to the value parser; this layer only says what was
+// stored and how it was formatted.
+
+// CellKind tells what a cell holds.
+type CellKind uint8
+
+// The kinds of cell. A CSV cell is always CellText (or CellEmpty).
+const (
+	CellEmpty  CellKind = iota // no value (absent, or a styled blank)
+	CellText                   // a string: shared, inline, formula result or CSV text
+	CellNumber                 // a number as stored; see Cell.Percent and Cell.Date
+	CellBool                   // a boolean: Text is "TRUE" or "FALSE"
+	CellError                  // an error value such as "#N/A"
+	CellDate                   // an ISO 8601 date cell (t="d"): Text as stored
+)
+
+var cellKindNames = [...]string{"empty", "text", "number", "bool", "error", "date"}
+
+// String names the kind, for messages and tests.
+func (k CellKind) String() string {
+	if int(k) < len(cellKindNames) {
+		return cellKindNames[k]
+	}
+	return fmt.Sprintf("CellKind(%d)", uint8(k))
+}
+
+// Cell is one cell as read. Text is the stored value as text: a number
+// exactly as stored (e.g. "0.05" or "1234.5", never through float64
+// formatting), a shared string resolved, a date-formatted number's serial as
+// text, a boolean as "TRUE" or "FALSE", an error as its code ("#N/A").
+type Cell struct {
+	Text    string
+	Kind    CellKind
+	Percent bool // number formatted as a percentage (stored 0.05, shown 5%)
+	Date    bool // number formatted as a date/time (Kind CellNumber, Text the serial)
+}
+
+// Row is one row as read. Num is its 1-based row number in the sheet (for a
+// CSV file, the record number, counting blank lines as rows the way a
+// spreadsheet shows them); Cells[i] is column i+1 (A is 0). Trailing empty
+// cells are absent; rows the sheet does not store are skipped.
+type Row struct {
+	Num   int
+	Cells []Cell
+}
+
+// Limits bound what reading a workbook may cost, so that a zip bomb ends in
+// an error instead of filling memory or disk.
+type Limits struct {
+	// MaxUnzipped caps the uncompressed bytes read from all parts of a
+	// workbook together, counted while reading (zip headers are not
+	// trusted). Worksheets are streamed but count towards it.
+	MaxUnzipped int64
+	// MaxPartBytes caps one part that is held in memory (shared strings,
+	// styles, the workbook and its relationships), and also one XML token or
+	// CSV record (capped at 64 MiB), so that a single huge text cannot
+	// exhaust memory.
+	MaxPartBytes int64
+}
+
+// DefaultLimits returns the limits used when none are given: 8 GiB
+// unzipped in all, 1 GiB for one part.
+func DefaultLimits() Limits {
+	return Limits{MaxUnzipped: 8 << 30, MaxPartBytes: 1 << 30}
+}
+
+// withDefaults replaces zero or negative fields with the defaults, so that
+// the zero Limits means "the defaults" rather than "nothing may be read".
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxUnzipped <= 0 {
+		l.MaxUnzipped = d.MaxUnzipped
+	}
+	if l.MaxPartBytes <= 0 {
+		l.MaxPartBytes = d.MaxPartBytes
+	}
+	return l
+}
+
+// tokenBudget is the most one XML token or one CSV record may take.
+func (l Limits) tokenBudget() int64 {
+	return min(l.MaxPartBytes, sheetMaxTokenBytes)
+}
+
+// Sheet size limits, those of Excel.
+const (
+	sheetMaxRows       = 1 << 20 // 1,048,576
+	sheetMaxCols       = 1 << 14 // 16,384 (column XFD)
+	sheetMaxTokenBytes = 64 << 20
+)
+
+// Errors a Book reports, wrapped with the file name and the place; match
+// them with errors.Is.
+var (
+	// ErrNotWorkbook: the file is not an .xlsx workbook (nor a CSV file).
+	ErrNotWorkbook = errors.New("not an .xlsx workbook")
+	// ErrEncrypted: the file is an OLE compound file, which is what both a
+	// password-protected workbook and a legacy .xls file look like.
+	ErrEncrypted = errors.New("password-protected or an old .xls file")
+	// ErrDamaged: a bad zip, bad XML, or a reference that points nowhere.
+	ErrDamaged = errors.New("damaged file")
+	// ErrTooLarge: reading would exceed a Limits field.
+	ErrTooLarge = errors.New("too large")
+)
+
+// Book is an opened input: a workbook, a CSV file or a folder of CSV files.
+// Close it when done.
+type Book struct {
+	name     string
+	sheets   []string
+	date1904 bool
+	xlsx     *xlsxBook
+	csv      *csvBook
+	closer   io.Closer
+}
+
+// OpenBook opens the input at path, deciding by its extension: .xlsx,
+// .xlsm (and the template forms .xltx, .xltm) are workbooks; .csv is one
+// sheet named "BOM"; a directory is a folder of CSV files, each *.csv a
+// sheet named after the file stem (bom.csv is sheet "bom"). Any other file
+// is sniffed: a zip or OLE file is tried as a workbook, so that an .xls gets
+// the "save it as .xlsx" message.
+func OpenBook(path string, lim Limits) (*Book, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err // *PathError names the file
+	}
+	if st.IsDir() {
+		b, err := openCSVDir(os.DirFS(path), ".", path, lim)
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return openCSVFile(path, lim)
+	case ".xlsx", ".xlsm", ".xltx", ".xltm":
+		return openXLSXFile(path, lim)
+	}
+	// Unknown extension: look at the first bytes.
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var magic [8]byte
+	n, _ := io.ReadFull(f, magic[:])
+	f.Close()
+	if xlsxIsZipMagic(magic[:n]) || xlsxIsOLEMagic(magic[:n]) {
+		return openXLSXFile(path, lim)
+	}
+	return nil, fmt.Errorf("%s: %w: expected an .xlsx workbook, a .csv file or a folder of .csv files", path, ErrNotWorkbook)
+}
+
+func openXLSXFile(path string, lim Limits) (*Book, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	b, err := OpenXLSX(f, st.Size(), path, lim)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	b.closer = f
+	return b, nil
+}
+
+// Name returns the name the book was opened with (the path given to
+// OpenBook, the name given to OpenXLSX, the folder given to OpenCSVFS), for
+// messages.
+func (b *Book) Name() string { return b.name }
+
+// Sheets returns the sheet names in workbook order (for a folder of CSV
+// files, in file name order).
+func (b *Book) Sheets() []string { return append([]string(nil), b.sheets...) }
+
+// Date1904 reports whether the workbook counts date serials from 1904 (an
+// old Mac setting) instead of 1900. It is false for CSV input.
+func (b *Book) Date1904() bool { return b.date1904 }
+
+// Rows returns a streaming iterator over the rows of the named sheet. The
+// name must match exactly; callers normalise names against Sheets first.
+func (b *Book) Rows(sheet string) (*RowReader, error) {
+	found := false
+	for _, s := range b.sheets {
+		if s == sheet {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s: no sheet %q (sheets: %s)", b.name, sheet, strings.Join(b.sheets, ", "))
+	}
+	var (
+		src sheetRowSource
+		err error
+	)
+	switch {
+	case b.xlsx != nil:
+		src, err = b.xlsx.rows(sheet)
+	case b.csv != nil:
+		src, err = b.csv.rows(sheet)
+	default:
+		err = fmt.Errorf("%s: book is closed", b.name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &RowReader{src: src}, nil
+}
+
+// Close releases the file behind the book. Close its row readers first: a
+// workbook's readers read from the file.
+func (b *Book) Close() error {
+	b.xlsx, b.csv = nil, nil
+	if b.closer != nil {
+		err := b.closer.Close()
+		b.closer = nil
+		return err
+	}
+	return nil
+}
+
+// sheetRowSource is what a RowReader pulls rows from: the workbook and the
+// CSV readers.
+type sheetRowSource interface {
+	// next fills row with the next row, reusing row.Cells; io.EOF at the end.
+	next(row *Row) error
+	close() error
+}
+
+// RowReader streams the rows of one sheet:
+//
+//	rr, err := book.Rows("BOM")
+//	...
+//	defer rr.Close()
+//	for rr.Next() {
+//		row := rr.Row()
+//		...
+//	}
+//	if err := rr.Err(); err != nil { ... }
+type RowReader struct {
+	src  sheetRowSource
+	row  Row
+	err  error
+	done bool
+}
+
+// Next advances to the next row, returning false at the end or on error
+// (see Err).
+func (r *RowReader) Next() bool {
+	if r.done {
+		return false
+	}
+	if err := r.src.next(&r.row); err != nil {
+		r.done = true
+		if err != io.EOF {
+			r.err = err
+		}
+		r.row.Cells = r.row.Cells[:0]
+		return false
+	}
+	return true
+}
+
+// Row returns the current row. It is valid until the next call to Next: the
+// Cells slice is reused (the strings in it are not, and may be kept).
+func (r *RowReader) Row() Row { return r.row }
+
+// Err returns the error that stopped Next, if any.
+func (r *RowReader) Err() error { return r.err }
+
+// Close releases the reader. It is safe to call more than once.
+func (r *RowReader) Close() error {
+	r.done = true
+	if r.src == nil {
+		return nil
+	}
+	err := r.src.close()
+	r.src = nil
+	return err
+}
+
+// sheetTrimRow drops trailing empty cells.
+func sheetTrimRow(cells []Cell) []Cell {
+	n := len(cells)
+	for n > 0 && cells[n-1].Kind == CellEmpty {
+		n--
+	}
+	return cells[:n]
+}
+
+// sheetColName returns the column letters of 0-based column col (0 is A).
+func sheetColName(col int) string {
+	var buf [4]byte
+	i := len(buf)
+	col++
+	for col > 0 && i > 0 {
+		col--
+		i--
+		buf[i] = byte('A' + col%26)
+		col /= 26
+	}
+	return string(buf[i:])
+}
+
+// sheetCellName returns the A1 name of 0-based column col in 1-based row.
+func sheetCellName(col, row int) string {
+	return sheetColName(col) + fmt.Sprint(row)
+}

@@ -1,0 +1,418 @@
+package inputs
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// headerSearchRows is how far down a sheet the header row is looked for,
+// below a title block.
+const headerSearchRows = 20
+
+// erpAliases are headers of ERP exports (SAP CS11/CS12, Agile) that mean
+// one of our columns, in their raw spelling.
+var erpAliases = map[string][]string{
+	"level":       {"Explosion level", "Level", "Lvl"},
+	"part_number": {"Component number", "Item Number", "Component", "Material"},
+	"description": {"Object description", "Item Description", "Component description"},
+	"qty_per":     {"Comp. Qty (CUn)", "Component quantity", "Qty"},
+	"uom":         {"Component unit", "Unit", "UoM", "Base unit of measure"},
+}
+
+// table is one input sheet being read row by row after its header row.
+type table struct {
+	sheet     string
+	layout    *SheetLayout
+	headerRow int
+	headers   []string       // as found, by column index
+	col       map[string]int // canonical column → index
+	elemPct   map[string]int // element symbol → column of wt%
+	elemGrams map[string]int // element symbol → column of grams per unit
+	rows      *RowReader
+	row       Row
+	ps        *problems
+}
+
+var (
+	gramsHeader = regexp.MustCompile(`^([A-Za-z]+)(?:[ _\-]+g|\s*\(\s*g\s*\)|[ _\-]+grams?)$`)
+	pctHeader   = regexp.MustCompile(`^([A-Za-z]+)(?:[ _\-]*(?:pct|%|\(\s*%\s*\)|wt\s*%|\(\s*wt\s*%\s*\)|wt_?pct))?$`)
+)
+
+// columnKeys maps every normalised header a layout accepts to its column.
+func columnKeys(l *SheetLayout, mapping map[string]string) map[string]string {
+	keys := map[string]string{}
+	for _, c := range l.Columns {
+		keys[NormalizeKey(c.Name)] = c.Name
+		for _, a := range c.Aliases {
+			keys[NormalizeKey(a)] = c.Name
+		}
+		if base, ok := strings.CutSuffix(c.Name, "_pct"); ok {
+			keys[NormalizeKey(base)] = c.Name
+		}
+	}
+	if l.Name == "BOM" {
+		for name, as := range erpAliases {
+			for _, a := range as {
+				if _, taken := keys[NormalizeKey(a)]; !taken {
+					keys[NormalizeKey(a)] = name
+				}
+			}
+		}
+	}
+	for ours, theirs := range mapping {
+		if name, ok := keys[NormalizeKey(ours)]; ok {
+			keys[NormalizeKey(theirs)] = name
+		}
+	}
+	return keys
+}
+
+// openTable finds the sheet's header row in its first rows and returns the
+// table positioned before the first data row. withElements accepts element
+// columns (BOM, Materials).
+func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
+	rr, err := b.Rows(sheet)
+	if err != nil {
+		return nil, err
+	}
+	t := &table{sheet: sheet, layout: l, rows: rr, ps: ps}
+	keys := columnKeys(l, mapping)
+	var ahead []Row
+	bestRow, bestFound := -1, -1
+	for len(ahead) < headerSearchRows && rr.Next() {
+		r := rr.Row()
+		ahead = append(ahead, Row{Num: r.Num, Cells: append([]Cell(nil), r.Cells...)})
+		found := 0
+		missing := false
+		cols := map[string]int{}
+		for i, c := range r.Cells {
+			if name, ok := keys[NormalizeKey(c.Text)]; ok && c.Text != "" {
+				if _, dup := cols[name]; !dup {
+					cols[name] = i
+					found++
+				}
+			}
+		}
+		for _, c := range l.Columns {
+			if _, ok := cols[c.Name]; c.Required && !ok {
+				missing = true
+			}
+		}
+		if found > bestFound {
+			bestRow, bestFound = len(ahead)-1, found
+		}
+		if !missing {
+			t.headerRow = r.Num
+			t.col = cols
+			t.headers = texts(r.Cells)
+			break
+		}
+	}
+	if err := rr.Err(); err != nil {
+		rr.Close()
+		return nil, err
+	}
+	if t.col == nil {
+		rr.Close()
+		if bestRow < 0 {
+			ps.errorf(sheet, "", "the sheet is empty: expected a header row with %s", requiredNames(l))
+			return nil, nil
+		}
+		hdr := ahead[bestRow]
+		cols := map[string]bool{}
+		for _, c := range hdr.Cells {
+			if name, ok := keys[NormalizeKey(c.Text)]; ok {
+				cols[name] = true
+			}
+		}
+		var miss []string
+		for _, c := range l.Columns {
+			if c.Required && !cols[c.Name] {
+				miss = append(miss, c.Name)
+			}
+		}
+		ps.errorf(sheet, fmt.Sprint(hdr.Num), "missing required column %s (headers found in row %d: %s)",
+			strings.Join(miss, ", "), hdr.Num, quoteList(texts(hdr.Cells)))
+		return nil, nil
+	}
+	if withElements {
+		t.findElementColumns()
+	}
+	t.warnDuplicateHeaders(keys)
+	return t, nil
+}
+
+func texts(cells []Cell) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = c.Text
+	}
+	return out
+}
+
+func quoteList(ss []string) string {
+	var q []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			q = append(q, fmt.Sprintf("%q", s))
+		}
+	}
+	if len(q) == 0 {
+		return "none"
+	}
+	return strings.Join(q, ", ")
+}
+
+func requiredNames(l *SheetLayout) string {
+	var n []string
+	for _, c := range l.Columns {
+		if c.Required {
+			n = append(n, c.Name)
+		}
+	}
+	return strings.Join(n, ", ")
+}
+
+// findElementColumns recognises element headers: `Nd`, `Nd_pct`, `Nd (%)`,
+// `Nd wt%` or `Neodymium` as wt%, and `Nd_g`, `Nd (g)` as grams per unit.
+// A grams header needs a separator, so `Hg` stays mercury.
+func (t *table) findElementColumns() {
+	t.elemPct, t.elemGrams = map[string]int{}, map[string]int{}
+	known := map[int]bool{}
+	for _, i := range t.col {
+		known[i] = true
+	}
+	for i, h := range t.headers {
+		h = strings.TrimSpace(h)
+		if known[i] || h == "" {
+			continue
+		}
+		if m := gramsHeader.FindStringSubmatch(h); m != nil {
+			if sym, err := LookupElement(m[1]); err == nil {
+				t.elemGrams[sym] = i
+				continue
+			}
+		}
+		if m := pctHeader.FindStringSubmatch(h); m != nil {
+			if sym, err := LookupElement(m[1]); err == nil {
+				if _, dup := t.elemPct[sym]; dup {
+					t.ps.warnf(t.sheet, t.ref(i), "second column for %s wt%% ignored", sym)
+					continue
+				}
+				t.elemPct[sym] = i
+			}
+		}
+	}
+}
+
+func (t *table) warnDuplicateHeaders(keys map[string]string) {
+	seen := map[string]int{}
+	for i, h := range t.headers {
+		if name, ok := keys[NormalizeKey(h)]; ok && h != "" {
+			if first, dup := seen[name]; dup {
+				t.ps.warnf(t.sheet, cellName(i, t.headerRow), "column %q repeats %s (column %s is used)", h, name, colName(first))
+				continue
+			}
+			seen[name] = i
+		}
+	}
+}
+
+// next advances to the next non-empty data row.
+func (t *table) next() bool {
+	for t.rows.Next() {
+		t.row = t.rows.Row()
+		if !blankRow(t.row.Cells) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *table) err() error { return t.rows.Err() }
+func (t *table) close()     { t.rows.Close() }
+
+func blankRow(cells []Cell) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c.Text) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// has reports whether the table has the column.
+func (t *table) has(name string) bool {
+	_, ok := t.col[name]
+	return ok
+}
+
+// cellAt returns the cell in column i of the current row.
+func (t *table) cellAt(i int) Cell {
+	if i < 0 || i >= len(t.row.Cells) {
+		return Cell{}
+	}
+	return t.row.Cells[i]
+}
+
+// cell returns the named column's cell of the current row.
+func (t *table) cell(name string) Cell {
+	i, ok := t.col[name]
+	if !ok {
+		return Cell{}
+	}
+	return t.cellAt(i)
+}
+
+// text returns the named cell's text, trimmed.
+func (t *table) text(name string) string {
+	return strings.TrimSpace(t.cell(name).Text)
+}
+
+// ref returns the A1 name of column i in the current row.
+func (t *table) ref(i int) string { return cellName(i, t.row.Num) }
+
+// refOf returns the A1 name of the named column in the current row, or
+// the row number when the column is absent.
+func (t *table) refOf(name string) string {
+	if i, ok := t.col[name]; ok {
+		return t.ref(i)
+	}
+	return fmt.Sprint(t.row.Num)
+}
+
+// rowRef is the sheet and row of the current row, e.g. "BOM!12".
+func (t *table) rowRef() string { return fmt.Sprintf("%s!%d", t.sheet, t.row.Num) }
+
+// bad records an error at the named cell.
+func (t *table) bad(name, format string, args ...any) {
+	t.ps.errorf(t.sheet, t.refOf(name), format, args...)
+}
+
+// cellErr records a value error at column i with the header and value.
+func (t *table) cellErr(i int, err error) {
+	c := t.cellAt(i)
+	h := ""
+	if i < len(t.headers) {
+		h = t.headers[i]
+	}
+	t.ps.errorf(t.sheet, t.ref(i), "%s %q: %v", strings.TrimSpace(h), c.Text, err)
+}
+
+// amount parses a non-negative amount column; ok is false when the cell is
+// empty or bad (bad cells are recorded).
+func (t *table) amount(name string) (decimal.Decimal, bool) {
+	i, ok := t.col[name]
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return t.amountAt(i, true)
+}
+
+func (t *table) amountAt(i int, nonNegative bool) (decimal.Decimal, bool) {
+	c := t.cellAt(i)
+	if strings.TrimSpace(c.Text) == "" {
+		return decimal.Decimal{}, false
+	}
+	var d decimal.Decimal
+	var err error
+	if c.Percent {
+		err = fmt.Errorf("%w: a cell formatted as a percentage in a column that is not a percent column", ErrPercentNotAllowed)
+	} else {
+		d, err = ParseAmount(c.Text)
+	}
+	if err == nil && nonNegative && d.Sign() < 0 {
+		err = fmt.Errorf("%w: must be 0 or more", ErrNegative)
+	}
+	if err != nil {
+		t.cellErr(i, err)
+		return decimal.Decimal{}, false
+	}
+	return d, true
+}
+
+// percentAt parses a percent cell in column i.
+func (t *table) percentAt(i int) (decimal.Decimal, bool) {
+	c := t.cellAt(i)
+	if strings.TrimSpace(c.Text) == "" {
+		return decimal.Decimal{}, false
+	}
+	d, err := ParsePercent(c.Text, c.Percent)
+	if err != nil {
+		t.cellErr(i, err)
+		return decimal.Decimal{}, false
+	}
+	return d, true
+}
+
+func (t *table) percent(name string) (decimal.Decimal, bool) {
+	i, ok := t.col[name]
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return t.percentAt(i)
+}
+
+// country parses a country column: "" for unknown.
+func (t *table) country(name string) string {
+	i, ok := t.col[name]
+	if !ok {
+		return ""
+	}
+	c := t.cellAt(i)
+	code, err := LookupCountry(c.Text)
+	if err != nil {
+		t.cellErr(i, err)
+		return ""
+	}
+	return code
+}
+
+// month parses a month column; the zero Month when empty or bad.
+func (t *table) month(name string) exposure.Month {
+	i, ok := t.col[name]
+	if !ok {
+		return exposure.Month{}
+	}
+	c := t.cellAt(i)
+	if strings.TrimSpace(c.Text) == "" {
+		return exposure.Month{}
+	}
+	v, err := ParseMonth(c.Text, c.Date || c.Kind == CellDate)
+	if err != nil {
+		t.cellErr(i, err)
+		return exposure.Month{}
+	}
+	return v
+}
+
+// sortedKeys returns a map's keys in order, for stable messages.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// cellName returns the A1 name of 0-based column i in row.
+func cellName(i, row int) string { return colName(i) + fmt.Sprint(row) }
+
+// colName returns the letters of 0-based column i.
+func colName(i int) string {
+	n := i + 1
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
+}

@@ -1,0 +1,656 @@
+package inputs
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// Causes of a bad cell value. The functions below wrap them with the text
+// that failed, so errors.Is tells the kind of problem and Error() reads as
+// a message for the user, e.g. `ambiguous number "1,5" (...)`.
+var (
+	// ErrInvalidNumber: the text is not a number.
+	ErrInvalidNumber = errors.New("invalid number")
+	// ErrAmbiguousNumber: the text is a number only under a guess about
+	// its separators ("1,5", "1.234,5", "1234,567"); rexpo never guesses.
+	ErrAmbiguousNumber = errors.New("ambiguous number")
+	// ErrPercentNotAllowed: a '%' in a column that is not in percent.
+	ErrPercentNotAllowed = errors.New("percent sign not allowed")
+	// ErrNegative: a negative value where only values ≥ 0 make sense
+	// (quantities, costs, masses). The parsers accept negative numbers;
+	// callers that need ≥ 0 report this cause.
+	ErrNegative = errors.New("negative value")
+	// ErrOutOfRange: a value outside the range its column allows (a
+	// probability above 1, a range whose value lies outside its bounds, a
+	// number too large or too small to be meant).
+	ErrOutOfRange = errors.New("value out of range")
+	// ErrUnknownCountry: a country cell that names no ISO 3166 country.
+	ErrUnknownCountry = errors.New("unknown country")
+	// ErrUnknownElement: an element cell that names no chemical element.
+	ErrUnknownElement = errors.New("unknown element")
+	// ErrInvalidMonth: a month cell that is no calendar or relative month.
+	ErrInvalidMonth = errors.New("invalid month")
+	// ErrInvalidYesNo: a yes/no cell with another word in it.
+	ErrInvalidYesNo = errors.New("not yes or no")
+)
+
+// NormalizeKey folds a sheet name, header, Settings key or word value for
+// matching: lower case, and spaces, '_', '-', '%', '(' and ')' removed, so
+// "Share (%)" becomes "share" and "Status-Quo" becomes "statusquo". A byte
+// order mark or zero-width space (left by some CSV exports) is removed too.
+func NormalizeKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '_' || r == '-' || r == '%' || r == '(' || r == ')':
+		case r == '\ufeff' || r == '\u200b':
+		case unicode.IsSpace(r):
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// valMaxQuote is how much of a cell's text an error message repeats.
+const valMaxQuote = 60
+
+// valQuote quotes text for an error message, cut to valMaxQuote runes so
+// a 32,767-character cell does not flood the problem list.
+func valQuote(text string) string {
+	if utf8.RuneCountInString(text) <= valMaxQuote {
+		return strconv.Quote(text)
+	}
+	r := []rune(text)
+	return strconv.Quote(string(r[:valMaxQuote])) + "…"
+}
+
+// valTrim removes surrounding white space, including the no-break spaces
+// that formatted numbers carry, byte order marks and zero-width spaces.
+func valTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
+	})
+}
+
+// valNumOpts says what decorations valNumber accepts around the digits.
+type valNumOpts struct {
+	currency bool // a currency symbol or ISO code before or after
+	percent  bool // a trailing '%'
+}
+
+// valNumber parses number text with its decorations: white space, a
+// leading '+', '-' or '−', a trailing '-' (SAP), accounting parentheses,
+// a currency (when allowed) and a '%' (when allowed; reported in pct).
+// The digits themselves are checked by valDigits.
+func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err error) {
+	invalid := func() error { return fmt.Errorf("%w %s", ErrInvalidNumber, valQuote(text)) }
+	s := valTrim(text)
+	if s == "" {
+		return decimal.Decimal{}, false, fmt.Errorf("%w: the cell is empty", ErrInvalidNumber)
+	}
+	if !opts.percent && strings.ContainsAny(s, "%\uff05\u066a") {
+		return decimal.Decimal{}, false, fmt.Errorf("%w in %s (this column is not in percent: write the number without %%)", ErrPercentNotAllowed, valQuote(text))
+	}
+	if len(s) > 200 {
+		return decimal.Decimal{}, false, invalid()
+	}
+	var neg, plus, paren, cur int
+	for changed := true; changed && s != ""; {
+		changed = true
+		switch {
+		case s[0] == '(' && s[len(s)-1] == ')' && len(s) >= 2:
+			paren++
+			neg++
+			s = valTrim(s[1 : len(s)-1])
+		case s[0] == '-':
+			neg++
+			s = valTrim(s[1:])
+		case strings.HasPrefix(s, "\u2212"):
+			neg++
+			s = valTrim(s[len("\u2212"):])
+		case s[0] == '+':
+			plus++
+			s = valTrim(s[1:])
+		case s[len(s)-1] == '-' && len(s) >= 2 && !valIsExpChar(s[len(s)-2]):
+			// SAP writes negative amounts with a trailing minus: "12.50-".
+			neg++
+			s = valTrim(s[:len(s)-1])
+		case opts.percent && s[len(s)-1] == '%':
+			if pct {
+				return decimal.Decimal{}, false, invalid()
+			}
+			pct = true
+			s = valTrim(s[:len(s)-1])
+		default:
+			if !opts.currency {
+				changed = false
+				break
+			}
+			if n := valCurrencyPrefix(s); n > 0 {
+				cur++
+				s = valTrim(s[n:])
+			} else if n := valCurrencySuffix(s); n > 0 {
+				cur++
+				s = valTrim(s[:len(s)-n])
+			} else {
+				changed = false
+			}
+		}
+	}
+	if neg > 1 || plus > 1 || neg+plus > 1 || cur > 1 || paren > 1 || s == "" {
+		return decimal.Decimal{}, false, invalid()
+	}
+	d, err = valDigits(s)
+	if err != nil {
+		if errors.Is(err, ErrAmbiguousNumber) {
+			return decimal.Decimal{}, false, fmt.Errorf("%w %s (use '.' for decimals and ',' only between groups of three digits, as in 1,234.5)", ErrAmbiguousNumber, valQuote(text))
+		}
+		if errors.Is(err, ErrOutOfRange) {
+			return decimal.Decimal{}, false, fmt.Errorf("%w: %s is too large or too small", ErrOutOfRange, valQuote(text))
+		}
+		return decimal.Decimal{}, false, invalid()
+	}
+	if neg == 1 {
+		d = d.Neg()
+	}
+	return d, pct, nil
+}
+
+// valIsExpChar reports whether c may precede the sign of an exponent, so
+// that "1E-" is not read as 1E with a trailing minus.
+func valIsExpChar(c byte) bool { return c == 'e' || c == 'E' }
+
+// valDigits parses the bare number: digits with an optional '.' decimal
+// part and an optional exponent ("1.5E-2", as Excel stores small numbers),
+// or digits grouped by commas in thousands ("1,234.50"). Text with a comma
+// made only of digits, '.' and ',' that fits neither form is ambiguous, as
+// is "1.234.567"; anything else is invalid. Values beyond ±1e40, or with more than 60 decimals, are out of
+// range: no cell means them, and their text would not round-trip.
+func valDigits(s string) (decimal.Decimal, error) {
+	if strings.ContainsRune(s, ',') {
+		if !valGrouped(s) {
+			if valOnly(s, "0123456789.,") {
+				return decimal.Decimal{}, ErrAmbiguousNumber
+			}
+			return decimal.Decimal{}, ErrInvalidNumber
+		}
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if !valPlain(s) {
+		if valDotGrouped(s) {
+			return decimal.Decimal{}, ErrAmbiguousNumber // "1.234.567", European thousands
+		}
+		return decimal.Decimal{}, ErrInvalidNumber
+	}
+	s = strings.TrimSuffix(s, ".")
+	if i := strings.IndexAny(s, "eE"); i >= 0 && strings.HasSuffix(s[:i], ".") {
+		s = s[:i-1] + s[i:] // "5.E3"
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, ErrOutOfRange // exponent beyond int32 or decimal's limit
+	}
+	n := d.Normalize()
+	if n.IsZero() {
+		// "0E999999999" is zero, but printing it would build a billion digits.
+		return decimal.Zero, nil
+	}
+	if mag := int64(n.NumDigits()) + int64(n.Exponent()); mag > 40 || n.Exponent() < -60 {
+		return decimal.Decimal{}, ErrOutOfRange
+	}
+	return d, nil
+}
+
+// valOnly reports whether s has only bytes from set and at least one digit.
+func valOnly(s, set string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune(set, rune(s[i])) {
+			return false
+		}
+		digit = digit || (s[i] >= '0' && s[i] <= '9')
+	}
+	return digit
+}
+
+// valGrouped reports whether s is digits grouped by commas in thousands:
+// a first group of 1–3 digits, every later group exactly three, and then
+// optionally a '.' and at least one digit.
+func valGrouped(s string) bool {
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if hasFrac && (frac == "" || !valAllDigits(frac)) {
+		return false
+	}
+	groups := strings.Split(intPart, ",")
+	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !valAllDigits(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !valAllDigits(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// valDotGrouped reports whether s is digits grouped by dots in thousands,
+// with at least two dots ("1.234.567"), as European exports write them.
+func valDotGrouped(s string) bool {
+	groups := strings.Split(s, ".")
+	if len(groups) < 3 || len(groups[0]) < 1 || len(groups[0]) > 3 || !valAllDigits(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !valAllDigits(g) {
+			return false
+		}
+	}
+	return true
+}
+
+// valPlain reports whether s is digits with an optional '.' part (either
+// side may be empty, not both) and an optional exponent [eE][+-]digits.
+func valPlain(s string) bool {
+	mant, exp := s, ""
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant, exp = s[:i], s[i+1:]
+		if exp != "" && (exp[0] == '+' || exp[0] == '-') {
+			exp = exp[1:]
+		}
+		if exp == "" || !valAllDigits(exp) || len(exp) > 9 {
+			return false
+		}
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	if intPart == "" && frac == "" {
+		return false
+	}
+	return (intPart == "" || valAllDigits(intPart)) && (frac == "" || valAllDigits(frac))
+}
+
+func valAllDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// valCurrencyPrefix returns the length of a currency at the start of s:
+// a run of currency symbols after at most three letters ("$", "€", "US$",
+// "CN¥", "R$"), or an ISO 4217 code (any case) not followed by a letter
+// ("USD 12", "eur12"). It returns 0 when s starts with no currency.
+func valCurrencyPrefix(s string) int {
+	letters := 0
+	for letters < len(s) && letters <= 3 && valIsLetter(s[letters]) {
+		letters++
+	}
+	n := letters
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !unicode.Is(unicode.Sc, r) {
+			break
+		}
+		n += size
+	}
+	if n > letters && letters <= 3 {
+		return n
+	}
+	if letters == 3 && valCurrencyCodes[strings.ToUpper(s[:3])] {
+		return 3
+	}
+	return 0
+}
+
+// valCurrencySuffix is valCurrencyPrefix at the end of s: "12 €", "12€",
+// "12 EUR", "12 US$".
+func valCurrencySuffix(s string) int {
+	n := len(s)
+	for n > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:n])
+		if !unicode.Is(unicode.Sc, r) {
+			break
+		}
+		n -= size
+	}
+	if n < len(s) {
+		letters := 0
+		for n-letters > 0 && letters <= 3 && valIsLetter(s[n-letters-1]) {
+			letters++
+		}
+		if letters <= 3 {
+			return len(s) - n + letters
+		}
+		return 0
+	}
+	if len(s) >= 3 && valCurrencyCodes[strings.ToUpper(s[len(s)-3:])] && (len(s) == 3 || !valIsLetter(s[len(s)-4])) {
+		return 3
+	}
+	return 0
+}
+
+func valIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// valCurrencyCodes holds the ISO 4217 codes in use, plus RMB, which buyers
+// write for the yuan.
+var valCurrencyCodes = func() map[string]bool {
+	const codes = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD " +
+		"CAD CDF CHF CLP CNH CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD " +
+		"GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP " +
+		"LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN " +
+		"PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB " +
+		"TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG RMB"
+	m := make(map[string]bool)
+	for _, c := range strings.Fields(codes) {
+		m[c] = true
+	}
+	return m
+}()
+
+// ParseAmount parses the text of a number cell in a column that is not in
+// percent: a numeric cell's stored text ("1234.5", "1E-3", "-2") or text
+// typed by a person ("1,234.50", "1,500", "$12.50", "€ 3", "USD 12",
+// "(12.50)" for an accounting negative, "12.50-" as SAP writes it).
+// Commas are thousands separators only when the first group has 1–3
+// digits and every later group exactly three; any other comma makes the
+// text ErrAmbiguousNumber, as does "1.234.567". A '%' is
+// ErrPercentNotAllowed; anything else that is not a number (including an
+// empty cell) is ErrInvalidNumber. The currency is dropped: checking it
+// against the row's currency column is the caller's business. The text
+// never goes through float64.
+func ParseAmount(text string) (decimal.Decimal, error) {
+	d, _, err := valNumber(text, valNumOpts{currency: true})
+	return d, err
+}
+
+// ParsePercent parses a cell of a percent column (element wt%, share_pct,
+// tariff_pct, carrying_rate, ...) and returns percent: "5" and "5%" are 5,
+// "12.5 %" is 12.5. A numeric cell formatted as a percentage
+// (percentFormatted true) stores the fraction, "0.05", shown as 5%: it is
+// multiplied by 100. Negative values are returned as they are.
+func ParsePercent(text string, percentFormatted bool) (decimal.Decimal, error) {
+	d, pct, err := valNumber(text, valNumOpts{percent: true})
+	if err != nil {
+		return d, err
+	}
+	if percentFormatted && !pct {
+		d = d.Shift(2)
+	}
+	return d, nil
+}
+
+// ParseFraction parses a probability, a fraction from 0 to 1: "0.25", the
+// text "25%" and a cell shown as 25% (percentFormatted, stored 0.25) are
+// all 0.25. A value above 1 or below 0 is ErrOutOfRange: "25" is not taken
+// to mean 25%, the user is asked to write 25% or 0.25.
+func ParseFraction(text string, percentFormatted bool) (decimal.Decimal, error) {
+	d, pct, err := valNumber(text, valNumOpts{percent: true})
+	if err != nil {
+		return d, err
+	}
+	if pct {
+		d = d.Shift(-2)
+	}
+	if d.Sign() < 0 || d.Cmp(decimal.NewFromInt(1)) > 0 {
+		hint := "write a fraction from 0 to 1, such as 0.25, or a percentage such as 25%"
+		return decimal.Decimal{}, fmt.Errorf("%w: probability %s is not between 0 and 1 (%s)", ErrOutOfRange, valQuote(text), hint)
+	}
+	return d, nil
+}
+
+// ParseRange parses a value with an optional range, "30 (20..60)": value
+// 30, low 20, high 60, ranged true. Without a range, "30" gives 30, 30, 30,
+// false. Spaces around ".." are allowed, and "…" or "..." may replace "..".
+// Each of the three numbers is parsed with parse (ParseAmount, or a closure
+// over ParsePercent), whose error is returned wrapped. The bounds must
+// satisfy low ≤ value ≤ high, or the error is ErrOutOfRange. Text in
+// parentheses without ".." is not a range: "(12.50)" goes to parse whole.
+func ParseRange(text string, parse func(string) (decimal.Decimal, error)) (value, low, high decimal.Decimal, ranged bool, err error) {
+	s := valTrim(text)
+	head, inner, ok := valRangeParts(s)
+	if !ok {
+		value, err = parse(text)
+		if err != nil {
+			return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false, err
+		}
+		return value, value, value, false, nil
+	}
+	var lo, hi string
+	for _, sep := range []string{"...", "…", ".."} {
+		if a, b, found := strings.Cut(inner, sep); found {
+			lo, hi = a, b
+			break
+		}
+	}
+	fail := func(err error) (decimal.Decimal, decimal.Decimal, decimal.Decimal, bool, error) {
+		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false, fmt.Errorf("in range %s: %w", valQuote(text), err)
+	}
+	if value, err = parse(head); err != nil {
+		return fail(err)
+	}
+	if low, err = parse(valTrim(lo)); err != nil {
+		return fail(err)
+	}
+	if high, err = parse(valTrim(hi)); err != nil {
+		return fail(err)
+	}
+	if low.Cmp(value) > 0 || value.Cmp(high) > 0 {
+		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false,
+			fmt.Errorf("%w: range %s must read value (low..high) with low ≤ value ≤ high", ErrOutOfRange, valQuote(text))
+	}
+	return value, low, high, true, nil
+}
+
+// valRangeParts splits "30 (20..60)" into "30" and "20..60". It reports
+// false when s does not end in a parenthesised part holding a range
+// separator after some value text.
+func valRangeParts(s string) (head, inner string, ok bool) {
+	if !strings.HasSuffix(s, ")") {
+		return "", "", false
+	}
+	depth := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				head, inner = valTrim(s[:i]), s[i+1:len(s)-1]
+				if head == "" || !(strings.Contains(inner, "..") || strings.Contains(inner, "…")) {
+					return "", "", false
+				}
+				return head, inner, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// valMaxRelative caps relative months at 100 years, so a date serial in
+// a cell not formatted as a date (46327) is an error, not month 46327.
+const valMaxRelative = 1200
+
+// valMonthNames maps English month names and abbreviations to months.
+var valMonthNames = func() map[string]time.Month {
+	m := map[string]time.Month{"sept": time.September}
+	for mo := time.January; mo <= time.December; mo++ {
+		name := strings.ToLower(mo.String())
+		m[name] = mo
+		m[name[:3]] = mo
+	}
+	return m
+}()
+
+// ParseMonth parses a month cell (from_month, to_month, start). Text may
+// be a calendar month: "2026-11", "2026/11", "11/2026", "Nov 2026",
+// "November 2026", "2026-11-01", "2026-11-01T00:00:00", "1 Nov 2026",
+// "Nov 1, 2026", and day/month/year or month/day/year dates when only one
+// reading is possible ("15/11/2026"; not "01/11/2026"). A date cell
+// (isDate true) holds an Excel serial number in the 1900 date system
+// ("46327" is 2026-11-01; a time of day is ignored) and gives its calendar
+// month. A plain integer from 1 to 1200 is a month relative to the start
+// of the projection. "0", negatives, fractions and other text are
+// ErrInvalidMonth. Empty text is the zero Month (open-ended) and no error.
+func ParseMonth(text string, isDate bool) (exposure.Month, error) {
+	s := valTrim(text)
+	if s == "" {
+		return exposure.Month{}, nil
+	}
+	hint := "write a month as 2026-11, or a month number from 1 counted from the start of the projection"
+	bad := func(why string) (exposure.Month, error) {
+		return exposure.Month{}, fmt.Errorf("%w %s (%s)", ErrInvalidMonth, valQuote(text), why)
+	}
+	if len(s) > 100 {
+		return bad(hint)
+	}
+	if isDate {
+		if d, err := valDigits(s); err == nil {
+			return valSerialMonth(d, text)
+		}
+		// A date cell whose text is already formatted: read it as text.
+	}
+	if d, err := valDigits(s); err == nil {
+		if !d.IsInteger() {
+			return bad("not a whole number; " + hint)
+		}
+		if d.Sign() <= 0 {
+			return bad("a relative month counts from 1, the first month of the projection")
+		}
+		if d.Cmp(decimal.NewFromInt(valMaxRelative)) > 0 {
+			return bad(fmt.Sprintf("a relative month is at most %d; if this is a date, format the cell as a date or write 2026-11", valMaxRelative))
+		}
+		return exposure.Month{Relative: int(d.IntPart())}, nil
+	}
+	if s[0] == '-' || s[0] == '+' || strings.HasPrefix(s, "\u2212") {
+		return bad(hint)
+	}
+	// An ISO date with a time of day, as CSV exports write date cells.
+	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') && strings.Contains(s[10:], ":") {
+		s = s[:10]
+	}
+	m, ok, ambiguous := valMonthText(s)
+	if ambiguous {
+		return bad("day and month could be either way round; write 2026-11")
+	}
+	if !ok {
+		return bad(hint)
+	}
+	return m, nil
+}
+
+// valSerialMonth turns an Excel 1900-system serial number into its month.
+// Excel counts 1900-02-29, which did not exist (serial 60): serials from 61
+// on are days since 1899-12-30, serials 1–59 days since 1899-12-31.
+func valSerialMonth(d decimal.Decimal, text string) (exposure.Month, error) {
+	const maxSerial = 2958465 // 9999-12-31, the last date Excel shows
+	n := d.Floor()
+	if n.Sign() <= 0 || n.Cmp(decimal.NewFromInt(maxSerial)) > 0 {
+		return exposure.Month{}, fmt.Errorf("%w %s (a date cell holds no valid date)", ErrInvalidMonth, valQuote(text))
+	}
+	serial := int(n.IntPart())
+	switch {
+	case serial == 60:
+		return exposure.Month{Year: 1900, Month: time.February}, nil
+	case serial < 60:
+		t := time.Date(1899, time.December, 31+serial, 0, 0, 0, 0, time.UTC)
+		return exposure.Month{Year: t.Year(), Month: t.Month()}, nil
+	}
+	t := time.Date(1899, time.December, 30+serial, 0, 0, 0, 0, time.UTC)
+	return exposure.Month{Year: t.Year(), Month: t.Month()}, nil
+}
+
+// valMonthText reads a calendar month or date written as text. It splits
+// s at spaces, '-', '/', '.' and ',' and accepts a four-digit year with a
+// month number or English month name, and optionally a day. ambiguous
+// reports a numeric date whose day and month could be swapped.
+func valMonthText(s string) (m exposure.Month, ok, ambiguous bool) {
+	toks := strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '-' || r == '/' || r == '.' || r == ','
+	})
+	type tok struct {
+		num   int // -1 when not a number
+		width int
+		month time.Month // a month name, or 0
+	}
+	ts := make([]tok, len(toks))
+	for i, t := range toks {
+		ts[i] = tok{num: -1, width: len(t)}
+		if valAllDigits(t) && len(t) <= 4 {
+			ts[i].num, _ = strconv.Atoi(t)
+		} else if mo, found := valMonthNames[strings.ToLower(t)]; found {
+			ts[i].month = mo
+		} else {
+			return m, false, false
+		}
+	}
+	isYear := func(t tok) bool { return t.num >= 1900 && t.width == 4 }
+	isMonthNum := func(t tok) bool { return t.num >= 1 && t.num <= 12 && t.width <= 2 }
+	isDay := func(t tok) bool { return t.num >= 1 && t.num <= 31 && t.width <= 2 }
+	cal := func(y int, mo time.Month) exposure.Month { return exposure.Month{Year: y, Month: mo} }
+	valid := func(y int, mo time.Month, d int) bool {
+		return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Day() == d
+	}
+	switch len(ts) {
+	case 2:
+		a, b := ts[0], ts[1]
+		switch {
+		case isYear(a) && isMonthNum(b):
+			return cal(a.num, time.Month(b.num)), true, false
+		case isMonthNum(a) && isYear(b):
+			return cal(b.num, time.Month(a.num)), true, false
+		case a.month != 0 && isYear(b):
+			return cal(b.num, a.month), true, false
+		case isYear(a) && b.month != 0:
+			return cal(a.num, b.month), true, false
+		}
+	case 3:
+		a, b, c := ts[0], ts[1], ts[2]
+		switch {
+		case isYear(a) && isMonthNum(b) && isDay(c): // 2026-11-01
+			return cal(a.num, time.Month(b.num)), valid(a.num, time.Month(b.num), c.num), false
+		case isYear(a) && b.month != 0 && isDay(c): // 2026 Nov 01
+			return cal(a.num, b.month), valid(a.num, b.month, c.num), false
+		case isDay(a) && b.month != 0 && isYear(c): // 1 Nov 2026, 01-Nov-2026
+			return cal(c.num, b.month), valid(c.num, b.month, a.num), false
+		case a.month != 0 && isDay(b) && isYear(c): // Nov 1, 2026
+			return cal(c.num, a.month), valid(c.num, a.month, b.num), false
+		case isDay(a) && isDay(b) && isYear(c): // 15/11/2026 or 11/15/2026
+			dm := isMonthNum(b) && valid(c.num, time.Month(b.num), a.num)
+			md := isMonthNum(a) && valid(c.num, time.Month(a.num), b.num)
+			switch {
+			case dm && md && a.num != b.num:
+				return m, false, true
+			case dm:
+				return cal(c.num, time.Month(b.num)), true, false
+			case md:
+				return cal(c.num, time.Month(a.num)), true, false
+			}
+		}
+	}
+	return m, false, false
+}
+
+// ParseYesNo parses a yes/no cell: yes, no, y, n, true, false, 1 and 0, in
+// any case (Excel stores a boolean cell as 1 or 0, or shows TRUE/FALSE).
+func ParseYesNo(text string) (bool, error) {
+	switch strings.ToLower(valTrim(text)) {
+	case "yes", "y", "true", "1":
+		return true, nil
+	case "no", "n", "false", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: %s (write yes or no)", ErrInvalidYesNo, valQuote(text))
+}

@@ -1,0 +1,233 @@
+package genbom
+
+import (
+	"archive/zip"
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Styles (cellXfs indices) of generated cells.
+const (
+	styleGeneral = 0
+	stylePercent = 1 // custom 164 "0.0%"
+	styleMoney   = 2 // built-in 4 "#,##0.00"
+	styleHeader  = 3 // bold
+)
+
+const xmlHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n"
+
+const (
+	nsMain = `http://schemas.openxmlformats.org/spreadsheetml/2006/main`
+	nsRel  = `http://schemas.openxmlformats.org/officeDocument/2006/relationships`
+	nsPkg  = `http://schemas.openxmlformats.org/package/2006/relationships`
+)
+
+var staticParts = []struct{ name, body string }{
+	{"[Content_Types].xml", xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+		`<Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+		`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+		`<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+		`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>` +
+		`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
+		`<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>` +
+		`</Types>`},
+	{"_rels/.rels", xmlHeader + `<Relationships xmlns="` + nsPkg + `">` +
+		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>` +
+		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
+		`</Relationships>`},
+	{"docProps/app.xml", xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">` +
+		`<Application>Microsoft Excel</Application></Properties>`},
+	{"docProps/core.xml", xmlHeader + `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ` +
+		`xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>genbom</dc:creator></cp:coreProperties>`},
+	{"xl/workbook.xml", xmlHeader + `<workbook xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">` +
+		`<workbookPr defaultThemeVersion="166925"/><bookViews><workbookView xWindow="0" yWindow="0" windowWidth="28800" windowHeight="12300"/></bookViews>` +
+		`<sheets><sheet name="BOM" sheetId="1" r:id="rId1"/><sheet name="Products" sheetId="2" r:id="rId2"/></sheets>` +
+		`<calcPr calcId="191029"/></workbook>`},
+	{"xl/_rels/workbook.xml.rels", xmlHeader + `<Relationships xmlns="` + nsPkg + `">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>` +
+		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+		`<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` +
+		`</Relationships>`},
+	{"xl/styles.xml", xmlHeader + `<styleSheet xmlns="` + nsMain + `">` +
+		`<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>` +
+		`<fonts count="2"><font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>` +
+		`<font><b/><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font></fonts>` +
+		`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
+		`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
+		`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
+		`<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+		`<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>` +
+		`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>` +
+		`<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/>` +
+		`</styleSheet>`},
+}
+
+const sheetHead = xmlHeader + `<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">`
+
+const sheetTail = `</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`
+
+// WriteXLSX writes a workbook with a BOM sheet of the given number of lines
+// (below a header row) and a Products sheet. It writes to w as it goes and
+// holds only one row in memory.
+func WriteXLSX(w io.Writer, lines int, seed int64) error {
+	if lines < 0 || lines > 1<<20-1 {
+		return errLines(lines)
+	}
+	g := newGen(lines, seed)
+	zw := zip.NewWriter(w)
+	for _, p := range staticParts {
+		f, err := zw.Create(p.name)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(f, p.body); err != nil {
+			return err
+		}
+	}
+	refs := 0 // string cells, for the sst count attribute
+
+	// BOM sheet.
+	f, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	bw.WriteString(sheetHead)
+	bw.WriteString(`<dimension ref="A1:`)
+	bw.WriteString(colLetters[numCols-1] + strconv.Itoa(lines+1))
+	bw.WriteString(`"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`)
+	bw.WriteString(`<sheetFormatPr defaultRowHeight="15"/><sheetData>`)
+	var buf []byte
+	var hdr [numCols]value
+	for i := range hdr {
+		hdr[i] = value{kind: valString, s: g.v.header + i}
+	}
+	buf = appendRow(buf[:0], 1, hdr[:], styleHeader, &refs)
+	bw.Write(buf)
+	for n := 2; g.next(); n++ {
+		buf = appendRow(buf[:0], n, g.row[:], styleGeneral, &refs)
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	bw.WriteString(sheetTail)
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+
+	// Products sheet.
+	f, err = zw.Create("xl/worksheets/sheet2.xml")
+	if err != nil {
+		return err
+	}
+	bw.Reset(f)
+	bw.WriteString(sheetHead)
+	bw.WriteString(`<dimension ref="A1:C` + strconv.Itoa(len(g.products)+1) + `"/><sheetFormatPr defaultRowHeight="15"/><sheetData>`)
+	var prow [3]value
+	for i := range prow {
+		prow[i] = value{kind: valString, s: g.v.productHeader + i}
+	}
+	buf = appendRow(buf[:0], 1, prow[:], styleHeader, &refs)
+	bw.Write(buf)
+	for i, p := range g.products {
+		prow = [3]value{
+			{kind: valString, s: g.v.productID + i},
+			{kind: valNumber, num: strconv.Itoa(p.volume)},
+			{kind: valString, s: g.v.productName + i},
+		}
+		buf = appendRow(buf[:0], i+2, prow[:], styleGeneral, &refs)
+		bw.Write(buf)
+	}
+	bw.WriteString(sheetTail)
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+
+	// Shared strings: the vocabulary, then one part number per line.
+	f, err = zw.Create("xl/sharedStrings.xml")
+	if err != nil {
+		return err
+	}
+	bw.Reset(f)
+	total := g.numStrings()
+	bw.WriteString(xmlHeader + `<sst xmlns="` + nsMain + `" count="` + strconv.Itoa(refs) + `" uniqueCount="` + strconv.Itoa(total) + `">`)
+	for i := range total {
+		buf = append(buf[:0], "<si><t>"...)
+		buf = appendEscaped(buf, g.str(i))
+		buf = append(buf, "</t></si>"...)
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	bw.WriteString(`</sst>`)
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+var colLetters = func() (t [numCols]string) {
+	for i := range t {
+		t[i] = string(rune('A' + i))
+	}
+	return
+}()
+
+// appendRow appends one <row> the way Excel writes it: empty cells left
+// out, every cell with its reference.
+func appendRow(buf []byte, n int, vals []value, style int, refs *int) []byte {
+	buf = append(buf, `<row r="`...)
+	buf = strconv.AppendInt(buf, int64(n), 10)
+	buf = append(buf, `" spans="1:`...)
+	buf = strconv.AppendInt(buf, int64(len(vals)), 10)
+	buf = append(buf, `">`...)
+	for i, v := range vals {
+		if v.kind == valEmpty {
+			continue
+		}
+		buf = append(buf, `<c r="`...)
+		buf = append(buf, colLetters[i]...)
+		buf = strconv.AppendInt(buf, int64(n), 10)
+		buf = append(buf, '"')
+		s := style
+		switch v.kind {
+		case valPercent:
+			s = stylePercent
+		case valMoney:
+			s = styleMoney
+		}
+		if s != styleGeneral {
+			buf = append(buf, ` s="`...)
+			buf = strconv.AppendInt(buf, int64(s), 10)
+			buf = append(buf, '"')
+		}
+		if v.kind == valString {
+			*refs++
+			buf = append(buf, ` t="s"><v>`...)
+			buf = strconv.AppendInt(buf, int64(v.s), 10)
+		} else {
+			buf = append(buf, `><v>`...)
+			buf = append(buf, v.num...)
+		}
+		buf = append(buf, `</v></c>`...)
+	}
+	return append(buf, `</row>`...)
+}
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func appendEscaped(buf []byte, s string) []byte {
+	if !strings.ContainsAny(s, `&<>"`) {
+		return append(buf, s...)
+	}
+	return append(buf, xmlEscaper.Replace(s)...)
+}

@@ -1,0 +1,380 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// book wraps an excelize file with the house styles and keeps what has to
+// be settled once all cells are written: column widths, header heights
+// and the cells whose text was cut.
+type book struct {
+	f      *excelize.File
+	s      styles
+	cur    string // report currency, for headers
+	footer string // printed at the foot of every page
+	cuts   []Problem
+
+	widths  map[string]map[int]float64 // sheet → column → widest content
+	fixed   map[string]map[int]float64 // sheet → column → width set by the writer
+	headers map[string][]headerRow
+	extent  map[string][2]int // sheet → last column and row written
+	tables  int
+}
+
+type headerRow struct {
+	row   int
+	cells map[int]string // column → header text
+}
+
+func newBook(cur, footer string) (*book, error) {
+	f := excelize.NewFile()
+	s, err := newStyles(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("styles: %w", err)
+	}
+	return &book{
+		f: f, s: s, cur: cur, footer: footer,
+		widths: map[string]map[int]float64{}, fixed: map[string]map[int]float64{},
+		headers: map[string][]headerRow{}, extent: map[string][2]int{},
+	}, nil
+}
+
+// addSheets creates the sheets in order; the first replaces excelize's
+// default "Sheet1".
+func (b *book) addSheets(names ...string) error {
+	for i, n := range names {
+		if i == 0 {
+			if err := b.f.SetSheetName("Sheet1", n); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := b.f.NewSheet(n); err != nil {
+			return fmt.Errorf("sheet %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+// pageSetup prints the sheet landscape, fitted to one page wide, with the
+// header row repeated and a footer naming the report. It touches only
+// parts of the sheet a stream writer writes at its start or end, so it
+// may run before NewStreamWriter.
+func (b *book) pageSetup(sheet string, titleRows int) error {
+	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	if err := b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return err
+	}
+	if err := b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: ptr(0.5), Right: ptr(0.5), Top: ptr(0.6), Bottom: ptr(0.6), Header: ptr(0.3), Footer: ptr(0.3),
+	}); err != nil {
+		return err
+	}
+	if err := b.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddFooter: "&L" + escapeHF(b.footer) + "&C" + escapeHF(sheet) + "&RPage &P of &N",
+	}); err != nil {
+		return err
+	}
+	if titleRows > 0 {
+		return b.f.SetDefinedName(&excelize.DefinedName{
+			Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$1:$%d", quoteSheet(sheet), titleRows), Scope: sheet,
+		})
+	}
+	return nil
+}
+
+// escapeHF doubles the ampersands of text put in a page header or footer,
+// where & starts a code, and keeps it within Excel's 255 characters.
+func escapeHF(s string) string {
+	s = strings.ReplaceAll(s, "&", "&&")
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:79]) + "…"
+	}
+	return s
+}
+
+// freeze keeps rows 1..rows and columns 1..cols in view.
+func freezePanes(rows, cols int) *excelize.Panes {
+	p := &excelize.Panes{Freeze: true, XSplit: cols, YSplit: rows, TopLeftCell: cellName(cols+1, rows+1), ActivePane: "bottomLeft"}
+	switch {
+	case cols > 0 && rows > 0:
+		p.ActivePane = "bottomRight"
+	case cols > 0:
+		p.ActivePane = "topRight"
+	}
+	p.Selection = []excelize.Selection{{SQRef: p.TopLeftCell, ActiveCell: p.TopLeftCell, Pane: p.ActivePane}}
+	return p
+}
+
+// widen records that column c of sheet holds something w characters wide.
+func (b *book) widen(sheet string, c int, w float64) {
+	m := b.widths[sheet]
+	if m == nil {
+		m = map[int]float64{}
+		b.widths[sheet] = m
+	}
+	if w > m[c] {
+		m[c] = w
+	}
+}
+
+// fix sets column c of sheet to width w whatever it holds (wrapped text).
+func (b *book) fix(sheet string, c int, w float64) {
+	m := b.fixed[sheet]
+	if m == nil {
+		m = map[int]float64{}
+		b.fixed[sheet] = m
+	}
+	m[c] = w
+}
+
+// extend records that (c, r) of sheet holds something.
+func (b *book) extend(sheet string, c, r int) {
+	e := b.extent[sheet]
+	b.extent[sheet] = [2]int{max(e[0], c), max(e[1], r)}
+}
+
+// str writes text as a string cell, never a formula, cutting what a cell
+// cannot hold.
+func (b *book) str(sheet string, c, r int, s string, style int) error {
+	cell := cellName(c, r)
+	b.extend(sheet, c, r)
+	s, was := cut(s)
+	if was {
+		b.cutAt(sheet, cell)
+	}
+	if err := b.f.SetCellStr(sheet, cell, s); err != nil {
+		return err
+	}
+	if style != 0 {
+		if err := b.f.SetCellStyle(sheet, cell, cell, style); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *book) cutAt(sheet, cell string) {
+	b.cuts = append(b.cuts, Problem{Sheet: sheet, Cell: cell,
+		Message: fmt.Sprintf("text longer than the %d characters a cell holds was cut; the full text is in the input and the JSON", maxCellChars)})
+}
+
+// num writes d as a numeric cell rounded for kind k.
+func (b *book) num(sheet string, c, r int, d decimal.Decimal, k kind, bold bool) error {
+	cell := cellName(c, r)
+	b.extend(sheet, c, r)
+	if err := b.f.SetCellFloat(sheet, cell, number(d, k), -1, 64); err != nil {
+		return err
+	}
+	return b.f.SetCellStyle(sheet, cell, cell, b.s.styleFor(k, d, bold))
+}
+
+// col describes one column of a table.
+type col struct {
+	head  string
+	kind  kind
+	width float64 // fixed width for wrapped text; 0: fit the content
+}
+
+// table writes a block of rows under a header row.
+type table struct {
+	b     *book
+	sheet string
+	cols  []col
+	left  int // first column
+	top   int // header row
+	row   int // last row written
+}
+
+// newTable writes the header row of a table at (left, top).
+func (b *book) newTable(sheet string, left, top int, cols []col) (*table, error) {
+	t := &table{b: b, sheet: sheet, cols: cols, left: left, top: top, row: top}
+	hr := headerRow{row: top, cells: map[int]string{}}
+	for i, c := range cols {
+		style := b.s.header
+		if c.kind == kText || c.kind == kWrap {
+			style = b.s.headerLeft
+		}
+		if err := b.str(sheet, left+i, top, c.head, style); err != nil {
+			return nil, err
+		}
+		hr.cells[left+i] = c.head
+		b.widen(sheet, left+i, float64(longestWord(c.head))+2)
+		if c.width > 0 {
+			b.fix(sheet, left+i, c.width)
+		}
+	}
+	b.headers[sheet] = append(b.headers[sheet], hr)
+	return t, nil
+}
+
+// cellNum forces a number of a given kind into a column of another kind.
+type cellNum struct {
+	d decimal.Decimal
+	k kind
+}
+
+// add writes the next row. Values are string (text), decimal.Decimal
+// (rounded for the column's kind), cellNum, int or nil (empty).
+func (t *table) add(vals ...any) error { return t.addRow(false, vals) }
+
+// addBold writes the next row in bold, for totals.
+func (t *table) addBold(vals ...any) error { return t.addRow(true, vals) }
+
+func (t *table) addRow(bold bool, vals []any) error {
+	t.row++
+	for i, v := range vals {
+		if i >= len(t.cols) {
+			return fmt.Errorf("table on %s: %d values for %d columns", t.sheet, len(vals), len(t.cols))
+		}
+		if err := t.b.put(t.sheet, t.left+i, t.row, v, t.cols[i].kind, bold); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// put writes one value of any supported type at (c, r).
+func (b *book) put(sheet string, c, r int, v any, k kind, bold bool) error {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		style := b.s.byKind[k]
+		if k != kText && k != kWrap {
+			style = b.s.text
+		}
+		if bold {
+			style = b.s.bold
+		}
+		if k != kWrap {
+			b.widen(sheet, c, float64(textWidth(v))+1.5)
+		}
+		return b.str(sheet, c, r, v, style)
+	case decimal.Decimal:
+		b.widen(sheet, c, float64(shownWidth(v, k))+2.5)
+		return b.num(sheet, c, r, v, k, bold)
+	case cellNum:
+		b.widen(sheet, c, float64(shownWidth(v.d, v.k))+2.5)
+		return b.num(sheet, c, r, v.d, v.k, bold)
+	case int:
+		return b.put(sheet, c, r, decimal.NewFromInt(int64(v)), kInt, bold)
+	case styledText:
+		if v.width {
+			b.widen(sheet, c, float64(textWidth(v.s))+1.5)
+		}
+		return b.str(sheet, c, r, v.s, v.style)
+	}
+	return fmt.Errorf("cell %s!%s: unsupported value %T", sheet, cellName(c, r), v)
+}
+
+// styledText is text with its own style, e.g. an indented part number.
+type styledText struct {
+	s     string
+	style int
+	width bool // counts towards the column width
+}
+
+// ref returns the table's range, header included, e.g. "A3:F10".
+func (t *table) ref() string {
+	last := t.row
+	if last == t.top {
+		last++ // a header without rows still filters an empty row
+	}
+	return cellName(t.left, t.top) + ":" + cellName(t.left+len(t.cols)-1, last)
+}
+
+// filter puts the sheet's autofilter on the table.
+func (t *table) filter() error {
+	return t.b.f.AutoFilter(t.sheet, t.ref(), nil)
+}
+
+// asTable makes the block an Excel table, which carries its own filter
+// buttons: sheets with several blocks use this, since a sheet has one
+// autofilter only.
+func (t *table) asTable(name string) error {
+	if t.row == t.top {
+		return nil // Excel tables need a data row
+	}
+	t.b.tables++
+	return t.b.f.AddTable(t.sheet, &excelize.Table{
+		Range: t.ref(), Name: fmt.Sprintf("%s_%d", name, t.b.tables), StyleName: "TableStyleLight1",
+		ShowRowStripes: ptr(false),
+	})
+}
+
+// finishSheet settles what depends on everything written: column widths,
+// header heights, the sheet's dimension (excelize leaves it at A1, and
+// openpyxl's read-only mode trusts it) and fit-to-page, which excelize's
+// AutoFilter drops.
+func (b *book) finishSheet(sheet string) error {
+	if e := b.extent[sheet]; e[0] > 0 {
+		if err := b.f.SetSheetDimension(sheet, "A1:"+cellName(e[0], e[1])); err != nil {
+			return err
+		}
+	}
+	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	return b.layoutColumns(sheet)
+}
+
+// layoutColumns sets every column's width from what was written and the
+// header rows' heights from their wrapped text.
+func (b *book) layoutColumns(sheet string) error {
+	final := map[int]float64{}
+	for c, w := range b.widths[sheet] {
+		final[c] = math.Min(math.Max(w, 6), 60)
+	}
+	for c, w := range b.fixed[sheet] {
+		final[c] = w
+	}
+	cols := make([]int, 0, len(final))
+	for c := range final {
+		cols = append(cols, c)
+	}
+	sort.Ints(cols)
+	for _, c := range cols {
+		if err := b.f.SetColWidth(sheet, colName(c), colName(c), final[c]); err != nil {
+			return err
+		}
+	}
+	for _, h := range b.headers[sheet] {
+		lines := 1
+		for c, text := range h.cells {
+			w := final[c]
+			if w == 0 {
+				w = 9
+			}
+			if n := headerLines(text, w); n > lines {
+				lines = n
+			}
+		}
+		if lines > 1 {
+			if err := b.f.SetRowHeight(sheet, h.row, float64(lines)*15+3); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// finish writes the workbook to w and releases it.
+func (b *book) finish(w interface{ Write([]byte) (int, error) }) error {
+	defer b.f.Close()
+	if _, err := b.f.WriteTo(w); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+// Package reports writes what rexpo computed: the report workbook and its
+// JSON twin (SPEC sections 9 and 10), the empty input template, and the
+// scenario library in three formats. It never opens files: every writer
+// takes an io.Writer, and cmd/rexpo decides where the bytes go.
+//
+// # Numbers
+//
+// The exposure package computes in exact decimals. The workbook is read by
+// buyers who sum and filter columns, so every figure is written as a
+// numeric cell, rounded at the cell boundary and only there:
+//
+//   - money to 2 places, shown as #,##0.00 with negatives in brackets and
+//     the currency code in the column header; unit costs and per-unit
+//     changes of single parts to 4 places (a screw costs fractions of a cent);
+//   - masses to 6 places of kg (or g for per-unit element content), shown
+//     with 3 decimals;
+//   - shares and probabilities as fractions to 4 places, shown as 0.0%;
+//   - quantities to 6 places, shown without decimals when all are whole.
+//
+// The JSON keeps more: money, masses, quantities and fractions are decimal
+// strings of the exact value rounded to 6 decimal places
+// (decimal.Decimal.Round(6).String(), so "10.5", not "10.500000"). Field
+// names are a contract and stay stable; figures of features not yet built
+// (p10/p50/p90, mix, recommendations) are left out rather than written as
+// zeros.
+//
+// # Text
+//
+// Text from the input (descriptions, part numbers, scenario names) is
+// always written as a string cell, never as a formula, so "=SUM(A1)" stays
+// the text "=SUM(A1)". A text longer than the 32,767 characters a cell
+// holds is cut, ends in "…", and the cut is listed on the Warnings sheet.
+//
+// # Large BOMs
+//
+// The Parts sheet is streamed (excelize.StreamWriter) in two passes over
+// exposure.Result.Parts: the first counts rows and measures columns (a
+// streamed sheet's dimension, widths and panes must be known before its
+// first row), the second writes. Beyond 1,048,575 lines the sheet
+// continues on "Parts (2)", "Parts (3)", ...
+package reports

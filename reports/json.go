@@ -1,0 +1,264 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// jsonPlaces is where the JSON rounds its exact decimals.
+const jsonPlaces = 6
+
+// dec prints d as the JSON's decimal string.
+func dec(d decimal.Decimal) string { return d.Round(jsonPlaces).String() }
+
+// The JSON document of SPEC section 10. Structs, not maps, keep the field
+// order stable.
+type jsonReport struct {
+	Currency            string         `json:"currency"`
+	AsOf                string         `json:"as_of"`
+	Settings            jsonSettings   `json:"settings"`
+	Products            []jsonProduct  `json:"products"`
+	Scenarios           []jsonScenario `json:"scenarios"`
+	ExpectedAnnualDelta string         `json:"expected_annual_delta"`
+	Exposure            jsonExposure   `json:"exposure"`
+	Warnings            []jsonWarning  `json:"warnings"`
+}
+
+type jsonSettings struct {
+	Currency           string `json:"currency"`
+	ImportCountry      string `json:"import_country"`
+	ControllingCountry string `json:"controlling_country"`
+	Start              string `json:"start"`
+	Horizon            string `json:"horizon"`
+	CarryingRate       string `json:"carrying_rate"`
+	UnknownOrigin      string `json:"unknown_origin"`
+	CountryCap         string `json:"country_cap"`
+	Objective          string `json:"objective"`
+	Rollup             string `json:"rollup"`
+	Draws              string `json:"draws"`
+	Seed               string `json:"seed"`
+	AsOf               string `json:"as_of"`
+}
+
+type jsonProduct struct {
+	Product          string `json:"product"`
+	AnnualVolume     string `json:"annual_volume"`
+	BaselineUnitCost string `json:"baseline_unit_cost"`
+}
+
+type jsonScenario struct {
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	Stance       string             `json:"stance"`
+	Prior        string             `json:"prior"`
+	Probability  string             `json:"probability"`
+	AnnualDelta  string             `json:"annual_delta"`
+	HorizonDelta string             `json:"horizon_delta"`
+	Split        jsonSplit          `json:"split"`
+	Products     []jsonProductDelta `json:"products"`
+	Parts        []jsonPartDelta    `json:"parts"`
+	Elements     []jsonElementDelta `json:"elements"`
+	Months       []jsonMonthDelta   `json:"months"`
+}
+
+type jsonSplit struct {
+	Price    string `json:"price"`
+	Shortage string `json:"shortage"`
+	Carrying string `json:"carrying"`
+	Tariff   string `json:"tariff"`
+}
+
+type jsonProductDelta struct {
+	Product     string `json:"product"`
+	UnitDelta   string `json:"unit_delta"`
+	AnnualDelta string `json:"annual_delta"`
+}
+
+type jsonPartDelta struct {
+	Product     string `json:"product"`
+	PartNumber  string `json:"part_number"`
+	AnnualQty   string `json:"annual_qty"`
+	UnitDelta   string `json:"unit_delta"`
+	AnnualDelta string `json:"annual_delta"`
+}
+
+type jsonElementDelta struct {
+	Element     string `json:"element"`
+	AnnualDelta string `json:"annual_delta"`
+}
+
+type jsonMonthDelta struct {
+	Month string `json:"month"`
+	Delta string `json:"delta"`
+}
+
+type jsonExposure struct {
+	Elements []jsonElementMass `json:"elements"`
+	Stages   []jsonStage       `json:"stages"`
+}
+
+type jsonElementMass struct {
+	Element    string `json:"element"`
+	AnnualKg   string `json:"annual_kg"`
+	DirectKg   string `json:"direct_kg"`
+	UpstreamKg string `json:"upstream_kg"`
+	FreeKg     string `json:"free_kg"`
+}
+
+type jsonStage struct {
+	Stage   string `json:"stage"`
+	Country string `json:"country"`
+	Share   string `json:"share"`
+	HHI     string `json:"hhi"`
+}
+
+type jsonWarning struct {
+	Sheet   string `json:"sheet"`
+	Cell    string `json:"cell"`
+	Message string `json:"message"`
+}
+
+// WriteJSON writes the report of r as one JSON object (SPEC section 10),
+// indented by two spaces. Money, quantities, masses and fractions are
+// decimal strings rounded to 6 places.
+func WriteJSON(w io.Writer, r *exposure.Result, m Meta) error {
+	return writeJSON(w, r, m, r.Parts)
+}
+
+func writeJSON(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) error {
+	doc, err := buildJSON(r, m, parts)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error) {
+	s := r.Settings
+	doc := &jsonReport{
+		Currency: s.Currency,
+		AsOf:     asOfRFC(s.AsOf),
+		Settings: jsonSettings{
+			Currency:           s.Currency,
+			ImportCountry:      s.ImportCountry,
+			ControllingCountry: s.ControllingCountry,
+			Start:              startText(s.Start),
+			Horizon:            strconv.Itoa(s.Horizon),
+			CarryingRate:       s.CarryingRate.String(),
+			UnknownOrigin:      unknownText(s.UnknownOrigin),
+			CountryCap:         s.CountryCap.String(),
+			Objective:          s.Objective,
+			Rollup:             rollupText(s.Rollup),
+			Draws:              strconv.Itoa(s.Draws),
+			Seed:               strconv.FormatInt(s.Seed, 10),
+			AsOf:               asOfRFC(s.AsOf),
+		},
+		Products:            []jsonProduct{},
+		Scenarios:           []jsonScenario{},
+		ExpectedAnnualDelta: dec(r.ExpectedAnnualDelta),
+		Exposure:            jsonExposure{Elements: []jsonElementMass{}, Stages: []jsonStage{}},
+		Warnings:            []jsonWarning{},
+	}
+	for _, p := range r.Products {
+		doc.Products = append(doc.Products, jsonProduct{Product: p.ID, AnnualVolume: dec(p.AnnualVolume), BaselineUnitCost: dec(p.BaselineUnitCost)})
+	}
+	partRows, err := jsonParts(r, parts)
+	if err != nil {
+		return nil, fmt.Errorf("read parts: %w", err)
+	}
+	for i, sr := range r.Scenarios {
+		sc := sr.Scenario
+		js := jsonScenario{
+			ID: sc.ID, Name: sc.Name, Stance: sc.Stance,
+			Prior: dec(sc.Prior), Probability: dec(sr.Probability),
+			AnnualDelta: dec(sr.AnnualDelta), HorizonDelta: dec(sr.HorizonDelta),
+			Split:    jsonSplit{dec(sr.Split.Price), dec(sr.Split.Shortage), dec(sr.Split.Carrying), dec(sr.Split.Tariff)},
+			Products: []jsonProductDelta{}, Parts: []jsonPartDelta{}, Elements: []jsonElementDelta{}, Months: []jsonMonthDelta{},
+		}
+		for _, p := range sr.Products {
+			js.Products = append(js.Products, jsonProductDelta{p.Product, dec(p.UnitDelta), dec(p.AnnualDelta)})
+		}
+		for _, a := range partRows {
+			unit := a.firstUnit[i]
+			if a.qty.Sign() != 0 {
+				unit = a.weighted[i].DivRound(a.qty, 18)
+			}
+			js.Parts = append(js.Parts, jsonPartDelta{a.product, a.part, dec(a.qty), dec(unit), dec(a.annual[i])})
+		}
+		for _, e := range sr.Elements {
+			js.Elements = append(js.Elements, jsonElementDelta{e.Element, dec(e.AnnualDelta)})
+		}
+		for _, mo := range sr.Months {
+			js.Months = append(js.Months, jsonMonthDelta{mo.Month, dec(mo.Delta)})
+		}
+		doc.Scenarios = append(doc.Scenarios, js)
+	}
+	for _, e := range r.Elements {
+		doc.Exposure.Elements = append(doc.Exposure.Elements, jsonElementMass{
+			Element: e.Element, AnnualKg: dec(e.AnnualKg),
+			DirectKg: dec(e.ByClass[exposure.ClassDirect]), UpstreamKg: dec(e.ByClass[exposure.ClassUpstream]), FreeKg: dec(e.ByClass[exposure.ClassFree]),
+		})
+	}
+	for _, st := range r.Stages {
+		doc.Exposure.Stages = append(doc.Exposure.Stages, jsonStage{st.Stage.String(), st.Country, dec(st.Share), dec(st.HHI)})
+	}
+	for _, p := range m.Warnings {
+		doc.Warnings = append(doc.Warnings, jsonWarning{p.Sheet, p.Cell, p.Message})
+	}
+	return doc, nil
+}
+
+// jsonPart sums the lines of one part number in one product.
+type jsonPart struct {
+	product, part string
+	qty           decimal.Decimal
+	weighted      []decimal.Decimal // Σ annual qty × unit delta, per scenario
+	firstUnit     []decimal.Decimal // the first line's unit delta, for parts without volume
+	annual        []decimal.Decimal
+}
+
+// jsonParts makes one pass over the part rows and sums them by product
+// and part number, in first-seen order. A part used in several places of
+// a product sums its annual quantities and deltas; its unit delta is the
+// lines' unit deltas weighted by their annual quantities.
+func jsonParts(r *exposure.Result, parts partsFunc) ([]*jsonPart, error) {
+	n := len(r.Scenarios)
+	byKey := map[string]*jsonPart{}
+	var order []*jsonPart
+	err := parts(func(pr exposure.PartRow) error {
+		var product, part string
+		if pr.Line != nil {
+			product, part = pr.Line.Product, pr.Line.PartNumber
+		}
+		key := partKey(product, part)
+		a := byKey[key]
+		if a == nil {
+			a = &jsonPart{product: product, part: part,
+				weighted: make([]decimal.Decimal, n), firstUnit: make([]decimal.Decimal, n), annual: make([]decimal.Decimal, n)}
+			for s := 0; s < n && s < len(pr.Deltas); s++ {
+				a.firstUnit[s] = pr.Deltas[s].UnitDelta
+			}
+			byKey[key] = a
+			order = append(order, a)
+		}
+		a.qty = a.qty.Add(pr.AnnualQty)
+		for s := 0; s < n && s < len(pr.Deltas); s++ {
+			d := pr.Deltas[s]
+			a.weighted[s] = a.weighted[s].Add(pr.AnnualQty.Mul(d.UnitDelta))
+			a.annual[s] = a.annual[s].Add(d.AnnualDelta)
+		}
+		return nil
+	})
+	return order, err
+}

@@ -1,0 +1,538 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"rexpo/exposure"
+)
+
+// partsPerSheet is how many BOM lines one Parts sheet holds below its
+// header: Excel's last row is 1,048,576. Tests lower it.
+var partsPerSheet = excelize.TotalRows - 1
+
+// topParts is how many parts the Summary lists.
+const topParts = 10
+
+// partsScan is what the first pass over the part rows learns: how many
+// rows and sheets, which elements, how wide each column gets, the range of
+// the deltas for the heat map, and the most exposed parts.
+type partsScan struct {
+	rows     int
+	elements []string // element columns, in first-seen order
+	elemIdx  map[string]int
+	nScen    int
+
+	cols     []col
+	textW    []int             // widest text per column
+	maxAbs   []decimal.Decimal // largest magnitude per numeric column
+	neg      []bool            // a negative value in the column
+	frac     []bool            // a quantity that is not whole
+	minDelta decimal.Decimal
+	maxDelta decimal.Decimal
+
+	byKey map[string]*partAgg // per product and part number
+	top   []*partAgg          // the most exposed, largest expected delta first
+}
+
+// partAgg sums the lines of one part number in one product.
+type partAgg struct {
+	product, part, desc, uom string
+	qty, expected            decimal.Decimal
+	perScen                  []decimal.Decimal // annual delta per scenario, for the top parts only
+}
+
+func partKey(product, part string) string { return product + "\x00" + part }
+
+// Column positions of the Parts sheet (1-based); element, class and
+// scenario columns follow partFixedCols.
+const (
+	pcProduct = iota + 1
+	pcPart
+	pcDesc
+	pcLevel
+	pcMaterial
+	pcUOM
+	pcQty
+	pcAnnualQty
+	pcUnitCost
+	pcCostBearing
+	partFixedCols = pcCostBearing
+)
+
+func (sc *partsScan) elemCol(i int) int  { return partFixedCols + 1 + i }
+func (sc *partsScan) classCol(k int) int { return partFixedCols + len(sc.elements) + 1 + k }
+func (sc *partsScan) scenCol(s int) int  { return sc.classCol(exposure.NumClasses) + s }
+func (sc *partsScan) expCol() int        { return sc.scenCol(sc.nScen) }
+func (sc *partsScan) lastCol() int       { return sc.expCol() }
+
+// expectedOf is the probability-weighted annual delta of a part row.
+func expectedOf(r *exposure.Result, pr *exposure.PartRow) decimal.Decimal {
+	var e decimal.Decimal
+	for s := range pr.Deltas {
+		if s < len(r.Scenarios) {
+			e = e.Add(pr.Deltas[s].AnnualDelta.Mul(r.Scenarios[s].Probability))
+		}
+	}
+	return e
+}
+
+// gramsOf returns the grams of each scan element in one unit of the line.
+func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.Decimal {
+	out = out[:0]
+	for range sc.elements {
+		out = append(out, decimal.Decimal{})
+	}
+	if l == nil {
+		return out
+	}
+	thousand := decimal.NewFromInt(1000)
+	for _, c := range l.Content {
+		if i, ok := sc.elemIdx[c.Element]; ok {
+			out[i] = out[i].Add(c.Kg.Mul(thousand))
+		}
+	}
+	return out
+}
+
+// scanParts is the first pass over the part rows.
+func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
+	r := rep.r
+	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios), byKey: map[string]*partAgg{}}
+	// Widths of the fixed columns, of the element columns (which appear as
+	// the rows reveal them) and of the scenario columns.
+	fixW := make([]int, partFixedCols+1)
+	fixMax := make([]decimal.Decimal, partFixedCols+1)
+	var elemMax []decimal.Decimal
+	scenMax := make([]decimal.Decimal, sc.nScen+1) // the last is the expected delta
+	scenNeg := make([]bool, sc.nScen+1)
+	var fracQty, fracAnnual, negCost bool
+	grow := func(m *decimal.Decimal, d decimal.Decimal) {
+		if a := d.Abs(); a.GreaterThan(*m) {
+			*m = a
+		}
+	}
+	text := func(c int, s string, extra int) {
+		if w := textWidth(s) + extra; w > fixW[c] {
+			fixW[c] = w
+		}
+	}
+	thousand := decimal.NewFromInt(1000)
+	var order []*partAgg
+	first := true
+	err := parts(func(pr exposure.PartRow) error {
+		sc.rows++
+		l := pr.Line
+		if l == nil {
+			l = &exposure.Line{}
+		}
+		for _, c := range l.Content {
+			if c.Kg.Sign() <= 0 {
+				continue
+			}
+			i, ok := sc.elemIdx[c.Element]
+			if !ok {
+				i = len(sc.elements)
+				sc.elemIdx[c.Element] = i
+				sc.elements = append(sc.elements, c.Element)
+				elemMax = append(elemMax, decimal.Decimal{})
+			}
+			grow(&elemMax[i], c.Kg.Mul(thousand))
+		}
+		text(pcProduct, l.Product, 0)
+		text(pcPart, l.PartNumber, min(max(pr.Level-1, 0), maxIndent)*2)
+		text(pcDesc, l.Description, 0)
+		text(pcMaterial, l.Material, 0)
+		text(pcUOM, l.UOM, 0)
+		grow(&fixMax[pcLevel], decimal.NewFromInt(int64(pr.Level)))
+		grow(&fixMax[pcQty], pr.Qty)
+		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
+		grow(&fixMax[pcUnitCost], pr.UnitCost)
+		fracQty = fracQty || !pr.Qty.Round(6).IsInteger()
+		fracAnnual = fracAnnual || !pr.AnnualQty.Round(6).IsInteger()
+		negCost = negCost || pr.UnitCost.Sign() < 0
+		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
+			d := pr.Deltas[s].AnnualDelta
+			grow(&scenMax[s], d)
+			scenNeg[s] = scenNeg[s] || d.Sign() < 0
+			sc.delta(d, first)
+			first = false
+		}
+		exp := expectedOf(r, &pr)
+		grow(&scenMax[sc.nScen], exp)
+		scenNeg[sc.nScen] = scenNeg[sc.nScen] || exp.Sign() < 0
+		sc.delta(exp, first)
+		first = false
+
+		key := partKey(l.Product, l.PartNumber)
+		a := sc.byKey[key]
+		if a == nil {
+			a = &partAgg{product: l.Product, part: l.PartNumber, desc: l.Description, uom: l.UOM}
+			sc.byKey[key] = a
+			order = append(order, a)
+		}
+		a.qty = a.qty.Add(pr.AnnualQty)
+		a.expected = a.expected.Add(exp)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sc.cols = partsColumns(rep, sc)
+	n := len(sc.cols)
+	sc.textW = make([]int, n+1)
+	sc.maxAbs = make([]decimal.Decimal, n+1)
+	sc.neg = make([]bool, n+1)
+	sc.frac = make([]bool, n+1)
+	for c := 1; c <= partFixedCols; c++ {
+		sc.textW[c] = fixW[c]
+		sc.maxAbs[c] = fixMax[c]
+	}
+	sc.frac[pcQty], sc.frac[pcAnnualQty], sc.neg[pcUnitCost] = fracQty, fracAnnual, negCost
+	for i := range sc.elements {
+		sc.maxAbs[sc.elemCol(i)] = elemMax[i]
+	}
+	for k := 0; k < exposure.NumClasses; k++ {
+		sc.maxAbs[sc.classCol(k)] = decimal.NewFromInt(1)
+	}
+	for s := 0; s <= sc.nScen; s++ {
+		sc.maxAbs[sc.scenCol(s)], sc.neg[sc.scenCol(s)] = scenMax[s], scenNeg[s]
+	}
+	for i, c := range sc.cols {
+		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head)+1)
+	}
+
+	// The most exposed parts: largest expected annual delta first, parts
+	// whose cost does not move left out. The sort is stable, so ties keep
+	// BOM order.
+	cand := make([]*partAgg, 0, len(order))
+	for _, a := range order {
+		if !a.expected.IsZero() {
+			cand = append(cand, a)
+		}
+	}
+	sort.SliceStable(cand, func(i, j int) bool { return cand[i].expected.GreaterThan(cand[j].expected) })
+	if len(cand) > topParts {
+		cand = cand[:topParts]
+	}
+	sc.top = cand
+	// Only the top parts' sums are needed from here on: the second pass
+	// adds up their per-scenario deltas.
+	sc.byKey = map[string]*partAgg{}
+	for _, a := range sc.top {
+		a.perScen = make([]decimal.Decimal, sc.nScen)
+		sc.byKey[partKey(a.product, a.part)] = a
+	}
+	return sc, nil
+}
+
+func (sc *partsScan) delta(d decimal.Decimal, first bool) {
+	if first || d.LessThan(sc.minDelta) {
+		sc.minDelta = d
+	}
+	if first || d.GreaterThan(sc.maxDelta) {
+		sc.maxDelta = d
+	}
+}
+
+// sheetNames returns "Parts", "Parts (2)", ... as the rows need.
+func (sc *partsScan) sheetNames() []string {
+	n := 1
+	if sc.rows > 0 {
+		n = (sc.rows + partsPerSheet - 1) / partsPerSheet
+	}
+	names := []string{sheetParts}
+	for i := 2; i <= n; i++ {
+		names = append(names, fmt.Sprintf("%s (%d)", sheetParts, i))
+	}
+	return names
+}
+
+func (sc *partsScan) isPartsSheet(name string) bool {
+	for _, n := range sc.sheetNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// partsColumns lists the Parts sheet's columns.
+func partsColumns(rep *report, sc *partsScan) []col {
+	cols := []col{
+		{head: "Product", kind: kText},
+		{head: "Part number", kind: kText},
+		{head: "Description", kind: kText},
+		{head: "BOM level", kind: kInt},
+		{head: "Material", kind: kText},
+		{head: "UOM", kind: kText},
+		{head: "Qty per product unit", kind: kQty},
+		{head: "Annual qty", kind: kQty},
+		{head: rep.money("Unit cost"), kind: kUnitMoney},
+		{head: "Cost-bearing", kind: kText},
+	}
+	for _, e := range sc.elements {
+		cols = append(cols, col{head: e + " (g/unit)", kind: kKg})
+	}
+	cols = append(cols,
+		col{head: "Direct (%)", kind: kPct},
+		col{head: "Upstream (%)", kind: kPct},
+		col{head: "Free (%)", kind: kPct})
+	for _, s := range rep.r.Scenarios {
+		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario) + ": annual change"), kind: kMoney})
+	}
+	cols = append(cols, col{head: rep.money("Expected annual change"), kind: kMoney})
+	return cols
+}
+
+// partsNotes explain the Parts columns a buyer may not know.
+func partsNotes(rep *report, sc *partsScan) map[int]string {
+	cc := countryName(rep.r.Settings.ControllingCountry)
+	if rep.r.Settings.ControllingCountry == "" {
+		cc = "the controlling country"
+	}
+	notes := map[int]string{
+		pcQty:          "Quantity of the part in one unit of the product: qty_per multiplied up the BOM tree.",
+		pcAnnualQty:    "Qty per product unit × the product's annual volume.",
+		pcUnitCost:     "Average unit cost over the part's sources, weighted by their shares, in the report currency.",
+		pcCostBearing:  "yes: the line's unit cost counts (by default the lines without children). Rare-earth content counts on every line.",
+		sc.classCol(0): "Share of the part's rare-earth content whose component stage is in " + cc + " (the part itself comes from there).",
+		sc.classCol(1): "Share made elsewhere but with mining, separation or metal making in " + cc + ".",
+		sc.classCol(2): "Share with no stage in " + cc + ".",
+		sc.expCol():    "Sum over scenarios of probability × annual change.",
+	}
+	if len(sc.elements) > 0 {
+		notes[sc.elemCol(0)] = "Grams of the element in one unit of the part."
+	}
+	return notes
+}
+
+// columnWidth turns what the scan measured into a width.
+func (sc *partsScan) columnWidth(c int) float64 {
+	k := sc.cols[c-1].kind
+	w := float64(sc.textW[c])
+	if k != kText && k != kWrap {
+		d := sc.maxAbs[c]
+		if sc.neg[c] {
+			d = d.Neg()
+		}
+		if k == kQty && sc.frac[c] {
+			d = d.Add(decimal.New(1, -6)) // measure with decimals
+		}
+		w = math.Max(w, float64(shownWidth(d, k))+2.5)
+	} else {
+		w += 1.5
+	}
+	limit := 50.0
+	if c == pcDesc {
+		limit = 45
+	}
+	return math.Min(math.Max(w, 6), limit)
+}
+
+// partsSheets streams the part rows onto the Parts sheets.
+func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
+	b := rep.b
+	names := sc.sheetNames()
+	perSheet := func(i int) int {
+		if i < len(names)-1 {
+			return partsPerSheet
+		}
+		return sc.rows - partsPerSheet*(len(names)-1)
+	}
+	last := sc.lastCol()
+	widths := make([]float64, last+1)
+	for c := 1; c <= last; c++ {
+		widths[c] = sc.columnWidth(c)
+	}
+	hdrLines := 1
+	for c := 1; c <= last; c++ {
+		hdrLines = max(hdrLines, headerLines(sc.cols[c-1].head, widths[c]))
+	}
+	notes := partsNotes(rep, sc)
+
+	var (
+		sw    *excelize.StreamWriter
+		sheet int // index in names
+		row   int // last row written on the current sheet
+	)
+	open := func(i int) error {
+		name := names[i]
+		if err := b.pageSetup(name, 1); err != nil {
+			return err
+		}
+		// The dimension must be set before the stream writer writes the
+		// sheet's start, or openpyxl's read-only mode sees a single cell.
+		n := max(perSheet(i), 1)
+		if err := b.f.SetSheetDimension(name, "A1:"+cellName(last, n+1)); err != nil {
+			return err
+		}
+		var err error
+		if sw, err = b.f.NewStreamWriter(name); err != nil {
+			return err
+		}
+		for c := 1; c <= last; c++ {
+			if err := sw.SetColWidth(c, c, widths[c]); err != nil {
+				return err
+			}
+		}
+		if err := sw.SetPanes(freezePanes(1, 2)); err != nil {
+			return err
+		}
+		head := make([]any, last)
+		for c := 1; c <= last; c++ {
+			style := b.s.header
+			if k := sc.cols[c-1].kind; k == kText {
+				style = b.s.headerLeft
+			}
+			head[c-1] = excelize.Cell{StyleID: style, Value: sc.cols[c-1].head}
+		}
+		if err := sw.SetRow("A1", head, excelize.RowOpts{Height: float64(hdrLines)*15 + 3}); err != nil {
+			return err
+		}
+		for c, text := range notes {
+			if err := b.f.AddComment(name, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text, Width: 260, Height: 90}); err != nil {
+				return err
+			}
+		}
+		row = 1
+		return nil
+	}
+	closeSheet := func() error {
+		name := names[sheet]
+		lastRow := max(row, 2)
+		if err := b.f.AutoFilter(name, "A1:"+cellName(last, lastRow), nil); err != nil {
+			return err
+		}
+		if err := rep.heatMap(name, sc, lastRow); err != nil {
+			return err
+		}
+		return sw.Flush()
+	}
+	if err := open(0); err != nil {
+		return err
+	}
+	if sc.rows == 0 {
+		msg := "No BOM line is cost-bearing or carries rare earths."
+		if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: b.s.note, Value: msg}}); err != nil {
+			return err
+		}
+		row = 2
+		return closeSheet()
+	}
+
+	vals := make([]any, last)
+	var grams []decimal.Decimal
+	written := 0
+	err := parts(func(pr exposure.PartRow) error {
+		if written >= sc.rows {
+			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
+		}
+		if row-1 >= perSheet(sheet) {
+			if err := closeSheet(); err != nil {
+				return err
+			}
+			sheet++
+			if err := open(sheet); err != nil {
+				return err
+			}
+		}
+		row++
+		written++
+		rep.partRow(sc, &pr, vals, &grams, names[sheet], row)
+		if err := sw.SetRow(cellName(1, row), vals); err != nil {
+			return err
+		}
+		if l := pr.Line; l != nil {
+			if a := sc.byKey[partKey(l.Product, l.PartNumber)]; a != nil {
+				for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
+					a.perScen[s] = a.perScen[s].Add(pr.Deltas[s].AnnualDelta)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return closeSheet()
+}
+
+// partRow fills vals with one part row's cells.
+func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, grams *[]decimal.Decimal, sheet string, row int) {
+	s := &rep.b.s
+	l := pr.Line
+	if l == nil {
+		l = &exposure.Line{}
+	}
+	str := func(c int, v string, style int) {
+		v, was := cut(v)
+		if was {
+			rep.b.cutAt(sheet, cellName(c, row))
+		}
+		if v == "" {
+			vals[c-1] = nil
+			return
+		}
+		vals[c-1] = excelize.Cell{StyleID: style, Value: v}
+	}
+	num := func(c int, d decimal.Decimal) {
+		k := sc.cols[c-1].kind
+		vals[c-1] = excelize.Cell{StyleID: s.styleFor(k, d, false), Value: number(d, k)}
+	}
+	str(pcProduct, l.Product, s.text)
+	str(pcPart, l.PartNumber, s.indent[min(max(pr.Level-1, 0), maxIndent)])
+	str(pcDesc, l.Description, s.text)
+	num(pcLevel, decimal.NewFromInt(int64(pr.Level)))
+	str(pcMaterial, l.Material, s.text)
+	str(pcUOM, l.UOM, s.text)
+	num(pcQty, pr.Qty)
+	num(pcAnnualQty, pr.AnnualQty)
+	num(pcUnitCost, pr.UnitCost)
+	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
+	*grams = sc.gramsOf(pr.Line, *grams)
+	for i, g := range *grams {
+		if g.IsZero() {
+			vals[sc.elemCol(i)-1] = nil
+			continue
+		}
+		num(sc.elemCol(i), g)
+	}
+	for k := 0; k < exposure.NumClasses; k++ {
+		num(sc.classCol(k), pr.ClassProb[k])
+	}
+	for i := 0; i < sc.nScen; i++ {
+		if i < len(pr.Deltas) {
+			num(sc.scenCol(i), pr.Deltas[i].AnnualDelta)
+		} else {
+			vals[sc.scenCol(i)-1] = nil
+		}
+	}
+	num(sc.expCol(), expectedOf(rep.r, pr))
+}
+
+// heatMap colours the delta columns on one scale, so that the same colour
+// means the same money in every scenario: green for savings, white for no
+// change, red for the largest increase.
+func (rep *report) heatMap(sheet string, sc *partsScan, lastRow int) error {
+	if sc.rows == 0 || (sc.minDelta.IsZero() && sc.maxDelta.IsZero()) {
+		return nil
+	}
+	ref := cellName(sc.scenCol(0), 2) + ":" + cellName(sc.expCol(), lastRow)
+	var o excelize.ConditionalFormatOptions
+	switch {
+	case sc.minDelta.Sign() < 0 && sc.maxDelta.Sign() > 0:
+		o = excelize.ConditionalFormatOptions{MinType: "min", MinColor: "#" + colGreen, MidType: "num", MidValue: "0", MidColor: "#" + colWhite, MaxType: "max", MaxColor: "#" + colRed}
+	case sc.maxDelta.Sign() > 0:
+		o = excelize.ConditionalFormatOptions{MinType: "num", MinValue: "0", MinColor: "#" + colWhite, MidType: "percentile", MidValue: "50", MidColor: "#" + colYellow, MaxType: "max", MaxColor: "#" + colRed}
+	default:
+		o = excelize.ConditionalFormatOptions{MinType: "min", MinColor: "#" + colGreen, MidType: "percentile", MidValue: "50", MidColor: "#C6EFCE", MaxType: "num", MaxValue: "0", MaxColor: "#" + colWhite}
+	}
+	o.Type = "3_color_scale"
+	o.Criteria = "="
+	return rep.b.f.SetConditionalFormat(sheet, ref, []excelize.ConditionalFormatOptions{o})
+}

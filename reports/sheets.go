@@ -1,0 +1,455 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"rexpo/exposure"
+)
+
+var hundred = decimal.NewFromInt(100)
+
+// pct turns a percent figure (25 = 25%) into the fraction a 0.0% cell holds.
+func pct(d decimal.Decimal) cellNum { return cellNum{d.Div(hundred), kPct} }
+
+// rangeText prints a Param's range, "" when it has none: "20..60".
+func rangeText(p exposure.Param) string {
+	if !p.Ranged {
+		return ""
+	}
+	return p.Low.String() + ".." + p.High.String()
+}
+
+// note attaches an explanation to a header cell.
+func (b *book) note(sheet string, c, r int, text string) error {
+	return b.f.AddComment(sheet, excelize.Comment{Author: "rexpo", Cell: cellName(c, r), Text: text, Width: 260, Height: 100})
+}
+
+// plainSheet sets up a one-table sheet: print layout and frozen header.
+func (b *book) plainSheet(sheet string, freezeCols int) error {
+	if err := b.pageSetup(sheet, 1); err != nil {
+		return err
+	}
+	return b.f.SetPanes(sheet, freezePanes(1, freezeCols))
+}
+
+// Columns of the Scenarios sheet that the Summary chart reads.
+const (
+	scColName   = 2
+	scColAnnual = 8
+)
+
+func (rep *report) scenariosSheet() error {
+	b, sheet, r := rep.b, sheetScenarios, rep.r
+	if err := b.plainSheet(sheet, 2); err != nil {
+		return err
+	}
+	h := r.Settings.Horizon
+	if h == 0 {
+		h = len(r.Months)
+	}
+	cols := []col{
+		{head: "ID", kind: kText},
+		{head: "Scenario", kind: kText},
+		{head: "Stance", kind: kText},
+		{head: "Controlling country", kind: kText},
+		{head: "Spot premium (%)", kind: kPct},
+		{head: "Prior probability (%)", kind: kPct},
+		{head: "Probability (%)", kind: kPct},
+		{head: rep.money("Annual change"), kind: kMoney},
+		{head: rep.money(fmt.Sprintf("Change over %d months", h)), kind: kMoney},
+		{head: rep.money("Price part"), kind: kMoney},
+		{head: rep.money("Shortage part"), kind: kMoney},
+		{head: rep.money("Carrying part"), kind: kMoney},
+		{head: rep.money("Tariff part"), kind: kMoney},
+		{head: "Description", kind: kWrap, width: 50},
+		{head: "Source", kind: kWrap, width: 50},
+	}
+	t, err := b.newTable(sheet, 1, 1, cols)
+	if err != nil {
+		return err
+	}
+	notes := map[int]string{
+		5:  "What a unit costs extra, as a percentage of its unit cost, when bought on the spot market because the usual source cannot deliver.",
+		6:  "The scenario's weight before any signals are read; the priors add up to 100%.",
+		7:  "The weight used for the expected figures: the prior, moved by the signals when signals were given (a transparent heuristic).",
+		8:  "Change of the annual cost of all products over the first 12 months of the projection, all units. Positive: costs rise.",
+		9:  "The same over the whole projection.",
+		10: "Higher prices of the rare-earth content.",
+		11: "Spot-market premium on the share of demand that cannot be had from the usual source.",
+		12: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
+		13: "Added import tariffs.",
+	}
+	for c, n := range notes {
+		if err := b.note(sheet, c, 1, n); err != nil {
+			return err
+		}
+	}
+	var hzExp decimal.Decimal
+	for _, s := range r.Scenarios {
+		sc := s.Scenario
+		hzExp = hzExp.Add(s.HorizonDelta.Mul(s.Probability))
+		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
+			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
+			s.AnnualDelta, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff,
+			sc.Description, sc.Source); err != nil {
+			return err
+		}
+	}
+	if len(r.Scenarios) == 0 {
+		return b.str(sheet, 1, 2, "No scenarios were run.", b.s.note)
+	}
+	if err := t.filter(); err != nil {
+		return err
+	}
+	// The probability-weighted line sits below the filtered rows so that
+	// sorting and filtering leave it alone.
+	t.row++
+	var prior, prob decimal.Decimal
+	for _, s := range r.Scenarios {
+		prior = prior.Add(s.Scenario.Prior)
+		prob = prob.Add(s.Probability)
+	}
+	return t.addBold("", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
+		r.ExpectedAnnualDelta, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff,
+		"Each scenario's figures times its probability, summed.")
+}
+
+func (rep *report) projectionSheet() error {
+	b, sheet, r := rep.b, sheetProjection, rep.r
+	if err := b.plainSheet(sheet, 1); err != nil {
+		return err
+	}
+	cols := []col{{head: "Month", kind: kText}}
+	for _, s := range r.Scenarios {
+		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario)), kind: kMoney})
+	}
+	cols = append(cols, col{head: rep.money("Expected (probability-weighted)"), kind: kMoney})
+	t, err := b.newTable(sheet, 1, 1, cols)
+	if err != nil {
+		return err
+	}
+	months := r.Months
+	for _, s := range r.Scenarios {
+		if len(s.Months) > len(months) {
+			months = make([]string, len(s.Months))
+			for i, m := range s.Months {
+				months[i] = m.Month
+			}
+		}
+	}
+	for i, m := range months {
+		vals := []any{m}
+		var exp decimal.Decimal
+		for _, s := range r.Scenarios {
+			if i < len(s.Months) {
+				vals = append(vals, s.Months[i].Delta)
+				exp = exp.Add(s.Months[i].Delta.Mul(s.Probability))
+			} else {
+				vals = append(vals, nil)
+			}
+		}
+		vals = append(vals, exp)
+		if err := t.add(vals...); err != nil {
+			return err
+		}
+	}
+	if len(months) == 0 {
+		return b.str(sheet, 1, 2, "No months were projected.", b.s.note)
+	}
+	if err := t.filter(); err != nil {
+		return err
+	}
+	if err := b.note(sheet, 1, 1, "Each month's change of cost for all products, all units, against today's costs. Positive: costs rise."); err != nil {
+		return err
+	}
+	var series []excelize.ChartSeries
+	first, last := 2, len(months)+1
+	for i := range r.Scenarios {
+		series = append(series, excelize.ChartSeries{
+			Name:       absCell(sheet, 2+i, 1),
+			Categories: absRange(sheet, 1, first, 1, last),
+			Values:     absRange(sheet, 2+i, first, 2+i, last),
+			Line:       excelize.LineOptions{Width: 2},
+			Marker:     excelize.ChartMarker{Symbol: "none"},
+		})
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	return b.f.AddChart(sheet, cellName(len(cols)+2, 2), &excelize.Chart{
+		Type:      excelize.Line,
+		Series:    series,
+		Title:     chartTitle("Monthly cost change by scenario (" + rep.cur + ")"),
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
+		XAxis:     excelize.ChartAxis{Title: axisTitle("Month"), TickLabelSkip: 3, Font: excelize.Font{Size: 9}},
+		YAxis:     excelize.ChartAxis{Title: axisTitle(rep.cur + " a month"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 9}},
+		Format:    excelize.GraphicOptions{AltText: "Line chart of the monthly cost change per scenario"},
+	})
+}
+
+func chartTitle(s string) excelize.ChartTitle {
+	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Bold: true, Size: 12, Color: colTitle}}}}
+}
+
+func axisTitle(s string) excelize.ChartTitle {
+	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Size: 9, Color: colGrey}}}}
+}
+
+func (rep *report) elementsSheet() error {
+	b, sheet, r := rep.b, sheetElements, rep.r
+	if err := b.plainSheet(sheet, 1); err != nil {
+		return err
+	}
+	cols := []col{
+		{head: "Element", kind: kText},
+		{head: "Mass (kg/yr)", kind: kKg},
+		{head: "Direct (kg/yr)", kind: kKg},
+		{head: "Upstream (kg/yr)", kind: kKg},
+		{head: "Free (kg/yr)", kind: kKg},
+		{head: rep.money("China-origin price") + "/kg", kind: kUnitMoney},
+	}
+	var prices map[string]exposure.Price
+	if r.Input != nil {
+		prices = r.Input.Prices
+		cols = append(cols, col{head: rep.money("Ex-China price") + "/kg", kind: kUnitMoney})
+	}
+	for _, s := range r.Scenarios {
+		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario) + ": annual price change"), kind: kMoney})
+	}
+	cols[5].head = "China-origin price (" + rep.cur + "/kg)"
+	if prices != nil {
+		cols[6].head = "Ex-China price (" + rep.cur + "/kg)"
+	}
+	t, err := b.newTable(sheet, 1, 1, cols)
+	if err != nil {
+		return err
+	}
+	cc := countryName(r.Settings.ControllingCountry)
+	notes := map[int]string{
+		2: "Annual mass of the element in all products: grams per unit × exploded quantity × annual volume.",
+		3: "Mass in parts whose component stage is in " + cc + ".",
+		4: "Mass in parts made elsewhere with mining, separation or metal making in " + cc + ".",
+		5: "Mass with no stage in " + cc + ". Unknown stages are split by the unknown-origin setting.",
+	}
+	if len(r.Scenarios) > 0 {
+		notes[len(cols)-len(r.Scenarios)+1] = "The price part of the scenario's annual change that comes from this element."
+	}
+	for c, n := range notes {
+		if err := b.note(sheet, c, 1, n); err != nil {
+			return err
+		}
+	}
+	byScen := make([]map[string]decimal.Decimal, len(r.Scenarios))
+	for i, s := range r.Scenarios {
+		byScen[i] = map[string]decimal.Decimal{}
+		for _, e := range s.Elements {
+			byScen[i][e.Element] = byScen[i][e.Element].Add(e.AnnualDelta)
+		}
+	}
+	var tot [4]decimal.Decimal
+	totScen := make([]decimal.Decimal, len(r.Scenarios))
+	for _, e := range r.Elements {
+		vals := []any{e.Element, e.AnnualKg, e.ByClass[exposure.ClassDirect], e.ByClass[exposure.ClassUpstream], e.ByClass[exposure.ClassFree], e.ChinaPrice}
+		tot[0] = tot[0].Add(e.AnnualKg)
+		for k := 0; k < exposure.NumClasses; k++ {
+			tot[k+1] = tot[k+1].Add(e.ByClass[k])
+		}
+		if prices != nil {
+			p, ok := prices[e.Element]
+			switch {
+			case !ok:
+				vals = append(vals, nil)
+			case p.ExChina.Sign() > 0:
+				vals = append(vals, p.ExChina)
+			default:
+				vals = append(vals, p.China)
+			}
+		}
+		for i := range r.Scenarios {
+			d := byScen[i][e.Element]
+			totScen[i] = totScen[i].Add(d)
+			vals = append(vals, d)
+		}
+		if err := t.add(vals...); err != nil {
+			return err
+		}
+	}
+	if len(r.Elements) == 0 {
+		return b.str(sheet, 1, 2, "The BOM holds no rare-earth content.", b.s.note)
+	}
+	if err := t.filter(); err != nil {
+		return err
+	}
+	t.row++
+	vals := []any{"All elements", tot[0], tot[1], tot[2], tot[3], nil}
+	if prices != nil {
+		vals = append(vals, nil)
+	}
+	for _, d := range totScen {
+		vals = append(vals, d)
+	}
+	return t.addBold(vals...)
+}
+
+func (rep *report) countriesSheet() error {
+	b, sheet, r := rep.b, sheetCountries, rep.r
+	if err := b.plainSheet(sheet, 0); err != nil {
+		return err
+	}
+	cols := []col{
+		{head: "Stage", kind: kText},
+		{head: "Country", kind: kText},
+		{head: "Code", kind: kText},
+		{head: "Share (%)", kind: kPct},
+		{head: "Mass (kg/yr)", kind: kKg},
+		{head: "Stage HHI (0–10,000)", kind: kInt},
+	}
+	t, err := b.newTable(sheet, 1, 1, cols)
+	if err != nil {
+		return err
+	}
+	if err := b.note(sheet, 4, 1, "Share of the BOM's annual rare-earth mass whose stage is in this country. Unknown: the input does not say."); err != nil {
+		return err
+	}
+	if err := b.note(sheet, 6, 1, "Herfindahl–Hirschman index of the stage over the known countries: the sum of squared shares in percent points. 10,000 is a single country; the European Commission treats above 4,000 as concentrated."); err != nil {
+		return err
+	}
+	for _, s := range r.Stages {
+		code := s.Country
+		if err := t.add(stageLabel(s.Stage), countryName(code), code, s.Share, s.Kg, cellNum{s.HHI, kInt}); err != nil {
+			return err
+		}
+	}
+	if len(r.Stages) == 0 {
+		return b.str(sheet, 1, 2, "The BOM holds no rare-earth content.", b.s.note)
+	}
+	if err := t.filter(); err != nil {
+		return err
+	}
+
+	// Chart data: one row per stage, one column per country, below the
+	// table so that filtering the table leaves it alone.
+	var countries []string
+	kg := map[string]decimal.Decimal{}
+	share := map[[2]string]decimal.Decimal{}
+	var stages []exposure.Stage
+	seenStage := map[exposure.Stage]bool{}
+	for _, s := range r.Stages {
+		if _, ok := kg[s.Country]; !ok {
+			countries = append(countries, s.Country)
+		}
+		kg[s.Country] = kg[s.Country].Add(s.Kg)
+		k := [2]string{s.Stage.String(), s.Country}
+		share[k] = share[k].Add(s.Share)
+		if !seenStage[s.Stage] {
+			seenStage[s.Stage] = true
+			stages = append(stages, s.Stage)
+		}
+	}
+	sort.SliceStable(stages, func(i, j int) bool { return stages[i] < stages[j] })
+	// Largest countries first; unknown last.
+	sort.SliceStable(countries, func(i, j int) bool {
+		ci, cj := countries[i], countries[j]
+		if (ci == "") != (cj == "") {
+			return cj == ""
+		}
+		return kg[ci].GreaterThan(kg[cj])
+	})
+	top := t.row + 3
+	if err := b.str(sheet, 1, top, "Share of each stage by country (chart data)", b.s.section); err != nil {
+		return err
+	}
+	pc := []col{{head: "Stage", kind: kText}}
+	for _, c := range countries {
+		pc = append(pc, col{head: countryName(c) + " (%)", kind: kPct})
+	}
+	pt, err := b.newTable(sheet, 1, top+1, pc)
+	if err != nil {
+		return err
+	}
+	for _, g := range stages {
+		vals := []any{stageLabel(g)}
+		for _, c := range countries {
+			vals = append(vals, share[[2]string{g.String(), c}])
+		}
+		if err := pt.add(vals...); err != nil {
+			return err
+		}
+	}
+	var series []excelize.ChartSeries
+	palette := []string{"C00000", "4472C4", "70AD47", "FFC000", "7030A0", "ED7D31", "5B9BD5", "A5A5A5", "264478", "9E480E"}
+	other := 0
+	for i, c := range countries {
+		color := "BFBFBF" // unknown
+		if c != "" {
+			color = palette[other%len(palette)]
+			other++
+		}
+		series = append(series, excelize.ChartSeries{
+			Name:       absCell(sheet, 2+i, pt.top),
+			Categories: absRange(sheet, 1, pt.top+1, 1, pt.row),
+			Values:     absRange(sheet, 2+i, pt.top+1, 2+i, pt.row),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}},
+		})
+	}
+	return b.f.AddChart(sheet, cellName(len(cols)+2, 2), &excelize.Chart{
+		Type:      excelize.BarPercentStacked,
+		Series:    series,
+		Title:     chartTitle("Where the rare-earth content comes from, by stage"),
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Size: 10}},
+		YAxis:     excelize.ChartAxis{Title: axisTitle("Share of annual rare-earth mass (%)"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Font: excelize.Font{Size: 9}},
+		Format:    excelize.GraphicOptions{AltText: "Stacked bar chart of country shares per supply-chain stage"},
+	})
+}
+
+func (rep *report) warningsSheet() error {
+	b, sheet := rep.b, sheetWarnings
+	if err := b.plainSheet(sheet, 0); err != nil {
+		return err
+	}
+	t, err := b.newTable(sheet, 1, 1, []col{
+		{head: "Severity", kind: kText},
+		{head: "Sheet", kind: kText},
+		{head: "Cell", kind: kText},
+		{head: "Message", kind: kWrap, width: 100},
+	})
+	if err != nil {
+		return err
+	}
+	all := append(append([]Problem(nil), rep.m.Warnings...), b.cuts...)
+	for _, p := range all {
+		sev := "warning"
+		if p.Error {
+			sev = "error"
+		}
+		if err := t.add(sev, p.Sheet, p.Cell, p.Message); err != nil {
+			return err
+		}
+	}
+	if len(all) == 0 {
+		if err := b.str(sheet, 1, 2, "No warnings.", b.s.text); err != nil {
+			return err
+		}
+		t.row = 2
+	}
+	return t.filter()
+}
+
+// joinElements prints a Controls row's elements as written: "*" or the
+// symbols.
+func joinElements(c exposure.Control) string {
+	if c.AllElements {
+		return "*"
+	}
+	return strings.Join(c.Elements, ", ")
+}
+
+func classText(k exposure.Class) string { return k.String() }

@@ -1,0 +1,277 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// kind says how a column's values are rounded, formatted and measured.
+type kind int
+
+const (
+	kText      kind = iota // text on one line
+	kWrap                  // long text, wrapped in a wide column
+	kMoney                 // money, 2 places, negatives in brackets
+	kUnitMoney             // money per unit of a part, 4 places (2 always shown)
+	kKg                    // mass, 6 places stored, 3 shown
+	kPct                   // fraction 0..1, 4 places stored, shown as 0.0%
+	kInt                   // whole number with thousands separators
+	kQty                   // quantity: whole, or up to 6 places
+	kDec                   // plain decimal number, up to 2 places shown
+	numKinds
+)
+
+// Number formats. Money keeps the currency code out of the cell (it is in
+// the header) so that a buyer's SUM and pivot tables work.
+const (
+	fmtMoney     = `#,##0.00;(#,##0.00)`
+	fmtUnitMoney = `#,##0.00##;(#,##0.00##)`
+	fmtKg        = `#,##0.000;(#,##0.000)`
+	fmtPct       = `0.0%`
+	fmtInt       = `#,##0`
+	fmtQtyFrac   = `#,##0.000###`
+	fmtDec       = `#,##0.##`
+)
+
+// Colours, shared by header fills and charts.
+const (
+	colHeaderFill = "DCE6F1"
+	colHeaderLine = "7F9DB9"
+	colTitle      = "1F3864"
+	colGrey       = "595959"
+	colGreen      = "63BE7B"
+	colWhite      = "FFFFFF"
+	colYellow     = "FFEB84"
+	colRed        = "F8696B"
+)
+
+// styles holds the style ids of one workbook.
+type styles struct {
+	title, subtitle, section, note, header, headerLeft int
+	text, wrap, bold, label                            int
+	byKind                                             [numKinds]int
+	boldKind                                           [numKinds]int
+	qtyFrac                                            int
+	indent                                             [maxIndent + 1]int // part numbers indented by BOM level
+}
+
+const maxIndent = 8
+
+func newStyles(f *excelize.File) (styles, error) {
+	var s styles
+	var err error
+	mk := func(st *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(st)
+		return id
+	}
+	num := func(code string, bold bool) *excelize.Style {
+		c := code
+		st := &excelize.Style{CustomNumFmt: &c, Alignment: &excelize.Alignment{Vertical: "top"}}
+		if bold {
+			st.Font = &excelize.Font{Bold: true}
+		}
+		return st
+	}
+	top := &excelize.Alignment{Vertical: "top"}
+	s.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16, Color: colTitle}})
+	s.subtitle = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Color: colGrey}})
+	s.section = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: colTitle}})
+	s.note = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Color: colGrey}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	hdr := func(h string) *excelize.Style {
+		return &excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colHeaderFill}},
+			Border:    []excelize.Border{{Type: "bottom", Color: colHeaderLine, Style: 1}},
+			Alignment: &excelize.Alignment{Horizontal: h, Vertical: "center", WrapText: true},
+		}
+	}
+	s.header = mk(hdr("center"))
+	s.headerLeft = mk(hdr("left"))
+	s.text = mk(&excelize.Style{Alignment: top})
+	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	s.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top})
+	s.label = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Indent: 1}})
+	codes := [numKinds]string{kMoney: fmtMoney, kUnitMoney: fmtUnitMoney, kKg: fmtKg, kPct: fmtPct, kInt: fmtInt, kQty: fmtInt, kDec: fmtDec}
+	for k, code := range codes {
+		switch kind(k) {
+		case kText:
+			s.byKind[k], s.boldKind[k] = s.text, s.bold
+		case kWrap:
+			s.byKind[k], s.boldKind[k] = s.wrap, s.bold
+		default:
+			s.byKind[k] = mk(num(code, false))
+			s.boldKind[k] = mk(num(code, true))
+		}
+	}
+	s.qtyFrac = mk(num(fmtQtyFrac, false))
+	for i := range s.indent {
+		s.indent[i] = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Indent: i}})
+	}
+	return s, err
+}
+
+// places is how many decimal places a kind keeps in a numeric cell.
+func places(k kind) int32 {
+	switch k {
+	case kMoney, kDec:
+		return 2
+	case kUnitMoney, kPct:
+		return 4
+	case kInt:
+		return 0
+	}
+	return 6
+}
+
+// number rounds d for a cell of kind k and converts it at the cell boundary.
+func number(d decimal.Decimal, k kind) float64 {
+	return d.Round(places(k)).InexactFloat64()
+}
+
+// styleFor returns the style of a value of kind k; quantities that are not
+// whole get decimals.
+func (s *styles) styleFor(k kind, d decimal.Decimal, bold bool) int {
+	if k == kQty && !d.Round(6).IsInteger() {
+		return s.qtyFrac
+	}
+	if bold {
+		return s.boldKind[k]
+	}
+	return s.byKind[k]
+}
+
+// shownWidth estimates how many characters a number takes when displayed
+// with kind k's format, so that columns are wide enough never to show ####.
+func shownWidth(d decimal.Decimal, k kind) int {
+	var dec int32
+	switch k {
+	case kMoney:
+		dec = 2
+	case kUnitMoney:
+		dec = 4
+	case kKg:
+		dec = 3
+	case kPct:
+		return len(d.Mul(decimal.NewFromInt(100)).StringFixed(1)) + 1
+	case kQty:
+		dec = 0
+		if !d.Round(6).IsInteger() {
+			dec = 6
+		}
+	case kDec:
+		dec = 2
+	}
+	a := d.Abs().Round(dec)
+	whole := a.Truncate(0).String()
+	n := len(whole) + (len(whole)-1)/3
+	if dec > 0 {
+		n += 1 + int(dec)
+	}
+	if d.Sign() < 0 {
+		n += 2
+	}
+	return n
+}
+
+// textWidth is the display width of s in characters, on its longest line.
+func textWidth(s string) int {
+	w := 0
+	for _, line := range strings.Split(s, "\n") {
+		if n := utf8.RuneCountInString(line); n > w {
+			w = n
+		}
+	}
+	return w
+}
+
+// maxCellChars is what one cell holds, counted in UTF-16 units as Excel does.
+const maxCellChars = excelize.TotalCellChars
+
+// cut shortens s to what a cell holds, ending it with "…", and reports
+// whether it did.
+func cut(s string) (string, bool) {
+	if len(s) <= maxCellChars { // bytes ≥ UTF-16 units
+		return s, false
+	}
+	u := utf16.Encode([]rune(s))
+	if len(u) <= maxCellChars {
+		return s, false
+	}
+	u = u[:maxCellChars-1]
+	if n := len(u); n > 0 && utf16.IsSurrogate(rune(u[n-1])) {
+		u = u[:n-1]
+	}
+	return string(utf16.Decode(u)) + "…", true
+}
+
+// colName returns the letters of 1-based column c.
+func colName(c int) string {
+	s, _ := excelize.ColumnNumberToName(c)
+	return s
+}
+
+// cellName returns the A1 name of column c, row r (both 1-based).
+func cellName(c, r int) string {
+	s, _ := excelize.CoordinatesToCellName(c, r)
+	return s
+}
+
+// absRange returns 'Sheet'!$A$1:$B$2 for use in charts and defined names.
+func absRange(sheet string, c1, r1, c2, r2 int) string {
+	return fmt.Sprintf("%s!$%s$%d:$%s$%d", quoteSheet(sheet), colName(c1), r1, colName(c2), r2)
+}
+
+// absCell returns 'Sheet'!$A$1.
+func absCell(sheet string, c, r int) string {
+	return fmt.Sprintf("%s!$%s$%d", quoteSheet(sheet), colName(c), r)
+}
+
+func quoteSheet(sheet string) string {
+	return "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
+}
+
+// headerLines estimates how many lines a wrapped header of width w takes.
+func headerLines(s string, w float64) int {
+	avail := int(math.Max(w-1.5, 4))
+	lines, cur := 1, 0
+	for _, word := range strings.Fields(s) {
+		n := utf8.RuneCountInString(word)
+		switch {
+		case cur == 0:
+			cur = n
+		case cur+1+n <= avail:
+			cur += 1 + n
+		default:
+			lines++
+			cur = n
+		}
+		for cur > avail {
+			lines++
+			cur -= avail
+		}
+	}
+	return lines
+}
+
+// longestWord is the width a wrapped header needs at least.
+func longestWord(s string) int {
+	w := 0
+	for _, word := range strings.Fields(s) {
+		if n := utf8.RuneCountInString(word); n > w {
+			w = n
+		}
+	}
+	return w
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,262 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"rexpo/inputs"
+)
+
+// TemplateLists are the values the template's drop-down lists offer.
+type TemplateLists struct {
+	Countries, Elements, Materials []string
+}
+
+// Sheets of the template besides the input sheets: an explanation first,
+// and the hidden sheet the drop-down lists read.
+const (
+	sheetReadMe = "Read me"
+	sheetLists  = "Lists"
+)
+
+// fixed lists of word values.
+var templateWords = map[inputs.DropDown][]string{
+	inputs.ListClasses:       {"direct", "upstream", "free", "*"},
+	inputs.ListStances:       {"easing", "status-quo", "tightening", "escalation"},
+	inputs.ListYesNo:         {"yes", "no"},
+	inputs.ListUnknownOrigin: {"world", "controlling", "free"},
+	inputs.ListObjective:     {"expected", "worst"},
+	inputs.ListRollup:        {"leaves", "all"},
+}
+
+var listTitles = map[inputs.DropDown]string{
+	inputs.ListCountries:     "Countries",
+	inputs.ListElements:      "Elements",
+	inputs.ListMaterials:     "Materials",
+	inputs.ListClasses:       "Classes",
+	inputs.ListStances:       "Stances",
+	inputs.ListYesNo:         "Yes/no",
+	inputs.ListUnknownOrigin: "Unknown origin",
+	inputs.ListObjective:     "Objective",
+	inputs.ListRollup:        "Roll-up",
+}
+
+const requiredFill = "FCE4D6"
+
+// WriteTemplate writes the empty input workbook of `rexpo template`: a
+// "Read me" sheet, then every sheet of inputs.Layouts with its headers, a
+// note on each header, the example rows and drop-down lists for countries,
+// elements, materials, classes and stances (from the hidden "Lists" sheet).
+func WriteTemplate(w io.Writer, lists TemplateLists) error {
+	b, err := newBook("", "rexpo input template")
+	if err != nil {
+		return err
+	}
+	defer b.f.Close()
+	names := []string{sheetReadMe}
+	for _, l := range inputs.Layouts {
+		names = append(names, l.Name)
+	}
+	names = append(names, sheetLists)
+	if err := b.addSheets(names...); err != nil {
+		return err
+	}
+	req, err := b.f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{requiredFill}},
+		Border:    []excelize.Border{{Type: "bottom", Color: colHeaderLine, Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	})
+	if err != nil {
+		return err
+	}
+	opt, err := b.f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colHeaderFill}},
+		Border:    []excelize.Border{{Type: "bottom", Color: colHeaderLine, Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	})
+	if err != nil {
+		return err
+	}
+	refs, err := writeLists(b, lists)
+	if err != nil {
+		return err
+	}
+	if err := writeReadMe(b); err != nil {
+		return err
+	}
+	for _, l := range inputs.Layouts {
+		if err := writeInputSheet(b, l, refs, req, opt); err != nil {
+			return fmt.Errorf("sheet %s: %w", l.Name, err)
+		}
+	}
+	for _, n := range names {
+		if err := b.finishSheet(n); err != nil {
+			return err
+		}
+	}
+	if err := b.f.SetSheetVisible(sheetLists, false); err != nil {
+		return err
+	}
+	b.f.SetActiveSheet(0)
+	if _, err := b.f.WriteTo(w); err != nil {
+		return fmt.Errorf("write template: %w", err)
+	}
+	return nil
+}
+
+// writeLists fills the hidden Lists sheet, one column per list, and
+// returns the range each drop-down reads.
+func writeLists(b *book, lists TemplateLists) (map[inputs.DropDown]string, error) {
+	all := map[inputs.DropDown][]string{
+		inputs.ListCountries: lists.Countries,
+		inputs.ListElements:  lists.Elements,
+		inputs.ListMaterials: lists.Materials,
+	}
+	for k, v := range templateWords {
+		all[k] = v
+	}
+	order := []inputs.DropDown{inputs.ListCountries, inputs.ListElements, inputs.ListMaterials, inputs.ListClasses,
+		inputs.ListStances, inputs.ListYesNo, inputs.ListUnknownOrigin, inputs.ListObjective, inputs.ListRollup}
+	refs := map[inputs.DropDown]string{}
+	for i, k := range order {
+		c := i + 1
+		if err := b.str(sheetLists, c, 1, listTitles[k], b.s.headerLeft); err != nil {
+			return nil, err
+		}
+		b.widen(sheetLists, c, float64(len(listTitles[k]))+2)
+		vals := all[k]
+		for j, v := range vals {
+			if err := b.str(sheetLists, c, j+2, v, 0); err != nil {
+				return nil, err
+			}
+			b.widen(sheetLists, c, float64(textWidth(v))+2)
+		}
+		if len(vals) > 0 {
+			refs[k] = absRange(sheetLists, c, 2, c, len(vals)+1)
+		}
+	}
+	return refs, nil
+}
+
+func writeReadMe(b *book) error {
+	s := sheetReadMe
+	if err := b.str(s, 1, 1, "rexpo input workbook", b.s.title); err != nil {
+		return err
+	}
+	lines := []string{
+		"Fill in the sheets and run:  rexpo report this-file.xlsx   (rexpo validate this-file.xlsx lists every problem first).",
+		"Hover over a column header for what it holds. Orange headers are required; the others may be left empty or deleted.",
+		"The rows already filled in are examples: replace them. Optional sheets may be deleted.",
+		"Element columns: BOM and Materials take one column per chemical element, named by its symbol (Nd, Pr, Dy, Tb, Sm, Co, ...) in wt% of the material, or Nd_g, Dy_g, ... in grams per unit of the part.",
+		"Numbers may be typed as 1234.5 or 1,234.50; percent columns take 5 for 5%. Months are written 2026-11, or as a month of the projection (1 = first).",
+		"Countries: ISO codes (CN, US) or English names. Drop-down lists suggest values; other spellings rexpo understands are accepted.",
+	}
+	for i, l := range lines {
+		if err := b.str(s, 1, 3+i, l, 0); err != nil {
+			return err
+		}
+	}
+	t, err := b.newTable(s, 1, 4+len(lines), []col{
+		{head: "Sheet", kind: kText}, {head: "Required", kind: kText}, {head: "What it holds", kind: kWrap, width: 100},
+	})
+	if err != nil {
+		return err
+	}
+	for _, l := range inputs.Layouts {
+		if err := t.add(l.Name, yesNo(l.Required), l.Note); err != nil {
+			return err
+		}
+	}
+	b.fix(s, 1, 14)
+	b.fix(s, 2, 10)
+	return b.f.SetPanes(s, freezePanes(1, 0))
+}
+
+// columnNote is the note on a template header.
+func columnNote(c inputs.Column) string {
+	var b strings.Builder
+	b.WriteString(c.Note)
+	if c.Required {
+		b.WriteString(" Required.")
+	}
+	if len(c.Aliases) > 0 {
+		b.WriteString(" Also accepted as header: ")
+		b.WriteString(strings.Join(c.Aliases, ", "))
+		b.WriteString(".")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// exampleValue turns an example cell into a number where the column is
+// numeric and the text is a plain number, and keeps everything else text.
+func exampleValue(c inputs.Column, v string) (float64, bool) {
+	switch c.Kind {
+	case inputs.KindAmount, inputs.KindPercent, inputs.KindFraction, inputs.KindMonth, inputs.KindRange, inputs.KindPercentRange:
+	default:
+		return 0, false
+	}
+	d, err := decimal.NewFromString(strings.TrimSpace(v))
+	if err != nil {
+		return 0, false
+	}
+	if c.Kind == inputs.KindMonth && !d.IsInteger() {
+		return 0, false
+	}
+	return d.InexactFloat64(), true
+}
+
+func writeInputSheet(b *book, l inputs.SheetLayout, refs map[inputs.DropDown]string, req, opt int) error {
+	s := l.Name
+	for i, c := range l.Columns {
+		style := opt
+		if c.Required {
+			style = req
+		}
+		if err := b.str(s, i+1, 1, c.Name, style); err != nil {
+			return err
+		}
+		b.widen(s, i+1, float64(textWidth(c.Name))+3)
+		note := columnNote(c)
+		if i == 0 && l.Note != "" {
+			note = "Sheet " + l.Name + ": " + l.Note + "\n\n" + c.Name + ": " + note
+		}
+		if err := b.f.AddComment(s, excelize.Comment{Author: "rexpo", Cell: cellName(i+1, 1), Text: note,
+			Width: 300, Height: uint(math.Min(60+float64(len(note))/2, 220))}); err != nil {
+			return err
+		}
+		if ref, ok := refs[c.List]; ok && c.List != inputs.NoList {
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = fmt.Sprintf("%s2:%s%d", colName(i+1), colName(i+1), excelize.TotalRows)
+			dv.SetSqrefDropList(ref)
+			dv.SetError(excelize.DataValidationErrorStyleWarning, "Not in the list",
+				"This value is not in the list. rexpo also accepts other spellings (names, codes, any case); keep it if you are sure.")
+			if err := b.f.AddDataValidation(s, dv); err != nil {
+				return err
+			}
+		}
+	}
+	for r, ex := range l.Example {
+		for i, v := range ex {
+			if i >= len(l.Columns) || v == "" {
+				continue
+			}
+			cell := cellName(i+1, r+2)
+			if f, ok := exampleValue(l.Columns[i], v); ok {
+				if err := b.f.SetCellFloat(s, cell, f, -1, 64); err != nil {
+					return err
+				}
+			} else if err := b.str(s, i+1, r+2, v, 0); err != nil {
+				return err
+			}
+			b.widen(s, i+1, math.Min(float64(textWidth(v))+2, 40))
+		}
+	}
+	return b.f.SetPanes(s, freezePanes(1, 0))
+}

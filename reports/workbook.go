@@ -1,0 +1,271 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"rexpo/exposure"
+)
+
+// Problem is one warning or error found in the input, with its place.
+type Problem struct {
+	Sheet, Cell, Message string
+	Error                bool
+}
+
+// Meta is what the report says about the run.
+type Meta struct {
+	InputName      string // file name as given
+	InputSHA256    string
+	Version        string // tool version
+	ScenarioSource string // "built-in library (checked 2026-01-29)" or the workbook/sheet it came from
+	Warnings       []Problem
+}
+
+// The report's sheets, in order. Parts may continue on "Parts (2)", ...
+const (
+	sheetSummary     = "Summary"
+	sheetScenarios   = "Scenarios"
+	sheetProjection  = "Projection"
+	sheetParts       = "Parts"
+	sheetElements    = "Elements"
+	sheetCountries   = "Countries"
+	sheetAssumptions = "Assumptions"
+	sheetWarnings    = "Warnings"
+)
+
+// partsFunc streams the part rows of a result; WriteWorkbook passes
+// Result.Parts, tests a fake.
+type partsFunc func(fn func(exposure.PartRow) error) error
+
+// WriteWorkbook writes the report workbook of r (SPEC section 9) to w.
+func WriteWorkbook(w io.Writer, r *exposure.Result, m Meta) error {
+	return writeWorkbook(w, r, m, r.Parts)
+}
+
+func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) error {
+	rep := newReport(r, m)
+	scan, err := scanParts(rep, parts)
+	if err != nil {
+		return fmt.Errorf("read parts: %w", err)
+	}
+	b, err := newBook(rep.cur, footerText(m))
+	if err != nil {
+		return err
+	}
+	rep.b = b
+	names := []string{sheetSummary, sheetScenarios, sheetProjection}
+	names = append(names, scan.sheetNames()...)
+	names = append(names, sheetElements, sheetCountries, sheetAssumptions, sheetWarnings)
+	if err := b.addSheets(names...); err != nil {
+		b.f.Close()
+		return err
+	}
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{sheetScenarios, rep.scenariosSheet},
+		{sheetProjection, rep.projectionSheet},
+		{sheetParts, func() error { return rep.partsSheets(scan, parts) }},
+		{sheetElements, rep.elementsSheet},
+		{sheetCountries, rep.countriesSheet},
+		{sheetAssumptions, rep.assumptionsSheet},
+		{sheetSummary, func() error { return rep.summarySheet(scan) }},
+		{sheetWarnings, rep.warningsSheet},
+	}
+	for _, s := range steps {
+		if err := s.fn(); err != nil {
+			b.f.Close()
+			return fmt.Errorf("sheet %s: %w", s.name, err)
+		}
+	}
+	for _, n := range names {
+		if scan.isPartsSheet(n) {
+			continue
+		}
+		if err := b.finishSheet(n); err != nil {
+			b.f.Close()
+			return fmt.Errorf("sheet %s: %w", n, err)
+		}
+	}
+	b.f.SetActiveSheet(0)
+	_ = b.f.SetDocProps(&excelize.DocProperties{
+		Title:   "Rare-earth cost exposure report",
+		Subject: m.InputName,
+		Creator: "rexpo " + m.Version,
+	})
+	return b.finish(w)
+}
+
+// report holds what every sheet needs.
+type report struct {
+	r    *exposure.Result
+	m    Meta
+	b    *book
+	cur  string
+	expS exposure.Split // probability-weighted split of the annual delta
+}
+
+func newReport(r *exposure.Result, m Meta) *report {
+	rep := &report{r: r, m: m, cur: r.Settings.Currency}
+	if rep.cur == "" {
+		rep.cur = "USD"
+	}
+	for _, s := range r.Scenarios {
+		rep.expS = rep.expS.Add(s.Split.Mul(s.Probability))
+	}
+	return rep
+}
+
+// money returns a header with the report currency: "Annual change (USD)".
+func (rep *report) money(label string) string { return label + " (" + rep.cur + ")" }
+
+// scenarioName is the name a buyer sees, the id when there is none.
+func scenarioName(s exposure.Scenario) string {
+	if strings.TrimSpace(s.Name) != "" {
+		return s.Name
+	}
+	return s.ID
+}
+
+func footerText(m Meta) string {
+	s := "rexpo report"
+	if m.InputName != "" {
+		s += " · " + m.InputName
+	}
+	return s
+}
+
+// asOf prints the as-of time as buyers read it.
+func asOf(t time.Time) string {
+	if t.IsZero() {
+		return "not set"
+	}
+	return t.Format("2 January 2006 15:04 MST")
+}
+
+// monthText prints a Controls or Tariffs month as written: "m3" for
+// relative months, "2026-11" for calendar months, "" when open-ended.
+func monthText(m exposure.Month) string {
+	switch {
+	case m.IsZero():
+		return ""
+	case m.Relative > 0:
+		return fmt.Sprintf("m%d", m.Relative)
+	}
+	return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month))
+}
+
+// monthLong prints a month for buyers: relative months also get their
+// calendar month in this projection.
+func monthLong(m exposure.Month, start exposure.Month, open string) string {
+	switch {
+	case m.IsZero():
+		return open
+	case m.Relative > 0:
+		if start.Year == 0 {
+			return fmt.Sprintf("month %d", m.Relative)
+		}
+		idx := start.Year*12 + int(start.Month) - 1 + m.Relative - 1
+		return fmt.Sprintf("month %d (%04d-%02d)", m.Relative, idx/12, idx%12+1)
+	}
+	return monthText(m)
+}
+
+var stageLabels = [exposure.NumStages]string{"Mine", "Separation", "Metal", "Component"}
+
+func stageLabel(g exposure.Stage) string {
+	if g < 0 || g >= exposure.NumStages {
+		return g.String()
+	}
+	return stageLabels[g]
+}
+
+// countryName returns the English name of an ISO 3166 alpha-2 code.
+func countryName(code string) string {
+	switch code {
+	case "":
+		return "Unknown"
+	case "*":
+		return "Any"
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if n := display.English.Regions().Name(r); n != "" {
+		return n
+	}
+	return code
+}
+
+// countryLabel is "China (CN)".
+func countryLabel(code string) string {
+	if code == "" || code == "*" {
+		return countryName(code)
+	}
+	return countryName(code) + " (" + code + ")"
+}
+
+// moneyText prints an amount for prose: "1,234.50", negatives with a sign.
+func moneyText(d decimal.Decimal) string {
+	s := d.Abs().StringFixed(2)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if d.Sign() < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + "." + frac
+}
+
+// pctText prints a fraction as a percentage for prose: "12.3%".
+func pctText(f decimal.Decimal) string {
+	return f.Mul(decimal.NewFromInt(100)).StringFixed(1) + "%"
+}
+
+// unknownText names an unknown-origin policy as in the flags.
+func unknownText(p exposure.UnknownPolicy) string {
+	switch p {
+	case exposure.UnknownControlling:
+		return "controlling"
+	case exposure.UnknownFree:
+		return "free"
+	}
+	return "world"
+}
+
+func rollupText(r exposure.Rollup) string {
+	if r == exposure.RollupAll {
+		return "all"
+	}
+	return "leaves"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// startText prints the projection's first month.
+func startText(m exposure.Month) string {
+	if m.Year == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month))
+}
