@@ -409,6 +409,7 @@ func (r *reader) readSourcing() {
 		share   string // share_pct cell of the group's first row
 		part    string // part_number cell of the group's first row
 		product string
+		bad     bool // a share is missing or bad: the total means nothing
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -426,16 +427,16 @@ func (r *reader) readSourcing() {
 			groups[key] = g
 			order = append(order, key)
 		}
+		// A bad share still lets the rest of the row be checked.
 		share, ok := t.percent("share_pct")
 		if !ok {
 			if t.text("share_pct") == "" {
 				t.bad("share_pct", "share is empty")
 			}
-			continue
-		}
-		if share.Sign() < 0 || share.GreaterThan(hundred) {
+			g.bad = true
+		} else if share.Sign() < 0 || share.GreaterThan(hundred) {
 			t.bad("share_pct", "share %s%% is not between 0 and 100", share)
-			continue
+			g.bad = true
 		}
 		src := exposure.Source{Supplier: t.text("supplier"), Share: share}
 		for s, name := range stageColumnNames {
@@ -457,9 +458,24 @@ func (r *reader) readSourcing() {
 	for _, key := range order {
 		g := groups[key]
 		pn := key[strings.IndexByte(key, 0)+1:]
+		if g.bad {
+			continue
+		}
 		if d := g.total.Sub(hundred).Abs(); d.GreaterThan(compositionSlack) {
 			r.ps.errorf(g.sheet, g.share, "shares of part %q add up to %s%%, not 100", pn, g.total)
 			continue
+		}
+		// Scale the shares to add up to exactly 1: the last one takes
+		// what the others leave.
+		shares := make([]decimal.Decimal, len(g.sources))
+		sum := decimal.Zero
+		for j, s := range g.sources {
+			if j == len(g.sources)-1 {
+				shares[j] = decimal.NewFromInt(1).Sub(sum)
+				break
+			}
+			shares[j] = s.Share.DivRound(g.total, 18)
+			sum = sum.Add(shares[j])
 		}
 		matched := false
 		for _, i := range byPart[pn] {
@@ -471,7 +487,7 @@ func (r *reader) readSourcing() {
 			bomCost := l.Sources[0].UnitCost
 			srcs := make([]exposure.Source, len(g.sources))
 			for j, s := range g.sources {
-				s.Share = s.Share.DivRound(g.total, 18)
+				s.Share = shares[j]
 				if s.UnitCost.Sign() < 0 {
 					s.UnitCost = bomCost
 				}

@@ -252,9 +252,18 @@ func TestBOMContent(t *testing.T) {
 			want: map[string]string{"Nd": "0.0042", "Tb": "0.00035"},
 		},
 		{
-			// An element column given by name.
-			name: "element name header", headers: []any{"re_mass_kg", "Dysprosium"}, cells: []any{1, 2},
-			want: map[string]string{"Nd": "0.235", "Pr": "0.075", "Dy": "0.02"},
+			// An element column given by name: Dy 0.3 instead of 0.5 (99.8
+			// wt% in all). 1 kg: Dy 0.003.
+			name: "element name header", headers: []any{"re_mass_kg", "Dysprosium"}, cells: []any{1, 0.3},
+			want: map[string]string{"Nd": "0.235", "Pr": "0.075", "Dy": "0.003"},
+		},
+		{
+			// Raising an element of the material above what the rest
+			// leaves is an error: the composition must stay at most 100.
+			// Checked in TestBOMContentErrors; here lowering Nd to 0
+			// removes it (an explicit 0 is not "inherit").
+			name: "zero removes", headers: []any{"re_mass_kg", "Nd"}, cells: []any{1, 0},
+			want: map[string]string{"Pr": "0.075", "Dy": "0.005"},
 		},
 	}
 	for _, tc := range cases {
@@ -336,6 +345,12 @@ func TestBOMContentErrors(t *testing.T) {
 		{"grams negative", []any{"Nd_g"}, []any{-3}, "E2", nil},
 		{"mass with a percent", []any{"re_mass_kg"}, []any{"5%"}, "E2", []string{"%"}},
 	}
+	// With N42 (100 wt% in all), Dy 2 instead of 0.5 makes 101.5.
+	t.Run("override over 100", func(t *testing.T) {
+		bom := magnetBOM([]any{"re_mass_kg", "Dy"}, []any{1, 2})
+		ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+		wantProblem(t, ie.Problems, "BOM", "2", true, "101.5")
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			bom := magnetBOM(tc.headers, tc.cells)

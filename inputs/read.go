@@ -43,6 +43,7 @@ type reader struct {
 	settings      exposure.Settings
 	volume        decimal.Decimal
 	fx            map[string]decimal.Decimal
+	missingFX     map[string]bool
 	prices        map[string]exposure.Price
 	materials     map[string]exposure.Material
 	materialByKey map[string]string
@@ -58,7 +59,7 @@ type reader struct {
 // and the BOM. Every problem is collected; when any is an error, Read
 // returns an *InputError listing them all.
 func Read(b *Book, opts Options) (*Loaded, error) {
-	r := &reader{book: b, opts: opts, fx: map[string]decimal.Decimal{}, named: map[string]bool{}}
+	r := &reader{book: b, opts: opts, fx: map[string]decimal.Decimal{}, named: map[string]bool{}, missingFX: map[string]bool{}}
 	if opts.Now.IsZero() {
 		r.opts.Now = time.Now()
 	}
@@ -187,7 +188,12 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 	}
 	rate, ok := r.fx[currency]
 	if !ok {
-		t.bad(col, "no FX rate for %s: add it to the FX sheet (%s per one %s)", currency, r.settings.Currency, currency)
+		if !r.missingFX[currency] { // once per currency: one fix mends every cell
+			r.missingFX[currency] = true
+			t.bad(col, "no FX rate for %s: add it to the FX sheet (%s per one %s); other %s cells are not listed", currency, r.settings.Currency, currency, currency)
+		} else {
+			r.ps.errs++
+		}
 		return v
 	}
 	return v.Mul(rate)

@@ -19,9 +19,11 @@ var SettingKeys = []string{
 
 // settingValue is a setting's text and where it came from, for messages.
 type settingValue struct {
-	text  string
-	sheet string // "" for a flag
-	place string // cell, or "--flag"
+	text    string
+	sheet   string // "" for a flag
+	place   string // cell, or "--flag"
+	percent bool   // a cell formatted as a percentage (stored 0.25, shown 25%)
+	date    bool   // a date cell: text is its serial (or ISO text)
 }
 
 // readSettings reads the Settings sheet, lets flags override it, and
@@ -39,7 +41,9 @@ func (r *reader) readSettings() error {
 				r.ps.warnf(t.sheet, t.refOf("key"), "unknown setting %q ignored (known: %s)", t.text("key"), strings.Join(SettingKeys, ", "))
 				continue
 			}
-			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value")}
+			c := t.cell("value")
+			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value"),
+				percent: c.Percent, date: c.Date || c.Kind == CellDate}
 		}
 		r.readErr(t)
 		t.close()
@@ -94,6 +98,9 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	if v, ok := get("as_of"); ok {
 		t, err := parseTimestamp(v)
+		if err != nil && vals["as_of"].date {
+			t, err = serialTime(v)
+		}
 		if err != nil {
 			bad("as_of", "expected a date or timestamp such as 2026-11-26 or 2026-11-26T09:00:00Z")
 		} else {
@@ -102,7 +109,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	s.Start = exposure.Month{Year: s.AsOf.Year(), Month: s.AsOf.Month()}
 	if v, ok := get("start"); ok {
-		m, err := ParseMonth(v, false)
+		m, err := ParseMonth(v, vals["start"].date)
 		if err != nil || m.Relative > 0 {
 			bad("start", "expected a calendar month such as 2026-12")
 		} else {
@@ -131,7 +138,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	pctSetting := func(key string, dst *decimal.Decimal, max int64) {
 		if v, ok := get(key); ok {
-			d, err := ParsePercent(v, false)
+			d, err := ParsePercent(v, vals[key].percent)
 			if err != nil || d.Sign() < 0 || (max > 0 && d.GreaterThan(decimal.NewFromInt(max))) {
 				bad(key, "expected a percentage from 0%s", map[bool]string{true: fmt.Sprintf(" to %d", max), false: ""}[max > 0])
 				return
@@ -191,4 +198,17 @@ func parseTimestamp(v string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("not a timestamp: %q", v)
+}
+
+// serialTime turns the serial number of a date cell (days in Excel's 1900
+// date system, the fraction the time of day) into a UTC time.
+func serialTime(v string) (time.Time, error) {
+	d, err := decimal.NewFromString(v)
+	if err != nil || d.LessThan(decimal.NewFromInt(61)) || d.GreaterThan(decimal.NewFromInt(2958465)) {
+		return time.Time{}, fmt.Errorf("not a date serial: %q", v)
+	}
+	days := d.IntPart()
+	secs := d.Sub(decimal.NewFromInt(days)).Mul(decimal.NewFromInt(86400)).Round(0).IntPart()
+	base := time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
+	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), nil
 }

@@ -40,8 +40,8 @@ type table struct {
 }
 
 var (
-	gramsHeader = regexp.MustCompile(`^([A-Za-z]+)(?:[ _\-]+g|\s*\(\s*g\s*\)|[ _\-]+grams?)$`)
-	pctHeader   = regexp.MustCompile(`^([A-Za-z]+)(?:[ _\-]*(?:pct|%|\(\s*%\s*\)|wt\s*%|\(\s*wt\s*%\s*\)|wt_?pct))?$`)
+	gramsHeader = regexp.MustCompile(`(?i)^([A-Za-z]+)(?:[ _\-]+g|\s*\(\s*g\s*\)|[ _\-]+grams?)$`)
+	pctHeader   = regexp.MustCompile(`(?i)^([A-Za-z]+)(?:[ _\-]*(?:pct|%|\(\s*%\s*\)|wt\s*%|\(\s*wt\s*%\s*\)|wt_?pct))?$`)
 )
 
 // columnKeys maps every normalised header a layout accepts to its column.

@@ -1,18 +1,29 @@
 package reports
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/inputs"
 )
+
+// The Assumptions sheet stacks blocks with different columns, so its
+// columns have fixed widths: identifiers in A, names and descriptions in
+// B (wrapped), short values in C onwards. Each block ends in a column whose
+// long text (sources, element lists) spills over the empty cells to its
+// right rather than widening a column every block shares.
+var assumptionWidths = []float64{30, 32, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17}
 
 // assumptionsSheet prints everything the figures rest on, block under
 // block: the run and its settings, the element prices, the compositions of
 // the materials used, every scenario with its Controls and Tariffs rows,
-// and the world stage shares used for unknown origins.
+// and the world stage shares used for stages of unknown origin.
 func (rep *report) assumptionsSheet() error {
 	b, sheet, r := rep.b, sheetAssumptions, rep.r
 	if err := b.pageSetup(sheet, 0); err != nil {
@@ -20,6 +31,9 @@ func (rep *report) assumptionsSheet() error {
 	}
 	if err := b.f.SetPanes(sheet, freezePanes(1, 0)); err != nil {
 		return err
+	}
+	for i, w := range assumptionWidths {
+		b.fix(sheet, i+1, w)
 	}
 	if err := b.str(sheet, 1, 1, "Assumptions behind every figure of this report", b.s.title); err != nil {
 		return err
@@ -45,13 +59,16 @@ func (rep *report) assumptionsSheet() error {
 				return err
 			}
 		}
-		if len(rows) == 0 {
+		switch {
+		case len(rows) == 0:
 			if err := b.str(sheet, 1, t.row+1, "None.", b.s.note); err != nil {
 				return err
 			}
 			t.row++
-		} else if err := t.asTable(name); err != nil {
-			return err
+		case name != "":
+			if err := t.asTable(name); err != nil {
+				return err
+			}
 		}
 		row = t.row + 3
 		return nil
@@ -66,31 +83,31 @@ func (rep *report) assumptionsSheet() error {
 		{"As of", asOfRFC(s.AsOf)},
 		{"Scenario source", rep.m.ScenarioSource},
 		{"Report currency", rep.cur},
-		{"Import country", countryLabel(s.ImportCountry)},
+		{"Import country (tariffs)", countryLabel(s.ImportCountry)},
 		{"Controlling country (exposure figures)", countryLabel(s.ControllingCountry)},
 		{"Projection start", startText(s.Start)},
-		{"Horizon (months)", cellNum{decimal.NewFromInt(int64(s.Horizon)), kInt}},
-		{"Carrying rate (% a year)", cellNum{s.CarryingRate, kDec}},
+		{"Horizon (months)", strconv.Itoa(s.Horizon)},
+		{"Carrying rate (% a year)", s.CarryingRate.String()},
 		{"Unknown origin", unknownText(s.UnknownOrigin) + unknownHelp(s.UnknownOrigin)},
-		{"Country cap (%)", cellNum{s.CountryCap, kDec}},
+		{"Country cap (%)", s.CountryCap.String()},
 		{"Objective", s.Objective},
 		{"Cost roll-up", rollupText(s.Rollup) + rollupHelp(s.Rollup)},
-		{"Monte Carlo draws", cellNum{decimal.NewFromInt(int64(s.Draws)), kInt}},
-		{"Seed", cellNum{decimal.NewFromInt(s.Seed), kInt}},
+		{"Monte Carlo draws", strconv.Itoa(s.Draws)},
+		{"Seed", strconv.FormatInt(s.Seed, 10)},
 	}
-	if err := block("Run and settings", "", []col{{head: "Setting", kind: kText}, {head: "Value", kind: kText}}, run, "Settings"); err != nil {
+	if err := block("Run and settings", "", []col{{head: "Setting", kind: kText}, {head: "Value", kind: kSpill}}, run, ""); err != nil {
 		return err
 	}
 
-	// Element prices of the elements in the BOM.
+	// Prices of the elements in the BOM.
 	in := r.Input
 	usd := rep.cur == "USD"
 	pc := []col{{head: "Element", kind: kText},
-		{head: "China-origin (USD/kg)", kind: kUnitMoney}, {head: "Ex-China (USD/kg)", kind: kUnitMoney}}
+		{head: "China-origin price (USD/kg)", kind: kUnitMoney}, {head: "Ex-China price (USD/kg)", kind: kUnitMoney}}
 	if !usd {
-		pc = append(pc, col{head: "China-origin (" + rep.cur + "/kg)", kind: kUnitMoney}, col{head: "Ex-China (" + rep.cur + "/kg)", kind: kUnitMoney})
+		pc = append(pc, col{head: "China-origin price (" + rep.cur + "/kg)", kind: kUnitMoney}, col{head: "Ex-China price (" + rep.cur + "/kg)", kind: kUnitMoney})
 	}
-	pc = append(pc, col{head: "As of", kind: kText}, col{head: "Source", kind: kWrap, width: 60})
+	pc = append(pc, col{head: "As of", kind: kText}, col{head: "Source", kind: kSpill})
 	var prices [][]any
 	for _, e := range r.Elements {
 		var p exposure.Price
@@ -98,21 +115,27 @@ func (rep *report) assumptionsSheet() error {
 		if in != nil {
 			p, ok = in.Prices[e.Element]
 		}
+		label := elementLabel(e.Element)
 		if !ok {
-			prices = append(prices, []any{e.Element, nil, nil})
+			v := []any{label, nil, nil}
+			if !usd {
+				v = append(v, e.ChinaPrice, nil)
+			}
+			prices = append(prices, append(v, nil, "no reference price: the element's price part is zero"))
 			continue
 		}
-		v := []any{e.Element, p.USDChina, exChinaOrNil(p.USDExChina)}
+		v := []any{label, p.USDChina, exChinaOrNil(p.USDExChina)}
 		if !usd {
 			v = append(v, p.China, exChinaOrNil(p.ExChina))
 		}
 		prices = append(prices, append(v, p.AsOf, p.Source))
 	}
-	if err := block("Element prices", "Per kg of metal. The ex-China price applies to free sources; empty: the China-origin price.", pc, prices, "Prices"); err != nil {
+	if err := block("Element prices",
+		"Per kg of metal. Direct and upstream sources pay the China-origin price, free sources the ex-China price (the China-origin price when there is none).",
+		pc, prices, "Prices"); err != nil {
 		return err
 	}
 
-	// Compositions of the materials used.
 	if in != nil {
 		if err := rep.materialsBlock(block); err != nil {
 			return err
@@ -128,72 +151,84 @@ func (rep *report) assumptionsSheet() error {
 	if len(scens) == 0 && in != nil {
 		scens = in.Scenarios
 	}
+	month := func(m exposure.Month, open string) string {
+		return monthShort(m, s.Start, open)
+	}
 	for _, sc := range scens {
-		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance, sc.Prior, countryLabel(sc.Country),
-			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Description, sc.Source})
+		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance, sc.Prior, countryName(sc.Country),
+			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Checked, sc.Source})
 		for _, c := range sc.Controls {
-			ctl = append(ctl, []any{sc.ID, c.Ref, joinElements(c), classText(c.Class),
+			ctl = append(ctl, []any{sc.ID, joinElements(c), classText(c.Class),
 				pct(c.Uplift.Value), rangeText(c.Uplift), pct(c.Availability.Value), rangeText(c.Availability),
 				cellNum{c.Delay.Value, kDec}, rangeText(c.Delay),
-				monthLong(c.From, s.Start, "start"), monthLong(c.To, s.Start, "open-ended")})
+				month(c.From, "start"), month(c.To, "open-ended"), c.Ref})
 		}
 		for _, t := range sc.Tariffs {
-			tar = append(tar, []any{sc.ID, t.Ref, countryLabel(t.ImportCountry), countryLabel(t.Origin), t.Material, t.HSPrefix,
-				pct(t.Pct.Value), rangeText(t.Pct),
-				monthLong(t.From, s.Start, "start"), monthLong(t.To, s.Start, "open-ended")})
+			tar = append(tar, []any{sc.ID, countryName(t.ImportCountry), countryName(t.Origin), t.Material, t.HSPrefix,
+				pct(t.Pct.Value), rangeText(t.Pct), month(t.From, "start"), month(t.To, "open-ended"), t.Ref})
 		}
 	}
 	if err := block("Scenarios", "", []col{
-		{head: "ID", kind: kText}, {head: "Name", kind: kText}, {head: "Stance", kind: kText},
+		{head: "ID", kind: kText}, {head: "Name", kind: kWrap, width: assumptionWidths[1]}, {head: "Stance", kind: kText},
 		{head: "Prior probability (%)", kind: kPct}, {head: "Controlling country", kind: kText},
 		{head: "Spot premium (%)", kind: kPct}, {head: "Spot premium range (%)", kind: kText},
-		{head: "Description", kind: kWrap, width: 50}, {head: "Source", kind: kWrap, width: 60},
+		{head: "Checked", kind: kText}, {head: "Source", kind: kSpill},
 	}, scen, "Scenarios"); err != nil {
 		return err
 	}
 	if err := block("Export controls (Controls rows)",
-		"For each element, exposure class and month the most specific row applies as a whole: fewer elements first, then a named class.",
+		"For an element, exposure class and month the most specific row applies as a whole: the row with fewer elements, then a named class. Months: calendar, or (mN) the Nth month of the projection.",
 		[]col{
-			{head: "Scenario", kind: kText}, {head: "Row", kind: kText}, {head: "Elements", kind: kText}, {head: "Class", kind: kText},
+			{head: "Scenario", kind: kText}, {head: "Elements", kind: kWrap, width: assumptionWidths[1]}, {head: "Class", kind: kText},
 			{head: "Price uplift (%)", kind: kPct}, {head: "Uplift range (%)", kind: kText},
 			{head: "Availability (%)", kind: kPct}, {head: "Availability range (%)", kind: kText},
 			{head: "Delay (days)", kind: kDec}, {head: "Delay range (days)", kind: kText},
-			{head: "From", kind: kText}, {head: "To", kind: kText},
+			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kSpill},
 		}, ctl, "Controls"); err != nil {
 		return err
 	}
 	if err := block("Tariffs (Tariffs rows)",
-		"Added on top of today's duties. Rows apply only for the report's import country; the most specific matching row applies.",
+		"Added on top of today's duties, as a percentage of unit cost. Rows apply only for the report's import country; the most specific matching row applies.",
 		[]col{
-			{head: "Scenario", kind: kText}, {head: "Row", kind: kText}, {head: "Import country", kind: kText}, {head: "Origin", kind: kText},
+			{head: "Scenario", kind: kText}, {head: "Import country", kind: kText}, {head: "Origin", kind: kText},
 			{head: "Material", kind: kText}, {head: "HS prefix", kind: kText},
 			{head: "Tariff (%)", kind: kPct}, {head: "Tariff range (%)", kind: kText},
-			{head: "From", kind: kText}, {head: "To", kind: kText},
+			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kSpill},
 		}, tar, "Tariffs"); err != nil {
 		return err
 	}
 
-	// World stage shares, which split stages of unknown origin.
-	if in != nil && len(in.StageShares) > 0 {
-		var ss [][]any
-		shares := append([]exposure.StageShare(nil), in.StageShares...)
+	// World stage shares of the controlling countries, which split stages
+	// of unknown origin.
+	if in != nil && len(in.StageShares) > 0 && s.UnknownOrigin == exposure.UnknownWorld {
+		control := map[string]bool{s.ControllingCountry: true}
+		for _, sc := range scens {
+			control[sc.Country] = true
+		}
+		var shares []exposure.StageShare
+		for _, x := range in.StageShares {
+			if control[x.Country] {
+				shares = append(shares, x)
+			}
+		}
 		sort.SliceStable(shares, func(i, j int) bool {
 			if shares[i].Family != shares[j].Family {
 				return shares[i].Family < shares[j].Family
 			}
 			return shares[i].Stage < shares[j].Stage
 		})
+		var ss [][]any
 		for _, x := range shares {
 			fam := x.Family
 			if fam == "" {
 				fam = "all materials"
 			}
-			ss = append(ss, []any{stageLabel(x.Stage), fam, countryLabel(x.Country), x.Share, x.AsOf, x.Source})
+			ss = append(ss, []any{stageLabel(x.Stage), fam, countryName(x.Country), x.Share, x.AsOf, x.Source})
 		}
 		if err := block("World output by stage",
-			"Used when a stage's country is unknown and unknown origin is \"world\": the controlling country's share of world output.",
+			"A stage whose country is unknown counts as in the controlling country with that country's share of world output (unknown origin: world).",
 			[]col{{head: "Stage", kind: kText}, {head: "Material family", kind: kText}, {head: "Country", kind: kText},
-				{head: "Share of world output (%)", kind: kPct}, {head: "As of", kind: kText}, {head: "Source", kind: kWrap, width: 60}},
+				{head: "Share of world output (%)", kind: kPct}, {head: "As of", kind: kText}, {head: "Source", kind: kSpill}},
 			ss, "StageShares"); err != nil {
 			return err
 		}
@@ -212,48 +247,82 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 			used = append(used, l.Material)
 		}
 	}
-	var elems []string
-	seenE := map[string]bool{}
-	for _, code := range used {
-		m, ok := in.Materials[code]
-		if !ok {
-			continue
-		}
-		var es []string
-		for e := range m.WtPct {
-			if !seenE[e] {
-				es = append(es, e)
-			}
-		}
-		sort.Strings(es)
-		for _, e := range es {
-			seenE[e] = true
-			elems = append(elems, e)
-		}
-	}
-	cols := []col{{head: "Material", kind: kText}, {head: "Description", kind: kText}, {head: "Family", kind: kText}}
-	for _, e := range elems {
-		cols = append(cols, col{head: e + " (wt%)", kind: kDec})
-	}
-	cols = append(cols, col{head: "Source", kind: kWrap, width: 60})
 	var rows [][]any
 	for _, code := range used {
 		m, ok := in.Materials[code]
 		if !ok {
-			rows = append(rows, []any{code, "not in the materials table: element content from the BOM row"})
+			rows = append(rows, []any{code, nil, nil, nil, "not in the materials table: element content from the BOM row"})
 			continue
 		}
-		v := []any{code, m.Description, m.Family}
-		for _, e := range elems {
-			if w, ok := m.WtPct[e]; ok {
-				v = append(v, w)
-			} else {
-				v = append(v, nil)
+		var re decimal.Decimal
+		for e, w := range m.WtPct {
+			if inputs.IsRareEarth(e) {
+				re = re.Add(w)
 			}
 		}
-		rows = append(rows, append(v, m.Source))
+		comp := composition(m.WtPct)
+		if m.Source != "" {
+			comp += " (source: " + m.Source + ")"
+		}
+		rows = append(rows, []any{code, m.Description, m.Family, cellNum{re, kDec}, comp})
 	}
-	return block("Material compositions", "Default element content of the materials the BOM uses, wt%. A BOM row's own element columns override them.", cols, rows, "Materials")
+	return block("Material compositions",
+		"Default element content of the materials the BOM uses, in wt%. A BOM row's own element columns override them element by element.",
+		[]col{{head: "Material", kind: kText}, {head: "Description", kind: kWrap, width: assumptionWidths[1]}, {head: "Family", kind: kText},
+			{head: "Rare earths (wt%)", kind: kDec}, {head: "Composition (wt%)", kind: kSpill}},
+		rows, "Materials")
+}
+
+// composition prints wt% by element, rare earths first, largest first:
+// "Nd 23.5 · Pr 6.5 · Dy 2.5 · Fe 66.5 · B 1".
+func composition(wt map[string]decimal.Decimal) string {
+	type ew struct {
+		e  string
+		w  decimal.Decimal
+		re bool
+	}
+	var list []ew
+	for e, w := range wt {
+		if !w.IsZero() {
+			list = append(list, ew{e, w, inputs.IsRareEarth(e)})
+		}
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.re != b.re {
+			return a.re
+		}
+		if !a.w.Equal(b.w) {
+			return a.w.GreaterThan(b.w)
+		}
+		return a.e < b.e
+	})
+	parts := make([]string, len(list))
+	for i, x := range list {
+		parts[i] = x.e + " " + x.w.String()
+	}
+	return strings.Join(parts, " · ")
+}
+
+// elementLabel is "Nd (neodymium)" where the name is known.
+func elementLabel(sym string) string {
+	if n := inputs.ElementName(sym); n != "" {
+		return sym + " (" + strings.ToLower(n) + ")"
+	}
+	return sym
+}
+
+// monthShort prints a rule's month: calendar months as written, relative
+// ones with their calendar month in this projection: "2026-03 (m3)".
+func monthShort(m, start exposure.Month, open string) string {
+	switch {
+	case m.IsZero():
+		return open
+	case m.Relative > 0 && start.Year != 0:
+		idx := start.Year*12 + int(start.Month) - 1 + m.Relative - 1
+		return fmt.Sprintf("%04d-%02d (m%d)", idx/12, idx%12+1, m.Relative)
+	}
+	return monthText(m)
 }
 
 func exChinaOrNil(d decimal.Decimal) any {

@@ -24,7 +24,70 @@ type book struct {
 	fixed   map[string]map[int]float64 // sheet → column → width set by the writer
 	headers map[string][]headerRow
 	extent  map[string][2]int // sheet → last column and row written
+	wraps   map[string][]wrapCell
+	charts  []pendingChart
 	tables  int
+}
+
+// pendingChart is a chart added once the columns have their widths:
+// excelize anchors a chart to the cells it covers at the time it is added,
+// so a chart added earlier would stretch with the columns.
+type pendingChart struct {
+	sheet, cell string
+	chart       *excelize.Chart
+}
+
+// chart adds c at cell of sheet when the workbook is finished.
+func (b *book) chart(sheet, cell string, c *excelize.Chart) {
+	b.charts = append(b.charts, pendingChart{sheet, cell, c})
+}
+
+// addCharts adds the pending charts, then gives every sheet written
+// through the book a print area over its cells and charts. Call it after
+// finishSheet.
+func (b *book) addCharts() error {
+	for _, c := range b.charts {
+		if err := b.f.AddChart(c.sheet, c.cell, c.chart); err != nil {
+			return fmt.Errorf("chart on %s: %w", c.sheet, err)
+		}
+		col, row, _ := excelize.CellNameToCoordinates(c.cell)
+		px := 0
+		for px < int(c.chart.Dimension.Width) && col < excelize.MaxColumns {
+			w, err := b.f.GetColWidth(c.sheet, colName(col))
+			if err != nil {
+				return err
+			}
+			px += int(w*7 + 5)
+			col++
+		}
+		// Rows are 20 pixels in Excel, fewer in LibreOffice: count short.
+		b.extend(c.sheet, col-1, row+int(c.chart.Dimension.Height)/16+2)
+	}
+	// An explicit print area keeps text that spills past the last column
+	// off the printed page: LibreOffice would otherwise shrink the page to
+	// fit it.
+	sheets := make([]string, 0, len(b.extent))
+	for s := range b.extent {
+		sheets = append(sheets, s)
+	}
+	sort.Strings(sheets)
+	for _, s := range sheets {
+		e := b.extent[s]
+		if err := b.f.SetDefinedName(&excelize.DefinedName{
+			Name: "_xlnm.Print_Area", RefersTo: absRange(s, 1, 1, e[0], e[1]), Scope: s,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wrapCell is a wrapped text whose row must grow to show it: excelize
+// writes no row heights and neither Excel nor LibreOffice fits them on
+// opening.
+type wrapCell struct {
+	col, row int
+	text     string
 }
 
 type headerRow struct {
@@ -42,7 +105,7 @@ func newBook(cur, footer string) (*book, error) {
 	return &book{
 		f: f, s: s, cur: cur, footer: footer,
 		widths: map[string]map[int]float64{}, fixed: map[string]map[int]float64{},
-		headers: map[string][]headerRow{}, extent: map[string][2]int{},
+		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{},
 	}, nil
 }
 
@@ -203,20 +266,31 @@ func (b *book) newTable(sheet string, left, top int, cols []col) (*table, error)
 	hr := headerRow{row: top, cells: map[int]string{}}
 	for i, c := range cols {
 		style := b.s.header
-		if c.kind == kText || c.kind == kWrap {
-			style = b.s.headerLeft
+		if c.kind == kText || c.kind == kWrap || c.kind == kSpill {
+			style = b.s.headerLeftIndent
 		}
 		if err := b.str(sheet, left+i, top, c.head, style); err != nil {
 			return nil, err
 		}
 		hr.cells[left+i] = c.head
-		b.widen(sheet, left+i, float64(longestWord(c.head))+2)
-		if c.width > 0 {
+		if c.kind != kSpill {
+			b.widen(sheet, left+i, colWidth(longestWord(c.head)))
+		}
+		switch {
+		case c.width > 0 && c.kind == kWrap:
 			b.fix(sheet, left+i, c.width)
+		case c.width > 0:
+			b.widen(sheet, left+i, c.width) // a minimum: numbers must never show ####
 		}
 	}
 	b.headers[sheet] = append(b.headers[sheet], hr)
 	return t, nil
+}
+
+// wrapAt records wrapped text at (c, r) so that its row gets the height
+// it needs once the column widths are known.
+func (b *book) wrapAt(sheet string, c, r int, text string) {
+	b.wraps[sheet] = append(b.wraps[sheet], wrapCell{col: c, row: r, text: text})
 }
 
 // cellNum forces a number of a given kind into a column of another kind.
@@ -252,27 +326,31 @@ func (b *book) put(sheet string, c, r int, v any, k kind, bold bool) error {
 		return nil
 	case string:
 		style := b.s.byKind[k]
-		if k != kText && k != kWrap {
+		if k != kText && k != kWrap && k != kSpill {
 			style = b.s.text
 		}
 		if bold {
 			style = b.s.bold
 		}
-		if k != kWrap {
-			b.widen(sheet, c, float64(textWidth(v))+1.5)
+		switch k {
+		case kWrap:
+			b.wrapAt(sheet, c, r, v)
+		case kSpill:
+		default:
+			b.widen(sheet, c, colWidth(textWidth(v)))
 		}
 		return b.str(sheet, c, r, v, style)
 	case decimal.Decimal:
-		b.widen(sheet, c, float64(shownWidth(v, k))+2.5)
+		b.widen(sheet, c, colWidth(shownWidth(v, k)))
 		return b.num(sheet, c, r, v, k, bold)
 	case cellNum:
-		b.widen(sheet, c, float64(shownWidth(v.d, v.k))+2.5)
+		b.widen(sheet, c, colWidth(shownWidth(v.d, v.k)))
 		return b.num(sheet, c, r, v.d, v.k, bold)
 	case int:
 		return b.put(sheet, c, r, decimal.NewFromInt(int64(v)), kInt, bold)
 	case styledText:
 		if v.width {
-			b.widen(sheet, c, float64(textWidth(v.s))+1.5)
+			b.widen(sheet, c, colWidth(textWidth(v.s)))
 		}
 		return b.str(sheet, c, r, v.s, v.style)
 	}
@@ -348,6 +426,25 @@ func (b *book) layoutColumns(sheet string) error {
 	for _, c := range cols {
 		if err := b.f.SetColWidth(sheet, colName(c), colName(c), final[c]); err != nil {
 			return err
+		}
+	}
+	rows := map[int]int{} // row → lines
+	for _, w := range b.wraps[sheet] {
+		cw := final[w.col]
+		if cw == 0 {
+			cw = 9
+		}
+		n := 0
+		for _, para := range strings.Split(w.text, "\n") {
+			n += textLines(para, cw)
+		}
+		rows[w.row] = max(rows[w.row], n)
+	}
+	for r, n := range rows {
+		if n > 1 {
+			if err := b.f.SetRowHeight(sheet, r, math.Min(float64(n)*15+2, 409)); err != nil {
+				return err
+			}
 		}
 	}
 	for _, h := range b.headers[sheet] {

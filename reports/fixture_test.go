@@ -74,7 +74,7 @@ func newFixture() *fixture {
 			Sources: []exposure.Source{{Share: d("1"), UnitCost: d("180")}}, Ref: "BOM!5"},
 	}
 	in := &exposure.Input{
-		BOM: exposure.BOM{Products: []exposure.Product{{ID: "EDU-150", Name: "EV drive unit 150 kW", AnnualVolume: d("1000")}}, Lines: lines},
+		BOM:       exposure.BOM{Products: []exposure.Product{{ID: "EDU-150", Name: "EV drive unit 150 kW", AnnualVolume: d("1000")}}, Lines: lines},
 		Scenarios: []exposure.Scenario{sq, emb},
 		Prices: map[string]exposure.Price{
 			"Nd": {Element: "Nd", China: d("75.5"), USDChina: d("75.5"), AsOf: "2026-01-29", Source: "SMM Nd metal"},
@@ -122,13 +122,13 @@ func newFixture() *fixture {
 	rows := []exposure.PartRow{
 		{Index: 1, Line: &in.BOM.Lines[1], Level: 2, Qty: d("1"), AnnualQty: d("1000"), CostBearing: true, UnitCost: d("180"),
 			ClassProb: [3]decimal.Decimal{d("1"), d("0"), d("0")},
-			Deltas: []exposure.PartDelta{{UnitDelta: d("1.1"), AnnualDelta: d("1100")}, {UnitDelta: d("11"), AnnualDelta: d("11000")}}},
+			Deltas:    []exposure.PartDelta{{UnitDelta: d("1.1"), AnnualDelta: d("1100")}, {UnitDelta: d("11"), AnnualDelta: d("11000")}}},
 		{Index: 2, Line: &in.BOM.Lines[2], Level: 2, Qty: d("4"), AnnualQty: d("4000"), CostBearing: true, UnitCost: d("0.0125"),
 			ClassProb: [3]decimal.Decimal{d("0.35"), d("0.5"), d("0.15")},
-			Deltas: []exposure.PartDelta{{UnitDelta: d("0.025"), AnnualDelta: d("100")}, {UnitDelta: d("0.250125"), AnnualDelta: d("1000.5")}}},
+			Deltas:    []exposure.PartDelta{{UnitDelta: d("0.025"), AnnualDelta: d("100")}, {UnitDelta: d("0.250125"), AnnualDelta: d("1000.5")}}},
 		{Index: 3, Line: &in.BOM.Lines[3], Level: 1, Qty: d("0.5"), AnnualQty: d("500"), CostBearing: true, UnitCost: d("180"),
 			ClassProb: [3]decimal.Decimal{d("0"), d("0"), d("1")},
-			Deltas: []exposure.PartDelta{{UnitDelta: d("0"), AnnualDelta: d("0")}, {UnitDelta: d("0"), AnnualDelta: d("0")}}},
+			Deltas:    []exposure.PartDelta{{UnitDelta: d("0"), AnnualDelta: d("0")}, {UnitDelta: d("0"), AnnualDelta: d("0")}}},
 	}
 	m := Meta{
 		InputName: "edu-bom.xlsx", InputSHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",

@@ -47,6 +47,9 @@ func WriteScenarioTable(w io.Writer, ss []exposure.Scenario) error {
 		if s.Source != "" {
 			fmt.Fprintf(bw, "  source: %s\n", clean(s.Source))
 		}
+		if s.Checked != "" {
+			fmt.Fprintf(bw, "  checked: %s\n", clean(s.Checked))
+		}
 		if len(s.Controls) > 0 {
 			fmt.Fprintf(bw, "  controls:\n")
 			tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -122,6 +125,7 @@ type jsonLibScenario struct {
 	SpotPremiumPct jsonParam        `json:"spot_premium_pct"`
 	Description    string           `json:"description"`
 	Source         string           `json:"source"`
+	Checked        string           `json:"checked"`
 	Controls       []jsonLibControl `json:"controls"`
 	Tariffs        []jsonLibTariff  `json:"tariffs"`
 }
@@ -164,7 +168,7 @@ func WriteScenarioJSON(w io.Writer, ss []exposure.Scenario) error {
 	doc := jsonLibrary{Scenarios: []jsonLibScenario{}}
 	for _, s := range ss {
 		js := jsonLibScenario{ID: s.ID, Name: s.Name, Stance: s.Stance, Prior: dec(s.Prior), Country: s.Country,
-			SpotPremiumPct: param(s.SpotPremium), Description: s.Description, Source: s.Source,
+			SpotPremiumPct: param(s.SpotPremium), Description: s.Description, Source: s.Source, Checked: s.Checked,
 			Controls: []jsonLibControl{}, Tariffs: []jsonLibTariff{}}
 		for _, c := range s.Controls {
 			els := append([]string{}, c.Elements...)
@@ -205,7 +209,7 @@ func WriteScenarioWorkbook(w io.Writer, ss []exposure.Scenario) error {
 	for _, s := range ss {
 		row := map[string]any{
 			"scenario": s.ID, "name": s.Name, "stance": s.Stance, "probability": cellNum{s.Prior, kPct},
-			"country": s.Country, "description": s.Description, "source": s.Source,
+			"country": s.Country, "description": s.Description, "source": s.Source, "checked": s.Checked,
 		}
 		putParam(row, "spot_premium_pct", "spot_premium_low", "spot_premium_high", s.SpotPremium)
 		sRows = append(sRows, row)

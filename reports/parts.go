@@ -122,6 +122,15 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		}
 	}
 	thousand := decimal.NewFromInt(1000)
+	// Element columns in the order of the Elements sheet, then any other
+	// element the rows hold.
+	for _, e := range r.Elements {
+		if _, ok := sc.elemIdx[e.Element]; !ok {
+			sc.elemIdx[e.Element] = len(sc.elements)
+			sc.elements = append(sc.elements, e.Element)
+			elemMax = append(elemMax, decimal.Decimal{})
+		}
+	}
 	var order []*partAgg
 	first := true
 	err := parts(func(pr exposure.PartRow) error {
@@ -203,7 +212,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		sc.maxAbs[sc.scenCol(s)], sc.neg[sc.scenCol(s)] = scenMax[s], scenNeg[s]
 	}
 	for i, c := range sc.cols {
-		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head)+1)
+		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head))
 	}
 
 	// The most exposed parts: largest expected annual delta first, parts
@@ -314,7 +323,7 @@ func partsNotes(rep *report, sc *partsScan) map[int]string {
 // columnWidth turns what the scan measured into a width.
 func (sc *partsScan) columnWidth(c int) float64 {
 	k := sc.cols[c-1].kind
-	w := float64(sc.textW[c])
+	w := colWidth(sc.textW[c])
 	if k != kText && k != kWrap {
 		d := sc.maxAbs[c]
 		if sc.neg[c] {
@@ -323,9 +332,10 @@ func (sc *partsScan) columnWidth(c int) float64 {
 		if k == kQty && sc.frac[c] {
 			d = d.Add(decimal.New(1, -6)) // measure with decimals
 		}
-		w = math.Max(w, float64(shownWidth(d, k))+2.5)
-	} else {
-		w += 1.5
+		w = math.Max(w, colWidth(shownWidth(d, k)))
+	}
+	if sc.scenCol(0) <= c && c <= sc.expCol() {
+		w = math.Max(w, moneyWidth)
 	}
 	limit := 50.0
 	if c == pcDesc {
@@ -387,7 +397,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		for c := 1; c <= last; c++ {
 			style := b.s.header
 			if k := sc.cols[c-1].kind; k == kText {
-				style = b.s.headerLeft
+				style = b.s.headerLeftIndent
 			}
 			head[c-1] = excelize.Cell{StyleID: style, Value: sc.cols[c-1].head}
 		}
@@ -487,7 +497,7 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	str(pcProduct, l.Product, s.text)
 	str(pcPart, l.PartNumber, s.indent[min(max(pr.Level-1, 0), maxIndent)])
 	str(pcDesc, l.Description, s.text)
-	num(pcLevel, decimal.NewFromInt(int64(pr.Level)))
+	vals[pcLevel-1] = excelize.Cell{StyleID: s.center, Value: pr.Level}
 	str(pcMaterial, l.Material, s.text)
 	str(pcUOM, l.UOM, s.text)
 	num(pcQty, pr.Qty)
@@ -495,15 +505,23 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	num(pcUnitCost, pr.UnitCost)
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
 	*grams = sc.gramsOf(pr.Line, *grams)
+	content := false
 	for i, g := range *grams {
 		if g.IsZero() {
 			vals[sc.elemCol(i)-1] = nil
 			continue
 		}
+		content = true
 		num(sc.elemCol(i), g)
 	}
+	// Classes say where rare-earth content comes from: blank for a line
+	// that holds none.
 	for k := 0; k < exposure.NumClasses; k++ {
-		num(sc.classCol(k), pr.ClassProb[k])
+		if content {
+			num(sc.classCol(k), pr.ClassProb[k])
+		} else {
+			vals[sc.classCol(k)-1] = nil
+		}
 	}
 	for i := 0; i < sc.nScen; i++ {
 		if i < len(pr.Deltas) {
@@ -515,24 +533,23 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	num(sc.expCol(), expectedOf(rep.r, pr))
 }
 
-// heatMap colours the delta columns on one scale, so that the same colour
-// means the same money in every scenario: green for savings, white for no
-// change, red for the largest increase.
+// heatMap colours the delta columns on one symmetric scale, so that the
+// same colour means the same money in every scenario: white for no change,
+// red for the largest increase, green for a saving as large.
 func (rep *report) heatMap(sheet string, sc *partsScan, lastRow int) error {
-	if sc.rows == 0 || (sc.minDelta.IsZero() && sc.maxDelta.IsZero()) {
+	m := sc.maxDelta.Abs()
+	if a := sc.minDelta.Abs(); a.GreaterThan(m) {
+		m = a
+	}
+	if sc.rows == 0 || m.IsZero() {
 		return nil
 	}
+	lim := m.Round(2).String()
 	ref := cellName(sc.scenCol(0), 2) + ":" + cellName(sc.expCol(), lastRow)
-	var o excelize.ConditionalFormatOptions
-	switch {
-	case sc.minDelta.Sign() < 0 && sc.maxDelta.Sign() > 0:
-		o = excelize.ConditionalFormatOptions{MinType: "min", MinColor: "#" + colGreen, MidType: "num", MidValue: "0", MidColor: "#" + colWhite, MaxType: "max", MaxColor: "#" + colRed}
-	case sc.maxDelta.Sign() > 0:
-		o = excelize.ConditionalFormatOptions{MinType: "num", MinValue: "0", MinColor: "#" + colWhite, MidType: "percentile", MidValue: "50", MidColor: "#" + colYellow, MaxType: "max", MaxColor: "#" + colRed}
-	default:
-		o = excelize.ConditionalFormatOptions{MinType: "min", MinColor: "#" + colGreen, MidType: "percentile", MidValue: "50", MidColor: "#C6EFCE", MaxType: "num", MaxValue: "0", MaxColor: "#" + colWhite}
-	}
-	o.Type = "3_color_scale"
-	o.Criteria = "="
-	return rep.b.f.SetConditionalFormat(sheet, ref, []excelize.ConditionalFormatOptions{o})
+	return rep.b.f.SetConditionalFormat(sheet, ref, []excelize.ConditionalFormatOptions{{
+		Type: "3_color_scale", Criteria: "=",
+		MinType: "num", MinValue: "-" + lim, MinColor: "#" + colGreen,
+		MidType: "num", MidValue: "0", MidColor: "#" + colWhite,
+		MaxType: "num", MaxValue: lim, MaxColor: "#" + colRed,
+	}})
 }

@@ -9,7 +9,15 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/exposure"
+	"rexpo/inputs"
 )
+
+// moneyWidth is the width of money columns whose headers name a scenario:
+// wide enough that the header wraps to a few lines, not a tower.
+const moneyWidth = 17
+
+// colAxis is the colour of chart axis labels and legends.
+const colAxis = "404040"
 
 var hundred = decimal.NewFromInt(100)
 
@@ -54,7 +62,7 @@ func (rep *report) scenariosSheet() error {
 	}
 	cols := []col{
 		{head: "ID", kind: kText},
-		{head: "Scenario", kind: kText},
+		{head: "Scenario", kind: kWrap, width: 34},
 		{head: "Stance", kind: kText},
 		{head: "Controlling country", kind: kText},
 		{head: "Spot premium (%)", kind: kPct},
@@ -66,8 +74,12 @@ func (rep *report) scenariosSheet() error {
 		{head: rep.money("Shortage part"), kind: kMoney},
 		{head: rep.money("Carrying part"), kind: kMoney},
 		{head: rep.money("Tariff part"), kind: kMoney},
-		{head: "Description", kind: kWrap, width: 50},
-		{head: "Source", kind: kWrap, width: 50},
+		{head: "Description (sources: see Assumptions)", kind: kWrap, width: 70},
+	}
+	for i := range cols {
+		if cols[i].kind == kMoney {
+			cols[i].width = moneyWidth
+		}
 	}
 	t, err := b.newTable(sheet, 1, 1, cols)
 	if err != nil {
@@ -96,7 +108,7 @@ func (rep *report) scenariosSheet() error {
 		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
 			s.AnnualDelta, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff,
-			sc.Description, sc.Source); err != nil {
+			sc.Description); err != nil {
 			return err
 		}
 	}
@@ -126,9 +138,9 @@ func (rep *report) projectionSheet() error {
 	}
 	cols := []col{{head: "Month", kind: kText}}
 	for _, s := range r.Scenarios {
-		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario)), kind: kMoney})
+		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario)), kind: kMoney, width: moneyWidth})
 	}
-	cols = append(cols, col{head: rep.money("Expected (probability-weighted)"), kind: kMoney})
+	cols = append(cols, col{head: rep.money("Expected (probability-weighted)"), kind: kMoney, width: moneyWidth})
 	t, err := b.newTable(sheet, 1, 1, cols)
 	if err != nil {
 		return err
@@ -181,16 +193,23 @@ func (rep *report) projectionSheet() error {
 	if len(series) == 0 {
 		return nil
 	}
-	return b.f.AddChart(sheet, cellName(len(cols)+2, 2), &excelize.Chart{
+	// Below the table, so that the printed page stays as wide as the
+	// table, and on a page of its own when printed.
+	if err := b.f.InsertPageBreak(sheet, cellName(1, t.row+2)); err != nil {
+		return err
+	}
+	b.chart(sheet, cellName(1, t.row+3), &excelize.Chart{
 		Type:      excelize.Line,
 		Series:    series,
 		Title:     chartTitle("Monthly cost change by scenario (" + rep.cur + ")"),
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
-		XAxis:     excelize.ChartAxis{Title: axisTitle("Month"), TickLabelSkip: 3, Font: excelize.Font{Size: 9}},
-		YAxis:     excelize.ChartAxis{Title: axisTitle(rep.cur + " a month"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 9}},
-		Format:    excelize.GraphicOptions{AltText: "Line chart of the monthly cost change per scenario"},
+		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 8, Color: colAxis}},
+		Dimension: excelize.ChartDimension{Width: 760, Height: uint(360 + 14*len(series))},
+		XAxis: excelize.ChartAxis{Title: axisTitle("Month"), TickLabelSkip: 3, Font: excelize.Font{Size: 8, Color: colAxis},
+			Alignment: excelize.Alignment{TextRotation: -45}},
+		YAxis:  excelize.ChartAxis{Title: axisTitle(rep.cur + " a month"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 8, Color: colAxis}},
+		Format: excelize.GraphicOptions{AltText: "Line chart of the monthly cost change per scenario"},
 	})
+	return nil
 }
 
 func chartTitle(s string) excelize.ChartTitle {
@@ -208,6 +227,7 @@ func (rep *report) elementsSheet() error {
 	}
 	cols := []col{
 		{head: "Element", kind: kText},
+		{head: "Name", kind: kText},
 		{head: "Mass (kg/yr)", kind: kKg},
 		{head: "Direct (kg/yr)", kind: kKg},
 		{head: "Upstream (kg/yr)", kind: kKg},
@@ -220,11 +240,11 @@ func (rep *report) elementsSheet() error {
 		cols = append(cols, col{head: rep.money("Ex-China price") + "/kg", kind: kUnitMoney})
 	}
 	for _, s := range r.Scenarios {
-		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario) + ": annual price change"), kind: kMoney})
+		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario) + ": annual price change"), kind: kMoney, width: moneyWidth})
 	}
-	cols[5].head = "China-origin price (" + rep.cur + "/kg)"
+	cols[6].head = "China-origin price (" + rep.cur + "/kg)"
 	if prices != nil {
-		cols[6].head = "Ex-China price (" + rep.cur + "/kg)"
+		cols[7].head = "Ex-China price (" + rep.cur + "/kg)"
 	}
 	t, err := b.newTable(sheet, 1, 1, cols)
 	if err != nil {
@@ -232,10 +252,10 @@ func (rep *report) elementsSheet() error {
 	}
 	cc := countryName(r.Settings.ControllingCountry)
 	notes := map[int]string{
-		2: "Annual mass of the element in all products: grams per unit × exploded quantity × annual volume.",
-		3: "Mass in parts whose component stage is in " + cc + ".",
-		4: "Mass in parts made elsewhere with mining, separation or metal making in " + cc + ".",
-		5: "Mass with no stage in " + cc + ". Unknown stages are split by the unknown-origin setting.",
+		3: "Annual mass of the element in all products: grams per unit × exploded quantity × annual volume.",
+		4: "Mass in parts whose component stage is in " + cc + ".",
+		5: "Mass in parts made elsewhere with mining, separation or metal making in " + cc + ".",
+		6: "Mass with no stage in " + cc + ". Unknown stages are split by the unknown-origin setting.",
 	}
 	if len(r.Scenarios) > 0 {
 		notes[len(cols)-len(r.Scenarios)+1] = "The price part of the scenario's annual change that comes from this element."
@@ -255,7 +275,7 @@ func (rep *report) elementsSheet() error {
 	var tot [4]decimal.Decimal
 	totScen := make([]decimal.Decimal, len(r.Scenarios))
 	for _, e := range r.Elements {
-		vals := []any{e.Element, e.AnnualKg, e.ByClass[exposure.ClassDirect], e.ByClass[exposure.ClassUpstream], e.ByClass[exposure.ClassFree], e.ChinaPrice}
+		vals := []any{e.Element, inputs.ElementName(e.Element), e.AnnualKg, e.ByClass[exposure.ClassDirect], e.ByClass[exposure.ClassUpstream], e.ByClass[exposure.ClassFree], e.ChinaPrice}
 		tot[0] = tot[0].Add(e.AnnualKg)
 		for k := 0; k < exposure.NumClasses; k++ {
 			tot[k+1] = tot[k+1].Add(e.ByClass[k])
@@ -287,7 +307,7 @@ func (rep *report) elementsSheet() error {
 		return err
 	}
 	t.row++
-	vals := []any{"All elements", tot[0], tot[1], tot[2], tot[3], nil}
+	vals := []any{"All elements", nil, tot[0], tot[1], tot[2], tot[3], nil}
 	if prices != nil {
 		vals = append(vals, nil)
 	}
@@ -308,7 +328,7 @@ func (rep *report) countriesSheet() error {
 		{head: "Code", kind: kText},
 		{head: "Share (%)", kind: kPct},
 		{head: "Mass (kg/yr)", kind: kKg},
-		{head: "Stage HHI (0–10,000)", kind: kInt},
+		{head: "Stage HHI (0 to 10,000)", kind: kInt},
 	}
 	t, err := b.newTable(sheet, 1, 1, cols)
 	if err != nil {
@@ -320,13 +340,31 @@ func (rep *report) countriesSheet() error {
 	if err := b.note(sheet, 6, 1, "Herfindahl–Hirschman index of the stage over the known countries: the sum of squared shares in percent points. 10,000 is a single country; the European Commission treats above 4,000 as concentrated."); err != nil {
 		return err
 	}
+	// By stage, largest share first, unknown last; countries without any
+	// mass are left out.
+	var rows []exposure.StageCountry
 	for _, s := range r.Stages {
+		if !s.Kg.IsZero() || !s.Share.IsZero() {
+			rows = append(rows, s)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.Stage != b.Stage {
+			return a.Stage < b.Stage
+		}
+		if (a.Country == "") != (b.Country == "") {
+			return b.Country == ""
+		}
+		return a.Share.GreaterThan(b.Share)
+	})
+	for _, s := range rows {
 		code := s.Country
 		if err := t.add(stageLabel(s.Stage), countryName(code), code, s.Share, s.Kg, cellNum{s.HHI, kInt}); err != nil {
 			return err
 		}
 	}
-	if len(r.Stages) == 0 {
+	if len(rows) == 0 {
 		return b.str(sheet, 1, 2, "The BOM holds no rare-earth content.", b.s.note)
 	}
 	if err := t.filter(); err != nil {
@@ -340,7 +378,7 @@ func (rep *report) countriesSheet() error {
 	share := map[[2]string]decimal.Decimal{}
 	var stages []exposure.Stage
 	seenStage := map[exposure.Stage]bool{}
-	for _, s := range r.Stages {
+	for _, s := range rows {
 		if _, ok := kg[s.Country]; !ok {
 			countries = append(countries, s.Country)
 		}
@@ -361,13 +399,14 @@ func (rep *report) countriesSheet() error {
 		}
 		return kg[ci].GreaterThan(kg[cj])
 	})
-	top := t.row + 3
-	if err := b.str(sheet, 1, top, "Share of each stage by country (chart data)", b.s.section); err != nil {
+	top := max(t.row+3, 2+360/20+3) // below the chart too
+	if err := b.str(sheet, 1, top, "Share of each stage by country, % (the chart's data)", b.s.section); err != nil {
 		return err
 	}
+	// The headers name the countries alone: they are the chart's legend.
 	pc := []col{{head: "Stage", kind: kText}}
 	for _, c := range countries {
-		pc = append(pc, col{head: countryName(c) + " (%)", kind: kPct})
+		pc = append(pc, col{head: countryName(c), kind: kPct})
 	}
 	pt, err := b.newTable(sheet, 1, top+1, pc)
 	if err != nil {
@@ -398,16 +437,17 @@ func (rep *report) countriesSheet() error {
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}},
 		})
 	}
-	return b.f.AddChart(sheet, cellName(len(cols)+2, 2), &excelize.Chart{
+	b.chart(sheet, cellName(len(cols)+2, 2), &excelize.Chart{
 		Type:      excelize.BarPercentStacked,
 		Series:    series,
 		Title:     chartTitle("Where the rare-earth content comes from, by stage"),
-		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 9, Color: colAxis}},
 		Dimension: excelize.ChartDimension{Width: 720, Height: 360},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Size: 10}},
-		YAxis:     excelize.ChartAxis{Title: axisTitle("Share of annual rare-earth mass (%)"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Font: excelize.Font{Size: 9}},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Size: 10, Color: colAxis}},
+		YAxis:     excelize.ChartAxis{Title: axisTitle("Share of annual rare-earth mass (%)"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Font: excelize.Font{Size: 9, Color: colAxis}},
 		Format:    excelize.GraphicOptions{AltText: "Stacked bar chart of country shares per supply-chain stage"},
 	})
+	return nil
 }
 
 func (rep *report) warningsSheet() error {

@@ -23,7 +23,8 @@ const (
 	kPct                   // fraction 0..1, 4 places stored, shown as 0.0%
 	kInt                   // whole number with thousands separators
 	kQty                   // quantity: whole, or up to 6 places
-	kDec                   // plain decimal number, up to 2 places shown
+	kDec                   // plain decimal number, up to 4 places shown
+	kSpill                 // long text in a block's last column: spills over the empty cells to its right
 	numKinds
 )
 
@@ -36,7 +37,7 @@ const (
 	fmtPct       = `0.0%`
 	fmtInt       = `#,##0`
 	fmtQtyFrac   = `#,##0.000###`
-	fmtDec       = `#,##0.##`
+	fmtDec       = `General`
 )
 
 // Colours, shared by header fills and charts.
@@ -53,12 +54,12 @@ const (
 
 // styles holds the style ids of one workbook.
 type styles struct {
-	title, subtitle, section, note, header, headerLeft int
-	text, wrap, bold, label                            int
-	byKind                                             [numKinds]int
-	boldKind                                           [numKinds]int
-	qtyFrac                                            int
-	indent                                             [maxIndent + 1]int // part numbers indented by BOM level
+	title, subtitle, section, note, header, headerLeft, headerLeftIndent int
+	text, wrap, bold, boldLeft, label, center                            int
+	byKind                                                               [numKinds]int
+	boldKind                                                             [numKinds]int
+	qtyFrac                                                              int
+	indent                                                               [maxIndent + 1]int // part numbers indented by BOM level
 }
 
 const maxIndent = 8
@@ -97,9 +98,13 @@ func newStyles(f *excelize.File) (styles, error) {
 	}
 	s.header = mk(hdr("center"))
 	s.headerLeft = mk(hdr("left"))
-	s.text = mk(&excelize.Style{Alignment: top})
-	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	s.headerLeftIndent = mk(func() *excelize.Style { h := hdr("left"); h.Alignment.Indent = 1; return h }())
+	// Text cells keep a small indent so that text after a right-aligned
+	// number does not run into it.
+	s.text = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", Indent: 1}})
+	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", WrapText: true, Vertical: "top", Indent: 1}})
 	s.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top})
+	s.boldLeft = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}})
 	s.label = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Indent: 1}})
 	codes := [numKinds]string{kMoney: fmtMoney, kUnitMoney: fmtUnitMoney, kKg: fmtKg, kPct: fmtPct, kInt: fmtInt, kQty: fmtInt, kDec: fmtDec}
 	for k, code := range codes {
@@ -108,6 +113,8 @@ func newStyles(f *excelize.File) (styles, error) {
 			s.byKind[k], s.boldKind[k] = s.text, s.bold
 		case kWrap:
 			s.byKind[k], s.boldKind[k] = s.wrap, s.bold
+		case kSpill:
+			s.byKind[k], s.boldKind[k] = s.text, s.bold
 		default:
 			s.byKind[k] = mk(num(code, false))
 			s.boldKind[k] = mk(num(code, true))
@@ -115,16 +122,19 @@ func newStyles(f *excelize.File) (styles, error) {
 	}
 	s.qtyFrac = mk(num(fmtQtyFrac, false))
 	for i := range s.indent {
-		s.indent[i] = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Indent: i}})
+		s.indent[i] = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", Indent: i}})
 	}
+	s.center = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}})
 	return s, err
 }
 
 // places is how many decimal places a kind keeps in a numeric cell.
 func places(k kind) int32 {
 	switch k {
-	case kMoney, kDec:
+	case kMoney:
 		return 2
+	case kDec:
+		return 4
 	case kUnitMoney, kPct:
 		return 4
 	case kInt:
@@ -169,7 +179,10 @@ func shownWidth(d decimal.Decimal, k kind) int {
 			dec = 6
 		}
 	case kDec:
-		dec = 2
+		dec = 1
+		if f := d.Abs().Round(4); !f.Round(1).Equal(f) {
+			dec = 4
+		}
 	}
 	a := d.Abs().Round(dec)
 	whole := a.Truncate(0).String()
@@ -182,6 +195,11 @@ func shownWidth(d decimal.Decimal, k kind) int {
 	}
 	return n
 }
+
+// colWidth turns a count of characters into a column width: capitals and
+// punctuation are wider than the digit '0' that Excel's width unit counts,
+// and fonts differ between Excel and LibreOffice.
+func colWidth(chars int) float64 { return float64(chars)*1.1 + 2 }
 
 // textWidth is the display width of s in characters, on its longest line.
 func textWidth(s string) int {
@@ -240,9 +258,16 @@ func quoteSheet(sheet string) string {
 	return "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
 }
 
-// headerLines estimates how many lines a wrapped header of width w takes.
-func headerLines(s string, w float64) int {
-	avail := int(math.Max(w-1.5, 4))
+// headerLines estimates how many lines a wrapped bold header of width w
+// takes.
+func headerLines(s string, w float64) int { return wrapLines(s, int(math.Max((w-2)/1.1, 4))) }
+
+// textLines estimates how many lines wrapped body text of width w takes:
+// most letters are narrower than the digit the width unit counts.
+func textLines(s string, w float64) int { return wrapLines(s, int(math.Max(w*1.1-1, 4))) }
+
+// wrapLines counts the lines of s wrapped at avail characters, by words.
+func wrapLines(s string, avail int) int {
 	lines, cur := 1, 0
 	for _, word := range strings.Fields(s) {
 		n := utf8.RuneCountInString(word)

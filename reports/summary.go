@@ -79,7 +79,7 @@ func (rep *report) summarySheet(sc *partsScan) error {
 	}
 	if worst >= 0 {
 		ws := r.Scenarios[worst]
-		if err := figure("Worst scenario", styledText{s: scenarioName(ws.Scenario), style: b.s.bold}, kText, true); err != nil {
+		if err := figure("Worst scenario", styledText{s: scenarioName(ws.Scenario), style: b.s.boldLeft}, kText, true); err != nil {
 			return err
 		}
 		if err := figure(rep.money("Worst scenario's annual cost change"), ws.AnnualDelta, kMoney, true); err != nil {
@@ -105,8 +105,8 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		return err
 	}
 	// Merged cells do not grow with their text: size the row by hand, for
-	// the ~110 characters a line of A:G holds.
-	lines := int(math.Ceil(float64(utf8.RuneCountInString(para))/105)) + 1
+	// the ~130 characters a line of A:G holds.
+	lines := int(math.Ceil(float64(utf8.RuneCountInString(para))/120)) + 1
 	if err := b.f.SetRowHeight(sheet, row, float64(lines)*15); err != nil {
 		return err
 	}
@@ -114,12 +114,12 @@ func (rep *report) summarySheet(sc *partsScan) error {
 
 	// The chart of annual change by scenario reads the Scenarios sheet.
 	if n := len(r.Scenarios); n > 0 {
-		height := 360
-		if n > 8 {
-			height = 360 + (n-8)*24
+		height := 340
+		if n > 7 {
+			height += (n - 7) * 28
 		}
 		src := sheetScenarios
-		err := b.f.AddChart(sheet, cellName(1, row), &excelize.Chart{
+		b.chart(sheet, cellName(1, row), &excelize.Chart{
 			Type: excelize.Bar,
 			Series: []excelize.ChartSeries{{
 				Name:       absCell(src, scColAnnual, 1),
@@ -127,33 +127,35 @@ func (rep *report) summarySheet(sc *partsScan) error {
 				Values:     absRange(src, scColAnnual, 2, scColAnnual, n+1),
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C0504D"}},
 			}},
-			Title:     chartTitle("Annual cost change by scenario (" + rep.cur + ")"),
-			Legend:    excelize.ChartLegend{Position: "bottom"},
-			Dimension: excelize.ChartDimension{Width: 720, Height: uint(height)},
-			PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
-			XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Size: 9}},
-			YAxis:     excelize.ChartAxis{Title: axisTitle(rep.cur + " a year, first 12 months"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 9}},
-			Format:    excelize.GraphicOptions{AltText: "Bar chart of the annual cost change per scenario"},
+			VaryColors: ptr(false),
+			Title:      chartTitle("Annual cost change by scenario (" + rep.cur + ")"),
+			Legend:     excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 9, Color: colAxis}},
+			Dimension:  excelize.ChartDimension{Width: 940, Height: uint(height)},
+			PlotArea:   excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
+			XAxis:      excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Size: 9, Color: colAxis}},
+			YAxis: excelize.ChartAxis{Title: axisTitle(rep.cur + " a year (first 12 months)"), MajorGridLines: true,
+				NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 9, Color: colAxis}},
+			Format: excelize.GraphicOptions{AltText: "Bar chart of the annual cost change per scenario"},
 		})
-		if err != nil {
-			return err
-		}
-		row += int(math.Ceil(float64(height)/20)) + 2
+		// Rows are 20 pixels high; leave room below the chart whatever
+		// the application makes of the anchor.
+		row += height/20 + 3
 	}
 
-	// Products.
+	// The two tables share their columns: identifiers in A, long text in
+	// B (names, descriptions), figures in C–F, scenario names in G.
 	if err := b.str(sheet, 1, row, "Products", b.s.section); err != nil {
 		return err
 	}
 	row++
 	pt, err := b.newTable(sheet, 1, row, []col{
 		{head: "Product", kind: kText},
-		{head: "Name", kind: kText},
-		{head: "Annual volume (units)", kind: kQty},
-		{head: rep.money("Baseline unit cost"), kind: kMoney},
-		{head: rep.money("Expected unit cost change, first month"), kind: kMoney},
-		{head: rep.money("Expected annual change"), kind: kMoney},
-		{head: rep.money("Worst-case annual change"), kind: kMoney},
+		{head: "Name", kind: kWrap, width: 40},
+		{head: "Annual volume (units)", kind: kQty, width: 14},
+		{head: rep.money("Baseline unit cost"), kind: kMoney, width: 15},
+		{head: rep.money("Expected unit cost change, first month"), kind: kMoney, width: 15},
+		{head: rep.money("Expected annual change"), kind: kMoney, width: 15},
+		{head: rep.money("Worst-case annual change"), kind: kMoney, width: 15},
 	})
 	if err != nil {
 		return err
@@ -193,13 +195,13 @@ func (rep *report) summarySheet(sc *partsScan) error {
 	}
 	row++
 	tt, err := b.newTable(sheet, 1, row, []col{
-		{head: "Product", kind: kText},
 		{head: "Part number", kind: kText},
-		{head: "Description", kind: kText},
+		{head: "Description", kind: kWrap, width: 40},
+		{head: "Product", kind: kText},
 		{head: "Annual qty", kind: kQty},
 		{head: rep.money("Expected annual change"), kind: kMoney},
 		{head: rep.money("Worst-case annual change"), kind: kMoney},
-		{head: "Worst scenario", kind: kText},
+		{head: "Worst scenario", kind: kWrap, width: 34},
 	})
 	if err != nil {
 		return err
@@ -215,11 +217,7 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		if wi >= 0 {
 			wv, wn = a.perScen[wi], scenarioName(r.Scenarios[wi].Scenario)
 		}
-		desc := a.desc
-		if r := []rune(desc); len(r) > 60 {
-			desc = string(r[:59]) + "…"
-		}
-		if err := tt.add(a.product, a.part, desc, a.qty, a.expected, wv, wn); err != nil {
+		if err := tt.add(a.part, a.desc, a.product, a.qty, a.expected, wv, wn); err != nil {
 			return err
 		}
 	}
@@ -230,10 +228,7 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		}
 		return b.str(sheet, 1, tt.row+1, msg, b.s.note)
 	}
-	if err := tt.asTable("TopParts"); err != nil {
-		return err
-	}
-	return nil
+	return tt.asTable("TopParts")
 }
 
 // paragraph says in words what the figures say.

@@ -96,6 +96,10 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 			return fmt.Errorf("sheet %s: %w", n, err)
 		}
 	}
+	if err := b.addCharts(); err != nil {
+		b.f.Close()
+		return err
+	}
 	b.f.SetActiveSheet(0)
 	_ = b.f.SetDocProps(&excelize.DocProperties{
 		Title:   "Rare-earth cost exposure report",
@@ -162,22 +166,6 @@ func monthText(m exposure.Month) string {
 		return fmt.Sprintf("m%d", m.Relative)
 	}
 	return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month))
-}
-
-// monthLong prints a month for buyers: relative months also get their
-// calendar month in this projection.
-func monthLong(m exposure.Month, start exposure.Month, open string) string {
-	switch {
-	case m.IsZero():
-		return open
-	case m.Relative > 0:
-		if start.Year == 0 {
-			return fmt.Sprintf("month %d", m.Relative)
-		}
-		idx := start.Year*12 + int(start.Month) - 1 + m.Relative - 1
-		return fmt.Sprintf("month %d (%04d-%02d)", m.Relative, idx/12, idx%12+1)
-	}
-	return monthText(m)
 }
 
 var stageLabels = [exposure.NumStages]string{"Mine", "Separation", "Metal", "Component"}

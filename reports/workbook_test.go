@@ -185,7 +185,7 @@ func TestWorkbookHeaders(t *testing.T) {
 		{"Parts", "M1", "Direct (%)"},
 		{"Parts", "P1", "Status quo after the November 2025 suspension: annual change (USD)"},
 		{"Parts", "R1", "Expected annual change (USD)"},
-		{"Elements", "B1", "Mass (kg/yr)"},
+		{"Elements", "C1", "Mass (kg/yr)"},
 		{"Countries", "D1", "Share (%)"},
 		{"Countries", "E1", "Mass (kg/yr)"},
 		{"Warnings", "A1", "Severity"},
@@ -205,11 +205,11 @@ func TestWorkbookFiguresAreNumbers(t *testing.T) {
 	wantNumber(t, f, "Scenarios", "H5", 5520.2)
 	wantNumber(t, f, "Projection", "B2", 100)
 	wantNumber(t, f, "Projection", "C2", 1000.04) // rounded to cents at the cell
-	wantNumber(t, f, "Parts", "I3", 0.0125)      // unit cost keeps 4 places
+	wantNumber(t, f, "Parts", "I3", 0.0125)       // unit cost keeps 4 places
 	wantNumber(t, f, "Parts", "K2", 900)
 	wantNumber(t, f, "Parts", "P2", 1100)
 	wantNumber(t, f, "Parts", "R2", 5060) // 0.6·1100 + 0.4·11000
-	wantNumber(t, f, "Elements", "B2", 1350)
+	wantNumber(t, f, "Elements", "C2", 1350)
 	wantNumber(t, f, "Countries", "D2", 0.6667)
 	// The Summary's expected annual change, hand-computed:
 	// 0.6 × 1,200 + 0.4 × 12,000.50 = 5,520.20.
@@ -233,7 +233,7 @@ func TestWorkbookNumberFormats(t *testing.T) {
 		{"Parts", "P2", fmtMoney},
 		{"Parts", "M2", fmtPct},
 		{"Parts", "K2", fmtKg},
-		{"Elements", "B2", fmtKg},
+		{"Elements", "C2", fmtKg},
 		{"Countries", "D2", fmtPct},
 	} {
 		if got := numFmtOf(t, f, tc.sheet, tc.cell); got != tc.want {

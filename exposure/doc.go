@@ -1,0 +1,58 @@
+// Package exposure is rexpo's domain: a bill of materials, the scenarios
+// of export controls and tariffs, and the cost model that turns one into
+// the other. It does no I/O; the inputs package builds its values from
+// files and the reports package writes its results.
+//
+// # Classes
+//
+// For a controlling country C, a source of a part is direct when its
+// component stage is in C, upstream when only its mine, separation or
+// metal stage is, and free otherwise. Unknown stages follow the
+// unknown-origin policy: as C, as not C, or (world) split by C's share s_g
+// of world output at stage g: P(direct) is 1, 0 or s_component for a
+// component stage known in C, known elsewhere or unknown; P(any upstream
+// in C) is 1 when a known upstream stage is in C, else 1 − Π(1 − s_g) over
+// the unknown upstream stages; P(upstream) = (1 − P(direct)) · P(any
+// upstream); P(free) is the rest.
+//
+// # Cost model
+//
+// For scenario s, projection month t, a line p and each source j with
+// share x_j and unit cost c_j (report currency):
+//
+//	price     U_j = Σ_e Σ_k m_e · P(k) · price_e,k · uplift_s,t(e,k) / 100
+//	shortage  S_j = c_j · (1 − min_e Σ_k P(k) · availability_s,t(e,k)/100) · spot_premium_s / 100
+//	carrying  D_j = c_j · carrying_rate/100 · max_e Σ_k P(k) · delay_s,t(e,k) / 365
+//	tariff    T_j = c_j · tariff_s,t(j) / 100
+//	Δ_p(s,t)  = Σ_j x_j (U_j + b_p (S_j + D_j + T_j))
+//
+// price_e,k is the China-origin price for direct and upstream and the
+// ex-China price (falling back to China) for free; b_p is 1 for lines that
+// bear cost (leaves, or every line under RollupAll). The change of product
+// P in month t is V_P/12 · Σ_p Q_p,P Δ_p(s,t), with Q_p,P the exploded
+// quantity. Annual deltas sum months 1..12, horizon deltas 1..H.
+//
+// For an element, class and month the most specific Controls row applies
+// as a whole (fewer elements first, `*` counting as 17; then a named
+// class); for a part and month the most specific Tariffs row (a named
+// origin, then more HS digits, then a named material). Equally specific
+// rows are an error (ErrAmbiguousRule). A part made in the import country
+// pays no tariff. A part whose component country is unknown is costed as
+// made in C with weight P(direct) and as made elsewhere (only `*` origin
+// rows) with the rest.
+//
+// # Aggregation
+//
+// Sources that share stage countries, material, HS code and element set
+// share a profile, whose factors per scenario and month are computed once.
+// Per product, lines are summed into their profiles, so the monthly figures
+// cost O(profiles × months), not O(lines × months); per-line figures for
+// the Parts sheet are produced on demand by Result.Parts.
+//
+// # Rounding
+//
+// Every figure is a decimal. Nothing is rounded except the two divisions
+// that do not terminate (by 12 months and by 36,500 for the carrying
+// rate), which are rounded to 18 decimal places; reports round money to
+// 2 places only for display.
+package exposure
