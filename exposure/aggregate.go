@@ -190,23 +190,58 @@ func (m *model) stageShares() []StageCountry {
 	return out
 }
 
+// partFactors are a profile's factors for one scenario and product,
+// ready for per-line use: annual sums already scaled by the product's
+// V/12, so a line needs no division.
+type partFactors struct {
+	gAnnual []decimal.Decimal // per element: Σ_{t≤12} g · V/12
+	fAnnual Split             // Σ_{t≤12} f · V/12
+	g1      []decimal.Decimal // month 1, per unit
+	f1      decimal.Decimal   // month 1, per unit: shortage + carrying + tariff
+}
+
+// factorsFor returns (and caches) the profile's partFactors.
+func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *partFactors {
+	if p.parts == nil {
+		p.parts = make([][]*partFactors, len(m.scen))
+	}
+	if p.parts[s] == nil {
+		p.parts[s] = make([]*partFactors, len(m.in.BOM.Products))
+	}
+	if f := p.parts[s][product]; f != nil {
+		return f
+	}
+	ps := &p.perScen[s]
+	f := &partFactors{gAnnual: make([]decimal.Decimal, len(m.elements)), g1: ps.g[1], f1: ps.f[1].Total(), fAnnual: ps.fAnnual.perMonth(volume)}
+	for _, e := range p.elems {
+		f.gAnnual[e] = perMonth(ps.gAnnual[e], volume)
+	}
+	p.parts[s][product] = f
+	return f
+}
+
 // parts yields one PartRow per line that bears cost or holds rare-earth
 // content, computing its figures from the profiles' factors.
 func (m *model) parts(r *Result, fn func(PartRow) error) error {
 	lines := m.in.BOM.Lines
+	var elems []int // element index per content entry, -1 when no mass
 	for i := range lines {
 		l := &lines[i]
 		hasContent := false
+		elems = elems[:0]
 		for _, c := range l.Content {
 			if c.Kg.Sign() > 0 {
 				hasContent = true
-				break
+				elems = append(elems, m.elemIdx[c.Element])
+			} else {
+				elems = append(elems, -1)
 			}
 		}
 		if !m.costBearing[i] && !hasContent {
 			continue
 		}
-		vol := r.Products[m.prodIdx[l.Product]].AnnualVolume
+		pi := m.prodIdx[l.Product]
+		vol := r.Products[pi].AnnualVolume
 		deltas := make([]PartDelta, len(m.scen)) // the caller may keep the row
 		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i], Deltas: deltas}
 		for j := range l.Sources {
@@ -218,32 +253,54 @@ func (m *model) parts(r *Result, fn func(PartRow) error) error {
 		}
 		for s := range m.scen {
 			var unit decimal.Decimal
-			var annual Split // per unit of part, summed over months 1..12
+			var annual Split // the line's annual figures per unit of exploded quantity
 			for j := range l.Sources {
 				src := &l.Sources[j]
-				ps := &m.srcProfile[i][j].perScen[s]
+				f := m.factorsFor(m.srcProfile[i][j], s, pi, vol)
 				var u decimal.Decimal
 				var a Split
-				for _, c := range l.Content {
-					if c.Kg.Sign() > 0 {
-						e := m.elemIdx[c.Element]
-						u = u.Add(c.Kg.Mul(ps.g[1][e]))
-						a.Price = a.Price.Add(c.Kg.Mul(ps.gAnnual[e]))
+				for ci, c := range l.Content {
+					e := elems[ci]
+					if e < 0 {
+						continue
+					}
+					if !f.g1[e].IsZero() {
+						u = u.Add(c.Kg.Mul(f.g1[e]))
+					}
+					if !f.gAnnual[e].IsZero() {
+						a.Price = a.Price.Add(c.Kg.Mul(f.gAnnual[e]))
 					}
 				}
-				if m.costBearing[i] {
-					u = u.Add(src.UnitCost.Mul(ps.f[1].Total()))
-					a = a.Add(ps.fAnnual.Mul(src.UnitCost))
+				if m.costBearing[i] && !src.UnitCost.IsZero() {
+					if !f.f1.IsZero() {
+						u = u.Add(src.UnitCost.Mul(f.f1))
+					}
+					a.Shortage = mulNonZero(src.UnitCost, f.fAnnual.Shortage)
+					a.Carrying = mulNonZero(src.UnitCost, f.fAnnual.Carrying)
+					a.Tariff = mulNonZero(src.UnitCost, f.fAnnual.Tariff)
 				}
-				unit = unit.Add(src.Share.Mul(u))
-				annual = annual.Add(a.Mul(src.Share))
+				if !src.Share.Equal(one) {
+					u, a = src.Share.Mul(u), a.Mul(src.Share)
+				}
+				unit = unit.Add(u)
+				annual = annual.Add(a)
 			}
-			sp := annual.Mul(m.qty[i]).perMonth(vol)
-			deltas[s] = PartDelta{UnitDelta: unit, AnnualDelta: sp.Total(), Split: sp}
+			if !m.qty[i].Equal(one) {
+				annual = annual.Mul(m.qty[i])
+			}
+			deltas[s] = PartDelta{UnitDelta: unit, AnnualDelta: annual.Total(), Split: annual}
 		}
 		if err := fn(row); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mulNonZero multiplies, skipping the work when either side is zero.
+func mulNonZero(a, b decimal.Decimal) decimal.Decimal {
+	if a.IsZero() || b.IsZero() {
+		return decimal.Decimal{}
+	}
+	return a.Mul(b)
 }

@@ -98,6 +98,8 @@ type profile struct {
 	// agg holds, per product, Σ Q·x·m_e by element and Σ Q·x·b·c over the
 	// sources with this profile.
 	agg []aggregate
+	// parts caches per-line factors by scenario and product (see factorsFor).
+	parts [][]*partFactors
 }
 
 type aggregate struct {

@@ -490,7 +490,7 @@ func TestSourcingSameAliasesAsBOM(t *testing.T) {
 			l, err := readPath(t, mustWorkbook(t, sheets), Options{})
 			if err != nil {
 				if h != "pn" && h != "part" && h != "Vendor" {
-					t.Skipf("BUG: Sourcing does not accept the BOM's part_number alias %q: %v", h, err)
+					t.Errorf("Sourcing does not accept the BOM's part_number alias %q: %v", h, err)
 				}
 				t.Fatalf("Read: %v", err)
 			}
@@ -499,4 +499,53 @@ func TestSourcingSameAliasesAsBOM(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBOMInputMaterials(t *testing.T) {
+	// A Materials sheet adds MY_GRADE (Nd 28, Pr 2, Dy 4%: 34 wt%) and
+	// replaces NDFEB_N42 with Nd 30 alone.
+	sheets := map[string][][]any{
+		"Products": oneProduct(),
+		"Materials": {
+			{"material", "description", "family", "Nd", "Pr", "Dy (%)"},
+			{"MY_GRADE", "in-house grade", "ndfeb", 28, 2, "4%"},
+			{"NDFEB_N42", "our N42", "ndfeb", 30, nil, nil},
+		},
+		"BOM": {
+			{"product", "part_number", "qty_per", "material", "re_mass_kg", "ND_G"},
+			{"P1", "A", 1, "my_grade", 0.5, nil}, // Nd 0.14, Pr 0.01, Dy 0.02
+			{"P1", "B", 1, "NDFEB_N42", 2, nil},  // Nd 0.6
+			{"P1", "C", 1, "NDFEB_N42", 2, 500},  // Nd from grams: 0.5
+		},
+	}
+	l := mustRead(t, sheets, Options{})
+	wantContent(t, lineOf(t, l, "P1", "A"), map[string]string{"Nd": "0.14", "Pr": "0.01", "Dy": "0.02"})
+	wantContent(t, lineOf(t, l, "P1", "B"), map[string]string{"Nd": "0.6"})
+	wantContent(t, lineOf(t, l, "P1", "C"), map[string]string{"Nd": "0.5"})
+	if m := l.Input.Materials["MY_GRADE"]; m.Family != "ndfeb" || len(m.WtPct) != 3 {
+		t.Errorf("MY_GRADE %+v", m)
+	}
+
+	sheets["Materials"] = [][]any{
+		{"material", "Nd", "Pr"},
+		{"BAD1", 60, 50},   // row 2: 110 in all
+		{"BAD2", 120, nil}, // B3
+		{nil, 10, nil},     // A4: no code
+	}
+	sheets["BOM"] = simpleBOM()
+	ie := mustFail(t, sheets, Options{})
+	wantProblem(t, ie.Problems, "Materials", "2", true, "110")
+	wantProblem(t, ie.Problems, "Materials", "B3", true)
+	wantProblem(t, ie.Problems, "Materials", "A4", true)
+}
+
+func TestBOMDuplicateHeader(t *testing.T) {
+	// Two columns for qty_per: the first is used, the second warned about.
+	bom := [][]any{
+		{"product", "part_number", "parent", "qty_per", "Quantity"},
+		{"P1", "A", "", 2, 5},
+	}
+	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+	wantDec(t, "qty", lineOf(t, l, "P1", "A").QtyPer, "2")
+	wantProblem(t, l.Problems, "BOM", "E1", false, "Quantity")
 }

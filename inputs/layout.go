@@ -64,6 +64,12 @@ var stageColumns = []Column{
 	{Name: "component_country", Aliases: []string{"country_of_origin", "coo", "magnet_country"}, Kind: KindCountry, List: ListCountries, Note: "Country the part itself is made in and exported from (magnet, coating, target). Empty: unknown."},
 }
 
+// partNumberColumn is the part number on every sheet. Aliases are ranked:
+// when several columns match, the earliest alias wins, so a SAP export's
+// "Component number" beats its "Item" (0010, 0020, ...).
+var partNumberColumn = Column{Name: "part_number", Aliases: []string{"part", "pn", "component_number", "item_number", "component", "material_number", "item"},
+	Required: true, Note: "Part number. On the BOM sheet unique within a product when other lines name it as parent."}
+
 func cols(groups ...[]Column) []Column {
 	var out []Column
 	for _, g := range groups {
@@ -91,7 +97,7 @@ var Layouts = []SheetLayout{
 		Note: "One row per part in each product's bill of materials. Element columns (Nd, Pr, Dy, Tb, Sm, Y, Sc, ...) give wt% of the material; Nd_g, Dy_g, ... give grams per unit of the part.",
 		Columns: cols([]Column{
 			{Name: "product", Note: "Product id. May be left out when Products has one row."},
-			{Name: "part_number", Aliases: []string{"part", "pn", "component", "item", "material_number", "component_number", "item_number"}, Required: true, Note: "Part number, unique within a product."},
+			partNumberColumn,
 			{Name: "description", Aliases: []string{"object_description", "item_description"}, Note: "What the part is."},
 			{Name: "parent", Aliases: []string{"parent_part"}, Note: "Part number of the parent assembly. Empty or the product id: top level. Use either parent or level."},
 			{Name: "level", Aliases: []string{"bom_level", "explosion_level"}, Note: "SAP-style level (1, .2, ..3): a row's parent is the nearest row above it one level up."},
@@ -115,7 +121,7 @@ var Layouts = []SheetLayout{
 		Name: "Sourcing",
 		Note: "Optional: parts bought from several sources. Shares of a part must add up to 100.",
 		Columns: cols([]Column{
-			{Name: "part_number", Aliases: []string{"part", "pn"}, Required: true, Note: "Part number as in the BOM (every line with it uses these sources)."},
+			partNumberColumn,
 			{Name: "product", Note: "Optional: limit the rows to one product's lines."},
 			{Name: "supplier", Aliases: []string{"vendor"}, Note: "Supplier of this source."},
 			{Name: "share_pct", Aliases: []string{"share"}, Kind: KindPercent, Required: true, Note: "Percent of the part's volume from this source."},

@@ -35,6 +35,7 @@ type table struct {
 	elemPct   map[string]int // element symbol → column of wt%
 	elemGrams map[string]int // element symbol → column of grams per unit
 	rows      *RowReader
+	date1904  bool // the workbook counts dates from 1904
 	row       Row
 	ps        *problems
 }
@@ -44,33 +45,63 @@ var (
 	pctHeader   = regexp.MustCompile(`(?i)^([A-Za-z]+)(?:[ _\-]*(?:pct|%|\(\s*%\s*\)|wt\s*%|\(\s*wt\s*%\s*\)|wt_?pct))?$`)
 )
 
-// columnKeys maps every normalised header a layout accepts to its column.
-func columnKeys(l *SheetLayout, mapping map[string]string) map[string]string {
-	keys := map[string]string{}
+// columnKey is the column a header means and how strongly: when several
+// headers of a sheet mean the same column, the lowest rank wins.
+type columnKey struct {
+	name string
+	rank int
+}
+
+// columnKeys maps every normalised header a layout accepts to its column:
+// a --map entry first, then the canonical name, then aliases in their
+// listed order, then ERP export headers.
+func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey {
+	keys := map[string]columnKey{}
+	add := func(header, name string, rank int) {
+		k := NormalizeKey(header)
+		if old, taken := keys[k]; !taken || rank < old.rank {
+			keys[k] = columnKey{name, rank}
+		}
+	}
 	for _, c := range l.Columns {
-		keys[NormalizeKey(c.Name)] = c.Name
-		for _, a := range c.Aliases {
-			keys[NormalizeKey(a)] = c.Name
+		add(c.Name, c.Name, 1)
+		for i, a := range c.Aliases {
+			add(a, c.Name, 2+i)
 		}
 		if base, ok := strings.CutSuffix(c.Name, "_pct"); ok {
-			keys[NormalizeKey(base)] = c.Name
+			add(base, c.Name, 50)
 		}
 	}
 	if l.Name == "BOM" {
 		for name, as := range erpAliases {
-			for _, a := range as {
-				if _, taken := keys[NormalizeKey(a)]; !taken {
-					keys[NormalizeKey(a)] = name
-				}
+			for i, a := range as {
+				add(a, name, 100+i)
 			}
 		}
 	}
 	for ours, theirs := range mapping {
-		if name, ok := keys[NormalizeKey(ours)]; ok {
-			keys[NormalizeKey(theirs)] = name
+		if k, ok := keys[NormalizeKey(ours)]; ok {
+			keys[NormalizeKey(theirs)] = columnKey{k.name, 0}
 		}
 	}
 	return keys
+}
+
+// assignColumns maps a header row's cells to columns, the best-ranked
+// header winning where several mean the same column.
+func assignColumns(cells []Cell, keys map[string]columnKey) map[string]int {
+	cols := map[string]int{}
+	ranks := map[string]int{}
+	for i, c := range cells {
+		k, ok := keys[NormalizeKey(c.Text)]
+		if !ok || strings.TrimSpace(c.Text) == "" {
+			continue
+		}
+		if r, dup := ranks[k.name]; !dup || k.rank < r {
+			cols[k.name], ranks[k.name] = i, k.rank
+		}
+	}
+	return cols
 }
 
 // openTable finds the sheet's header row in its first rows and returns the
@@ -81,24 +112,16 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 	if err != nil {
 		return nil, err
 	}
-	t := &table{sheet: sheet, layout: l, rows: rr, ps: ps}
+	t := &table{sheet: sheet, layout: l, rows: rr, ps: ps, date1904: b.Date1904()}
 	keys := columnKeys(l, mapping)
 	var ahead []Row
 	bestRow, bestFound := -1, -1
 	for len(ahead) < headerSearchRows && rr.Next() {
 		r := rr.Row()
 		ahead = append(ahead, Row{Num: r.Num, Cells: append([]Cell(nil), r.Cells...)})
-		found := 0
 		missing := false
-		cols := map[string]int{}
-		for i, c := range r.Cells {
-			if name, ok := keys[NormalizeKey(c.Text)]; ok && c.Text != "" {
-				if _, dup := cols[name]; !dup {
-					cols[name] = i
-					found++
-				}
-			}
-		}
+		cols := assignColumns(r.Cells, keys)
+		found := len(cols)
 		for _, c := range l.Columns {
 			if _, ok := cols[c.Name]; c.Required && !ok {
 				missing = true
@@ -125,15 +148,10 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 			return nil, nil
 		}
 		hdr := ahead[bestRow]
-		cols := map[string]bool{}
-		for _, c := range hdr.Cells {
-			if name, ok := keys[NormalizeKey(c.Text)]; ok {
-				cols[name] = true
-			}
-		}
+		cols := assignColumns(hdr.Cells, keys)
 		var miss []string
 		for _, c := range l.Columns {
-			if c.Required && !cols[c.Name] {
+			if _, ok := cols[c.Name]; c.Required && !ok {
 				miss = append(miss, c.Name)
 			}
 		}
@@ -179,6 +197,11 @@ func requiredNames(l *SheetLayout) string {
 	return strings.Join(n, ", ")
 }
 
+// bareHeaderWords are element symbols that are also common header words
+// ("No" for a row number, "In", "As", "At", "Be"): alone they are not read
+// as wt% columns; "No_pct" or "Nobelium" still are.
+var bareHeaderWords = map[string]bool{"no": true, "in": true, "as": true, "at": true, "be": true, "he": true, "am": true, "es": true, "pa": true, "po": true, "i": true}
+
 // findElementColumns recognises element headers: `Nd`, `Nd_pct`, `Nd (%)`,
 // `Nd wt%` or `Neodymium` as wt%, and `Nd_g`, `Nd (g)` as grams per unit.
 // A grams header needs a separator, so `Hg` stays mercury.
@@ -200,7 +223,7 @@ func (t *table) findElementColumns() {
 			}
 		}
 		if m := pctHeader.FindStringSubmatch(h); m != nil {
-			if sym, err := LookupElement(m[1]); err == nil {
+			if sym, err := LookupElement(m[1]); err == nil && !(m[0] == m[1] && bareHeaderWords[strings.ToLower(h)]) {
 				if _, dup := t.elemPct[sym]; dup {
 					t.ps.warnf(t.sheet, t.ref(i), "second column for %s wt%% ignored", sym)
 					continue
@@ -211,15 +234,12 @@ func (t *table) findElementColumns() {
 	}
 }
 
-func (t *table) warnDuplicateHeaders(keys map[string]string) {
-	seen := map[string]int{}
+func (t *table) warnDuplicateHeaders(keys map[string]columnKey) {
 	for i, h := range t.headers {
-		if name, ok := keys[NormalizeKey(h)]; ok && h != "" {
-			if first, dup := seen[name]; dup {
-				t.ps.warnf(t.sheet, cellName(i, t.headerRow), "column %q repeats %s (column %s is used)", h, name, colName(first))
-				continue
+		if k, ok := keys[NormalizeKey(h)]; ok && strings.TrimSpace(h) != "" {
+			if used := t.col[k.name]; used != i {
+				t.ps.warnf(t.sheet, cellName(i, t.headerRow), "column %q also means %s: column %s (%q) is used", h, k.name, colName(used), t.headers[used])
 			}
-			seen[name] = i
 		}
 	}
 }
@@ -301,6 +321,10 @@ func (t *table) cellErr(i int, err error) {
 	h := ""
 	if i < len(t.headers) {
 		h = t.headers[i]
+	}
+	if strings.Contains(err.Error(), strings.TrimSpace(c.Text)) || len(c.Text) > 60 {
+		t.ps.errorf(t.sheet, t.ref(i), "%s: %v", strings.TrimSpace(h), err) // the cause already quotes the text
+		return
 	}
 	t.ps.errorf(t.sheet, t.ref(i), "%s %q: %v", strings.TrimSpace(h), c.Text, err)
 }
@@ -384,7 +408,15 @@ func (t *table) month(name string) exposure.Month {
 	if strings.TrimSpace(c.Text) == "" {
 		return exposure.Month{}
 	}
-	v, err := ParseMonth(c.Text, c.Date || c.Kind == CellDate)
+	text, isDate := c.Text, c.Date || c.Kind == CellDate
+	if isDate && t.date1904 && c.Kind == CellNumber {
+		// Serials of the 1904 date system count from 1904-01-01, 1,462
+		// days after the 1900 system's epoch.
+		if d, err := decimal.NewFromString(text); err == nil {
+			text = d.Add(decimal.NewFromInt(1462)).String()
+		}
+	}
+	v, err := ParseMonth(text, isDate)
 	if err != nil {
 		t.cellErr(i, err)
 		return exposure.Month{}

@@ -24,7 +24,7 @@ var (
 	// its separators ("1,5", "1.234,5", "1234,567"); rexpo never guesses.
 	ErrAmbiguousNumber = errors.New("ambiguous number")
 	// ErrPercentNotAllowed: a '%' in a column that is not in percent.
-	ErrPercentNotAllowed = errors.New("percent sign not allowed")
+	ErrPercentNotAllowed = errors.New("percent not allowed")
 	// ErrNegative: a negative value where only values ≥ 0 make sense
 	// (quantities, costs, masses). The parsers accept negative numbers;
 	// callers that need ≥ 0 report this cause.

@@ -299,7 +299,7 @@ func TestValuesErrorMessages(t *testing.T) {
 		want string
 	}{
 		{"ambiguous", valErr(ParseAmount("1,5")), `ambiguous number "1,5" (use '.' for decimals`},
-		{"percent", valErr(ParseAmount("5%")), `percent sign not allowed in "5%"`},
+		{"percent", valErr(ParseAmount("5%")), `percent not allowed in "5%"`},
 		{"invalid", valErr(ParseAmount("abc")), `invalid number "abc"`},
 		{"empty", valErr(ParseAmount("")), `invalid number: the cell is empty`},
 		{"probability", valErr(ParseFraction("1.5", false)), `probability "1.5" is not between 0 and 1`},

@@ -218,14 +218,14 @@ func (c *xlsxCounter) Read(p []byte) (int, error) {
 	lim := c.book.lim
 	switch {
 	case c.book.total.Add(int64(n)) > lim.MaxUnzipped:
-		c.err = fmt.Errorf("%s: %s: %w: the workbook unzips to more than %s (raise the limit with --max-unzipped)",
-			c.book.name, c.part, ErrTooLarge, sheetBytes(lim.MaxUnzipped))
+		c.err = fmt.Errorf("%s: %w: %s: the workbook unzips to more than %s (raise the limit with --max-unzipped)",
+			c.book.name, ErrTooLarge, c.part, sheetBytes(lim.MaxUnzipped))
 	case c.partLimit > 0 && c.n > c.partLimit:
-		c.err = fmt.Errorf("%s: %s: %w: the part unzips to more than %s (raise the limit with --max-unzipped)",
-			c.book.name, c.part, ErrTooLarge, sheetBytes(c.partLimit))
+		c.err = fmt.Errorf("%s: %w: %s unzips to more than %s (raise the limit with --max-unzipped)",
+			c.book.name, ErrTooLarge, c.part, sheetBytes(c.partLimit))
 	case c.n-c.mark > c.budget+xlsxBufSize:
-		c.err = fmt.Errorf("%s: %s: %w: one XML element or text is longer than %s (raise the limit with --max-unzipped)",
-			c.book.name, c.part, ErrTooLarge, sheetBytes(c.budget))
+		c.err = fmt.Errorf("%s: %w: %s: one XML element or text is longer than %s (raise the limit with --max-unzipped)",
+			c.book.name, ErrTooLarge, c.part, sheetBytes(c.budget))
 	}
 	if c.err != nil {
 		return 0, c.err
@@ -266,7 +266,7 @@ func (x *xlsxBook) open(part string, partLimit int64) (*xlsxScanner, error) {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w: %w", x.name, part, ErrDamaged, err)
+		return nil, fmt.Errorf("%s: %w: %s: %w", x.name, ErrDamaged, part, err)
 	}
 	cnt := &xlsxCounter{r: rc, book: x, part: part, partLimit: partLimit, budget: x.lim.tokenBudget()}
 	dec := xml.NewDecoder(bufio.NewReaderSize(cnt, xlsxBufSize))
@@ -282,11 +282,11 @@ func (s *xlsxScanner) damaged(err error) error {
 	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrDamaged) {
 		return err
 	}
-	return fmt.Errorf("%s: %s: %w: %w", s.book.name, s.part, ErrDamaged, err)
+	return fmt.Errorf("%s: %w: %s: %w", s.book.name, ErrDamaged, s.part, err)
 }
 
 func (s *xlsxScanner) damagedf(format string, args ...any) error {
-	return fmt.Errorf("%s: %s: %w: %s", s.book.name, s.part, ErrDamaged, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s: %w: %s: %s", s.book.name, ErrDamaged, s.part, fmt.Sprintf(format, args...))
 }
 
 // token returns the next raw token; io.EOF only at a clean end of the
@@ -645,6 +645,8 @@ func (x *xlsxBook) rows(sheet string) (sheetRowSource, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.part = "sheet " + sheet // messages name the sheet, not its part
+	s.cnt.part = s.part
 	return &xlsxSheetReader{book: x, sheet: sheet, sc: s}, nil
 }
 

@@ -26,6 +26,7 @@ type book struct {
 	extent  map[string][2]int // sheet → last column and row written
 	wraps   map[string][]wrapCell
 	charts  []pendingChart
+	printed map[string]bool // sheets with a page setup
 	tables  int
 }
 
@@ -105,7 +106,7 @@ func newBook(cur, footer string) (*book, error) {
 	return &book{
 		f: f, s: s, cur: cur, footer: footer,
 		widths: map[string]map[int]float64{}, fixed: map[string]map[int]float64{},
-		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{},
+		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{}, printed: map[string]bool{},
 	}, nil
 }
 
@@ -131,6 +132,7 @@ func (b *book) addSheets(names ...string) error {
 // parts of the sheet a stream writer writes at its start or end, so it
 // may run before NewStreamWriter.
 func (b *book) pageSetup(sheet string, titleRows int) error {
+	b.printed[sheet] = true
 	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
 	}
@@ -402,8 +404,11 @@ func (b *book) finishSheet(sheet string) error {
 			return err
 		}
 	}
-	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return err
+	if b.printed[sheet] {
+		// Again: excelize's AutoFilter replaces the sheet properties.
+		if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+			return err
+		}
 	}
 	return b.layoutColumns(sheet)
 }

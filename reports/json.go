@@ -234,14 +234,14 @@ type jsonPart struct {
 // lines' unit deltas weighted by their annual quantities.
 func jsonParts(r *exposure.Result, parts partsFunc) ([]*jsonPart, error) {
 	n := len(r.Scenarios)
-	byKey := map[string]*jsonPart{}
+	byKey := map[partKey]*jsonPart{}
 	var order []*jsonPart
 	err := parts(func(pr exposure.PartRow) error {
 		var product, part string
 		if pr.Line != nil {
 			product, part = pr.Line.Product, pr.Line.PartNumber
 		}
-		key := partKey(product, part)
+		key := partKey{product, part}
 		a := byKey[key]
 		if a == nil {
 			a = &jsonPart{product: product, part: part,

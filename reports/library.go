@@ -39,8 +39,8 @@ func WriteScenarioTable(w io.Writer, ss []exposure.Scenario) error {
 	fmt.Fprintf(bw, "%d scenarios\n", len(ss))
 	for _, s := range ss {
 		fmt.Fprintf(bw, "\n%s  %s\n", clean(s.ID), clean(scenarioName(s)))
-		fmt.Fprintf(bw, "  stance %s · prior %s · controlling country %s · spot premium %s%%\n",
-			clean(s.Stance), pctText(s.Prior), clean(s.Country), paramText(s.SpotPremium))
+		fmt.Fprintf(bw, "  stance %s · prior %s · controlling country %s · spot premium %s\n",
+			clean(s.Stance), pctText(s.Prior), clean(s.Country), pctParamText(s.SpotPremium))
 		if s.Description != "" {
 			fmt.Fprintf(bw, "  %s\n", clean(s.Description))
 		}
@@ -72,6 +72,15 @@ func WriteScenarioTable(w io.Writer, ss []exposure.Scenario) error {
 		}
 	}
 	return bw.err
+}
+
+// pctParamText prints a percent Param for prose: "50%" or "50% (30..80)".
+func pctParamText(p exposure.Param) string {
+	s := p.Value.String() + "%"
+	if p.Ranged {
+		s += fmt.Sprintf(" (%s..%s)", p.Low, p.High)
+	}
+	return s
 }
 
 func dash(s string) string {

@@ -35,18 +35,30 @@ type partsScan struct {
 	minDelta decimal.Decimal
 	maxDelta decimal.Decimal
 
-	byKey map[string]*partAgg // per product and part number
-	top   []*partAgg          // the most exposed, largest expected delta first
+	top   []*partAgg           // the most exposed, largest expected delta first
+	byKey map[partKey]*partAgg // the top parts, for the second pass to sum
 }
 
-// partAgg sums the lines of one part number in one product.
+// partKey names a part in a product. Its strings are the BOM line's, so a
+// key costs no copy.
+type partKey struct{ product, part string }
+
+// partRank is what the first pass keeps per part: enough to rank it. The
+// float is for ranking only; the figures shown are summed exactly from
+// the lines in the second pass.
+type partRank struct {
+	expected float64
+	first    int // row of the part's first line, to break ties in BOM order
+}
+
+// partAgg sums the lines of one of the most exposed parts.
 type partAgg struct {
-	product, part, desc, uom string
-	qty, expected            decimal.Decimal
-	perScen                  []decimal.Decimal // annual delta per scenario, for the top parts only
+	key           partKey
+	desc, uom     string
+	qty, expected decimal.Decimal
+	perScen       []decimal.Decimal // annual delta per scenario
+	seen          bool
 }
-
-func partKey(product, part string) string { return product + "\x00" + part }
 
 // Column positions of the Parts sheet (1-based); element, class and
 // scenario columns follow partFixedCols.
@@ -102,7 +114,8 @@ func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.
 // scanParts is the first pass over the part rows.
 func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	r := rep.r
-	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios), byKey: map[string]*partAgg{}}
+	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios)}
+	ranks := map[partKey]partRank{}
 	// Widths of the fixed columns, of the element columns (which appear as
 	// the rows reveal them) and of the scenario columns.
 	fixW := make([]int, partFixedCols+1)
@@ -131,7 +144,6 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			elemMax = append(elemMax, decimal.Decimal{})
 		}
 	}
-	var order []*partAgg
 	first := true
 	err := parts(func(pr exposure.PartRow) error {
 		sc.rows++
@@ -177,15 +189,13 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		sc.delta(exp, first)
 		first = false
 
-		key := partKey(l.Product, l.PartNumber)
-		a := sc.byKey[key]
-		if a == nil {
-			a = &partAgg{product: l.Product, part: l.PartNumber, desc: l.Description, uom: l.UOM}
-			sc.byKey[key] = a
-			order = append(order, a)
+		key := partKey{l.Product, l.PartNumber}
+		rk, ok := ranks[key]
+		if !ok {
+			rk.first = sc.rows
 		}
-		a.qty = a.qty.Add(pr.AnnualQty)
-		a.expected = a.expected.Add(exp)
+		rk.expected += exp.InexactFloat64()
+		ranks[key] = rk
 		return nil
 	})
 	if err != nil {
@@ -216,25 +226,35 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	}
 
 	// The most exposed parts: largest expected annual delta first, parts
-	// whose cost does not move left out. The sort is stable, so ties keep
-	// BOM order.
-	cand := make([]*partAgg, 0, len(order))
-	for _, a := range order {
-		if !a.expected.IsZero() {
-			cand = append(cand, a)
+	// whose cost does not move left out, ties in BOM order.
+	type cand struct {
+		key partKey
+		partRank
+	}
+	var top []cand
+	for k, rk := range ranks {
+		if rk.expected == 0 {
+			continue
+		}
+		c := cand{k, rk}
+		i := sort.Search(len(top), func(i int) bool {
+			return top[i].expected < c.expected || (top[i].expected == c.expected && top[i].first > c.first)
+		})
+		if i >= topParts {
+			continue
+		}
+		top = append(top, cand{})
+		copy(top[i+1:], top[i:])
+		top[i] = c
+		if len(top) > topParts {
+			top = top[:topParts]
 		}
 	}
-	sort.SliceStable(cand, func(i, j int) bool { return cand[i].expected.GreaterThan(cand[j].expected) })
-	if len(cand) > topParts {
-		cand = cand[:topParts]
-	}
-	sc.top = cand
-	// Only the top parts' sums are needed from here on: the second pass
-	// adds up their per-scenario deltas.
-	sc.byKey = map[string]*partAgg{}
-	for _, a := range sc.top {
-		a.perScen = make([]decimal.Decimal, sc.nScen)
-		sc.byKey[partKey(a.product, a.part)] = a
+	sc.byKey = map[partKey]*partAgg{}
+	for _, c := range top {
+		a := &partAgg{key: c.key, perScen: make([]decimal.Decimal, sc.nScen)}
+		sc.top = append(sc.top, a)
+		sc.byKey[c.key] = a
 	}
 	return sc, nil
 }
@@ -458,7 +478,12 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 			return err
 		}
 		if l := pr.Line; l != nil {
-			if a := sc.byKey[partKey(l.Product, l.PartNumber)]; a != nil {
+			if a := sc.byKey[partKey{l.Product, l.PartNumber}]; a != nil {
+				if !a.seen {
+					a.desc, a.uom, a.seen = l.Description, l.UOM, true
+				}
+				a.qty = a.qty.Add(pr.AnnualQty)
+				a.expected = a.expected.Add(expectedOf(rep.r, &pr))
 				for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
 					a.perScen[s] = a.perScen[s].Add(pr.Deltas[s].AnnualDelta)
 				}
@@ -469,6 +494,8 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	if err != nil {
 		return err
 	}
+	// The exact sums may reorder parts the floats ranked nearly equal.
+	sort.SliceStable(sc.top, func(i, j int) bool { return sc.top[i].expected.GreaterThan(sc.top[j].expected) })
 	return closeSheet()
 }
 

@@ -217,7 +217,7 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		if wi >= 0 {
 			wv, wn = a.perScen[wi], scenarioName(r.Scenarios[wi].Scenario)
 		}
-		if err := tt.add(a.part, a.desc, a.product, a.qty, a.expected, wv, wn); err != nil {
+		if err := tt.add(a.key.part, a.desc, a.key.product, a.qty, a.expected, wv, wn); err != nil {
 			return err
 		}
 	}
@@ -291,14 +291,14 @@ func (rep *report) paragraph(baseline decimal.Decimal, worst int, sc *partsScan)
 	}
 	if len(sc.top) > 0 {
 		a := sc.top[0]
-		what := a.part
+		what := a.key.part
 		if d := strings.TrimSpace(a.desc); d != "" {
 			if r := []rune(d); len(r) > 60 {
 				d = string(r[:59]) + "…"
 			}
 			what += " (" + d + ")"
 		}
-		p = append(p, fmt.Sprintf("The most exposed part is %s in %s, with an expected change of %s %s a year.", what, a.product, cur, moneyText(a.expected)))
+		p = append(p, fmt.Sprintf("The most exposed part is %s in %s, with an expected change of %s %s a year.", what, a.key.product, cur, moneyText(a.expected)))
 	}
 	if priorsOnly(r) {
 		p = append(p, "The probabilities are the scenarios' priors; see the Scenarios sheet.")

@@ -214,6 +214,9 @@ func exampleValue(c inputs.Column, v string) (float64, bool) {
 
 func writeInputSheet(b *book, l inputs.SheetLayout, refs map[inputs.DropDown]string, req, opt int) error {
 	s := l.Name
+	if err := b.pageSetup(s, 1); err != nil {
+		return err
+	}
 	for i, c := range l.Columns {
 		style := opt
 		if c.Required {

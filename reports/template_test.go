@@ -93,7 +93,7 @@ func TestScenarioTable(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{"2 scenarios", "sq-nov25", "Status quo after the November 2025 suspension",
-		"spot premium 50 (30..80)%", "controls:", "m1", "2026-11", "tariffs:", "850511", "25 (10..45)", "2026-03"} {
+		"spot premium 50% (30..80)", "controls:", "m1", "2026-11", "tariffs:", "850511", "25 (10..45)", "2026-03"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

@@ -100,7 +100,8 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 		b.f.Close()
 		return err
 	}
-	b.f.SetActiveSheet(0)
+	// Summary, the first sheet, is active as created. SetActiveSheet would
+	// read every sheet back, the streamed Parts sheets included.
 	_ = b.f.SetDocProps(&excelize.DocProperties{
 		Title:   "Rare-earth cost exposure report",
 		Subject: m.InputName,

@@ -361,7 +361,7 @@ func (g *gen) fill(l, parent int, leaf bool) {
 	if material >= 0 {
 		r[colMaterial] = str(v.material + material)
 		r[colREMass] = num(g.mass(Materials[material]))
-		if strings.HasPrefix(Materials[material], "NDFEB") && g.rng.Float64() < 0.3 {
+		if strings.HasPrefix(Materials[material], "NDFEB") && g.rng.Float64() < 0.6 {
 			r[colNd] = g.wt(280 + int64(g.pick(41)))
 			r[colDy] = g.wt(int64(g.pick(81)))
 			if g.rng.Float64() < 0.5 {
