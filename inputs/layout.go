@@ -150,7 +150,7 @@ var Layouts = []SheetLayout{
 			{Name: "source", Note: "The events the numbers are taken from."},
 			{Name: "checked", Note: "Date the figures were last checked."},
 		},
-		Example: [][]string{{"my-shock", "April 2025 replay", "tightening", "0.2", "CN", "200", "", "", "Licensing shock", "MOFCOM No. 18"}},
+		Example: [][]string{{"my-shock", "April 2025 replay", "tightening", "0.2", "CN", "200", "", "", "Licensing shock", "MOFCOM No. 18", "2026-01-29"}},
 	},
 	{
 		Name: "Controls",
@@ -188,7 +188,7 @@ var Layouts = []SheetLayout{
 			{Name: "from_month", Kind: KindMonth, Note: "First month, as in Controls."},
 			{Name: "to_month", Kind: KindMonth, Note: "Last month, as in Controls."},
 		},
-		Example: [][]string{{"my-shock", "US", "CN", "", "8505.11", "45", "2026-01", ""}},
+		Example: [][]string{{"my-shock", "US", "CN", "", "8505.11", "45", "", "", "2026-01", ""}},
 	},
 	{
 		Name: "Prices",

@@ -39,6 +39,8 @@ type reader struct {
 	opts    Options
 	ps      problems
 	csvOnly bool // a single CSV file: products come from the BOM
+	// libraryOnly reads the scenario library alone (ReadLibrary).
+	libraryOnly bool
 
 	settings      exposure.Settings
 	volume        decimal.Decimal
@@ -274,7 +276,7 @@ func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	r := &reader{book: ref, opts: Options{Scenarios: src, Now: time.Now()}, fx: map[string]decimal.Decimal{}, named: map[string]bool{}}
+	r := &reader{book: ref, opts: Options{Scenarios: src, Now: time.Now()}, fx: map[string]decimal.Decimal{}, named: map[string]bool{}, libraryOnly: true}
 	r.parseSettings(nil)
 	for _, step := range []func() error{r.readMaterials, r.readScenarios} {
 		if err := step(); err != nil {
@@ -283,9 +285,6 @@ func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
 	}
 	if r.fatal != nil {
 		return nil, "", r.fatal
-	}
-	if src == nil {
-		r.scenarioSrc = "built-in library"
 	}
 	if r.ps.errs > 0 {
 		return nil, "", &InputError{Problems: r.ps.finish()}

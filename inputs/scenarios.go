@@ -34,10 +34,10 @@ func (r *reader) readScenarios() error {
 			r.ps.errorf("", "", "%s has no Scenarios sheet (sheets found: %s)", src.Name(), quoteList(src.Sheets()))
 			return nil
 		}
-	case findSheet(r.book, "Scenarios") != "":
+	case !r.libraryOnly && findSheet(r.book, "Scenarios") != "":
 		src = r.book
 		r.scenarioSrc = r.book.Name() + " (its Scenarios sheet)"
-	default:
+	case !r.libraryOnly:
 		for _, s := range []string{"Controls", "Tariffs"} {
 			if sh := findSheet(r.book, s); sh != "" {
 				r.ps.errorf(sh, "", "a %s sheet needs a Scenarios sheet beside it: its rows replace the built-in library", s)
@@ -49,6 +49,15 @@ func (r *reader) readScenarios() error {
 	r.tariffRows(src, byID)
 	r.filterOnly()
 	r.normalisePriors()
+	if src == ref {
+		latest := ""
+		for _, sc := range r.scenarios {
+			latest = max(latest, sc.Checked)
+		}
+		if latest != "" {
+			r.scenarioSrc += " (figures last checked " + latest + ")"
+		}
+	}
 	return nil
 }
 

@@ -237,7 +237,7 @@ func TestXLSXRawXML(t *testing.T) {
 		`</Relationships>`
 	rootRels := `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/book.xml"/></Relationships>`
-	sst := `<x:sst ` + ns + ` count="3" uniqueCount="3">` +
+	sst := "\xEF\xBB\xBF" + `<x:sst ` + ns + ` count="3" uniqueCount="3">` + // with a byte order mark, as .NET writers do
 		`<x:si><x:t>plain</x:t></x:si>` +
 		`<x:si><x:r><x:rPr><x:b/></x:rPr><x:t>rich </x:t></x:r><x:r><x:t xml:space="preserve">text</x:t></x:r><x:rPh sb="0" eb="1"><x:t>PHONETIC</x:t></x:rPh></x:si>` +
 		`<x:si><x:t>line_x000D_break_x005F_x0041_</x:t></x:si>` +

@@ -2,12 +2,9 @@ package reports
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"testing"
-
-	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
 )
@@ -79,6 +76,4 @@ func TestWorkbookFullSheet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_ = io.Discard
-	_ = decimal.Zero
 }

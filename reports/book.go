@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -418,7 +419,7 @@ func (b *book) finishSheet(sheet string) error {
 func (b *book) layoutColumns(sheet string) error {
 	final := map[int]float64{}
 	for c, w := range b.widths[sheet] {
-		final[c] = math.Min(math.Max(w, 6), 60)
+		final[c] = math.Min(math.Max(w, 7.5), 60)
 	}
 	for c, w := range b.fixed[sheet] {
 		final[c] = w
@@ -473,7 +474,7 @@ func (b *book) layoutColumns(sheet string) error {
 }
 
 // finish writes the workbook to w and releases it.
-func (b *book) finish(w interface{ Write([]byte) (int, error) }) error {
+func (b *book) finish(w io.Writer) error {
 	defer b.f.Close()
 	if _, err := b.f.WriteTo(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)

@@ -15,7 +15,7 @@
 //   - masses to 6 places of kg (or g for per-unit element content), shown
 //     with 3 decimals;
 //   - shares and probabilities as fractions to 4 places, shown as 0.0%;
-//   - quantities to 6 places, shown without decimals when all are whole.
+//   - quantities to 6 places, shown without decimals when whole.
 //
 // The JSON keeps more: money, masses, quantities and fractions are decimal
 // strings of the exact value rounded to 6 decimal places
@@ -32,6 +32,11 @@
 // holds is cut, ends in "…", and the cut is listed on the Warnings sheet.
 //
 // # Large BOMs
+//
+// Every sheet has a frozen header row, a filter on its header (sheets with
+// several blocks make each block an Excel table, which carries its own
+// filter), units in its headers, a dimension (openpyxl's read-only mode
+// trusts it), and prints landscape, one page wide.
 //
 // The Parts sheet is streamed (excelize.StreamWriter) in two passes over
 // exposure.Result.Parts: the first counts rows and measures columns (a

@@ -361,7 +361,7 @@ func (sc *partsScan) columnWidth(c int) float64 {
 	if c == pcDesc {
 		limit = 45
 	}
-	return math.Min(math.Max(w, 6), limit)
+	return math.Min(math.Max(w, 7.5), limit)
 }
 
 // partsSheets streams the part rows onto the Parts sheets.

@@ -122,7 +122,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	}
 	s.qtyFrac = mk(num(fmtQtyFrac, false))
 	for i := range s.indent {
-		s.indent[i] = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", Indent: i}})
+		s.indent[i] = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", Indent: i + 1}})
 	}
 	s.center = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}})
 	return s, err

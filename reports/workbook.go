@@ -8,10 +8,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"rexpo/exposure"
+	"rexpo/inputs"
 )
 
 // Problem is one warning or error found in the input, with its place.
@@ -178,7 +176,8 @@ func stageLabel(g exposure.Stage) string {
 	return stageLabels[g]
 }
 
-// countryName returns the English name of an ISO 3166 alpha-2 code.
+// countryName returns the English name of an ISO 3166 alpha-2 code,
+// "Unknown" for an unknown country and "Any" for the `*` of a Tariffs row.
 func countryName(code string) string {
 	switch code {
 	case "":
@@ -186,11 +185,7 @@ func countryName(code string) string {
 	case "*":
 		return "Any"
 	}
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if n := display.English.Regions().Name(r); n != "" {
+	if n := inputs.CountryName(code); n != "" {
 		return n
 	}
 	return code

@@ -214,8 +214,7 @@ func TestWorkbookFiguresAreNumbers(t *testing.T) {
 	// The Summary's expected annual change, hand-computed:
 	// 0.6 × 1,200 + 0.4 × 12,000.50 = 5,520.20.
 	cell := findCell(t, f, "Summary", "Expected annual cost change, probability-weighted (USD)")
-	col, row, _ := excelize.CellNameToCoordinates(cell)
-	_ = col
+	_, row, _ := excelize.CellNameToCoordinates(cell)
 	wantNumber(t, f, "Summary", cellName(4, row), 5520.2)
 	base := findCell(t, f, "Summary", "Baseline annual cost of all products (USD)")
 	_, row, _ = excelize.CellNameToCoordinates(base)

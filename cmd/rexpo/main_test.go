@@ -227,3 +227,14 @@ func TestNormalizeArgs(t *testing.T) {
 		t.Errorf("normalizeArgs = %v, want %v", got, want)
 	}
 }
+
+// A fresh template, with its example rows, is a valid input.
+func TestTemplateValidates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.xlsx")
+	if _, stderr, code := run(t, "template", "-o", path); code != 0 {
+		t.Fatalf("template: exit %d: %s", code, stderr)
+	}
+	if stdout, stderr, code := run(t, "validate", path); code != 0 {
+		t.Errorf("validate of a fresh template: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
