@@ -92,6 +92,9 @@ func (r *reader) readBOM() {
 		}
 		r.bom.Lines = append(r.bom.Lines, l)
 		pend = append(pend, p)
+		if r.opts.Progress != nil && len(r.bom.Lines)%ProgressEvery == 0 {
+			r.opts.Progress(len(r.bom.Lines))
+		}
 	}
 	r.readErr(t)
 	if byLevel {

@@ -23,7 +23,13 @@ type Options struct {
 	Only []string
 	// Now is the default as-of time.
 	Now time.Time
+	// Progress, when set, is called every ProgressEvery BOM rows with the
+	// count so far, so that long reads can show progress.
+	Progress func(rows int)
 }
+
+// ProgressEvery is how many BOM rows pass between Progress calls.
+const ProgressEvery = 50000
 
 // Loaded is an input read and checked, ready for exposure.Compute.
 type Loaded struct {

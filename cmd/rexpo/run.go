@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v2"
 
 	"rexpo/exposure"
@@ -35,6 +36,7 @@ type runOptions struct {
 	mapFile   string
 	limits    inputs.Limits
 	now       time.Time
+	progress  func(rows int) // nil unless stderr is a terminal
 }
 
 // readRunOptions reads the flags every computing command shares.
@@ -47,6 +49,10 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 		settings:  map[string]string{},
 		limits:    inputs.DefaultLimits(),
 		now:       time.Now().UTC().Truncate(time.Second),
+	}
+	if isTerminal(os.Stderr) {
+		errw := c.App.ErrWriter
+		o.progress = func(rows int) { fmt.Fprintf(errw, "\rreading the BOM: %s rows ", thousands(rows)) }
 	}
 	if c.IsSet(maxUnzippedFlag.Name) {
 		o.limits.MaxUnzipped = c.Int64(maxUnzippedFlag.Name)
@@ -67,6 +73,13 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 	return o, nil
 }
 
+// isTerminal reports whether f is a character device (a terminal), where
+// progress lines belong; pipes and files get none.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 // loaded is an input read and computed, with what the report says about it.
 type loaded struct {
 	in     *inputs.Loaded
@@ -81,7 +94,7 @@ func load(ctx context.Context, o runOptions) (*loaded, error) {
 		return nil, err
 	}
 	defer book.Close()
-	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now}
+	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress}
 	if o.mapFile != "" {
 		if opts.Mapping, err = readMapping(o.mapFile); err != nil {
 			return nil, err
@@ -96,6 +109,10 @@ func load(ctx context.Context, o runOptions) (*loaded, error) {
 		opts.Scenarios = sb
 	}
 	ld, err := inputs.Read(book, opts)
+	if o.progress != nil {
+		o.progress = nil
+		fmt.Fprint(os.Stderr, "\r\033[K") // clear the progress line
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -225,6 +242,11 @@ func printSummary(w io.Writer, ld *loaded, outputs ...string) {
 	}
 }
 
+// thousands formats n with thousands separators.
+func thousands(n int) string {
+	return strings.TrimSuffix(money(decimalInt(n)), ".00")
+}
+
 // money formats an amount with thousands separators and 2 decimals.
 func money(d interface{ StringFixed(int32) string }) string {
 	s := d.StringFixed(2)
@@ -244,3 +266,5 @@ func money(d interface{ StringFixed(int32) string }) string {
 	}
 	return out
 }
+
+func decimalInt(n int) decimal.Decimal { return decimal.NewFromInt(int64(n)) }
