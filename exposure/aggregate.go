@@ -38,6 +38,14 @@ func (m *model) result() *Result {
 	return r
 }
 
+// addProduct returns sum + a·b, skipping the work when a or b is zero.
+func addProduct(sum, a, b decimal.Decimal) decimal.Decimal {
+	if a.IsZero() || b.IsZero() {
+		return sum
+	}
+	return sum.Add(a.Mul(b))
+}
+
 // perMonth converts a per-product-unit monthly figure into the month's
 // change for the product's whole volume: V/12 · x.
 func perMonth(x, volume decimal.Decimal) decimal.Decimal {
@@ -56,22 +64,25 @@ func (m *model) scenarioResult(s int, months []string) ScenarioResult {
 		sr.Months[t].Month = months[t]
 	}
 	elemAnnual := make([]decimal.Decimal, len(m.elements))
+	elemProduct := make([]decimal.Decimal, len(m.elements))
 	for pi, prod := range in.BOM.Products {
 		pd := ProductDelta{Product: prod.ID}
 		for t := 1; t <= m.horizon; t++ {
 			var x Split // per unit of product
-			for _, p := range m.profiles {
-				if p.agg == nil {
-					continue
-				}
+			for _, p := range m.byProduct[pi] {
 				a := &p.agg[pi]
 				ps := &p.perScen[s]
-				for _, e := range p.elems {
-					if a.mass != nil {
-						x.Price = x.Price.Add(a.mass[e].Mul(ps.g[t][e]))
+				if a.mass != nil {
+					for _, e := range p.elems {
+						x.Price = addProduct(x.Price, a.mass[e], ps.g[t][e])
 					}
 				}
-				x = x.Add(Split{Shortage: a.cost.Mul(ps.f[t].Shortage), Carrying: a.cost.Mul(ps.f[t].Carrying), Tariff: a.cost.Mul(ps.f[t].Tariff)})
+				if !a.cost.IsZero() {
+					f := &ps.f[t]
+					x.Shortage = addProduct(x.Shortage, a.cost, f.Shortage)
+					x.Carrying = addProduct(x.Carrying, a.cost, f.Carrying)
+					x.Tariff = addProduct(x.Tariff, a.cost, f.Tariff)
+				}
 			}
 			if t == 1 {
 				pd.UnitDelta = x.Total()
@@ -85,12 +96,18 @@ func (m *model) scenarioResult(s int, months []string) ScenarioResult {
 		pd.AnnualDelta = pd.Split.Total()
 		sr.Products = append(sr.Products, pd)
 		sr.Split = sr.Split.Add(pd.Split)
-		for _, p := range m.profiles {
-			if p.agg == nil || p.agg[pi].mass == nil {
+		clear(elemProduct)
+		for _, p := range m.byProduct[pi] {
+			if p.agg[pi].mass == nil {
 				continue
 			}
 			for _, e := range p.elems {
-				elemAnnual[e] = elemAnnual[e].Add(perMonth(p.agg[pi].mass[e].Mul(p.perScen[s].gAnnual[e]), prod.AnnualVolume))
+				elemProduct[e] = addProduct(elemProduct[e], p.agg[pi].mass[e], p.perScen[s].gAnnual[e])
+			}
+		}
+		for e := range elemProduct {
+			if !elemProduct[e].IsZero() {
+				elemAnnual[e] = elemAnnual[e].Add(perMonth(elemProduct[e], prod.AnnualVolume))
 			}
 		}
 	}
@@ -138,26 +155,12 @@ func (m *model) elementExposure() []ElementExposure {
 func (m *model) stageShares() []StageCountry {
 	var out []StageCountry
 	for g := StageMine; g < NumStages; g++ {
-		kg := map[string]decimal.Decimal{}
+		kg := m.stageKg[g]
 		var total, known decimal.Decimal
-		for pi, prod := range m.in.BOM.Products {
-			for _, p := range m.profiles {
-				if p.agg == nil || p.agg[pi].mass == nil {
-					continue
-				}
-				var re decimal.Decimal
-				for _, e := range p.elems {
-					if rareEarths[m.elements[e]] {
-						re = re.Add(p.agg[pi].mass[e])
-					}
-				}
-				re = re.Mul(prod.AnnualVolume)
-				c := p.countries[g]
-				kg[c] = kg[c].Add(re)
-				total = total.Add(re)
-				if c != "" {
-					known = known.Add(re)
-				}
+		for c, v := range kg {
+			total = total.Add(v)
+			if c != "" {
+				known = known.Add(v)
 			}
 		}
 		if total.IsZero() {

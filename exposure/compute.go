@@ -3,7 +3,9 @@ package exposure
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -61,6 +63,14 @@ type model struct {
 
 	scen     []*scenarioTables
 	profiles []*profile
+	// byProduct lists, per product, the profiles that hold any of its lines.
+	byProduct [][]*profile
+	// stageKg is the annual rare-earth kg by stage and (real) country.
+	stageKg [NumStages]map[string]decimal.Decimal
+	// controllers are the controlling countries of the settings and the
+	// scenarios; classKeys memoises classKey.
+	controllers []string
+	classKeys   map[string]string
 }
 
 // scenarioTables are one scenario's Controls resolved per element, class
@@ -73,6 +83,7 @@ type scenarioTables struct {
 	avail    [][][NumClasses]decimal.Decimal // [t][e][k] fraction available
 	delay    [][][NumClasses]decimal.Decimal // [t][e][k] days
 	hasRow   [][][NumClasses]bool
+	rowOf    [][][NumClasses]int32 // [t][e][k] index of the Controls row that applies, -1 for none
 }
 
 type resolvedTariff struct {
@@ -105,6 +116,7 @@ type profile struct {
 type aggregate struct {
 	mass []decimal.Decimal // per element index
 	cost decimal.Decimal
+	used bool // some line of the product has this profile
 }
 
 // profileScenario holds one scenario's factors for one profile.
@@ -128,6 +140,7 @@ func Compute(in Input) (*Result, error) {
 	for i, p := range in.BOM.Products {
 		m.prodIdx[p.ID] = i
 	}
+	m.byProduct = make([][]*profile, len(in.BOM.Products))
 	for i := range in.BOM.Lines {
 		if _, ok := m.prodIdx[in.BOM.Lines[i].Product]; !ok {
 			return nil, fmt.Errorf("%w: %s belongs to product %q, which is not among the products", ErrNotTree, in.BOM.Lines[i].Ref, in.BOM.Lines[i].Product)
@@ -295,8 +308,10 @@ func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
 	}
 	st.priceMul, st.avail, st.delay = alloc(), alloc(), alloc()
 	st.hasRow = make([][][NumClasses]bool, H+1)
+	st.rowOf = make([][][NumClasses]int32, H+1)
 	for t := 1; t <= H; t++ {
 		st.hasRow[t] = make([][NumClasses]bool, E)
+		st.rowOf[t] = make([][NumClasses]int32, E)
 		for e, sym := range m.elements {
 			for k := Class(0); k < NumClasses; k++ {
 				best, tie := -1, -1
@@ -322,6 +337,8 @@ func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
 					return nil, fmt.Errorf("%w: scenario %s: %s and %s both apply to %s, class %s, month %s",
 						ErrAmbiguousRule, sc.ID, sc.Controls[best].Ref, sc.Controls[tie].Ref, sym, k, m.monthName(t))
 				}
+				st.rowOf[t][e][k] = int32(best)
+				st.rowOf[t][e][k] = int32(best)
 				if best < 0 {
 					st.avail[t][e][k] = one
 					continue
@@ -441,40 +458,58 @@ func (m *model) buildProfiles() error {
 	byKey := map[string]*profile{}
 	lines := m.in.BOM.Lines
 	m.srcProfile = make([][]*profile, len(lines))
+	cn := m.canonicaliser()
+	for g := range m.stageKg {
+		m.stageKg[g] = map[string]decimal.Decimal{}
+	}
 	var kb strings.Builder
 	elems := make([]int, 0, 8)
 	for i := range lines {
 		l := &lines[i]
 		elems = elems[:0]
+		var reKg decimal.Decimal // rare-earth kg per unit of the part
 		for _, c := range l.Content {
 			if c.Kg.Sign() > 0 {
 				elems = append(elems, m.elemIdx[c.Element])
+				if rareEarths[c.Element] {
+					reKg = reKg.Add(c.Kg)
+				}
 			}
 		}
 		sort.Ints(elems)
 		family := m.familyOf(l.Material)
-		hs := digitsOnly(l.HSCode)
+		hs, material := cn.hs(digitsOnly(l.HSCode)), cn.material(l.Material)
 		m.srcProfile[i] = make([]*profile, len(l.Sources))
 		pi := m.prodIdx[l.Product]
+		annualRE := reKg.Mul(m.qty[i]).Mul(m.in.BOM.Products[pi].AnnualVolume)
 		for j := range l.Sources {
 			src := &l.Sources[j]
-			kb.Reset()
-			for _, c := range src.Countries {
-				kb.WriteString(c)
-				kb.WriteByte('|')
+			if !annualRE.IsZero() {
+				kg := annualRE.Mul(src.Share)
+				for g, c := range src.Countries {
+					m.stageKg[g][c] = m.stageKg[g][c].Add(kg)
+				}
 			}
-			kb.WriteString(family)
+			var countries [NumStages]string
+			for g, c := range src.Countries {
+				countries[g] = cn.country(c)
+			}
+			kb.Reset()
+			kb.WriteString(m.classKey(countries, family))
 			kb.WriteByte('|')
-			kb.WriteString(l.Material)
+			kb.WriteString(countries[StageComponent])
+			kb.WriteByte('|')
+			kb.WriteString(material)
 			kb.WriteByte('|')
 			kb.WriteString(hs)
 			for _, e := range elems {
-				fmt.Fprintf(&kb, "|%d", e)
+				kb.WriteByte('|')
+				kb.WriteString(strconv.Itoa(e))
 			}
 			key := kb.String()
 			p := byKey[key]
 			if p == nil {
-				p = &profile{key: key, countries: src.Countries, family: family, material: l.Material, hs: hs,
+				p = &profile{key: key, countries: countries, family: family, material: material, hs: hs,
 					elems: append([]int(nil), elems...)}
 				if err := m.fillProfile(p); err != nil {
 					return err
@@ -489,11 +524,96 @@ func (m *model) buildProfiles() error {
 	return nil
 }
 
+// classKey returns a key for the class probabilities of a source under
+// every controlling country the model uses: sources whose stage countries
+// differ but whose probabilities agree (CN/CN/JP/JP and CN/JP/CN/JP are
+// both upstream) share a profile.
+func (m *model) classKey(countries [NumStages]string, family string) string {
+	memo := strings.Join(countries[:], "|") + "|" + family
+	if k, ok := m.classKeys[memo]; ok {
+		return k
+	}
+	var b strings.Builder
+	for _, c := range m.controllers {
+		for _, p := range m.classProbabilities(countries, family, c) {
+			b.WriteString(p.String())
+			b.WriteByte(',')
+		}
+	}
+	if m.classKeys == nil {
+		m.classKeys = map[string]string{}
+	}
+	m.classKeys[memo] = b.String()
+	return b.String()
+}
+
+// canonicaliser maps a source's attributes to what the scenarios can tell
+// apart, so that sources the cost model treats alike share one profile: a
+// country no scenario, tariff or setting names becomes "*" (elsewhere), an
+// HS code its longest prefix named by a tariff row, a material "" unless a
+// tariff row names it. A BOM of a million lines then has hundreds of
+// profiles, not hundreds of thousands.
+type canonicaliser struct {
+	countries map[string]bool
+	prefixes  []string
+	materials map[string]bool
+}
+
+func (m *model) canonicaliser() *canonicaliser {
+	cn := &canonicaliser{countries: map[string]bool{"": true, m.in.Settings.ControllingCountry: true, m.in.Settings.ImportCountry: true}, materials: map[string]bool{}}
+	m.controllers = []string{m.in.Settings.ControllingCountry}
+	for _, st := range m.scen {
+		if !slices.Contains(m.controllers, st.sc.Country) {
+			m.controllers = append(m.controllers, st.sc.Country)
+		}
+		cn.countries[st.sc.Country] = true
+		for _, rt := range st.tariffs {
+			cn.countries[rt.t.Origin] = true
+			cn.prefixes = append(cn.prefixes, rt.hsDigits)
+			if rt.t.Material != "" {
+				cn.materials[strings.ToUpper(rt.t.Material)] = true
+			}
+		}
+	}
+	return cn
+}
+
+func (cn *canonicaliser) country(c string) string {
+	if cn.countries[c] {
+		return c
+	}
+	return "*"
+}
+
+func (cn *canonicaliser) hs(digits string) string {
+	best := ""
+	for _, p := range cn.prefixes {
+		if len(p) > len(best) && strings.HasPrefix(digits, p) {
+			best = p
+		}
+	}
+	if best == "" && digits != "" {
+		return "0" // some code, matched by no prefix: only rows without one apply
+	}
+	return best
+}
+
+func (cn *canonicaliser) material(code string) string {
+	if cn.materials[strings.ToUpper(code)] {
+		return code
+	}
+	return ""
+}
+
 func (m *model) aggregate(p *profile, product, line int, src *Source) {
 	if p.agg == nil {
 		p.agg = make([]aggregate, len(m.in.BOM.Products))
 	}
 	a := &p.agg[product]
+	if !a.used {
+		a.used = true
+		m.byProduct[product] = append(m.byProduct[product], p)
+	}
 	if a.mass == nil {
 		a.mass = make([]decimal.Decimal, len(m.elements))
 	}
@@ -592,9 +712,20 @@ func (m *model) tariffFraction(st *scenarioTables, p *profile, pDirect decimal.D
 	return pDirect.Mul(asC).Add(one.Sub(pDirect).Mul(elsewhere)).Div(hundred), nil
 }
 
-// tariffPct finds the most specific Tariffs row for a part of profile p
-// made in origin ("" = somewhere other than any named origin) in month t.
+// tariffPct returns the added tariff, percent, of the most specific
+// Tariffs row for a part of profile p made in origin in month t.
 func (m *model) tariffPct(st *scenarioTables, p *profile, origin string, t int) (decimal.Decimal, error) {
+	rt, err := m.tariffRow(st, p, origin, t)
+	if rt == nil || err != nil {
+		return zero, err
+	}
+	return rt.t.Pct.Value, nil
+}
+
+// tariffRow finds the most specific Tariffs row for a part of profile p
+// made in origin ("" = somewhere other than any named origin) in month t;
+// nil when none applies.
+func (m *model) tariffRow(st *scenarioTables, p *profile, origin string, t int) (*resolvedTariff, error) {
 	var best, tie *resolvedTariff
 	var bestRank [3]int
 	for i := range st.tariffs {
@@ -628,13 +759,10 @@ func (m *model) tariffPct(st *scenarioTables, p *profile, origin string, t int) 
 		}
 	}
 	if tie != nil {
-		return zero, fmt.Errorf("%w: scenario %s: %s and %s both apply to HS %q material %q origin %s, month %s",
+		return nil, fmt.Errorf("%w: scenario %s: %s and %s both apply to HS %q material %q origin %s, month %s",
 			ErrAmbiguousRule, st.sc.ID, best.t.Ref, tie.t.Ref, p.hs, p.material, originName(origin), m.monthName(t))
 	}
-	if best == nil {
-		return zero, nil
-	}
-	return best.t.Pct.Value, nil
+	return best, nil
 }
 
 // rankAbove compares tariff specificity: a named origin, then more HS

@@ -81,8 +81,10 @@ var (
 		"CEO2":            "Ceria polishing slurry",
 		"ALSC_TGT_30":     "AlSc sputtering target",
 	}
-	uoms         = []string{"EA", "KG", "M", "PC"}
-	currencies   = []string{"USD", "EUR", "CNY", "JPY", ""}
+	uoms       = []string{"EA", "KG", "M", "PC"}
+	currencies = []string{"USD", "EUR", "CNY", "JPY", ""}
+	// FXRates are the generated workbook's FX sheet: USD per unit.
+	FXRates      = [][2]string{{"EUR", "1.08"}, {"CNY", "0.14"}, {"JPY", "0.0067"}}
 	hsCodes      = []string{"8501.52", "8505.11", "7318.15", "8544.42", "8534.00", "3926.90", "8503.00", "2846.90", "2805.30", "8481.80"}
 	notes        = []string{"second source in qualification", "long lead time", "single source", "price under review", "drawing rev C"}
 	numSuppliers = 60
@@ -362,10 +364,12 @@ func (g *gen) fill(l, parent int, leaf bool) {
 		r[colMaterial] = str(v.material + material)
 		r[colREMass] = num(g.mass(Materials[material]))
 		if strings.HasPrefix(Materials[material], "NDFEB") && g.rng.Float64() < 0.6 {
-			r[colNd] = g.wt(280 + int64(g.pick(41)))
-			r[colDy] = g.wt(int64(g.pick(81)))
+			// Overrides stay within every NdFeB grade's Nd+Dy+Tb (at
+			// least 23.5 wt%), so no composition exceeds 100.
+			r[colNd] = g.wt(150 + int64(g.pick(31)))
+			r[colDy] = g.wt(int64(g.pick(41)))
 			if g.rng.Float64() < 0.5 {
-				r[colTb] = g.wt(int64(g.pick(21)))
+				r[colTb] = g.wt(int64(g.pick(11)))
 			}
 		}
 		r[colMine] = g.country()

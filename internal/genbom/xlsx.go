@@ -31,6 +31,7 @@ var staticParts = []struct{ name, body string }{
 		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
 		`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
 		`<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+		`<Override PartName="/xl/worksheets/sheet3.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
 		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
 		`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>` +
 		`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
@@ -47,13 +48,14 @@ var staticParts = []struct{ name, body string }{
 		`xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>genbom</dc:creator></cp:coreProperties>`},
 	{"xl/workbook.xml", xmlHeader + `<workbook xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">` +
 		`<workbookPr defaultThemeVersion="166925"/><bookViews><workbookView xWindow="0" yWindow="0" windowWidth="28800" windowHeight="12300"/></bookViews>` +
-		`<sheets><sheet name="BOM" sheetId="1" r:id="rId1"/><sheet name="Products" sheetId="2" r:id="rId2"/></sheets>` +
+		`<sheets><sheet name="BOM" sheetId="1" r:id="rId1"/><sheet name="Products" sheetId="2" r:id="rId2"/><sheet name="FX" sheetId="3" r:id="rId5"/></sheets>` +
 		`<calcPr calcId="191029"/></workbook>`},
 	{"xl/_rels/workbook.xml.rels", xmlHeader + `<Relationships xmlns="` + nsPkg + `">` +
 		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
 		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>` +
 		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
 		`<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` +
+		`<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet3.xml"/>` +
 		`</Relationships>`},
 	{"xl/styles.xml", xmlHeader + `<styleSheet xmlns="` + nsMain + `">` +
 		`<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>` +
@@ -146,6 +148,23 @@ func WriteXLSX(w io.Writer, lines int, seed int64) error {
 		}
 		buf = appendRow(buf[:0], i+2, prow[:], styleGeneral, &refs)
 		bw.Write(buf)
+	}
+	bw.WriteString(sheetTail)
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+
+	// FX sheet: the rates of the currencies the BOM uses, in USD.
+	f, err = zw.Create("xl/worksheets/sheet3.xml")
+	if err != nil {
+		return err
+	}
+	bw.Reset(f)
+	bw.WriteString(sheetHead + `<dimension ref="A1:B` + strconv.Itoa(len(FXRates)+1) + `"/><sheetData>`)
+	bw.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>currency</t></is></c><c r="B1" t="inlineStr"><is><t>rate</t></is></c></row>`)
+	for i, fx := range FXRates {
+		n := strconv.Itoa(i + 2)
+		bw.WriteString(`<row r="` + n + `"><c r="A` + n + `" t="inlineStr"><is><t>` + fx[0] + `</t></is></c><c r="B` + n + `"><v>` + fx[1] + `</v></c></row>`)
 	}
 	bw.WriteString(sheetTail)
 	if err := bw.Flush(); err != nil {
