@@ -110,7 +110,7 @@ func TestWriteXLSXOpensInExcelize(t *testing.T) {
 		if err != nil {
 			t.Fatalf("lines=%d: %v", lines, err)
 		}
-		if got := f.GetSheetList(); !slices.Equal(got, []string{"BOM", "Products"}) {
+		if got := f.GetSheetList(); !slices.Equal(got, []string{"BOM", "Products", "FX"}) {
 			t.Errorf("lines=%d: sheets %v", lines, got)
 		}
 		bom, err := f.GetRows("BOM")
