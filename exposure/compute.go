@@ -338,7 +338,6 @@ func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
 						ErrAmbiguousRule, sc.ID, sc.Controls[best].Ref, sc.Controls[tie].Ref, sym, k, m.monthName(t))
 				}
 				st.rowOf[t][e][k] = int32(best)
-				st.rowOf[t][e][k] = int32(best)
 				if best < 0 {
 					st.avail[t][e][k] = one
 					continue

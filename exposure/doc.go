@@ -49,6 +49,44 @@
 // cost O(profiles × months), not O(lines × months); per-line figures for
 // the Parts sheet are produced on demand by Result.Parts.
 //
+// # Signals
+//
+// With signals, each scenario's probability becomes its posterior
+// w_s ∝ prior_s × Π LR over the SignalRules whose condition the newest
+// value of their signal meets and whose stance is the scenario's; the
+// expected annual delta is Σ_s w_s · annual_delta_s. This is a
+// transparent heuristic (Posterior), not an estimate.
+//
+// # Uncertainty
+//
+// A Controls, Tariffs or spot-premium figure with a range low..high is
+// drawn from the triangular distribution (low, value, high), each ranged
+// parameter independently and once per draw (a row's uplift is the same
+// in every month it covers). A draw costs nothing per line: the BOM is
+// first reduced, per scenario, to a coefficient per Controls row
+// (Σ M_e · P(k) · price_e,k / 100 over the element, class and month cells
+// the row governs, M_e the monthly element mass Σ V/12 · Q · x · m_e), a
+// coefficient per Tariffs row, and availability/delay terms, one per group
+// of profiles with the same class probabilities, elements and governing
+// rows, weighted by their monthly cost Σ V/12 · Q · x · b · c; availability
+// (a minimum over elements) and delay (a maximum) are recomputed from the
+// drawn values per term. Draws run in float64 from a PCG stream seeded by
+// the seed and the scenario id, so a seed gives the same numbers whatever
+// other scenarios run. P10, P50 and P90 are nearest-rank percentiles
+// (the ⌈q·n⌉-th smallest draw); the mixture's percentiles weigh every draw
+// of scenario s by w_s/n (the same distribution as picking a scenario per
+// draw, without that draw's noise) and its mean is Σ_s w_s · mean_s.
+// Monte Carlo figures are rounded to cents.
+//
+// # Sensitivity
+//
+// The tornado moves one group of parameters at a time (a scenario's
+// uplifts, availabilities, delays, tariffs or spot premium; an element's
+// price; the carrying rate) from its low to its high end, everything else
+// at its value, and records the expected annual delta at both ends. A
+// parameter without a range moves by ±DefaultSwingPct % of its value
+// (availability: of its shortfall 100 − value).
+//
 // # Rounding
 //
 // Every figure is a decimal. Nothing is rounded except the two divisions

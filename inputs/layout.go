@@ -222,6 +222,31 @@ var Layouts = []SheetLayout{
 		Example: [][]string{{"EUR", "1.08"}},
 	},
 	{
+		Name: "Signals",
+		Note: "Optional: dated readings of public signals of the negotiation's temperature. The newest value of each signal moves the scenario probabilities through SignalRules (a transparent heuristic).",
+		Columns: []Column{
+			{Name: "date", Required: true, Note: "Date of the reading, e.g. 2026-01-05 (a month such as 2026-01 counts as its first day)."},
+			{Name: "signal", Required: true, Note: "soybean_imports_us_mt (China's monthly imports of US soybeans, Mt), mofcom_tone (tighten, neutral or relax), us_exemption (yes: a US exemption window extended or a ban postponed; no: one lapsed), or a signal named in SignalRules."},
+			{Name: "value", Required: true, Note: "The reading: a number, or a word such as relax or yes."},
+			{Name: "source", Note: "Where the reading comes from."},
+		},
+		Example: [][]string{{"2025-12-18", "mofcom_tone", "relax", "MOFCOM: some exporters approved for general licences"}},
+	},
+	{
+		Name: "SignalRules",
+		Note: "Optional: replaces the embedded rules. When the newest value of a signal meets a rule's condition, scenarios of the rule's stance have their probability multiplied by the likelihood ratio, then all are scaled to add up to 1.",
+		Columns: []Column{
+			{Name: "rule", Aliases: []string{"rule_id"}, Note: "Optional short name of the rule."},
+			{Name: "signal", Required: true, Note: "Signal name, as in the Signals sheet."},
+			{Name: "condition", Required: true, Note: "An operator and a value: >= 2, < 0.67, != no; a word alone means equal (relax; Excel takes = relax for a formula); any matches every value."},
+			{Name: "stance", List: ListStances, Required: true, Note: "The stance the signal supports: easing, status-quo, tightening or escalation."},
+			{Name: "likelihood_ratio", Aliases: []string{"lr"}, Kind: KindAmount, Required: true, Note: "P(signal | stance) / P(signal | not stance): above 1 raises the stance's scenarios, below 1 lowers them."},
+			{Name: "rationale", Note: "Why the signal says so."},
+			{Name: "source", Note: "The events the rule rests on."},
+		},
+		Example: [][]string{{"MOFCOM_APPROVED", "mofcom_tone", "relax", "easing", "1.8", "Approval and general-licence wording preceded export rebounds in June and December 2025", "MOFCOM briefings, 12 Jun and 4 Dec 2025"}},
+	},
+	{
 		Name: "Settings",
 		Note: "Optional: report settings; a command-line flag wins over a value here.",
 		Columns: []Column{

@@ -61,6 +61,10 @@ type reader struct {
 	scenarioSrc   string
 	bom           exposure.BOM
 	fatal         error
+
+	signals     []exposure.Signal
+	signalRules []exposure.SignalRule
+	signalSet   string // which SignalRules were used
 }
 
 // Read reads an input book: settings, reference data overrides, scenarios
@@ -88,9 +92,14 @@ func Read(b *Book, opts Options) (*Loaded, error) {
 			Materials:   r.materials,
 			StageShares: mustStageShares(),
 			Settings:    r.settings,
+
+			Signals:       r.signals,
+			SignalRules:   r.signalRules,
+			SignalRuleSet: r.signalSet,
 		},
 		Problems:       list,
 		ScenarioSource: r.scenarioSrc,
+		SignalsNote:    r.signalSet,
 	}, nil
 }
 
@@ -103,6 +112,7 @@ func (r *reader) readAll() error {
 		r.readPrices,
 		r.readMaterials,
 		r.readScenarios,
+		r.readSignals,
 		func() error { r.readProductsOrDerive(); return nil },
 		func() error { r.readBOM(); return nil },
 		func() error { r.readSourcing(); return nil },

@@ -28,6 +28,8 @@ var settingFlags = []cli.Flag{
 	&cli.StringFlag{Name: "rollup", Usage: "which lines carry unit cost: `leaves` (default) or all"},
 	&cli.StringFlag{Name: "controlling-country", Usage: "country whose controls the exposure figures measure (`CODE`, default CN)"},
 	&cli.StringFlag{Name: "volume", Usage: "annual volume of each product for a CSV BOM without Products (`UNITS`, default 1)"},
+	&cli.StringFlag{Name: "draws", Usage: "Monte Carlo draws per scenario for the P10/P50/P90 ranges (`N`, default 10000)"},
+	&cli.StringFlag{Name: "seed", Usage: "random seed of the Monte Carlo (`N`, default 1): the same seed gives the same figures"},
 	asOfFlag,
 }
 

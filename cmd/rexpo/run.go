@@ -229,9 +229,19 @@ func printSummary(w io.Writer, ld *loaded, outputs ...string) {
 	fmt.Fprintf(w, "%d product(s), %d BOM line(s), %d scenario(s); figures in %s, projection from %s for %d months\n",
 		len(r.Products), len(r.Input.BOM.Lines), len(r.Scenarios), cur, r.Months[0], len(r.Months))
 	for _, s := range r.Scenarios {
-		fmt.Fprintf(w, "  %-32s p=%-5s annual %s %15s\n", s.Scenario.ID, s.Probability.Round(3).String(), cur, money(s.AnnualDelta))
+		fmt.Fprintf(w, "  %-32s p=%-5s annual %s %15s", s.Scenario.ID, s.Probability.Round(3).String(), cur, money(s.AnnualDelta))
+		if s.Uncertain && r.Mix.Draws > 0 {
+			fmt.Fprintf(w, "   P10..P90 %s..%s", money(s.P10), money(s.P90))
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  %-32s         annual %s %15s\n", "expected (probability-weighted)", cur, money(r.ExpectedAnnualDelta))
+	if r.Mix.Draws > 0 {
+		fmt.Fprintf(w, "  %-32s P50 %s, P90 %s, P95 %s (%s draws per scenario, seed %d)\n", "mixture of the scenarios", money(r.Mix.P50), money(r.Mix.P90), money(r.Mix.P95), thousands(r.Mix.Draws), r.Settings.Seed)
+	}
+	if r.Signals != nil {
+		fmt.Fprintf(w, "  probabilities moved by %d signal(s); rules: %s\n", len(r.Signals.Latest), r.Signals.RuleSet)
+	}
 	if n := len(ld.meta.Warnings); n > 0 {
 		fmt.Fprintf(w, "%d warning(s): see the Warnings sheet, or run rexpo validate\n", n)
 	}

@@ -1,0 +1,207 @@
+package exposure
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// DefaultSwingPct is how far a parameter without a range moves either way
+// in the sensitivity analysis, in percent of its value (for availability,
+// of its shortfall 100 − value).
+const DefaultSwingPct = 25
+
+// Swing is one bar of the tornado: the expected annual delta with one
+// parameter (or one group of them) at its low and at its high end, every
+// other parameter at its value.
+type Swing struct {
+	Label    string // what moves, e.g. "April 2025 replay: price uplifts"
+	Scenario string // scenario id; "" when the parameter acts on every scenario
+	Kind     string // SwingUplift, SwingAvailability, ...
+	Element  string // for SwingPrice, the element
+	Range    string // where low and high come from, in words
+	Rows     int    // Controls or Tariffs rows moved together (0 for settings and prices)
+	Low      decimal.Decimal
+	High     decimal.Decimal
+	Swing    decimal.Decimal // |High − Low|
+}
+
+// The kinds of parameter the tornado moves.
+const (
+	SwingPrice        = "element price"
+	SwingUplift       = "price uplift"
+	SwingAvailability = "availability"
+	SwingDelay        = "delay"
+	SwingSpot         = "spot premium"
+	SwingTariff       = "tariff"
+	SwingCarrying     = "carrying rate"
+)
+
+// swingEnds returns the low and high end of a parameter: its range when
+// it has one, else its value ∓ DefaultSwingPct % of its size.
+func swingEnds(p Param) (lo, hi float64) {
+	v := p.Value.InexactFloat64()
+	if p.Ranged {
+		return p.Low.InexactFloat64(), p.High.InexactFloat64()
+	}
+	d := math.Abs(v) * DefaultSwingPct / 100
+	return v - d, v + d
+}
+
+// availabilityEnds moves an availability without a range by
+// DefaultSwingPct % of its shortfall, within 0..100.
+func availabilityEnds(p Param) (lo, hi float64) {
+	if p.Ranged {
+		return p.Low.InexactFloat64(), p.High.InexactFloat64()
+	}
+	v := p.Value.InexactFloat64()
+	d := (100 - v) * DefaultSwingPct / 100
+	return max(0, v-d), min(100, v+d)
+}
+
+// rangeWords says where a group's ends come from.
+func rangeWords(ranged, unranged int) string {
+	def := fmt.Sprintf("±%d%% (no range given)", DefaultSwingPct)
+	switch {
+	case unranged == 0:
+		return "the ranges given"
+	case ranged == 0:
+		return def
+	}
+	return fmt.Sprintf("the ranges given; %s for %d row(s) without", def, unranged)
+}
+
+// sensitivity moves each parameter group from its low to its high end
+// and records the expected annual delta at both (SPEC section 9,
+// Scenarios sheet). The element prices and the carrying rate act linearly
+// and are computed exactly; the scenario parameters through the samplers.
+func (m *model) sensitivity(r *Result, sps []*sampler) []Swing {
+	exp := r.ExpectedAnnualDelta
+	var out []Swing
+	add := func(sw Swing) {
+		sw.Swing = sw.High.Sub(sw.Low).Abs()
+		if sw.Swing.Round(2).IsZero() {
+			return
+		}
+		out = append(out, sw)
+	}
+	frac := decimal.NewFromInt(DefaultSwingPct).Div(hundred)
+	def := fmt.Sprintf("±%d%% (assumed)", DefaultSwingPct)
+	// Element prices: the price part of each element scales with its price.
+	for e, sym := range m.elements {
+		var part decimal.Decimal
+		for _, sr := range r.Scenarios {
+			if e < len(sr.Elements) {
+				part = part.Add(sr.Probability.Mul(sr.Elements[e].AnnualDelta))
+			}
+		}
+		d := part.Mul(frac)
+		add(Swing{Label: sym + " price", Kind: SwingPrice, Element: sym, Range: def,
+			Low: exp.Sub(d).Round(2), High: exp.Add(d).Round(2)})
+	}
+	// The carrying rate scales the carrying part.
+	var carry decimal.Decimal
+	for _, sr := range r.Scenarios {
+		carry = carry.Add(sr.Probability.Mul(sr.Split.Carrying))
+	}
+	d := carry.Mul(frac)
+	add(Swing{Label: "Carrying rate (" + r.Settings.CarryingRate.String() + "% a year)", Kind: SwingCarrying, Range: def,
+		Low: exp.Sub(d).Round(2), High: exp.Add(d).Round(2)})
+
+	// Scenario parameters, one group per scenario and kind.
+	months := make([]float64, m.horizon)
+	for s, sp := range sps {
+		sr := &r.Scenarios[s]
+		sc := sp.sc
+		w := sr.Probability.InexactFloat64()
+		value := func(p Param) float64 { return p.Value.InexactFloat64() }
+		base := sp.params(value)
+		baseAnnual := sp.eval(&base, months)
+		at := func(set func(p *params, end int)) (decimal.Decimal, decimal.Decimal) {
+			var ends [2]decimal.Decimal
+			for end := range ends {
+				p := sp.params(value)
+				set(&p, end)
+				ends[end] = exp.Add(money(w * (sp.eval(&p, months) - baseAnnual)))
+			}
+			return ends[0], ends[1]
+		}
+		name := sc.Name
+		if name == "" {
+			name = sc.ID
+		}
+		group := func(kind string, used []bool, param func(*Control) Param, ends func(Param) (float64, float64), dst func(*params) []float64) {
+			ranged, unranged := 0, 0
+			for i := range sc.Controls {
+				if !used[i] {
+					continue
+				}
+				if param(&sc.Controls[i]).Ranged {
+					ranged++
+				} else {
+					unranged++
+				}
+			}
+			if ranged+unranged == 0 {
+				return
+			}
+			lo, hi := at(func(p *params, end int) {
+				for i := range sc.Controls {
+					if used[i] {
+						l, h := ends(param(&sc.Controls[i]))
+						dst(p)[i] = [2]float64{l, h}[end]
+					}
+				}
+			})
+			add(Swing{Label: name + ": " + kind + "s", Scenario: sc.ID, Kind: kind, Range: rangeWords(ranged, unranged),
+				Rows: ranged + unranged, Low: lo, High: hi})
+		}
+		group(SwingUplift, sp.upUsed, func(c *Control) Param { return c.Uplift }, swingEnds, func(p *params) []float64 { return p.up })
+		group(SwingAvailability, sp.avUsed, func(c *Control) Param { return c.Availability }, availabilityEnds, func(p *params) []float64 { return p.av })
+		group(SwingDelay, sp.dlUsed, func(c *Control) Param { return c.Delay }, swingEnds, func(p *params) []float64 { return p.dl })
+		// Tariffs.
+		ranged, unranged := 0, 0
+		for i := range sc.Tariffs {
+			if !sp.tarUsed[i] {
+				continue
+			}
+			if sc.Tariffs[i].Pct.Ranged {
+				ranged++
+			} else {
+				unranged++
+			}
+		}
+		if ranged+unranged > 0 {
+			lo, hi := at(func(p *params, end int) {
+				for i := range sc.Tariffs {
+					if sp.tarUsed[i] {
+						l, h := swingEnds(sc.Tariffs[i].Pct)
+						p.tar[i] = [2]float64{l, h}[end]
+					}
+				}
+			})
+			add(Swing{Label: name + ": tariffs", Scenario: sc.ID, Kind: SwingTariff, Range: rangeWords(ranged, unranged),
+				Rows: ranged + unranged, Low: lo, High: hi})
+		}
+		if sp.feelsShortage() {
+			sr := 0
+			if sc.SpotPremium.Ranged {
+				sr = 1
+			}
+			lo, hi := at(func(p *params, end int) {
+				l, h := swingEnds(sc.SpotPremium)
+				p.spot = [2]float64{l, h}[end]
+			})
+			add(Swing{Label: name + ": spot premium", Scenario: sc.ID, Kind: SwingSpot, Range: rangeWords(sr, 1-sr), Low: lo, High: hi})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if c := out[i].Swing.Cmp(out[j].Swing); c != 0 {
+			return c > 0
+		}
+		return out[i].Label < out[j].Label
+	})
+	return out
+}
