@@ -30,13 +30,11 @@ func (m *model) result() *Result {
 	for s := range m.scen {
 		r.Scenarios = append(r.Scenarios, m.scenarioResult(s, r.Months))
 	}
-	m.applySignals(r)
 	for _, sr := range r.Scenarios {
 		r.ExpectedAnnualDelta = r.ExpectedAnnualDelta.Add(sr.Probability.Mul(sr.AnnualDelta))
 	}
 	r.Elements = m.elementExposure()
 	r.Stages = m.stageShares()
-	m.uncertainty(r)
 	return r
 }
 
@@ -227,11 +225,14 @@ func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *
 
 // parts yields one PartRow per line that bears cost or holds rare-earth
 // content, computing its figures from the profiles' factors.
-func (m *model) parts(r *Result, fn func(PartRow) error) error {
+func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 	lines := m.in.BOM.Lines
 	var elems []int // element index per content entry, -1 when no mass
 	for i := range lines {
 		l := &lines[i]
+		if o.Keep != nil && !o.Keep(l) {
+			continue
+		}
 		hasContent := false
 		elems = elems[:0]
 		for _, c := range l.Content {
@@ -247,7 +248,10 @@ func (m *model) parts(r *Result, fn func(PartRow) error) error {
 		}
 		pi := m.prodIdx[l.Product]
 		vol := r.Products[pi].AnnualVolume
-		deltas := make([]PartDelta, len(m.scen)) // the caller may keep the row
+		var deltas []PartDelta
+		if !o.NoDeltas {
+			deltas = make([]PartDelta, len(m.scen)) // the caller may keep the row
+		}
 		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i], Deltas: deltas}
 		for j := range l.Sources {
 			src := &l.Sources[j]
@@ -256,7 +260,7 @@ func (m *model) parts(r *Result, fn func(PartRow) error) error {
 				row.ClassProb[k] = row.ClassProb[k].Add(src.Share.Mul(m.srcProfile[i][j].ctrlProb[k]))
 			}
 		}
-		for s := range m.scen {
+		for s := range deltas {
 			var unit decimal.Decimal
 			var annual Split // the line's annual figures per unit of exploded quantity
 			for j := range l.Sources {

@@ -11,6 +11,7 @@ import (
 )
 
 var (
+	whole    = decimal.NewFromInt(1) // a single source's share; decimals are immutable, so lines share it
 	hundred  = decimal.NewFromInt(100)
 	thousand = decimal.NewFromInt(1000)
 	// compositionSlack absorbs rounding in compositions that add up to
@@ -157,7 +158,7 @@ func (r *reader) bomLine(t *table, single string, products map[string]bool) (exp
 	p.currency = strings.ToUpper(t.text("currency"))
 	l.Sources = []exposure.Source{{
 		Supplier: t.text("supplier"),
-		Share:    decimal.NewFromInt(1),
+		Share:    whole,
 		UnitCost: r.convert(t, "currency", cost, p.currency),
 	}}
 	for g, name := range stageColumnNames {

@@ -13,7 +13,7 @@ import (
 // rows, with part numbers made unique.
 func bigParts(fx *fixture, n int) partsFunc {
 	lines := make([]exposure.Line, len(fx.rows))
-	return func(fn func(exposure.PartRow) error) error {
+	return func(o exposure.PartOptions, fn func(exposure.PartRow) error) error {
 		for i := 0; i < n; i++ {
 			k := i % len(fx.rows)
 			pr := fx.rows[k]
@@ -21,6 +21,9 @@ func bigParts(fx *fixture, n int) partsFunc {
 			lines[k].PartNumber = "P-" + strconv.Itoa(i)
 			pr.Line = &lines[k]
 			pr.Index = i
+			if o.Keep != nil && !o.Keep(pr.Line) {
+				continue
+			}
 			if err := fn(pr); err != nil {
 				return err
 			}

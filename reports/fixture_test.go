@@ -21,8 +21,11 @@ type fixture struct {
 	m    Meta
 }
 
-func (fx *fixture) parts(fn func(exposure.PartRow) error) error {
+func (fx *fixture) parts(o exposure.PartOptions, fn func(exposure.PartRow) error) error {
 	for _, pr := range fx.rows {
+		if o.Keep != nil && !o.Keep(pr.Line) {
+			continue
+		}
 		if err := fn(pr); err != nil {
 			return err
 		}

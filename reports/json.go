@@ -128,7 +128,7 @@ type jsonWarning struct {
 // indented by two spaces. Money, quantities, masses and fractions are
 // decimal strings rounded to 6 places.
 func WriteJSON(w io.Writer, r *exposure.Result, m Meta) error {
-	return writeJSON(w, r, m, r.Parts)
+	return writeJSON(w, r, m, r.PartsWith)
 }
 
 func writeJSON(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) error {
@@ -236,7 +236,7 @@ func jsonParts(r *exposure.Result, parts partsFunc) ([]*jsonPart, error) {
 	n := len(r.Scenarios)
 	byKey := map[partKey]*jsonPart{}
 	var order []*jsonPart
-	err := parts(func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{}, func(pr exposure.PartRow) error {
 		var product, part string
 		if pr.Line != nil {
 			product, part = pr.Line.Product, pr.Line.PartNumber

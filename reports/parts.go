@@ -18,9 +18,10 @@ var partsPerSheet = excelize.TotalRows - 1
 // topParts is how many parts the Summary lists.
 const topParts = 10
 
-// partsScan is what the first pass over the part rows learns: how many
-// rows and sheets, which elements, how wide each column gets, the range of
-// the deltas for the heat map, and the most exposed parts.
+// partsScan is what the first pass over the part rows learns (how many
+// rows and sheets, which elements, how wide each column gets, all without
+// computing deltas), and what the writing pass adds: the range of the
+// deltas for the heat map and the most exposed parts.
 type partsScan struct {
 	rows     int
 	elements []string // element columns, in first-seen order
@@ -43,9 +44,9 @@ type partsScan struct {
 // key costs no copy.
 type partKey struct{ product, part string }
 
-// partRank is what the first pass keeps per part: enough to rank it. The
-// float is for ranking only; the figures shown are summed exactly from
-// the lines in the second pass.
+// partRank is what the writing pass keeps per part: enough to rank it.
+// The float is for ranking only; the figures shown are summed exactly
+// from the lines in a last pass over the top parts alone.
 type partRank struct {
 	expected float64
 	first    int // row of the part's first line, to break ties in BOM order
@@ -115,14 +116,11 @@ func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.
 func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	r := rep.r
 	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios)}
-	ranks := map[partKey]partRank{}
 	// Widths of the fixed columns, of the element columns (which appear as
 	// the rows reveal them) and of the scenario columns.
 	fixW := make([]int, partFixedCols+1)
 	fixMax := make([]decimal.Decimal, partFixedCols+1)
 	var elemMax []decimal.Decimal
-	scenMax := make([]decimal.Decimal, sc.nScen+1) // the last is the expected delta
-	scenNeg := make([]bool, sc.nScen+1)
 	var fracQty, fracAnnual, negCost bool
 	grow := func(m *decimal.Decimal, d decimal.Decimal) {
 		if a := d.Abs(); a.GreaterThan(*m) {
@@ -144,8 +142,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			elemMax = append(elemMax, decimal.Decimal{})
 		}
 	}
-	first := true
-	err := parts(func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoDeltas: true}, func(pr exposure.PartRow) error {
 		sc.rows++
 		l := pr.Line
 		if l == nil {
@@ -176,26 +173,6 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		fracQty = fracQty || !pr.Qty.Round(6).IsInteger()
 		fracAnnual = fracAnnual || !pr.AnnualQty.Round(6).IsInteger()
 		negCost = negCost || pr.UnitCost.Sign() < 0
-		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
-			d := pr.Deltas[s].AnnualDelta
-			grow(&scenMax[s], d)
-			scenNeg[s] = scenNeg[s] || d.Sign() < 0
-			sc.delta(d, first)
-			first = false
-		}
-		exp := expectedOf(r, &pr)
-		grow(&scenMax[sc.nScen], exp)
-		scenNeg[sc.nScen] = scenNeg[sc.nScen] || exp.Sign() < 0
-		sc.delta(exp, first)
-		first = false
-
-		key := partKey{l.Product, l.PartNumber}
-		rk, ok := ranks[key]
-		if !ok {
-			rk.first = sc.rows
-		}
-		rk.expected += exp.InexactFloat64()
-		ranks[key] = rk
 		return nil
 	})
 	if err != nil {
@@ -218,44 +195,30 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	for k := 0; k < exposure.NumClasses; k++ {
 		sc.maxAbs[sc.classCol(k)] = decimal.NewFromInt(1)
 	}
+	// The deltas are computed only when the rows are written: their
+	// columns are sized from the scenario and product totals, with room
+	// for one more digit, since one line can exceed a total that others
+	// offset.
 	for s := 0; s <= sc.nScen; s++ {
-		sc.maxAbs[sc.scenCol(s)], sc.neg[sc.scenCol(s)] = scenMax[s], scenNeg[s]
+		var m decimal.Decimal
+		neg := false
+		for i, sr := range r.Scenarios {
+			if i != s && s != sc.nScen {
+				continue
+			}
+			grow(&m, sr.AnnualDelta)
+			neg = neg || sr.AnnualDelta.Sign() < 0
+			for _, pd := range sr.Products {
+				grow(&m, pd.AnnualDelta)
+				neg = neg || pd.AnnualDelta.Sign() < 0
+			}
+		}
+		sc.maxAbs[sc.scenCol(s)], sc.neg[sc.scenCol(s)] = m.Mul(decimal.NewFromInt(10)), neg
 	}
 	for i, c := range sc.cols {
 		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head))
 	}
 
-	// The most exposed parts: largest expected annual delta first, parts
-	// whose cost does not move left out, ties in BOM order.
-	type cand struct {
-		key partKey
-		partRank
-	}
-	var top []cand
-	for k, rk := range ranks {
-		if rk.expected == 0 {
-			continue
-		}
-		c := cand{k, rk}
-		i := sort.Search(len(top), func(i int) bool {
-			return top[i].expected < c.expected || (top[i].expected == c.expected && top[i].first > c.first)
-		})
-		if i >= topParts {
-			continue
-		}
-		top = append(top, cand{})
-		copy(top[i+1:], top[i:])
-		top[i] = c
-		if len(top) > topParts {
-			top = top[:topParts]
-		}
-	}
-	sc.byKey = map[partKey]*partAgg{}
-	for _, c := range top {
-		a := &partAgg{key: c.key, perScen: make([]decimal.Decimal, sc.nScen)}
-		sc.top = append(sc.top, a)
-		sc.byKey[c.key] = a
-	}
 	return sc, nil
 }
 
@@ -430,6 +393,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 			}
 		}
 		row = 1
+		sc.minDelta, sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
 		return nil
 	}
 	closeSheet := func() error {
@@ -458,7 +422,8 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	vals := make([]any, last)
 	var grams []decimal.Decimal
 	written := 0
-	err := parts(func(pr exposure.PartRow) error {
+	ranks := map[partKey]partRank{}
+	err := parts(exposure.PartOptions{}, func(pr exposure.PartRow) error {
 		if written >= sc.rows {
 			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
 		}
@@ -477,17 +442,80 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		if err := sw.SetRow(cellName(1, row), vals); err != nil {
 			return err
 		}
+		exp := expectedOf(rep.r, &pr)
+		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
+			sc.delta(pr.Deltas[s].AnnualDelta, row == 2 && s == 0)
+		}
+		sc.delta(exp, false)
 		if l := pr.Line; l != nil {
-			if a := sc.byKey[partKey{l.Product, l.PartNumber}]; a != nil {
-				if !a.seen {
-					a.desc, a.uom, a.seen = l.Description, l.UOM, true
-				}
-				a.qty = a.qty.Add(pr.AnnualQty)
-				a.expected = a.expected.Add(expectedOf(rep.r, &pr))
-				for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
-					a.perScen[s] = a.perScen[s].Add(pr.Deltas[s].AnnualDelta)
-				}
+			key := partKey{l.Product, l.PartNumber}
+			rk, ok := ranks[key]
+			if !ok {
+				rk.first = written
 			}
+			rk.expected += exp.InexactFloat64()
+			ranks[key] = rk
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := closeSheet(); err != nil {
+		return err
+	}
+	return rep.topParts(sc, ranks, parts)
+}
+
+// topParts finds the most exposed parts from the ranks gathered while
+// streaming, then sums their lines exactly in a pass that computes only
+// their rows.
+func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts partsFunc) error {
+	// The most exposed parts: largest expected annual delta first, parts
+	// whose cost does not move left out, ties in BOM order.
+	type cand struct {
+		key partKey
+		partRank
+	}
+	var top []cand
+	for k, rk := range ranks {
+		if rk.expected == 0 {
+			continue
+		}
+		c := cand{k, rk}
+		i := sort.Search(len(top), func(i int) bool {
+			return top[i].expected < c.expected || (top[i].expected == c.expected && top[i].first > c.first)
+		})
+		if i >= topParts {
+			continue
+		}
+		top = append(top, cand{})
+		copy(top[i+1:], top[i:])
+		top[i] = c
+		if len(top) > topParts {
+			top = top[:topParts]
+		}
+	}
+	sc.byKey = map[partKey]*partAgg{}
+	for _, c := range top {
+		a := &partAgg{key: c.key, perScen: make([]decimal.Decimal, sc.nScen)}
+		sc.top = append(sc.top, a)
+		sc.byKey[c.key] = a
+	}
+	if len(sc.top) == 0 {
+		return nil
+	}
+	keep := func(l *exposure.Line) bool { return l != nil && sc.byKey[partKey{l.Product, l.PartNumber}] != nil }
+	err := parts(exposure.PartOptions{Keep: keep}, func(pr exposure.PartRow) error {
+		l := pr.Line
+		a := sc.byKey[partKey{l.Product, l.PartNumber}]
+		if !a.seen {
+			a.desc, a.uom, a.seen = l.Description, l.UOM, true
+		}
+		a.qty = a.qty.Add(pr.AnnualQty)
+		a.expected = a.expected.Add(expectedOf(rep.r, &pr))
+		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
+			a.perScen[s] = a.perScen[s].Add(pr.Deltas[s].AnnualDelta)
 		}
 		return nil
 	})
@@ -496,7 +524,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	}
 	// The exact sums may reorder parts the floats ranked nearly equal.
 	sort.SliceStable(sc.top, func(i, j int) bool { return sc.top[i].expected.GreaterThan(sc.top[j].expected) })
-	return closeSheet()
+	return nil
 }
 
 // partRow fills vals with one part row's cells.

@@ -41,11 +41,11 @@ const (
 
 // partsFunc streams the part rows of a result; WriteWorkbook passes
 // Result.Parts, tests a fake.
-type partsFunc func(fn func(exposure.PartRow) error) error
+type partsFunc func(o exposure.PartOptions, fn func(exposure.PartRow) error) error
 
 // WriteWorkbook writes the report workbook of r (SPEC section 9) to w.
 func WriteWorkbook(w io.Writer, r *exposure.Result, m Meta) error {
-	return writeWorkbook(w, r, m, r.Parts)
+	return writeWorkbook(w, r, m, r.PartsWith)
 }
 
 func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) error {
