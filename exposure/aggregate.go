@@ -30,11 +30,13 @@ func (m *model) result() *Result {
 	for s := range m.scen {
 		r.Scenarios = append(r.Scenarios, m.scenarioResult(s, r.Months))
 	}
+	m.applySignals(r)
 	for _, sr := range r.Scenarios {
 		r.ExpectedAnnualDelta = r.ExpectedAnnualDelta.Add(sr.Probability.Mul(sr.AnnualDelta))
 	}
 	r.Elements = m.elementExposure()
 	r.Stages = m.stageShares()
+	m.uncertainty(r)
 	return r
 }
 

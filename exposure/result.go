@@ -11,6 +11,11 @@ type Input struct {
 	Materials   map[string]Material // by material code (for stage-share families)
 	StageShares []StageShare
 	Settings    Settings
+	// Signals and SignalRules move the priors (SPEC section 6);
+	// SignalRuleSet names the rules used (embedded defaults or a sheet).
+	Signals       []Signal
+	SignalRules   []SignalRule
+	SignalRuleSet string
 }
 
 // Split divides a cost change into the four parts of the cost model.
@@ -75,6 +80,12 @@ type ScenarioResult struct {
 	Products     []ProductDelta  // in BOM product order
 	Elements     []ElementDelta  // price part, elements in BOM order
 	Months       []MonthDelta    // 1..H
+
+	// Monte Carlo of the annual delta (SPEC section 7); all equal to
+	// AnnualDelta when the scenario has no ranged parameter.
+	P10, P50, P90, Mean decimal.Decimal
+	Uncertain           bool    // some parameter of the scenario has a range
+	Phases              []Phase // month windows with the rows in force
 }
 
 // ElementExposure is the annual mass of one element in the BOM, split by
@@ -131,6 +142,12 @@ type Result struct {
 	Input               *Input // what was computed, for the Assumptions sheet
 
 	model *model
+
+	// Signals and uncertainty (SPEC sections 6 and 7).
+	Signals     *SignalReport // how the signals moved the priors; nil without signals
+	Mix         Mix           // the probability-weighted mixture of the scenarios' draws
+	MixMonths   []Band        // per month, the mixture's P10..P90 band
+	Sensitivity []Swing       // tornado of the expected annual delta, largest swing first
 }
 
 // Parts calls fn for every BOM line that is cost-bearing or carries
