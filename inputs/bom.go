@@ -109,8 +109,9 @@ func (r *reader) readBOM() {
 
 // bomLine reads the current BOM row.
 func (r *reader) bomLine(t *table, single string, products map[string]bool) (exposure.Line, pendingLine, bool) {
-	l := exposure.Line{Parent: -1, Ref: t.rowRef()}
-	p := pendingLine{sheet: t.sheet, rowRef: t.rowRef()}
+	ref := t.rowRef()
+	l := exposure.Line{Parent: -1, Ref: ref}
+	p := pendingLine{sheet: t.sheet, rowRef: ref}
 	l.Product = t.text("product")
 	if l.Product == "" {
 		l.Product = single
@@ -188,6 +189,9 @@ func (r *reader) material(t *table) string {
 // content computes each element's mass per unit of the part: grams
 // columns win, else re_mass × wt% with wt% from the row or the material.
 func (r *reader) content(t *table, material string) []exposure.ElementMass {
+	if material == "" && !t.anyFilled(t.elemPct) && !t.anyFilled(t.elemGrams) && t.text("re_mass_kg") == "" && t.text("re_mass_g") == "" {
+		return nil // most lines hold no rare earths: skip the work below
+	}
 	comp := map[string]decimal.Decimal{}
 	if mat, ok := r.materials[material]; ok {
 		for e, pct := range mat.WtPct {
@@ -282,20 +286,18 @@ func (r *reader) cut(t *table, name string) string {
 // product. A parent equal to the product id or empty means top level.
 func (r *reader) resolveParents(pend []pendingLine) {
 	type key struct{ product, part string }
-	first := map[key]int{}
+	first := make(map[key]int, len(r.bom.Lines))
 	dups := map[key]int{}
-	inProduct := map[string]int{} // part number → a line of any product
-	for i, l := range r.bom.Lines {
+	for i := range r.bom.Lines {
+		l := &r.bom.Lines[i]
 		k := key{l.Product, l.PartNumber}
 		if _, ok := first[k]; ok {
 			dups[k] = i
 		} else {
 			first[k] = i
 		}
-		if _, ok := inProduct[l.PartNumber]; !ok {
-			inProduct[l.PartNumber] = i
-		}
 	}
+	var inProduct map[string]int // part number → a line of any product; built for the first missing parent
 	for i := range r.bom.Lines {
 		l := &r.bom.Lines[i]
 		par := pend[i].parent
@@ -305,6 +307,12 @@ func (r *reader) resolveParents(pend []pendingLine) {
 		k := key{l.Product, par}
 		j, ok := first[k]
 		if !ok {
+			if inProduct == nil {
+				inProduct = map[string]int{}
+				for i := len(r.bom.Lines) - 1; i >= 0; i-- {
+					inProduct[r.bom.Lines[i].PartNumber] = i
+				}
+			}
 			if o, other := inProduct[par]; other {
 				r.ps.errorf(pend[i].sheet, pend[i].parentAt, "%s: parent %q is in product %q (%s), not in %q", pend[i].rowRef, par, r.bom.Lines[o].Product, pend[o].rowRef, l.Product)
 			} else {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -308,7 +309,17 @@ func (t *table) refOf(name string) string {
 }
 
 // rowRef is the sheet and row of the current row, e.g. "BOM!12".
-func (t *table) rowRef() string { return fmt.Sprintf("%s!%d", t.sheet, t.row.Num) }
+func (t *table) rowRef() string { return t.sheet + "!" + strconv.Itoa(t.row.Num) }
+
+// anyFilled reports whether any of the columns holds text in this row.
+func (t *table) anyFilled(cols map[string]int) bool {
+	for _, i := range cols {
+		if strings.TrimSpace(t.cellAt(i).Text) != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // bad records an error at the named cell.
 func (t *table) bad(name, format string, args ...any) {
