@@ -23,7 +23,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := newApp()
+	stopProfiles := startProfiles()
 	err := app.RunContext(ctx, normalizeArgs(app, os.Args))
+	stopProfiles()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "rexpo: %v\n", err)
 	}
