@@ -2,9 +2,7 @@ package inputs
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -12,16 +10,17 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// The workbook reader streams SpreadsheetML itself (archive/zip and
-// encoding/xml's RawToken) instead of going through excelize: excelize's
-// row iterator returns only strings, hiding the number format that tells a
-// percentage (stored 0.05, shown 5%) or a date from a plain number, and it is
-// several times slower. Elements are matched by local name, so documents
-// written with a prefix (x:worksheet, x:c) read the same.
+// The workbook reader streams SpreadsheetML itself (archive/zip and the
+// XML tokenizer below) instead of going through excelize: excelize's row
+// iterator returns only strings, hiding the number format that tells a
+// percentage (stored 0.05, shown 5%) or a date from a plain number, and it
+// is about eight times slower. Elements are matched by local name, so
+// documents written with a prefix (x:worksheet, x:c) read the same.
 
 // xlsxBook is the workbook side of a Book.
 type xlsxBook struct {
@@ -42,9 +41,8 @@ const (
 	xlsxFmtDate
 )
 
-// xlsxBufSize is the read buffer of one part. The token budget allows for
-// it: the bytes pulled while reading one token may include a buffer's worth
-// read ahead.
+// xlsxBufSize is the initial read buffer of one part; it grows only for a
+// token longer than that, up to the token budget.
 const xlsxBufSize = 64 << 10
 
 // xlsxMaxDepth bounds element nesting; SpreadsheetML needs a dozen levels.
@@ -77,7 +75,7 @@ func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 		return nil, fmt.Errorf("%s: %w: it is not a zip archive (an .xls, HTML or XML spreadsheet must be opened in Excel and saved as .xlsx)", name, ErrNotWorkbook)
 	}
 	zr, err := zip.NewReader(r, size)
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+	if err != nil && (zr == nil || !errors.Is(err, zip.ErrInsecurePath)) {
 		return nil, fmt.Errorf("%s: %w: %w", name, ErrDamaged, err)
 	}
 	x := &xlsxBook{name: name, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
@@ -197,15 +195,13 @@ func xlsxResolve(base, target string) string {
 // --- reading parts ---------------------------------------------------------
 
 // xlsxCounter counts the uncompressed bytes read from one part, against the
-// book's total, the part's own limit and the budget of one XML token.
+// book's total and the part's own limit.
 type xlsxCounter struct {
 	r         io.Reader
 	book      *xlsxBook
 	part      string
 	n         int64 // bytes read from this part
-	mark      int64 // n at the start of the current token
 	partLimit int64 // 0: none (worksheets)
-	budget    int64 // most bytes one token may take
 	err       error
 }
 
@@ -223,9 +219,6 @@ func (c *xlsxCounter) Read(p []byte) (int, error) {
 	case c.partLimit > 0 && c.n > c.partLimit:
 		c.err = fmt.Errorf("%s: %w: %s unzips to more than %s (raise the limit with --max-unzipped)",
 			c.book.name, ErrTooLarge, c.part, sheetBytes(c.partLimit))
-	case c.n-c.mark > c.budget+xlsxBufSize:
-		c.err = fmt.Errorf("%s: %w: %s: one XML element or text is longer than %s (raise the limit with --max-unzipped)",
-			c.book.name, ErrTooLarge, c.part, sheetBytes(c.budget))
 	}
 	if c.err != nil {
 		return 0, c.err
@@ -246,16 +239,17 @@ func sheetBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// xlsxScanner reads the raw XML tokens of one part, keeping the stack of
-// open elements (RawToken does not check nesting) and the token budget.
+// xlsxScanner reads the XML tokens of one part, keeping the stack of open
+// elements: the tokenizer does not check nesting.
 type xlsxScanner struct {
-	book     *xlsxBook
-	part     string
-	rc       io.ReadCloser
-	cnt      *xlsxCounter
-	dec      *xml.Decoder
-	stack    []string // local names of the open elements
-	seenRoot bool
+	book      *xlsxBook
+	part      string
+	rc        io.ReadCloser
+	cnt       *xlsxCounter
+	xt        *xlsxXML
+	stack     []string // local names of the open elements
+	seenRoot  bool
+	needClose bool // the last start tag was self-closing
 }
 
 // open starts reading part; partLimit 0 streams it (worksheets).
@@ -268,57 +262,60 @@ func (x *xlsxBook) open(part string, partLimit int64) (*xlsxScanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %s: %w", x.name, ErrDamaged, part, err)
 	}
-	cnt := &xlsxCounter{r: rc, book: x, part: part, partLimit: partLimit, budget: x.lim.tokenBudget()}
-	dec := xml.NewDecoder(bufio.NewReaderSize(cnt, xlsxBufSize))
-	dec.Strict = true
-	return &xlsxScanner{book: x, part: part, rc: rc, cnt: cnt, dec: dec, stack: make([]string, 0, 16)}, nil
+	cnt := &xlsxCounter{r: rc, book: x, part: part, partLimit: partLimit}
+	return &xlsxScanner{book: x, part: part, rc: rc, cnt: cnt,
+		xt: newXLSXXML(cnt, int(x.lim.tokenBudget())), stack: make([]string, 0, 16)}, nil
 }
 
 func (s *xlsxScanner) close() error { return s.rc.Close() }
-
-// damaged wraps a cause as ErrDamaged, naming the file and part; errors
-// that already carry a sentinel (a limit) pass unchanged.
-func (s *xlsxScanner) damaged(err error) error {
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrDamaged) {
-		return err
-	}
-	return fmt.Errorf("%s: %w: %s: %w", s.book.name, ErrDamaged, s.part, err)
-}
 
 func (s *xlsxScanner) damagedf(format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s: %s", s.book.name, ErrDamaged, s.part, fmt.Sprintf(format, args...))
 }
 
-// token returns the next raw token; io.EOF only at a clean end of the
-// document. Any other error is already wrapped.
-func (s *xlsxScanner) token() (xml.Token, error) {
-	s.cnt.mark = s.cnt.n
-	tok, err := s.dec.RawToken()
-	if err != nil {
-		if err == io.EOF {
-			if len(s.stack) > 0 {
-				return nil, s.damagedf("the XML ends inside <%s>", s.stack[len(s.stack)-1])
-			}
-			if !s.seenRoot {
-				return nil, s.damagedf("the part holds no XML")
-			}
-			return nil, io.EOF
-		}
-		return nil, s.damaged(err)
+// token returns the next token; io.EOF only at a clean end of the
+// document. Any other error is already wrapped. The token is valid until
+// the next call.
+func (s *xlsxScanner) token() (*xlsxTok, error) {
+	if s.needClose {
+		s.needClose = false
+		tok := &s.xt.tok
+		tok.kind, tok.attrs, tok.text = xlsxTokEnd, tok.attrs[:0], nil
+		tok.name = s.stack[len(s.stack)-1]
+		s.stack = s.stack[:len(s.stack)-1]
+		return tok, nil
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
+	tok, err := s.xt.next()
+	if err != nil {
+		switch {
+		case err == io.EOF && len(s.stack) > 0:
+			return nil, s.damagedf("the XML ends inside <%s>", s.stack[len(s.stack)-1])
+		case err == io.EOF && !s.seenRoot:
+			return nil, s.damagedf("the part holds no XML")
+		case err == io.EOF:
+			return nil, io.EOF
+		case errors.Is(err, ErrTooLarge), errors.Is(err, ErrDamaged):
+			return nil, err // from the counter, already wrapped
+		case errors.Is(err, errXLSXTokenTooLong):
+			return nil, fmt.Errorf("%s: %w: %s: one XML element or text is longer than %s (raise the limit with --max-unzipped)",
+				s.book.name, ErrTooLarge, s.part, sheetBytes(s.book.lim.tokenBudget()))
+		}
+		return nil, fmt.Errorf("%s: %w: %s: %w", s.book.name, ErrDamaged, s.part, err)
+	}
+	switch tok.kind {
+	case xlsxTokStart:
 		if len(s.stack) == 0 && s.seenRoot {
-			return nil, s.damagedf("a second root element <%s>", t.Name.Local)
+			return nil, s.damagedf("a second root element <%s>", tok.name)
 		}
 		if len(s.stack) >= xlsxMaxDepth {
 			return nil, s.damagedf("elements nested more than %d deep", xlsxMaxDepth)
 		}
 		s.seenRoot = true
-		s.stack = append(s.stack, t.Name.Local)
-	case xml.EndElement:
-		if len(s.stack) == 0 || s.stack[len(s.stack)-1] != t.Name.Local {
-			return nil, s.damagedf("unexpected </%s>", t.Name.Local)
+		s.stack = append(s.stack, tok.name)
+		s.needClose = tok.selfClose
+	case xlsxTokEnd:
+		if len(s.stack) == 0 || s.stack[len(s.stack)-1] != tok.name {
+			return nil, s.damagedf("unexpected </%s>", tok.name)
 		}
 		s.stack = s.stack[:len(s.stack)-1]
 	}
@@ -336,13 +333,558 @@ func (s *xlsxScanner) parent() string {
 	return s.stack[len(s.stack)-2]
 }
 
-func xlsxAttr(t xml.StartElement, local string) (string, bool) {
-	for _, a := range t.Attr {
-		if a.Name.Local == local && a.Name.Space != "xmlns" {
-			return a.Value, true
+// --- XML tokenizer ----------------------------------------------------------
+//
+// encoding/xml's RawToken spends most of a worksheet's reading time copying
+// names and attributes into fresh strings, one byte at a time. This
+// tokenizer reads from a buffer and returns slices into it. Where
+// encoding/xml's strict RawToken reads a document, this reads the same
+// tokens (FuzzXLSXTokenizer checks it), with three differences: directives
+// (<!DOCTYPE ...>), which OOXML forbids, are refused; processing
+// instructions are skipped unchecked (parts are read as UTF-8 whatever the
+// declaration says, and bad UTF-8 is still an error); and characters beyond
+// ASCII in names are not checked against XML's name tables. Entities are
+// the five predefined ones and character references only: nothing expands.
+
+type xlsxTokKind uint8
+
+const (
+	xlsxTokStart xlsxTokKind = iota + 1
+	xlsxTokEnd
+	xlsxTokText
+)
+
+// xlsxXMLAttr is one attribute; its slices are valid until the next token.
+type xlsxXMLAttr struct {
+	space, local []byte
+	value        []byte // entities decoded
+}
+
+// xlsxTok is one token. Comments and processing instructions are skipped.
+type xlsxTok struct {
+	kind      xlsxTokKind
+	name      string // local name of a start or end tag
+	space     []byte // its prefix
+	attrs     []xlsxXMLAttr
+	selfClose bool
+	text      []byte // character data, decoded (text and CDATA sections)
+}
+
+// attr returns the value of the unprefixed attribute local.
+func (t *xlsxTok) attr(local string) ([]byte, bool) {
+	for _, a := range t.attrs {
+		if len(a.space) == 0 && string(a.local) == local {
+			return a.value, true
 		}
 	}
-	return "", false
+	return nil, false
+}
+
+type xlsxXML struct {
+	r        io.Reader
+	buf      []byte
+	pos, end int
+	eof      bool
+	rerr     error // a read error other than io.EOF
+	off      int64 // stream offset of buf[0]
+	maxTok   int
+	tok      xlsxTok
+	scratch  []byte
+	err      error // sticky
+}
+
+var (
+	errXLSXMore         = errors.New("need more input") // internal: refill and retry
+	errXLSXTokenTooLong = errors.New("token too long")
+)
+
+func newXLSXXML(r io.Reader, maxTok int) *xlsxXML {
+	return &xlsxXML{r: r, buf: make([]byte, xlsxBufSize), maxTok: max(maxTok, 1<<10)}
+}
+
+// fill reads more input, keeping buf[pos:end]; it grows the buffer when a
+// token does not fit, up to maxTok.
+func (x *xlsxXML) fill() error {
+	if x.rerr != nil {
+		return x.rerr
+	}
+	if x.pos > 0 {
+		n := copy(x.buf, x.buf[x.pos:x.end])
+		x.off += int64(x.pos)
+		x.pos, x.end = 0, n
+	}
+	if x.end == len(x.buf) {
+		if x.end >= x.maxTok+xlsxBufSize {
+			return errXLSXTokenTooLong
+		}
+		nb := make([]byte, min(2*len(x.buf), x.maxTok+xlsxBufSize))
+		copy(nb, x.buf[:x.end])
+		x.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := x.r.Read(x.buf[x.end:])
+		x.end += n
+		if err == io.EOF {
+			x.eof = true
+			return nil
+		}
+		if err != nil {
+			x.rerr = err
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+	x.rerr = io.ErrNoProgress
+	return x.rerr
+}
+
+func (x *xlsxXML) syntax(at int, msg string) error {
+	return fmt.Errorf("XML syntax error at byte %d: %s", x.off+int64(at), msg)
+}
+
+// next returns the next token, or io.EOF after the last.
+func (x *xlsxXML) next() (*xlsxTok, error) {
+	if x.err != nil {
+		return nil, x.err
+	}
+	for {
+		if x.pos == x.end {
+			if x.eof {
+				return nil, io.EOF
+			}
+			if err := x.fill(); err != nil {
+				x.err = err
+				return nil, err
+			}
+			continue
+		}
+		n, skip, err := x.parse(x.pos)
+		if err == errXLSXMore {
+			if x.eof {
+				err = x.syntax(x.end, "unexpected EOF")
+			} else {
+				err = x.fill()
+			}
+			if err != nil {
+				x.err = err
+				return nil, err
+			}
+			continue
+		}
+		if err != nil {
+			x.err = err
+			return nil, err
+		}
+		x.pos = n
+		if !skip {
+			return &x.tok, nil
+		}
+	}
+}
+
+// parse reads one token at buf[p:end], returning the index after it and
+// whether it is skipped (a comment or processing instruction).
+func (x *xlsxXML) parse(p int) (int, bool, error) {
+	b := x.buf[:x.end]
+	if b[p] != '<' {
+		i := bytes.IndexByte(b[p:], '<')
+		if i < 0 {
+			if !x.eof {
+				return 0, false, errXLSXMore
+			}
+			i = len(b) - p
+		}
+		text, err := x.decode(b[p:p+i], p, xlsxInText)
+		if err != nil {
+			return 0, false, err
+		}
+		x.setText(text)
+		return p + i, false, nil
+	}
+	if p+1 >= len(b) {
+		return 0, false, errXLSXMore
+	}
+	switch b[p+1] {
+	case '/':
+		ne, err := x.name(b, p+2)
+		if err != nil {
+			return 0, false, err
+		}
+		if ne == p+2 {
+			return 0, false, x.syntax(p, "expected element name after </")
+		}
+		space, local, ok := xlsxSplitName(b[p+2 : ne])
+		if !ok {
+			return 0, false, x.syntax(p, "expected element name after </")
+		}
+		i := xlsxSkipSpace(b, ne)
+		if i >= len(b) {
+			return 0, false, errXLSXMore
+		}
+		if b[i] != '>' {
+			return 0, false, x.syntax(i, "invalid characters between </"+string(local)+" and >")
+		}
+		x.tok = xlsxTok{kind: xlsxTokEnd, name: xlsxIntern(local), space: space, attrs: x.tok.attrs[:0]}
+		return i + 1, false, nil
+	case '?':
+		i := bytes.Index(b[p+2:], []byte("?>"))
+		if i < 0 {
+			return 0, false, errXLSXMore
+		}
+		return p + 2 + i + 2, true, nil
+	case '!':
+		rest := b[p+2:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("--")):
+			i := bytes.Index(rest[2:], []byte("--"))
+			if i < 0 || p+2+2+i+2 >= len(b) {
+				return 0, false, errXLSXMore
+			}
+			end := p + 2 + 2 + i + 2
+			if b[end] != '>' {
+				return 0, false, x.syntax(end, `invalid sequence "--" not allowed in comments`)
+			}
+			return end + 1, true, nil
+		case bytes.HasPrefix(rest, []byte("[CDATA[")):
+			start := p + 2 + 7
+			i := bytes.Index(b[start:], []byte("]]>"))
+			if i < 0 {
+				return 0, false, errXLSXMore
+			}
+			text, err := x.decode(b[start:start+i], start, xlsxInCDATA)
+			if err != nil {
+				return 0, false, err
+			}
+			x.setText(text)
+			return start + i + 3, false, nil
+		case len(rest) < 7 && (bytes.HasPrefix([]byte("--"), rest) || bytes.HasPrefix([]byte("[CDATA["), rest)):
+			return 0, false, errXLSXMore
+		}
+		return 0, false, x.syntax(p, "a DOCTYPE or other directive, which a workbook may not hold")
+	}
+	return x.startTag(b, p)
+}
+
+func (x *xlsxXML) setText(text []byte) {
+	x.tok = xlsxTok{kind: xlsxTokText, text: text, attrs: x.tok.attrs[:0]}
+}
+
+func (x *xlsxXML) startTag(b []byte, p int) (int, bool, error) {
+	ne, err := x.name(b, p+1)
+	if err != nil {
+		return 0, false, err
+	}
+	space, local, ok := xlsxSplitName(b[p+1 : ne])
+	if ne == p+1 || !ok {
+		return 0, false, x.syntax(p, "expected element name after <")
+	}
+	attrs := x.tok.attrs[:0]
+	i := ne
+	selfClose := false
+	for {
+		i = xlsxSkipSpace(b, i)
+		if i >= len(b) {
+			return 0, false, errXLSXMore
+		}
+		if c := b[i]; c == '/' {
+			if i+1 >= len(b) {
+				return 0, false, errXLSXMore
+			}
+			if b[i+1] != '>' {
+				return 0, false, x.syntax(i, "expected /> in element")
+			}
+			i += 2
+			selfClose = true
+			break
+		} else if c == '>' {
+			i++
+			break
+		}
+		an, err := x.name(b, i)
+		if err != nil {
+			return 0, false, err
+		}
+		aspace, alocal, ok := xlsxSplitName(b[i:an])
+		if an == i || !ok {
+			return 0, false, x.syntax(i, "expected attribute name in element")
+		}
+		i = xlsxSkipSpace(b, an)
+		if i >= len(b) {
+			return 0, false, errXLSXMore
+		}
+		if b[i] != '=' {
+			return 0, false, x.syntax(i, "attribute name without = in element")
+		}
+		i = xlsxSkipSpace(b, i+1)
+		if i >= len(b) {
+			return 0, false, errXLSXMore
+		}
+		q := b[i]
+		if q != '"' && q != '\'' {
+			return 0, false, x.syntax(i, "unquoted or missing attribute value in element")
+		}
+		j := bytes.IndexByte(b[i+1:], q)
+		if j < 0 {
+			return 0, false, errXLSXMore
+		}
+		raw := b[i+1 : i+1+j]
+		if bytes.IndexByte(raw, '<') >= 0 {
+			return 0, false, x.syntax(i, "unescaped < inside quoted string")
+		}
+		val, err := x.decode(raw, i+1, xlsxInAttr)
+		if err != nil {
+			return 0, false, err
+		}
+		attrs = append(attrs, xlsxXMLAttr{space: aspace, local: alocal, value: val})
+		i += 1 + j + 1
+	}
+	x.tok = xlsxTok{kind: xlsxTokStart, name: xlsxIntern(local), space: space, attrs: attrs, selfClose: selfClose}
+	return i, false, nil
+}
+
+// name scans an XML name at b[i:], returning the index after it: ASCII
+// name bytes and any byte of a multi-byte character.
+func (x *xlsxXML) name(b []byte, i int) (int, error) {
+	j := i
+	for j < len(b) && (b[j] >= utf8.RuneSelf || xlsxIsNameByte(b[j])) {
+		j++
+	}
+	if j == len(b) {
+		return 0, errXLSXMore
+	}
+	return j, nil
+}
+
+func xlsxIsNameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '_' || c == ':' || c == '.' || c == '-'
+}
+
+// xlsxSplitName checks a name (ASCII names as XML defines them; any valid
+// UTF-8 beyond ASCII) and splits it at its colon, as encoding/xml does:
+// "x:c" is c with prefix x; ":c" and "c:" are names without a prefix; two
+// colons are an error.
+func xlsxSplitName(n []byte) (space, local []byte, ok bool) {
+	if len(n) == 0 {
+		return nil, nil, false
+	}
+	if c := n[0]; c < utf8.RuneSelf && !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':') {
+		return nil, nil, false
+	}
+	colon := -1
+	for i, c := range n {
+		if c == ':' {
+			if colon >= 0 {
+				return nil, nil, false
+			}
+			colon = i
+		}
+		if c >= utf8.RuneSelf {
+			if !utf8.Valid(n) {
+				return nil, nil, false
+			}
+			break
+		}
+	}
+	if colon > 0 && colon < len(n)-1 {
+		return n[:colon], n[colon+1:], true
+	}
+	return nil, n, true
+}
+
+func xlsxSkipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\r', '\n', '\t':
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}
+
+// xlsxIntern returns the local names SpreadsheetML repeats as constants, so
+// that the element stack costs no allocation.
+func xlsxIntern(b []byte) string {
+	switch string(b) {
+	case "c":
+		return "c"
+	case "v":
+		return "v"
+	case "row":
+		return "row"
+	case "f":
+		return "f"
+	case "is":
+		return "is"
+	case "t":
+		return "t"
+	case "r":
+		return "r"
+	case "si":
+		return "si"
+	case "rPh":
+		return "rPh"
+	case "rPr":
+		return "rPr"
+	case "sheetData":
+		return "sheetData"
+	case "worksheet":
+		return "worksheet"
+	}
+	return string(b)
+}
+
+// Where text is being decoded.
+const (
+	xlsxInText = iota
+	xlsxInAttr
+	xlsxInCDATA
+)
+
+// decode checks and decodes character data at b (which starts at index at
+// in the buffer): entities (not in CDATA), line ends ("\r\n" and "\r" read
+// as "\n"), "]]>" (not allowed in text), valid UTF-8 and XML characters.
+// The result is b itself, or lies in x.scratch (text), or is a copy
+// (attribute values).
+func (x *xlsxXML) decode(b []byte, at, where int) ([]byte, error) {
+	special := false
+	for _, c := range b {
+		if c == '&' || c == '\r' || c == ']' || c < 0x20 || c >= utf8.RuneSelf {
+			special = true
+			break
+		}
+	}
+	if !special {
+		return b, nil
+	}
+	out := b
+	if bytes.IndexByte(b, '\r') >= 0 || where != xlsxInCDATA && bytes.IndexByte(b, '&') >= 0 ||
+		where == xlsxInText && bytes.Contains(b, []byte("]]>")) {
+		var err error
+		if where == xlsxInAttr {
+			// A tag may hold several such values: each gets its own copy.
+			out, err = x.decodeSlow(nil, b, at, where)
+		} else {
+			x.scratch, err = x.decodeSlow(x.scratch[:0], b, at, where)
+			out = x.scratch
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i := 0; i < len(out); {
+		c := out[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return nil, x.syntax(at, fmt.Sprintf("illegal character code %U", rune(c)))
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(out[i:])
+		if r == utf8.RuneError && size == 1 {
+			return nil, x.syntax(at, "invalid UTF-8")
+		}
+		if !(r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+			return nil, x.syntax(at, fmt.Sprintf("illegal character code %U", r))
+		}
+		i += size
+	}
+	return out, nil
+}
+
+// decodeSlow appends b decoded to dst, byte by byte, the way encoding/xml
+// reads text.
+func (x *xlsxXML) decodeSlow(dst, b []byte, at, where int) ([]byte, error) {
+	var b0, b1 byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if where == xlsxInText && b0 == ']' && b1 == ']' && c == '>' {
+			return nil, x.syntax(at+i, "unescaped ]]> not in CDATA section")
+		}
+		if c == '&' && where != xlsxInCDATA {
+			r, n, ok := xlsxEntity(b[i:])
+			if !ok {
+				end := bytes.IndexByte(b[i:], ';') + 1
+				if end <= 0 || end > 12 {
+					end = min(len(b)-i, 12)
+				}
+				return nil, x.syntax(at+i, "invalid character entity "+strconv.Quote(string(b[i:i+end])))
+			}
+			dst = utf8.AppendRune(dst, r)
+			i += n - 1
+			b0, b1 = 0, 0
+			continue
+		}
+		switch {
+		case c == '\r':
+			dst = append(dst, '\n')
+		case b1 == '\r' && c == '\n':
+		default:
+			dst = append(dst, c)
+		}
+		b0, b1 = b1, c
+	}
+	return dst, nil
+}
+
+// xlsxEntity decodes the entity reference at b ("&amp;", "&#65;",
+// "&#x41;"), returning the rune and the reference's length.
+func xlsxEntity(b []byte) (rune, int, bool) {
+	end := bytes.IndexByte(b, ';')
+	if end < 2 {
+		return 0, 0, false
+	}
+	name := b[1:end]
+	switch string(name) {
+	case "lt":
+		return '<', end + 1, true
+	case "gt":
+		return '>', end + 1, true
+	case "amp":
+		return '&', end + 1, true
+	case "apos":
+		return '\'', end + 1, true
+	case "quot":
+		return '"', end + 1, true
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return 0, 0, false
+	}
+	digits, base := name[1:], 10
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 {
+		return 0, 0, false
+	}
+	var n uint64
+	for _, c := range digits {
+		var d byte
+		switch {
+		case '0' <= c && c <= '9':
+			d = c - '0'
+		case base == 16 && 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case base == 16 && 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, 0, false
+		}
+		n = n*uint64(base) + uint64(d)
+		if n > unicode.MaxRune {
+			return 0, 0, false
+		}
+	}
+	r := rune(n)
+	if !utf8.ValidRune(r) {
+		r = utf8.RuneError // as string(rune(n)) does for a surrogate
+	}
+	return r, end + 1, true
 }
 
 type xlsxRel struct {
@@ -365,18 +907,21 @@ func (x *xlsxBook) readRels(part string) ([]xlsxRel, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "Relationship" {
+		if tok.kind == xlsxTokStart && tok.name == "Relationship" {
 			var r xlsxRel
-			for _, a := range t.Attr {
-				switch a.Name.Local {
+			for _, a := range tok.attrs {
+				if len(a.space) > 0 {
+					continue
+				}
+				switch string(a.local) {
 				case "Id":
-					r.id = a.Value
+					r.id = string(a.value)
 				case "Type":
-					r.typ = a.Value
+					r.typ = string(a.value)
 				case "Target":
-					r.target = a.Value
+					r.target = string(a.value)
 				case "TargetMode":
-					r.external = strings.EqualFold(a.Value, "External")
+					r.external = strings.EqualFold(string(a.value), "External")
 				}
 			}
 			rels = append(rels, r)
@@ -401,26 +946,25 @@ func (x *xlsxBook) readWorkbook(part string) ([]xlsxSheetRef, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, ok := tok.(xml.StartElement)
-		if !ok {
+		if tok.kind != xlsxTokStart {
 			continue
 		}
-		switch t.Name.Local {
+		switch tok.name {
 		case "workbookPr":
-			if v, ok := xlsxAttr(t, "date1904"); ok {
-				x.date1904 = v == "1" || v == "true"
+			if v, ok := tok.attr("date1904"); ok {
+				x.date1904 = string(v) == "1" || string(v) == "true"
 			}
 		case "sheet":
 			if s.parent() != "sheets" {
 				continue
 			}
 			var ref xlsxSheetRef
-			for _, a := range t.Attr {
+			for _, a := range tok.attrs {
 				switch {
-				case a.Name.Local == "name" && a.Name.Space == "":
-					ref.name = a.Value
-				case a.Name.Local == "id" && a.Name.Space != "" && a.Name.Space != "xmlns":
-					ref.rid = a.Value
+				case string(a.local) == "name" && len(a.space) == 0:
+					ref.name = string(a.value)
+				case string(a.local) == "id" && len(a.space) > 0 && string(a.space) != "xmlns":
+					ref.rid = string(a.value)
 				}
 			}
 			if ref.name == "" {
@@ -455,13 +999,13 @@ func (x *xlsxBook) readSharedStrings(part string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok.kind {
+		case xlsxTokStart:
+			switch tok.name {
 			case "sst":
-				if v, ok := xlsxAttr(t, "uniqueCount"); ok && table == nil {
+				if v, ok := tok.attr("uniqueCount"); ok && table == nil {
 					// A hint only: never trust it beyond what the part can hold.
-					if n, err := strconv.Atoi(v); err == nil && n > 0 {
+					if n, ok := xlsxParseUint(v); ok && n > 0 {
 						table = make([]string, 0, min(n, int(x.lim.MaxPartBytes/16), 1<<20))
 					}
 				}
@@ -476,18 +1020,18 @@ func (x *xlsxBook) readSharedStrings(part string) ([]string, error) {
 			case "t":
 				capture = inSI && rphAt == 0
 			}
-		case xml.EndElement:
+		case xlsxTokEnd:
 			capture = false
 			switch {
-			case t.Name.Local == "si" && inSI && s.depth() == 1:
+			case tok.name == "si" && inSI && s.depth() == 1:
 				inSI = false
 				table = append(table, xlsxUnescape(string(buf)))
 			case rphAt > 0 && s.depth() < rphAt:
 				rphAt = 0
 			}
-		case xml.CharData:
+		case xlsxTokText:
 			if capture {
-				buf = append(buf, t...)
+				buf = append(buf, tok.text...)
 			}
 		}
 	}
@@ -510,21 +1054,20 @@ func (x *xlsxBook) readStyles(part string) ([]uint8, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, ok := tok.(xml.StartElement)
-		if !ok {
+		if tok.kind != xlsxTokStart {
 			continue
 		}
 		switch {
-		case t.Name.Local == "numFmt" && s.parent() == "numFmts":
-			idText, _ := xlsxAttr(t, "numFmtId")
-			code, _ := xlsxAttr(t, "formatCode")
-			if id, err := strconv.Atoi(idText); err == nil {
-				custom[id] = code
+		case tok.name == "numFmt" && s.parent() == "numFmts":
+			idText, _ := tok.attr("numFmtId")
+			code, _ := tok.attr("formatCode")
+			if id, ok := xlsxParseUint(idText); ok {
+				custom[id] = string(code)
 			}
-		case t.Name.Local == "xf" && s.parent() == "cellXfs":
+		case tok.name == "xf" && s.parent() == "cellXfs":
 			id := 0
-			if v, ok := xlsxAttr(t, "numFmtId"); ok {
-				id, _ = strconv.Atoi(v)
+			if v, ok := tok.attr("numFmtId"); ok {
+				id, _ = xlsxParseUint(v)
 			}
 			xfIDs = append(xfIDs, id)
 		}
@@ -695,15 +1238,15 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 			}
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch tok.kind {
+		case xlsxTokStart:
 			switch {
-			case r.state == xlsxBeforeData && t.Name.Local == "sheetData" && sc.depth() == 2:
+			case r.state == xlsxBeforeData && tok.name == "sheetData" && sc.depth() == 2:
 				r.state = xlsxInData
-			case r.state == xlsxInData && t.Name.Local == "row" && sc.depth() == 3:
-				return r.readRow(t, row)
+			case r.state == xlsxInData && tok.name == "row" && sc.depth() == 3:
+				return r.readRow(tok, row)
 			}
-		case xml.EndElement:
+		case xlsxTokEnd:
 			if r.state == xlsxInData && sc.depth() == 1 {
 				// </sheetData>: what follows (merged cells, extensions) is
 				// not needed.
@@ -718,11 +1261,43 @@ func (r *xlsxSheetReader) damagedAt(col, rowNum int, format string, args ...any)
 	return fmt.Errorf("%s: %w: %s!%s: %s", r.book.name, ErrDamaged, r.sheet, sheetCellName(col, rowNum), fmt.Sprintf(format, args...))
 }
 
+// Cell types (the t attribute).
+const (
+	xlsxTypeNumber  = iota // n, or none
+	xlsxTypeShared         // s
+	xlsxTypeInline         // inlineStr
+	xlsxTypeFormula        // str
+	xlsxTypeBool           // b
+	xlsxTypeError          // e
+	xlsxTypeDate           // d
+	xlsxTypeUnknown
+)
+
+func xlsxCellType(v []byte) int {
+	switch string(v) {
+	case "", "n":
+		return xlsxTypeNumber
+	case "s":
+		return xlsxTypeShared
+	case "inlineStr":
+		return xlsxTypeInline
+	case "str":
+		return xlsxTypeFormula
+	case "b":
+		return xlsxTypeBool
+	case "e":
+		return xlsxTypeError
+	case "d":
+		return xlsxTypeDate
+	}
+	return xlsxTypeUnknown
+}
+
 // readRow reads the cells of the <row> just opened by start.
-func (r *xlsxSheetReader) readRow(start xml.StartElement, row *Row) error {
+func (r *xlsxSheetReader) readRow(start *xlsxTok, row *Row) error {
 	sc := r.sc
 	num := r.prevRow + 1
-	if v, ok := xlsxAttr(start, "r"); ok {
+	if v, ok := start.attr("r"); ok {
 		n, ok := xlsxParseUint(v)
 		if !ok || n < 1 || n > sheetMaxRows {
 			return fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, sheetMaxRows)
@@ -737,7 +1312,8 @@ func (r *xlsxSheetReader) readRow(start xml.StartElement, row *Row) error {
 	col := -1
 	var (
 		inCell, capture, inIS, hasV bool
-		typ, style                  string
+		typ, style                  int
+		typText                     string
 	)
 	for {
 		tok, err := sc.token()
@@ -747,26 +1323,33 @@ func (r *xlsxSheetReader) readRow(start xml.StartElement, row *Row) error {
 			}
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch tok.kind {
+		case xlsxTokStart:
 			d := sc.depth()
 			switch {
-			case d == 4 && t.Name.Local == "c":
+			case d == 4 && tok.name == "c":
 				inCell, inIS, hasV, capture = true, false, false, false
-				typ, style = "", ""
+				typ, style = xlsxTypeNumber, -1
 				r.text = r.text[:0]
-				ref := ""
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						ref = a.Value
-					case "t":
-						typ = a.Value
-					case "s":
-						style = a.Value
+				var ref []byte
+				for _, a := range tok.attrs {
+					if len(a.space) > 0 || len(a.local) != 1 {
+						continue
+					}
+					switch a.local[0] {
+					case 'r':
+						ref = a.value
+					case 't':
+						if typ = xlsxCellType(a.value); typ == xlsxTypeUnknown {
+							typText = string(a.value)
+						}
+					case 's':
+						if n, ok := xlsxParseUint(a.value); ok {
+							style = n
+						}
 					}
 				}
-				if ref != "" {
+				if ref != nil {
 					c, ok := xlsxParseRef(ref)
 					if !ok {
 						return fmt.Errorf("%s: %w: sheet %s, row %d: bad cell reference %q", r.book.name, ErrDamaged, r.sheet, num, ref)
@@ -779,18 +1362,18 @@ func (r *xlsxSheetReader) readRow(start xml.StartElement, row *Row) error {
 					}
 				}
 			case !inCell:
-			case d == 5 && t.Name.Local == "v":
+			case d == 5 && tok.name == "v":
 				capture, hasV = true, true
-			case d == 5 && t.Name.Local == "is":
+			case d == 5 && tok.name == "is":
 				inIS = true
-			case inIS && t.Name.Local == "t" && (d == 6 || d == 7 && sc.stack[5] == "r"):
+			case inIS && tok.name == "t" && (d == 6 || d == 7 && sc.stack[5] == "r"):
 				capture = true
 			}
-		case xml.CharData:
+		case xlsxTokText:
 			if capture {
-				r.text = append(r.text, t...)
+				r.text = append(r.text, tok.text...)
 			}
-		case xml.EndElement:
+		case xlsxTokEnd:
 			capture = false
 			switch sc.depth() {
 			case 2: // </row>
@@ -802,7 +1385,7 @@ func (r *xlsxSheetReader) readRow(start xml.StartElement, row *Row) error {
 					continue
 				}
 				inCell = false
-				cell, err := r.cell(col, num, typ, style, hasV, inIS)
+				cell, err := r.cell(col, num, typ, typText, style, hasV, inIS)
 				if err != nil {
 					return err
 				}
@@ -816,10 +1399,10 @@ func (r *xlsxSheetReader) readRow(start xml.StartElement, row *Row) error {
 }
 
 // cell makes the cell just read (its text in r.text).
-func (r *xlsxSheetReader) cell(col, num int, typ, style string, hasV, inIS bool) (Cell, error) {
+func (r *xlsxSheetReader) cell(col, num, typ int, typText string, style int, hasV, inIS bool) (Cell, error) {
 	text := r.text
 	switch typ {
-	case "s":
+	case xlsxTypeShared:
 		if !hasV {
 			return Cell{}, nil
 		}
@@ -832,17 +1415,17 @@ func (r *xlsxSheetReader) cell(col, num int, typ, style string, hasV, inIS bool)
 			return Cell{}, nil
 		}
 		return Cell{Text: s, Kind: CellText}, nil
-	case "inlineStr":
+	case xlsxTypeInline:
 		if !inIS || len(text) == 0 {
 			return Cell{}, nil
 		}
 		return Cell{Text: xlsxUnescape(string(text)), Kind: CellText}, nil
-	case "str":
+	case xlsxTypeFormula:
 		if len(text) == 0 {
 			return Cell{}, nil
 		}
 		return Cell{Text: string(text), Kind: CellText}, nil
-	case "b":
+	case xlsxTypeBool:
 		switch string(bytes.TrimSpace(text)) {
 		case "":
 			return Cell{}, nil
@@ -852,36 +1435,34 @@ func (r *xlsxSheetReader) cell(col, num int, typ, style string, hasV, inIS bool)
 			return Cell{Text: "FALSE", Kind: CellBool}, nil
 		}
 		return Cell{}, r.damagedAt(col, num, "bad boolean %q", text)
-	case "e":
+	case xlsxTypeError:
 		if len(text) == 0 {
 			return Cell{}, nil
 		}
 		return Cell{Text: string(text), Kind: CellError}, nil
-	case "d":
+	case xlsxTypeDate:
 		text = bytes.TrimSpace(text)
 		if len(text) == 0 {
 			return Cell{}, nil
 		}
 		return Cell{Text: string(text), Kind: CellDate}, nil
-	case "", "n":
+	case xlsxTypeNumber:
 		text = bytes.TrimSpace(text)
 		if len(text) == 0 {
 			return Cell{}, nil
 		}
 		c := Cell{Text: xlsxNumberText(text), Kind: CellNumber}
-		if style != "" {
-			if i, ok := xlsxParseUint(style); ok && i < len(r.book.xfKind) {
-				switch r.book.xfKind[i] {
-				case xlsxFmtPercent:
-					c.Percent = true
-				case xlsxFmtDate:
-					c.Date = true
-				}
+		if style >= 0 && style < len(r.book.xfKind) {
+			switch r.book.xfKind[style] {
+			case xlsxFmtPercent:
+				c.Percent = true
+			case xlsxFmtDate:
+				c.Date = true
 			}
 		}
 		return c, nil
 	}
-	return Cell{}, r.damagedAt(col, num, "unknown cell type %q", typ)
+	return Cell{}, r.damagedAt(col, num, "unknown cell type %q", typText)
 }
 
 // xlsxSmallInts holds the texts "0" to "99", so that the commonest numbers
@@ -922,7 +1503,7 @@ func xlsxParseUint[T string | []byte](s T) (int, bool) {
 // xlsxParseRef parses an A1 cell reference and returns its 0-based column;
 // the row must be valid but is not returned (the row element's number
 // wins).
-func xlsxParseRef(ref string) (int, bool) {
+func xlsxParseRef[T string | []byte](ref T) (int, bool) {
 	i, col := 0, 0
 	for ; i < len(ref) && i < 3; i++ {
 		c := ref[i] | 0x20 // lower case
