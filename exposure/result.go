@@ -16,6 +16,9 @@ type Input struct {
 	Signals       []Signal
 	SignalRules   []SignalRule
 	SignalRuleSet string
+	// Alternatives are the candidate sources of recommendations: the
+	// input's rows, then the embedded default centres (Indicative).
+	Alternatives []Alternative
 }
 
 // Split divides a cost change into the four parts of the cost model.
@@ -140,6 +143,7 @@ type Result struct {
 	Elements            []ElementExposure
 	Stages              []StageCountry
 	Input               *Input // what was computed, for the Assumptions sheet
+	Plan                *Plan  // the diversification plan, set by Recommend; nil when not run
 
 	model *model
 

@@ -198,6 +198,30 @@ type Scenario struct {
 	Tariffs     []Tariff
 }
 
+// Alternative is a candidate source offered for a part (by part number)
+// or for every part of a material (SPEC sections 2 and 8): a row of the
+// input's Alternatives sheet, or an embedded default centre (Indicative).
+type Alternative struct {
+	PartNumber string // "" for a row given by material
+	Material   string // "" for a row given by part number
+	Supplier   string
+	Countries  [NumStages]string // alpha-2 per stage, "" when unknown
+	// UnitCost is in the report currency; when ByPremium, the unit cost is
+	// instead the line's current average unit cost × (1 + PremiumPct/100).
+	UnitCost   decimal.Decimal
+	PremiumPct decimal.Decimal
+	ByPremium  bool
+	// Capacity is units a year, offered once to all the lines the row
+	// serves; HasCapacity is false for no limit.
+	Capacity            decimal.Decimal
+	HasCapacity         bool
+	QualificationMonths int
+	Indicative          bool   // an embedded default centre, not a quote
+	Source              string // where an indicative row's figures come from, with its date
+	Note                string // what an indicative row's reference says about the centre
+	Ref                 string // e.g. "Alternatives!5"
+}
+
 // Material is a composition in wt% by element.
 type Material struct {
 	Code        string

@@ -70,6 +70,11 @@ var stageColumns = []Column{
 var partNumberColumn = Column{Name: "part_number", Aliases: []string{"part", "pn", "component_number", "item_number", "component", "material_number", "item"},
 	Required: true, Note: "Part number. On the BOM sheet unique within a product when other lines name it as parent."}
 
+// alternativesPartColumn is the part number on the Alternatives sheet,
+// where a row may name a material instead.
+var alternativesPartColumn = Column{Name: "part_number", Aliases: partNumberColumn.Aliases,
+	Note: "Part number the source is offered for. Give part_number or material."}
+
 func cols(groups ...[]Column) []Column {
 	var out []Column
 	for _, g := range groups {
@@ -132,6 +137,25 @@ var Layouts = []SheetLayout{
 		Example: [][]string{
 			{"EDU-ROT-110", "", "Ningbo Magnet Co.", "70", "CN", "CN", "CN", "CN", "180", "USD"},
 			{"EDU-ROT-110", "", "Kanto Magnetics KK", "30", "", "CN", "JP", "JP", "235", "USD"},
+		},
+	},
+	{
+		Name: "Alternatives",
+		Note: "Optional: candidate sources for the diversification plan (the report's Recommendations sheet). One row per source, for a part number or for every part of a material.",
+		Columns: cols([]Column{
+			alternativesPartColumn,
+			{Name: "material", List: ListMaterials, Note: "Material code: the row is offered to every part of this material that has no row by part number. Give part_number or material."},
+			{Name: "supplier", Aliases: []string{"vendor"}, Required: true, Note: "Supplier or production centre."},
+		}, stageColumns, []Column{
+			{Name: "unit_cost", Aliases: []string{"unit_price", "price", "cost"}, Kind: KindAmount, Note: "Unit cost of the part from this source. Give unit_cost or premium_pct."},
+			{Name: "currency", Note: "Currency of unit_cost. Empty: the report currency."},
+			{Name: "premium_pct", Kind: KindPercent, Note: "Price premium over the part's current average unit cost, percent (e.g. 25)."},
+			{Name: "capacity_units", Aliases: []string{"capacity", "capacity_per_year"}, Kind: KindAmount, Note: "Units a year this source can supply. A row by material offers it once to all the parts it serves. Empty: no limit."},
+			{Name: "qualification_months", Aliases: []string{"qualification", "lead_time_months"}, Kind: KindAmount, Note: "Months to qualify the source; the report shows the earliest month it can deliver (not a constraint of the plan)."},
+		}),
+		Example: [][]string{
+			{"EDU-ROT-110", "", "Kanto Magnetics KK", "", "CN", "JP", "JP", "", "", "30", "20000", "12"},
+			{"", "NDFEB_38UH_BULK", "Baltic Magnet OÜ", "AU", "EE", "EE", "EE", "245", "USD", "", "50000", "18"},
 		},
 	},
 	{

@@ -60,6 +60,7 @@ type reader struct {
 	scenarios     []exposure.Scenario
 	scenarioSrc   string
 	bom           exposure.BOM
+	alternatives  []exposure.Alternative
 	fatal         error
 
 	signals     []exposure.Signal
@@ -93,6 +94,9 @@ func Read(b *Book, opts Options) (*Loaded, error) {
 			StageShares: mustStageShares(),
 			Settings:    r.settings,
 
+			// The input's rows, then the embedded default centres.
+			Alternatives: r.alternatives,
+
 			Signals:       r.signals,
 			SignalRules:   r.signalRules,
 			SignalRuleSet: r.signalSet,
@@ -116,6 +120,7 @@ func (r *reader) readAll() error {
 		func() error { r.readProductsOrDerive(); return nil },
 		func() error { r.readBOM(); return nil },
 		func() error { r.readSourcing(); return nil },
+		r.readAlternatives,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -123,6 +123,9 @@ func TestGoldenCompute(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Compute: %v", err)
 	}
+	if res.Plan, err = exposure.Recommend(res); err != nil {
+		t.Fatalf("Recommend: %v", err)
+	}
 	var buf bytes.Buffer
 	m := newFixture().m
 	if err := WriteWorkbook(&buf, res, m); err != nil {

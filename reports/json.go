@@ -27,6 +27,7 @@ type jsonReport struct {
 	Scenarios           []jsonScenario `json:"scenarios"`
 	ExpectedAnnualDelta string         `json:"expected_annual_delta"`
 	Exposure            jsonExposure   `json:"exposure"`
+	Recommendations     []jsonRec      `json:"recommendations"`
 	Warnings            []jsonWarning  `json:"warnings"`
 }
 
@@ -169,6 +170,7 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 		ExpectedAnnualDelta: dec(r.ExpectedAnnualDelta),
 		Exposure:            jsonExposure{Elements: []jsonElementMass{}, Stages: []jsonStage{}},
 		Warnings:            []jsonWarning{},
+		Recommendations:     jsonRecommendations(r.Plan),
 	}
 	for _, p := range r.Products {
 		doc.Products = append(doc.Products, jsonProduct{Product: p.ID, AnnualVolume: dec(p.AnnualVolume), BaselineUnitCost: dec(p.BaselineUnitCost)})

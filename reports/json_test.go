@@ -38,7 +38,7 @@ func writeFixtureJSON(t *testing.T, fx *fixture) (map[string]any, string) {
 func TestJSONFieldNames(t *testing.T) {
 	doc, raw := writeFixtureJSON(t, newFixture())
 	if got, want := keysOf(doc), sortedKeys("currency", "as_of", "settings", "products", "scenarios",
-		"expected_annual_delta", "exposure", "warnings"); got != want {
+		"expected_annual_delta", "exposure", "recommendations", "warnings"); got != want {
 		t.Errorf("top-level fields %s, want %s", got, want)
 	}
 	if got, want := keysOf(doc["settings"].(map[string]any)), sortedKeys("currency", "import_country", "controlling_country",
@@ -78,7 +78,7 @@ func TestJSONFieldNames(t *testing.T) {
 		t.Errorf("warning fields %s, want %s", got, want)
 	}
 	// Features not built yet are left out, not written as zeros.
-	for _, absent := range []string{`"p10"`, `"p50"`, `"p90"`, `"mix"`, `"recommendations"`} {
+	for _, absent := range []string{`"p10"`, `"p50"`, `"p90"`, `"mix"`} {
 		if strings.Contains(raw, absent) {
 			t.Errorf("JSON holds %s", absent)
 		}

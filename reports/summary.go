@@ -111,6 +111,15 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		return err
 	}
 	row += 2
+	if plan := rep.planParagraph(); plan != "" {
+		if err := b.str(sheet, 1, row, "Recommendation", b.s.section); err != nil {
+			return err
+		}
+		if err := rep.paragraphAt(sheet, row+1, summaryWidth, plan); err != nil {
+			return err
+		}
+		row += 3
+	}
 
 	// The chart of annual change by scenario reads the Scenarios sheet.
 	if n := len(r.Scenarios); n > 0 {

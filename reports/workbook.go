@@ -61,7 +61,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	rep.b = b
 	names := []string{sheetSummary, sheetScenarios, sheetProjection}
 	names = append(names, scan.sheetNames()...)
-	names = append(names, sheetElements, sheetCountries, sheetAssumptions, sheetWarnings)
+	names = append(names, sheetElements, sheetCountries, sheetRecommendations, sheetAssumptions, sheetWarnings)
 	if err := b.addSheets(names...); err != nil {
 		b.f.Close()
 		return err
@@ -75,6 +75,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 		{sheetParts, func() error { return rep.partsSheets(scan, parts) }},
 		{sheetElements, rep.elementsSheet},
 		{sheetCountries, rep.countriesSheet},
+		{sheetRecommendations, rep.recommendationsSheet},
 		{sheetAssumptions, rep.assumptionsSheet},
 		{sheetSummary, func() error { return rep.summarySheet(scan) }},
 		{sheetWarnings, rep.warningsSheet},

@@ -158,7 +158,7 @@ func numFmtOf(t *testing.T, f *excelize.File, sheet, cell string) string {
 
 func TestWorkbookSheetsInOrder(t *testing.T) {
 	f, _ := writeFixture(t, newFixture())
-	want := []string{"Summary", "Scenarios", "Projection", "Parts", "Elements", "Countries", "Assumptions", "Warnings"}
+	want := []string{"Summary", "Scenarios", "Projection", "Parts", "Elements", "Countries", "Recommendations", "Assumptions", "Warnings"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v, want %v", got, want)
 	}
@@ -334,7 +334,7 @@ func TestWorkbookPartsContinue(t *testing.T) {
 	partsPerSheet = 2
 	defer func() { partsPerSheet = old }()
 	f, data := writeFixture(t, newFixture())
-	want := "Summary,Scenarios,Projection,Parts,Parts (2),Elements,Countries,Assumptions,Warnings"
+	want := "Summary,Scenarios,Projection,Parts,Parts (2),Elements,Countries,Recommendations,Assumptions,Warnings"
 	if got := strings.Join(f.GetSheetList(), ","); got != want {
 		t.Fatalf("sheets %s, want %s", got, want)
 	}

@@ -26,6 +26,8 @@ var settingFlags = []cli.Flag{
 	&cli.StringFlag{Name: "carrying-rate", Usage: "cost of carrying stock, `PERCENT` a year (default 25)"},
 	&cli.StringFlag{Name: "unknown-origin", Usage: "how unknown stage countries count: `world` (by world shares), controlling or free"},
 	&cli.StringFlag{Name: "rollup", Usage: "which lines carry unit cost: `leaves` (default) or all"},
+	&cli.StringFlag{Name: "country-cap", Usage: "recommendations: largest share of one country at any supply-chain stage, `PERCENT` (default 65)"},
+	&cli.StringFlag{Name: "objective", Usage: "recommendations minimise the `expected` (default) or the worst-case annual cost"},
 	&cli.StringFlag{Name: "controlling-country", Usage: "country whose controls the exposure figures measure (`CODE`, default CN)"},
 	&cli.StringFlag{Name: "volume", Usage: "annual volume of each product for a CSV BOM without Products (`UNITS`, default 1)"},
 	&cli.StringFlag{Name: "draws", Usage: "Monte Carlo draws per scenario for the P10/P50/P90 ranges (`N`, default 10000)"},

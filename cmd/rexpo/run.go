@@ -123,6 +123,10 @@ func load(ctx context.Context, o runOptions) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	// The plan uses the scenarios' final probabilities: after Compute.
+	if res.Plan, err = exposure.Recommend(res); err != nil {
+		return nil, fmt.Errorf("%s: recommendations: %w", name, err)
+	}
 	meta := reports.Meta{InputName: name, InputSHA256: sum, Version: version, ScenarioSource: ld.ScenarioSource}
 	for _, p := range ld.Problems {
 		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})

@@ -1,0 +1,1296 @@
+package exposure
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/shopspring/decimal"
+)
+
+// Plan is the diversification plan of SPEC section 8: for every
+// cost-bearing line whose cost changes in some scenario and that has at
+// least two candidate sources, the shares a linear program chose.
+type Plan struct {
+	Objective  string          // "expected" or "worst"
+	CountryCap decimal.Decimal // percent
+	Lines      []LinePlan      // in BOM order
+	// Exposed counts the cost-bearing lines whose cost changes in some
+	// scenario; those with fewer than two candidates have no plan.
+	Exposed        int
+	Unplanned      []Unplanned     // the largest of them by expected annual change, at most MaxUnplanned
+	UnplannedCount int             // all of them
+	UnplannedDelta decimal.Decimal // their expected annual change, summed
+
+	// Portfolio totals over Lines.
+	CurrentBaseline     decimal.Decimal   // Σ today's annual cost when nothing happens
+	Premium             decimal.Decimal   // Σ premiums
+	ExpectedSaving      decimal.Decimal   // Σ expected savings
+	Current             []decimal.Decimal // per scenario: Σ annual cost of today's mix
+	Recommended         []decimal.Decimal // per scenario: Σ annual cost of the recommended mix
+	WorstCurrent        int               // scenario where today's mixes cost most together
+	WorstRecommended    int               // scenario where the recommended mixes cost most together
+	WorstSaving         decimal.Decimal   // Current[WorstCurrent] − Recommended[WorstRecommended]
+	Notes               []string          // what the reader should know: programs split, optimiser failures, dropped candidates
+	CapNotMet           int               // lines whose cap could not be met
+	Changed             int               // lines whose recommended mix differs from today's
+	StartMonth          string            // YYYY-MM, the first month of the projection
+	IndicativeCandidate bool              // some line's candidates include an embedded default centre
+}
+
+// MaxUnplanned is how many exposed lines without alternatives a Plan lists.
+const MaxUnplanned = 50
+
+// LinePlan is the plan of one BOM line.
+type LinePlan struct {
+	Index      int   // in BOM.Lines
+	Line       *Line // the line
+	AnnualQty  decimal.Decimal
+	Candidates []Candidate // today's sources first, then the alternatives
+
+	// Annual cost (baseline plus the scenario's change, months 1..12) per
+	// scenario, of today's mix and of the recommended one.
+	Current, Recommended []decimal.Decimal
+	// Annual cost when nothing happens: Σ_j x_j q c_j.
+	CurrentBaseline, RecommendedBaseline decimal.Decimal
+	Premium                              decimal.Decimal // RecommendedBaseline − CurrentBaseline
+	ExpectedSaving                       decimal.Decimal // Σ_s w_s (Current_s − Recommended_s)
+	WorstSaving                          decimal.Decimal // max_s Current_s − max_s Recommended_s
+	WorstCurrent, WorstRecommended       int             // the scenarios of those maxima
+
+	HHIBefore, HHIAfter [NumStages]HHI
+	CapMet              bool            // every stage and known country within the cap
+	MaxShare            decimal.Decimal // the largest share of one known country at any stage, recommended
+	CapBreaks           []CapBreak      // where the recommended mix exceeds the cap (when it cannot be met)
+	Group               int             // lines solved together because they share a capacity have the same Group > 0
+	Kept                bool            // the program found nothing better than today's mix, which is kept
+	Changed             bool            // the recommended shares differ from today's
+	Note                string          // e.g. the optimiser failed and the shares are a fallback
+}
+
+// Candidate is one source a line could buy from, with today's and the
+// recommended share.
+type Candidate struct {
+	Supplier            string
+	Countries           [NumStages]string
+	UnitCost            decimal.Decimal // report currency
+	Capacity            decimal.Decimal // units a year; see HasCapacity
+	HasCapacity         bool
+	Shared              bool // the capacity is offered to several lines (a row by material)
+	QualificationMonths int
+	EarliestMonth       string // YYYY-MM: the projection's first month plus the qualification
+	Current             bool   // one of today's sources
+	Indicative          bool   // an embedded default centre, not a quote
+	Ref                 string // "current", or the Alternatives row ("Alternatives!5")
+	Source              string // an indicative centre's source and date
+	Note                string // what the reference says about an indicative centre
+	ByPremium           bool   // UnitCost is today's average unit cost plus PremiumPct
+	PremiumPct          decimal.Decimal
+	CurrentShare, Share decimal.Decimal
+}
+
+// HHI is a Herfindahl–Hirschman index in percent points (0–10,000) over
+// the known countries of a stage; Known is false when none is known.
+type HHI struct {
+	Value decimal.Decimal
+	Known bool
+}
+
+// CapBreak is a stage and country whose share exceeds the cap.
+type CapBreak struct {
+	Stage   Stage
+	Country string
+	Share   decimal.Decimal // fraction 0..1
+}
+
+// Unplanned is an exposed line without alternatives.
+type Unplanned struct {
+	Index     int
+	Line      *Line
+	AnnualQty decimal.Decimal
+	Expected  decimal.Decimal // Σ_s w_s annual delta
+	Worst     decimal.Decimal // the largest annual delta
+}
+
+// maxClasses is how many classes one program holds: gonum's simplex is
+// dense and refactors its basis every step. Larger groups sharing a
+// capacity are solved in chunks, largest annual quantity first, each chunk
+// getting what the earlier ones left (the Plan's Notes say so).
+const maxClasses = 12
+
+// sharePlaces is the grid of the rounded shares.
+const sharePlaces = 4
+
+// Recommend computes the diversification plan of r (SPEC section 8) with
+// the scenarios' current probabilities (call it after they are final) and
+// the settings' country cap and objective.
+func Recommend(r *Result) (*Plan, error) {
+	plan := &Plan{Objective: r.Settings.Objective, CountryCap: r.Settings.CountryCap}
+	if plan.Objective == "" {
+		plan.Objective = "expected"
+	}
+	m := r.model
+	if m == nil {
+		return plan, nil
+	}
+	plan.StartMonth = m.monthName(1)
+	rc := newRecContext(m, r, plan)
+	if err := rc.prepare(); err != nil {
+		return nil, err
+	}
+	rc.evaluate()
+	rc.group()
+	rc.solve()
+	rc.finish()
+	return plan, nil
+}
+
+// recContext carries one Recommend.
+type recContext struct {
+	m    *model
+	r    *Result
+	plan *Plan
+	S    int
+	w    []decimal.Decimal // scenario probabilities
+	wf   []float64
+	capf decimal.Decimal // country cap as a fraction
+
+	byKey   map[string]*profile
+	altProf map[altKey]*profile // (base profile, alternative) → profile
+	factors map[*profile]*recFactors
+	noted   map[string]bool
+
+	work    []lineWork
+	classes []*recClass
+	units   [][]int // classes of each program group
+	res     []recResource
+}
+
+type altKey struct {
+	base *profile
+	alt  int
+}
+
+// recFactors are a profile's annual factors per scenario and product, as
+// decimals (for the money) and floats (for the program), computed for the
+// products that need them.
+type recFactors struct {
+	id   int
+	done []bool         // per product
+	dec  []*partFactors // [s*P + product]
+	g    [][]float64
+	f    []float64
+	nz   []bool // some factor is not zero
+}
+
+// lineWork is one cost-bearing line being planned.
+type lineWork struct {
+	line    int
+	alts    []int      // indexes in Input.Alternatives
+	profs   []*profile // per alternative
+	exposed bool
+	cls     int       // its class, -1 when unplanned
+	unit    []float64 // per candidate and scenario, for the class (first line of a class only)
+	key     string
+	uExp    decimal.Decimal // unplanned lines: expected and largest annual delta
+	uWorst  decimal.Decimal
+}
+
+// recClass is a set of lines that are the same per unit of annual
+// quantity: same product, content, candidates, costs and today's shares.
+type recClass struct {
+	lines []int // indexes in work
+	q     decimal.Decimal
+	lp    *lpClass
+	cands []Candidate // template, shares unset
+	res   []int       // per candidate: capacity index in rc.res, -1 none
+	base  int
+	group int
+	y     []decimal.Decimal // the rounded shares
+	bound decimal.Decimal   // the largest country share allowed
+	met   bool
+	note  string
+	first *mix // the first line's costs, when keepIfBetter computed them
+}
+
+// recResource is an Alternatives row with a capacity, as used by the plan.
+type recResource struct {
+	alt     int
+	cap     decimal.Decimal
+	demand  decimal.Decimal
+	binding bool
+	classes []int
+	lines   int // BOM lines offered the capacity
+}
+
+func newRecContext(m *model, r *Result, plan *Plan) *recContext {
+	rc := &recContext{m: m, r: r, plan: plan, S: len(m.scen), byKey: map[string]*profile{}, altProf: map[altKey]*profile{},
+		factors: map[*profile]*recFactors{}, noted: map[string]bool{}, capf: r.Settings.CountryCap.Div(hundred)}
+	for s := range m.scen {
+		p := m.in.Scenarios[s].Prior
+		if s < len(r.Scenarios) {
+			p = r.Scenarios[s].Probability
+		}
+		rc.w = append(rc.w, p)
+		rc.wf = append(rc.wf, p.InexactFloat64())
+	}
+	for _, p := range m.profiles {
+		rc.byKey[p.key] = p
+	}
+	return rc
+}
+
+func (rc *recContext) note(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	if !rc.noted[s] {
+		rc.noted[s] = true
+		rc.plan.Notes = append(rc.plan.Notes, s)
+	}
+}
+
+// prepare picks every cost-bearing line's alternatives and makes sure
+// every profile they need has its factors.
+func (rc *recContext) prepare() error {
+	m := rc.m
+	in := m.in
+	byPart, byMat, defMat := map[string][]int{}, map[string][]int{}, map[string][]int{}
+	for i, a := range in.Alternatives {
+		switch {
+		case a.Indicative:
+			defMat[a.Material] = append(defMat[a.Material], i)
+		case a.PartNumber != "":
+			byPart[a.PartNumber] = append(byPart[a.PartNumber], i)
+		case a.Material != "":
+			byMat[a.Material] = append(byMat[a.Material], i)
+		}
+	}
+	for i := range in.BOM.Lines {
+		l := &in.BOM.Lines[i]
+		if !m.costBearing[i] || len(l.Sources) == 0 {
+			continue
+		}
+		pi := m.prodIdx[l.Product]
+		if m.qty[i].Mul(in.BOM.Products[pi].AnnualVolume).Sign() <= 0 {
+			continue
+		}
+		w := lineWork{line: i, cls: -1}
+		alts := byPart[l.PartNumber]
+		if len(alts) == 0 && l.Material != "" {
+			alts = byMat[l.Material]
+			if len(alts) == 0 {
+				alts = defMat[l.Material]
+			}
+		}
+		for j := range l.Sources {
+			rc.ensureFactors(m.srcProfile[i][j], pi)
+		}
+		base := m.srcProfile[i][0]
+		for _, a := range alts {
+			alt := &in.Alternatives[a]
+			if isCurrent(l, alt) {
+				continue
+			}
+			p, err := rc.altProfile(base, a)
+			if err != nil {
+				rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
+				continue
+			}
+			rc.ensureFactors(p, pi)
+			w.alts = append(w.alts, a)
+			w.profs = append(w.profs, p)
+		}
+		rc.work = append(rc.work, w)
+	}
+	return nil
+}
+
+// isCurrent reports whether an alternative is one of the line's sources
+// already: same supplier and stage countries.
+func isCurrent(l *Line, a *Alternative) bool {
+	for _, s := range l.Sources {
+		if strings.EqualFold(strings.TrimSpace(s.Supplier), strings.TrimSpace(a.Supplier)) && s.Countries == a.Countries {
+			return true
+		}
+	}
+	return false
+}
+
+// altProfile returns the profile of the line's material, HS code and
+// elements (those of base) made in the alternative's countries, built and
+// filled as Compute builds the current sources' profiles.
+func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
+	k := altKey{base, a}
+	if p, ok := rc.altProf[k]; ok {
+		return p, nil
+	}
+	alt := &rc.m.in.Alternatives[a]
+	rest := base.key
+	for n := 0; n < NumStages; n++ {
+		rest = rest[strings.IndexByte(rest, '|')+1:]
+	}
+	var kb strings.Builder
+	for _, c := range alt.Countries {
+		kb.WriteString(c)
+		kb.WriteByte('|')
+	}
+	kb.WriteString(rest)
+	key := kb.String()
+	p := rc.byKey[key]
+	if p == nil {
+		p = &profile{key: key, countries: alt.Countries, family: base.family, material: base.material, hs: base.hs, elems: base.elems}
+		if err := rc.m.fillProfile(p); err != nil {
+			return nil, err
+		}
+		rc.byKey[key] = p
+	}
+	rc.altProf[k] = p
+	return p, nil
+}
+
+// ensureFactors computes a profile's annual factors for every scenario
+// for one product, so that the parallel steps only read them.
+func (rc *recContext) ensureFactors(p *profile, pi int) {
+	m := rc.m
+	P := len(m.in.BOM.Products)
+	f := rc.factors[p]
+	if f == nil {
+		f = &recFactors{id: len(rc.factors), done: make([]bool, P), dec: make([]*partFactors, rc.S*P), g: make([][]float64, rc.S*P),
+			f: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
+		rc.factors[p] = f
+	}
+	if f.done[pi] {
+		return
+	}
+	f.done[pi] = true
+	vol := m.in.BOM.Products[pi].AnnualVolume
+	for s := 0; s < rc.S; s++ {
+		d := m.factorsFor(p, s, pi, vol)
+		i := s*P + pi
+		f.dec[i] = d
+		f.g[i] = make([]float64, len(d.gAnnual))
+		for e, v := range d.gAnnual {
+			if !v.IsZero() {
+				f.g[i][e] = v.InexactFloat64()
+				f.nz[i] = true
+			}
+		}
+		tot := d.fAnnual.Total()
+		f.f[i] = tot.InexactFloat64()
+		f.nz[i] = f.nz[i] || !tot.IsZero()
+	}
+}
+
+// parallel runs fn(i) for i in [0, n) on every processor.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(64)) - 64
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+64, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// candidate is what the line's figures need of one candidate.
+type candidate struct {
+	prof *profile
+	cost decimal.Decimal
+}
+
+// candidates lists today's sources, then the alternatives, with their
+// unit costs (a premium applies to today's average unit cost).
+func (rc *recContext) candidates(w *lineWork) []candidate {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	out := make([]candidate, 0, len(l.Sources)+len(w.alts))
+	var avg decimal.Decimal
+	for j, s := range l.Sources {
+		out = append(out, candidate{m.srcProfile[w.line][j], s.UnitCost})
+		avg = avg.Add(s.Share.Mul(s.UnitCost))
+	}
+	for k, a := range w.alts {
+		alt := &m.in.Alternatives[a]
+		c := alt.UnitCost
+		if alt.ByPremium {
+			c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
+		}
+		out = append(out, candidate{w.profs[k], c})
+	}
+	return out
+}
+
+// unitDelta returns a candidate's annual delta per unit of the line's
+// exploded quantity, X_s in A_js = Q_p · X_s, exactly as Result.Parts
+// computes a source's figures.
+func (rc *recContext) unitDelta(l *Line, pi int, c candidate, s int) decimal.Decimal {
+	f := rc.factors[c.prof].dec[s*len(rc.m.in.BOM.Products)+pi]
+	var x decimal.Decimal
+	for _, cm := range l.Content {
+		if cm.Kg.Sign() <= 0 {
+			continue
+		}
+		if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
+			x = x.Add(cm.Kg.Mul(g))
+		}
+	}
+	if !c.cost.IsZero() {
+		x = x.Add(mulNonZero(c.cost, f.fAnnual.Shortage)).Add(mulNonZero(c.cost, f.fAnnual.Carrying)).Add(mulNonZero(c.cost, f.fAnnual.Tariff))
+	}
+	return x
+}
+
+// unitDeltaFloat is unitDelta in float64, for the program.
+func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate, cost float64, s int) (float64, bool) {
+	i := s*len(rc.m.in.BOM.Products) + pi
+	f := rc.factors[c.prof]
+	if !f.nz[i] {
+		return 0, false
+	}
+	x := 0.0
+	for k, cm := range l.Content {
+		if kg[k] > 0 {
+			x += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
+		}
+	}
+	return x + cost*f.f[i], true
+}
+
+// evaluate decides, in parallel, which lines are exposed, and gives every
+// planned line its class key.
+func (rc *recContext) evaluate() {
+	m := rc.m
+	parallel(len(rc.work), func(k int) {
+		w := &rc.work[k]
+		l := &m.in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
+		cands := rc.candidates(w)
+		kg := make([]float64, len(l.Content))
+		for i, c := range l.Content {
+			kg[i] = c.Kg.InexactFloat64()
+		}
+		// Exposed: today's mix changes cost in some scenario. Floats
+		// decide unless they come out (near) zero; decimals settle it.
+		exposed, unsure := false, false
+		for s := 0; s < rc.S; s++ {
+			sum, mag := 0.0, 0.0
+			any := false
+			for j, src := range l.Sources {
+				v, nz := rc.unitDeltaFloat(l, kg, pi, cands[j], src.UnitCost.InexactFloat64(), s)
+				any = any || nz
+				x := src.Share.InexactFloat64() * v
+				sum += x
+				mag += math.Abs(x)
+			}
+			switch {
+			case !any:
+			case math.Abs(sum) > 1e-9*mag:
+				exposed = true
+			default:
+				unsure = true
+			}
+		}
+		if !exposed && unsure {
+			for s := 0; s < rc.S && !exposed; s++ {
+				var sum decimal.Decimal
+				for j, src := range l.Sources {
+					sum = sum.Add(src.Share.Mul(rc.unitDelta(l, pi, cands[j], s)))
+				}
+				exposed = !sum.IsZero()
+			}
+		}
+		w.exposed = exposed
+		if !exposed || len(cands) < 2 {
+			return
+		}
+		// Per unit of annual quantity: X_s / V.
+		w.unit = make([]float64, len(cands)*rc.S)
+		for j, c := range cands {
+			cf := c.cost.InexactFloat64()
+			for s := 0; s < rc.S; s++ {
+				v, _ := rc.unitDeltaFloat(l, kg, pi, c, cf, s)
+				w.unit[j*rc.S+s] = v / vol
+			}
+		}
+		w.key = rc.classKey(w, l, pi, cands)
+	})
+}
+
+// classKey is what makes two lines the same per unit of annual quantity.
+func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|", pi)
+	for _, c := range l.Content {
+		if c.Kg.Sign() > 0 {
+			b.WriteString(c.Element)
+			b.WriteByte('=')
+			b.WriteString(c.Kg.String())
+			b.WriteByte(';')
+		}
+	}
+	for j, c := range cands {
+		fmt.Fprintf(&b, "|%d:%s", rc.factors[c.prof].id, c.cost.String())
+		if j < len(l.Sources) {
+			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
+		} else {
+			fmt.Fprintf(&b, ":a%d", w.alts[j-len(l.Sources)])
+		}
+	}
+	return b.String()
+}
+
+// group merges lines into classes, finds the capacities that can bind and
+// joins the classes that share one into program groups.
+func (rc *recContext) group() {
+	m := rc.m
+	in := m.in
+	byKey := map[string]int{}
+	resOf := map[int]int{} // alternative → resource
+	for k := range rc.work {
+		w := &rc.work[k]
+		if !w.exposed {
+			continue
+		}
+		rc.plan.Exposed++
+		if w.key == "" {
+			continue
+		}
+		l := &in.BOM.Lines[w.line]
+		q := m.qty[w.line].Mul(in.BOM.Products[m.prodIdx[l.Product]].AnnualVolume)
+		if ci, ok := byKey[w.key]; ok {
+			c := rc.classes[ci]
+			c.lines = append(c.lines, k)
+			c.q = c.q.Add(q)
+			w.cls = ci
+			w.unit = nil
+			continue
+		}
+		ci := len(rc.classes)
+		byKey[w.key] = ci
+		w.cls = ci
+		c := &recClass{lines: []int{k}, q: q}
+		cands := rc.candidates(w)
+		best := 0
+		for j, src := range l.Sources {
+			if src.Share.GreaterThan(l.Sources[best].Share) {
+				best = j
+			}
+			c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, UnitCost: src.UnitCost,
+				Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: m.monthName(1)})
+			c.res = append(c.res, -1)
+		}
+		c.base = best
+		for k2, a := range w.alts {
+			alt := &in.Alternatives[a]
+			cd := Candidate{Supplier: alt.Supplier, Countries: alt.Countries, UnitCost: cands[len(l.Sources)+k2].cost,
+				Capacity: alt.Capacity, HasCapacity: alt.HasCapacity, QualificationMonths: alt.QualificationMonths,
+				EarliestMonth: m.monthName(alt.QualificationMonths + 1), Indicative: alt.Indicative, Ref: alt.Ref, Source: alt.Source,
+				Note: alt.Note, ByPremium: alt.ByPremium, PremiumPct: alt.PremiumPct}
+			ri := -1
+			if alt.HasCapacity {
+				var ok bool
+				if ri, ok = resOf[a]; !ok {
+					ri = len(rc.res)
+					resOf[a] = ri
+					rc.res = append(rc.res, recResource{alt: a, cap: alt.Capacity})
+				}
+			}
+			c.cands = append(c.cands, cd)
+			c.res = append(c.res, ri)
+		}
+		rc.classes = append(rc.classes, c)
+	}
+	// Demand on each capacity; a capacity that all its users' quantities
+	// fit in cannot bind and links nothing.
+	for ci, c := range rc.classes {
+		for _, ri := range c.res {
+			if ri >= 0 {
+				rc.res[ri].demand = rc.res[ri].demand.Add(c.q)
+				rc.res[ri].classes = append(rc.res[ri].classes, ci)
+				rc.res[ri].lines += len(c.lines)
+			}
+		}
+	}
+	parent := make([]int, len(rc.classes))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for ri := range rc.res {
+		r := &rc.res[ri]
+		r.binding = r.demand.GreaterThan(r.cap)
+		if !r.binding {
+			continue
+		}
+		for _, ci := range r.classes[1:] {
+			a, b := find(ci), find(r.classes[0])
+			if a != b {
+				parent[a] = b
+			}
+		}
+	}
+	byRoot := map[int]int{}
+	for ci := range rc.classes {
+		root := find(ci)
+		u, ok := byRoot[root]
+		if !ok {
+			u = len(rc.units)
+			byRoot[root] = u
+			rc.units = append(rc.units, nil)
+		}
+		rc.units[u] = append(rc.units[u], ci)
+	}
+	group := 0
+	for _, u := range rc.units {
+		if len(u) > 1 || len(rc.classes[u[0]].lines) > 1 {
+			group++
+			for _, ci := range u {
+				rc.classes[ci].group = group
+			}
+		}
+	}
+	for _, u := range rc.units {
+		if len(u) > maxClasses {
+			rc.note("%d lines share the capacity of the same alternatives, too many for one program: they are solved in groups of %d, largest annual quantity first, each group getting the capacity the earlier ones left", len(u), maxClasses)
+		}
+	}
+}
+
+// solve runs every program group, in parallel, then rounds its shares.
+// Lines alone in their program are sorted by shape (the candidates'
+// countries and capacities per unit) and solved in runs of the same
+// shape, each program starting from the last one's answer: the runs are
+// fixed before any work starts, so the answers do not depend on timing.
+func (rc *recContext) solve() {
+	type task struct {
+		classes []int
+		shaped  bool // single-class programs of one shape, warm-started in turn
+	}
+	var tasks []task
+	var single []int
+	shape := map[int]string{}
+	for _, u := range rc.units {
+		if len(u) == 1 {
+			single = append(single, u[0])
+			shape[u[0]] = rc.shape(u[0], nil)
+			continue
+		}
+		tasks = append(tasks, task{classes: u})
+	}
+	sort.SliceStable(single, func(i, j int) bool { return shape[single[i]] < shape[single[j]] })
+	const run = 64
+	for i := 0; i < len(single); {
+		j := i + 1
+		for j < len(single) && j-i < run && shape[single[j]] == shape[single[i]] {
+			j++
+		}
+		tasks = append(tasks, task{classes: single[i:j], shaped: true})
+		i = j
+	}
+	parallel(len(tasks), func(k int) {
+		t := tasks[k]
+		if t.shaped {
+			warm := &warmStart{}
+			for _, ci := range t.classes {
+				rc.solveChunk([]int{ci}, map[int]decimal.Decimal{}, warm)
+			}
+			return
+		}
+		classes := append([]int(nil), t.classes...)
+		sort.SliceStable(classes, func(i, j int) bool { return rc.classes[classes[i]].q.GreaterThan(rc.classes[classes[j]].q) })
+		// Capacity left, per resource, for the chunks still to come.
+		left := map[int]decimal.Decimal{}
+		for start := 0; start < len(classes); start += maxClasses {
+			if rest := classes[start:]; !rc.capacityLeft(rest, left) {
+				// Used up: the rest no longer share anything.
+				warm := map[string]*warmStart{}
+				for _, ci := range rest {
+					key := rc.shape(ci, left)
+					if warm[key] == nil {
+						warm[key] = &warmStart{}
+					}
+					rc.solveChunk([]int{ci}, left, warm[key])
+				}
+				return
+			}
+			rc.solveChunk(classes[start:min(start+maxClasses, len(classes))], left, nil)
+		}
+	})
+}
+
+// capacityLeft reports whether a binding capacity that some of the
+// classes draw on has units left.
+func (rc *recContext) capacityLeft(classes []int, left map[int]decimal.Decimal) bool {
+	for _, ci := range classes {
+		for _, ri := range rc.classes[ci].res {
+			if ri < 0 || !rc.res[ri].binding {
+				continue
+			}
+			if v, ok := left[ri]; !ok || v.Sign() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shape is what a class's program looks like alone apart from its
+// costs: its candidates' countries, which one is the base, and the
+// capacities that bind, per unit of its annual quantity ("off" when used
+// up).
+func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
+	c := rc.classes[ci]
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d;", c.base)
+	for j, cd := range c.cands {
+		for _, ctry := range cd.Countries {
+			b.WriteString(ctry)
+			b.WriteByte(',')
+		}
+		if ri := c.res[j]; ri >= 0 && rc.res[ri].binding {
+			k := rc.res[ri].cap
+			if v, ok := left[ri]; ok {
+				k = v
+			}
+			if k.Sign() <= 0 {
+				b.WriteString("off")
+			} else {
+				fmt.Fprintf(&b, "%s/%s", k, c.q)
+			}
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// solveChunk solves one program and rounds its shares; left holds the
+// capacity earlier chunks of the group left, and is updated.
+func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
+	p := &lpProblem{capf: rc.capf.InexactFloat64(), worst: rc.plan.Objective == "worst", w: rc.wf}
+	resIdx := map[int]int{} // rc.res index → p.caps index
+	var resList []int
+	capLeft := func(ri int) decimal.Decimal {
+		if v, ok := left[ri]; ok {
+			return v
+		}
+		return rc.res[ri].cap
+	}
+	// A candidate whose capacity earlier chunks used up stays out of the
+	// program (its share is 0); active maps the program's candidates back.
+	active := make([][]int, len(chunk))
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		w := &rc.work[c.lines[0]]
+		lc := &lpClass{q: c.q.InexactFloat64()}
+		for j, cd := range c.cands {
+			ri := c.res[j]
+			binds := ri >= 0 && rc.res[ri].binding
+			if binds && capLeft(ri).Sign() <= 0 {
+				continue
+			}
+			if j == c.base {
+				lc.base = len(active[k])
+			}
+			active[k] = append(active[k], j)
+			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
+			lc.delta = append(lc.delta, w.unit[j*rc.S:(j+1)*rc.S])
+			lc.countries = append(lc.countries, cd.Countries)
+			lc.current = append(lc.current, cd.Current)
+			if binds {
+				pi, ok := resIdx[ri]
+				if !ok {
+					pi = len(resList)
+					resIdx[ri] = pi
+					resList = append(resList, ri)
+					p.caps = append(p.caps, capLeft(ri).InexactFloat64())
+				}
+				lc.res = append(lc.res, pi)
+			} else {
+				lc.res = append(lc.res, -1)
+			}
+		}
+		c.lp = lc
+		p.classes = append(p.classes, lc)
+	}
+	sol := p.solve(warm)
+	for k, ci := range chunk {
+		n := len(rc.classes[ci].cands)
+		if len(active[k]) == n {
+			continue
+		}
+		x := make([]float64, n)
+		for i, j := range active[k] {
+			x[j] = sol.x[k][i]
+		}
+		sol.x[k] = x
+		for r := range sol.rows[k] {
+			members := make([]int, len(sol.rows[k][r].members))
+			for i, m := range sol.rows[k][r].members {
+				members[i] = active[k][m]
+			}
+			sol.rows[k][r].members = members
+		}
+	}
+	bounds := make([]decimal.Decimal, len(chunk))
+	for k := range chunk {
+		bounds[k] = rc.capf
+		if !sol.capMet[k] {
+			bounds[k] = one
+			if !math.IsNaN(sol.bound[k]) {
+				bounds[k] = decimal.NewFromFloat(sol.bound[k]).Round(sharePlaces)
+			}
+		}
+	}
+	// Round the shares onto the grid, keeping caps and capacities; finer
+	// grids when the 4-decimal one has no room; today's mix at worst.
+	var ys [][]decimal.Decimal
+	for places := int32(sharePlaces); places <= 8 && ys == nil; places += 2 {
+		ys = rc.roundChunk(chunk, sol, bounds, places, capLeft)
+	}
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		c.met = sol.capMet[k]
+		c.bound = bounds[k]
+		if sol.err != nil {
+			c.note = "the optimiser did not finish (" + sol.err.Error() + "); the shares meet the constraints but may not be the cheapest"
+		}
+		if ys == nil {
+			c.y = make([]decimal.Decimal, len(c.cands))
+			for j, cd := range c.cands {
+				c.y[j] = cd.CurrentShare
+			}
+			c.note = "the shares could not be rounded within the constraints; today's mix is kept"
+			continue
+		}
+		c.y = ys[k]
+	}
+	// Keep today's mix where the program did no better, and charge the
+	// capacity actually used to the chunks that follow.
+	for _, ci := range chunk {
+		c := rc.classes[ci]
+		rc.keepIfBetter(c)
+		for j, ri := range c.res {
+			if ri >= 0 && rc.res[ri].binding && c.y[j].Sign() > 0 {
+				left[ri] = capLeft(ri).Sub(c.q.Mul(c.y[j]))
+			}
+		}
+	}
+}
+
+// roundChunk puts a program's shares on a grid of 10^-places: floors (or
+// the nearest point when within 1e-6 of it), then the units each class
+// still misses to make exactly 1 go to its largest remainders whose caps
+// and capacities have room. nil when some class finds no room.
+func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Decimal, places int32, capLeft func(int) decimal.Decimal) [][]decimal.Decimal {
+	scale := math.Pow(10, float64(places))
+	gridUnit := decimal.New(1, -places)
+	units := make([][]int64, len(chunk))
+	rems := make([][]float64, len(chunk))
+	used := map[int]decimal.Decimal{} // capacity used, at the grid values so far
+	binding := func(c *recClass, j int) int {
+		if ri := c.res[j]; ri >= 0 && rc.res[ri].binding {
+			return ri
+		}
+		return -1
+	}
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		units[k] = make([]int64, len(c.cands))
+		rems[k] = make([]float64, len(c.cands))
+		for j, v := range sol.x[k] {
+			s := math.Max(v, 0) * scale
+			u := math.Floor(s)
+			if r := math.Round(s); math.Abs(s-r) < 1e-6 {
+				u = r
+			}
+			units[k][j] = int64(u)
+			rems[k][j] = s - u
+			if ri := binding(c, j); ri >= 0 {
+				used[ri] = used[ri].Add(c.q.Mul(decimal.New(units[k][j], -places)))
+			}
+		}
+	}
+	target := int64(scale)
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		u, rem := units[k], rems[k]
+		rows := sol.rows[k]
+		limit := bounds[k].Mul(decimal.New(1, places)) // the bound in grid units
+		rowSum := func(r capRow) int64 {
+			var s int64
+			for _, j := range r.members {
+				s += u[j]
+			}
+			return s
+		}
+		room := func(j int) bool {
+			for _, r := range rows {
+				if containsInt(r.members, j) && decimal.NewFromInt(rowSum(r)+1).GreaterThan(limit) {
+					return false
+				}
+			}
+			ri := binding(c, j)
+			return ri < 0 || used[ri].Add(c.q.Mul(gridUnit)).LessThanOrEqual(capLeft(ri))
+		}
+		var total int64
+		for _, v := range u {
+			total += v
+		}
+		for total < target {
+			best := -1
+			for j := range u {
+				if room(j) && (best < 0 || rem[j] > rem[best]) {
+					best = j
+				}
+			}
+			if best < 0 {
+				return nil
+			}
+			u[best]++
+			rem[best]--
+			total++
+			if ri := binding(c, best); ri >= 0 {
+				used[ri] = used[ri].Add(c.q.Mul(gridUnit))
+			}
+		}
+		for total > target {
+			best := -1
+			for j := range u {
+				if u[j] > 0 && (best < 0 || rem[j] < rem[best]) {
+					best = j
+				}
+			}
+			u[best]--
+			rem[best]++
+			total--
+			if ri := binding(c, best); ri >= 0 {
+				used[ri] = used[ri].Sub(c.q.Mul(gridUnit))
+			}
+		}
+		// Rounding to the nearest point may still break a row.
+		for _, r := range rows {
+			if decimal.NewFromInt(rowSum(r)).GreaterThan(limit) {
+				return nil
+			}
+		}
+	}
+	for ri, v := range used {
+		if v.GreaterThan(capLeft(ri)) {
+			return nil
+		}
+	}
+	out := make([][]decimal.Decimal, len(chunk))
+	for k := range chunk {
+		out[k] = make([]decimal.Decimal, len(units[k]))
+		for j, v := range units[k] {
+			out[k][j] = decimal.New(v, -places)
+		}
+	}
+	return out
+}
+
+// keepIfBetter puts today's mix back when it meets the bound the program
+// had to meet and the rounded recommendation is no cheaper by the
+// objective. Today's sources have no capacity limit, so this only frees
+// capacity.
+func (rc *recContext) keepIfBetter(c *recClass) {
+	cur := make([]decimal.Decimal, len(c.cands))
+	same := true
+	for j, cd := range c.cands {
+		cur[j] = cd.CurrentShare
+		same = same && cur[j].Equal(c.y[j])
+	}
+	if same || maxShare(c.cands, cur).GreaterThan(c.bound) {
+		return
+	}
+	// The class's lines are the same per unit, so its first line decides.
+	mc := rc.mixCosts(&rc.work[c.lines[0]], cur, c.y)
+	obj := func(v []decimal.Decimal) decimal.Decimal {
+		if rc.plan.Objective == "worst" {
+			return v[argMax(v)]
+		}
+		var e decimal.Decimal
+		for s := range v {
+			e = e.Add(rc.w[s].Mul(v[s]))
+		}
+		return e
+	}
+	if rc.S > 0 && obj(mc.rec).GreaterThanOrEqual(obj(mc.cur)) {
+		c.y = cur
+		c.note = ""
+		mc.rec, mc.recBase = mc.cur, mc.curBase
+	}
+	c.first = mc
+}
+
+// mix is a line's annual cost per scenario and when nothing happens,
+// under today's shares and the recommended ones.
+type mix struct {
+	cur, rec         []decimal.Decimal
+	curBase, recBase decimal.Decimal
+}
+
+// mixCosts computes a line's annual costs: C_j = q c_j, A_js = Q_p · X_js
+// (Result.Parts' figure with x_j = 1), and a mix's annual cost in
+// scenario s is Σ_j x_j (C_j + A_js).
+func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	pi := m.prodIdx[l.Product]
+	qty := m.qty[w.line]
+	q := qty.Mul(m.in.BOM.Products[pi].AnnualVolume)
+	mc := &mix{cur: make([]decimal.Decimal, rc.S), rec: make([]decimal.Decimal, rc.S)}
+	for j, cd := range rc.candidates(w) {
+		xc, xr := cur[j], rec[j]
+		if xc.IsZero() && xr.IsZero() {
+			continue
+		}
+		C := q.Mul(cd.cost)
+		mc.curBase = mc.curBase.Add(xc.Mul(C))
+		mc.recBase = mc.recBase.Add(xr.Mul(C))
+		for s := 0; s < rc.S; s++ {
+			v := C.Add(qty.Mul(rc.unitDelta(l, pi, cd, s)))
+			if !xc.IsZero() {
+				mc.cur[s] = mc.cur[s].Add(xc.Mul(v))
+			}
+			if !xr.IsZero() {
+				mc.rec[s] = mc.rec[s].Add(xr.Mul(v))
+			}
+		}
+	}
+	return mc
+}
+
+// maxShare is the largest share of one known country at any stage.
+func maxShare(cands []Candidate, y []decimal.Decimal) decimal.Decimal {
+	var best decimal.Decimal
+	for g := StageMine; g < NumStages; g++ {
+		by := map[string]decimal.Decimal{}
+		for j, cd := range cands {
+			if c := cd.Countries[g]; c != "" && y[j].Sign() > 0 {
+				by[c] = by[c].Add(y[j])
+				if by[c].GreaterThan(best) {
+					best = by[c]
+				}
+			}
+		}
+	}
+	return best
+}
+
+// finish computes every line's money figures from the rounded shares, in
+// decimals, and the portfolio totals.
+func (rc *recContext) finish() {
+	m := rc.m
+	in := m.in
+	plan := rc.plan
+	var planned []int
+	for k := range rc.work {
+		if rc.work[k].cls >= 0 {
+			planned = append(planned, k)
+		}
+	}
+	plan.Lines = make([]LinePlan, len(planned))
+	parallel(len(planned), func(i int) {
+		plan.Lines[i] = rc.linePlan(planned[i])
+	})
+	plan.Current = make([]decimal.Decimal, rc.S)
+	plan.Recommended = make([]decimal.Decimal, rc.S)
+	for i := range plan.Lines {
+		lp := &plan.Lines[i]
+		plan.CurrentBaseline = plan.CurrentBaseline.Add(lp.CurrentBaseline)
+		plan.Premium = plan.Premium.Add(lp.Premium)
+		plan.ExpectedSaving = plan.ExpectedSaving.Add(lp.ExpectedSaving)
+		for s := 0; s < rc.S; s++ {
+			plan.Current[s] = plan.Current[s].Add(lp.Current[s])
+			plan.Recommended[s] = plan.Recommended[s].Add(lp.Recommended[s])
+		}
+		if !lp.CapMet {
+			plan.CapNotMet++
+		}
+		if lp.Changed {
+			plan.Changed++
+		}
+		for _, cd := range lp.Candidates {
+			plan.IndicativeCandidate = plan.IndicativeCandidate || cd.Indicative
+		}
+	}
+	plan.WorstCurrent, plan.WorstRecommended = argMax(plan.Current), argMax(plan.Recommended)
+	if rc.S > 0 {
+		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
+	}
+	// Exposed lines without alternatives: the largest by expected change.
+	var un []int
+	for k := range rc.work {
+		if w := &rc.work[k]; w.exposed && w.cls < 0 {
+			un = append(un, k)
+		}
+	}
+	plan.UnplannedCount = len(un)
+	parallel(len(un), func(i int) {
+		w := &rc.work[un[i]]
+		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
+		for s := 0; s < rc.S; s++ {
+			a := rc.lineDelta(w, pi, s)
+			w.uExp = w.uExp.Add(rc.w[s].Mul(a))
+			if s == 0 || a.GreaterThan(w.uWorst) {
+				w.uWorst = a
+			}
+		}
+	})
+	for _, k := range un {
+		plan.UnplannedDelta = plan.UnplannedDelta.Add(rc.work[k].uExp)
+	}
+	sort.SliceStable(un, func(i, j int) bool {
+		a, b := rc.work[un[i]].uExp, rc.work[un[j]].uExp
+		if !a.Equal(b) {
+			return a.GreaterThan(b)
+		}
+		return un[i] < un[j]
+	})
+	for _, k := range un[:min(len(un), MaxUnplanned)] {
+		w := &rc.work[k]
+		l := &in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
+			Expected: w.uExp, Worst: w.uWorst})
+	}
+}
+
+// lineDelta is today's annual delta of a line in scenario s, as Parts has it.
+func (rc *recContext) lineDelta(w *lineWork, pi, s int) decimal.Decimal {
+	l := &rc.m.in.BOM.Lines[w.line]
+	var a decimal.Decimal
+	for j, src := range l.Sources {
+		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, candidate{rc.m.srcProfile[w.line][j], src.UnitCost}, s)))
+	}
+	return a.Mul(rc.m.qty[w.line])
+}
+
+func argMax(v []decimal.Decimal) int {
+	best := 0
+	for i := range v {
+		if v[i].GreaterThan(v[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// linePlan computes one line's figures from its class's rounded shares.
+func (rc *recContext) linePlan(k int) LinePlan {
+	m := rc.m
+	w := &rc.work[k]
+	c := rc.classes[w.cls]
+	l := &m.in.BOM.Lines[w.line]
+	pi := m.prodIdx[l.Product]
+	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
+	lp := LinePlan{Index: w.line, Line: l, AnnualQty: q, Group: c.group, Note: c.note}
+	lp.Candidates = make([]Candidate, len(c.cands))
+	copy(lp.Candidates, c.cands)
+	cur := make([]decimal.Decimal, len(c.cands))
+	for j := range lp.Candidates {
+		lp.Candidates[j].Share = c.y[j]
+		if ri := c.res[j]; ri >= 0 {
+			lp.Candidates[j].Shared = rc.res[ri].lines > 1
+		}
+		cur[j] = lp.Candidates[j].CurrentShare
+		lp.Changed = lp.Changed || !cur[j].Equal(c.y[j])
+	}
+	mc := c.first
+	if mc == nil || c.lines[0] != k {
+		mc = rc.mixCosts(w, cur, c.y)
+	}
+	lp.Current, lp.Recommended = mc.cur, mc.rec
+	lp.CurrentBaseline, lp.RecommendedBaseline = mc.curBase, mc.recBase
+	lp.Premium = lp.RecommendedBaseline.Sub(lp.CurrentBaseline)
+	for s := 0; s < rc.S; s++ {
+		lp.ExpectedSaving = lp.ExpectedSaving.Add(rc.w[s].Mul(lp.Current[s].Sub(lp.Recommended[s])))
+	}
+	lp.WorstCurrent, lp.WorstRecommended = argMax(lp.Current), argMax(lp.Recommended)
+	if rc.S > 0 {
+		lp.WorstSaving = lp.Current[lp.WorstCurrent].Sub(lp.Recommended[lp.WorstRecommended])
+	}
+	lp.Kept = !lp.Changed && c.note == ""
+	lp.HHIBefore, lp.HHIAfter = stageHHI(lp.Candidates, cur), stageHHI(lp.Candidates, c.y)
+	lp.MaxShare = maxShare(lp.Candidates, c.y)
+	lp.CapMet = !lp.MaxShare.GreaterThan(rc.capf)
+	if !lp.CapMet {
+		for g := StageMine; g < NumStages; g++ {
+			by := map[string]decimal.Decimal{}
+			var order []string
+			for j, cd := range lp.Candidates {
+				if ctry := cd.Countries[g]; ctry != "" && c.y[j].Sign() > 0 {
+					if _, ok := by[ctry]; !ok {
+						order = append(order, ctry)
+					}
+					by[ctry] = by[ctry].Add(c.y[j])
+				}
+			}
+			for _, ctry := range order {
+				if by[ctry].GreaterThan(rc.capf) {
+					lp.CapBreaks = append(lp.CapBreaks, CapBreak{Stage: g, Country: ctry, Share: by[ctry]})
+				}
+			}
+		}
+	}
+	return lp
+}
+
+// stageHHI is each stage's Herfindahl–Hirschman index over its known
+// countries, shares renormalised to the known part, in percent points.
+func stageHHI(cands []Candidate, y []decimal.Decimal) [NumStages]HHI {
+	var out [NumStages]HHI
+	for g := StageMine; g < NumStages; g++ {
+		by := map[string]decimal.Decimal{}
+		var known decimal.Decimal
+		for j, cd := range cands {
+			if c := cd.Countries[g]; c != "" && y[j].Sign() > 0 {
+				by[c] = by[c].Add(y[j])
+				known = known.Add(y[j])
+			}
+		}
+		if known.IsZero() {
+			continue
+		}
+		var h decimal.Decimal
+		for _, v := range by {
+			sh := v.Mul(hundred)
+			if !known.Equal(one) {
+				sh = sh.DivRound(known, divPlaces)
+			}
+			h = h.Add(sh.Mul(sh))
+		}
+		out[g] = HHI{Value: h.Round(2), Known: true}
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package inputs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// Indicative marks the supplier name of an embedded default centre
+// wherever it is shown: its premium and qualification time are reference
+// estimates, not quotes.
+const Indicative = " (indicative)"
+
+// defaultAlternativesLayout is the embedded alternatives.csv: the
+// Alternatives columns (by material only) plus the ranges, source and
+// date of each centre.
+var defaultAlternativesLayout = func() SheetLayout {
+	l, _ := LayoutOf("Alternatives")
+	out := SheetLayout{Name: "alternatives"}
+	for _, c := range l.Columns {
+		if c.Name == "material" {
+			c.Required = true
+		}
+		out.Columns = append(out.Columns, c)
+	}
+	out.Columns = append(out.Columns,
+		Column{Name: "premium_low", Kind: KindPercent}, Column{Name: "premium_high", Kind: KindPercent},
+		Column{Name: "qualification_low", Kind: KindAmount}, Column{Name: "qualification_high", Kind: KindAmount},
+		Column{Name: "source", Required: true}, Column{Name: "as_of", Required: true}, Column{Name: "notes"})
+	return out
+}()
+
+// readAlternatives reads the input's Alternatives sheet (after the BOM,
+// whose part numbers its rows name), then the embedded default centres.
+func (r *reader) readAlternatives() error {
+	if t := r.open("Alternatives", false); t != nil {
+		parts, materials := map[string]bool{}, map[string]bool{}
+		for _, l := range r.bom.Lines {
+			parts[l.PartNumber] = true
+			materials[l.Material] = true
+		}
+		for t.next() {
+			if a, ok := r.alternative(t, false); ok {
+				switch {
+				case a.PartNumber != "" && !parts[a.PartNumber]:
+					t.ps.warnf(t.sheet, t.refOf("part_number"), "no BOM line has part %q: row ignored", a.PartNumber)
+				case a.Material != "" && !materials[a.Material]:
+					t.ps.warnf(t.sheet, t.refOf("material"), "no BOM line is of material %s: row ignored", a.Material)
+				default:
+					r.alternatives = append(r.alternatives, a)
+				}
+			}
+		}
+		r.readErr(t)
+		t.close()
+	}
+	defaults, err := r.defaultAlternatives()
+	if err != nil {
+		return err
+	}
+	r.alternatives = append(r.alternatives, defaults...)
+	return nil
+}
+
+// defaultAlternatives reads the embedded default centres. A problem in
+// them is ours, not the user's: it stops the run.
+func (r *reader) defaultAlternatives() ([]exposure.Alternative, error) {
+	ref, err := Reference()
+	if err != nil {
+		return nil, err
+	}
+	// A reader of their own keeps their problems apart from the input's.
+	sub := &reader{book: ref, settings: r.settings, fx: r.fx, missingFX: map[string]bool{}, materials: r.materials, materialByKey: r.materialByKey}
+	t, err := openTable(ref, "alternatives", &defaultAlternativesLayout, nil, false, &sub.ps)
+	if err != nil || t == nil {
+		return nil, fmt.Errorf("embedded alternatives.csv: %v %v", err, sub.ps.finish())
+	}
+	defer t.close()
+	var out []exposure.Alternative
+	for t.next() {
+		if a, ok := sub.alternative(t, true); ok {
+			out = append(out, a)
+		}
+	}
+	if err := t.err(); err != nil {
+		return nil, err
+	}
+	if sub.ps.errs > 0 {
+		return nil, fmt.Errorf("embedded alternatives.csv: %v", sub.ps.finish())
+	}
+	return out, nil
+}
+
+// alternative reads the current row of an Alternatives table.
+func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, bool) {
+	a := exposure.Alternative{PartNumber: t.text("part_number"), Supplier: t.text("supplier"), Ref: t.rowRef(), Indicative: embedded}
+	ok := true
+	if code := t.text("material"); code != "" {
+		if a.Material = r.material(t); a.Material == "" {
+			ok = false
+		}
+	}
+	switch {
+	case a.PartNumber != "" && t.text("material") != "":
+		t.bad("material", "give part_number or material, not both")
+		ok = false
+	case a.PartNumber == "" && t.text("material") == "":
+		t.bad("part_number", "give the part number or the material the source is offered for")
+		ok = false
+	}
+	if a.Supplier == "" {
+		t.bad("supplier", "supplier is empty: say who the source is")
+		ok = false
+	}
+	for g, name := range stageColumnNames {
+		a.Countries[g] = t.country(name)
+	}
+	cost, hasCost := t.amount("unit_cost")
+	premium, hasPremium := t.percent("premium_pct")
+	switch {
+	case hasCost && hasPremium:
+		t.bad("premium_pct", "give unit_cost or premium_pct, not both")
+		ok = false
+	case hasCost:
+		a.UnitCost = r.convert(t, "currency", cost, strings.ToUpper(t.text("currency")))
+	case hasPremium:
+		if premium.LessThanOrEqual(decimal.NewFromInt(-100)) {
+			t.bad("premium_pct", "a premium of %s%% would make the part free or worse: it must be above -100", premium)
+			ok = false
+		}
+		a.PremiumPct, a.ByPremium = premium, true
+	case t.text("unit_cost") == "" && t.text("premium_pct") == "":
+		t.bad("unit_cost", "give the source's unit_cost or its premium_pct over today's unit cost")
+		ok = false
+	default:
+		ok = false // the bad cell is already reported
+	}
+	if c, has := t.amount("capacity_units"); has {
+		if c.IsZero() {
+			t.bad("capacity_units", "capacity 0 offers nothing: leave it empty for no limit, or drop the row")
+			ok = false
+		}
+		a.Capacity, a.HasCapacity = c, true
+	} else if t.text("capacity_units") != "" {
+		ok = false
+	}
+	if m, has := t.amount("qualification_months"); has {
+		if !m.IsInteger() || m.GreaterThan(decimal.NewFromInt(600)) {
+			t.bad("qualification_months", "qualification %s: expected a whole number of months", m)
+			ok = false
+		} else {
+			a.QualificationMonths = int(m.IntPart())
+		}
+	} else if t.text("qualification_months") != "" {
+		ok = false
+	}
+	if embedded {
+		a.Supplier += Indicative
+		a.Source = t.text("source") + " (checked " + t.text("as_of") + ")"
+		a.Note = t.text("notes")
+		a.Ref = "embedded default, alternatives.csv row " + fmt.Sprint(t.row.Num)
+	}
+	return a, ok
+}
