@@ -688,9 +688,6 @@ func (m *model) fillProfile(p *profile) error {
 // made elsewhere (only `*` origin rows) with the rest.
 func (m *model) tariffFraction(st *scenarioTables, p *profile, pDirect decimal.Decimal, t int) (decimal.Decimal, error) {
 	origin := p.countries[StageComponent]
-	if origin == m.in.Settings.ImportCountry {
-		return zero, nil // made where it is used: not imported, no tariff
-	}
 	if origin != "" {
 		pct, err := m.tariffPct(st, p, origin, t)
 		return pct.Div(hundred), err

@@ -36,8 +36,9 @@
 // as a whole (fewer elements first, `*` counting as 17; then a named
 // class); for a part and month the most specific Tariffs row (a named
 // origin, then more HS digits, then a named material). Equally specific
-// rows are an error (ErrAmbiguousRule). A part made in the import country
-// pays no tariff. A part whose component country is unknown is costed as
+// rows are an error (ErrAmbiguousRule). As SPEC section 4 says, a `*`
+// origin row charges every origin, the import country's own included. A
+// part whose component country is unknown is costed as
 // made in C with weight P(direct) and as made elsewhere (only `*` origin
 // rows) with the rest.
 //

@@ -2,21 +2,24 @@ package exposure
 
 import "testing"
 
-// A part made in the import country is not imported: an every-origin (`*`)
-// tariff row does not charge it, while it still charges a part made
-// elsewhere.
-func TestTariffSkipsDomesticParts(t *testing.T) {
+// An every-origin (`*`) tariff row charges every origin, the import
+// country's own included, as SPEC section 4 reads ("`*` for every
+// origin"); a named origin charges only parts made there.
+func TestTariffEveryOrigin(t *testing.T) {
 	everyOrigin := scen("s232", "0", nil, []Tariff{tar("US", "*", "", "8505", "25")})
+	onlyCN := scen("s301", "0", nil, []Tariff{tar("US", "CN", "", "8505", "25")})
 	for _, tc := range []struct {
-		name, countries, want string
+		name, countries string
+		sc              Scenario
+		want            string
 	}{
-		// US-made magnet imported into the US: no tariff.
-		{"made-in-import-country", "US/US/US/US", "0"},
-		// JP-made: 1 part × 200 × 25% = 50 per unit; × 1,200 a year = 60,000.
-		{"made-elsewhere", "AU/MY/JP/JP", "60000"},
+		// 1 part × 200 × 25% = 50 per unit; × 1,200 a year = 60,000.
+		{"every-origin/made-in-import-country", "US/US/US/US", everyOrigin, "60000"},
+		{"every-origin/made-elsewhere", "AU/MY/JP/JP", everyOrigin, "60000"},
+		{"named-origin/made-elsewhere", "AU/MY/JP/JP", onlyCN, "0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := oneLine("1", "", "8505.11", "", []Source{src(tc.countries, "200")}, everyOrigin)
+			in := oneLine("1", "", "8505.11", "", []Source{src(tc.countries, "200")}, tc.sc)
 			r, err := Compute(in)
 			if err != nil {
 				t.Fatal(err)
