@@ -400,23 +400,18 @@ func (m *model) classProbabilities(countries [NumStages]string, family, c string
 	default:
 		pd = unknownIs(StageComponent)
 	}
-	pAny := zero
+	// P(any upstream stage in C): 1 when a known one is, else one minus
+	// the chance that no unknown one is.
 	notAny := one
-	known := false
 	for g := StageMine; g < StageComponent; g++ {
 		switch countries[g] {
 		case c:
-			known = true
+			notAny = zero
 		case "":
 			notAny = notAny.Mul(one.Sub(unknownIs(g)))
 		}
 	}
-	if known {
-		pAny = one
-	} else {
-		pAny = one.Sub(notAny)
-	}
-	pu := one.Sub(pd).Mul(pAny)
+	pu := one.Sub(pd).Mul(one.Sub(notAny))
 	return [NumClasses]decimal.Decimal{pd, pu, one.Sub(pd).Sub(pu)}
 }
 
