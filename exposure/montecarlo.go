@@ -62,6 +62,7 @@ type sampler struct {
 	// spot premium and the carrying rate in each draw.
 	shortConst, carryConst []float64
 	terms                  []term
+	drawn                  []int  // the terms whose availability or delay has a range
 	upUsed, tarUsed        []bool // the row moves some month's figure
 	avUsed, dlUsed         []bool
 
@@ -284,10 +285,11 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			sp.terms[ti].months = append(sp.terms[ti].months, int32(t-1))
 		}
 	}
-	// Terms whose availability or delay has no range become constants.
+	// Terms whose availability or delay has no range become constants
+	// for the draws; the sensitivity analysis still moves them all.
 	base := sp.params(func(p Param) float64 { return p.Value.InexactFloat64() })
-	kept := sp.terms[:0]
-	for _, tm := range sp.terms {
+	for i := range sp.terms {
+		tm := &sp.terms[i]
 		for _, cls := range tm.elems {
 			for _, cr := range cls {
 				if cr.row < 0 {
@@ -309,10 +311,9 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			}
 		}
 		if tm.short || tm.carry {
-			kept = append(kept, tm)
+			sp.drawn = append(sp.drawn, i)
 		}
 	}
-	sp.terms = kept
 
 	// Tariff coefficients, as tariffFraction weighs them.
 	imp := m.in.Settings.ImportCountry
@@ -370,8 +371,8 @@ func (sp *sampler) feelsShortage() bool {
 			return true
 		}
 	}
-	for _, tm := range sp.terms {
-		if tm.short {
+	for _, i := range sp.drawn {
+		if sp.terms[i].short {
 			return true
 		}
 	}
@@ -437,11 +438,26 @@ func (tm *term) eval(p *params) (avail, delay float64) {
 }
 
 // eval writes the monthly change of cost for the parameters p into
-// months (length H) and returns the annual change (months 1..12).
+// months (length H) and returns the annual change (months 1..12). The
+// availability and delay of terms without a range are taken at their
+// values, as the draws need.
 func (sp *sampler) eval(p *params, months []float64) float64 {
+	return sp.evalTerms(p, months, false)
+}
+
+// evalAll is eval with every availability and delay taken from p, as the
+// sensitivity analysis needs.
+func (sp *sampler) evalAll(p *params, months []float64) float64 {
+	return sp.evalTerms(p, months, true)
+}
+
+func (sp *sampler) evalTerms(p *params, months []float64, all bool) float64 {
 	spot, carry := p.spot/100, p.rate/36500
 	for t := range months {
-		months[t] = spot*sp.shortConst[t] + carry*sp.carryConst[t]
+		months[t] = 0
+		if !all {
+			months[t] = spot*sp.shortConst[t] + carry*sp.carryConst[t]
+		}
 	}
 	for r, coef := range sp.upCoef {
 		if !sp.upUsed[r] || p.up[r] == 0 {
@@ -461,18 +477,27 @@ func (sp *sampler) eval(p *params, months []float64) float64 {
 			months[t] += c * v
 		}
 	}
-	for i := range sp.terms {
-		tm := &sp.terms[i]
+	addTerm := func(tm *term, short, delay bool) {
 		a, d := tm.eval(p)
 		var add float64
-		if tm.short {
+		if short {
 			add += spot * tm.weight * (1 - a)
 		}
-		if tm.carry {
+		if delay {
 			add += carry * tm.weight * d
 		}
 		for _, t := range tm.months {
 			months[t] += add
+		}
+	}
+	if all {
+		for j := range sp.terms {
+			addTerm(&sp.terms[j], true, true)
+		}
+	} else {
+		for _, j := range sp.drawn {
+			tm := &sp.terms[j]
+			addTerm(tm, tm.short, tm.carry)
 		}
 	}
 	var annual float64

@@ -49,6 +49,9 @@ func TestSamplerMatchesCompute(t *testing.T) {
 				t.Errorf("sampler(%s) month %s = %.6f, Compute = %s", sr.Scenario.ID, mo.Month, months[i], mo.Delta)
 			}
 		}
+		if all := sp.evalAll(&p, months); !nearF(all, annual) {
+			t.Errorf("sampler(%s) with every term live = %.6f, want %.6f", sr.Scenario.ID, all, annual)
+		}
 		if !sp.uncertain {
 			t.Errorf("sampler(%s) is not uncertain, want ranged parameters", sr.Scenario.ID)
 		}

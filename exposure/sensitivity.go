@@ -80,9 +80,10 @@ func rangeWords(ranged, unranged int) string {
 func (m *model) sensitivity(r *Result, sps []*sampler) []Swing {
 	exp := r.ExpectedAnnualDelta
 	var out []Swing
-	add := func(sw Swing) {
-		sw.Swing = sw.High.Sub(sw.Low).Abs()
-		if sw.Swing.Round(2).IsZero() {
+	add := func(sw Swing) { // Low and High unrounded: the swing rounds once
+		sw.Swing = sw.High.Sub(sw.Low).Abs().Round(2)
+		sw.Low, sw.High = sw.Low.Round(2), sw.High.Round(2)
+		if sw.Swing.IsZero() {
 			return
 		}
 		out = append(out, sw)
@@ -99,7 +100,7 @@ func (m *model) sensitivity(r *Result, sps []*sampler) []Swing {
 		}
 		d := part.Mul(frac)
 		add(Swing{Label: sym + " price", Kind: SwingPrice, Element: sym, Range: def,
-			Low: exp.Sub(d).Round(2), High: exp.Add(d).Round(2)})
+			Low: exp.Sub(d), High: exp.Add(d)})
 	}
 	// The carrying rate scales the carrying part.
 	var carry decimal.Decimal
@@ -108,7 +109,7 @@ func (m *model) sensitivity(r *Result, sps []*sampler) []Swing {
 	}
 	d := carry.Mul(frac)
 	add(Swing{Label: "Carrying rate (" + r.Settings.CarryingRate.String() + "% a year)", Kind: SwingCarrying, Range: def,
-		Low: exp.Sub(d).Round(2), High: exp.Add(d).Round(2)})
+		Low: exp.Sub(d), High: exp.Add(d)})
 
 	// Scenario parameters, one group per scenario and kind.
 	months := make([]float64, m.horizon)
@@ -118,13 +119,13 @@ func (m *model) sensitivity(r *Result, sps []*sampler) []Swing {
 		w := sr.Probability.InexactFloat64()
 		value := func(p Param) float64 { return p.Value.InexactFloat64() }
 		base := sp.params(value)
-		baseAnnual := sp.eval(&base, months)
+		baseAnnual := sp.evalAll(&base, months)
 		at := func(set func(p *params, end int)) (decimal.Decimal, decimal.Decimal) {
 			var ends [2]decimal.Decimal
 			for end := range ends {
 				p := sp.params(value)
 				set(&p, end)
-				ends[end] = exp.Add(money(w * (sp.eval(&p, months) - baseAnnual)))
+				ends[end] = exp.Add(decimal.NewFromFloat(w * (sp.evalAll(&p, months) - baseAnnual)))
 			}
 			return ends[0], ends[1]
 		}

@@ -18,6 +18,7 @@ type Signal struct {
 	Value  string // as written
 	Number decimal.Decimal
 	IsNum  bool // Value is a number
+	Source string
 	Ref    string
 }
 

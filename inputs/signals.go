@@ -96,7 +96,7 @@ func (r *reader) signalRows() []exposure.Signal {
 	var out []exposure.Signal
 	asOf := r.settings.AsOf
 	for t.next() {
-		s := exposure.Signal{Name: t.text("signal"), Value: t.text("value"), Ref: t.refOf("value")}
+		s := exposure.Signal{Name: t.text("signal"), Value: t.text("value"), Source: t.text("source"), Ref: t.refOf("value")}
 		if s.Name == "" {
 			t.bad("signal", "signal is empty: name it, e.g. soybean_imports_us_mt, mofcom_tone or us_exemption")
 			continue

@@ -37,11 +37,13 @@ type book struct {
 type pendingChart struct {
 	sheet, cell string
 	chart       *excelize.Chart
+	combo       []*excelize.Chart // charts drawn on the same axes
 }
 
-// chart adds c at cell of sheet when the workbook is finished.
-func (b *book) chart(sheet, cell string, c *excelize.Chart) {
-	b.charts = append(b.charts, pendingChart{sheet, cell, c})
+// chart adds c (with combo charts on its axes) at cell of sheet when the
+// workbook is finished.
+func (b *book) chart(sheet, cell string, c *excelize.Chart, combo ...*excelize.Chart) {
+	b.charts = append(b.charts, pendingChart{sheet, cell, c, combo})
 }
 
 // addCharts adds the pending charts, then gives every sheet written
@@ -49,7 +51,7 @@ func (b *book) chart(sheet, cell string, c *excelize.Chart) {
 // finishSheet.
 func (b *book) addCharts() error {
 	for _, c := range b.charts {
-		if err := b.f.AddChart(c.sheet, c.cell, c.chart); err != nil {
+		if err := b.f.AddChart(c.sheet, c.cell, c.chart, c.combo...); err != nil {
 			return fmt.Errorf("chart on %s: %w", c.sheet, err)
 		}
 		col, row, _ := excelize.CellNameToCoordinates(c.cell)

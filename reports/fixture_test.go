@@ -122,6 +122,7 @@ func newFixture() *fixture {
 	for _, m := range r.Scenarios[0].Months {
 		r.Months = append(r.Months, m.Month)
 	}
+	addUncertainty(r)
 	rows := []exposure.PartRow{
 		{Index: 1, Line: &in.BOM.Lines[1], Level: 2, Qty: d("1"), AnnualQty: d("1000"), CostBearing: true, UnitCost: d("180"),
 			ClassProb: [3]decimal.Decimal{d("1"), d("0"), d("0")},

@@ -26,6 +26,7 @@ type jsonReport struct {
 	Products            []jsonProduct  `json:"products"`
 	Scenarios           []jsonScenario `json:"scenarios"`
 	ExpectedAnnualDelta string         `json:"expected_annual_delta"`
+	Mix                 jsonMix        `json:"mix"`
 	Exposure            jsonExposure   `json:"exposure"`
 	Recommendations     []jsonRec      `json:"recommendations"`
 	Warnings            []jsonWarning  `json:"warnings"`
@@ -62,10 +63,21 @@ type jsonScenario struct {
 	AnnualDelta  string             `json:"annual_delta"`
 	HorizonDelta string             `json:"horizon_delta"`
 	Split        jsonSplit          `json:"split"`
+	P10          string             `json:"p10"`
+	P50          string             `json:"p50"`
+	P90          string             `json:"p90"`
 	Products     []jsonProductDelta `json:"products"`
 	Parts        []jsonPartDelta    `json:"parts"`
 	Elements     []jsonElementDelta `json:"elements"`
 	Months       []jsonMonthDelta   `json:"months"`
+}
+
+// jsonMix is the probability-weighted mixture of the Monte Carlo draws.
+type jsonMix struct {
+	Mean string `json:"mean"`
+	P50  string `json:"p50"`
+	P90  string `json:"p90"`
+	P95  string `json:"p95"`
 }
 
 type jsonSplit struct {
@@ -168,6 +180,7 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 		Products:            []jsonProduct{},
 		Scenarios:           []jsonScenario{},
 		ExpectedAnnualDelta: dec(r.ExpectedAnnualDelta),
+		Mix:                 jsonMix{dec(r.Mix.Mean), dec(r.Mix.P50), dec(r.Mix.P90), dec(r.Mix.P95)},
 		Exposure:            jsonExposure{Elements: []jsonElementMass{}, Stages: []jsonStage{}},
 		Warnings:            []jsonWarning{},
 		Recommendations:     jsonRecommendations(r.Plan),
@@ -188,6 +201,7 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 			Split:    jsonSplit{dec(sr.Split.Price), dec(sr.Split.Shortage), dec(sr.Split.Carrying), dec(sr.Split.Tariff)},
 			Products: []jsonProductDelta{}, Parts: []jsonPartDelta{}, Elements: []jsonElementDelta{}, Months: []jsonMonthDelta{},
 		}
+		js.P10, js.P50, js.P90 = dec(sr.P10), dec(sr.P50), dec(sr.P90)
 		for _, p := range sr.Products {
 			js.Products = append(js.Products, jsonProductDelta{p.Product, dec(p.UnitDelta), dec(p.AnnualDelta)})
 		}

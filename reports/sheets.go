@@ -67,8 +67,11 @@ func (rep *report) scenariosSheet() error {
 		{head: "Controlling country", kind: kText},
 		{head: "Spot premium (%)", kind: kPct},
 		{head: "Prior probability (%)", kind: kPct},
-		{head: "Probability (%)", kind: kPct},
+		{head: rep.probabilityHead(), kind: kPct},
 		{head: rep.money("Annual change"), kind: kMoney},
+		{head: rep.money("Annual change, P10"), kind: kMoney},
+		{head: rep.money("Annual change, P50"), kind: kMoney},
+		{head: rep.money("Annual change, P90"), kind: kMoney},
 		{head: rep.money(fmt.Sprintf("Change over %d months", h)), kind: kMoney},
 		{head: rep.money("Price part"), kind: kMoney},
 		{head: rep.money("Shortage part"), kind: kMoney},
@@ -90,11 +93,14 @@ func (rep *report) scenariosSheet() error {
 		6:  "The scenario's weight before any signals are read; the priors add up to 100%.",
 		7:  "The weight used for the expected figures: the prior, moved by the signals when signals were given (a transparent heuristic).",
 		8:  "Change of the annual cost of all products over the first 12 months of the projection, all units. Positive: costs rise.",
-		9:  "The same over the whole projection.",
-		10: "Higher prices of the rare-earth content.",
-		11: "Spot-market premium on the share of demand that cannot be had from the usual source.",
-		12: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
-		13: "Added import tariffs.",
+		9:  rep.percentileNote(10),
+		10: rep.percentileNote(50),
+		11: rep.percentileNote(90),
+		12: "The same over the whole projection.",
+		13: "Higher prices of the rare-earth content.",
+		14: "Spot-market premium on the share of demand that cannot be had from the usual source.",
+		15: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
+		16: "Added import tariffs.",
 	}
 	for c, n := range notes {
 		if err := b.note(sheet, c, 1, n); err != nil {
@@ -107,7 +113,7 @@ func (rep *report) scenariosSheet() error {
 		hzExp = hzExp.Add(s.HorizonDelta.Mul(s.Probability))
 		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
-			s.AnnualDelta, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff,
+			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff,
 			sc.Description); err != nil {
 			return err
 		}
@@ -126,9 +132,12 @@ func (rep *report) scenariosSheet() error {
 		prior = prior.Add(s.Scenario.Prior)
 		prob = prob.Add(s.Probability)
 	}
-	return t.addBold("", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
-		r.ExpectedAnnualDelta, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff,
-		"Each scenario's figures times its probability, summed.")
+	if err := t.addBold("", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
+		r.ExpectedAnnualDelta, nil, nil, nil, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff,
+		"Each scenario's figures times its probability, summed. For the range over all scenarios see below."); err != nil {
+		return err
+	}
+	return rep.uncertaintyBlocks(t.row + 3)
 }
 
 func (rep *report) projectionSheet() error {
@@ -141,6 +150,10 @@ func (rep *report) projectionSheet() error {
 		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario)), kind: kMoney, width: moneyWidth})
 	}
 	cols = append(cols, col{head: rep.money("Expected (probability-weighted)"), kind: kMoney, width: moneyWidth})
+	band := rep.hasBand()
+	if band {
+		cols = append(cols, bandCols(rep)...)
+	}
 	t, err := b.newTable(sheet, 1, 1, cols)
 	if err != nil {
 		return err
@@ -166,6 +179,9 @@ func (rep *report) projectionSheet() error {
 			}
 		}
 		vals = append(vals, exp)
+		if band {
+			vals = append(vals, bandValues(r.MixMonths[i])...)
+		}
 		if err := t.add(vals...); err != nil {
 			return err
 		}
@@ -198,18 +214,7 @@ func (rep *report) projectionSheet() error {
 	if err := b.f.InsertPageBreak(sheet, cellName(1, t.row+2)); err != nil {
 		return err
 	}
-	b.chart(sheet, cellName(1, t.row+3), &excelize.Chart{
-		Type:      excelize.Line,
-		Series:    series,
-		Title:     chartTitle("Monthly cost change by scenario (" + rep.cur + ")"),
-		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 8, Color: colAxis}},
-		Dimension: excelize.ChartDimension{Width: 760, Height: uint(360 + 14*len(series))},
-		XAxis: excelize.ChartAxis{Title: axisTitle("Month"), TickLabelSkip: 3, Font: excelize.Font{Size: 8, Color: colAxis},
-			Alignment: excelize.Alignment{TextRotation: -45}},
-		YAxis:  excelize.ChartAxis{Title: axisTitle(rep.cur + " a month"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 8, Color: colAxis}},
-		Format: excelize.GraphicOptions{AltText: "Line chart of the monthly cost change per scenario"},
-	})
-	return nil
+	return rep.projectionChart(t, series)
 }
 
 func chartTitle(s string) excelize.ChartTitle {

@@ -86,6 +86,11 @@ func (rep *report) summarySheet(sc *partsScan) error {
 			return err
 		}
 	}
+	if r.Mix.Draws > 0 { // the range over all scenarios, from the Monte Carlo
+		if err := figure(rep.money("Annual cost change exceeded in 1 year out of 10 (P90 over all scenarios)"), r.Mix.P90, kMoney, false); err != nil {
+			return err
+		}
+	}
 	if err := figure("Scenarios weighed", len(r.Scenarios), kInt, false); err != nil {
 		return err
 	}

@@ -61,7 +61,11 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	rep.b = b
 	names := []string{sheetSummary, sheetScenarios, sheetProjection}
 	names = append(names, scan.sheetNames()...)
-	names = append(names, sheetElements, sheetCountries, sheetRecommendations, sheetAssumptions, sheetWarnings)
+	names = append(names, sheetElements, sheetCountries, sheetRecommendations)
+	if r.Signals != nil {
+		names = append(names, sheetSignals)
+	}
+	names = append(names, sheetAssumptions, sheetWarnings)
 	if err := b.addSheets(names...); err != nil {
 		b.f.Close()
 		return err
@@ -76,6 +80,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 		{sheetElements, rep.elementsSheet},
 		{sheetCountries, rep.countriesSheet},
 		{sheetRecommendations, rep.recommendationsSheet},
+		{sheetSignals, rep.signalsSheet},
 		{sheetAssumptions, rep.assumptionsSheet},
 		{sheetSummary, func() error { return rep.summarySheet(scan) }},
 		{sheetWarnings, rep.warningsSheet},

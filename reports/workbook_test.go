@@ -174,7 +174,9 @@ func TestWorkbookHeaders(t *testing.T) {
 		{"Scenarios", "B1", "Scenario"},
 		{"Scenarios", "G1", "Probability (%)"},
 		{"Scenarios", "H1", "Annual change (USD)"},
-		{"Scenarios", "I1", "Change over 12 months (USD)"},
+		{"Scenarios", "I1", "Annual change, P10 (USD)"},
+		{"Scenarios", "K1", "Annual change, P90 (USD)"},
+		{"Scenarios", "L1", "Change over 12 months (USD)"},
 		{"Projection", "A1", "Month"},
 		{"Projection", "B1", "Status quo after the November 2025 suspension (USD)"},
 		{"Projection", "D1", "Expected (probability-weighted) (USD)"},
@@ -277,10 +279,10 @@ func TestWorkbookCharts(t *testing.T) {
 			charts = append(charts, name)
 		}
 	}
-	if len(charts) != 3 {
-		t.Errorf("%d charts %v, want 3 (Summary, Projection, Countries)", len(charts), charts)
+	if len(charts) != 4 {
+		t.Errorf("%d charts %v, want 4 (Summary, Scenarios, Projection, Countries)", len(charts), charts)
 	}
-	for _, sheet := range []string{"Summary", "Projection", "Countries"} {
+	for _, sheet := range []string{"Summary", "Scenarios", "Projection", "Countries"} {
 		if !strings.Contains(sheetXML(t, files, sheet), "<drawing ") {
 			t.Errorf("%s: no drawing", sheet)
 		}
