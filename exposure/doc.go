@@ -88,6 +88,23 @@
 // parameter without a range moves by ±DefaultSwingPct % of its value
 // (availability: of its shortfall 100 − value).
 //
+// # Recommendations
+//
+// Recommend plans every cost-bearing line whose cost moves in some
+// scenario and that has two or more candidates (today's sources, then the
+// Alternatives for its part number, else its material, else the default
+// centres for its material). With q the line's annual quantity, C_j =
+// q·c_j and A_j,s the line's annual delta had all of it come from j (its
+// profile built and filled as Compute builds a source's), a linear program
+// chooses x: Σ x_j = 1, 0 ≤ x_j ≤ capacity_j/q, at every stage the shares
+// in one known country ≤ the cap; objective expected Σ_j x_j (C_j + Σ_s
+// w_s A_j,s) or worst max_s Σ_j x_j (C_j + A_j,s). Lines sharing a capacity
+// are one program. When the cap cannot be met, phase 1 minimises the
+// largest share t and phase 2 the objective with every share ≤ t*. The
+// program is float64 (lp.go); the shares are rounded to 4 decimals
+// summing to exactly 1 within every cap and capacity, and every money
+// figure is computed from them in decimals.
+//
 // # Rounding
 //
 // Every figure is a decimal. Nothing is rounded except the two divisions

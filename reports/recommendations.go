@@ -135,6 +135,12 @@ func (rep *report) recommendationsSheet() error {
 		return err
 	}
 	row += 2
+	if len(p.Notes) > 0 {
+		if err := rep.paragraphAt(sheet, row, 13, "Notes: "+strings.Join(p.Notes, "; ")+"."); err != nil {
+			return err
+		}
+		row += 2
+	}
 
 	chartRow := row
 	order := planOrder(p)
