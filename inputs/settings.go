@@ -17,6 +17,9 @@ var SettingKeys = []string{
 	"unknown_origin", "country_cap", "objective", "rollup", "draws", "seed", "as_of", "volume", "only",
 }
 
+// MaxDraws bounds --draws: the draws of every scenario are held in memory.
+const MaxDraws = 1_000_000
+
 // settingValue is a setting's text and where it came from, for messages.
 type settingValue struct {
 	text    string
@@ -128,6 +131,10 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	intSetting("horizon", 12, &s.Horizon)
 	intSetting("draws", 1, &s.Draws)
+	if s.Draws > MaxDraws {
+		bad("draws", "expected at most %d draws per scenario", MaxDraws)
+		s.Draws = MaxDraws
+	}
 	if v, ok := get("seed"); ok {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

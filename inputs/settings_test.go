@@ -102,6 +102,7 @@ func TestSettingsBadValues(t *testing.T) {
 		{"objective", "best"},
 		{"rollup", "some"},
 		{"draws", 0},
+		{"draws", 2_000_000},
 		{"seed", "x"},
 		{"as_of", "yesterday"},
 		{"volume", "-3"},

@@ -131,7 +131,14 @@ func (rep *report) signalsSheet() error {
 		}
 		latest = append(latest, []any{s.Name, rules, s.Date.Format("2006-01-02"), s.Value, ageMonths(s.Date, asOfT)})
 	}
-	if err := block("Newest reading of each signal", "Only the newest reading counts; every reading, with its source, is listed at the foot of the sheet.",
+	note := "Only the newest reading counts; every reading, with its source, is listed at the foot of the sheet."
+	for _, s := range sr.Latest {
+		if age, ok := ageMonths(s.Date, asOfT).(decimal.Decimal); ok && age.IntPart() >= staleMonths {
+			note += fmt.Sprintf(" Readings %d months or more before the as-of date are stale: add newer ones to the Signals sheet.", staleMonths)
+			break
+		}
+	}
+	if err := block("Newest reading of each signal", note,
 		[]col{{head: "Signal", kind: kText}, {head: "Rules met", kind: kWrap, width: signalWidths[1]}, {head: "Date", kind: kText},
 			{head: "Value", kind: kText}, {head: "Months before as-of", kind: kInt}},
 		latest, "Readings"); err != nil {
@@ -225,6 +232,9 @@ func (rep *report) signalsSheet() error {
 	}
 	return nil
 }
+
+// staleMonths is the age from which the sheet calls a reading stale.
+const staleMonths = 6
 
 // ruleName is the rule's id, or its signal and condition.
 func ruleName(r exposure.SignalRule) string {

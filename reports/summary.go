@@ -317,7 +317,7 @@ func (rep *report) paragraph(baseline decimal.Decimal, worst int, sc *partsScan)
 	if priorsOnly(r) {
 		p = append(p, "The probabilities are the scenarios' priors; see the Scenarios sheet.")
 	} else {
-		p = append(p, "The probabilities are the priors moved by the signals given (a transparent heuristic); see the Scenarios sheet.")
+		p = append(p, "The probabilities are the priors moved by the signals given (a transparent heuristic); see the Signals sheet.")
 	}
 	return strings.Join(p, " ")
 }
