@@ -788,3 +788,41 @@ func TestRecommendSharedProperties(t *testing.T) {
 		t.Errorf("only %d lines were solved together with others", grouped)
 	}
 }
+
+// TestLPFallbacks: a warm start that does not fit the program (a singular
+// basis, which gonum refuses with a panic that is recovered, or one of the
+// wrong length) gives way to the program's own first basis.
+// Two candidates, CN at 15 a unit and JP at 13.2, cap 65%: JP 0.65.
+func TestLPFallbacks(t *testing.T) {
+	p := &lpProblem{capf: 0.65, w: []float64{1}, classes: []*lpClass{{
+		q: 1, cost: []float64{10, 13.2}, delta: [][]float64{{5}, {0}},
+		countries: [][NumStages]string{at("?/?/?/CN"), at("?/?/?/JP")}, res: []int{-1, -1}, current: []bool{true, false},
+	}}}
+	check := func(what string, r lpResult) {
+		t.Helper()
+		if r.err != nil || math.Abs(r.x[0][1]-0.65) > 1e-9 || math.Abs(r.x[0][0]-0.35) > 1e-9 || !r.capMet[0] {
+			t.Errorf("%s: shares %v (cap met %v, err %v), want CN 0.35, JP 0.65", what, r.x, r.capMet, r.err)
+		}
+	}
+	check("cold", p.solve(nil))
+	warm := &warmStart{}
+	check("first warm", p.solve(warm))
+	if !warm.phase1 || len(warm.basis2) == 0 {
+		t.Fatalf("the warm start was not filled: %+v", warm)
+	}
+	// Phase 2's basis replaced by one that is singular (the same
+	// column every time), then by one of the wrong length.
+	bad := make([]int, len(warm.basis2))
+	warm.basis2 = bad
+	check("singular warm basis", p.solve(warm))
+	warm.basis2 = []int{0}
+	check("short warm basis", p.solve(warm))
+}
+
+// TestRecommendWithoutModel: a Result not made by Compute has no lines to plan.
+func TestRecommendWithoutModel(t *testing.T) {
+	p, err := Recommend(&Result{Settings: testSettings()})
+	if err != nil || len(p.Lines) != 0 || p.Objective != "expected" {
+		t.Errorf("Recommend(empty) = %+v, %v", p, err)
+	}
+}
