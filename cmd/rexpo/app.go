@@ -32,7 +32,7 @@ func newApp() *cli.App {
 			"scenarios to the rare-earth content and sourcing of every part, and writes a\n" +
 			"workbook of cost changes per unit, per year and per month.",
 		HideVersion:     true,
-		Commands:        []*cli.Command{demoCmd, reportCmd, validateCmd, templateCmd, scenariosCmd, versionCmd},
+		Commands:        []*cli.Command{demoCmd, reportCmd, validateCmd, templateCmd, scenariosCmd, serveCmd, versionCmd},
 		ExitErrHandler:  func(*cli.Context, error) {}, // main chooses exit codes
 		OnUsageError:    usageError,
 		CommandNotFound: func(c *cli.Context, name string) {},

@@ -94,6 +94,13 @@ func load(ctx context.Context, o runOptions) (*loaded, error) {
 		return nil, err
 	}
 	defer book.Close()
+	return loadBook(ctx, o, book, name, sum)
+}
+
+// loadBook reads an input that is already open (serve opens uploads from
+// memory) and computes every scenario. The caller closes book.
+func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum string) (*loaded, error) {
+	var err error
 	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress}
 	if o.mapFile != "" {
 		if opts.Mapping, err = readMapping(o.mapFile); err != nil {
