@@ -104,8 +104,11 @@ type Line struct {
 	Material    string // material code, "" when the part holds no rare earths
 	HSCode      string // digits only
 	Content     []ElementMass
-	Sources     []Source
-	Ref         string // where the line came from, e.g. "BOM!12" (sheet and row)
+	// ContentSource says where Content came from: "" for the BOM row, else
+	// the supplier declaration (file name) that supplied it.
+	ContentSource string
+	Sources       []Source
+	Ref           string // where the line came from, e.g. "BOM!12" (sheet and row)
 }
 
 // BOM is a parsed bill of materials: products and their lines.

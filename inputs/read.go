@@ -26,6 +26,9 @@ type Options struct {
 	// Progress, when set, is called every ProgressEvery BOM rows with the
 	// count so far, so that long reads can show progress.
 	Progress func(rows int)
+	// Declarations are suppliers' material declarations already read
+	// (ReadDeclarations); a declarations setting adds the files it names.
+	Declarations []Declaration
 }
 
 // ProgressEvery is how many BOM rows pass between Progress calls.
@@ -66,6 +69,9 @@ type reader struct {
 	signals     []exposure.Signal
 	signalRules []exposure.SignalRule
 	signalSet   string // which SignalRules were used
+
+	declSetting settingValue // the declarations setting, if any
+	declPlace   [2]string    // its sheet and cell, for problems
 }
 
 // Read reads an input book: settings, reference data overrides, scenarios
@@ -119,6 +125,7 @@ func (r *reader) readAll() error {
 		r.readSignals,
 		func() error { r.readProductsOrDerive(); return nil },
 		func() error { r.readBOM(); return nil },
+		r.readDeclarations,
 		func() error { r.readSourcing(); return nil },
 		r.readAlternatives,
 	}
@@ -144,6 +151,7 @@ func (r *reader) checkMapping() {
 			known[k] = true
 		}
 	}
+	known[NormalizeKey(DeclarationPartKey)] = true
 	for _, ours := range sortedKeys(r.opts.Mapping) {
 		if !known[NormalizeKey(ours)] {
 			r.ps.errorf("", "--map", "%q is not one of our columns (e.g. part_number, qty_per, unit_cost)", ours)

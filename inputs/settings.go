@@ -37,6 +37,7 @@ func (r *reader) readSettings() error {
 	for _, k := range SettingKeys {
 		known[NormalizeKey(k)] = k
 	}
+	known[NormalizeKey(DeclarationsKey)] = DeclarationsKey
 	if t := r.open("Settings", false); t != nil {
 		for t.next() {
 			key, ok := known[NormalizeKey(t.text("key"))]
@@ -195,6 +196,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		}
 	}
 	r.settings = s
+	r.declSetting = vals[DeclarationsKey]
 }
 
 // parseTimestamp accepts RFC 3339 timestamps and plain dates (UTC).

@@ -38,6 +38,9 @@ type partsScan struct {
 
 	top   []*partAgg           // the most exposed, largest expected delta first
 	byKey map[partKey]*partAgg // the top parts, for the second pass to sum
+
+	sourceCol bool // a line's content came from a declaration (declarations.go)
+	sourceW   int
 }
 
 // partKey names a part in a product. Its strings are the BOM line's, so a
@@ -78,7 +81,7 @@ const (
 )
 
 func (sc *partsScan) elemCol(i int) int  { return partFixedCols + 1 + i }
-func (sc *partsScan) classCol(k int) int { return partFixedCols + len(sc.elements) + 1 + k }
+func (sc *partsScan) classCol(k int) int { return sc.sourceColumn() + sc.sourceCols() + k }
 func (sc *partsScan) scenCol(s int) int  { return sc.classCol(exposure.NumClasses) + s }
 func (sc *partsScan) expCol() int        { return sc.scenCol(sc.nScen) }
 func (sc *partsScan) lastCol() int       { return sc.expCol() }
@@ -161,6 +164,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			}
 			grow(&elemMax[i], c.Kg.Mul(thousand))
 		}
+		sc.noteSource(l)
 		text(pcProduct, l.Product, 0)
 		text(pcPart, l.PartNumber, min(max(pr.Level-1, 0), maxIndent)*2)
 		text(pcDesc, l.Description, 0)
@@ -194,6 +198,9 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	}
 	for k := 0; k < exposure.NumClasses; k++ {
 		sc.maxAbs[sc.classCol(k)] = decimal.NewFromInt(1)
+	}
+	if sc.sourceCol {
+		sc.textW[sc.sourceColumn()] = sc.sourceW
 	}
 	// The deltas are computed only when the rows are written: their
 	// columns are sized from the scenario and product totals, with room
@@ -270,6 +277,7 @@ func partsColumns(rep *report, sc *partsScan) []col {
 	for _, e := range sc.elements {
 		cols = append(cols, col{head: e + " (g/unit)", kind: kKg})
 	}
+	cols = append(cols, sourceColumns(sc)...)
 	cols = append(cols,
 		col{head: "Direct (%)", kind: kPct},
 		col{head: "Upstream (%)", kind: kPct},
@@ -299,6 +307,9 @@ func partsNotes(rep *report, sc *partsScan) map[int]string {
 	}
 	if len(sc.elements) > 0 {
 		notes[sc.elemCol(0)] = "Grams of the element in one unit of the part."
+	}
+	if sc.sourceCol {
+		notes[sc.sourceColumn()] = sourceNote
 	}
 	return notes
 }
@@ -568,6 +579,9 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 		}
 		content = true
 		num(sc.elemCol(i), g)
+	}
+	if sc.sourceCol {
+		str(sc.sourceColumn(), contentSource(l, content), s.text)
 	}
 	// Classes say where rare-earth content comes from: blank for a line
 	// that holds none.

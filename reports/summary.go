@@ -314,6 +314,9 @@ func (rep *report) paragraph(baseline decimal.Decimal, worst int, sc *partsScan)
 		}
 		p = append(p, fmt.Sprintf("The most exposed part is %s in %s, with an expected change of %s %s a year.", what, a.key.product, cur, moneyText(a.expected)))
 	}
+	if s := declaredSentence(r); s != "" {
+		p = append(p, s)
+	}
 	if priorsOnly(r) {
 		p = append(p, "The probabilities are the scenarios' priors; see the Scenarios sheet.")
 	} else {

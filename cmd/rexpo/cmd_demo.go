@@ -10,6 +10,7 @@ var demoCmd = &cli.Command{
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the workbook to `FILE`", Value: "rexpo-demo-report.xlsx"},
 		jsonFlag, asOfFlag,
+		&cli.StringFlag{Name: declarationsFlag.Name, Usage: "read these material declarations (`PATH`) instead of the sample's; --declarations= reads none"},
 	},
 	Action: func(c *cli.Context) error {
 		if c.NArg() > 0 {

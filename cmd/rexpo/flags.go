@@ -14,6 +14,9 @@ var (
 	jsonFlag        = &cli.StringFlag{Name: "json", Usage: "also write the JSON of the results to `FILE` (- for standard output)"}
 	maxUnzippedFlag = &cli.Int64Flag{Name: "max-unzipped", Usage: "refuse workbooks that unzip to more than `BYTES`", Value: 8 << 30}
 	asOfFlag        = &cli.StringFlag{Name: "as-of", Usage: "timestamp printed in the outputs (`TIME`, e.g. 2026-11-26T09:00:00Z); default now"}
+	// declarationsFlag is also the Settings key declarations (not among
+	// inputs.SettingKeys, so that an upload's form cannot name a path).
+	declarationsFlag = &cli.StringFlag{Name: "declarations", Usage: "suppliers' material declarations (IPC-1752A, IEC 62474): an .xml `PATH` or a folder of them; they fill the rare-earth content of BOM lines that give none"}
 )
 
 // settingFlags are the report flags that are also Settings keys. Each
@@ -32,6 +35,7 @@ var settingFlags = []cli.Flag{
 	&cli.StringFlag{Name: "volume", Usage: "annual volume of each product for a CSV BOM without Products (`UNITS`, default 1)"},
 	&cli.StringFlag{Name: "draws", Usage: "Monte Carlo draws per scenario for the P10/P50/P90 ranges (`N`, default 10000)"},
 	&cli.StringFlag{Name: "seed", Usage: "random seed of the Monte Carlo (`N`, default 1): the same seed gives the same figures"},
+	declarationsFlag,
 	asOfFlag,
 }
 

@@ -1,0 +1,245 @@
+package inputs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// DeclarationsKey is the Settings key (and report flag) naming the
+// declarations to read. It is not among SettingKeys: a value from
+// Options.Settings is a path on this machine, which an upload page must
+// not let its users name.
+const DeclarationsKey = "declarations"
+
+// readDeclarations fills the rare-earth content of BOM lines from
+// suppliers' declarations: Options.Declarations, then the file or folder
+// the declarations setting (--declarations) names. A declared product
+// matches the lines whose part number is its item number (or the --map
+// declaration_part_number field), ignoring case.
+func (r *reader) readDeclarations() error {
+	decls := r.opts.Declarations
+	if v := r.declSetting; strings.TrimSpace(v.text) != "" {
+		more, ok := r.loadDeclarations(v)
+		if !ok {
+			return nil
+		}
+		decls = append(decls[:len(decls):len(decls)], more...)
+	}
+	if len(decls) > 0 {
+		r.applyDeclarations(decls)
+	}
+	return nil
+}
+
+// declarationField returns the --map declaration_part_number entry, or "".
+func (r *reader) declarationField() string {
+	for k, v := range r.opts.Mapping {
+		if NormalizeKey(k) == NormalizeKey(DeclarationPartKey) {
+			return v
+		}
+	}
+	return ""
+}
+
+// loadDeclarations reads the files a declarations setting names. A flag's
+// path is a path on this machine; a Settings sheet's path is relative to
+// the input's folder and must stay inside it, so that a workbook cannot
+// make rexpo read files elsewhere.
+func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
+	p := strings.TrimSpace(v.text)
+	field := r.declarationField()
+	var (
+		fsys fs.FS
+		name string
+	)
+	if v.sheet == "" {
+		st, err := os.Stat(p)
+		if err != nil {
+			r.ps.errorf("", v.place, "declarations %q: %s", p, declPathError(err))
+			return nil, false
+		}
+		if st.IsDir() {
+			fsys, name = os.DirFS(p), "."
+		} else {
+			fsys, name = os.DirFS(filepath.Dir(p)), filepath.Base(p)
+		}
+	} else {
+		base, dir, ok := r.book.declarationBase()
+		if !ok {
+			r.ps.warnf(v.sheet, v.place, "declarations %q ignored: this input was not read from a folder, so a path in its Settings has nothing to be relative to (use --declarations)", p)
+			return nil, false
+		}
+		clean := path.Clean(filepath.ToSlash(p))
+		if filepath.IsAbs(p) || strings.HasPrefix(p, "/") || !fs.ValidPath(clean) {
+			r.ps.errorf(v.sheet, v.place, "declarations %q: give a file or folder inside the input's folder, as a relative path such as declarations (use --declarations for any other path)", p)
+			return nil, false
+		}
+		fsys, name = base, path.Join(dir, clean)
+	}
+	decls, err := ReadDeclarations(fsys, name, p, field)
+	if err != nil {
+		r.ps.errorf(v.sheet, v.place, "declarations %q: %s", p, declPathError(err))
+		return nil, false
+	}
+	if len(decls) == 0 {
+		r.ps.warnf(v.sheet, v.place, "declarations %q: the folder holds no .xml files", p)
+	}
+	r.declPlace = [2]string{v.sheet, v.place}
+	return decls, true
+}
+
+// declPathError says why a declarations path cannot be read.
+func declPathError(err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.As(err, &pe):
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// declarationBase returns where a relative path in the book's Settings
+// points: the folder of CSV files, or the folder of the workbook file.
+// Books read from a stream (an upload) have none.
+func (b *Book) declarationBase() (fs.FS, string, bool) {
+	switch {
+	case b.csv != nil:
+		for _, f := range b.csv.files {
+			return b.csv.fsys, path.Dir(f), true
+		}
+	case b.xlsx != nil && b.closer != nil:
+		return os.DirFS(filepath.Dir(b.name)), ".", true
+	}
+	return nil, "", false
+}
+
+// declKey is how part numbers are compared: trimmed, ignoring case.
+func declKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }
+
+// eachUnits are the unitType values that mean one piece.
+var eachUnits = map[string]bool{"": true, "each": true, "ea": true, "piece": true, "pieces": true, "pc": true, "pcs": true, "unit": true, "units": true, "set": true}
+
+// applyDeclarations lists the declarations' problems, then fills or
+// checks the content of the BOM lines they match.
+func (r *reader) applyDeclarations(decls []Declaration) {
+	type entry struct {
+		p       *DeclaredProduct
+		file    string
+		matched bool
+	}
+	byPart := map[string]*entry{}
+	var order []*entry
+	for i := range decls {
+		d := &decls[i]
+		for _, p := range d.Problems {
+			p.Error = false
+			r.ps.add(p)
+		}
+		for j := range d.Products {
+			p := &d.Products[j]
+			if p.PartNumber == "" {
+				continue
+			}
+			k := declKey(p.PartNumber)
+			if first, dup := byPart[k]; dup {
+				r.ps.warnf(d.File, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
+				continue
+			}
+			e := &entry{p: p, file: d.File}
+			byPart[k] = e
+			order = append(order, e)
+		}
+	}
+	if len(byPart) == 0 {
+		return
+	}
+	slack := decimal.RequireFromString(declarationSlack)
+	rare := RareEarths()
+	for i := range r.bom.Lines {
+		l := &r.bom.Lines[i]
+		e := byPart[declKey(l.PartNumber)]
+		if e == nil {
+			continue
+		}
+		e.matched = true
+		if !e.p.Usable {
+			continue // the declaration's problems say why
+		}
+		bom := map[string]decimal.Decimal{}
+		for _, c := range l.Content {
+			if IsRareEarth(c.Element) {
+				bom[c.Element] = bom[c.Element].Add(c.Kg.Shift(3))
+			}
+		}
+		sheet, row := splitRef(l.Ref)
+		if len(bom) == 0 {
+			added := false
+			for _, sym := range rare {
+				if g := e.p.Grams[sym]; g.Sign() > 0 {
+					l.Content = append(l.Content, exposure.ElementMass{Element: sym, Kg: g.Shift(-3)})
+					added = true
+				}
+			}
+			if added {
+				l.ContentSource = e.file
+				if u := e.p.Unit; !eachUnits[NormalizeKey(u)] && NormalizeKey(u) != NormalizeKey(l.UOM) {
+					r.ps.warnf(sheet, row, "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
+				}
+			}
+			continue
+		}
+		differ := false
+		for _, sym := range rare {
+			b, d := bom[sym], e.p.Grams[sym]
+			if d.Sub(b).Abs().GreaterThan(b.Mul(slack)) {
+				differ = true
+				break
+			}
+		}
+		if differ {
+			r.ps.warnf(sheet, row, "part %q: the BOM gives %s per unit, the supplier declaration %s gives %s: the BOM's figures are used (they differ by more than 5%%)",
+				l.PartNumber, gramsList(bom, rare), e.file, gramsList(e.p.Grams, rare))
+		}
+	}
+	var unmatched []string
+	for _, e := range order {
+		if !e.matched {
+			unmatched = append(unmatched, fmt.Sprintf("%q (%s)", e.p.PartNumber, e.file))
+		}
+	}
+	if n := len(unmatched); n > 0 {
+		const show = 5
+		more := ""
+		if n > show {
+			unmatched, more = unmatched[:show], fmt.Sprintf(" and %d more", n-show)
+		}
+		r.ps.warnf(r.declPlace[0], r.declPlace[1], "%d declared product(s) match no BOM part number: %s%s (a declaration is matched by its item number; --map %s: <attribute> names another field)",
+			n, strings.Join(unmatched, ", "), more, DeclarationPartKey)
+	}
+}
+
+// gramsList writes element masses as "Nd 22 g, Dy 3.5 g" in atomic-number
+// order, or "no rare earths".
+func gramsList(g map[string]decimal.Decimal, order []string) string {
+	var parts []string
+	for _, sym := range order {
+		if v, ok := g[sym]; ok && v.Sign() > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s g", sym, v.Round(3)))
+		}
+	}
+	if len(parts) == 0 {
+		return "no rare earths"
+	}
+	return strings.Join(parts, ", ")
+}
