@@ -37,9 +37,10 @@ import (
 // The upload page (SPEC section 12) is an adapter like the other commands:
 // multipart upload → inputs → exposure → reports, with limits around it.
 // Uploads are read into memory and the report is rendered into memory, so
-// nothing from an upload touches the disk; the page's download link reads
-// the rendered workbook from a small in-memory store that forgets it after
-// keepFor.
+// nothing from an upload stays on disk (excelize writes a Parts sheet over
+// 16 MiB through a temporary file while rendering, and removes it before
+// the answer); the page's download link reads the rendered workbook from a
+// small in-memory store that forgets it after keepFor.
 
 var serveCmd = &cli.Command{
 	Name:  "serve",
@@ -60,7 +61,7 @@ var serveCmd = &cli.Command{
 		&cli.StringFlag{Name: "max-unzipped", Value: "1GiB", Usage: "refuse workbooks that unzip to more than `SIZE`"},
 		&cli.DurationFlag{Name: "report-timeout", Value: 2 * time.Minute, Usage: "give up on a report after `DURATION` (503)"},
 		&cli.IntFlag{Name: "max-concurrent", Value: 2, Usage: "compute at most `N` reports at once; others wait --queue-wait, then get 503"},
-		&cli.DurationFlag{Name: "queue-wait", Value: 10 * time.Second, Usage: "how long a report waits for a free slot (`DURATION`)"},
+		&cli.DurationFlag{Name: "queue-wait", Value: 10 * time.Second, Usage: "wait up to `DURATION` for a free slot, then answer 503 with Retry-After"},
 	},
 	Action: func(c *cli.Context) error {
 		if c.NArg() > 0 {

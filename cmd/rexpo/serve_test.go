@@ -382,6 +382,24 @@ func TestServeBrokenFile(t *testing.T) {
 	}
 }
 
+// A workbook that unzips to more than --max-unzipped is a bad input.
+func TestServeMaxUnzipped(t *testing.T) {
+	o := testOptions()
+	o.maxUnzipped = 16 << 10
+	_, ts, _ := newTestServer(t, o)
+	status, _, body := post(t, nil, ts.URL+"/api/report", sampleFields(), mustSample(t), "application/json")
+	if status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400: %s", status, body)
+	}
+	var got problemsJSON
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Problems) != 1 || !strings.Contains(got.Problems[0].Message, "16 KiB") {
+		t.Errorf("problems %+v, want one naming the 16 KiB limit", got.Problems)
+	}
+}
+
 // A bad input answers 400 with the list validate prints: as JSON, as text
 // and on the page, where a cell holding <script> shows as text.
 func TestServeInputProblems(t *testing.T) {
