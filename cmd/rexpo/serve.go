@@ -629,7 +629,7 @@ func (s *server) failure(u *upload, err error) *httpError {
 	switch {
 	case errors.As(err, &ie):
 		return &httpError{status: http.StatusBadRequest, title: problemsTitle(u.name, ie.Problems), problems: ie.Problems,
-			message: "Fix them in the workbook and upload it again."}
+			message: "Fix the workbook and upload it again."}
 	case isInputError(err):
 		ps := []inputs.Problem{{Message: err.Error(), Error: true}}
 		return &httpError{status: http.StatusBadRequest, title: problemsTitle(u.name, ps), problems: ps,
