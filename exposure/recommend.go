@@ -18,7 +18,9 @@ import (
 type Plan struct {
 	Objective  string          // "expected" or "worst"
 	CountryCap decimal.Decimal // percent
-	Lines      []LinePlan      // in BOM order
+	Lines      []LinePlan      // in BOM order; at most maxLinePlans, the largest expected savings
+	Planned    int             // lines with a plan, all of them (Lines may hold fewer)
+	Spend      []StageSpend    // over every planned line, by stage then country
 	// Exposed counts the cost-bearing lines whose cost changes in some
 	// scenario; those with fewer than two candidates have no plan.
 	Exposed        int
@@ -44,6 +46,19 @@ type Plan struct {
 
 // MaxUnplanned is how many exposed lines without alternatives a Plan lists.
 const MaxUnplanned = 50
+
+// maxLinePlans is how many line plans a Plan keeps: those with the largest
+// expected saving. Totals and Spend cover every planned line.
+var maxLinePlans = 5000
+
+// StageSpend is the planned parts' annual spend today (baseline, nothing
+// happening) at one stage and country, split by today's shares (Today)
+// and by the recommended ones (Planned).
+type StageSpend struct {
+	Stage          Stage
+	Country        string // "" when unknown
+	Today, Planned decimal.Decimal
+}
 
 // LinePlan is the plan of one BOM line.
 type LinePlan struct {
@@ -1119,31 +1134,42 @@ func (rc *recContext) finish() {
 			planned = append(planned, k)
 		}
 	}
-	plan.Lines = make([]LinePlan, len(planned))
-	parallel(len(planned), func(i int) {
-		plan.Lines[i] = rc.linePlan(planned[i])
-	})
+	plan.Planned = len(planned)
 	plan.Current = make([]decimal.Decimal, rc.S)
 	plan.Recommended = make([]decimal.Decimal, rc.S)
-	for i := range plan.Lines {
-		lp := &plan.Lines[i]
-		plan.CurrentBaseline = plan.CurrentBaseline.Add(lp.CurrentBaseline)
-		plan.Premium = plan.Premium.Add(lp.Premium)
-		plan.ExpectedSaving = plan.ExpectedSaving.Add(lp.ExpectedSaving)
-		for s := 0; s < rc.S; s++ {
-			plan.Current[s] = plan.Current[s].Add(lp.Current[s])
-			plan.Recommended[s] = plan.Recommended[s].Add(lp.Recommended[s])
+	spend := map[stageCountry]*StageSpend{}
+	// Line plans are made a chunk at a time: the totals take every line,
+	// but only the maxLinePlans largest expected savings are kept, so that
+	// a BOM of a million lines does not hold a plan for each.
+	const chunk = 4096
+	buf := make([]LinePlan, 0, chunk)
+	for start := 0; start < len(planned); start += chunk {
+		part := planned[start:min(start+chunk, len(planned))]
+		buf = buf[:len(part)]
+		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
+		for i := range buf {
+			rc.addToTotals(&buf[i], spend)
 		}
-		if !lp.CapMet {
-			plan.CapNotMet++
-		}
-		if lp.Changed {
-			plan.Changed++
-		}
-		for _, cd := range lp.Candidates {
-			plan.IndicativeCandidate = plan.IndicativeCandidate || cd.Indicative
+		plan.Lines = append(plan.Lines, buf...)
+		if len(plan.Lines) > 2*maxLinePlans {
+			keepLargestSavings(&plan.Lines)
 		}
 	}
+	if len(plan.Lines) > maxLinePlans {
+		keepLargestSavings(&plan.Lines)
+		plan.Notes = append(plan.Notes, fmt.Sprintf("%d parts have a plan; the %d with the largest expected saving are listed, the totals cover all of them.", plan.Planned, maxLinePlans))
+	}
+	sort.Slice(plan.Lines, func(i, j int) bool { return plan.Lines[i].Index < plan.Lines[j].Index })
+	for _, sp := range spend {
+		plan.Spend = append(plan.Spend, *sp)
+	}
+	sort.Slice(plan.Spend, func(i, j int) bool {
+		a, b := plan.Spend[i], plan.Spend[j]
+		if a.Stage != b.Stage {
+			return a.Stage < b.Stage
+		}
+		return a.Country < b.Country
+	})
 	plan.WorstCurrent, plan.WorstRecommended = argMax(plan.Current), argMax(plan.Recommended)
 	if rc.S > 0 {
 		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
@@ -1184,6 +1210,50 @@ func (rc *recContext) finish() {
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
 			Expected: w.uExp, Worst: w.uWorst})
 	}
+}
+
+// addToTotals adds one line's plan to the portfolio totals.
+func (rc *recContext) addToTotals(lp *LinePlan, spend map[stageCountry]*StageSpend) {
+	plan := rc.plan
+	plan.CurrentBaseline = plan.CurrentBaseline.Add(lp.CurrentBaseline)
+	plan.Premium = plan.Premium.Add(lp.Premium)
+	plan.ExpectedSaving = plan.ExpectedSaving.Add(lp.ExpectedSaving)
+	for s := 0; s < rc.S; s++ {
+		plan.Current[s] = plan.Current[s].Add(lp.Current[s])
+		plan.Recommended[s] = plan.Recommended[s].Add(lp.Recommended[s])
+	}
+	if !lp.CapMet {
+		plan.CapNotMet++
+	}
+	if lp.Changed {
+		plan.Changed++
+	}
+	for _, cd := range lp.Candidates {
+		plan.IndicativeCandidate = plan.IndicativeCandidate || cd.Indicative
+		for g := StageMine; g < NumStages; g++ {
+			k := stageCountry{g, cd.Countries[g]}
+			sp := spend[k]
+			if sp == nil {
+				sp = &StageSpend{Stage: g, Country: k.country}
+				spend[k] = sp
+			}
+			sp.Today = sp.Today.Add(mulNonZero(lp.CurrentBaseline, cd.CurrentShare))
+			sp.Planned = sp.Planned.Add(mulNonZero(lp.CurrentBaseline, cd.Share))
+		}
+	}
+}
+
+// keepLargestSavings keeps the maxLinePlans plans with the largest
+// expected saving, ties in BOM order.
+func keepLargestSavings(lines *[]LinePlan) {
+	l := *lines
+	sort.Slice(l, func(i, j int) bool {
+		if c := l[i].ExpectedSaving.Cmp(l[j].ExpectedSaving); c != 0 {
+			return c > 0
+		}
+		return l[i].Index < l[j].Index
+	})
+	*lines = append(l[:0:0], l[:min(len(l), maxLinePlans)]...)
 }
 
 // lineDelta is today's annual delta of a line in scenario s, as Parts has it.

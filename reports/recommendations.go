@@ -102,7 +102,7 @@ func (rep *report) recommendationsSheet() error {
 		bold  bool
 	}{
 		{"Exposed parts (cost-bearing lines whose cost moves in some scenario)", p.Exposed, kInt, false},
-		{"Parts with a plan (two or more candidate sources)", len(p.Lines), kInt, false},
+		{"Parts with a plan (two or more candidate sources)", p.Planned, kInt, false},
 		{"Parts whose mix changes", p.Changed, kInt, false},
 		{rep.money("Premium a year if nothing happens"), p.Premium, kMoney, true},
 		{rep.money("Expected saving a year, net of the premium"), p.ExpectedSaving, kMoney, true},
@@ -243,8 +243,8 @@ func sharePct(f decimal.Decimal) string {
 func (rep *report) planTable(row *int, order []*exposure.LinePlan) error {
 	b, sheet, p := rep.b, sheetRecommendations, rep.r.Plan
 	title := "Plan by part, largest expected saving first"
-	if p != nil && len(p.Lines) > len(order) {
-		title += fmt.Sprintf(" (the first %d of %d; the JSON has all)", len(order), len(p.Lines))
+	if p != nil && p.Planned > len(order) {
+		title += fmt.Sprintf(" (the first %d of %d; the JSON has %d)", len(order), p.Planned, len(p.Lines))
 	}
 	if err := b.str(sheet, 1, *row, title, b.s.section); err != nil {
 		return err
@@ -691,20 +691,15 @@ func (rep *report) planChart(row *int, chartRow int) error {
 	}
 	w := map[key]decimal.Decimal{}
 	total := map[string]decimal.Decimal{}
-	for i := range p.Lines {
-		lp := &p.Lines[i]
-		for _, c := range lp.Candidates {
-			for g := exposure.StageMine; g < exposure.NumStages; g++ {
-				cc := c.Countries[g]
-				if v := lp.CurrentBaseline.Mul(c.CurrentShare); v.Sign() > 0 {
-					w[key{g, false, cc}] = w[key{g, false, cc}].Add(v)
-					total[cc] = total[cc].Add(v)
-				}
-				if v := lp.CurrentBaseline.Mul(c.Share); v.Sign() > 0 {
-					w[key{g, true, cc}] = w[key{g, true, cc}].Add(v)
-					total[cc] = total[cc].Add(v)
-				}
-			}
+	for _, sp := range p.Spend { // every planned part, not only those listed
+		cc := sp.Country
+		if sp.Today.Sign() > 0 {
+			w[key{sp.Stage, false, cc}] = w[key{sp.Stage, false, cc}].Add(sp.Today)
+			total[cc] = total[cc].Add(sp.Today)
+		}
+		if sp.Planned.Sign() > 0 {
+			w[key{sp.Stage, true, cc}] = w[key{sp.Stage, true, cc}].Add(sp.Planned)
+			total[cc] = total[cc].Add(sp.Planned)
 		}
 	}
 	var countries []string

@@ -1,0 +1,60 @@
+package exposure
+
+import "testing"
+
+// A plan keeps at most maxLinePlans line plans, those with the largest
+// expected saving, in BOM order, while its totals and spend cover every
+// planned line: the same as an uncapped plan's.
+func TestRecommendKeepsLargestSavings(t *testing.T) {
+	in := benchPlanInput(40, false)
+	full, _ := plan(t, in)
+	if full.Planned != len(full.Lines) || full.Planned < 10 {
+		t.Fatalf("uncapped plan: %d planned, %d listed", full.Planned, len(full.Lines))
+	}
+	defer func(n int) { maxLinePlans = n }(maxLinePlans)
+	maxLinePlans = 5
+	capped, _ := plan(t, in)
+	if capped.Planned != full.Planned || len(capped.Lines) != 5 {
+		t.Fatalf("capped plan: %d planned, %d listed; want %d and 5", capped.Planned, len(capped.Lines), full.Planned)
+	}
+	// The five listed are the uncapped plan's five largest savings.
+	var fifth LinePlan
+	for i, lp := range capped.Lines {
+		if i > 0 && lp.Index <= capped.Lines[i-1].Index {
+			t.Errorf("listed plans not in BOM order: %d after %d", lp.Index, capped.Lines[i-1].Index)
+		}
+		if i == 0 || lp.ExpectedSaving.LessThan(fifth.ExpectedSaving) {
+			fifth = lp
+		}
+	}
+	larger := 0
+	for _, lp := range full.Lines {
+		if lp.ExpectedSaving.GreaterThan(fifth.ExpectedSaving) {
+			larger++
+		}
+	}
+	if larger > 4 {
+		t.Errorf("%d uncapped lines save more than the smallest listed saving %s", larger, fifth.ExpectedSaving)
+	}
+	for _, c := range []struct {
+		what      string
+		got, want string
+	}{
+		{"premium", capped.Premium.String(), full.Premium.String()},
+		{"expected saving", capped.ExpectedSaving.String(), full.ExpectedSaving.String()},
+		{"worst saving", capped.WorstSaving.String(), full.WorstSaving.String()},
+		{"current baseline", capped.CurrentBaseline.String(), full.CurrentBaseline.String()},
+	} {
+		if c.got != c.want {
+			t.Errorf("capped %s = %s, want %s", c.what, c.got, c.want)
+		}
+	}
+	if len(capped.Spend) != len(full.Spend) || len(full.Spend) == 0 {
+		t.Fatalf("spend rows: %d capped, %d uncapped", len(capped.Spend), len(full.Spend))
+	}
+	for i := range full.Spend {
+		if !capped.Spend[i].Today.Equal(full.Spend[i].Today) || !capped.Spend[i].Planned.Equal(full.Spend[i].Planned) {
+			t.Errorf("spend %v: capped %+v, uncapped %+v", full.Spend[i].Stage, capped.Spend[i], full.Spend[i])
+		}
+	}
+}
