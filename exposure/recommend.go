@@ -20,6 +20,7 @@ type Plan struct {
 	CountryCap decimal.Decimal // percent
 	Lines      []LinePlan      // in BOM order; at most maxLinePlans, the largest expected savings
 	Planned    int             // lines with a plan, all of them (Lines may hold fewer)
+	Skipped    int             // exposed lines with alternatives left unplanned beyond maxPlannedLines
 	Spend      []StageSpend    // over every planned line, by stage then country
 	// Exposed counts the cost-bearing lines whose cost changes in some
 	// scenario; those with fewer than two candidates have no plan.
@@ -46,6 +47,10 @@ type Plan struct {
 
 // MaxUnplanned is how many exposed lines without alternatives a Plan lists.
 const MaxUnplanned = 50
+
+// maxPlannedLines is how many exposed lines one Plan solves at most: those
+// with the largest expected annual change (see recContext.limit).
+var maxPlannedLines = 20000
 
 // maxLinePlans is how many line plans a Plan keeps: those with the largest
 // expected saving. Totals and Spend cover every planned line.
@@ -158,6 +163,7 @@ func Recommend(r *Result) (*Plan, error) {
 		return nil, err
 	}
 	rc.evaluate()
+	rc.limit()
 	rc.group()
 	rc.solve()
 	rc.finish()
@@ -213,6 +219,8 @@ type lineWork struct {
 	key     string
 	uExp    decimal.Decimal // unplanned lines: expected and largest annual delta
 	uWorst  decimal.Decimal
+	expF    float64 // today's expected annual delta, in floats: for ranking only
+	skipped bool    // exposed and plannable, but beyond maxPlannedLines
 }
 
 // recClass is a set of lines that are the same per unit of annual
@@ -509,6 +517,7 @@ func (rc *recContext) evaluate() {
 		// Exposed: today's mix changes cost in some scenario. Floats
 		// decide unless they come out (near) zero; decimals settle it.
 		exposed, unsure := false, false
+		qty := m.qty[w.line].InexactFloat64()
 		for s := 0; s < rc.S; s++ {
 			sum, mag := 0.0, 0.0
 			any := false
@@ -519,6 +528,7 @@ func (rc *recContext) evaluate() {
 				sum += x
 				mag += math.Abs(x)
 			}
+			w.expF += rc.wf[s] * sum * qty
 			switch {
 			case !any:
 			case math.Abs(sum) > 1e-9*mag:
@@ -551,6 +561,32 @@ func (rc *recContext) evaluate() {
 		}
 		w.key = rc.classKey(w, l, pi, cands)
 	})
+}
+
+// limit keeps the program to the maxPlannedLines plannable lines with the
+// largest expected annual change: on a BOM with hundreds of thousands of
+// exposed lines the plan would otherwise dominate the report's time and
+// memory, for lines whose change is smallest. The Plan's notes say how
+// many were left out.
+func (rc *recContext) limit() {
+	var plannable []int
+	for k := range rc.work {
+		if rc.work[k].key != "" {
+			plannable = append(plannable, k)
+		}
+	}
+	if len(plannable) <= maxPlannedLines {
+		return
+	}
+	sort.SliceStable(plannable, func(i, j int) bool {
+		return math.Abs(rc.work[plannable[i]].expF) > math.Abs(rc.work[plannable[j]].expF)
+	})
+	for _, k := range plannable[maxPlannedLines:] {
+		w := &rc.work[k]
+		w.key, w.unit, w.skipped = "", nil, true
+	}
+	rc.plan.Skipped = len(plannable) - maxPlannedLines
+	rc.plan.Notes = append(rc.plan.Notes, fmt.Sprintf("%d exposed parts with alternatives are not planned: the plan covers the %d with the largest expected annual change", rc.plan.Skipped, maxPlannedLines))
 }
 
 // classKey is what makes two lines the same per unit of annual quantity.
@@ -1177,7 +1213,7 @@ func (rc *recContext) finish() {
 	// Exposed lines without alternatives: the largest by expected change.
 	var un []int
 	for k := range rc.work {
-		if w := &rc.work[k]; w.exposed && w.cls < 0 {
+		if w := &rc.work[k]; w.exposed && w.cls < 0 && !w.skipped {
 			un = append(un, k)
 		}
 	}

@@ -58,3 +58,28 @@ func TestRecommendKeepsLargestSavings(t *testing.T) {
 		}
 	}
 }
+
+// Beyond maxPlannedLines plannable lines, only those with the largest
+// expected annual change are planned; the rest are counted as skipped, not
+// listed as lacking alternatives.
+func TestRecommendPlansLargestChanges(t *testing.T) {
+	in := benchPlanInput(40, false)
+	full, _ := plan(t, in)
+	defer func(n int) { maxPlannedLines = n }(maxPlannedLines)
+	maxPlannedLines = 3
+	limited, _ := plan(t, in)
+	if limited.Planned != 3 || limited.Skipped != full.Planned-3 {
+		t.Fatalf("limited plan: %d planned, %d skipped; want 3 and %d", limited.Planned, limited.Skipped, full.Planned-3)
+	}
+	if limited.UnplannedCount != full.UnplannedCount || limited.Exposed != full.Exposed {
+		t.Errorf("unplanned %d (want %d), exposed %d (want %d)", limited.UnplannedCount, full.UnplannedCount, limited.Exposed, full.Exposed)
+	}
+	// In benchPlanInput the sources repeat every four lines and Nd grows
+	// with the index, so each of lines 0–2 has nine lines of its own
+	// source pattern with a larger expected change: none can be planned.
+	for _, lp := range limited.Lines {
+		if lp.Index < 3 {
+			t.Errorf("line %d planned, though 37 lines have a larger expected change", lp.Index)
+		}
+	}
+}
