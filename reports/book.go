@@ -483,3 +483,53 @@ func (b *book) finish(w io.Writer) error {
 	}
 	return nil
 }
+
+// block writes a titled table at *row: a section title, an optional note,
+// the header and rows ("None." when there are none), made an Excel table
+// named name when name is given, and moves *row two rows below it.
+func (b *book) block(sheet string, row *int, title, note string, cols []col, rows [][]any, name string) error {
+	if err := b.str(sheet, 1, *row, title, b.s.section); err != nil {
+		return err
+	}
+	*row++
+	if note != "" {
+		if err := b.str(sheet, 1, *row, note, b.s.subtitle); err != nil {
+			return err
+		}
+		*row++
+	}
+	t, err := b.newTable(sheet, 1, *row, cols)
+	if err != nil {
+		return err
+	}
+	for _, v := range rows {
+		if err := t.add(v...); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(rows) == 0:
+		if err := b.str(sheet, 1, t.row+1, "None.", b.s.note); err != nil {
+			return err
+		}
+		t.row++
+	case name != "":
+		if err := t.asTable(name); err != nil {
+			return err
+		}
+	}
+	*row = t.row + 3
+	return nil
+}
+
+// figure writes one key figure on row: its label across columns A–C and
+// its value in D, as the Summary and Recommendations sheets show them.
+func (b *book) figure(sheet string, row int, label string, v any, k kind, bold bool) error {
+	if err := b.str(sheet, 1, row, label, b.s.label); err != nil {
+		return err
+	}
+	if err := b.f.MergeCell(sheet, cellName(1, row), cellName(3, row)); err != nil {
+		return err
+	}
+	return b.put(sheet, 4, row, v, k, bold)
+}

@@ -87,13 +87,7 @@ func (rep *report) recommendationsSheet() error {
 	}
 	figure := func(label string, v any, k kind, bold bool) error {
 		row++
-		if err := b.str(sheet, 1, row, label, b.s.label); err != nil {
-			return err
-		}
-		if err := b.f.MergeCell(sheet, cellName(1, row), cellName(3, row)); err != nil {
-			return err
-		}
-		return b.put(sheet, 4, row, v, k, bold)
+		return b.figure(sheet, row, label, v, k, bold)
 	}
 	figures := []struct {
 		label string

@@ -55,35 +55,7 @@ func (rep *report) signalsSheet() error {
 	}
 	row := 4
 	block := func(title, note string, cols []col, rows [][]any, name string) error {
-		if err := b.str(sheet, 1, row, title, b.s.section); err != nil {
-			return err
-		}
-		row++
-		if note != "" {
-			if err := b.str(sheet, 1, row, note, b.s.subtitle); err != nil {
-				return err
-			}
-			row++
-		}
-		t, err := b.newTable(sheet, 1, row, cols)
-		if err != nil {
-			return err
-		}
-		for _, v := range rows {
-			if err := t.add(v...); err != nil {
-				return err
-			}
-		}
-		if len(rows) == 0 {
-			if err := b.str(sheet, 1, t.row+1, "None.", b.s.note); err != nil {
-				return err
-			}
-			t.row++
-		} else if err := t.asTable(name); err != nil {
-			return err
-		}
-		row = t.row + 3
-		return nil
+		return b.block(sheet, &row, title, note, cols, rows, name)
 	}
 
 	// Prior and posterior, with the rules that moved each scenario.
