@@ -55,7 +55,10 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 		o.progress = func(rows int) { fmt.Fprintf(errw, "\rreading the BOM: %s rows ", thousands(rows)) }
 	}
 	if c.IsSet(maxUnzippedFlag.Name) {
+		// One flag for both limits, as the reader's messages say: raising
+		// it must also raise the cap on one part (the shared strings).
 		o.limits.MaxUnzipped = c.Int64(maxUnzippedFlag.Name)
+		o.limits.MaxPartBytes = o.limits.MaxUnzipped
 	}
 	for _, f := range settingFlags {
 		name := f.Names()[0]
