@@ -238,3 +238,21 @@ func TestTemplateValidates(t *testing.T) {
 		t.Errorf("validate of a fresh template: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// A workbook that unzips to more than --max-unzipped is refused as an
+// input error, and nothing is written.
+func TestMaxUnzipped(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "t.xlsx")
+	if _, stderr, code := run(t, "template", "-o", book); code != 0 {
+		t.Fatalf("template: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "r.xlsx")
+	_, stderr, code := run(t, "report", book, "-o", out, "--max-unzipped", "2000")
+	if code != exitInput || !strings.Contains(stderr, "too large") {
+		t.Errorf("exit %d, want %d with a too-large message; stderr: %s", code, exitInput, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s written despite the error", out)
+	}
+}
