@@ -27,7 +27,16 @@ type pendingLine struct {
 	level    int    // 0 when the BOM uses parent
 	currency string
 	rowRef   string // "BOM!12"
-	parentAt string // cell of the parent/level column
+	row      int    // sheet row, and column of the parent/level cell (-1: none),
+	col      int    // turned into a cell name only for a message
+}
+
+// parentAt names the parent or level cell of the line, or its row.
+func (p pendingLine) parentAt() string {
+	if p.col < 0 {
+		return strconv.Itoa(p.row)
+	}
+	return cellName(p.col, p.row)
 }
 
 // readProducts reads the Products sheet.
@@ -111,7 +120,7 @@ func (r *reader) readBOM() {
 func (r *reader) bomLine(t *table, single string, products map[string]bool) (exposure.Line, pendingLine, bool) {
 	ref := t.rowRef()
 	l := exposure.Line{Parent: -1, Ref: ref}
-	p := pendingLine{sheet: t.sheet, rowRef: ref}
+	p := pendingLine{sheet: t.sheet, rowRef: ref, row: t.row.Num, col: -1}
 	l.Product = t.text("product")
 	if l.Product == "" {
 		l.Product = single
@@ -143,7 +152,7 @@ func (r *reader) bomLine(t *table, single string, products map[string]bool) (exp
 		t.bad("qty_per", "quantity is empty")
 	}
 	if t.has("level") && !t.has("parent") {
-		p.parentAt = t.refOf("level")
+		p.row, p.col = t.row.Num, t.colOf("level")
 		lv := strings.Trim(t.text("level"), ". ")
 		n, err := strconv.Atoi(lv)
 		if err != nil || n < 0 {
@@ -153,7 +162,7 @@ func (r *reader) bomLine(t *table, single string, products map[string]bool) (exp
 		p.level = n
 	} else {
 		p.parent = t.text("parent")
-		p.parentAt = t.refOf("parent")
+		p.row, p.col = t.row.Num, t.colOf("parent")
 	}
 	cost, _ := t.amount("unit_cost")
 	p.currency = strings.ToUpper(t.text("currency"))
@@ -314,14 +323,14 @@ func (r *reader) resolveParents(pend []pendingLine) {
 				}
 			}
 			if o, other := inProduct[par]; other {
-				r.ps.errorf(pend[i].sheet, pend[i].parentAt, "%s: parent %q is in product %q (%s), not in %q", pend[i].rowRef, par, r.bom.Lines[o].Product, pend[o].rowRef, l.Product)
+				r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", pend[i].rowRef, par, r.bom.Lines[o].Product, pend[o].rowRef, l.Product)
 			} else {
-				r.ps.errorf(pend[i].sheet, pend[i].parentAt, "%s: parent %q is not a part number of product %q", pend[i].rowRef, par, l.Product)
+				r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", pend[i].rowRef, par, l.Product)
 			}
 			continue
 		}
 		if d, dup := dups[k]; dup {
-			r.ps.errorf(pend[i].sheet, pend[i].parentAt, "%s: parent %q is ambiguous: it appears at %s and %s", pend[i].rowRef, par, pend[j].rowRef, pend[d].rowRef)
+			r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", pend[i].rowRef, par, pend[j].rowRef, pend[d].rowRef)
 			continue
 		}
 		l.Parent = j
@@ -342,10 +351,10 @@ func (r *reader) resolveLevels(pend []pendingLine) {
 		depth := lv - top
 		switch {
 		case depth < 0:
-			r.ps.errorf(pend[i].sheet, pend[i].parentAt, "%s: level %d is above the product's top level %d", pend[i].rowRef, lv, top)
+			r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: level %d is above the product's top level %d", pend[i].rowRef, lv, top)
 			continue
 		case depth > len(stack):
-			r.ps.errorf(pend[i].sheet, pend[i].parentAt, "%s: level %d has no row at level %d above it", pend[i].rowRef, lv, lv-1)
+			r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: level %d has no row at level %d above it", pend[i].rowRef, lv, lv-1)
 			continue
 		}
 		stack = stack[:depth]
@@ -373,7 +382,7 @@ func (r *reader) checkCycles(pend []pendingLine) {
 		if j >= 0 && state[j] == 1 {
 			// j is on the current path: a cycle through j.
 			p := lines[j].Parent
-			r.ps.errorf(pend[j].sheet, pend[j].parentAt, "%s: the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
+			r.ps.errorf(pend[j].sheet, pend[j].parentAt(), "%s: the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
 				pend[j].rowRef, lines[j].PartNumber, lines[p].PartNumber, pend[p].rowRef)
 			for _, k := range path {
 				lines[k].Parent = -1 // break the cycle so later steps terminate

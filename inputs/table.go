@@ -299,6 +299,14 @@ func (t *table) text(name string) string {
 // ref returns the A1 name of column i in the current row.
 func (t *table) ref(i int) string { return cellName(i, t.row.Num) }
 
+// colOf returns the named column's index, or -1 when the table lacks it.
+func (t *table) colOf(name string) int {
+	if i, ok := t.col[name]; ok {
+		return i
+	}
+	return -1
+}
+
 // refOf returns the A1 name of the named column in the current row, or
 // the row number when the column is absent.
 func (t *table) refOf(name string) string {
