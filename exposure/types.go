@@ -63,6 +63,16 @@ const (
 	UnknownFree                             // as if elsewhere
 )
 
+var unknownPolicyNames = [...]string{UnknownWorld: "world", UnknownControlling: "controlling", UnknownFree: "free"}
+
+// String returns the policy's name as the --unknown-origin flag spells it.
+func (p UnknownPolicy) String() string {
+	if p < 0 || int(p) >= len(unknownPolicyNames) {
+		return "world"
+	}
+	return unknownPolicyNames[p]
+}
+
 // Rollup chooses which BOM lines carry unit costs.
 type Rollup int
 
@@ -71,6 +81,14 @@ const (
 	RollupLeaves Rollup = iota // lines without children
 	RollupAll                  // every line
 )
+
+// String returns the roll-up's name as the --rollup flag spells it.
+func (r Rollup) String() string {
+	if r == RollupAll {
+		return "all"
+	}
+	return "leaves"
+}
 
 // Product is one finished product of the BOM.
 type Product struct {

@@ -57,10 +57,10 @@ func (rep *report) assumptionsSheet() error {
 		{"Projection start", startText(s.Start)},
 		{"Horizon (months)", strconv.Itoa(s.Horizon)},
 		{"Carrying rate (% a year)", s.CarryingRate.String()},
-		{"Unknown origin", unknownText(s.UnknownOrigin) + unknownHelp(s.UnknownOrigin)},
+		{"Unknown origin", s.UnknownOrigin.String() + unknownHelp(s.UnknownOrigin)},
 		{"Country cap (%)", s.CountryCap.String()},
 		{"Objective", s.Objective},
-		{"Cost roll-up", rollupText(s.Rollup) + rollupHelp(s.Rollup)},
+		{"Cost roll-up", s.Rollup.String() + rollupHelp(s.Rollup)},
 		{"Monte Carlo draws", strconv.Itoa(s.Draws)},
 		{"Seed", strconv.FormatInt(s.Seed, 10)},
 	}

@@ -227,24 +227,6 @@ func pctText(f decimal.Decimal) string {
 	return f.Mul(decimal.NewFromInt(100)).StringFixed(1) + "%"
 }
 
-// unknownText names an unknown-origin policy as in the flags.
-func unknownText(p exposure.UnknownPolicy) string {
-	switch p {
-	case exposure.UnknownControlling:
-		return "controlling"
-	case exposure.UnknownFree:
-		return "free"
-	}
-	return "world"
-}
-
-func rollupText(r exposure.Rollup) string {
-	if r == exposure.RollupAll {
-		return "all"
-	}
-	return "leaves"
-}
-
 func yesNo(b bool) string {
 	if b {
 		return "yes"
