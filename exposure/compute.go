@@ -82,8 +82,7 @@ type scenarioTables struct {
 	priceMul [][][NumClasses]decimal.Decimal // [t][e][k] price_ek · uplift/100
 	avail    [][][NumClasses]decimal.Decimal // [t][e][k] fraction available
 	delay    [][][NumClasses]decimal.Decimal // [t][e][k] days
-	hasRow   [][][NumClasses]bool
-	rowOf    [][][NumClasses]int32 // [t][e][k] index of the Controls row that applies, -1 for none
+	rowOf    [][][NumClasses]int32           // [t][e][k] index of the Controls row that applies, -1 for none
 }
 
 type resolvedTariff struct {
@@ -307,10 +306,8 @@ func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
 		return out
 	}
 	st.priceMul, st.avail, st.delay = alloc(), alloc(), alloc()
-	st.hasRow = make([][][NumClasses]bool, H+1)
 	st.rowOf = make([][][NumClasses]int32, H+1)
 	for t := 1; t <= H; t++ {
-		st.hasRow[t] = make([][NumClasses]bool, E)
 		st.rowOf[t] = make([][NumClasses]int32, E)
 		for e, sym := range m.elements {
 			for k := Class(0); k < NumClasses; k++ {
@@ -343,7 +340,6 @@ func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
 					continue
 				}
 				c := &sc.Controls[best]
-				st.hasRow[t][e][k] = true
 				st.priceMul[t][e][k] = m.priceOf(sym, k).Mul(c.Uplift.Value).Div(hundred)
 				st.avail[t][e][k] = c.Availability.Value.Div(hundred)
 				st.delay[t][e][k] = c.Delay.Value

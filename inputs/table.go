@@ -29,7 +29,6 @@ var erpAliases = map[string][]string{
 // table is one input sheet being read row by row after its header row.
 type table struct {
 	sheet     string
-	layout    *SheetLayout
 	headerRow int
 	headers   []string       // as found, by column index
 	col       map[string]int // canonical column → index
@@ -113,7 +112,7 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 	if err != nil {
 		return nil, err
 	}
-	t := &table{sheet: sheet, layout: l, rows: rr, ps: ps, date1904: b.Date1904()}
+	t := &table{sheet: sheet, rows: rr, ps: ps, date1904: b.Date1904()}
 	keys := columnKeys(l, mapping)
 	var ahead []Row
 	bestRow, bestFound := -1, -1
