@@ -53,7 +53,6 @@ func benchInput(n int) Input {
 		switch {
 		case g == 0 || i%per == 0: // assembly, top level
 			l.Parent, l.QtyPer, l.Sources = -1, one, plain[i%len(plain)]
-			base = len(in.BOM.Lines)
 		case g == 1: // rotor under the assembly, with its own coating
 			l.Parent, l.QtyPer, l.Content, l.Sources = base, qty[1], coating, sources[i%len(sources)]
 		case g <= 5: // NdFeB magnets under the rotor
