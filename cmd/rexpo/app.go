@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -51,7 +52,7 @@ func (e *usageErr) Unwrap() error { return e.err }
 
 // usagef returns a usage error with a message.
 func usagef(format string, args ...any) error {
-	return &usageErr{errors.New(sprintf(format, args...))}
+	return &usageErr{fmt.Errorf(format, args...)}
 }
 
 // exitCode maps an error to the exit status: 1 for a bad input, 2 for bad

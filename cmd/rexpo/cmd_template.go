@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -30,7 +31,7 @@ var templateCmd = &cli.Command{
 			return err
 		}
 		if path != "-" {
-			sprintfTo(c.App.Writer, "wrote %s\n", path)
+			fmt.Fprintf(c.App.Writer, "wrote %s\n", path)
 		}
 		return nil
 	},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"runtime"
 
 	"github.com/urfave/cli/v2"
@@ -16,5 +15,3 @@ var versionCmd = &cli.Command{
 		return nil
 	},
 }
-
-func sprintfTo(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format, args...) }
