@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -20,23 +21,20 @@ var (
 )
 
 // pendingLine is what the BOM reader keeps of a line until the tree is
-// resolved.
+// resolved. It is kept small: a million-line BOM holds a million of them.
 type pendingLine struct {
-	sheet    string // the BOM sheet's name, for problems
-	parent   string // parent part number, as written
-	level    int    // 0 when the BOM uses parent
-	currency string
-	rowRef   string // "BOM!12"
-	row      int    // sheet row, and column of the parent/level cell (-1: none),
-	col      int    // turned into a cell name only for a message
+	parent string // parent part number, as written
+	level  int32  // 0 when the BOM uses parent
+	row    int32  // sheet row, and column of the parent/level cell (-1: none),
+	col    int32  // turned into a cell name only for a message
 }
 
 // parentAt names the parent or level cell of the line, or its row.
 func (p pendingLine) parentAt() string {
 	if p.col < 0 {
-		return strconv.Itoa(p.row)
+		return strconv.Itoa(int(p.row))
 	}
-	return cellName(p.col, p.row)
+	return cellName(int(p.col), int(p.row))
 }
 
 // readProducts reads the Products sheet.
@@ -74,40 +72,43 @@ func (r *reader) readBOM() {
 		return
 	}
 	defer t.close()
-	byLevel := t.has("level") && !t.has("parent")
-	if !t.has("parent") && !t.has("level") {
+	r.bomSheet = t.sheet
+	cols := newBOMColumns(t)
+	if cols.parent < 0 && cols.level < 0 {
 		r.ps.warnf(t.sheet, fmt.Sprint(t.headerRow), "no parent or level column: every line is taken as top level")
 	}
-	products := map[string]bool{}
+	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]string{}, materials: map[string]string{}}
 	for _, p := range r.bom.Products {
-		products[p.ID] = true
+		lr.products[p.ID] = true
 	}
-	single := ""
 	if len(r.bom.Products) == 1 {
-		single = r.bom.Products[0].ID
+		lr.single = r.bom.Products[0].ID
 	}
-	if !t.has("product") && single == "" && len(r.bom.Products) > 1 {
+	if cols.product < 0 && lr.single == "" && len(r.bom.Products) > 1 {
 		r.ps.errorf(t.sheet, fmt.Sprint(t.headerRow), "no product column, but Products has %d rows: say which product each line belongs to", len(r.bom.Products))
 		return
 	}
-	var pend []pendingLine
+	hint := t.rows.RowsHint()
+	r.bom.Lines = make([]exposure.Line, 0, hint)
+	pend := make([]pendingLine, 0, hint)
 	for t.next() {
 		if r.ps.full() {
 			r.ps.truncated = true // hopeless: stop reading, say so
 			break
 		}
-		l, p, ok := r.bomLine(t, single, products)
+		r.bom.Lines = append(r.bom.Lines, exposure.Line{})
+		p, ok := lr.read(&r.bom.Lines[len(r.bom.Lines)-1])
 		if !ok {
+			r.bom.Lines = r.bom.Lines[:len(r.bom.Lines)-1]
 			continue
 		}
-		r.bom.Lines = append(r.bom.Lines, l)
 		pend = append(pend, p)
 		if r.opts.Progress != nil && len(r.bom.Lines)%ProgressEvery == 0 {
 			r.opts.Progress(len(r.bom.Lines))
 		}
 	}
 	r.readErr(t)
-	if byLevel {
+	if cols.byLevel {
 		r.resolveLevels(pend)
 	} else {
 		r.resolveParents(pend)
@@ -116,71 +117,167 @@ func (r *reader) readBOM() {
 	r.warnNestedContent()
 }
 
-// bomLine reads the current BOM row.
-func (r *reader) bomLine(t *table, single string, products map[string]bool) (exposure.Line, pendingLine, bool) {
+// bomColumns are the BOM table's column indexes, -1 where the sheet lacks
+// the column: looked up by name once per sheet, not once per cell.
+type bomColumns struct {
+	product, partNumber, description, uom, hsCode, qtyPer int
+	level, parent, unitCost, currency, supplier, material int
+	reMassKg, reMassG                                     int
+	stages                                                [exposure.NumStages]int
+	byLevel                                               bool            // a level column and no parent column
+	pct, grams                                            []elementColumn // by symbol, for stable messages
+}
+
+// elementColumn is the column of one element's wt% or grams.
+type elementColumn struct {
+	sym string
+	col int
+}
+
+func newBOMColumns(t *table) bomColumns {
+	c := bomColumns{
+		product: t.colOf("product"), partNumber: t.colOf("part_number"), description: t.colOf("description"),
+		uom: t.colOf("uom"), hsCode: t.colOf("hs_code"), qtyPer: t.colOf("qty_per"),
+		level: t.colOf("level"), parent: t.colOf("parent"), unitCost: t.colOf("unit_cost"),
+		currency: t.colOf("currency"), supplier: t.colOf("supplier"), material: t.colOf("material"),
+		reMassKg: t.colOf("re_mass_kg"), reMassG: t.colOf("re_mass_g"),
+	}
+	for g, name := range stageColumnNames {
+		c.stages[g] = t.colOf(name)
+	}
+	c.byLevel = c.level >= 0 && c.parent < 0
+	for _, sym := range sortedKeys(t.elemPct) {
+		c.pct = append(c.pct, elementColumn{sym, t.elemPct[sym]})
+	}
+	for _, sym := range sortedKeys(t.elemGrams) {
+		c.grams = append(c.grams, elementColumn{sym, t.elemGrams[sym]})
+	}
+	return c
+}
+
+// lineReader turns BOM rows into lines. It remembers what rows repeat
+// (countries, materials, products) and hands out the lines' short slices
+// from shared blocks: on a million-line BOM, per-cell look-ups and
+// per-line allocations are most of the reading time.
+type lineReader struct {
+	r         *reader
+	t         *table
+	cols      bomColumns
+	single    string          // the product of every line when Products has one row
+	products  map[string]bool // product ids known
+	countries map[string]string
+	materials map[string]string // cell text → material code, for known materials
+	compOf    map[string]materialComposition
+	sources   slab[exposure.Source]
+	content   slab[exposure.ElementMass]
+	scratch   []exposure.ElementMass
+	overrides []elementPct // a row's wt% cells, reused from row to row
+	merged    []elementPct
+}
+
+// read reads the current BOM row into l; ok is false when the row cannot
+// become a line (the problem is recorded).
+func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
+	r, t, c := lr.r, lr.t, &lr.cols
 	ref := t.rowRef()
-	l := exposure.Line{Parent: -1, Ref: ref}
-	p := pendingLine{sheet: t.sheet, rowRef: ref, row: t.row.Num, col: -1}
-	l.Product = t.text("product")
+	*l = exposure.Line{Parent: -1, Ref: ref}
+	p := pendingLine{row: int32(t.row.Num), col: -1}
+	l.Product = t.textAt(c.product)
 	if l.Product == "" {
-		l.Product = single
+		l.Product = lr.single
 	}
 	if l.Product == "" {
 		t.bad("product", "product is empty")
-		return l, p, false
+		return p, false
 	}
-	if !products[l.Product] {
+	if !lr.products[l.Product] {
 		if r.csvOnly {
 			r.addProduct(l.Product)
-			products[l.Product] = true
+			lr.products[l.Product] = true
 		} else {
 			t.bad("product", "product %q is not on the Products sheet", l.Product)
-			return l, p, false
+			return p, false
 		}
 	}
-	l.PartNumber = t.text("part_number")
+	l.PartNumber = t.textAt(c.partNumber)
 	if l.PartNumber == "" {
 		t.bad("part_number", "part number is empty")
-		return l, p, false
+		return p, false
 	}
-	l.Description = r.cut(t, "description")
-	l.UOM = t.text("uom")
-	l.HSCode = t.text("hs_code")
-	if q, ok := t.amount("qty_per"); ok {
+	l.Description = r.cut(t, c.description)
+	l.UOM = t.textAt(c.uom)
+	l.HSCode = t.textAt(c.hsCode)
+	if q, ok := t.amountAt(c.qtyPer, true); ok {
 		l.QtyPer = q
-	} else if t.text("qty_per") == "" {
+	} else if t.textAt(c.qtyPer) == "" {
 		t.bad("qty_per", "quantity is empty")
 	}
-	if t.has("level") && !t.has("parent") {
-		p.row, p.col = t.row.Num, t.colOf("level")
-		lv := strings.Trim(t.text("level"), ". ")
+	if c.byLevel {
+		p.col = int32(c.level)
+		lv := strings.Trim(t.textAt(c.level), ". ")
 		n, err := strconv.Atoi(lv)
-		if err != nil || n < 0 {
-			t.bad("level", "level %q is not a BOM level such as 1, .2 or ..3", t.text("level"))
-			return l, p, false
+		if err != nil || n < 0 || n > 1<<30 {
+			t.bad("level", "level %q is not a BOM level such as 1, .2 or ..3", t.textAt(c.level))
+			return p, false
 		}
-		p.level = n
+		p.level = int32(n)
 	} else {
-		p.parent = t.text("parent")
-		p.row, p.col = t.row.Num, t.colOf("parent")
+		p.parent = t.textAt(c.parent)
+		p.col = int32(c.parent)
 	}
-	cost, _ := t.amount("unit_cost")
-	p.currency = strings.ToUpper(t.text("currency"))
-	l.Sources = []exposure.Source{{
-		Supplier: t.text("supplier"),
-		Share:    whole,
-		UnitCost: r.convert(t, "currency", cost, p.currency),
-	}}
-	for g, name := range stageColumnNames {
-		l.Sources[0].Countries[g] = t.country(name)
+	cost, _ := t.amountAt(c.unitCost, true)
+	srcs := lr.sources.take(1)
+	src := &srcs[0]
+	src.Supplier = t.textAt(c.supplier)
+	src.Share = whole
+	src.UnitCost = r.convert(t, "currency", cost, strings.ToUpper(t.textAt(c.currency)))
+	for g, col := range c.stages {
+		src.Countries[g] = lr.country(col)
 	}
-	l.Material = r.material(t)
-	l.Content = r.content(t, l.Material)
-	return l, p, true
+	l.Sources = srcs
+	l.Material = lr.material()
+	l.Content = lr.lineContent(l.Material)
+	return p, true
+}
+
+// country parses a stage-country cell, remembering the codes of texts
+// already seen.
+func (lr *lineReader) country(col int) string {
+	text := lr.t.cellAt(col).Text
+	if text == "" {
+		return ""
+	}
+	if code, ok := lr.countries[text]; ok {
+		return code
+	}
+	code, err := LookupCountry(text)
+	if err != nil {
+		lr.t.cellErr(col, err)
+		return ""
+	}
+	lr.countries[text] = code
+	return code
 }
 
 // stageColumnNames are the stage-country columns in exposure.Stage order.
 var stageColumnNames = [exposure.NumStages]string{"mine_country", "refine_country", "metal_country", "component_country"}
+
+// material returns the row's material code, remembering the codes of
+// texts already seen.
+func (lr *lineReader) material() string {
+	code := lr.t.textAt(lr.cols.material)
+	if code == "" {
+		return ""
+	}
+	if m, ok := lr.materials[code]; ok {
+		return m
+	}
+	m := lr.r.material(lr.t)
+	if m != "" {
+		lr.materials[code] = m
+	}
+	return m
+}
 
 // material returns the row's material code, checked against the table.
 func (r *reader) material(t *table) string {
@@ -195,77 +292,153 @@ func (r *reader) material(t *table) string {
 	return ""
 }
 
-// content computes each element's mass per unit of the part: grams
+// materialComposition is a material's wt% by element in symbol order, and
+// their total, worked out once per material rather than once per line.
+type materialComposition struct {
+	elems []elementPct
+	total decimal.Decimal
+}
+
+// elementPct is one element's wt%; counted says whether the element
+// matters to the cost model (reader.counts), asked once per material.
+type elementPct struct {
+	sym     string
+	pct     decimal.Decimal
+	counted bool
+}
+
+func (lr *lineReader) composition(material string) materialComposition {
+	if mc, ok := lr.compOf[material]; ok {
+		return mc
+	}
+	if lr.compOf == nil {
+		lr.compOf = map[string]materialComposition{}
+	}
+	mc := materialComposition{total: decimal.Zero}
+	wt := lr.r.materials[material].WtPct
+	for _, sym := range sortedKeys(wt) {
+		mc.elems = append(mc.elems, elementPct{sym, wt[sym], lr.r.counts(sym)})
+		mc.total = mc.total.Add(wt[sym])
+	}
+	lr.compOf[material] = mc
+	return mc
+}
+
+// filled reports whether any of the columns holds text in this row.
+func (lr *lineReader) filled(cols []elementColumn) bool {
+	for _, ec := range cols {
+		if strings.TrimSpace(lr.t.cellAt(ec.col).Text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// lineContent computes each element's mass per unit of the part: grams
 // columns win, else re_mass × wt% with wt% from the row or the material.
-func (r *reader) content(t *table, material string) []exposure.ElementMass {
-	if material == "" && !t.anyFilled(t.elemPct) && !t.anyFilled(t.elemGrams) && t.text("re_mass_kg") == "" && t.text("re_mass_g") == "" {
+func (lr *lineReader) lineContent(material string) []exposure.ElementMass {
+	t, c := lr.t, &lr.cols
+	pct, grams := lr.filled(c.pct), lr.filled(c.grams)
+	if material == "" && !pct && !grams && t.textAt(c.reMassKg) == "" && t.textAt(c.reMassG) == "" {
 		return nil // most lines hold no rare earths: skip the work below
 	}
-	comp := map[string]decimal.Decimal{}
-	if mat, ok := r.materials[material]; ok {
-		for e, pct := range mat.WtPct {
-			comp[e] = pct
-		}
+	comp, overridden := lr.composition(material), false
+	if pct {
+		comp, overridden = lr.overridden(comp)
 	}
-	overridden := false
-	for _, sym := range sortedKeys(t.elemPct) {
-		i := t.elemPct[sym]
-		if pct, ok := t.percentAt(i); ok {
-			if pct.Sign() < 0 || pct.GreaterThan(hundred) {
-				t.cellErr(i, fmt.Errorf("%w: wt%% must be between 0 and 100", ErrOutOfRange))
-				continue
-			}
-			comp[sym] = pct
-			overridden = true
-		}
+	if comp.total.GreaterThan(hundred.Add(compositionSlack)) {
+		lr.r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition adds up to %s wt%%, more than 100", comp.total.String())
 	}
-	total := decimal.Zero
-	for _, pct := range comp {
-		total = total.Add(pct)
-	}
-	if total.GreaterThan(hundred.Add(compositionSlack)) {
-		r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition adds up to %s wt%%, more than 100", total.String())
-	}
-	mass, hasMass := t.amount("re_mass_kg")
-	if g, ok := t.amount("re_mass_g"); ok {
+	mass, hasMass := t.amountAt(c.reMassKg, true)
+	if g, ok := t.amountAt(c.reMassG, true); ok {
 		if hasMass {
 			t.bad("re_mass_g", "give re_mass_kg or re_mass_g, not both")
 		}
-		mass, hasMass = g.Div(thousand), true
+		mass, hasMass = g.Shift(-3), true
 	}
-	var out []exposure.ElementMass
-	grams := map[string]bool{}
-	for _, sym := range sortedKeys(t.elemGrams) {
-		if g, ok := t.amountAt(t.elemGrams[sym], true); ok {
-			grams[sym] = true
-			out = append(out, exposure.ElementMass{Element: sym, Kg: g.Div(thousand)})
+	out := lr.scratch[:0]
+	var fromGrams map[string]bool
+	if grams {
+		fromGrams = map[string]bool{}
+		for _, ec := range c.grams {
+			if g, ok := t.amountAt(ec.col, true); ok {
+				fromGrams[ec.sym] = true
+				if g.Sign() > 0 && lr.r.counts(ec.sym) {
+					out = append(out, exposure.ElementMass{Element: ec.sym, Kg: g.Shift(-3)})
+				}
+			}
 		}
 	}
 	if hasMass {
-		if len(comp) == 0 && len(grams) == 0 {
+		if len(comp.elems) == 0 && len(fromGrams) == 0 {
 			t.ps.warnf(t.sheet, t.refOf("re_mass_kg"), "rare-earth mass given but no material or wt%% columns: the line carries no element content")
 		}
-		for _, sym := range sortedKeys(comp) {
-			if grams[sym] || comp[sym].IsZero() || !r.counts(sym) {
+		for _, e := range comp.elems {
+			if fromGrams[e.sym] || e.pct.IsZero() || !e.counted || mass.IsZero() {
 				continue
 			}
-			out = append(out, exposure.ElementMass{Element: sym, Kg: mass.Mul(comp[sym]).Div(hundred)})
+			out = append(out, exposure.ElementMass{Element: e.sym, Kg: mass.Mul(e.pct).Shift(-2)})
 		}
-	} else if (material != "" || overridden) && len(grams) == 0 {
+	} else if (material != "" || overridden) && len(fromGrams) == 0 {
 		t.ps.warnf(t.sheet, t.refOf("material"), "material or wt%% given but no re_mass_kg: the line carries no element content")
 	}
-	return r.keepCounted(out)
+	lr.scratch = out
+	if len(out) == 0 {
+		return nil
+	}
+	kept := lr.content.take(len(out))
+	copy(kept, out)
+	return kept
 }
 
-// keepCounted drops elements that no price and no Controls row can touch
-// (iron, boron), so they do not clutter the report.
-func (r *reader) keepCounted(in []exposure.ElementMass) []exposure.ElementMass {
-	out := in[:0]
-	for _, m := range in {
-		if r.counts(m.Element) && m.Kg.Sign() > 0 {
-			out = append(out, m)
+// overridden returns the material's composition with the row's wt% cells
+// in place of the material's figures; set is false when no cell was good.
+// Both lists are in symbol order, so they merge in one pass.
+func (lr *lineReader) overridden(base materialComposition) (mc materialComposition, set bool) {
+	t := lr.t
+	over := lr.overrides[:0]
+	for _, ec := range lr.cols.pct {
+		if pct, ok := t.percentAt(ec.col); ok {
+			if pct.Sign() < 0 || pct.GreaterThan(hundred) {
+				t.cellErr(ec.col, fmt.Errorf("%w: wt%% must be between 0 and 100", ErrOutOfRange))
+				continue
+			}
+			over = append(over, elementPct{ec.sym, pct, lr.r.counts(ec.sym)})
 		}
 	}
+	lr.overrides = over
+	merged := lr.merged[:0]
+	b := base.elems
+	for len(b) > 0 || len(over) > 0 {
+		switch {
+		case len(over) == 0 || len(b) > 0 && b[0].sym < over[0].sym:
+			merged, b = append(merged, b[0]), b[1:]
+		case len(b) > 0 && b[0].sym == over[0].sym:
+			merged, b, over = append(merged, over[0]), b[1:], over[1:]
+		default:
+			merged, over = append(merged, over[0]), over[1:]
+		}
+	}
+	lr.merged = merged
+	mc.elems, mc.total = merged, decimal.Zero
+	for _, e := range merged {
+		mc.total = mc.total.Add(e.pct)
+	}
+	return mc, len(lr.overrides) > 0
+}
+
+// slab hands out short slices carved from large blocks: one allocation
+// per block instead of one per line, which the garbage collector feels on
+// a million-line BOM. A slice taken has its capacity cut to its length,
+// so appending to it copies rather than writing into a neighbour's.
+type slab[T any] struct{ block []T }
+
+func (s *slab[T]) take(n int) []T {
+	if len(s.block) < n {
+		s.block = make([]T, max(n, 4096))
+	}
+	out := s.block[:n:n]
+	s.block = s.block[n:]
 	return out
 }
 
@@ -281,11 +454,11 @@ func (r *reader) counts(sym string) bool {
 
 // cut returns a text cell, cut to what a workbook cell holds, with a
 // warning naming the cell.
-func (r *reader) cut(t *table, name string) string {
-	s := t.text(name)
+func (r *reader) cut(t *table, col int) string {
+	s := t.textAt(col)
 	const maxCell = 32767
-	if len([]rune(s)) > maxCell {
-		r.ps.warnf(t.sheet, t.refOf(name), "text longer than %d characters is cut in the report", maxCell)
+	if len(s) > maxCell && utf8.RuneCountInString(s) > maxCell {
+		r.ps.warnf(t.sheet, t.ref(col), "text longer than %d characters is cut in the report", maxCell)
 		return string([]rune(s)[:maxCell])
 	}
 	return s
@@ -293,48 +466,81 @@ func (r *reader) cut(t *table, name string) string {
 
 // resolveParents links lines to their parents by part number within the
 // product. A parent equal to the product id or empty means top level.
+//
+// Most part numbers are on one line only, so they are indexed by part
+// number alone; the few on several lines (in one product or across
+// products) are indexed by product and part. Exports list an assembly's
+// parts right below it, so a parent is first looked for along the path
+// from the line above, which needs no index at all.
 func (r *reader) resolveParents(pend []pendingLine) {
-	type key struct{ product, part string }
-	first := make(map[key]int, len(r.bom.Lines))
-	dups := map[key]int{}
-	for i := range r.bom.Lines {
-		l := &r.bom.Lines[i]
-		k := key{l.Product, l.PartNumber}
-		if _, ok := first[k]; ok {
-			dups[k] = i
+	lines := r.bom.Lines
+	firstOf := make(map[string]int32, len(lines)) // part number → its first line, in any product
+	first := make([]int32, len(lines))            // line → the first line with its part number
+	repeated := make([]bool, len(lines))          // by first line: its part number is on other lines too
+	for i := range lines {
+		pn := lines[i].PartNumber
+		if j, ok := firstOf[pn]; ok {
+			first[i], repeated[j] = j, true
 		} else {
-			first[k] = i
+			firstOf[pn], first[i] = int32(i), int32(i)
 		}
 	}
-	var inProduct map[string]int // part number → a line of any product; built for the first missing parent
-	for i := range r.bom.Lines {
-		l := &r.bom.Lines[i]
+	type key struct{ product, part string }
+	byKey, dups := map[key]int{}, map[key]int{}
+	for i := range lines {
+		if !repeated[first[i]] {
+			continue
+		}
+		k := key{lines[i].Product, lines[i].PartNumber}
+		if _, ok := byKey[k]; ok {
+			dups[k] = i
+		} else {
+			byKey[k] = i
+		}
+	}
+	for i := range lines {
+		l := &lines[i]
 		par := pend[i].parent
 		if par == "" || par == l.Product {
 			continue
 		}
+		j := onPath(lines, i-1, l.Product, par)
+		if j >= 0 && !repeated[first[j]] {
+			l.Parent = j
+			continue
+		}
+		f, known := firstOf[par]
+		if known && !repeated[f] && lines[f].Product == l.Product {
+			l.Parent = int(f)
+			continue
+		}
 		k := key{l.Product, par}
-		j, ok := first[k]
-		if !ok {
-			if inProduct == nil {
-				inProduct = map[string]int{}
-				for i := len(r.bom.Lines) - 1; i >= 0; i-- {
-					inProduct[r.bom.Lines[i].PartNumber] = i
-				}
+		j, ok := byKey[k]
+		switch {
+		case !known:
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", l.Ref, par, l.Product)
+		case !ok:
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", l.Ref, par, lines[f].Product, lines[f].Ref, l.Product)
+		default:
+			if d, dup := dups[k]; dup {
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", l.Ref, par, lines[j].Ref, lines[d].Ref)
+				continue
 			}
-			if o, other := inProduct[par]; other {
-				r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", pend[i].rowRef, par, r.bom.Lines[o].Product, pend[o].rowRef, l.Product)
-			} else {
-				r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", pend[i].rowRef, par, l.Product)
-			}
-			continue
+			l.Parent = j
 		}
-		if d, dup := dups[k]; dup {
-			r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", pend[i].rowRef, par, pend[j].rowRef, pend[d].rowRef)
-			continue
-		}
-		l.Parent = j
 	}
+}
+
+// onPath looks for part in product among line from and its ancestors
+// resolved so far, a few steps up at most (a cycle stops there too); -1
+// when it is not there.
+func onPath(lines []exposure.Line, from int, product, part string) int {
+	for a, steps := from, 0; a >= 0 && steps < 8; a, steps = lines[a].Parent, steps+1 {
+		if lines[a].PartNumber == part && lines[a].Product == product {
+			return a
+		}
+	}
+	return -1
 }
 
 // resolveLevels links lines by SAP-style levels: a row's parent is the
@@ -344,17 +550,17 @@ func (r *reader) resolveLevels(pend []pendingLine) {
 	top, product := 0, ""
 	for i := range r.bom.Lines {
 		l := &r.bom.Lines[i]
-		lv := pend[i].level
+		lv := int(pend[i].level)
 		if i == 0 || l.Product != product {
 			product, top, stack = l.Product, lv, stack[:0]
 		}
 		depth := lv - top
 		switch {
 		case depth < 0:
-			r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: level %d is above the product's top level %d", pend[i].rowRef, lv, top)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: level %d is above the product's top level %d", r.bom.Lines[i].Ref, lv, top)
 			continue
 		case depth > len(stack):
-			r.ps.errorf(pend[i].sheet, pend[i].parentAt(), "%s: level %d has no row at level %d above it", pend[i].rowRef, lv, lv-1)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: level %d has no row at level %d above it", r.bom.Lines[i].Ref, lv, lv-1)
 			continue
 		}
 		stack = stack[:depth]
@@ -382,8 +588,8 @@ func (r *reader) checkCycles(pend []pendingLine) {
 		if j >= 0 && state[j] == 1 {
 			// j is on the current path: a cycle through j.
 			p := lines[j].Parent
-			r.ps.errorf(pend[j].sheet, pend[j].parentAt(), "%s: the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
-				pend[j].rowRef, lines[j].PartNumber, lines[p].PartNumber, pend[p].rowRef)
+			r.ps.errorf(r.bomSheet, pend[j].parentAt(), "%s: the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
+				r.bom.Lines[j].Ref, lines[j].PartNumber, lines[p].PartNumber, r.bom.Lines[p].Ref)
 			for _, k := range path {
 				lines[k].Parent = -1 // break the cycle so later steps terminate
 			}

@@ -48,6 +48,30 @@ func TestBOMParentsInAnyOrder(t *testing.T) {
 	wantDec(t, "exploded MAG qty", q, "8")
 }
 
+func TestBOMRepeatedPartNumbers(t *testing.T) {
+	// ROT and MAG are in both products; SHIM names its parent ROT from
+	// far below it, so only the product tells which ROT is meant.
+	bom := [][]any{
+		{"product", "part_number", "parent", "qty_per"},
+		{"P1", "MOT", "", 1},     // line 0
+		{"P1", "ROT", "MOT", 1},  // line 1
+		{"P1", "MAG", "ROT", 8},  // line 2: on the path from line 1
+		{"P2", "GEN", "", 1},     // line 3
+		{"P2", "ROT", "GEN", 1},  // line 4
+		{"P2", "MAG", "ROT", 30}, // line 5: P2's ROT, not P1's
+		{"P1", "STA", "MOT", 1},  // line 6
+		{"P1", "SHIM", "ROT", 2}, // line 7: P1's ROT, line 1, off the path
+		{"P2", "SHIM", "ROT", 4}, // line 8: P2's ROT, line 4, off the path
+	}
+	l := mustRead(t, map[string][][]any{"Products": twoProducts(), "BOM": bom}, Options{})
+	want := []int{-1, 0, 1, -1, 3, 4, 0, 1, 4}
+	for i, ln := range l.Input.BOM.Lines {
+		if ln.Parent != want[i] {
+			t.Errorf("line %d (%s/%s) parent %d, want %d", i, ln.Product, ln.PartNumber, ln.Parent, want[i])
+		}
+	}
+}
+
 func TestBOMProductColumnAbsent(t *testing.T) {
 	bom := [][]any{
 		{"part_number", "parent", "qty_per"},
@@ -141,6 +165,33 @@ func TestBOMTreeErrors(t *testing.T) {
 		p := wantProblem(t, ie.Problems, "BOM", "C4", true, "P2")
 		if !strings.Contains(p.Message, "BOM!3") || !strings.Contains(p.Message, "BOM!4") {
 			t.Errorf("%q does not name both rows BOM!3 and BOM!4", p.Message)
+		}
+	})
+	t.Run("ambiguous parent", func(t *testing.T) {
+		bom := [][]any{
+			{"product", "part_number", "parent", "qty_per"},
+			{"P1", "BRK", "", 1},    // row 2
+			{"P1", "PAD", "BRK", 1}, // row 3: right below the first BRK, still ambiguous
+			{"P1", "BRK", "", 1},    // row 4
+		}
+		ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+		p := wantProblem(t, ie.Problems, "BOM", "C3", true, "ambiguous")
+		if !strings.Contains(p.Message, "BOM!2") || !strings.Contains(p.Message, "BOM!4") {
+			t.Errorf("%q does not name both BRK rows BOM!2 and BOM!4", p.Message)
+		}
+	})
+	t.Run("parent repeated in another product", func(t *testing.T) {
+		bom := [][]any{
+			{"product", "part_number", "parent", "qty_per"},
+			{"P1", "A", "", 1},
+			{"P2", "HUB", "", 1},  // row 3
+			{"P2", "HUB", "", 1},  // row 4
+			{"P1", "B", "HUB", 1}, // row 5
+		}
+		ie := mustFail(t, map[string][][]any{"Products": twoProducts(), "BOM": bom}, Options{})
+		p := wantProblem(t, ie.Problems, "BOM", "C5", true, "P2")
+		if !strings.Contains(p.Message, "BOM!3") {
+			t.Errorf("%q does not name the first HUB row BOM!3", p.Message)
 		}
 	})
 	t.Run("product not on Products", func(t *testing.T) {

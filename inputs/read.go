@@ -63,6 +63,7 @@ type reader struct {
 	scenarios     []exposure.Scenario
 	scenarioSrc   string
 	bom           exposure.BOM
+	bomSheet      string // the BOM sheet's name as the input spells it
 	alternatives  []exposure.Alternative
 	fatal         error
 

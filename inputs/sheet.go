@@ -249,6 +249,12 @@ type sheetRowSource interface {
 	close() error
 }
 
+// rowCounter is a sheetRowSource that can guess its row count before
+// reading, so that a caller can size its slices once.
+type rowCounter interface {
+	rowsHint() int
+}
+
 // RowReader streams the rows of one sheet:
 //
 //	rr, err := book.Rows("BOM")
@@ -289,6 +295,16 @@ func (r *RowReader) Row() Row { return r.row }
 
 // Err returns the error that stopped Next, if any.
 func (r *RowReader) Err() error { return r.err }
+
+// RowsHint guesses how many rows the sheet has, from its size or its
+// declared dimension; 0 when the source cannot tell. It is a capacity
+// hint, never a limit: the guess may be off either way.
+func (r *RowReader) RowsHint() int {
+	if c, ok := r.src.(rowCounter); ok {
+		return min(c.rowsHint(), sheetMaxRows)
+	}
+	return 0
+}
 
 // Close releases the reader. It is safe to call more than once.
 func (r *RowReader) Close() error {

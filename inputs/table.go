@@ -290,6 +290,11 @@ func (t *table) cell(name string) Cell {
 	return t.cellAt(i)
 }
 
+// textAt returns the text of the cell in column i, trimmed.
+func (t *table) textAt(i int) string {
+	return strings.TrimSpace(t.cellAt(i).Text)
+}
+
 // text returns the named cell's text, trimmed.
 func (t *table) text(name string) string {
 	return strings.TrimSpace(t.cell(name).Text)
@@ -316,7 +321,11 @@ func (t *table) refOf(name string) string {
 }
 
 // rowRef is the sheet and row of the current row, e.g. "BOM!12".
-func (t *table) rowRef() string { return t.sheet + "!" + strconv.Itoa(t.row.Num) }
+func (t *table) rowRef() string {
+	var buf [64]byte
+	b := append(append(buf[:0], t.sheet...), '!')
+	return string(strconv.AppendInt(b, int64(t.row.Num), 10)) // one allocation, not two
+}
 
 // anyFilled reports whether any of the columns holds text in this row.
 func (t *table) anyFilled(cols map[string]int) bool {

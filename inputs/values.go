@@ -83,6 +83,49 @@ func valTrim(s string) string {
 	})
 }
 
+// smallInts are the decimals 0 to 255, shared: decimals are immutable, and
+// quantities such as 1, 2 or 4 fill most of a BOM's qty_per column.
+var smallInts = func() (out [256]decimal.Decimal) {
+	for i := range out {
+		out[i] = decimal.NewFromInt(int64(i))
+	}
+	return out
+}()
+
+// valPlainFast parses the common case, up to 18 ASCII digits with at most
+// one '.' and nothing else, without the general parser's allocations.
+// It gives exactly what valDigits gives; ok is false for anything else.
+func valPlainFast(s string) (d decimal.Decimal, ok bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return d, false
+	}
+	var mant int64
+	exp, dot, digits := 0, false, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			mant = mant*10 + int64(c-'0')
+			digits++
+			if dot {
+				exp--
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return d, false
+		}
+	}
+	switch {
+	case digits == 0:
+		return d, false
+	case mant == 0:
+		return decimal.Zero, true
+	case exp == 0 && mant < int64(len(smallInts)):
+		return smallInts[mant], true
+	}
+	return decimal.New(mant, int32(exp)), true
+}
+
 // valNumOpts says what decorations valNumber accepts around the digits.
 type valNumOpts struct {
 	currency bool // a currency symbol or ISO code before or after
@@ -94,6 +137,9 @@ type valNumOpts struct {
 // a currency (when allowed) and a '%' (when allowed; reported in pct).
 // The digits themselves are checked by valDigits.
 func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err error) {
+	if d, ok := valPlainFast(text); ok {
+		return d, false, nil
+	}
 	invalid := func() error { return fmt.Errorf("%w %s", ErrInvalidNumber, valQuote(text)) }
 	s := valTrim(text)
 	if s == "" {

@@ -485,3 +485,35 @@ func FuzzParseMonth(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainFastMatchesGeneral checks the fast path of number parsing
+// against the general one: the same value with the same exponent (the
+// exponent shows in printed figures), and no claim on text the general
+// parser reads differently.
+func TestPlainFastMatchesGeneral(t *testing.T) {
+	for _, s := range []string{"0", "1", "7", "255", "256", "1.05", "1.", ".5", "007", "0.00", "000.0100",
+		"123456789012345678", "99999999999999999.", "1.2.3", "", ".", "1e3", "-1", " 1", "1,5", "1234567890123456789"} {
+		checkPlainFast(t, s)
+	}
+}
+
+func FuzzPlainFast(f *testing.F) {
+	for _, s := range []string{"0", "1.05", ".5", "1.", "123456789012345678"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkPlainFast)
+}
+
+func checkPlainFast(t *testing.T, s string) {
+	fast, ok := valPlainFast(s)
+	if !ok {
+		return
+	}
+	slow, err := valDigits(s)
+	if err != nil {
+		t.Fatalf("%q: fast path gives %s, general parser fails: %v", s, fast, err)
+	}
+	if !fast.Equal(slow) || fast.Exponent() != slow.Exponent() {
+		t.Fatalf("%q: fast path gives %s (exp %d), general parser %s (exp %d)", s, fast, fast.Exponent(), slow, slow.Exponent())
+	}
+}
