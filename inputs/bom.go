@@ -292,11 +292,70 @@ func (r *reader) material(t *table) string {
 	return ""
 }
 
-// materialComposition is a material's wt% by element in symbol order, and
-// their total, worked out once per material rather than once per line.
+// materialComposition is a material's wt% by element in symbol order,
+// worked out once per material rather than once per line.
 type materialComposition struct {
 	elems []elementPct
-	total decimal.Decimal
+}
+
+// total adds up the composition. It is asked of every line with content,
+// so it adds whole millionths of a percent where it can, a decimal sum
+// (and its allocations) only where it must.
+func (mc materialComposition) total() decimal.Decimal {
+	var sum int64
+	for _, e := range mc.elems {
+		v, ok := millionths(e.pct)
+		if !ok {
+			return mc.decimalTotal()
+		}
+		sum += v
+	}
+	return decimal.New(sum, -6)
+}
+
+func (mc materialComposition) decimalTotal() decimal.Decimal {
+	t := decimal.Zero
+	for _, e := range mc.elems {
+		t = t.Add(e.pct)
+	}
+	return t
+}
+
+// over100 reports whether a composition adds up to more than 100 wt%
+// beyond rounding (compositionSlack).
+func (mc materialComposition) over100() bool {
+	var sum int64
+	for _, e := range mc.elems {
+		v, ok := millionths(e.pct)
+		if !ok {
+			return mc.decimalTotal().GreaterThan(maxComposition)
+		}
+		sum += v
+	}
+	return sum > maxCompositionMillionths
+}
+
+var (
+	maxComposition           = hundred.Add(compositionSlack)
+	maxCompositionMillionths = maxComposition.Shift(6).IntPart()
+)
+
+// millionths returns d × 10⁶ when that is a whole number below 10⁹ in
+// magnitude (d within ±1,000 with at most six decimals, as percentages
+// are): integer sums of such values are exact and cannot overflow.
+func millionths(d decimal.Decimal) (int64, bool) {
+	exp := d.Exponent()
+	if exp < -6 || exp > 0 || d.NumDigits() > 12 {
+		return 0, false
+	}
+	v := d.CoefficientInt64()
+	for range 6 + exp {
+		v *= 10
+	}
+	if v > 1e9 || v < -1e9 {
+		return 0, false
+	}
+	return v, true
 }
 
 // elementPct is one element's wt%; counted says whether the element
@@ -314,11 +373,10 @@ func (lr *lineReader) composition(material string) materialComposition {
 	if lr.compOf == nil {
 		lr.compOf = map[string]materialComposition{}
 	}
-	mc := materialComposition{total: decimal.Zero}
+	var mc materialComposition
 	wt := lr.r.materials[material].WtPct
 	for _, sym := range sortedKeys(wt) {
 		mc.elems = append(mc.elems, elementPct{sym, wt[sym], lr.r.counts(sym)})
-		mc.total = mc.total.Add(wt[sym])
 	}
 	lr.compOf[material] = mc
 	return mc
@@ -346,8 +404,8 @@ func (lr *lineReader) lineContent(material string) []exposure.ElementMass {
 	if pct {
 		comp, overridden = lr.overridden(comp)
 	}
-	if comp.total.GreaterThan(hundred.Add(compositionSlack)) {
-		lr.r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition adds up to %s wt%%, more than 100", comp.total.String())
+	if comp.over100() {
+		lr.r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition adds up to %s wt%%, more than 100", comp.total().String())
 	}
 	mass, hasMass := t.amountAt(c.reMassKg, true)
 	if g, ok := t.amountAt(c.reMassG, true); ok {
@@ -399,7 +457,7 @@ func (lr *lineReader) overridden(base materialComposition) (mc materialCompositi
 	over := lr.overrides[:0]
 	for _, ec := range lr.cols.pct {
 		if pct, ok := t.percentAt(ec.col); ok {
-			if pct.Sign() < 0 || pct.GreaterThan(hundred) {
+			if v, ok := millionths(pct); pct.Sign() < 0 || !ok && pct.GreaterThan(hundred) || v > 100e6 {
 				t.cellErr(ec.col, fmt.Errorf("%w: wt%% must be between 0 and 100", ErrOutOfRange))
 				continue
 			}
@@ -420,11 +478,7 @@ func (lr *lineReader) overridden(base materialComposition) (mc materialCompositi
 		}
 	}
 	lr.merged = merged
-	mc.elems, mc.total = merged, decimal.Zero
-	for _, e := range merged {
-		mc.total = mc.total.Add(e.pct)
-	}
-	return mc, len(lr.overrides) > 0
+	return materialComposition{merged}, len(lr.overrides) > 0
 }
 
 // slab hands out short slices carved from large blocks: one allocation

@@ -390,7 +390,12 @@ func TestBOMContentErrors(t *testing.T) {
 		// Nd 60 + Pr 50 with no material: 110 wt% in all; the error is on
 		// the row.
 		{"over 100 in total", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, 50}, "2", []string{"110"}},
+		// 60 + 40.02 = 100.02, beyond the 0.01 of rounding allowed.
+		{"just over 100", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, "40.02"}, "2", []string{"100.02"}},
+		// Seven decimals take the decimal sum: 100.0100001 > 100.01.
+		{"over 100 by a hair", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, "60.0000001", "40.01"}, "2", []string{"100.0100001"}},
 		{"wt% above 100", []any{"re_mass_kg", "Nd"}, []any{1, 120}, "F2", nil},
+		{"wt% a hair above 100", []any{"re_mass_kg", "Nd"}, []any{1, "100.0000001"}, "F2", nil},
 		{"wt% negative", []any{"re_mass_kg", "Dy"}, []any{1, -1}, "F2", nil},
 		{"wt% not a number", []any{"re_mass_kg", "Tb"}, []any{1, "1,5"}, "F2", []string{"1,5"}},
 		{"grams negative", []any{"Nd_g"}, []any{-3}, "E2", nil},
@@ -401,6 +406,12 @@ func TestBOMContentErrors(t *testing.T) {
 		bom := magnetBOM([]any{"re_mass_kg", "Dy"}, []any{1, 2})
 		ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
 		wantProblem(t, ie.Problems, "BOM", "2", true, "101.5")
+	})
+	// 60 + 40.01 = 100.01 is rounding: no problem.
+	t.Run("100.01 in total", func(t *testing.T) {
+		bom := magnetBOM([]any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, "40.01"})
+		bom[1][3] = nil
+		mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
 	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -599,4 +610,26 @@ func TestBOMDuplicateHeader(t *testing.T) {
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
 	wantDec(t, "qty", lineOf(t, l, "P1", "A").QtyPer, "2")
 	wantProblem(t, l.Problems, "BOM", "E1", false, "Quantity")
+}
+
+func TestMillionths(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"5.5", 5_500_000, true},
+		{"100.01", 100_010_000, true},
+		{"-2.5", -2_500_000, true},
+		{"0.000001", 1, true},
+		{"1000", 1_000_000_000, true},
+		{"0.0000001", 0, false},   // seven decimals
+		{"1000.000001", 0, false}, // beyond 10⁹ millionths
+		{"1E2", 0, false},         // a positive exponent takes the decimal path
+	} {
+		got, ok := millionths(decimal.RequireFromString(tc.in))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("millionths(%s) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,9 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"rexpo/inputs"
 	"rexpo/internal/genbom"
 )
 
@@ -81,8 +84,10 @@ func generated(b *testing.B, n int) (xlsx, csvDir string) {
 
 // BenchmarkReport measures the whole `rexpo report` (read, compute, write
 // the workbook) against the time excelize alone needs to iterate the same
-// BOM sheet, and CSV input against encoding/csv reading the same file,
-// in one run so that the ratios compare like with like:
+// BOM sheet, and reading CSV input (rexpo-csv-read: open, hash, parse,
+// check and build the BOM tree, what `report` does before computing)
+// against encoding/csv reading the same file, in one run so that the
+// ratios compare like with like:
 //
 //	REXPO_BENCH_LINES=100000,1048575 go test -run '^$' -bench Report -benchtime 1x ./cmd/rexpo
 func BenchmarkReport(b *testing.B) {
@@ -111,6 +116,14 @@ func BenchmarkReport(b *testing.B) {
 				}
 			}
 		})
+		b.Run(fmt.Sprintf("lines=%d/rexpo-csv-read", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := benchRead(b, csvDir); got != n {
+					b.Fatalf("read %d lines, want %d", got, n)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("lines=%d/rexpo-csv", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -131,6 +144,22 @@ func benchRun(b *testing.B, input, out string) {
 	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
 		b.Fatalf("no workbook written: %v", err)
 	}
+}
+
+// benchRead runs the input stage of `rexpo report` on input and returns
+// the number of BOM lines read.
+func benchRead(b *testing.B, input string) int {
+	o := runOptions{input: input, limits: inputs.DefaultLimits(), now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
+	book, _, _, err := openInput(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer book.Close()
+	ld, err := readBook(context.Background(), o, book)
+	if err != nil {
+		b.Fatalf("read %s: %v", input, err)
+	}
+	return len(ld.Input.BOM.Lines)
 }
 
 func excelizeRows(b *testing.B, path string) int {

@@ -103,6 +103,28 @@ func load(ctx context.Context, o runOptions) (*loaded, error) {
 // loadBook reads an input that is already open (serve opens uploads from
 // memory) and computes every scenario. The caller closes book.
 func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum string) (*loaded, error) {
+	ld, err := readBook(ctx, o, book)
+	if err != nil {
+		return nil, err
+	}
+	res, err := exposure.Compute(ld.Input)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	// The plan uses the scenarios' final probabilities: after Compute.
+	if res.Plan, err = exposure.Recommend(res); err != nil {
+		return nil, fmt.Errorf("%s: recommendations: %w", name, err)
+	}
+	meta := reports.Meta{InputName: name, InputSHA256: sum, Version: version, ScenarioSource: ld.ScenarioSource}
+	for _, p := range ld.Problems {
+		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})
+	}
+	return &loaded{in: ld, result: res, meta: meta}, nil
+}
+
+// readBook reads and checks an opened input with the options' mapping,
+// scenarios and settings: the input stage of every computing command.
+func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loaded, error) {
 	var err error
 	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress}
 	if o.mapFile != "" {
@@ -120,28 +142,12 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 	}
 	ld, err := inputs.Read(book, opts)
 	if o.progress != nil {
-		o.progress = nil
 		fmt.Fprint(os.Stderr, "\r\033[K") // clear the progress line
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	res, err := exposure.Compute(ld.Input)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	// The plan uses the scenarios' final probabilities: after Compute.
-	if res.Plan, err = exposure.Recommend(res); err != nil {
-		return nil, fmt.Errorf("%s: recommendations: %w", name, err)
-	}
-	meta := reports.Meta{InputName: name, InputSHA256: sum, Version: version, ScenarioSource: ld.ScenarioSource}
-	for _, p := range ld.Problems {
-		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})
-	}
-	return &loaded{in: ld, result: res, meta: meta}, nil
+	return ld, ctx.Err()
 }
 
 // openInput opens the BOM (or the embedded sample) and hashes it.
