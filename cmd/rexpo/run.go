@@ -193,7 +193,8 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// hashFS hashes a folder input: each CSV file's name and bytes, in name order.
+// hashFS hashes a folder input: each CSV file's name, length and bytes,
+// in name order. Files are streamed through the hash, never held whole.
 func hashFS(fsys fs.FS, dir string) (string, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -205,14 +206,29 @@ func hashFS(fsys fs.FS, dir string) (string, error) {
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".csv") {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, e.Name())))
-		if err != nil {
+		if err := hashEntry(h, fsys, filepath.ToSlash(filepath.Join(dir, e.Name())), e.Name()); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(data))
-		h.Write(data)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashEntry(h io.Writer, fsys fs.FS, path, name string) error {
+	f, err := fsys.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(h, "%s\x00%d\x00", name, st.Size())
+	n, err := io.Copy(h, f)
+	if err == nil && n != st.Size() {
+		err = fmt.Errorf("%s changed while it was read", name)
+	}
+	return err
 }
 
 // writeResults writes the workbook and the JSON the options ask for.
