@@ -1,6 +1,9 @@
 package inputs
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -632,4 +635,86 @@ func TestMillionths(t *testing.T) {
 			t.Errorf("millionths(%s) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
+}
+
+// TestResolveParentsMatchesPlain builds random BOMs with part numbers
+// drawn from a small pool (so that they repeat within and across
+// products, and parents go missing or are ambiguous) and checks that the
+// hashed index links every line and reports every problem exactly as the
+// plain maps do; then makes every hash collide, which must fall back to
+// the plain maps.
+func TestResolveParentsMatchesPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	resolve := func(lines []exposure.Line, pend []pendingLine, plain bool) ([]int, []Problem) {
+		r := &reader{bomSheet: "BOM"}
+		r.bom.Lines = append([]exposure.Line(nil), lines...)
+		if plain {
+			r.resolveParentsPlain(pend)
+		} else {
+			r.resolveParents(pend)
+		}
+		parents := make([]int, len(r.bom.Lines))
+		for i, l := range r.bom.Lines {
+			parents[i] = l.Parent
+		}
+		return parents, r.ps.list
+	}
+	check := func(t *testing.T, lines []exposure.Line, pend []pendingLine) {
+		gotP, gotPs := resolve(lines, pend, false)
+		wantP, wantPs := resolve(lines, pend, true)
+		if !slices.Equal(gotP, wantP) {
+			t.Fatalf("parents %v, plain maps give %v", gotP, wantP)
+		}
+		if !slices.Equal(gotPs, wantPs) {
+			t.Fatalf("problems\n%s\nplain maps give\n%s", listProblems(gotPs), listProblems(wantPs))
+		}
+	}
+	for n := range 300 {
+		size := 1 + rng.IntN(40)
+		pool := 1 + rng.IntN(size)
+		part := func() string { return fmt.Sprintf("PN%d", rng.IntN(pool)) }
+		var lines []exposure.Line
+		var pend []pendingLine
+		for i := range size {
+			product := fmt.Sprintf("P%d", 1+rng.IntN(3))
+			lines = append(lines, exposure.Line{Product: product, PartNumber: part(), Parent: -1, Ref: fmt.Sprintf("BOM!%d", i+2)})
+			p := pendingLine{row: int32(i + 2), col: 2}
+			switch rng.IntN(6) {
+			case 0: // top level
+			case 1:
+				p.parent = product
+			case 2, 3: // the line above, as exports list them
+				if i > 0 {
+					p.parent = lines[i-1].PartNumber
+				}
+			default:
+				p.parent = part()
+			}
+			pend = append(pend, p)
+		}
+		t.Run(fmt.Sprint(n), func(t *testing.T) { check(t, lines, pend) })
+	}
+	t.Run("every hash collides", func(t *testing.T) {
+		defer func(h func(string) uint64) { partHash = h }(partHash)
+		partHash = func(string) uint64 { return 42 }
+		lines := []exposure.Line{
+			{Product: "P1", PartNumber: "A", Parent: -1, Ref: "BOM!2"},
+			{Product: "P1", PartNumber: "B", Parent: -1, Ref: "BOM!3"},
+		}
+		pend := []pendingLine{{row: 2, col: 2}, {parent: "A", row: 3, col: 2}}
+		parents, _ := resolve(lines, pend, false)
+		if !slices.Equal(parents, []int{-1, 0}) {
+			t.Errorf("parents %v, want [-1 0]", parents)
+		}
+	})
+	t.Run("a missing parent shares a hash", func(t *testing.T) {
+		defer func(h func(string) uint64) { partHash = h }(partHash)
+		partHash = func(s string) uint64 { return uint64(len(s)) } // GHOST and SHAFT collide
+		lines := []exposure.Line{
+			{Product: "P1", PartNumber: "SHAFT", Parent: -1, Ref: "BOM!2"},
+			{Product: "P1", PartNumber: "KEY", Parent: -1, Ref: "BOM!3"},
+		}
+		pend := []pendingLine{{row: 2, col: 2}, {parent: "GHOST", row: 3, col: 2}}
+		check(t, lines, pend)
+	})
 }
