@@ -1190,7 +1190,7 @@ func (x *xlsxBook) rows(sheet string) (sheetRowSource, error) {
 	}
 	s.part = "sheet " + sheet // messages name the sheet, not its part
 	s.cnt.part = s.part
-	return &xlsxSheetReader{book: x, sheet: sheet, sc: s}, nil
+	return &xlsxSheetReader{book: x, sheet: sheet, sc: s, partSize: x.files[xlsxPartKey(part)].UncompressedSize64}, nil
 }
 
 // Worksheet reader states.
@@ -1210,9 +1210,24 @@ type xlsxSheetReader struct {
 	prevRow int
 	text    []byte
 	err     error
+
+	dimRows  int    // the last row of the sheet's <dimension>, 0 when none
+	partSize uint64 // the sheet XML's size as the zip declares it
 }
 
 func (r *xlsxSheetReader) close() error { return r.sc.close() }
+
+// xlsxMinRowBytes is about the least XML a row with a cell takes
+// (<row r="1"><c r="A1"><v>1</v></c></row>), which bounds the row count a
+// sheet's size allows.
+const xlsxMinRowBytes = 40
+
+// rowsHint is the sheet's declared last row, trusted only as far as the
+// size of its XML allows: a wrong dimension must not make a caller size
+// its slices for a million rows.
+func (r *xlsxSheetReader) rowsHint() int {
+	return int(min(uint64(r.dimRows), r.partSize/xlsxMinRowBytes))
+}
 
 func (r *xlsxSheetReader) next(row *Row) error {
 	if r.err != nil {
@@ -1241,6 +1256,8 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 		switch tok.kind {
 		case xlsxTokStart:
 			switch {
+			case r.state == xlsxBeforeData && tok.name == "dimension" && sc.depth() == 2:
+				r.dimRows = xlsxDimensionRows(tok)
 			case r.state == xlsxBeforeData && tok.name == "sheetData" && sc.depth() == 2:
 				r.state = xlsxInData
 			case r.state == xlsxInData && tok.name == "row" && sc.depth() == 3:
@@ -1255,6 +1272,21 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 			}
 		}
 	}
+}
+
+// xlsxDimensionRows returns the last row of a <dimension ref="A1:T500">,
+// 0 when the reference does not say.
+func xlsxDimensionRows(tok *xlsxTok) int {
+	ref, _ := tok.attr("ref")
+	if i := bytes.LastIndexByte(ref, ':'); i >= 0 {
+		ref = ref[i+1:]
+	}
+	ref = bytes.TrimLeft(ref, "$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+	n, ok := xlsxParseUint(ref)
+	if !ok || n > sheetMaxRows {
+		return 0
+	}
+	return n
 }
 
 func (r *xlsxSheetReader) damagedAt(col, rowNum int, format string, args ...any) error {

@@ -957,3 +957,53 @@ func BenchmarkReadCSV(b *testing.B) {
 		}
 	})
 }
+
+// TestXLSXRowsHint checks the row-count guess a sheet's <dimension> gives
+// once the first row is read, and that a dimension the XML is too small to
+// hold is not believed.
+func TestXLSXRowsHint(t *testing.T) {
+	rows := func(n int) string {
+		var b strings.Builder
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&b, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>1.5</v></c><c r="C%d"><v>2</v></c></row>`, i, i, i, i, i)
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, dimension string
+		rows, want      int
+	}{
+		{"dimension", `<dimension ref="A1:C300"/>`, 300, 300},
+		{"absolute references", `<dimension ref="$A$1:$C$300"/>`, 300, 300},
+		{"one cell", `<dimension ref="A1"/>`, 1, 1},
+		{"none", ``, 300, 0},
+		// Three rows: no more rows believed than the XML's bytes / 40 (-1).
+		{"a million rows claimed", `<dimension ref="A1:C1048576"/>`, 3, -1},
+		{"beyond a sheet", `<dimension ref="A1:C9999999"/>`, 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sheet := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + tc.dimension +
+				`<sheetData>` + rows(tc.rows) + `</sheetData></worksheet>`
+			data := xlsxTestZip(t, "xl/workbook.xml", xlsxTestWorkbook, "xl/_rels/workbook.xml.rels", xlsxTestRels, "xl/worksheets/sheet1.xml", sheet)
+			b, err := OpenXLSX(bytes.NewReader(data), int64(len(data)), "test.xlsx", DefaultLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			rr, err := b.Rows("BOM")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rr.Close()
+			if !rr.Next() {
+				t.Fatalf("no first row: %v", rr.Err())
+			}
+			if tc.want < 0 {
+				tc.want = len(sheet) / xlsxMinRowBytes
+			}
+			if got := rr.RowsHint(); got != tc.want {
+				t.Errorf("RowsHint() = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
