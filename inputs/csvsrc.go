@@ -1,7 +1,6 @@
 package inputs
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -78,11 +77,11 @@ func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	cnt := &csvCounter{r: f, budget: c.lim.tokenBudget() + csvBufSize}
-	br := bufio.NewReaderSize(cnt, csvBufSize)
-	head, _ := br.Peek(4096) // a short file gives fewer bytes; an error recurs on read
+	cp := newCSVParser(cnt, ',', csvBufSize)
+	head := cp.peek(4096) // a short file gives fewer bytes; an error waits for Read
 	switch {
 	case bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")):
-		br.Discard(3)
+		cp.discard(3)
 		head = head[3:]
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		f.Close()
@@ -91,12 +90,10 @@ func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: the file is a workbook, not CSV text: name it .xlsx", name, ErrDamaged)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = csvSniffComma(head)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = false
-	cr.ReuseRecord = true
-	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cr, hint: csvRowsHint(f, head)}, nil
+	// The parser reads as encoding/csv would with this Comma,
+	// FieldsPerRecord -1, LazyQuotes false and ReuseRecord.
+	cp.comma = byte(csvSniffComma(head))
+	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cp, hint: csvRowsHint(f, head)}, nil
 }
 
 // csvRowsHint guesses a file's line count from its size and the mean
@@ -171,7 +168,7 @@ type csvSheetReader struct {
 	name    string
 	f       fs.File
 	cnt     *csvCounter
-	cr      *csv.Reader
+	cr      *csvParser
 	num     int // row number of the last record
 	endLine int // line on which the last record ended
 	hint    int // a guess at the number of rows
