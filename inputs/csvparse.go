@@ -9,6 +9,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // csvParser reads CSV records exactly as an encoding/csv.Reader with
@@ -44,6 +45,7 @@ type csvParser struct {
 	size   int      // the most one read asks for
 	err    error    // the error r returned after buf[wr-1], not yet reported
 	blk    string   // complete lines, each ending in '\n'
+	blkUTF bool     // blk is valid UTF-8
 	bp     int      // blk[bp:] is not yet read
 	commas []uint64 // bit i%64 of commas[i/64]: blk[i] is the comma
 	quote  int      // the first quote in blk at or after bp, len(blk) if none
@@ -128,6 +130,7 @@ func (p *csvParser) fill() bool {
 		if i := bytes.LastIndexByte(p.buf[p.rd+scanned:p.wr], '\n'); i >= 0 {
 			end := p.rd + scanned + i + 1
 			p.blk, p.bp, p.quote = string(p.buf[p.rd:end]), 0, -1
+			p.blkUTF = utf8.ValidString(p.blk)
 			p.commas = csvCommaBits(p.commas[:0], p.buf[p.rd:end], p.comma)
 			p.rd = end
 			return true
@@ -169,7 +172,7 @@ func (p *csvParser) readLine() (line string, nl bool, err error) {
 // Read reads one record; see encoding/csv.Reader.Read. The slice is reused
 // by the next call; the strings in it are not.
 func (p *csvParser) Read() ([]string, error) {
-	for p.bp < len(p.blk) {
+	for p.bp < len(p.blk) || p.fill() {
 		// The next line is complete; split it if it has no quotes.
 		from := p.bp
 		i := strings.IndexByte(p.blk[from:], '\n')
@@ -199,6 +202,11 @@ func (p *csvParser) Read() ([]string, error) {
 	}
 	return p.readLines()
 }
+
+// ValidUTF8 reports whether every field of the last record is known to
+// be valid UTF-8 (a line without quotes from a valid block), so that a
+// caller need not check them one by one; false means "unknown".
+func (p *csvParser) ValidUTF8() bool { return p.plain && p.blkUTF }
 
 // csvSplit appends the fields of blk[from:end], a line without quotes, to
 // rec, and returns where the last one starts.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -521,3 +522,29 @@ func BenchmarkCSVParser(b *testing.B) {
 
 // bufioSized buffers r as csvsrc buffered encoding/csv's input.
 func bufioSized(r io.Reader) io.Reader { return bufio.NewReaderSize(r, csvBufSize) }
+
+// TestCSVParserValidUTF8 checks when the parser vouches for a record's
+// encoding: only for a line without quotes in a block that is valid UTF-8.
+func TestCSVParserValidUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []bool // per record
+	}{
+		{"a,b\ncafé,1\n", []bool{true, true}},
+		{"a,b\nStra\xdfe,1\n", []bool{false, false}}, // one bad byte spoils the block
+		{"a,\"b,c\"\nd,e\n", []bool{false, true}},    // a quoted line is not vouched for
+		{"a,b", []bool{false}},                       // no line break: read line by line
+	} {
+		p := newCSVParser(strings.NewReader(tc.in), ',', 64<<10)
+		var got []bool
+		for {
+			if _, err := p.Read(); err != nil {
+				break
+			}
+			got = append(got, p.ValidUTF8())
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: ValidUTF8 per record %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

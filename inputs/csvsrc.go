@@ -194,6 +194,7 @@ func (r *csvSheetReader) next(row *Row) error {
 		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), sheetMaxCols)
 		return r.err
 	}
+	valid := r.cr.ValidUTF8() // asked before FieldPos, which may forget it
 	// Blank lines are skipped by encoding/csv but shown as rows by a
 	// spreadsheet; count them so that row numbers match what the user sees.
 	start, _ := r.cr.FieldPos(0)
@@ -207,7 +208,7 @@ func (r *csvSheetReader) next(row *Row) error {
 			cells = append(cells, Cell{})
 			continue
 		}
-		if !utf8.ValidString(s) {
+		if !valid && !utf8.ValidString(s) {
 			s = csvFromWindows1252(s)
 		}
 		cells = append(cells, Cell{Text: s, Kind: CellText})
