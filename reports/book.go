@@ -27,7 +27,7 @@ type book struct {
 	extent  map[string][2]int // sheet → last column and row written
 	wraps   map[string][]wrapCell
 	charts  []pendingChart
-	printed map[string]bool // sheets with a page setup
+	printed map[string]*printSpec // sheets with a page setup
 	tables  int
 }
 
@@ -109,7 +109,7 @@ func newBook(cur, footer string) (*book, error) {
 	return &book{
 		f: f, s: s, cur: cur, footer: footer,
 		widths: map[string]map[int]float64{}, fixed: map[string]map[int]float64{},
-		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{}, printed: map[string]bool{},
+		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{}, printed: map[string]*printSpec{},
 	}, nil
 }
 
@@ -135,7 +135,7 @@ func (b *book) addSheets(names ...string) error {
 // parts of the sheet a stream writer writes at its start or end, so it
 // may run before NewStreamWriter.
 func (b *book) pageSetup(sheet string, titleRows int) error {
-	b.printed[sheet] = true
+	b.printed[sheet] = &printSpec{titleRows: titleRows}
 	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
 	}
@@ -154,12 +154,7 @@ func (b *book) pageSetup(sheet string, titleRows int) error {
 	}); err != nil {
 		return err
 	}
-	if titleRows > 0 {
-		return b.f.SetDefinedName(&excelize.DefinedName{
-			Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$1:$%d", quoteSheet(sheet), titleRows), Scope: sheet,
-		})
-	}
-	return nil
+	return nil // the titles repeated on each page are set by printAcross, once the widths are known
 }
 
 // escapeHF doubles the ampersands of text put in a page header or footer,
@@ -407,18 +402,71 @@ func (b *book) finishSheet(sheet string) error {
 			return err
 		}
 	}
-	if b.printed[sheet] {
+	if b.printed[sheet] != nil {
 		// Again: excelize's AutoFilter replaces the sheet properties.
 		if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 			return err
 		}
 	}
-	return b.layoutColumns(sheet)
+	widths, err := b.layoutColumns(sheet)
+	if err != nil {
+		return err
+	}
+	return b.printAcross(sheet, widths)
+}
+
+// printSpec is what a printed sheet repeats on every page: its first
+// rows (titles) and, when it prints across pages, its first columns.
+type printSpec struct{ titleRows, titleCols int }
+
+// pageWidth is about how much column width (in Excel's character units)
+// a landscape page prints at a scale still read without a magnifier,
+// about 55%. Fitting a 40-column sheet to one page width prints it at 25%.
+const pageWidth = 250.0
+
+// printAcross lets a table wider than a page print across as many pages
+// as keep it readable, its frozen key columns repeated on each, instead of
+// shrinking it to one page width; sheets of several blocks (no frozen
+// columns) keep to one page width. It also sets the rows repeated on every
+// page. widths are the columns' widths, from column 1.
+func (b *book) printAcross(sheet string, widths []float64) error {
+	spec := b.printed[sheet]
+	if spec == nil {
+		return nil
+	}
+	total, titles := 0.0, 0.0
+	for c, w := range widths {
+		total += w
+		if c < spec.titleCols {
+			titles += w
+		}
+	}
+	pages := 1
+	if spec.titleCols > 0 { // a table with its key columns frozen; blocks of text stay on one page width
+		pages = max(int(math.Ceil((total-titles)/(pageWidth-titles))), 1)
+	}
+	if pages > 1 {
+		if err := b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{FitToWidth: ptr(pages)}); err != nil {
+			return err
+		}
+	}
+	var refs []string
+	if pages > 1 && spec.titleCols > 0 {
+		refs = append(refs, fmt.Sprintf("%s!$A:$%s", quoteSheet(sheet), colName(spec.titleCols)))
+	}
+	if spec.titleRows > 0 {
+		refs = append(refs, fmt.Sprintf("%s!$1:$%d", quoteSheet(sheet), spec.titleRows))
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	return b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: strings.Join(refs, ","), Scope: sheet})
 }
 
 // layoutColumns sets every column's width from what was written and the
-// header rows' heights from their wrapped text.
-func (b *book) layoutColumns(sheet string) error {
+// header rows' heights from their wrapped text. It returns the widths of
+// the columns up to the last one written, from column 1.
+func (b *book) layoutColumns(sheet string) ([]float64, error) {
 	final := map[int]float64{}
 	for c, w := range b.widths[sheet] {
 		final[c] = math.Min(math.Max(w, 7.5), 60)
@@ -433,7 +481,7 @@ func (b *book) layoutColumns(sheet string) error {
 	sort.Ints(cols)
 	for _, c := range cols {
 		if err := b.f.SetColWidth(sheet, colName(c), colName(c), final[c]); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	rows := map[int]int{} // row → lines
@@ -451,7 +499,7 @@ func (b *book) layoutColumns(sheet string) error {
 	for r, n := range rows {
 		if n > 1 {
 			if err := b.f.SetRowHeight(sheet, r, math.Min(float64(n)*15+2, 409)); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -468,12 +516,23 @@ func (b *book) layoutColumns(sheet string) error {
 		}
 		if lines > 1 {
 			if err := b.f.SetRowHeight(sheet, h.row, float64(lines)*15+3); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	widths := make([]float64, b.extent[sheet][0])
+	for c := range widths {
+		widths[c] = defaultColWidth
+		if w, ok := final[c+1]; ok {
+			widths[c] = w
+		}
+	}
+	return widths, nil
 }
+
+// defaultColWidth is the width of a column nobody set, in Excel's
+// character units.
+const defaultColWidth = 9.140625
 
 // finish writes the workbook to w and releases it.
 func (b *book) finish(w io.Writer) error {

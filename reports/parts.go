@@ -369,6 +369,10 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		if err := b.pageSetup(name, 1); err != nil {
 			return err
 		}
+		b.printed[name].titleCols = 2 // the frozen part columns
+		if err := b.printAcross(name, widths[1:]); err != nil {
+			return err
+		}
 		// The dimension must be set before the stream writer writes the
 		// sheet's start, or openpyxl's read-only mode sees a single cell.
 		n := max(perSheet(i), 1)

@@ -42,6 +42,7 @@ func (b *book) plainSheet(sheet string, freezeCols int) error {
 	if err := b.pageSetup(sheet, 1); err != nil {
 		return err
 	}
+	b.printed[sheet].titleCols = freezeCols // repeated on every page, should the sheet print across pages
 	return b.f.SetPanes(sheet, freezePanes(1, freezeCols))
 }
 

@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -261,8 +263,16 @@ func TestWorkbookFrozenAndFiltered(t *testing.T) {
 		if m := regexp.MustCompile(`<dimension ref="([^"]+)"`).FindStringSubmatch(x); m == nil || !strings.Contains(m[1], ":") {
 			t.Errorf("%s: dimension %v, want the used range", sheet, m)
 		}
-		if !strings.Contains(x, `orientation="landscape"`) || !strings.Contains(x, `fitToWidth="1"`) || !regexp.MustCompile(`fitToPage="(1|true)"`).MatchString(x) {
-			t.Errorf("%s: page setup is not landscape, fit to width", sheet)
+		if !strings.Contains(x, `orientation="landscape"`) || !regexp.MustCompile(`fitToPage="(1|true)"`).MatchString(x) {
+			t.Errorf("%s: page setup is not landscape, fit to page", sheet)
+		}
+		// Fit to one page width, or, for a wide sheet, to a few with
+		// its frozen columns repeated on each (printAcross).
+		m := regexp.MustCompile(`fitToWidth="(\d+)"`).FindStringSubmatch(x)
+		if m == nil {
+			t.Errorf("%s: no fitToWidth", sheet)
+		} else if m[1] != "1" && p.XSplit > 0 && !strings.Contains(printTitles(f, sheet), "$A:$") {
+			t.Errorf("%s: printed %s pages wide without repeated title columns (%q)", sheet, m[1], printTitles(f, sheet))
 		}
 	}
 	if p, _ := f.GetPanes("Parts"); p.XSplit != 2 {
@@ -390,5 +400,64 @@ func TestWorkbookEmptyResult(t *testing.T) {
 	f, _ := writeFixture(t, fx)
 	if got := cellValue(t, f, "Parts", "A2"); !strings.Contains(got, "No BOM line") {
 		t.Errorf("Parts!A2 = %q, want a note", got)
+	}
+}
+
+// printTitles returns what a sheet repeats on every printed page.
+func printTitles(f *excelize.File, sheet string) string {
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == sheet {
+			return dn.RefersTo
+		}
+	}
+	return ""
+}
+
+// TestPrintAcross checks how many pages wide a sheet prints: one while it
+// fits pageWidth or has no frozen columns, else enough that each page,
+// with the title columns repeated, holds about pageWidth.
+func TestPrintAcross(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		widths     []float64
+		titleCols  int
+		wantPages  string
+		wantTitles string
+	}{
+		{"narrow", []float64{30, 40, 50}, 2, "1", "'S'!$1:$1"},
+		// Titles 20 + 20; 20 columns of 16 = 320 more: ceil(320 / (250 - 40)) = 2.
+		{"wide", append([]float64{20, 20}, slices.Repeat([]float64{16}, 20)...), 2, "2", "'S'!$A:$B,'S'!$1:$1"},
+		// Titles 20 + 20; 40 columns of 16 = 640 more: ceil(640 / 210) = 4.
+		{"wider", append([]float64{20, 20}, slices.Repeat([]float64{16}, 40)...), 2, "4", "'S'!$A:$B,'S'!$1:$1"},
+		// No frozen columns (a sheet of several blocks): one page width.
+		{"wide, no title columns", slices.Repeat([]float64{20}, 20), 0, "1", "'S'!$1:$1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := newBook("USD", "footer")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.f.Close()
+			if _, err := b.f.NewSheet("S"); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.pageSetup("S", 1); err != nil {
+				t.Fatal(err)
+			}
+			b.printed["S"].titleCols = tc.titleCols
+			if err := b.printAcross("S", tc.widths); err != nil {
+				t.Fatal(err)
+			}
+			pl, err := b.f.GetPageLayout("S")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(*pl.FitToWidth); got != tc.wantPages {
+				t.Errorf("fit to %s pages wide, want %s", got, tc.wantPages)
+			}
+			if got := printTitles(b.f, "S"); got != tc.wantTitles {
+				t.Errorf("print titles %q, want %q", got, tc.wantTitles)
+			}
+		})
 	}
 }
