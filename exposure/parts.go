@@ -1,5 +1,10 @@
 package exposure
 
+import (
+	"errors"
+	"runtime"
+)
+
 // PartOptions choose what Result.PartsWith computes, so that a writer can
 // take a cheap first look at the rows (sizes, counts) and compute the
 // per-scenario figures only in the pass that needs them.
@@ -10,10 +15,86 @@ type PartOptions struct {
 	Keep func(*Line) bool
 }
 
-// PartsWith is Parts with options.
+// PartsWith calls fn with the part row of every line that bears cost or
+// holds rare-earth content, in line order, and stops at fn's first error.
+//
+// With more than one CPU the rows are computed a few batches ahead in a
+// goroutine of their own while fn, in the caller's goroutine, handles the
+// rows before them: on a million-line BOM the figures and the writing of
+// the Parts sheet take seconds each, and so overlap. fn sees the same rows
+// in the same order either way.
 func (r *Result) PartsWith(o PartOptions, fn func(PartRow) error) error {
 	if r.model == nil {
 		return nil
 	}
-	return r.model.parts(r, o, fn)
+	produce := func(emit func(PartRow) error) error { return r.model.parts(r, o, emit) }
+	if runtime.GOMAXPROCS(0) < 2 {
+		return produce(fn)
+	}
+	return pipelineRows(produce, fn, partBatch)
+}
+
+// partBatch is how many rows pipelineRows hands over at a time: enough to
+// make the hand-over cheap, few enough to keep little in flight.
+const partBatch = 512
+
+// errRowsStopped tells the producer that the consumer has stopped.
+var errRowsStopped = errors.New("part rows: consumer stopped")
+
+// pipelineRows runs produce in a goroutine and consume on the rows it
+// emits, in order, batch rows at a time. A consume error stops produce
+// (its emit returns errRowsStopped) and is returned; else produce's error.
+// The goroutine has ended when pipelineRows returns.
+func pipelineRows(produce func(emit func(PartRow) error) error, consume func(PartRow) error, batch int) error {
+	batches := make(chan []PartRow, 2)
+	stop := make(chan struct{})
+	var produceErr error
+	go func() {
+		defer close(batches)
+		send := func(rows []PartRow) error {
+			select { // a stop already given wins over a free place in the channel
+			case <-stop:
+				return errRowsStopped
+			default:
+			}
+			select {
+			case batches <- rows:
+				return nil
+			case <-stop:
+				return errRowsStopped
+			}
+		}
+		rows := make([]PartRow, 0, batch)
+		produceErr = produce(func(row PartRow) error {
+			rows = append(rows, row)
+			if len(rows) < batch {
+				return nil
+			}
+			err := send(rows)
+			rows = make([]PartRow, 0, batch)
+			return err
+		})
+		// Rows emitted before an error of produce's own are consumed
+		// first, as they would be without the pipeline.
+		if len(rows) > 0 && !errors.Is(produceErr, errRowsStopped) {
+			if err := send(rows); produceErr == nil {
+				produceErr = err
+			}
+		}
+	}()
+	var consumeErr error
+	for rows := range batches { // drained to the end, so that the goroutine ends
+		for _, row := range rows {
+			if consumeErr != nil {
+				break
+			}
+			if consumeErr = consume(row); consumeErr != nil {
+				close(stop)
+			}
+		}
+	}
+	if consumeErr != nil {
+		return consumeErr
+	}
+	return produceErr
 }

@@ -158,8 +158,5 @@ type Result struct {
 // rare-earth content, in BOM order, with its figures for every scenario.
 // It stops at the first error fn returns.
 func (r *Result) Parts(fn func(PartRow) error) error {
-	if r.model == nil {
-		return nil
-	}
-	return r.model.parts(r, PartOptions{}, fn)
+	return r.PartsWith(PartOptions{}, fn)
 }

@@ -1,0 +1,127 @@
+package exposure
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"testing"
+)
+
+// TestPipelineRowsInOrder checks that every row emitted reaches the
+// consumer once, in order, for counts around the batch size.
+func TestPipelineRowsInOrder(t *testing.T) {
+	const batch = 4
+	for _, n := range []int{0, 1, batch - 1, batch, batch + 1, 3*batch + 3} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var got []int
+			err := pipelineRows(emitN(n, nil), func(r PartRow) error { got = append(got, r.Index); return nil }, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != n {
+				t.Fatalf("consumed %d rows, want %d", len(got), n)
+			}
+			for i, idx := range got {
+				if idx != i {
+					t.Fatalf("row %d has index %d: out of order", i, idx)
+				}
+			}
+		})
+	}
+}
+
+// TestPipelineRowsConsumerStops checks that a consumer error is returned,
+// that no row after it is consumed, and that the producer is told to stop
+// and has ended by the time pipelineRows returns.
+func TestPipelineRowsConsumerStops(t *testing.T) {
+	stop := errors.New("disk full")
+	var produced, consumed int
+	var emitErr error
+	ended := false
+	produce := func(emit func(PartRow) error) error {
+		defer func() { ended = true }()
+		for i := 0; i < 1000; i++ {
+			produced++
+			if err := emit(PartRow{Index: i}); err != nil {
+				emitErr = err
+				return err
+			}
+		}
+		return nil
+	}
+	err := pipelineRows(produce, func(PartRow) error {
+		consumed++
+		if consumed == 10 {
+			return stop
+		}
+		return nil
+	}, 4)
+	if !errors.Is(err, stop) {
+		t.Fatalf("error %v, want %v", err, stop)
+	}
+	if consumed != 10 {
+		t.Errorf("consumed %d rows, want 10", consumed)
+	}
+	if !ended || !errors.Is(emitErr, errRowsStopped) {
+		t.Errorf("producer ended %v with %v, want ended with errRowsStopped", ended, emitErr)
+	}
+	// The consumer stops in batch 2 (rows 8-11). By then batches 3 and 4
+	// may wait in the channel and batch 5 be on its way in; draining them
+	// may let batch 5 in, and batch 6 is filled before its send sees the
+	// stop: at most 7 batches of 4.
+	if produced > 28 {
+		t.Errorf("producer made %d rows after the consumer stopped at 10, want at most 28", produced)
+	}
+}
+
+// TestPipelineRowsProducerFails checks that rows emitted before the
+// producer's own error are all consumed, then the error returned.
+func TestPipelineRowsProducerFails(t *testing.T) {
+	broken := errors.New("broken model")
+	var got []int
+	err := pipelineRows(emitN(6, broken), func(r PartRow) error { got = append(got, r.Index); return nil }, 4)
+	if !errors.Is(err, broken) {
+		t.Fatalf("error %v, want %v", err, broken)
+	}
+	if len(got) != 6 {
+		t.Errorf("consumed %v, want the 6 rows emitted before the error", got)
+	}
+}
+
+// emitN emits rows 0..n-1, then returns err.
+func emitN(n int, err error) func(func(PartRow) error) error {
+	return func(emit func(PartRow) error) error {
+		for i := range n {
+			if e := emit(PartRow{Index: i}); e != nil {
+				return e
+			}
+		}
+		return err
+	}
+}
+
+// TestPartsWithSameOnOneCPU checks that the pipelined rows are the rows
+// computed without the pipeline (one CPU), figure for figure.
+func TestPartsWithSameOnOneCPU(t *testing.T) {
+	r, err := Compute(drive(RollupAll))
+	if err != nil {
+		t.Fatal(err)
+	}
+	collect := func() []string {
+		var out []string
+		if err := r.PartsWith(PartOptions{}, func(p PartRow) error {
+			out = append(out, fmt.Sprintf("%d %s %s %s %v", p.Index, p.AnnualQty, p.UnitCost, p.ClassProb, p.Deltas))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	piped := collect()
+	runtime.GOMAXPROCS(1)
+	plain := collect()
+	if fmt.Sprint(piped) != fmt.Sprint(plain) || len(plain) == 0 {
+		t.Errorf("pipelined rows\n%v\nwithout the pipeline\n%v", piped, plain)
+	}
+}
