@@ -101,6 +101,7 @@ type headerRow struct {
 
 func newBook(cur, footer string) (*book, error) {
 	f := excelize.NewFile()
+	f.SetZipWriter(newStableZip)
 	s, err := newStyles(f)
 	if err != nil {
 		f.Close()

@@ -2,7 +2,9 @@ package reports
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -402,7 +404,8 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		if err := sw.SetRow("A1", head, excelize.RowOpts{Height: float64(hdrLines)*15 + 3}); err != nil {
 			return err
 		}
-		for c, text := range notes {
+		for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
+			text := notes[c]
 			if err := b.f.AddComment(name, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text, Width: 260, Height: 90}); err != nil {
 				return err
 			}

@@ -2,7 +2,9 @@ package reports
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -269,7 +271,8 @@ func (rep *report) planTable(row *int, order []*exposure.LinePlan) error {
 		8:  "Herfindahl–Hirschman index of the component stage over the known countries: the sum of squared shares in percent points. 10,000 is a single country; the European Commission treats above 4,000 as concentrated. Other stages: see the concentration table below.",
 		10: "The earliest month all the sources the plan adds can deliver: the projection's first month plus each one's qualification time.",
 	}
-	for c, n := range notes {
+	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
+		n := notes[c]
 		if err := b.note(sheet, c, t.top, n); err != nil {
 			return err
 		}

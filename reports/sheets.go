@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -103,7 +105,8 @@ func (rep *report) scenariosSheet() error {
 		15: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
 		16: "Added import tariffs.",
 	}
-	for c, n := range notes {
+	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
+		n := notes[c]
 		if err := b.note(sheet, c, 1, n); err != nil {
 			return err
 		}
@@ -266,7 +269,8 @@ func (rep *report) elementsSheet() error {
 	if len(r.Scenarios) > 0 {
 		notes[len(cols)-len(r.Scenarios)+1] = "The price part of the scenario's annual change that comes from this element."
 	}
-	for c, n := range notes {
+	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
+		n := notes[c]
 		if err := b.note(sheet, c, 1, n); err != nil {
 			return err
 		}

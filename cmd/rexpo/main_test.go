@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,6 +124,32 @@ func TestDemo(t *testing.T) {
 	}
 	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
 		t.Fatalf("demo workbook: %v", err)
+	}
+}
+
+// TestDemoReproducible checks what the README promises of --as-of: the
+// same input and time give the same workbook and JSON, byte for byte.
+func TestDemoReproducible(t *testing.T) {
+	dir := t.TempDir()
+	var books, jsons [2][]byte
+	for i := range books {
+		xlsx, js := filepath.Join(dir, fmt.Sprintf("demo%d.xlsx", i)), filepath.Join(dir, fmt.Sprintf("demo%d.json", i))
+		if _, stderr, code := run(t, "demo", "-o", xlsx, "--json", js, "--as-of", "2026-11-26T00:00:00Z"); code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		var err error
+		if books[i], err = os.ReadFile(xlsx); err != nil {
+			t.Fatal(err)
+		}
+		if jsons[i], err = os.ReadFile(js); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(books[0], books[1]) {
+		t.Error("two demo workbooks with the same --as-of differ")
+	}
+	if !bytes.Equal(jsons[0], jsons[1]) {
+		t.Error("two demo JSON files with the same --as-of differ")
 	}
 }
 

@@ -1,0 +1,87 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"regexp"
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// stableZip is the zip writer of every workbook rexpo writes. It makes
+// [Content_Types].xml canonical: excelize lists the image extensions'
+// Default entries in the order of a Go map, so two runs on the same input
+// and --as-of would otherwise give files that differ in bytes (and in
+// checksums an auditor may keep). The part keeps its place in the zip; it
+// is held until the next part is created, then written with its Default
+// entries sorted.
+type stableZip struct {
+	*zip.Writer
+	contentTypes *bytes.Buffer // held until the next Create or Close
+}
+
+const contentTypesPart = "[Content_Types].xml"
+
+func newStableZip(w io.Writer) excelize.ZipWriter { return &stableZip{Writer: zip.NewWriter(w)} }
+
+func (z *stableZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	if name == contentTypesPart {
+		z.contentTypes = new(bytes.Buffer)
+		return z.contentTypes, nil
+	}
+	return z.Writer.Create(name)
+}
+
+func (z *stableZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.Writer.Close()
+}
+
+func (z *stableZip) flush() error {
+	if z.contentTypes == nil {
+		return nil
+	}
+	data := sortDefaults(z.contentTypes.Bytes())
+	z.contentTypes = nil
+	w, err := z.Writer.Create(contentTypesPart)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+var defaultEntry = regexp.MustCompile(`<Default [^>]*?(?:/>|>\s*</Default>)`)
+
+// sortDefaults sorts the run of <Default> entries of a content-types
+// document; anything else, or entries not in one run, is left as it is.
+func sortDefaults(doc []byte) []byte {
+	locs := defaultEntry.FindAllIndex(doc, -1)
+	if len(locs) < 2 {
+		return doc
+	}
+	start, end := locs[0][0], locs[len(locs)-1][1]
+	entries := make([][]byte, len(locs))
+	n := 0
+	for i, l := range locs {
+		entries[i] = doc[l[0]:l[1]]
+		n += l[1] - l[0]
+	}
+	if n != end-start {
+		return doc // something between the entries: not one run
+	}
+	slices.SortFunc(entries, bytes.Compare)
+	out := make([]byte, 0, len(doc))
+	out = append(out, doc[:start]...)
+	for _, e := range entries {
+		out = append(out, e...)
+	}
+	return append(out, doc[end:]...)
+}
