@@ -279,7 +279,9 @@ func valGrouped(s string) bool {
 		return false
 	}
 	groups := strings.Split(intPart, ",")
-	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !valAllDigits(groups[0]) {
+	// A number grouped in thousands never starts with 0: "0,125" is a
+	// decimal comma (0.125), not 125.
+	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !valAllDigits(groups[0]) || groups[0][0] == '0' {
 		return false
 	}
 	for _, g := range groups[1:] {

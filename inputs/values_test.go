@@ -97,6 +97,10 @@ func TestValuesParseAmount(t *testing.T) {
 		{"percent sign", "5%", "", ErrPercentNotAllowed},
 		{"percent sign with space", "5 %", "", ErrPercentNotAllowed},
 		{"decimal comma", "1,5", "", ErrAmbiguousNumber},
+		// Thousands groups never start with 0: "0,125" is 0.125 written
+		// with a decimal comma, not 125.
+		{"leading zero before a comma", "0,125", "", ErrAmbiguousNumber},
+		{"leading zeros before commas", "012,345", "", ErrAmbiguousNumber},
 		{"European thousands and decimals", "1.234,5", "", ErrAmbiguousNumber},
 		{"four digits before comma", "1234,567", "", ErrAmbiguousNumber},
 		{"group of two", "1,234,56", "", ErrAmbiguousNumber},
