@@ -211,7 +211,7 @@ func (r *csvSheetReader) next(row *Row) error {
 		if !valid && !utf8.ValidString(s) {
 			s = csvFromWindows1252(s)
 		}
-		cells = append(cells, Cell{Text: s, Kind: CellText})
+		cells = append(cells, Cell{Text: s, Kind: CellText, CommaUnsure: r.cr.comma == ';'})
 	}
 	row.Num = r.num
 	row.Cells = sheetTrimRow(cells)

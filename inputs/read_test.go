@@ -1093,3 +1093,51 @@ func TestReadSample(t *testing.T) {
 		t.Logf("sample: %s", p)
 	}
 }
+
+// TestReadSemicolonCSV checks the numbers of a CSV separated by ';', as
+// Excel writes it where ',' marks decimals: "0.5" is read, but a comma in
+// a number is refused with the reason, since "1,500" there is as likely
+// 1.5 as 1500. The same text in a comma-separated file is 1500.
+func TestReadSemicolonCSV(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "in")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("products.csv", "product;annual_volume\nP1;1000\n")
+	write("bom.csv", "product;part_number;parent;qty_per;unit_cost;material;re_mass_kg;Dy\n"+
+		"P1;MOT;;1;50;;;\n"+
+		"P1;MAG;MOT;2;1,500;NDFEB_N42;0.5;\n"+ // row 3: E3 refused
+		"P1;SEG;MOT;0.5;12.5;NDFEB_N42;0.25;1,5\n") // row 4: qty 0.5 read; H4 refused
+	write("settings.csv", "key;value\nvolume;2,000\n")
+	b, err := OpenBook(dir, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	_, err = Read(b, Options{})
+	var ie *InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("Read: %v, want the refused commas listed", err)
+	}
+	wantProblem(t, ie.Problems, "bom", "E3", true, "1,500", "';'")
+	wantProblem(t, ie.Problems, "bom", "H4", true, "1,5", "';'")
+	wantProblem(t, ie.Problems, "settings", "B2", true, "2,000", "';'")
+	if len(ie.Problems) != 3 {
+		t.Errorf("%d problems, want 3:\n%s", len(ie.Problems), listProblems(ie.Problems))
+	}
+
+	// The same BOM separated by commas: "1,500" is fifteen hundred.
+	write("bom.csv", "product,part_number,parent,qty_per,unit_cost\nP1,MOT,,1,50\nP1,MAG,MOT,2,\"1,500\"\n")
+	write("settings.csv", "key,value\nvolume,\"2,000\"\n")
+	l, err := readPath(t, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDec(t, "MAG unit cost", lineOf(t, l, "P1", "MAG").Sources[0].UnitCost, "1500")
+}

@@ -101,6 +101,9 @@ func (r *reader) scenarioRows(b *Book) *scenarioIndex {
 		given := false
 		if v := t.cell("probability"); strings.TrimSpace(v.Text) != "" {
 			p, err := ParseFraction(v.Text, v.Percent)
+			if cerr := checkComma(v); cerr != nil {
+				err = cerr
+			}
 			if err != nil {
 				t.cellErr(t.col["probability"], err)
 			} else {
@@ -131,12 +134,14 @@ func (r *reader) param(t *table, col, lowCol, highCol string, pct bool, def deci
 	i, ok := t.col[col]
 	c := t.cellAt(i)
 	if ok && strings.TrimSpace(c.Text) != "" {
-		var err error
-		if c.Percent && pct {
+		err := checkComma(c)
+		switch {
+		case err != nil:
+		case c.Percent && pct:
 			var v decimal.Decimal
 			v, err = ParsePercent(c.Text, true)
 			p = exposure.Fixed(v)
-		} else {
+		default:
 			p.Value, p.Low, p.High, p.Ranged, err = ParseRange(c.Text, parse)
 		}
 		if err != nil {
@@ -178,7 +183,11 @@ func (r *reader) rangeEnd(t *table, col string, pct bool) (decimal.Decimal, bool
 	if strings.TrimSpace(c.Text) == "" {
 		return decimal.Decimal{}, false
 	}
-	d, err := ParseAmount(c.Text)
+	err := checkComma(c)
+	var d decimal.Decimal
+	if err == nil {
+		d, err = ParseAmount(c.Text)
+	}
 	if err != nil {
 		t.cellErr(i, err)
 		return decimal.Decimal{}, false

@@ -27,6 +27,9 @@ type settingValue struct {
 	place   string // cell, or "--flag"
 	percent bool   // a cell formatted as a percentage (stored 0.25, shown 25%)
 	date    bool   // a date cell: text is its serial (or ISO text)
+	// commaUnsure: from a ';'-separated CSV, where a ',' in a number may
+	// be a decimal mark (Cell.CommaUnsure).
+	commaUnsure bool
 }
 
 // readSettings reads the Settings sheet, lets flags override it, and
@@ -47,7 +50,7 @@ func (r *reader) readSettings() error {
 			}
 			c := t.cell("value")
 			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value"),
-				percent: c.Percent, date: c.Date || c.Kind == CellDate}
+				percent: c.Percent, date: c.Date || c.Kind == CellDate, commaUnsure: c.CommaUnsure}
 		}
 		r.readErr(t)
 		t.close()
@@ -146,6 +149,10 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	pctSetting := func(key string, dst *decimal.Decimal, max int64) {
 		if v, ok := get(key); ok {
+			if vals[key].commaUnsure && strings.ContainsRune(v, ',') {
+				bad(key, "%s", errCommaUnsure)
+				return
+			}
 			d, err := ParsePercent(v, vals[key].percent)
 			if err != nil || d.Sign() < 0 || (max > 0 && d.GreaterThan(decimal.NewFromInt(max))) {
 				bad(key, "expected a percentage from 0%s", map[bool]string{true: fmt.Sprintf(" to %d", max), false: ""}[max > 0])
@@ -182,7 +189,9 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	})
 	if v, ok := get("volume"); ok {
 		d, err := ParseAmount(v)
-		if err != nil || d.Sign() <= 0 {
+		if vals["volume"].commaUnsure && strings.ContainsRune(v, ',') {
+			bad("volume", "%s", errCommaUnsure)
+		} else if err != nil || d.Sign() <= 0 {
 			bad("volume", "expected a number of units above 0")
 		} else {
 			r.volume = d

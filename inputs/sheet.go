@@ -47,6 +47,24 @@ type Cell struct {
 	Kind    CellKind
 	Percent bool // number formatted as a percentage (stored 0.05, shown 5%)
 	Date    bool // number formatted as a date/time (Kind CellNumber, Text the serial)
+	// CommaUnsure marks a cell of a CSV file separated by ';', as Excel
+	// writes CSV where ',' is the decimal mark: a ',' in a number there
+	// may be a decimal mark or a thousands separator (checkComma).
+	CommaUnsure bool
+}
+
+// errCommaUnsure explains why a number with a comma in a ';'-separated
+// CSV file is refused.
+const errCommaUnsure = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: write the number with '.' for decimals and no thousands separator, or save the sheet as .xlsx"
+
+// checkComma refuses a number with a comma in a cell where the comma's
+// meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5
+// as 1500, and SPEC section 2 says an ambiguous number is an error.
+func checkComma(c Cell) error {
+	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
+		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), errCommaUnsure)
+	}
+	return nil
 }
 
 // Row is one row as read. Num is its 1-based row number in the sheet (for a

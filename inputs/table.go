@@ -375,7 +375,7 @@ func (t *table) amountAt(i int, nonNegative bool) (decimal.Decimal, bool) {
 	var err error
 	if c.Percent {
 		err = fmt.Errorf("%w: a cell formatted as a percentage in a column that is not a percent column", ErrPercentNotAllowed)
-	} else {
+	} else if err = checkComma(c); err == nil {
 		d, err = ParseAmount(c.Text)
 	}
 	if err == nil && nonNegative && d.Sign() < 0 {
@@ -392,6 +392,10 @@ func (t *table) amountAt(i int, nonNegative bool) (decimal.Decimal, bool) {
 func (t *table) percentAt(i int) (decimal.Decimal, bool) {
 	c := t.cellAt(i)
 	if strings.TrimSpace(c.Text) == "" {
+		return decimal.Decimal{}, false
+	}
+	if err := checkComma(c); err != nil {
+		t.cellErr(i, err)
 		return decimal.Decimal{}, false
 	}
 	d, err := ParsePercent(c.Text, c.Percent)
