@@ -150,7 +150,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	pctSetting := func(key string, dst *decimal.Decimal, max int64) {
 		if v, ok := get(key); ok {
 			if vals[key].commaUnsure && strings.ContainsRune(v, ',') {
-				bad(key, "%s", errCommaUnsure)
+				bad(key, "%s", commaUnsureHint)
 				return
 			}
 			d, err := ParsePercent(v, vals[key].percent)
@@ -190,7 +190,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	if v, ok := get("volume"); ok {
 		d, err := ParseAmount(v)
 		if vals["volume"].commaUnsure && strings.ContainsRune(v, ',') {
-			bad("volume", "%s", errCommaUnsure)
+			bad("volume", "%s", commaUnsureHint)
 		} else if err != nil || d.Sign() <= 0 {
 			bad("volume", "expected a number of units above 0")
 		} else {

@@ -53,16 +53,16 @@ type Cell struct {
 	CommaUnsure bool
 }
 
-// errCommaUnsure explains why a number with a comma in a ';'-separated
+// commaUnsureHint explains why a number with a comma in a ';'-separated
 // CSV file is refused.
-const errCommaUnsure = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: write the number with '.' for decimals and no thousands separator, or save the sheet as .xlsx"
+const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: write the number with '.' for decimals and no thousands separator, or save the sheet as .xlsx"
 
 // checkComma refuses a number with a comma in a cell where the comma's
 // meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5
 // as 1500, and SPEC section 2 says an ambiguous number is an error.
 func checkComma(c Cell) error {
 	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
-		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), errCommaUnsure)
+		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), commaUnsureHint)
 	}
 	return nil
 }
