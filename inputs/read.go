@@ -26,6 +26,10 @@ type Options struct {
 	// Progress, when set, is called every ProgressEvery BOM rows with the
 	// count so far, so that long reads can show progress.
 	Progress func(rows int)
+	// DecimalComma says numbers written as text use ',' for decimals and
+	// '.' for thousands (1.234,5), as Excel writes CSV in much of Europe
+	// (--decimal-comma). Numeric cells of a workbook are not affected.
+	DecimalComma bool
 	// Declarations are suppliers' material declarations already read
 	// (ReadDeclarations); a declarations setting adds the files it names.
 	Declarations []Declaration
@@ -194,6 +198,10 @@ func (r *reader) openIn(b *Book, name string, withElements bool) *table {
 	if err != nil {
 		r.fail(err)
 		return nil
+	}
+	if t != nil {
+		// The user's files only: the embedded reference data write '.'.
+		t.decimalComma = r.opts.DecimalComma && (b == r.book || b == r.opts.Scenarios)
 	}
 	return t
 }

@@ -1141,3 +1141,68 @@ func TestReadSemicolonCSV(t *testing.T) {
 	}
 	wantDec(t, "MAG unit cost", lineOf(t, l, "P1", "MAG").Sources[0].UnitCost, "1500")
 }
+
+// TestReadDecimalComma reads a ';'-separated CSV folder written with
+// decimal commas, as German Excel saves one, with Options.DecimalComma.
+func TestReadDecimalComma(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "in")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("products.csv", "product;annual_volume\nP1;1.500\n") // fifteen hundred
+	write("bom.csv", "product;part_number;parent;qty_per;unit_cost;material;re_mass_kg;Dy\n"+
+		"P1;MOT;;1;1.234,50;;;\n"+
+		"P1;MAG;MOT;0,5;85,40;NDFEB_N42;0,125;0,25\n")
+	write("scenarios.csv", "scenario;name;stance;probability;spot_premium_pct\nS;Shock;tightening;0,25;30,5 (20..60)\nT;Calm;status-quo;0,75;0\n")
+	l, err := readPath(t, dir, Options{DecimalComma: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDec(t, "P1 volume", l.Input.BOM.Products[0].AnnualVolume, "1500")
+	wantDec(t, "MOT unit cost", lineOf(t, l, "P1", "MOT").Sources[0].UnitCost, "1234.5")
+	mag := lineOf(t, l, "P1", "MAG")
+	wantDec(t, "MAG qty", mag.QtyPer, "0.5")
+	wantDec(t, "MAG unit cost", mag.Sources[0].UnitCost, "85.4")
+	// Dy: 0.125 kg × 0.25 wt% (in place of N42's 0.5) = 0.0003125 kg.
+	dy := decimal.Zero
+	for _, c := range mag.Content {
+		if c.Element == "Dy" {
+			dy = c.Kg
+		}
+	}
+	wantDec(t, "MAG Dy kg", dy, "0.0003125")
+	s := l.Input.Scenarios[0]
+	wantDec(t, "S prior", s.Prior, "0.25")
+	wantParam(t, "S spot premium", s.SpotPremium, "30.5", "20", "60")
+
+	// Numeric cells of a workbook are numbers: the option leaves them be,
+	// and reads a text cell "2,5" as 2.5.
+	wb := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": {
+		{"product", "part_number", "qty_per", "unit_cost"},
+		{"P1", "A", 1.5, "2,5"},
+	}}, Options{DecimalComma: true})
+	a := lineOf(t, wb, "P1", "A")
+	wantDec(t, "A qty (a number cell)", a.QtyPer, "1.5")
+	wantDec(t, "A unit cost (a text cell)", a.Sources[0].UnitCost, "2.5")
+}
+
+func TestSwapDecimalMarks(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.234,5":        "1,234.5",
+		"0,125":          "0.125",
+		"1.500":          "1,500",
+		"30,5 (20..60)":  "30.5 (20..60)",
+		"5 (1,5...9,5)":  "5 (1.5...9.5)",
+		"€ 1.234.567,89": "€ 1,234,567.89",
+	} {
+		if got := swapDecimalMarks(in); got != want {
+			t.Errorf("swapDecimalMarks(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -100,9 +100,10 @@ func (r *reader) scenarioRows(b *Book) *scenarioIndex {
 		}
 		given := false
 		if v := t.cell("probability"); strings.TrimSpace(v.Text) != "" {
-			p, err := ParseFraction(v.Text, v.Percent)
-			if cerr := checkComma(v); cerr != nil {
-				err = cerr
+			text, err := t.numberText(v)
+			var p decimal.Decimal
+			if err == nil {
+				p, err = ParseFraction(text, v.Percent)
 			}
 			if err != nil {
 				t.cellErr(t.col["probability"], err)
@@ -134,15 +135,15 @@ func (r *reader) param(t *table, col, lowCol, highCol string, pct bool, def deci
 	i, ok := t.col[col]
 	c := t.cellAt(i)
 	if ok && strings.TrimSpace(c.Text) != "" {
-		err := checkComma(c)
+		text, err := t.numberText(c)
 		switch {
 		case err != nil:
 		case c.Percent && pct:
 			var v decimal.Decimal
-			v, err = ParsePercent(c.Text, true)
+			v, err = ParsePercent(text, true)
 			p = exposure.Fixed(v)
 		default:
-			p.Value, p.Low, p.High, p.Ranged, err = ParseRange(c.Text, parse)
+			p.Value, p.Low, p.High, p.Ranged, err = ParseRange(text, parse)
 		}
 		if err != nil {
 			t.cellErr(i, err)
@@ -183,10 +184,10 @@ func (r *reader) rangeEnd(t *table, col string, pct bool) (decimal.Decimal, bool
 	if strings.TrimSpace(c.Text) == "" {
 		return decimal.Decimal{}, false
 	}
-	err := checkComma(c)
+	text, err := t.numberText(c)
 	var d decimal.Decimal
 	if err == nil {
-		d, err = ParseAmount(c.Text)
+		d, err = ParseAmount(text)
 	}
 	if err != nil {
 		t.cellErr(i, err)

@@ -27,9 +27,10 @@ type settingValue struct {
 	place   string // cell, or "--flag"
 	percent bool   // a cell formatted as a percentage (stored 0.25, shown 25%)
 	date    bool   // a date cell: text is its serial (or ISO text)
-	// commaUnsure: from a ';'-separated CSV, where a ',' in a number may
-	// be a decimal mark (Cell.CommaUnsure).
-	commaUnsure bool
+	// num is text as the number parsers read it (table.numberText), or
+	// numErr why it cannot be read as a number.
+	num    string
+	numErr error
 }
 
 // readSettings reads the Settings sheet, lets flags override it, and
@@ -49,8 +50,9 @@ func (r *reader) readSettings() error {
 				continue
 			}
 			c := t.cell("value")
+			num, numErr := t.numberText(c)
 			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value"),
-				percent: c.Percent, date: c.Date || c.Kind == CellDate, commaUnsure: c.CommaUnsure}
+				percent: c.Percent, date: c.Date || c.Kind == CellDate, num: strings.TrimSpace(num), numErr: numErr}
 		}
 		r.readErr(t)
 		t.close()
@@ -60,7 +62,7 @@ func (r *reader) readSettings() error {
 		if !ok {
 			continue
 		}
-		vals[key] = settingValue{text: v, place: "--" + strings.ReplaceAll(key, "_", "-")}
+		vals[key] = settingValue{text: v, num: strings.TrimSpace(v), place: "--" + strings.ReplaceAll(key, "_", "-")}
 	}
 	r.parseSettings(vals)
 	return nil
@@ -148,12 +150,12 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		}
 	}
 	pctSetting := func(key string, dst *decimal.Decimal, max int64) {
-		if v, ok := get(key); ok {
-			if vals[key].commaUnsure && strings.ContainsRune(v, ',') {
+		if _, ok := get(key); ok {
+			if vals[key].numErr != nil {
 				bad(key, "%s", commaUnsureHint)
 				return
 			}
-			d, err := ParsePercent(v, vals[key].percent)
+			d, err := ParsePercent(vals[key].num, vals[key].percent)
 			if err != nil || d.Sign() < 0 || (max > 0 && d.GreaterThan(decimal.NewFromInt(max))) {
 				bad(key, "expected a percentage from 0%s", map[bool]string{true: fmt.Sprintf(" to %d", max), false: ""}[max > 0])
 				return
@@ -187,9 +189,9 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		"leaves": func() { s.Rollup = exposure.RollupLeaves },
 		"all":    func() { s.Rollup = exposure.RollupAll },
 	})
-	if v, ok := get("volume"); ok {
-		d, err := ParseAmount(v)
-		if vals["volume"].commaUnsure && strings.ContainsRune(v, ',') {
+	if _, ok := get("volume"); ok {
+		d, err := ParseAmount(vals["volume"].num)
+		if vals["volume"].numErr != nil {
 			bad("volume", "%s", commaUnsureHint)
 		} else if err != nil || d.Sign() <= 0 {
 			bad("volume", "expected a number of units above 0")

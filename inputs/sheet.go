@@ -55,7 +55,7 @@ type Cell struct {
 
 // commaUnsureHint explains why a number with a comma in a ';'-separated
 // CSV file is refused.
-const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: write the number with '.' for decimals and no thousands separator, or save the sheet as .xlsx"
+const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: give --decimal-comma if the file writes decimals with ',', else write the number with '.' for decimals and no thousands separator"
 
 // checkComma refuses a number with a comma in a cell where the comma's
 // meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5

@@ -111,9 +111,15 @@ func (r *reader) signalRows() []exposure.Signal {
 		}
 		s.Date = d
 		c := t.cell("value")
-		if n, err := ParseAmount(c.Text); err == nil && !c.Percent {
+		if text, err := t.numberText(c); err != nil {
+			// A comma of unsure meaning: an error if the value is a number
+			// ("1,500"), none if it is words ("partial, by licence").
+			if _, nerr := ParseAmount(strings.ReplaceAll(c.Text, ",", "")); nerr == nil {
+				t.cellErr(t.col["value"], err)
+			}
+		} else if n, err := ParseAmount(text); err == nil && !c.Percent {
 			s.Number, s.IsNum = n, true
-		} else if n, err := ParsePercent(c.Text, c.Percent); err == nil {
+		} else if n, err := ParsePercent(text, c.Percent); err == nil {
 			s.Number, s.IsNum = n, true
 		}
 		if !asOf.IsZero() && d.After(asOf) {

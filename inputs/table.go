@@ -36,8 +36,11 @@ type table struct {
 	elemGrams map[string]int // element symbol → column of grams per unit
 	rows      *RowReader
 	date1904  bool // the workbook counts dates from 1904
-	row       Row
-	ps        *problems
+	// decimalComma: text numbers write decimals with ',' and thousands
+	// with '.' (--decimal-comma); numeric cells are numbers either way.
+	decimalComma bool
+	row          Row
+	ps           *problems
 }
 
 var (
@@ -290,6 +293,17 @@ func (t *table) cell(name string) Cell {
 	return t.cellAt(i)
 }
 
+// numberText returns a cell's text for the number parsers: with
+// --decimal-comma a text cell's decimal marks are swapped
+// (swapDecimalMarks); without it, a comma where its meaning is unsure is
+// refused (checkComma).
+func (t *table) numberText(c Cell) (string, error) {
+	if t.decimalComma && c.Kind == CellText {
+		return swapDecimalMarks(c.Text), nil
+	}
+	return c.Text, checkComma(c)
+}
+
 // textAt returns the text of the cell in column i, trimmed.
 func (t *table) textAt(i int) string {
 	return strings.TrimSpace(t.cellAt(i).Text)
@@ -375,8 +389,11 @@ func (t *table) amountAt(i int, nonNegative bool) (decimal.Decimal, bool) {
 	var err error
 	if c.Percent {
 		err = fmt.Errorf("%w: a cell formatted as a percentage in a column that is not a percent column", ErrPercentNotAllowed)
-	} else if err = checkComma(c); err == nil {
-		d, err = ParseAmount(c.Text)
+	} else {
+		var text string
+		if text, err = t.numberText(c); err == nil {
+			d, err = ParseAmount(text)
+		}
 	}
 	if err == nil && nonNegative && d.Sign() < 0 {
 		err = fmt.Errorf("%w: must be 0 or more", ErrNegative)
@@ -394,11 +411,12 @@ func (t *table) percentAt(i int) (decimal.Decimal, bool) {
 	if strings.TrimSpace(c.Text) == "" {
 		return decimal.Decimal{}, false
 	}
-	if err := checkComma(c); err != nil {
+	text, err := t.numberText(c)
+	if err != nil {
 		t.cellErr(i, err)
 		return decimal.Decimal{}, false
 	}
-	d, err := ParsePercent(c.Text, c.Percent)
+	d, err := ParsePercent(text, c.Percent)
 	if err != nil {
 		t.cellErr(i, err)
 		return decimal.Decimal{}, false

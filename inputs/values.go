@@ -126,6 +126,24 @@ func valPlainFast(s string) (d decimal.Decimal, ok bool) {
 	return decimal.New(mant, int32(exp)), true
 }
 
+// swapDecimalMarks turns a number written with a decimal comma
+// ("1.234,5", "0,125") into the '.'-decimal form the parsers read
+// ("1,234.5", "0.125") by trading ',' and '.', but leaves the ".." or
+// "..." of a range ("20..60") alone.
+func swapDecimalMarks(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c == ',':
+			b[i] = '.'
+		case c == '.' && (i > 0 && s[i-1] == '.' || i+1 < len(s) && s[i+1] == '.'):
+		case c == '.':
+			b[i] = ','
+		}
+	}
+	return string(b)
+}
+
 // valNumOpts says what decorations valNumber accepts around the digits.
 type valNumOpts struct {
 	currency bool // a currency symbol or ISO code before or after

@@ -40,5 +40,6 @@ var reportFlags = append([]cli.Flag{
 	&cli.StringFlag{Name: "scenarios", Usage: "workbook `FILE` whose Scenarios, Controls and Tariffs sheets replace the built-in library"},
 	&cli.StringFlag{Name: "only", Usage: "compute only these scenario `IDS` (comma-separated)"},
 	&cli.StringFlag{Name: "map", Usage: "YAML or JSON `FILE` mapping our column names to your export's headers"},
+	&cli.BoolFlag{Name: "decimal-comma", Usage: "numbers written as text use ',' for decimals and '.' for thousands (1.234,5), as Excel writes CSV in much of Europe"},
 	maxUnzippedFlag,
 }, settingFlags...)

@@ -283,3 +283,22 @@ func TestMaxUnzipped(t *testing.T) {
 		t.Errorf("%s written despite the error", out)
 	}
 }
+
+// TestDecimalComma runs validate on a ';'-separated CSV written with
+// decimal commas: refused, with the flag named, without --decimal-comma
+// (before or after the input); read with it.
+func TestDecimalComma(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "bom.csv")
+	if err := os.WriteFile(p, []byte("product;part_number;parent;qty_per;unit_cost\nP1;MOT;;1;1.234,50\nP1;MAG;MOT;2;85,40\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "validate", p)
+	if code != 1 || !strings.Contains(stdout+stderr, "BOM!E3") || !strings.Contains(stdout+stderr, "--decimal-comma") {
+		t.Errorf("without --decimal-comma: exit %d, want 1 naming BOM!E3 and the flag\n%s%s", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{"validate", "--decimal-comma", p}, {"validate", p, "--decimal-comma"}} {
+		if stdout, stderr, code := run(t, args...); code != 0 {
+			t.Errorf("%v: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+}

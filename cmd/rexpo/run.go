@@ -34,21 +34,24 @@ type runOptions struct {
 	scenarios string
 	only      []string
 	mapFile   string
-	limits    inputs.Limits
-	now       time.Time
-	progress  func(rows int) // nil unless stderr is a terminal
+	// decimalComma: numbers written as text use ',' for decimals.
+	decimalComma bool
+	limits       inputs.Limits
+	now          time.Time
+	progress     func(rows int) // nil unless stderr is a terminal
 }
 
 // readRunOptions reads the flags every computing command shares.
 func readRunOptions(c *cli.Context) (runOptions, error) {
 	o := runOptions{
-		output:    c.String(outputFlag.Name),
-		json:      c.String(jsonFlag.Name),
-		scenarios: c.String("scenarios"),
-		mapFile:   c.String("map"),
-		settings:  map[string]string{},
-		limits:    inputs.DefaultLimits(),
-		now:       time.Now().UTC().Truncate(time.Second),
+		output:       c.String(outputFlag.Name),
+		json:         c.String(jsonFlag.Name),
+		scenarios:    c.String("scenarios"),
+		mapFile:      c.String("map"),
+		decimalComma: c.Bool("decimal-comma"),
+		settings:     map[string]string{},
+		limits:       inputs.DefaultLimits(),
+		now:          time.Now().UTC().Truncate(time.Second),
 	}
 	if isTerminal(os.Stderr) {
 		errw := c.App.ErrWriter
@@ -126,7 +129,7 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 // scenarios and settings: the input stage of every computing command.
 func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loaded, error) {
 	var err error
-	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress}
+	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress, DecimalComma: o.decimalComma}
 	if o.mapFile != "" {
 		if opts.Mapping, err = readMapping(o.mapFile); err != nil {
 			return nil, err
