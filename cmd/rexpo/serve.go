@@ -448,10 +448,20 @@ func (s *server) tooLarge() *httpError {
 		message: fmt.Sprintf("This server takes uploads up to %s (--max-upload). Run rexpo report on your own machine for larger BOMs.", sizeString(s.o.maxUpload))}
 }
 
+// formChecked reads a checkbox field: a checked box sends "on"; an API
+// caller may send true, 1 or yes.
+func formChecked(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "1", "yes":
+		return true
+	}
+	return false
+}
+
 // fieldNames are the settings fields a report request may carry: the
 // report flags that are also Settings keys, with '-' between words.
 func fieldNames() map[string]bool {
-	m := map[string]bool{"only": true}
+	m := map[string]bool{"only": true, "decimal-comma": true}
 	for _, k := range inputs.SettingKeys {
 		m[strings.ReplaceAll(k, "_", "-")] = true
 	}
@@ -583,6 +593,10 @@ func (s *server) compute(ctx context.Context, u *upload, wantWorkbook, wantJSON 
 	sum := sha256.Sum256(u.file)
 	o := runOptions{settings: map[string]string{}, limits: lim, now: time.Now().UTC().Truncate(time.Second)}
 	for k, vs := range u.fields {
+		if k == "decimal-comma" {
+			o.decimalComma = formChecked(vs[len(vs)-1])
+			continue
+		}
 		if k == "only" {
 			for _, v := range vs {
 				for _, id := range strings.Split(v, ",") {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/inputs"
@@ -928,5 +929,29 @@ func TestParseSize(t *testing.T) {
 		if _, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q) accepted", in)
 		}
+	}
+}
+
+// An upload of a ';'-separated CSV with decimal commas is refused with the
+// cells named, and read when the decimal-comma box is ticked.
+func TestServeDecimalComma(t *testing.T) {
+	_, ts, _ := newTestServer(t, testOptions())
+	csv := []byte("product;part_number;parent;qty_per;unit_cost\nP1;MOT;;1;1.234,50\nP1;MAG;MOT;2;85,40\n")
+	file := field{key: "bom", file: "bom.csv"}
+	status, _, body := post(t, nil, ts.URL+"/api/report", []field{file}, csv, "application/json")
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "E3") || !strings.Contains(string(body), "decimal-comma") {
+		t.Errorf("without the box: status %d, want 400 naming E3 and the option: %s", status, body)
+	}
+	status, _, body = post(t, nil, ts.URL+"/api/report", []field{{key: "decimal-comma", value: "on"}, file}, csv, "application/json")
+	if status != http.StatusOK {
+		t.Fatalf("with the box: status %d, want 200: %s", status, body)
+	}
+	var got reportJSON
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	// Only the leaf MAG carries cost: 2 × 85.40 = 170.80.
+	if len(got.Products) != 1 || !decimal.RequireFromString(got.Products[0].BaselineUnitCost).Equal(decimal.RequireFromString("170.8")) {
+		t.Errorf("products %+v, want P1 at 170.8 a unit", got.Products)
 	}
 }
