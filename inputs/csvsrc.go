@@ -202,6 +202,7 @@ func (r *csvSheetReader) next(row *Row) error {
 	r.num += max(start-r.endLine, 1)
 	r.endLine = last + strings.Count(rec[len(rec)-1], "\n")
 
+	unsure := r.cr.comma == ';' // a ',' in a number may be a decimal mark (Cell.CommaUnsure)
 	cells := row.Cells[:0]
 	for _, s := range rec {
 		if s == "" {
@@ -211,7 +212,7 @@ func (r *csvSheetReader) next(row *Row) error {
 		if !valid && !utf8.ValidString(s) {
 			s = csvFromWindows1252(s)
 		}
-		cells = append(cells, Cell{Text: s, Kind: CellText, CommaUnsure: r.cr.comma == ';'})
+		cells = append(cells, Cell{Text: s, Kind: CellText, CommaUnsure: unsure})
 	}
 	row.Num = r.num
 	row.Cells = sheetTrimRow(cells)
