@@ -403,7 +403,7 @@ func (lr *lineReader) lineContent(material string) []exposure.ElementMass {
 	}
 	comp, overridden := lr.composition(material), false
 	if pct {
-		comp, overridden = lr.overridden(comp)
+		comp, overridden = lr.overridden(comp, material)
 	}
 	if comp.over100() {
 		lr.r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition adds up to %s wt%%, more than 100", comp.total().String())
@@ -453,7 +453,7 @@ func (lr *lineReader) lineContent(material string) []exposure.ElementMass {
 // overridden returns the material's composition with the row's wt% cells
 // in place of the material's figures; set is false when no cell was good.
 // Both lists are in symbol order, so they merge in one pass.
-func (lr *lineReader) overridden(base materialComposition) (mc materialComposition, set bool) {
+func (lr *lineReader) overridden(base materialComposition, material string) (mc materialComposition, set bool) {
 	t := lr.t
 	over := lr.overrides[:0]
 	for _, ec := range lr.cols.pct {
@@ -473,6 +473,7 @@ func (lr *lineReader) overridden(base materialComposition) (mc materialCompositi
 		case len(over) == 0 || len(b) > 0 && b[0].sym < over[0].sym:
 			merged, b = append(merged, b[0]), b[1:]
 		case len(b) > 0 && b[0].sym == over[0].sym:
+			lr.warnFraction(over[0], b[0], material)
 			merged, b, over = append(merged, over[0]), b[1:], over[1:]
 		default:
 			merged, over = append(merged, over[0]), over[1:]
@@ -480,6 +481,24 @@ func (lr *lineReader) overridden(base materialComposition) (mc materialCompositi
 	}
 	lr.merged = merged
 	return materialComposition{merged}, len(lr.overrides) > 0
+}
+
+// warnFraction warns about a wt% cell that looks like the material's own
+// figure written as a fraction (0.235 for NdFeB's 23.5 wt%: a hundredth of
+// it, give or take a factor of three), which would cut the element's mass
+// a hundredfold. A smaller or larger figure is taken as meant.
+func (lr *lineReader) warnFraction(cell, material elementPct, code string) {
+	v, ok := millionths(cell.pct)
+	w, wok := millionths(material.pct)
+	if !ok || !wok || v <= 0 || w < 1e6 || v*100*3 < w || v*100 > w*3 {
+		return
+	}
+	for _, ec := range lr.cols.pct {
+		if ec.sym == cell.sym {
+			lr.t.ps.warnf(lr.t.sheet, lr.t.ref(ec.col), "%s %s wt%% is about a hundredth of %s's %s wt%%: wt%% columns are in percent (%s means %s%%); if %s is a fraction, write %s",
+				cell.sym, cell.pct, code, material.pct, material.pct, material.pct, cell.pct, cell.pct.Shift(2))
+		}
+	}
 }
 
 // slab hands out short slices carved from large blocks: one allocation

@@ -718,3 +718,33 @@ func TestResolveParentsMatchesPlain(t *testing.T) {
 		check(t, lines, pend)
 	})
 }
+
+// TestBOMWtPctLooksLikeFraction checks the warning for a wt% cell that is
+// about a hundredth of the material's own figure: N42 has Nd 23.5 and Pr
+// 7.5 wt%, so Nd 0.235 is most likely 23.5% written as a fraction.
+func TestBOMWtPctLooksLikeFraction(t *testing.T) {
+	for _, tc := range []struct {
+		name, cell string
+		nd         any
+		warn       bool
+		fix        string
+	}{
+		{"a fraction", "F2", "0.235", true, "write 23.5"},
+		{"a third of a hundredth", "F2", "0.08", true, "write 8"}, // 8 is within 3× of 23.5
+		{"meant low", "F2", "0.05", false, ""},                    // 5: more than 3× below 23.5
+		{"meant high", "F2", "20", false, ""},
+		{"none", "F2", 0, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bom := magnetBOM([]any{"re_mass_kg", "Nd"}, []any{1, tc.nd})
+			l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+			p, found := findProblem(l.Problems, "BOM", tc.cell, false)
+			if found != tc.warn {
+				t.Fatalf("warning at %s: %v, want %v\n%s", tc.cell, found, tc.warn, listProblems(l.Problems))
+			}
+			if found && (!strings.Contains(p.Message, "N42's 23.5") || !strings.Contains(p.Message, tc.fix)) {
+				t.Errorf("warning %q does not give N42's 23.5 and %q", p.Message, tc.fix)
+			}
+		})
+	}
+}
