@@ -500,6 +500,18 @@ func TestReadMissingColumn(t *testing.T) {
 		"BOM":      simpleBOM(),
 	}, Options{})
 	wantProblem(t, ie.Problems, "Products", "1", true, "annual_volume", `"name"`)
+
+	// A header row of one huge cell and 39 others: the message quotes the
+	// first 60 characters of each of the first 30, and counts the rest.
+	hdr := []any{strings.Repeat("x", 100000)}
+	for i := range 39 {
+		hdr = append(hdr, fmt.Sprintf("col%d", i))
+	}
+	ie = mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": {hdr}}, Options{})
+	p = wantProblem(t, ie.Problems, "BOM", "1", true, `"`+strings.Repeat("x", 60)+`"…`, "and 10 more")
+	if len(p.Message) > 1000 {
+		t.Errorf("message of %d bytes, want a short one", len(p.Message))
+	}
 }
 
 func TestReadMapping(t *testing.T) {

@@ -177,18 +177,32 @@ func texts(cells []Cell) []string {
 	return out
 }
 
+// quoteList quotes names for a message: each cut as valQuote cuts it and
+// at most quoteListMax of them, so that a header row of huge or countless
+// cells still makes a message a person can read.
 func quoteList(ss []string) string {
 	var q []string
+	more := 0
 	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			q = append(q, fmt.Sprintf("%q", s))
+		if strings.TrimSpace(s) == "" {
+			continue
 		}
+		if len(q) == quoteListMax {
+			more++
+			continue
+		}
+		q = append(q, valQuote(s))
 	}
 	if len(q) == 0 {
 		return "none"
 	}
+	if more > 0 {
+		q = append(q, fmt.Sprintf("and %d more", more))
+	}
 	return strings.Join(q, ", ")
 }
+
+const quoteListMax = 30
 
 func requiredNames(l *SheetLayout) string {
 	var n []string
