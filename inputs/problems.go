@@ -3,7 +3,10 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxProblems caps how many problems one run lists.
@@ -85,7 +88,39 @@ func (ps *problems) add(p Problem) {
 		ps.dropped++
 		return
 	}
+	p.Message = cutMessage(p.Message)
 	ps.list = append(ps.list, p)
+}
+
+// maxMessage bounds a problem's message: a message quotes the cells it is
+// about, and a cell may hold 32,767 characters (a CSV field, megabytes).
+const maxMessage = 1000
+
+// quotedText matches a Go-quoted string in a message.
+var quotedText = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// cutMessage shortens a message longer than maxMessage bytes: first each
+// quoted text in it to what valQuote shows, so that the words around a
+// huge cell survive, then, if need be, the message itself at a character
+// boundary, marking the cut.
+func cutMessage(m string) string {
+	if len(m) <= maxMessage {
+		return m
+	}
+	m = quotedText.ReplaceAllStringFunc(m, func(q string) string {
+		if text, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(text) > valMaxQuote {
+			return valQuote(text)
+		}
+		return q
+	})
+	if len(m) <= maxMessage {
+		return m
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(m[cut]) {
+		cut--
+	}
+	return m[:cut] + "…"
 }
 
 func (ps *problems) errorf(sheet, cell, format string, args ...any) {

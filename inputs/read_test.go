@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -1216,5 +1217,31 @@ func TestSwapDecimalMarks(t *testing.T) {
 		if got := swapDecimalMarks(in); got != want {
 			t.Errorf("swapDecimalMarks(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestReadLongCellInMessage checks that a message quoting a huge cell
+// stays short: a product id of 30,000 characters that Products lacks.
+func TestReadLongCellInMessage(t *testing.T) {
+	long := strings.Repeat("é", 30000)
+	ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": {
+		{"product", "part_number", "qty_per"},
+		{long, "A", 1},
+	}}, Options{})
+	p := wantProblem(t, ie.Problems, "BOM", "A2", true, "is not on the Products sheet", `"`+strings.Repeat("é", 60)+`"…`)
+	if len(p.Message) > maxMessage {
+		t.Errorf("message of %d bytes, want at most %d", len(p.Message), maxMessage)
+	}
+}
+
+func TestCutMessage(t *testing.T) {
+	short := `part "A" is fine`
+	if got := cutMessage(short); got != short {
+		t.Errorf("a short message changed: %q", got)
+	}
+	// No quotes to shorten: cut at a character boundary, marked.
+	got := cutMessage(strings.Repeat("ü", 800))
+	if !utf8.ValidString(got) || !strings.HasSuffix(got, "…") || len(got) > maxMessage+len("…") {
+		t.Errorf("cut message of %d bytes, valid %v: %q…", len(got), utf8.ValidString(got), got[:20])
 	}
 }
