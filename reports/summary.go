@@ -46,11 +46,15 @@ func (rep *report) summarySheet(sc *partsScan) error {
 	for _, p := range r.Products {
 		baseline = baseline.Add(p.BaselineUnitCost.Mul(p.AnnualVolume))
 	}
-	worst := -1
+	worst, moved := -1, false
 	for i, s := range r.Scenarios {
 		if worst < 0 || s.AnnualDelta.GreaterThan(r.Scenarios[worst].AnnualDelta) {
 			worst = i
 		}
+		moved = moved || !s.AnnualDelta.IsZero()
+	}
+	if !moved {
+		worst = -1 // no scenario changes the cost: naming one "worst" would mislead
 	}
 	row := 4
 	if err := b.str(sheet, 1, row, "Key figures", b.s.section); err != nil {
@@ -270,6 +274,9 @@ func (rep *report) paragraph(baseline decimal.Decimal, worst int, sc *partsScan)
 		p = append(p, fmt.Sprintf("%sthe annual cost of %s is expected to fall by %s %s%s.", weigh, products, cur, moneyText(exp.Neg()), share))
 	default:
 		p = append(p, fmt.Sprintf("%sthe annual cost of %s is not expected to change.", weigh, products))
+		if worst < 0 && n > 1 {
+			p = append(p, "None of the scenarios changes it in the first 12 months.")
+		}
 	}
 	if worst >= 0 && n > 1 {
 		ws := r.Scenarios[worst]

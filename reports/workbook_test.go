@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -459,5 +460,34 @@ func TestPrintAcross(t *testing.T) {
 				t.Errorf("print titles %q, want %q", got, tc.wantTitles)
 			}
 		})
+	}
+}
+
+// TestSummaryNothingMoves checks the Summary of a BOM no scenario
+// touches: no scenario is named the worst, and the paragraph says none
+// changes the cost.
+func TestSummaryNothingMoves(t *testing.T) {
+	fx := newFixture()
+	for i := range fx.r.Scenarios {
+		fx.r.Scenarios[i].AnnualDelta = decimal.Zero
+	}
+	fx.r.ExpectedAnnualDelta = decimal.Zero
+	f, _ := writeFixture(t, fx)
+	rows, err := f.GetRows("Summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	keyFigure := false // a key figure labelled "Worst scenario" (the tables' columns may say so)
+	for _, r := range rows {
+		all.WriteString(strings.Join(r, "|") + "\n")
+		keyFigure = keyFigure || len(r) > 0 && strings.HasPrefix(r[0], "Worst scenario")
+	}
+	text := all.String()
+	if keyFigure || strings.Contains(text, "The worst scenario") {
+		t.Errorf("Summary names a worst scenario although none changes the cost:\n%s", text)
+	}
+	if !strings.Contains(text, "None of the scenarios changes it") {
+		t.Errorf("Summary does not say that no scenario changes the cost:\n%s", text)
 	}
 }
