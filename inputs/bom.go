@@ -93,7 +93,7 @@ func (r *reader) readBOM() {
 	r.bom.Lines = make([]exposure.Line, 0, hint)
 	pend := make([]pendingLine, 0, hint)
 	for t.next() {
-		if r.ps.full() {
+		if r.ps.hopeless() {
 			r.ps.truncated = true // hopeless: stop reading, say so
 			break
 		}

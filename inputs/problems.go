@@ -86,7 +86,13 @@ func (ps *problems) add(p Problem) {
 	}
 	if len(ps.list) >= MaxProblems {
 		ps.dropped++
-		return
+		// An error outranks a warning: it takes the place of the last
+		// warning listed, so that the errors that stop a report are seen.
+		w := lastWarning(ps.list)
+		if !p.Error || w < 0 {
+			return
+		}
+		ps.list = append(ps.list[:w], ps.list[w+1:]...)
 	}
 	p.Message = cutMessage(p.Message)
 	ps.list = append(ps.list, p)
@@ -131,9 +137,20 @@ func (ps *problems) warnf(sheet, cell, format string, args ...any) {
 	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
 
-// full reports whether no more problems will be listed, so that readers
-// can stop early on a hopeless file.
-func (ps *problems) full() bool { return len(ps.list) >= MaxProblems }
+// lastWarning returns the index of the last warning in list, or -1.
+func lastWarning(list []Problem) int {
+	for i := len(list) - 1; i >= 0; i-- {
+		if !list[i].Error {
+			return i
+		}
+	}
+	return -1
+}
+
+// hopeless reports whether the errors alone fill the list: no report can
+// come of the input, so readers may stop early. Warnings never stop a
+// read: a report is made of every line.
+func (ps *problems) hopeless() bool { return ps.errs >= MaxProblems }
 
 // finish returns the list, with a last line saying how many were left out.
 func (ps *problems) finish() []Problem {

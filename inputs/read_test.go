@@ -831,6 +831,32 @@ func TestReadProblemsCapped(t *testing.T) {
 	}
 }
 
+// TestReadWarningsNeverStopTheRead reads a BOM whose 250 lines each get
+// a warning (a material but no mass) and whose last line has an error:
+// every line is read, the error is listed although the warnings filled
+// the list first, and one line counts the problems left out.
+func TestReadWarningsNeverStopTheRead(t *testing.T) {
+	bom := [][]any{{"product", "part_number", "qty_per", "material"}}
+	for i := 0; i < 250; i++ {
+		bom = append(bom, []any{"P1", fmt.Sprintf("M%03d", i), 1, "NDFEB_N42"})
+	}
+	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+	if n := len(l.Input.BOM.Lines); n != 250 {
+		t.Fatalf("%d lines read, want all 250", n)
+	}
+	if last := l.Problems[len(l.Problems)-1]; len(l.Problems) != MaxProblems+1 || !strings.Contains(last.Message, "51 more") {
+		// 250 warnings + the one about no parent column: 51 left out.
+		t.Errorf("%d problems, last %q; want %d and \"51 more\"", len(l.Problems), last.Message, MaxProblems+1)
+	}
+
+	bom = append(bom, []any{"P1", "BAD", "1,5", ""}) // row 252: an ambiguous quantity
+	ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+	wantProblem(t, ie.Problems, "BOM", "C252", true, "1,5")
+	if len(ie.Problems) != MaxProblems+1 {
+		t.Errorf("%d problems listed, want %d + 1 summary line", len(ie.Problems), MaxProblems)
+	}
+}
+
 func TestReadMissingSheets(t *testing.T) {
 	ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "Parts": simpleBOM()}, Options{})
 	found := false
