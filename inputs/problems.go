@@ -134,6 +134,10 @@ func (ps *problems) errorf(sheet, cell, format string, args ...any) {
 }
 
 func (ps *problems) warnf(sheet, cell, format string, args ...any) {
+	if len(ps.list) >= MaxProblems {
+		ps.dropped++ // a warning cannot join a full list: not worth formatting
+		return
+	}
 	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
 
