@@ -2,7 +2,6 @@ package inputs
 
 import (
 	"fmt"
-	"hash/maphash"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -541,30 +540,23 @@ func (r *reader) cut(t *table, col int) string {
 // resolveParents links lines to their parents by part number within the
 // product. A parent equal to the product id or empty means top level.
 //
-// It is the reader's hottest index on a million-line BOM, so it is built
-// for speed: part numbers are indexed by a 64-bit hash (small keys, no
-// string compared while probing), most part numbers being on one line
-// only; the few on several lines (in one product or across products) are
-// indexed by product and part. Exports list an assembly's parts right
+// It is the reader's hottest index on a million-line BOM. Most part
+// numbers are on one line only, so they are indexed by part number alone;
+// the few on several lines (in one product or across products) are
+// indexed by product and part too. Exports list an assembly's parts right
 // below it, so a parent is first looked for along the path from the line
-// above, which needs no index at all. Should two part numbers ever share
-// a hash, resolveParentsPlain does the work instead.
+// above, which needs no index at all.
 func (r *reader) resolveParents(pend []pendingLine) {
 	lines := r.bom.Lines
-	firstOf := make(map[uint64]int32, len(lines)) // part number's hash → its first line, in any product
+	firstOf := make(map[string]int32, len(lines)) // part number → its first line, in any product
 	first := make([]int32, len(lines))            // line → the first line with its part number
 	repeated := make([]bool, len(lines))          // by first line: its part number is on other lines too
 	for i := range lines {
 		pn := lines[i].PartNumber
-		h := partHash(pn)
-		if j, ok := firstOf[h]; ok {
-			if lines[j].PartNumber != pn {
-				r.resolveParentsPlain(pend)
-				return
-			}
+		if j, ok := firstOf[pn]; ok {
 			first[i], repeated[j] = j, true
 		} else {
-			firstOf[h], first[i] = int32(i), int32(i)
+			firstOf[pn], first[i] = int32(i), int32(i)
 		}
 	}
 	type key struct{ product, part string }
@@ -591,8 +583,7 @@ func (r *reader) resolveParents(pend []pendingLine) {
 			l.Parent = j
 			continue
 		}
-		f, known := firstOf[partHash(par)]
-		known = known && lines[f].PartNumber == par
+		f, known := firstOf[par]
 		if known && !repeated[f] && lines[f].Product == l.Product {
 			l.Parent = int(f)
 			continue
@@ -611,60 +602,6 @@ func (r *reader) resolveParents(pend []pendingLine) {
 			}
 			l.Parent = j
 		}
-	}
-}
-
-// partHash hashes part numbers for resolveParents. It is a variable so
-// that a test can make every hash collide.
-var partHash = func() func(string) uint64 {
-	seed := maphash.MakeSeed()
-	return func(s string) uint64 { return maphash.String(seed, s) }
-}()
-
-// resolveParentsPlain does what resolveParents does with plain maps keyed
-// by product and part number: slower, and the reference it is tested
-// against.
-func (r *reader) resolveParentsPlain(pend []pendingLine) {
-	lines := r.bom.Lines
-	type key struct{ product, part string }
-	first := make(map[key]int, len(lines))
-	dups := map[key]int{}
-	for i := range lines {
-		k := key{lines[i].Product, lines[i].PartNumber}
-		if _, ok := first[k]; ok {
-			dups[k] = i
-		} else {
-			first[k] = i
-		}
-	}
-	var anyProduct map[string]int // part number → its first line in any product; built for the first missing parent
-	for i := range lines {
-		l := &lines[i]
-		par := pend[i].parent
-		if par == "" || par == l.Product {
-			continue
-		}
-		k := key{l.Product, par}
-		j, ok := first[k]
-		if !ok {
-			if anyProduct == nil {
-				anyProduct = map[string]int{}
-				for i := len(lines) - 1; i >= 0; i-- {
-					anyProduct[lines[i].PartNumber] = i
-				}
-			}
-			if o, other := anyProduct[par]; other {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", l.Ref, par, lines[o].Product, lines[o].Ref, l.Product)
-			} else {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", l.Ref, par, l.Product)
-			}
-			continue
-		}
-		if d, dup := dups[k]; dup {
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", l.Ref, par, lines[j].Ref, lines[d].Ref)
-			continue
-		}
-		l.Parent = j
 	}
 }
 

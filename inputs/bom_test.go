@@ -639,10 +639,9 @@ func TestMillionths(t *testing.T) {
 
 // TestResolveParentsMatchesPlain builds random BOMs with part numbers
 // drawn from a small pool (so that they repeat within and across
-// products, and parents go missing or are ambiguous) and checks that the
-// hashed index links every line and reports every problem exactly as the
-// plain maps do; then makes every hash collide, which must fall back to
-// the plain maps.
+// products, and parents go missing or are ambiguous) and checks that
+// resolveParents links every line and reports every problem exactly as
+// the plain maps do.
 func TestResolveParentsMatchesPlain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	resolve := func(lines []exposure.Line, pend []pendingLine, plain bool) ([]int, []Problem) {
@@ -694,29 +693,6 @@ func TestResolveParentsMatchesPlain(t *testing.T) {
 		}
 		t.Run(fmt.Sprint(n), func(t *testing.T) { check(t, lines, pend) })
 	}
-	t.Run("every hash collides", func(t *testing.T) {
-		defer func(h func(string) uint64) { partHash = h }(partHash)
-		partHash = func(string) uint64 { return 42 }
-		lines := []exposure.Line{
-			{Product: "P1", PartNumber: "A", Parent: -1, Ref: "BOM!2"},
-			{Product: "P1", PartNumber: "B", Parent: -1, Ref: "BOM!3"},
-		}
-		pend := []pendingLine{{row: 2, col: 2}, {parent: "A", row: 3, col: 2}}
-		parents, _ := resolve(lines, pend, false)
-		if !slices.Equal(parents, []int{-1, 0}) {
-			t.Errorf("parents %v, want [-1 0]", parents)
-		}
-	})
-	t.Run("a missing parent shares a hash", func(t *testing.T) {
-		defer func(h func(string) uint64) { partHash = h }(partHash)
-		partHash = func(s string) uint64 { return uint64(len(s)) } // GHOST and SHAFT collide
-		lines := []exposure.Line{
-			{Product: "P1", PartNumber: "SHAFT", Parent: -1, Ref: "BOM!2"},
-			{Product: "P1", PartNumber: "KEY", Parent: -1, Ref: "BOM!3"},
-		}
-		pend := []pendingLine{{row: 2, col: 2}, {parent: "GHOST", row: 3, col: 2}}
-		check(t, lines, pend)
-	})
 }
 
 // TestBOMWtPctLooksLikeFraction checks the warning for a wt% cell that is
@@ -746,5 +722,52 @@ func TestBOMWtPctLooksLikeFraction(t *testing.T) {
 				t.Errorf("warning %q does not give N42's 23.5 and %q", p.Message, tc.fix)
 			}
 		})
+	}
+}
+
+// resolveParentsPlain does what resolveParents does with plain maps keyed
+// by product and part number, as the reader first did: the reference
+// TestResolveParentsMatchesPlain holds resolveParents to.
+func (r *reader) resolveParentsPlain(pend []pendingLine) {
+	lines := r.bom.Lines
+	type key struct{ product, part string }
+	first := make(map[key]int, len(lines))
+	dups := map[key]int{}
+	for i := range lines {
+		k := key{lines[i].Product, lines[i].PartNumber}
+		if _, ok := first[k]; ok {
+			dups[k] = i
+		} else {
+			first[k] = i
+		}
+	}
+	var anyProduct map[string]int // part number → its first line in any product; built for the first missing parent
+	for i := range lines {
+		l := &lines[i]
+		par := pend[i].parent
+		if par == "" || par == l.Product {
+			continue
+		}
+		k := key{l.Product, par}
+		j, ok := first[k]
+		if !ok {
+			if anyProduct == nil {
+				anyProduct = map[string]int{}
+				for i := len(lines) - 1; i >= 0; i-- {
+					anyProduct[lines[i].PartNumber] = i
+				}
+			}
+			if o, other := anyProduct[par]; other {
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", l.Ref, par, lines[o].Product, lines[o].Ref, l.Product)
+			} else {
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", l.Ref, par, l.Product)
+			}
+			continue
+		}
+		if d, dup := dups[k]; dup {
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", l.Ref, par, lines[j].Ref, lines[d].Ref)
+			continue
+		}
+		l.Parent = j
 	}
 }
