@@ -12,9 +12,8 @@ import (
 )
 
 var (
-	whole    = decimal.NewFromInt(1) // a single source's share; decimals are immutable, so lines share it
-	hundred  = decimal.NewFromInt(100)
-	thousand = decimal.NewFromInt(1000)
+	whole   = decimal.NewFromInt(1) // a single source's share; decimals are immutable, so lines share it
+	hundred = decimal.NewFromInt(100)
 	// compositionSlack absorbs rounding in compositions that add up to
 	// 100 in print (e.g. 99.98 + rounding of 0.03).
 	compositionSlack = decimal.RequireFromString("0.01")
@@ -250,12 +249,10 @@ func (lr *lineReader) country(col int) string {
 	if code, ok := lr.countries[text]; ok {
 		return code
 	}
-	code, err := LookupCountry(text)
-	if err != nil {
-		lr.t.cellErr(col, err)
-		return ""
+	code := lr.t.countryAt(col)
+	if code != "" {
+		lr.countries[text] = code
 	}
-	lr.countries[text] = code
 	return code
 }
 
@@ -299,21 +296,12 @@ type materialComposition struct {
 }
 
 // total adds up the composition. It is asked of every line with content,
-// so it adds whole millionths of a percent where it can, a decimal sum
-// (and its allocations) only where it must.
+// so it adds whole millionths of a percent where it can (totalMillionths),
+// a decimal sum (and its allocations) only where it must.
 func (mc materialComposition) total() decimal.Decimal {
-	var sum int64
-	for _, e := range mc.elems {
-		v, ok := millionths(e.pct)
-		if !ok {
-			return mc.decimalTotal()
-		}
-		sum += v
+	if sum, ok := mc.totalMillionths(); ok {
+		return decimal.New(sum, -6)
 	}
-	return decimal.New(sum, -6)
-}
-
-func (mc materialComposition) decimalTotal() decimal.Decimal {
 	t := decimal.Zero
 	for _, e := range mc.elems {
 		t = t.Add(e.pct)
@@ -321,18 +309,26 @@ func (mc materialComposition) decimalTotal() decimal.Decimal {
 	return t
 }
 
-// over100 reports whether a composition adds up to more than 100 wt%
-// beyond rounding (compositionSlack).
-func (mc materialComposition) over100() bool {
-	var sum int64
+// totalMillionths is the total in millionths of a percent; ok is false
+// when a figure has more than six decimals (millionths).
+func (mc materialComposition) totalMillionths() (sum int64, ok bool) {
 	for _, e := range mc.elems {
 		v, ok := millionths(e.pct)
 		if !ok {
-			return mc.decimalTotal().GreaterThan(maxComposition)
+			return 0, false
 		}
 		sum += v
 	}
-	return sum > maxCompositionMillionths
+	return sum, true
+}
+
+// over100 reports whether a composition adds up to more than 100 wt%
+// beyond rounding (compositionSlack).
+func (mc materialComposition) over100() bool {
+	if sum, ok := mc.totalMillionths(); ok {
+		return sum > maxCompositionMillionths
+	}
+	return mc.total().GreaterThan(maxComposition)
 }
 
 var (

@@ -284,12 +284,6 @@ func blankRow(cells []Cell) bool {
 	return true
 }
 
-// has reports whether the table has the column.
-func (t *table) has(name string) bool {
-	_, ok := t.col[name]
-	return ok
-}
-
 // cellAt returns the cell in column i of the current row.
 func (t *table) cellAt(i int) Cell {
 	if i < 0 || i >= len(t.row.Cells) {
@@ -353,16 +347,6 @@ func (t *table) rowRef() string {
 	var buf [64]byte
 	b := append(append(buf[:0], t.sheet...), '!')
 	return string(strconv.AppendInt(b, int64(t.row.Num), 10)) // one allocation, not two
-}
-
-// anyFilled reports whether any of the columns holds text in this row.
-func (t *table) anyFilled(cols map[string]int) bool {
-	for _, i := range cols {
-		if strings.TrimSpace(t.cellAt(i).Text) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // bad records an error at the named cell.
@@ -452,8 +436,13 @@ func (t *table) country(name string) string {
 	if !ok {
 		return ""
 	}
-	c := t.cellAt(i)
-	code, err := LookupCountry(c.Text)
+	return t.countryAt(i)
+}
+
+// countryAt parses the country cell in column i: "" for unknown or bad
+// (recorded).
+func (t *table) countryAt(i int) string {
+	code, err := LookupCountry(t.cellAt(i).Text)
 	if err != nil {
 		t.cellErr(i, err)
 		return ""
