@@ -452,7 +452,7 @@ func (b *book) printAcross(sheet string, widths []float64) error {
 		}
 	}
 	var refs []string
-	if pages > 1 && spec.titleCols > 0 {
+	if pages > 1 { // only tables with title columns print across
 		refs = append(refs, fmt.Sprintf("%s!$A:$%s", quoteSheet(sheet), colName(spec.titleCols)))
 	}
 	if spec.titleRows > 0 {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"io/fs"
 	"regexp"
 	"slices"
 
@@ -35,6 +36,13 @@ func (z *stableZip) Create(name string) (io.Writer, error) {
 		return z.contentTypes, nil
 	}
 	return z.Writer.Create(name)
+}
+
+func (z *stableZip) AddFS(fsys fs.FS) error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.Writer.AddFS(fsys)
 }
 
 func (z *stableZip) Close() error {
