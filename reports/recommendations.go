@@ -729,7 +729,7 @@ func (rep *report) planChart(row *int, chartRow int) error {
 			h = "Other"
 		}
 		group[c] = h
-		if !containsStr(heads, h) {
+		if !slices.Contains(heads, h) {
 			heads = append(heads, h)
 		}
 	}
@@ -823,38 +823,13 @@ func (rep *report) defaultsTable(row *int, order []*exposure.LinePlan) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := b.str(sheet, 1, *row, "Default centres offered (indicative: reference estimates, not quotes)", b.s.section); err != nil {
-		return err
-	}
-	t, err := b.newTable(sheet, 1, *row+1, []col{
+	return b.block(sheet, row, "Default centres offered (indicative: reference estimates, not quotes)", "", []col{
 		{head: "Premium over today's unit cost (%)", kind: kPct},
 		{head: "Qualification (months)", kind: kInt},
 		{head: "Centre", kind: kWrap, width: recWDesc},
 		{head: "Countries: mine · sep. · metal · comp.", kind: kText},
 		{head: "Source and date", kind: kSpill},
-	})
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if err := t.add(r...); err != nil {
-			return err
-		}
-	}
-	if err := t.asTable("PlanDefaults"); err != nil {
-		return err
-	}
-	*row = t.row + 3
-	return nil
-}
-
-func containsStr(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	}, rows, "PlanDefaults")
 }
 
 // planParagraph is the recommendation in one paragraph, for the Summary.
