@@ -58,6 +58,11 @@ type ProductDelta struct {
 	UnitDelta   decimal.Decimal // per unit of product, month 1 of the projection
 	AnnualDelta decimal.Decimal // months 1..12, all units
 	Split       Split           // of AnnualDelta
+	// UnitsAtRisk is the units of the product that could not be built in
+	// the first year if the shortfall could not be bought at any price:
+	// V/12 · Σ_{t≤12} (1 − min over its lines with rare-earth content of
+	// the line's availability) (SPEC section 5).
+	UnitsAtRisk decimal.Decimal
 }
 
 // ElementDelta is the price part of a scenario's annual delta from one element.
@@ -83,6 +88,7 @@ type ScenarioResult struct {
 	Products     []ProductDelta  // in BOM product order
 	Elements     []ElementDelta  // price part, elements in BOM order
 	Months       []MonthDelta    // 1..H
+	UnitsAtRisk  decimal.Decimal // Σ over products of ProductDelta.UnitsAtRisk
 
 	// Monte Carlo of the annual delta (SPEC section 7); all equal to
 	// AnnualDelta when the scenario has no ranged parameter.
@@ -128,9 +134,13 @@ type PartRow struct {
 	Qty         decimal.Decimal // exploded quantity per unit of product
 	AnnualQty   decimal.Decimal // Qty × product annual volume
 	CostBearing bool
-	UnitCost    decimal.Decimal             // Σ_j x_j c_j
-	ClassProb   [NumClasses]decimal.Decimal // share-weighted class probabilities, settings' country
-	Deltas      []PartDelta                 // one per scenario, in Result.Scenarios order
+	UnitCost    decimal.Decimal // Σ_j x_j c_j
+	// MaterialValue is B: the value of the rare-earth-bearing material in
+	// one unit of the part, the base of shortage and carrying (SPEC
+	// section 3); zero without rare-earth content.
+	MaterialValue decimal.Decimal
+	ClassProb     [NumClasses]decimal.Decimal // share-weighted class probabilities, settings' country
+	Deltas        []PartDelta                 // one per scenario, in Result.Scenarios order
 }
 
 // Result is the outcome of Compute.

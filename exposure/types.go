@@ -19,11 +19,17 @@ const (
 	NumStages = 4
 )
 
-var stageNames = [NumStages]string{"mine", "separation", "metal", "component"}
+// StageHRESeparation is the separation of the heavy rare earths (Gd, Tb,
+// Dy, Ho, Er, Tm, Yb, Lu and Y) where it happens apart from the light
+// ones: it is not one of the four stages a source lists, but the world
+// shares of StageShare rows and the classes of heavy elements use it.
+const StageHRESeparation Stage = NumStages
+
+var stageNames = [NumStages + 1]string{"mine", "separation", "metal", "component", "hre_separation"}
 
 // String returns the stage's lower-case name as used in reports and JSON.
 func (g Stage) String() string {
-	if g < 0 || g >= NumStages {
+	if g < 0 || g > StageHRESeparation {
 		return "stage?"
 	}
 	return stageNames[g]
@@ -95,6 +101,9 @@ type Product struct {
 	ID           string
 	Name         string
 	AnnualVolume decimal.Decimal // units a year
+	// ImportCountry is where the product is built, so whose duties its
+	// parts pay (alpha-2); "" takes Settings.ImportCountry.
+	ImportCountry string
 }
 
 // ElementMass is the mass of one chemical element in one unit of a part.
@@ -108,7 +117,14 @@ type Source struct {
 	Supplier  string
 	Share     decimal.Decimal   // fraction of the line, the shares of a line add up to 1
 	Countries [NumStages]string // ISO 3166 alpha-2 per stage, "" when unknown
-	UnitCost  decimal.Decimal   // report currency per unit of the part
+	// HRESeparation is where the heavy rare earths are separated; the
+	// reader defaults it to the separation country (SPEC section 2).
+	HRESeparation string
+	// Origin is where the part as bought is made and shipped from: it
+	// decides tariffs, the component country decides classes. The reader
+	// defaults it to the component country.
+	Origin   string
+	UnitCost decimal.Decimal // report currency per unit of the part
 }
 
 // Line is one row of the BOM: a part used in a product, below a parent.
@@ -120,8 +136,11 @@ type Line struct {
 	QtyPer      decimal.Decimal
 	UOM         string
 	Material    string // material code, "" when the part holds no rare earths
-	HSCode      string // digits only
-	Content     []ElementMass
+	// MaterialKg is re_mass_kg: the mass of the rare-earth-bearing
+	// material in one unit of the part; zero when not given.
+	MaterialKg decimal.Decimal
+	HSCode     string // digits only
+	Content    []ElementMass
 	// ContentSource says where Content came from: "" for the BOM row, else
 	// the supplier declaration (file name) that supplied it.
 	ContentSource string
@@ -182,12 +201,16 @@ func (m Month) Index(start Month) int {
 
 // Control is one row of a Controls sheet.
 type Control struct {
-	Elements     []string // chemical symbols the row names
-	AllElements  bool     // the row said `*`
-	Class        Class    // AnyClass for `*`
-	Uplift       Param    // price uplift, percent
-	Availability Param    // share still available, percent (100 when blank)
-	Delay        Param    // extra days of delay
+	Elements    []string // chemical symbols the row names
+	AllElements bool     // the row said `*`
+	Class       Class    // AnyClass for `*`
+	// HSPrefix limits the row to lines whose HS code starts with these
+	// digits (digits only, "" for every line): licences are granted by
+	// customs code.
+	HSPrefix     string
+	Uplift       Param // price uplift, percent
+	Availability Param // share still available, percent (100 when blank)
+	Delay        Param // extra days of delay
 	From, To     Month
 	Ref          string // e.g. "Controls!7"
 }
@@ -215,8 +238,11 @@ type Scenario struct {
 	Description string
 	Source      string
 	Checked     string // date the scenario's figures were last checked
-	Controls    []Control
-	Tariffs     []Tariff
+	// DecidedOn is the date (YYYY-MM-DD) the scenario's branch settles,
+	// "" when it does not branch on a date.
+	DecidedOn string
+	Controls  []Control
+	Tariffs   []Tariff
 }
 
 // Alternative is a candidate source offered for a part (by part number)
@@ -250,6 +276,12 @@ type Material struct {
 	Family      string // stage-share scope, e.g. "ndfeb", "smco", "yttria"; "" for the general rows
 	WtPct       map[string]decimal.Decimal
 	Source      string
+	// PricePerKg is what one kg of the material itself costs, China-made,
+	// in the report currency (zero when unknown); USDPerKg as quoted.
+	PricePerKg  decimal.Decimal
+	USDPerKg    decimal.Decimal
+	PriceAsOf   string
+	PriceSource string
 }
 
 // StageShare is a country's share of world output at one stage, for one
