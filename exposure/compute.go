@@ -325,7 +325,7 @@ func controlRank(c *Control) [3]int {
 	if c.Class == AnyClass {
 		cls = 1
 	}
-	return [3]int{-len(c.HSPrefix), n, cls}
+	return [3]int{-len(digitsOnly(c.HSPrefix)), n, cls}
 }
 
 // hsMatches reports whether a rule's HS prefix (digits) reaches a line
@@ -627,7 +627,7 @@ func (m *model) buildProfiles() error {
 			m.srcProfile[i][j] = p
 			m.aggregate(p, pi, i, src, value)
 		}
-		if len(elems) > 0 {
+		if !reKg.IsZero() {
 			m.risk[pi].add(m.srcProfile[i], l.Sources)
 		}
 	}
@@ -655,17 +655,9 @@ func (src *Source) hreSeparation() string {
 // materialValue returns B of SPEC section 3 for one unit of the line: the
 // material's mass times its price per kg where both are known, else the
 // content's value at China-origin prices over every priced element (a
-// SmCo magnet's cobalt too); 0 without content. Content here is any
-// element the line declares, as Controls may name gallium or cobalt.
+// SmCo magnet's cobalt too); 0 without rare-earth content.
 func (m *model) materialValue(l *Line) decimal.Decimal {
-	hasContent := false
-	for _, c := range l.Content {
-		if c.Kg.Sign() > 0 {
-			hasContent = true
-			break
-		}
-	}
-	if !hasContent {
+	if !hasRareEarth(l) {
 		return zero
 	}
 	if l.MaterialKg.Sign() > 0 {
@@ -680,6 +672,16 @@ func (m *model) materialValue(l *Line) decimal.Decimal {
 		}
 	}
 	return v
+}
+
+// hasRareEarth reports whether the line holds any of the 17 rare earths.
+func hasRareEarth(l *Line) bool {
+	for _, c := range l.Content {
+		if c.Kg.Sign() > 0 && rareEarths[c.Element] {
+			return true
+		}
+	}
+	return false
 }
 
 // classKey returns a key for the class probabilities of a source under

@@ -1002,12 +1002,12 @@ func TestComputeControlSpecificity(t *testing.T) {
 			want: []check{annual(0, "0")},
 		},
 		{
-			// Named explicitly, cobalt is controlled: a = 0.5. Without a
-			// price for cobalt or a material price B = 0, so no shortage cost,
-			// but the output at risk counts: V/12·12·0.5 = 600 products.
+			// Named explicitly, cobalt is controlled (a = 0.5), but a part
+			// without rare-earth content has B = 0 (SPEC section 3) and does
+			// not count for output at risk (section 5): nothing.
 			name: "named-unpriced-element-is-controlled",
 			in:   oneLine("1", "Co=1", "", "", cn, scen("s", "40", []Control{ctl("Co", AnyClass, "50", "50", "0")}, nil)),
-			want: []check{annual(0, "0"), splitOf(0, "shortage", "0"), splitOf(0, "price", "0"), unitsAtRisk(0, "P1", "600")},
+			want: []check{annual(0, "0"), splitOf(0, "shortage", "0"), splitOf(0, "price", "0"), unitsAtRisk(0, "P1", "0"), partValue("P1/MAG", "0")},
 		},
 		{
 			name:   "tie-same-elements-same-class-is-an-error",
