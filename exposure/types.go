@@ -253,6 +253,12 @@ type Alternative struct {
 	Material   string // "" for a row given by part number
 	Supplier   string
 	Countries  [NumStages]string // alpha-2 per stage, "" when unknown
+	// HRESeparation is where the heavy rare earths are separated; the
+	// reader defaults it to the separation country (SPEC section 2).
+	HRESeparation string
+	// Origin is where the part as bought ships from, for tariffs; the
+	// reader defaults it to the component country (a material row always).
+	Origin string
 	// UnitCost is in the report currency; when ByPremium, the unit cost is
 	// instead the line's current average unit cost × (1 + PremiumPct/100).
 	UnitCost   decimal.Decimal
