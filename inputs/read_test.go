@@ -367,7 +367,8 @@ func TestReadColumnAliases(t *testing.T) {
 		"supplier":          {"vendor"},
 		"refine_country":    {"separation_country"},
 		"metal_country":     {"alloy_country"},
-		"component_country": {"country_of_origin", "coo", "magnet_country"},
+		// country_of_origin and coo mean origin_country (TestBOMOriginDefaults).
+		"component_country": {"magnet_country"},
 		// Spelling: case, spaces, '_', '-', '%' and '()' are ignored.
 		"product": {"PRODUCT", " Product "},
 	}
@@ -375,7 +376,7 @@ func TestReadColumnAliases(t *testing.T) {
 		"part_number":       {"Part Number", "PART-NUMBER", "part number (%)"},
 		"qty_per":           {"Qty (per)", "QTY_PER", "Qty-Per"},
 		"unit_cost":         {"Unit Cost", "unit-cost", "(Unit) Cost"},
-		"component_country": {"Country of Origin", "COO", "Magnet-Country"},
+		"component_country": {"Magnet-Country"},
 		"refine_country":    {"Separation Country"},
 	}
 	for col, as := range spellings {

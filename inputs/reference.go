@@ -61,6 +61,13 @@ func loadStageShares() ([]exposure.StageShare, error) {
 	if err != nil {
 		return nil, err
 	}
+	return stageSharesFrom(b)
+}
+
+// stageSharesFrom reads the stage_shares table of b. A stage is mine,
+// separation, metal, component or hre_separation (where the heavy rare
+// earths are separated).
+func stageSharesFrom(b *Book) ([]exposure.StageShare, error) {
 	var ps problems
 	t, err := openTable(b, "stage_shares", &stageShareLayout, nil, false, &ps)
 	if err != nil || t == nil {
