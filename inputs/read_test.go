@@ -360,13 +360,13 @@ func TestReadColumnAliases(t *testing.T) {
 		}
 	}
 	aliases := map[string][]string{
-		"part_number":       {"part", "pn", "component", "item", "material_number"},
-		"parent":            {"parent_part"},
-		"qty_per":           {"quantity", "qty"},
-		"unit_cost":         {"unit_price", "price", "cost"},
-		"supplier":          {"vendor"},
-		"refine_country":    {"separation_country"},
-		"metal_country":     {"alloy_country"},
+		"part_number":    {"part", "pn", "component", "item", "material_number"},
+		"parent":         {"parent_part"},
+		"qty_per":        {"quantity", "qty"},
+		"unit_cost":      {"unit_price", "price", "cost"},
+		"supplier":       {"vendor"},
+		"refine_country": {"separation_country"},
+		"metal_country":  {"alloy_country"},
 		// country_of_origin and coo mean origin_country (TestBOMOriginDefaults).
 		"component_country": {"magnet_country"},
 		// Spelling: case, spaces, '_', '-', '%' and '()' are ignored.
