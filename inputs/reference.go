@@ -204,7 +204,9 @@ func (r *reader) readMaterials() error {
 		}
 		r.materialsFrom(t)
 	}
-	r.materialsFrom(r.openIn(r.book, "Materials", true))
+	if !r.libraryOnly {
+		r.materialsFrom(r.openIn(r.book, "Materials", true))
+	}
 	rate, ok := r.usdRate()
 	if !ok {
 		return nil
