@@ -96,19 +96,23 @@ func (rep *report) signalsSheet() error {
 	}
 	asOfT := r.Settings.AsOf
 	var latest [][]any
+	stale := map[string]bool{}
+	for _, n := range sr.Stale {
+		stale[exposure.SignalKey(n)] = true
+	}
 	for _, s := range sr.Latest {
 		rules := strings.Join(met[exposure.SignalKey(s.Name)], ", ")
-		if rules == "" {
+		switch {
+		case stale[exposure.SignalKey(s.Name)]:
+			rules = fmt.Sprintf("none: the reading is over %d days old, so it moves no probability", exposure.StaleAfterDays)
+		case rules == "":
 			rules = "none"
 		}
 		latest = append(latest, []any{s.Name, rules, s.Date.Format("2006-01-02"), s.Value, ageMonths(s.Date, asOfT)})
 	}
 	note := "Only the newest reading counts; every reading, with its source, is listed at the foot of the sheet."
-	for _, s := range sr.Latest {
-		if age, ok := ageMonths(s.Date, asOfT).(decimal.Decimal); ok && age.IntPart() >= staleMonths {
-			note += fmt.Sprintf(" Readings %d months or more before the as-of date are stale: add newer ones to the Signals sheet.", staleMonths)
-			break
-		}
+	if len(sr.Stale) > 0 {
+		note += fmt.Sprintf(" A signal whose newest reading is over %d days before the as-of date moves nothing: add newer readings to the Signals sheet.", exposure.StaleAfterDays)
 	}
 	if err := block("Newest reading of each signal", note,
 		[]col{{head: "Signal", kind: kText}, {head: "Rules met", kind: kWrap, width: signalWidths[1]}, {head: "Date", kind: kText},

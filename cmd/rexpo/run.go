@@ -279,7 +279,12 @@ func printSummary(w io.Writer, ld *loaded, outputs ...string) {
 		fmt.Fprintf(w, "  %-32s P50 %s, P90 %s, P95 %s (%s draws per scenario, seed %d)\n", "mixture of the scenarios", money(r.Mix.P50), money(r.Mix.P90), money(r.Mix.P95), thousands(r.Mix.Draws), r.Settings.Seed)
 	}
 	if r.Signals != nil {
-		fmt.Fprintf(w, "  probabilities moved by %d signal(s); rules: %s\n", len(r.Signals.Latest), r.Signals.RuleSet)
+		fresh := len(r.Signals.Latest) - len(r.Signals.Stale)
+		fmt.Fprintf(w, "  probabilities read from %d signal(s); rules: %s\n", fresh, r.Signals.RuleSet)
+		if len(r.Signals.Stale) > 0 {
+			fmt.Fprintf(w, "  %d signal(s) move nothing, their newest reading being over %d days old: %s\n",
+				len(r.Signals.Stale), exposure.StaleAfterDays, strings.Join(r.Signals.Stale, ", "))
+		}
 	}
 	if n := len(ld.meta.Warnings); n > 0 {
 		fmt.Fprintf(w, "%d warning(s): see the Warnings sheet, or run rexpo validate\n", n)
