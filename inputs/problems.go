@@ -83,6 +83,7 @@ type problems struct {
 	errs      int
 	dropped   int
 	truncated bool
+	examples  map[string]int // the template's example rows skipped, by sheet
 }
 
 func (ps *problems) add(p Problem) {

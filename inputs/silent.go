@@ -93,6 +93,10 @@ func (t *table) skipExample() bool {
 	if len(gist) > 0 {
 		what = " (" + strings.Join(gist, ", ") + ", …)"
 	}
+	if t.ps.examples == nil {
+		t.ps.examples = map[string]int{}
+	}
+	t.ps.examples[t.sheet]++
 	t.ps.warnf(t.sheet, strconv.Itoa(t.row.Num), "example row of the template%s skipped, never run: replace it with your own data and clear its example cell %s, or delete the row",
 		what, cellName(mark, t.row.Num))
 	return true
@@ -133,11 +137,11 @@ func (r *reader) examplesOnly(names ...string) bool {
 			t.close()
 		}
 	}
-	what := "the " + present[0] + " sheet holds"
+	what := "the " + present[0] + " sheet holds no row of its own"
 	if len(present) > 1 {
-		what = "the " + andList(present) + " sheets hold"
+		what = "the " + andList(present) + " sheets hold no row of their own"
 	}
-	r.ps.warnf(present[0], "", "%s no row of its own, only the template's examples: the built-in scenario library runs instead", what)
+	r.ps.warnf(present[0], "", "%s, only the template's examples: the built-in scenario library runs instead", what)
 	return true
 }
 
@@ -612,6 +616,9 @@ func sameCurrency(code, report string) bool {
 // warnFigures adds, once the whole input is read, the warnings about what
 // the report's figures rest on.
 func (r *reader) warnFigures() {
+	if n := r.ps.examples[r.bomName()]; n > 0 && len(r.bom.Lines) == 0 && r.ps.errs == 0 {
+		r.ps.errorf(r.bomName(), "", "the BOM has no lines of its own: its %d row(s) are the template's examples, which are skipped; add your parts (and products) below them or in their place, clearing their example cells", n)
+	}
 	if r.ps.errs == 0 && len(r.bom.Lines) > 0 {
 		// With errors no report is made, and lines may be missing: the
 		// warnings about the BOM as a whole wait for a clean read.
