@@ -819,7 +819,7 @@ func (r *reader) warnScenarioAge(asOf time.Time) {
 			r.ps.warnf(r.scenarioSheet(), "", "scenario %s: checked %s is not a date such as 2026-01-29, so its age is not known", sc.ID, valQuote(sc.Checked))
 			continue
 		}
-		x := dated{sc.ID, strings.TrimSpace(sc.Checked), d}
+		x := dated{sc.ID, dayText(sc.Checked, d), d}
 		all = append(all, x)
 		if d.After(newest.d) {
 			newest = x
@@ -880,6 +880,7 @@ func (r *reader) warnPriceAge(asOf time.Time) {
 				continue
 			}
 			if days := daysBetween(d, asOf); days > staleDays {
+				text = dayText(text, d)
 				if byDate[text] == nil {
 					byDate[text] = &group{asOf: text, days: days}
 				}
@@ -997,6 +998,16 @@ func parseDay(text string) (time.Time, bool) {
 		return day(t), true
 	}
 	return time.Time{}, false
+}
+
+// dayText is a date as the input wrote it, or, for a date cell's serial
+// number, as 2026-01-29.
+func dayText(text string, d time.Time) string {
+	text = strings.TrimSpace(text)
+	if strings.Trim(text, "0123456789.") == "" {
+		return d.Format("2006-01-02")
+	}
+	return text
 }
 
 // capList joins at most n items, saying how many more there are.

@@ -171,6 +171,24 @@ func TestHSCodesMissing(t *testing.T) {
 	noProblemWith(t, mustRead(t, sheets, Options{}).Problems, "hs_code")
 }
 
+// TestHSCodesControls: a Controls row with an hs_prefix cannot reach
+// lines with content but no HS code; lines without content do not count.
+func TestHSCodesControls(t *testing.T) {
+	nd := []exposure.ElementMass{{Element: "Nd", Kg: decimal.RequireFromString("0.1")}}
+	r := &reader{scenarioSrc: "built-in library", settings: exposure.Settings{ImportCountry: "US"}}
+	r.bom.Lines = []exposure.Line{
+		{PartNumber: "MAG", Parent: -1, Content: nd, Ref: "BOM!2"},
+		{PartNumber: "MOT", Parent: -1, Content: nd, HSCode: "8501.10", Ref: "BOM!3"},
+		{PartNumber: "SCR", Parent: -1, Ref: "BOM!4"},
+	}
+	r.scenarios = []exposure.Scenario{{ID: "licences", Controls: []exposure.Control{
+		{HSPrefix: "8505.11", Ref: "controls!4"}, {HSPrefix: "8501", Ref: "controls!5"}, {Ref: "controls!6"},
+	}}}
+	r.warnHSCodes()
+	ps := r.ps.finish()
+	wantFigures(t, ps, "BOM", "", "1 of 2 lines with rare-earth content have no hs_code (BOM!2)", "2 Controls row(s) with hs_prefix 8501 or 8505.11 (scenarios licences)")
+}
+
 // TestCurrencyAssumed: unit costs without a currency column are taken
 // to be in the report currency; said when nobody named it, and always when
 // a cell names another currency.
