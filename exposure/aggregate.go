@@ -16,7 +16,7 @@ func (m *model) result() *Result {
 		r.Months = append(r.Months, m.monthName(t))
 	}
 	for _, p := range m.profiles {
-		p.ctrlProb = m.classProbabilities(p.countries, p.family, in.Settings.ControllingCountry)
+		p.ctrlProb = m.classProbabilities(p.countries, p.hreSep, p.family, in.Settings.ControllingCountry)
 	}
 	for pi, prod := range in.BOM.Products {
 		var base decimal.Decimal
@@ -79,12 +79,10 @@ func (m *model) scenarioResult(s int, months []string) ScenarioResult {
 						x.Price = addProduct(x.Price, a.mass[e], ps.g[t][e])
 					}
 				}
-				if !a.cost.IsZero() {
-					f := &ps.f[t]
-					x.Shortage = addProduct(x.Shortage, a.cost, f.Shortage)
-					x.Carrying = addProduct(x.Carrying, a.cost, f.Carrying)
-					x.Tariff = addProduct(x.Tariff, a.cost, f.Tariff)
-				}
+				f := &ps.f[t]
+				x.Shortage = addProduct(x.Shortage, a.value, f.Shortage)
+				x.Carrying = addProduct(x.Carrying, a.value, f.Carrying)
+				x.Tariff = addProduct(x.Tariff, a.cost, f.Tariff)
 			}
 			if t == 1 {
 				pd.UnitDelta = x.Total()
@@ -96,6 +94,8 @@ func (m *model) scenarioResult(s int, months []string) ScenarioResult {
 			}
 		}
 		pd.AnnualDelta = pd.Split.Total()
+		pd.UnitsAtRisk = m.risk[pi].unitsAtRisk(s, prod.AnnualVolume)
+		sr.UnitsAtRisk = sr.UnitsAtRisk.Add(pd.UnitsAtRisk)
 		sr.Products = append(sr.Products, pd)
 		sr.Split = sr.Split.Add(pd.Split)
 		clear(elemProduct)
@@ -143,7 +143,7 @@ func (m *model) elementExposure() []ElementExposure {
 				kg := p.agg[pi].mass[e].Mul(prod.AnnualVolume)
 				out[e].AnnualKg = out[e].AnnualKg.Add(kg)
 				for k := range out[e].ByClass {
-					out[e].ByClass[k] = out[e].ByClass[k].Add(kg.Mul(p.ctrlProb[k]))
+					out[e].ByClass[k] = out[e].ByClass[k].Add(kg.Mul(p.ctrlProb[m.elemKind[e]][k]))
 				}
 			}
 		}
@@ -202,7 +202,8 @@ type partFactors struct {
 	gAnnual []decimal.Decimal // per element: Σ_{t≤12} g · V/12
 	fAnnual Split             // Σ_{t≤12} f · V/12
 	g1      []decimal.Decimal // month 1, per unit
-	f1      decimal.Decimal   // month 1, per unit: shortage + carrying + tariff
+	v1      decimal.Decimal   // month 1, per unit of B: shortage + carrying
+	c1      decimal.Decimal   // month 1, per unit of cost: tariff
 }
 
 // factorsFor returns (and caches) the profile's partFactors.
@@ -217,7 +218,8 @@ func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *
 		return f
 	}
 	ps := &p.perScen[s]
-	f := &partFactors{gAnnual: make([]decimal.Decimal, len(m.elements)), g1: ps.g[1], f1: ps.f[1].Total(), fAnnual: ps.fAnnual.perMonth(volume)}
+	f := &partFactors{gAnnual: make([]decimal.Decimal, len(m.elements)), g1: ps.g[1], fAnnual: ps.fAnnual.perMonth(volume),
+		v1: ps.f[1].Shortage.Add(ps.f[1].Carrying), c1: ps.f[1].Tariff}
 	for _, e := range p.elems {
 		f.gAnnual[e] = perMonth(ps.gAnnual[e], volume)
 	}
@@ -254,12 +256,15 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 		if !o.NoDeltas {
 			deltas = make([]PartDelta, len(m.scen)) // the caller may keep the row
 		}
-		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i], Deltas: deltas}
+		value := m.materialValue(l)
+		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i],
+			MaterialValue: value, Deltas: deltas}
+		kind := m.lineKind(elems)
 		for j := range l.Sources {
 			src := &l.Sources[j]
 			row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
 			for k := range row.ClassProb {
-				row.ClassProb[k] = row.ClassProb[k].Add(src.Share.Mul(m.srcProfile[i][j].ctrlProb[k]))
+				row.ClassProb[k] = row.ClassProb[k].Add(src.Share.Mul(m.srcProfile[i][j].ctrlProb[kind][k]))
 			}
 		}
 		for s := range deltas {
@@ -282,12 +287,13 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 						a.Price = a.Price.Add(c.Kg.Mul(f.gAnnual[e]))
 					}
 				}
+				if !value.IsZero() {
+					u = u.Add(mulNonZero(value, f.v1))
+					a.Shortage = mulNonZero(value, f.fAnnual.Shortage)
+					a.Carrying = mulNonZero(value, f.fAnnual.Carrying)
+				}
 				if m.costBearing[i] && !src.UnitCost.IsZero() {
-					if !f.f1.IsZero() {
-						u = u.Add(src.UnitCost.Mul(f.f1))
-					}
-					a.Shortage = mulNonZero(src.UnitCost, f.fAnnual.Shortage)
-					a.Carrying = mulNonZero(src.UnitCost, f.fAnnual.Carrying)
+					u = u.Add(mulNonZero(src.UnitCost, f.c1))
 					a.Tariff = mulNonZero(src.UnitCost, f.fAnnual.Tariff)
 				}
 				if !src.Share.Equal(one) {
@@ -306,6 +312,18 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 		}
 	}
 	return nil
+}
+
+// lineKind says which class probabilities describe a line on the Parts
+// sheet: those of its heavy elements when it holds any (their separation
+// is the more concentrated), else those of its light ones.
+func (m *model) lineKind(elems []int) int {
+	for _, e := range elems {
+		if e >= 0 && m.elemKind[e] == heavy {
+			return heavy
+		}
+	}
+	return light
 }
 
 // mulNonZero multiplies, skipping the work when either side is zero.

@@ -43,6 +43,24 @@ var rareEarths = map[string]bool{
 	"Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true,
 }
 
+// heavyRareEarths are the elements whose separation stage is the source's
+// heavy-rare-earth separation country (SPEC section 3).
+var heavyRareEarths = map[string]bool{
+	"Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true, "Y": true,
+}
+
+// Element kinds for class probabilities: light elements separate where
+// the source's separation country says, heavy ones where its
+// heavy-rare-earth separation country says.
+const (
+	light = 0
+	heavy = 1
+)
+
+// classProbs are a source's class probabilities for light and for heavy
+// elements.
+type classProbs [2][NumClasses]decimal.Decimal
+
 // allElementsCount is how many elements `*` counts as when rows are ranked
 // by specificity.
 const allElementsCount = 17
@@ -54,12 +72,19 @@ type model struct {
 	horizon  int
 	elements []string       // elements present in the BOM, in first-seen order
 	elemIdx  map[string]int // symbol → index in elements
+	elemKind []int          // light or heavy, by element index
 	prodIdx  map[string]int
+	// importOf is each product's import country: its own, else the
+	// settings'.
+	importOf []string
 
 	qty         []decimal.Decimal // exploded quantity per unit of product
 	level       []int
 	costBearing []bool
 	srcProfile  [][]*profile // per line, per source
+	// risk lists, per product, the availability mixes of its lines with
+	// content, for units at risk (see riskSet).
+	risk []riskSet
 
 	scen     []*scenarioTables
 	profiles []*profile
@@ -76,9 +101,20 @@ type model struct {
 // scenarioTables are one scenario's Controls resolved per element, class
 // and month.
 type scenarioTables struct {
-	sc       *Scenario
-	spot     decimal.Decimal // spot premium as a fraction
-	tariffs  []resolvedTariff
+	sc      *Scenario
+	spot    decimal.Decimal // spot premium as a fraction
+	tariffs []resolvedTariff
+	wins    []window // per Controls row, its months
+	// byHS holds the resolved Controls per canonical HS code (see
+	// canonicaliser.hs): a row's hs_prefix decides which lines it reaches.
+	byHS map[string]*controlTable
+}
+
+type window struct{ lo, hi int }
+
+// controlTable is one scenario's Controls resolved for the lines of one
+// canonical HS code, per month, element and class.
+type controlTable struct {
 	priceMul [][][NumClasses]decimal.Decimal // [t][e][k] price_ek · uplift/100
 	avail    [][][NumClasses]decimal.Decimal // [t][e][k] fraction available
 	delay    [][][NumClasses]decimal.Decimal // [t][e][k] days
@@ -96,35 +132,43 @@ type resolvedTariff struct {
 // factors. BOMs have few distinct profiles, so lines are aggregated by
 // them.
 type profile struct {
+	id        int // index in model.profiles
 	key       string
 	countries [NumStages]string
+	hreSep    string // heavy-rare-earth separation country
+	origin    string // where the part ships from: decides tariffs
+	importer  string // the product's import country: whose tariffs apply
 	family    string
 	material  string
 	hs        string
 	elems     []int // element indexes with m_e > 0
 
 	perScen  []profileScenario
-	ctrlProb [NumClasses]decimal.Decimal // class probabilities under the settings' controlling country
-	// agg holds, per product, Σ Q·x·m_e by element and Σ Q·x·b·c over the
-	// sources with this profile.
+	ctrlProb classProbs // class probabilities under the settings' controlling country
+	// agg holds, per product, Σ Q·x·m_e by element, Σ Q·x·b·c and
+	// Σ Q·x·B over the sources with this profile.
 	agg []aggregate
 	// parts caches per-line factors by scenario and product (see factorsFor).
 	parts [][]*partFactors
 }
 
 type aggregate struct {
-	mass []decimal.Decimal // per element index
-	cost decimal.Decimal
-	used bool // some line of the product has this profile
+	mass  []decimal.Decimal // per element index
+	cost  decimal.Decimal   // Σ Q·x·b·c: what tariffs are charged on
+	value decimal.Decimal   // Σ Q·x·B: what shortage and carrying are charged on
+	used  bool              // some line of the product has this profile
 }
 
 // profileScenario holds one scenario's factors for one profile.
 type profileScenario struct {
-	prob [NumClasses]decimal.Decimal
+	prob classProbs
 	// g[t][e]: Σ_k P(k)·price_ek·uplift/100, per kg of element e.
 	g [][]decimal.Decimal
-	// f[t]: shortage, carrying and tariff as fractions of unit cost.
+	// f[t]: shortage and carrying as fractions of the material's value B,
+	// tariff as a fraction of unit cost.
 	f []Split
+	// avail[t]: a_j, the share of the source's demand still to be had.
+	avail []decimal.Decimal
 	// Sums over months 1..12 and 1..H, and month 1.
 	gAnnual []decimal.Decimal
 	fAnnual Split
@@ -138,6 +182,11 @@ func Compute(in Input) (*Result, error) {
 	m := &model{in: &in, horizon: in.Settings.Horizon, elemIdx: map[string]int{}, prodIdx: map[string]int{}}
 	for i, p := range in.BOM.Products {
 		m.prodIdx[p.ID] = i
+		imp := p.ImportCountry
+		if imp == "" {
+			imp = in.Settings.ImportCountry
+		}
+		m.importOf = append(m.importOf, imp)
 	}
 	m.byProduct = make([][]*profile, len(in.BOM.Products))
 	for i := range in.BOM.Lines {
@@ -228,6 +277,11 @@ func (m *model) collectElements() {
 			if _, ok := m.elemIdx[c.Element]; !ok && c.Kg.Sign() > 0 {
 				m.elemIdx[c.Element] = len(m.elements)
 				m.elements = append(m.elements, c.Element)
+				kind := light
+				if heavyRareEarths[c.Element] {
+					kind = heavy
+				}
+				m.elemKind = append(m.elemKind, kind)
 			}
 		}
 	}
@@ -260,9 +314,9 @@ func (m *model) controlCovers(c *Control, e string) bool {
 	return false
 }
 
-// controlRank orders rows by specificity: fewer elements first, then a
-// named class. Lower is more specific.
-func controlRank(c *Control) (int, int) {
+// controlRank orders rows by specificity: more hs_prefix digits first,
+// then fewer elements, then a named class. Lower is more specific.
+func controlRank(c *Control) [3]int {
 	n := len(c.Elements)
 	if c.AllElements {
 		n = allElementsCount
@@ -271,7 +325,14 @@ func controlRank(c *Control) (int, int) {
 	if c.Class == AnyClass {
 		cls = 1
 	}
-	return n, cls
+	return [3]int{-len(digitsOnly(c.HSPrefix)), n, cls}
+}
+
+// hsMatches reports whether a rule's HS prefix (digits) reaches a line
+// whose canonical HS code is hs: a line without a code meets only rules
+// without a prefix.
+func hsMatches(prefix, hs string) bool {
+	return prefix == "" || (hs != "" && strings.HasPrefix(hs, prefix))
 }
 
 // priceOf returns the reference price of e for class k: China-origin for
@@ -287,17 +348,32 @@ func (m *model) priceOf(e string, k Class) decimal.Decimal {
 	return p.China
 }
 
-// resolveControls finds, for every BOM element, class and month of the
-// horizon, the one Controls row of sc that applies.
+// resolveControls prepares one scenario: its windows and the Tariffs
+// rows; Controls are resolved per HS code on demand (controlTable).
 func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
-	H, E := m.horizon, len(m.elements)
-	st := &scenarioTables{sc: sc, spot: sc.SpotPremium.Value.Div(hundred)}
-	type win struct{ lo, hi int }
-	wins := make([]win, len(sc.Controls))
+	st := &scenarioTables{sc: sc, spot: sc.SpotPremium.Value.Div(hundred), byHS: map[string]*controlTable{}}
+	st.wins = make([]window, len(sc.Controls))
 	for i := range sc.Controls {
 		lo, hi := m.window(sc.Controls[i].From, sc.Controls[i].To)
-		wins[i] = win{lo, hi}
+		st.wins[i] = window{lo, hi}
 	}
+	for i := range sc.Tariffs {
+		tr := &sc.Tariffs[i]
+		lo, hi := m.window(tr.From, tr.To)
+		st.tariffs = append(st.tariffs, resolvedTariff{t: tr, from: lo, to: hi, hsDigits: digitsOnly(tr.HSPrefix)})
+	}
+	return st, nil
+}
+
+// controlTable finds, for every BOM element, class and month of the
+// horizon, the one Controls row of the scenario that applies to lines of
+// canonical HS code hs: the most specific, as a whole (SPEC section 4).
+func (m *model) controlTable(st *scenarioTables, hs string) (*controlTable, error) {
+	if ct := st.byHS[hs]; ct != nil {
+		return ct, nil
+	}
+	sc := st.sc
+	H, E := m.horizon, len(m.elements)
 	alloc := func() [][][NumClasses]decimal.Decimal {
 		out := make([][][NumClasses]decimal.Decimal, H+1)
 		for t := range out {
@@ -305,56 +381,69 @@ func (m *model) resolveControls(sc *Scenario) (*scenarioTables, error) {
 		}
 		return out
 	}
-	st.priceMul, st.avail, st.delay = alloc(), alloc(), alloc()
-	st.rowOf = make([][][NumClasses]int32, H+1)
+	ct := &controlTable{priceMul: alloc(), avail: alloc(), delay: alloc(), rowOf: make([][][NumClasses]int32, H+1)}
+	reach := make([]bool, len(sc.Controls))
+	for i := range sc.Controls {
+		reach[i] = hsMatches(digitsOnly(sc.Controls[i].HSPrefix), hs)
+	}
 	for t := 1; t <= H; t++ {
-		st.rowOf[t] = make([][NumClasses]int32, E)
+		ct.rowOf[t] = make([][NumClasses]int32, E)
 		for e, sym := range m.elements {
 			for k := Class(0); k < NumClasses; k++ {
 				best, tie := -1, -1
+				var bestRank [3]int
 				for i := range sc.Controls {
 					c := &sc.Controls[i]
-					if t < wins[i].lo || t > wins[i].hi || (c.Class != AnyClass && c.Class != k) || !m.controlCovers(c, sym) {
+					if !reach[i] || t < st.wins[i].lo || t > st.wins[i].hi || (c.Class != AnyClass && c.Class != k) || !m.controlCovers(c, sym) {
 						continue
 					}
-					if best < 0 {
-						best = i
-						continue
-					}
-					n1, c1 := controlRank(c)
-					n0, c0 := controlRank(&sc.Controls[best])
+					r := controlRank(c)
 					switch {
-					case n1 < n0 || (n1 == n0 && c1 < c0):
-						best, tie = i, -1
-					case n1 == n0 && c1 == c0 && tie < 0:
+					case best < 0 || rankBelow(r, bestRank):
+						best, bestRank, tie = i, r, -1
+					case r == bestRank && tie < 0:
 						tie = i
 					}
 				}
 				if tie >= 0 {
-					return nil, fmt.Errorf("%w: scenario %s: %s and %s both apply to %s, class %s, month %s",
-						ErrAmbiguousRule, sc.ID, sc.Controls[best].Ref, sc.Controls[tie].Ref, sym, k, m.monthName(t))
+					return nil, fmt.Errorf("%w: scenario %s: %s and %s both apply to %s, class %s, HS %s, month %s",
+						ErrAmbiguousRule, sc.ID, sc.Controls[best].Ref, sc.Controls[tie].Ref, sym, k, hsName(hs), m.monthName(t))
 				}
-				st.rowOf[t][e][k] = int32(best)
+				ct.rowOf[t][e][k] = int32(best)
 				if best < 0 {
-					st.avail[t][e][k] = one
+					ct.avail[t][e][k] = one
 					continue
 				}
 				c := &sc.Controls[best]
-				st.priceMul[t][e][k] = m.priceOf(sym, k).Mul(c.Uplift.Value).Div(hundred)
-				st.avail[t][e][k] = c.Availability.Value.Div(hundred)
-				st.delay[t][e][k] = c.Delay.Value
+				ct.priceMul[t][e][k] = m.priceOf(sym, k).Mul(c.Uplift.Value).Div(hundred)
+				ct.avail[t][e][k] = c.Availability.Value.Div(hundred)
+				ct.delay[t][e][k] = c.Delay.Value
 			}
 		}
 	}
-	for i := range sc.Tariffs {
-		tr := &sc.Tariffs[i]
-		if tr.ImportCountry != m.in.Settings.ImportCountry {
-			continue
+	st.byHS[hs] = ct
+	return ct, nil
+}
+
+// rankBelow reports whether rank a is more specific than b (lower sorts first).
+func rankBelow(a, b [3]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
 		}
-		lo, hi := m.window(tr.From, tr.To)
-		st.tariffs = append(st.tariffs, resolvedTariff{t: tr, from: lo, to: hi, hsDigits: digitsOnly(tr.HSPrefix)})
 	}
-	return st, nil
+	return false
+}
+
+// hsName describes a canonical HS code in a message.
+func hsName(hs string) string {
+	switch hs {
+	case "":
+		return "none"
+	case noPrefix:
+		return "(matched by no prefix)"
+	}
+	return hs + "…"
 }
 
 // monthName returns projection month t as YYYY-MM.
@@ -374,19 +463,22 @@ func digitsOnly(s string) string {
 	return b.String()
 }
 
-// classProbabilities returns P(direct), P(upstream), P(free) of a source
-// with the given stage countries for controlling country c (SPEC section 3).
-func (m *model) classProbabilities(countries [NumStages]string, family, c string) [NumClasses]decimal.Decimal {
-	policy := m.in.Settings.UnknownOrigin
-	unknownIs := func(g Stage) decimal.Decimal {
-		switch policy {
-		case UnknownControlling:
-			return one
-		case UnknownFree:
-			return zero
-		}
-		return m.worldShare(g, family, c)
-	}
+// classProbabilities returns P(direct), P(upstream), P(free), for light
+// and for heavy elements, of a source with the given stage countries and
+// heavy-rare-earth separation country, for controlling country c (SPEC
+// section 3). Heavy elements take hreSep, and the world share of heavy
+// separation, in place of the separation stage.
+func (m *model) classProbabilities(countries [NumStages]string, hreSep, family, c string) classProbs {
+	var out classProbs
+	out[light] = m.classProbs(countries, StageSeparation, family, c)
+	countries[StageSeparation] = hreSep
+	out[heavy] = m.classProbs(countries, StageHRESeparation, family, c)
+	return out
+}
+
+// classProbs is classProbabilities for one kind of element, whose
+// separation stage's world shares are those of sepStage.
+func (m *model) classProbs(countries [NumStages]string, sepStage Stage, family, c string) [NumClasses]decimal.Decimal {
 	var pd decimal.Decimal
 	switch comp := countries[StageComponent]; {
 	case comp == c:
@@ -394,21 +486,37 @@ func (m *model) classProbabilities(countries [NumStages]string, family, c string
 	case comp != "":
 		pd = zero
 	default:
-		pd = unknownIs(StageComponent)
+		pd = m.unknownIn(StageComponent, family, c)
 	}
 	// P(any upstream stage in C): 1 when a known one is, else one minus
 	// the chance that no unknown one is.
 	notAny := one
 	for g := StageMine; g < StageComponent; g++ {
+		share := g
+		if g == StageSeparation {
+			share = sepStage
+		}
 		switch countries[g] {
 		case c:
 			notAny = zero
 		case "":
-			notAny = notAny.Mul(one.Sub(unknownIs(g)))
+			notAny = notAny.Mul(one.Sub(m.unknownIn(share, family, c)))
 		}
 	}
 	pu := one.Sub(pd).Mul(one.Sub(notAny))
 	return [NumClasses]decimal.Decimal{pd, pu, one.Sub(pd).Sub(pu)}
+}
+
+// unknownIn is the chance that a stage g whose country is unknown is in
+// c, under the unknown-origin policy.
+func (m *model) unknownIn(g Stage, family, c string) decimal.Decimal {
+	switch m.in.Settings.UnknownOrigin {
+	case UnknownControlling:
+		return one
+	case UnknownFree:
+		return zero
+	}
+	return m.worldShare(g, family, c)
 }
 
 // worldShare returns country c's share of world output at stage g, from
@@ -428,9 +536,15 @@ func (m *model) worldShare(g Stage, family, c string) decimal.Decimal {
 		return share
 	}
 	for _, s := range m.in.StageShares {
-		if s.Stage == g && s.Family == "" && s.Country == c {
-			return s.Share
+		if s.Stage == g && s.Family == "" {
+			found = true
+			if s.Country == c {
+				return s.Share
+			}
 		}
+	}
+	if !found && g == StageHRESeparation {
+		return m.worldShare(StageSeparation, family, c) // no heavy-separation rows: as separation
 	}
 	return zero
 }
@@ -448,6 +562,7 @@ func (m *model) buildProfiles() error {
 	byKey := map[string]*profile{}
 	lines := m.in.BOM.Lines
 	m.srcProfile = make([][]*profile, len(lines))
+	m.risk = make([]riskSet, len(m.in.BOM.Products))
 	cn := m.canonicaliser()
 	for g := range m.stageKg {
 		m.stageKg[g] = map[string]decimal.Decimal{}
@@ -471,7 +586,9 @@ func (m *model) buildProfiles() error {
 		hs, material := cn.hs(digitsOnly(l.HSCode)), cn.material(l.Material)
 		m.srcProfile[i] = make([]*profile, len(l.Sources))
 		pi := m.prodIdx[l.Product]
+		importer := m.importOf[pi]
 		annualRE := reKg.Mul(m.qty[i]).Mul(m.in.BOM.Products[pi].AnnualVolume)
+		value := m.materialValue(l)
 		for j := range l.Sources {
 			src := &l.Sources[j]
 			if !annualRE.IsZero() {
@@ -484,14 +601,13 @@ func (m *model) buildProfiles() error {
 			for g, c := range src.Countries {
 				countries[g] = cn.country(c)
 			}
+			hreSep, origin := cn.country(src.hreSeparation()), cn.country(src.origin())
 			kb.Reset()
-			kb.WriteString(m.classKey(countries, family))
-			kb.WriteByte('|')
-			kb.WriteString(countries[StageComponent])
-			kb.WriteByte('|')
-			kb.WriteString(material)
-			kb.WriteByte('|')
-			kb.WriteString(hs)
+			kb.WriteString(m.classKey(countries, hreSep, family))
+			for _, part := range []string{origin, importer, material, hs} {
+				kb.WriteByte('|')
+				kb.WriteString(part)
+			}
 			for _, e := range elems {
 				kb.WriteByte('|')
 				kb.WriteString(strconv.Itoa(e))
@@ -499,35 +615,91 @@ func (m *model) buildProfiles() error {
 			key := kb.String()
 			p := byKey[key]
 			if p == nil {
-				p = &profile{key: key, countries: countries, family: family, material: material, hs: hs,
-					elems: append([]int(nil), elems...)}
+				p = &profile{key: key, countries: countries, hreSep: hreSep, origin: origin, importer: importer,
+					family: family, material: material, hs: hs, elems: append([]int(nil), elems...)}
 				if err := m.fillProfile(p); err != nil {
 					return err
 				}
 				byKey[key] = p
+				p.id = len(m.profiles)
 				m.profiles = append(m.profiles, p)
 			}
 			m.srcProfile[i][j] = p
-			m.aggregate(p, pi, i, src)
+			m.aggregate(p, pi, i, src, value)
+		}
+		if !reKg.IsZero() {
+			m.risk[pi].add(m.srcProfile[i], l.Sources)
 		}
 	}
 	return nil
+}
+
+// origin returns the source's origin country, defaulted as the reader
+// does (SPEC section 2): an empty origin takes the component country.
+func (src *Source) origin() string {
+	if src.Origin != "" {
+		return src.Origin
+	}
+	return src.Countries[StageComponent]
+}
+
+// hreSeparation returns where the source's heavy rare earths are
+// separated: an empty heavy-separation country takes the separation one.
+func (src *Source) hreSeparation() string {
+	if src.HRESeparation != "" {
+		return src.HRESeparation
+	}
+	return src.Countries[StageSeparation]
+}
+
+// materialValue returns B of SPEC section 3 for one unit of the line: the
+// material's mass times its price per kg where both are known, else the
+// content's value at China-origin prices over every priced element (a
+// SmCo magnet's cobalt too); 0 without rare-earth content.
+func (m *model) materialValue(l *Line) decimal.Decimal {
+	if !hasRareEarth(l) {
+		return zero
+	}
+	if l.MaterialKg.Sign() > 0 {
+		if mat, ok := m.in.Materials[l.Material]; ok && mat.PricePerKg.Sign() > 0 {
+			return l.MaterialKg.Mul(mat.PricePerKg)
+		}
+	}
+	var v decimal.Decimal
+	for _, c := range l.Content {
+		if p, ok := m.in.Prices[c.Element]; ok && c.Kg.Sign() > 0 {
+			v = v.Add(c.Kg.Mul(p.China))
+		}
+	}
+	return v
+}
+
+// hasRareEarth reports whether the line holds any of the 17 rare earths.
+func hasRareEarth(l *Line) bool {
+	for _, c := range l.Content {
+		if c.Kg.Sign() > 0 && rareEarths[c.Element] {
+			return true
+		}
+	}
+	return false
 }
 
 // classKey returns a key for the class probabilities of a source under
 // every controlling country the model uses: sources whose stage countries
 // differ but whose probabilities agree (CN/CN/JP/JP and CN/JP/CN/JP are
 // both upstream) share a profile.
-func (m *model) classKey(countries [NumStages]string, family string) string {
-	memo := strings.Join(countries[:], "|") + "|" + family
+func (m *model) classKey(countries [NumStages]string, hreSep, family string) string {
+	memo := strings.Join(countries[:], "|") + "|" + hreSep + "|" + family
 	if k, ok := m.classKeys[memo]; ok {
 		return k
 	}
 	var b strings.Builder
 	for _, c := range m.controllers {
-		for _, p := range m.classProbabilities(countries, family, c) {
-			b.WriteString(p.String())
-			b.WriteByte(',')
+		for _, kind := range m.classProbabilities(countries, hreSep, family, c) {
+			for _, p := range kind {
+				b.WriteString(p.String())
+				b.WriteByte(',')
+			}
 		}
 	}
 	if m.classKeys == nil {
@@ -539,18 +711,25 @@ func (m *model) classKey(countries [NumStages]string, family string) string {
 
 // canonicaliser maps a source's attributes to what the scenarios can tell
 // apart, so that sources the cost model treats alike share one profile: a
-// country no scenario, tariff or setting names becomes "*" (elsewhere), an
-// HS code its longest prefix named by a tariff row, a material "" unless a
-// tariff row names it. A BOM of a million lines then has hundreds of
-// profiles, not hundreds of thousands.
+// country no scenario, tariff, product or setting names becomes "*"
+// (elsewhere), an HS code its longest prefix named by a Controls or
+// Tariffs row, a material "" unless a tariff row names it. A BOM of a
+// million lines then has hundreds of profiles, not hundreds of thousands.
 type canonicaliser struct {
 	countries map[string]bool
 	prefixes  []string
 	materials map[string]bool
 }
 
+// noPrefix is the canonical HS code of a line whose code no rule's prefix
+// matches: only rules without a prefix reach it.
+const noPrefix = "-"
+
 func (m *model) canonicaliser() *canonicaliser {
 	cn := &canonicaliser{countries: map[string]bool{"": true, m.in.Settings.ControllingCountry: true, m.in.Settings.ImportCountry: true}, materials: map[string]bool{}}
+	for _, c := range m.importOf {
+		cn.countries[c] = true
+	}
 	m.controllers = []string{m.in.Settings.ControllingCountry}
 	for _, st := range m.scen {
 		if !slices.Contains(m.controllers, st.sc.Country) {
@@ -562,6 +741,11 @@ func (m *model) canonicaliser() *canonicaliser {
 			cn.prefixes = append(cn.prefixes, rt.hsDigits)
 			if rt.t.Material != "" {
 				cn.materials[strings.ToUpper(rt.t.Material)] = true
+			}
+		}
+		for i := range st.sc.Controls {
+			if d := digitsOnly(st.sc.Controls[i].HSPrefix); d != "" {
+				cn.prefixes = append(cn.prefixes, d)
 			}
 		}
 	}
@@ -583,7 +767,7 @@ func (cn *canonicaliser) hs(digits string) string {
 		}
 	}
 	if best == "" && digits != "" {
-		return "0" // some code, matched by no prefix: only rows without one apply
+		return noPrefix // some code, matched by no prefix: only rows without one apply
 	}
 	return best
 }
@@ -595,7 +779,7 @@ func (cn *canonicaliser) material(code string) string {
 	return ""
 }
 
-func (m *model) aggregate(p *profile, product, line int, src *Source) {
+func (m *model) aggregate(p *profile, product, line int, src *Source, value decimal.Decimal) {
 	if p.agg == nil {
 		p.agg = make([]aggregate, len(m.in.BOM.Products))
 	}
@@ -615,6 +799,9 @@ func (m *model) aggregate(p *profile, product, line int, src *Source) {
 			a.mass[e] = a.mass[e].Add(qx.Mul(c.Kg))
 		}
 	}
+	if !value.IsZero() {
+		a.value = a.value.Add(qx.Mul(value))
+	}
 	if m.costBearing[line] {
 		a.cost = a.cost.Add(qx.Mul(src.UnitCost))
 	}
@@ -626,24 +813,30 @@ func (m *model) fillProfile(p *profile) error {
 	p.perScen = make([]profileScenario, len(m.scen))
 	rate := m.in.Settings.CarryingRate
 	for s, st := range m.scen {
+		ct, err := m.controlTable(st, p.hs)
+		if err != nil {
+			return err
+		}
 		ps := &p.perScen[s]
-		ps.prob = m.classProbabilities(p.countries, p.family, st.sc.Country)
+		ps.prob = m.classProbabilities(p.countries, p.hreSep, p.family, st.sc.Country)
 		ps.g = make([][]decimal.Decimal, H+1)
 		ps.f = make([]Split, H+1)
+		ps.avail = make([]decimal.Decimal, H+1)
 		ps.gAnnual = make([]decimal.Decimal, E)
 		for t := 1; t <= H; t++ {
 			ps.g[t] = make([]decimal.Decimal, E)
 			minAvail, maxDelay := one, zero
 			for _, e := range p.elems {
 				var g, a, d decimal.Decimal
+				prob := &ps.prob[m.elemKind[e]]
 				for k := Class(0); k < NumClasses; k++ {
-					pk := ps.prob[k]
+					pk := prob[k]
 					if pk.IsZero() {
 						continue
 					}
-					g = g.Add(pk.Mul(st.priceMul[t][e][k]))
-					a = a.Add(pk.Mul(st.avail[t][e][k]))
-					d = d.Add(pk.Mul(st.delay[t][e][k]))
+					g = g.Add(pk.Mul(ct.priceMul[t][e][k]))
+					a = a.Add(pk.Mul(ct.avail[t][e][k]))
+					d = d.Add(pk.Mul(ct.delay[t][e][k]))
 				}
 				ps.g[t][e] = g
 				if a.LessThan(minAvail) {
@@ -653,10 +846,11 @@ func (m *model) fillProfile(p *profile) error {
 					maxDelay = d
 				}
 			}
-			tariff, err := m.tariffFraction(st, p, ps.prob[ClassDirect], t)
+			tariff, err := m.tariffFraction(st, p, t)
 			if err != nil {
 				return err
 			}
+			ps.avail[t] = minAvail
 			ps.f[t] = Split{
 				Shortage: one.Sub(minAvail).Mul(st.spot),
 				Carrying: rate.Mul(maxDelay).DivRound(carryDivisor, divPlaces),
@@ -674,29 +868,34 @@ func (m *model) fillProfile(p *profile) error {
 }
 
 // tariffFraction returns the added tariff of projection month t as a
-// fraction of unit cost. A source whose component country is unknown is
-// costed as made in the controlling country with weight P(direct) and as
-// made elsewhere (only `*` origin rows) with the rest.
-func (m *model) tariffFraction(st *scenarioTables, p *profile, pDirect decimal.Decimal, t int) (decimal.Decimal, error) {
-	origin := p.countries[StageComponent]
-	if origin != "" {
-		pct, err := m.tariffPct(st, p, origin, t)
+// fraction of unit cost (SPEC section 4, Tariffs). Rows apply to the
+// product's import country; a part made there pays none. A source whose
+// origin is unknown is costed as made in the controlling country, with
+// the weight of an unknown component stage being there, and as made
+// elsewhere (only `*` origin rows) with the rest.
+func (m *model) tariffFraction(st *scenarioTables, p *profile, t int) (decimal.Decimal, error) {
+	if p.origin == p.importer {
+		return zero, nil
+	}
+	if p.origin != "" {
+		pct, err := m.tariffPct(st, p, p.origin, t)
 		return pct.Div(hundred), err
 	}
+	w := m.unknownIn(StageComponent, p.family, st.sc.Country)
 	// A weight of 0 leaves its rows out, so that they cannot tie.
 	var asC, elsewhere decimal.Decimal
 	var err error
-	if pDirect.Sign() > 0 {
+	if w.Sign() > 0 && st.sc.Country != p.importer {
 		if asC, err = m.tariffPct(st, p, st.sc.Country, t); err != nil {
 			return zero, err
 		}
 	}
-	if pDirect.LessThan(one) {
+	if w.LessThan(one) {
 		if elsewhere, err = m.tariffPct(st, p, "", t); err != nil {
 			return zero, err
 		}
 	}
-	return pDirect.Mul(asC).Add(one.Sub(pDirect).Mul(elsewhere)).Div(hundred), nil
+	return w.Mul(asC).Add(one.Sub(w).Mul(elsewhere)).Div(hundred), nil
 }
 
 // tariffPct returns the added tariff, percent, of the most specific
@@ -718,13 +917,13 @@ func (m *model) tariffRow(st *scenarioTables, p *profile, origin string, t int) 
 	for i := range st.tariffs {
 		rt := &st.tariffs[i]
 		tr := rt.t
-		if t < rt.from || t > rt.to {
+		if t < rt.from || t > rt.to || tr.ImportCountry != p.importer {
 			continue
 		}
 		if tr.Origin != "*" && (origin == "" || tr.Origin != origin) {
 			continue
 		}
-		if !strings.HasPrefix(p.hs, rt.hsDigits) || (rt.hsDigits != "" && p.hs == "") {
+		if !hsMatches(rt.hsDigits, p.hs) {
 			continue
 		}
 		if tr.Material != "" && !strings.EqualFold(tr.Material, p.material) {

@@ -243,6 +243,19 @@ func unitDelta(s int, product, want string) check {
 	}, want}
 }
 
+func unitsAtRisk(s int, product, want string) check {
+	return check{fmt.Sprintf("scenario[%d].products[%s].units_at_risk", s, product), func(v view) decimal.Decimal {
+		return productDelta(v, s, product).UnitsAtRisk
+	}, want}
+}
+
+// partValue checks B of a part (SPEC section 3).
+func partValue(key, want string) check {
+	return check{fmt.Sprintf("parts[%s].material_value", key), func(v view) decimal.Decimal {
+		return v.parts[key].row.MaterialValue
+	}, want}
+}
+
 func productAnnual(s int, product, want string) check {
 	return check{fmt.Sprintf("scenario[%d].products[%s].annual_delta", s, product), func(v view) decimal.Decimal {
 		return productDelta(v, s, product).AnnualDelta
@@ -519,7 +532,10 @@ func runCases(t *testing.T, cases []computeCase) {
 // Cost model, term by term (SPEC section 5).
 
 // The line of these cases: product P1, 1200 a year; MAG, qty 2 per
-// product, 0.5 kg Nd and 0.05 kg Dy per magnet, unit cost 50. Every
+// product, 0.5 kg Nd and 0.05 kg Dy per magnet, unit cost 50. It names
+// no material, so the value of its rare-earth material is the content's
+// at China prices: B = 0.5·100 + 0.05·400 = 70, the base of shortage and
+// carrying (SPEC section 5). Every
 // per-magnet figure x that holds for all months gives
 //
 //	unit_delta (per product, month 1)  = 2·x
@@ -564,42 +580,46 @@ func TestComputeCostModel(t *testing.T) {
 		},
 		{
 			// a_Nd = 0.8, a_Dy = 0.5, a_j = min = 0.5; spot premium 40%:
-			// S = 50·(1 − 0.5)·0.40 = 10 per magnet.
+			// S = B·(1 − 0.5)·0.40 = 70·0.2 = 14 per magnet, not 40% of the
+			// unit cost. Units at risk: r = 1 − 0.5 every month, so
+			// V/12·12·0.5 = 100·12·0.5 = 600 products.
 			name: "shortage-least-available-element-times-spot-premium",
 			in: oneLine("2", mag, "", "", cn, scen("s", "40", []Control{
 				ctl("Nd", AnyClass, "0", "80", "0"), ctl("Dy", AnyClass, "0", "50", "0")}, nil)),
-			want: []check{unitDelta(0, "P1", "20"), annual(0, "24000"), horizon(0, "48000"),
-				splitOf(0, "shortage", "24000"), splitOf(0, "price", "0"), elementDelta(0, "Nd", "0")},
+			want: []check{unitDelta(0, "P1", "28"), annual(0, "33600"), horizon(0, "67200"),
+				splitOf(0, "shortage", "33600"), splitOf(0, "price", "0"), elementDelta(0, "Nd", "0"),
+				unitsAtRisk(0, "P1", "600"), partValue("P1/MAG", "70")},
 		},
 		{
 			// A line without rare-earth content: a_j = 1 even when `*`
 			// allows 0% availability, so S = 0.
 			name: "shortage-no-content-means-fully-available",
 			in:   oneLine("2", "", "", "", cn, scen("s", "40", []Control{ctl("*", AnyClass, "50", "0", "90")}, nil)),
-			want: []check{annual(0, "0"), splitOf(0, "shortage", "0"), splitOf(0, "carrying", "0"), baseline("P1", "100")},
+			want: []check{annual(0, "0"), splitOf(0, "shortage", "0"), splitOf(0, "carrying", "0"), baseline("P1", "100"),
+				unitsAtRisk(0, "P1", "0"), partValue("P1/MAG", "0")},
 		},
 		{
 			// d_Nd = 30, d_Dy = 73, d_j = max = 73 days; carrying 25% a year:
-			// D = 50·25/100·73/365 = 50·0.25·0.2 = 2.5 per magnet.
+			// D = B·25/100·73/365 = 70·0.25·0.2 = 3.5 per magnet.
 			name: "carrying-longest-delay-at-carrying-rate",
 			in: oneLine("2", mag, "", "", cn, scen("s", "0", []Control{
 				ctl("Nd", AnyClass, "0", "100", "30"), ctl("Dy", AnyClass, "0", "100", "73")}, nil)),
-			want: []check{unitDelta(0, "P1", "5"), annual(0, "6000"), horizon(0, "12000"), splitOf(0, "carrying", "6000")},
+			want: []check{unitDelta(0, "P1", "7"), annual(0, "8400"), horizon(0, "16800"), splitOf(0, "carrying", "8400")},
 		},
 		{
-			// D = 50·0.25·30/365 = 75/73 = 1.0273972602...; per product
-			// 150/73 = 2.0547945205...; annual 150/73·1200 = 180000/73 =
-			// 2465.7534246575...; horizon 360000/73 = 4931.5068493150...
+			// D = 70·0.25·30/365 = 105/73 = 1.4383561643...; per product
+			// 210/73 = 2.8767123287...; annual 210/73·1200 = 252000/73 =
+			// 3452.0547945205...; horizon 504000/73 = 6904.1095890410...
 			name: "carrying-divides-by-365",
 			in:   oneLine("2", mag, "", "", cn, scen("s", "0", []Control{ctl("Nd", AnyClass, "0", "100", "30")}, nil)),
-			want: []check{unitDelta(0, "P1", "~2.054795"), annual(0, "~2465.753425"), horizon(0, "~4931.506849"), splitOf(0, "carrying", "~2465.753425")},
+			want: []check{unitDelta(0, "P1", "~2.876712"), annual(0, "~3452.054795"), horizon(0, "~6904.109589"), splitOf(0, "carrying", "~3452.054795")},
 		},
 		{
-			// Carrying rate 10%: D = 50·0.10·73/365 = 1 per magnet.
+			// Carrying rate 10%: D = 70·0.10·73/365 = 1.4 per magnet.
 			name: "carrying-uses-settings-rate",
 			in: withSettings(oneLine("2", mag, "", "", cn, scen("s", "0", []Control{ctl("Nd,Dy", AnyClass, "0", "100", "73")}, nil)),
 				func(s *Settings) { s.CarryingRate = dec("10") }),
-			want: []check{unitDelta(0, "P1", "2"), annual(0, "2400")},
+			want: []check{unitDelta(0, "P1", "2.8"), annual(0, "3360")},
 		},
 		{
 			// T = 50·25/100 = 12.5 per magnet.
@@ -609,12 +629,14 @@ func TestComputeCostModel(t *testing.T) {
 		},
 		{
 			// All four at once, uplift 50, availability 80, delay 73, spot 40, tariff 25:
-			// price 35; shortage 50·0.2·0.4 = 4; carrying 2.5; tariff 12.5; Δ = 54.
+			// price 35; shortage on B: 70·0.2·0.4 = 5.6; carrying 70·0.25·0.2 =
+			// 3.5; tariff on the unit cost: 50·0.25 = 12.5; Δ = 56.6 per magnet,
+			// 113.2 per product, 2400·56.6 = 135840 a year.
 			name: "all-four-terms-add-up",
 			in: oneLine("2", mag, "", "", cn, scen("s", "40", []Control{ctl("Nd,Dy", AnyClass, "50", "80", "73")},
 				[]Tariff{tar("US", "CN", "", "", "25")})),
-			want: []check{unitDelta(0, "P1", "108"), annual(0, "129600"), horizon(0, "259200"),
-				splitOf(0, "price", "84000"), splitOf(0, "shortage", "9600"), splitOf(0, "carrying", "6000"), splitOf(0, "tariff", "30000")},
+			want: []check{unitDelta(0, "P1", "113.2"), annual(0, "135840"), horizon(0, "271680"),
+				splitOf(0, "price", "84000"), splitOf(0, "shortage", "13440"), splitOf(0, "carrying", "8400"), splitOf(0, "tariff", "30000")},
 		},
 	}
 	runCases(t, cases)
@@ -745,13 +767,13 @@ func TestComputeUnknownOrigin(t *testing.T) {
 			// Availability and delay are weighted by class too: direct 50%
 			// and 30 days, upstream 80% and 10 days, free 100% and 0 days.
 			// a = 0.94·0.5 + 0.0414·0.8 + 0.0186·1 = 0.47 + 0.03312 + 0.0186 = 0.52172;
-			// S = 50·0.47828·0.40 = 9.5656 → 22957.44.
-			// d = 0.94·30 + 0.0414·10 = 28.614 days; D = 50·0.25·28.614/365
-			// → annual 2400·357.675/365 = 2351.8356164383...
+			// B = 1 kg Nd at 100 = 100; S = 100·0.47828·0.40 = 19.1312 → 45914.88.
+			// d = 0.94·30 + 0.0414·10 = 28.614 days; D = 100·0.25·28.614/365
+			// → annual 2400·715.35/365 = 4703.6712328767...
 			name: "world-weights-availability-and-delay",
 			in: oneLine("2", "Nd=1", "", "", unknown, scen("s", "40", []Control{
 				ctl("Nd", ClassDirect, "0", "50", "30"), ctl("Nd", ClassUpstream, "0", "80", "10"), ctl("Nd", ClassFree, "0", "100", "0")}, nil)),
-			want: []check{splitOf(0, "shortage", "22957.44"), splitOf(0, "carrying", "~2351.835616"), annual(0, "~25309.275616")},
+			want: []check{splitOf(0, "shortage", "45914.88"), splitOf(0, "carrying", "~4703.671233"), annual(0, "~50618.551233")},
 		},
 		{
 			// `controlling`: unknown stages are CN, so the magnet is direct: 24000.
@@ -980,11 +1002,12 @@ func TestComputeControlSpecificity(t *testing.T) {
 			want: []check{annual(0, "0")},
 		},
 		{
-			// Named explicitly, cobalt is controlled: a = 0.5,
-			// S = 50·0.5·0.4 = 10 → 12000.
+			// Named explicitly, cobalt is controlled (a = 0.5), but a part
+			// without rare-earth content has B = 0 (SPEC section 3) and does
+			// not count for output at risk (section 5): nothing.
 			name: "named-unpriced-element-is-controlled",
 			in:   oneLine("1", "Co=1", "", "", cn, scen("s", "40", []Control{ctl("Co", AnyClass, "50", "50", "0")}, nil)),
-			want: []check{annual(0, "12000"), splitOf(0, "shortage", "12000"), splitOf(0, "price", "0")},
+			want: []check{annual(0, "0"), splitOf(0, "shortage", "0"), splitOf(0, "price", "0"), unitsAtRisk(0, "P1", "0"), partValue("P1/MAG", "0")},
 		},
 		{
 			name:   "tie-same-elements-same-class-is-an-error",
@@ -1295,26 +1318,28 @@ func TestComputeProductsAndSources(t *testing.T) {
 		Settings:    testSettings(),
 	}
 	runCases(t, []computeCase{{
-		// P1, CN source (direct): U = 0.5·100·0.2 = 10; S = 40·0.1·0.5 = 2.
-		//     JP source (free):   U = 0.5·130·0.2 = 13; S = 60·0.1·0.5 = 3.
-		//     Δ = 0.6·12 + 0.4·16 = 13.6 per magnet; per P1 27.2; annual 27.2·1200 = 32640
-		//     (price 0.6·10 + 0.4·13 = 11.2 → 26880; shortage 2.4 → 5760).
+		// Shortage is on B, the content's value at China prices, whatever
+		// the source's unit cost: MAG-A B = 0.5·100 = 50, MAG-B B = 25.
+		// P1, CN source (direct): U = 0.5·100·0.2 = 10; S = 50·0.1·0.5 = 2.5.
+		//     JP source (free):   U = 0.5·130·0.2 = 13; S = 2.5.
+		//     Δ = 0.6·12.5 + 0.4·15.5 = 13.7 per magnet; per P1 27.4; annual 27.4·1200 = 32880
+		//     (price 0.6·10 + 0.4·13 = 11.2 → 26880; shortage 2.5 → 6000).
 		//     Baseline 2·(0.6·40 + 0.4·60) = 96.
-		// P2: direct (component CN): U = 0.25·100·0.2 = 5; S = 2; Δ = 7;
-		//     per P2 28; annual 28·600 = 16800 (price 12000, shortage 4800). Baseline 160.
-		// Total 49440: price 38880, shortage 10560.
+		// P2: direct (component CN): U = 0.25·100·0.2 = 5; S = 25·0.1·0.5 = 1.25;
+		//     Δ = 6.25; per P2 25; annual 25·600 = 15000 (price 12000, shortage 3000). Baseline 160.
+		// Total 47880: price 38880, shortage 9000.
 		name: "two-products-two-sources",
 		in:   in,
 		want: []check{
 			baseline("P1", "96"), baseline("P2", "160"),
-			unitDelta(0, "P1", "27.2"), unitDelta(0, "P2", "28"),
-			productAnnual(0, "P1", "32640"), productAnnual(0, "P2", "16800"),
-			annual(0, "49440"), splitOf(0, "price", "38880"), splitOf(0, "shortage", "10560"),
+			unitDelta(0, "P1", "27.4"), unitDelta(0, "P2", "25"),
+			productAnnual(0, "P1", "32880"), productAnnual(0, "P2", "15000"),
+			annual(0, "47880"), splitOf(0, "price", "38880"), splitOf(0, "shortage", "9000"),
 			elementDelta(0, "Nd", "38880"),
-			part("P1/MAG-A", 0, "unit_delta", "13.6"), part("P1/MAG-A", 0, "annual_delta", "32640"),
+			part("P1/MAG-A", 0, "unit_delta", "13.7"), part("P1/MAG-A", 0, "annual_delta", "32880"),
 			part("P1/MAG-A", 0, "unit_cost", "48"), part("P1/MAG-A", 0, "annual_qty", "2400"),
 			part("P1/MAG-A", 0, "p_direct", "0.6"), part("P1/MAG-A", 0, "p_free", "0.4"),
-			part("P2/MAG-B", 0, "unit_delta", "7"), part("P2/MAG-B", 0, "annual_delta", "16800"), part("P2/MAG-B", 0, "annual_qty", "2400"),
+			part("P2/MAG-B", 0, "unit_delta", "6.25"), part("P2/MAG-B", 0, "annual_delta", "15000"), part("P2/MAG-B", 0, "annual_qty", "2400"),
 			// Nd kg: P1 0.5·2·1200 = 1200 (720 direct, 480 free); P2 0.25·4·600 = 600 direct.
 			exposureKg("Nd", "", "1800"), exposureKg("Nd", "direct", "1320"), exposureKg("Nd", "upstream", "0"), exposureKg("Nd", "free", "480"),
 			// Component stage: CN 1320 kg (11/15), JP 480 (4/15);

@@ -93,37 +93,42 @@ type params struct {
 	rate       float64   // carrying rate, percent a year
 }
 
-// sgroup gathers profiles with the same class probabilities and elements.
+// sgroup gathers profiles with the same class probabilities, Controls
+// table and elements.
 type sgroup struct {
-	p     [NumClasses]float64
+	p     [2][NumClasses]float64 // light, heavy
+	ct    *controlTable
 	elems []int
 	mass  []float64 // Σ V/12 · Q · x · m_e, by element index
-	cost  float64   // Σ V/12 · Q · x · b · c
+	value float64   // Σ V/12 · Q · x · B
 }
 
 // tgroup gathers profiles that meet the same Tariffs rows.
 type tgroup struct {
-	rep     *profile
-	origin  string
-	pDirect decimal.Decimal
-	cost    float64
+	rep  *profile
+	cost float64
 }
 
-// profileTotals returns each profile's annual cost and element masses per
-// month, summed over products with their volume: V/12 · Σ Q·x·(b·c, m_e).
-func (m *model) profileTotals() ([]float64, [][]float64) {
+// profileTotals returns each profile's annual cost (b·c), material value
+// (B) and element masses per month, summed over products with their
+// volume: V/12 · Σ Q·x·(b·c, B, m_e).
+func (m *model) profileTotals() (cost, value []float64, mass [][]float64) {
 	vol := make([]float64, len(m.in.BOM.Products))
 	for i, p := range m.in.BOM.Products {
 		vol[i] = p.AnnualVolume.InexactFloat64() / 12
 	}
-	cost := make([]float64, len(m.profiles))
-	mass := make([][]float64, len(m.profiles))
+	cost = make([]float64, len(m.profiles))
+	value = make([]float64, len(m.profiles))
+	mass = make([][]float64, len(m.profiles))
 	for i, p := range m.profiles {
 		mass[i] = make([]float64, len(m.elements))
 		for pi := range p.agg {
 			a := &p.agg[pi]
 			if !a.cost.IsZero() {
 				cost[i] += a.cost.InexactFloat64() * vol[pi]
+			}
+			if !a.value.IsZero() {
+				value[i] += a.value.InexactFloat64() * vol[pi]
 			}
 			if a.mass == nil {
 				continue
@@ -135,12 +140,12 @@ func (m *model) profileTotals() ([]float64, [][]float64) {
 			}
 		}
 	}
-	return cost, mass
+	return cost, value, mass
 }
 
 // samplers builds one sampler per scenario and the scenarios' phases.
 func (m *model) samplers() ([]*sampler, [][]Phase) {
-	cost, mass := m.profileTotals()
+	cost, value, mass := m.profileTotals()
 	elemKeys := make([]string, len(m.profiles))
 	for i, p := range m.profiles {
 		var b strings.Builder
@@ -159,12 +164,12 @@ func (m *model) samplers() ([]*sampler, [][]Phase) {
 	out := make([]*sampler, len(m.scen))
 	phases := make([][]Phase, len(m.scen))
 	for s, st := range m.scen {
-		out[s], phases[s] = m.buildSampler(s, st, cost, mass, elemKeys, prices)
+		out[s], phases[s] = m.buildSampler(s, st, cost, value, mass, elemKeys, prices)
 	}
 	return out, phases
 }
 
-func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][]float64, elemKeys []string, prices [][NumClasses]float64) (*sampler, []Phase) {
+func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, mass [][]float64, elemKeys []string, prices [][NumClasses]float64) (*sampler, []Phase) {
 	sc := st.sc
 	H := m.horizon
 	sp := &sampler{sc: sc, H: H, rate: m.in.Settings.CarryingRate.InexactFloat64(),
@@ -191,12 +196,13 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 
 	// Group the profiles.
 	type skey struct {
-		p     [NumClasses]uint64
+		p     [2][NumClasses]uint64
+		ct    *controlTable
 		elems string
 	}
 	type tkey struct {
-		origin, hs, material string
-		pd                   uint64
+		origin, importer, hs, material string
+		family                         string
 	}
 	sgIdx := map[skey]int{}
 	tgIdx := map[tkey]int{}
@@ -207,11 +213,13 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			continue
 		}
 		ps := &p.perScen[s]
-		var pf [NumClasses]float64
-		var key skey
-		for k := range pf {
-			pf[k] = ps.prob[k].InexactFloat64()
-			key.p[k] = math.Float64bits(pf[k])
+		var pf [2][NumClasses]float64
+		key := skey{ct: st.byHS[p.hs]} // fillProfile made it
+		for kind := range pf {
+			for k := range pf[kind] {
+				pf[kind][k] = ps.prob[kind][k].InexactFloat64()
+				key.p[kind][k] = math.Float64bits(pf[kind][k])
+			}
 		}
 		if len(p.elems) > 0 {
 			key.elems = elemKeys[i]
@@ -219,20 +227,20 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			if !ok {
 				g = len(sgs)
 				sgIdx[key] = g
-				sgs = append(sgs, sgroup{p: pf, elems: p.elems, mass: make([]float64, len(m.elements))})
+				sgs = append(sgs, sgroup{p: pf, ct: key.ct, elems: p.elems, mass: make([]float64, len(m.elements))})
 			}
 			for _, e := range p.elems {
 				sgs[g].mass[e] += mass[i][e]
 			}
-			sgs[g].cost += cost[i]
+			sgs[g].value += value[i]
 		}
 		if cost[i] != 0 {
-			tk := tkey{origin: p.countries[StageComponent], hs: p.hs, material: p.material, pd: math.Float64bits(pf[ClassDirect])}
+			tk := tkey{origin: p.origin, importer: p.importer, hs: p.hs, material: p.material, family: p.family}
 			g, ok := tgIdx[tk]
 			if !ok {
 				g = len(tgs)
 				tgIdx[tk] = g
-				tgs = append(tgs, tgroup{rep: p, origin: tk.origin, pDirect: ps.prob[ClassDirect]})
+				tgs = append(tgs, tgroup{rep: p})
 			}
 			tgs[g].cost += cost[i]
 		}
@@ -247,24 +255,25 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			sig.Reset()
 			sig.WriteString(strconv.Itoa(g))
 			for _, e := range grp.elems {
+				pk := &grp.p[m.elemKind[e]]
 				for k := Class(0); k < NumClasses; k++ {
-					if grp.p[k] == 0 {
+					if pk[k] == 0 {
 						continue
 					}
-					r := st.rowOf[t][e][k]
+					r := grp.ct.rowOf[t][e][k]
 					sig.WriteByte('|')
 					sig.WriteString(strconv.Itoa(int(r)))
 					if r < 0 {
 						continue
 					}
 					ctrlAt[t-1][int(r)] = true
-					if c := grp.mass[e] * grp.p[k] * prices[e][k] / 100; c != 0 {
+					if c := grp.mass[e] * pk[k] * prices[e][k] / 100; c != 0 {
 						sp.upCoef[r][t-1] += c
 						sp.upUsed[r] = true
 					}
 				}
 			}
-			if grp.cost == 0 {
+			if grp.value == 0 {
 				continue
 			}
 			key := sig.String()
@@ -272,11 +281,12 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			if !ok {
 				ti = len(sp.terms)
 				termIdx[key] = ti
-				tm := term{weight: grp.cost, elems: make([][]classRow, len(grp.elems))}
+				tm := term{weight: grp.value, elems: make([][]classRow, len(grp.elems))}
 				for j, e := range grp.elems {
+					pk := &grp.p[m.elemKind[e]]
 					for k := Class(0); k < NumClasses; k++ {
-						if grp.p[k] != 0 {
-							tm.elems[j] = append(tm.elems[j], classRow{row: st.rowOf[t][e][k], p: grp.p[k]})
+						if pk[k] != 0 {
+							tm.elems[j] = append(tm.elems[j], classRow{row: grp.ct.rowOf[t][e][k], p: pk[k]})
 						}
 					}
 				}
@@ -316,13 +326,13 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 	}
 
 	// Tariff coefficients, as tariffFraction weighs them.
-	imp := m.in.Settings.ImportCountry
 	for _, g := range tgs {
-		if g.origin == imp {
+		p := g.rep
+		if p.origin == p.importer {
 			continue
 		}
 		add := func(origin string, w float64, t int) {
-			rt, err := m.tariffRow(st, g.rep, origin, t)
+			rt, err := m.tariffRow(st, p, origin, t)
 			if err != nil || rt == nil || w == 0 {
 				return // Compute has already met the same rows without error
 			}
@@ -331,17 +341,18 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost []float64, mass [][
 			sp.tarUsed[i] = true
 			tarAt[t-1][i] = true
 		}
-		pd := g.pDirect.InexactFloat64()
+		w := m.unknownIn(StageComponent, p.family, sc.Country)
+		wf := w.InexactFloat64()
 		for t := 1; t <= H; t++ {
 			switch {
-			case g.origin != "":
-				add(g.origin, 1, t)
+			case p.origin != "":
+				add(p.origin, 1, t)
 			default:
-				if g.pDirect.Sign() > 0 {
-					add(sc.Country, pd, t)
+				if w.Sign() > 0 && sc.Country != p.importer {
+					add(sc.Country, wf, t)
 				}
-				if g.pDirect.LessThan(one) {
-					add("", 1-pd, t)
+				if w.LessThan(one) {
+					add("", 1-wf, t)
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -204,8 +205,9 @@ type recFactors struct {
 	done []bool         // per product
 	dec  []*partFactors // [s*P + product]
 	g    [][]float64
-	f    []float64
-	nz   []bool // some factor is not zero
+	fv   []float64 // shortage + carrying, per unit of B
+	fc   []float64 // tariff, per unit of cost
+	nz   []bool    // some factor is not zero
 }
 
 // lineWork is one cost-bearing line being planned.
@@ -351,20 +353,31 @@ func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
 		return p, nil
 	}
 	alt := &rc.m.in.Alternatives[a]
-	rest := base.key
-	for n := 0; n < NumStages; n++ {
-		rest = rest[strings.IndexByte(rest, '|')+1:]
+	hreSep, origin := alt.HRESeparation, alt.Origin
+	if hreSep == "" {
+		hreSep = alt.Countries[StageSeparation]
+	}
+	if origin == "" {
+		origin = alt.Countries[StageComponent]
 	}
 	var kb strings.Builder
 	for _, c := range alt.Countries {
 		kb.WriteString(c)
 		kb.WriteByte('|')
 	}
-	kb.WriteString(rest)
+	for _, part := range []string{hreSep, origin, base.importer, base.material, base.hs} {
+		kb.WriteString(part)
+		kb.WriteByte('|')
+	}
+	for _, e := range base.elems {
+		kb.WriteString(strconv.Itoa(e))
+		kb.WriteByte(',')
+	}
 	key := kb.String()
 	p := rc.byKey[key]
 	if p == nil {
-		p = &profile{key: key, countries: alt.Countries, family: base.family, material: base.material, hs: base.hs, elems: base.elems}
+		p = &profile{key: key, countries: alt.Countries, hreSep: hreSep, origin: origin, importer: base.importer,
+			family: base.family, material: base.material, hs: base.hs, elems: base.elems}
 		if err := rc.m.fillProfile(p); err != nil {
 			return nil, err
 		}
@@ -382,7 +395,7 @@ func (rc *recContext) ensureFactors(p *profile, pi int) {
 	f := rc.factors[p]
 	if f == nil {
 		f = &recFactors{id: len(rc.factors), done: make([]bool, P), dec: make([]*partFactors, rc.S*P), g: make([][]float64, rc.S*P),
-			f: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
+			fv: make([]float64, rc.S*P), fc: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
 		rc.factors[p] = f
 	}
 	if f.done[pi] {
@@ -401,9 +414,9 @@ func (rc *recContext) ensureFactors(p *profile, pi int) {
 				f.nz[i] = true
 			}
 		}
-		tot := d.fAnnual.Total()
-		f.f[i] = tot.InexactFloat64()
-		f.nz[i] = f.nz[i] || !tot.IsZero()
+		fv := d.fAnnual.Shortage.Add(d.fAnnual.Carrying)
+		f.fv[i], f.fc[i] = fv.InexactFloat64(), d.fAnnual.Tariff.InexactFloat64()
+		f.nz[i] = f.nz[i] || !fv.IsZero() || !d.fAnnual.Tariff.IsZero()
 	}
 }
 
@@ -436,10 +449,13 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// candidate is what the line's figures need of one candidate.
+// candidate is what the line's figures need of one candidate: its
+// profile, unit cost and the value B of the line's material.
 type candidate struct {
-	prof *profile
-	cost decimal.Decimal
+	prof   *profile
+	cost   decimal.Decimal
+	value  decimal.Decimal
+	valueF float64
 }
 
 // candidates lists today's sources, then the alternatives, with their
@@ -449,8 +465,10 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 	l := &m.in.BOM.Lines[w.line]
 	out := make([]candidate, 0, len(l.Sources)+len(w.alts))
 	var avg decimal.Decimal
+	value := m.materialValue(l)
+	valueF := value.InexactFloat64()
 	for j, s := range l.Sources {
-		out = append(out, candidate{m.srcProfile[w.line][j], s.UnitCost})
+		out = append(out, candidate{m.srcProfile[w.line][j], s.UnitCost, value, valueF})
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
 	}
 	for k, a := range w.alts {
@@ -459,7 +477,7 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 		if alt.ByPremium {
 			c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
 		}
-		out = append(out, candidate{w.profs[k], c})
+		out = append(out, candidate{w.profs[k], c, value, valueF})
 	}
 	return out
 }
@@ -478,10 +496,8 @@ func (rc *recContext) unitDelta(l *Line, pi int, c candidate, s int) decimal.Dec
 			x = x.Add(cm.Kg.Mul(g))
 		}
 	}
-	if !c.cost.IsZero() {
-		x = x.Add(mulNonZero(c.cost, f.fAnnual.Shortage)).Add(mulNonZero(c.cost, f.fAnnual.Carrying)).Add(mulNonZero(c.cost, f.fAnnual.Tariff))
-	}
-	return x
+	x = x.Add(mulNonZero(c.value, f.fAnnual.Shortage)).Add(mulNonZero(c.value, f.fAnnual.Carrying))
+	return x.Add(mulNonZero(c.cost, f.fAnnual.Tariff))
 }
 
 // unitDeltaFloat is unitDelta in float64, for the program.
@@ -497,7 +513,7 @@ func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate,
 			x += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
 		}
 	}
-	return x + cost*f.f[i], true
+	return x + c.valueF*f.fv[i] + cost*f.fc[i], true
 }
 
 // evaluate decides, in parallel, which lines are exposed, and gives every
@@ -602,7 +618,7 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 		}
 	}
 	for j, c := range cands {
-		fmt.Fprintf(&b, "|%d:%s", rc.factors[c.prof].id, c.cost.String())
+		fmt.Fprintf(&b, "|%d:%s:%s", rc.factors[c.prof].id, c.cost.String(), c.value.String())
 		if j < len(l.Sources) {
 			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
 		} else {
@@ -1296,7 +1312,8 @@ func (rc *recContext) lineDelta(w *lineWork, pi, s int) decimal.Decimal {
 	l := &rc.m.in.BOM.Lines[w.line]
 	var a decimal.Decimal
 	for j, src := range l.Sources {
-		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, candidate{rc.m.srcProfile[w.line][j], src.UnitCost}, s)))
+		value := rc.m.materialValue(l)
+		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, candidate{prof: rc.m.srcProfile[w.line][j], cost: src.UnitCost, value: value}, s)))
 	}
 	return a.Mul(rc.m.qty[w.line])
 }

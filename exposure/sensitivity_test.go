@@ -10,12 +10,13 @@ import (
 //
 //	price     1 kg × 100 × 10% × 1,200 = 12,000; uplift range 0..30 → 0 .. 36,000: swing 36,000
 //	Nd price  ±25% of the price part 12,000: swing 6,000
-//	shortage  10 × (1 − 50%) × 100% × 1,200 = 6,000. Availability has no
+//	shortage  on the material's value B = 1 kg × 100 = 100 (SPEC section 5):
+//	          100 × (1 − 50%) × 100% × 1,200 = 60,000. Availability has no
 //	          range: its shortfall 50 ± 25% → 37.5..62.5% available →
-//	          7,500 .. 4,500: swing 3,000; spot premium 75..125%: swing 3,000
-//	tariff    10 × 45% × 1,200 = 5,400; ±25%: swing 2,700
-//	carrying  10 × 25% × 30/365 × 1,200 = 246.58; delay ±25% and the
-//	          carrying rate ±25%: swing 123.29 each
+//	          75,000 .. 45,000: swing 30,000; spot premium 75..125%: swing 30,000
+//	tariff    on the unit cost: 10 × 45% × 1,200 = 5,400; ±25%: swing 2,700
+//	carrying  100 × 25% × 30/365 × 1,200 = 2,465.75; delay ±25% and the
+//	          carrying rate ±25%: swing 1,232.88 each
 func TestSensitivityByHand(t *testing.T) {
 	c := Control{Elements: []string{"Nd"}, Class: AnyClass, Uplift: ranged("10", "0", "30"), Availability: fixed("50"), Delay: fixed("30"), Ref: "Controls!2"}
 	s := scen("s", "100", []Control{c}, []Tariff{tar("US", "CN", "", "", "45")})
@@ -25,12 +26,12 @@ func TestSensitivityByHand(t *testing.T) {
 	}
 	want := []struct{ kind, swing string }{
 		{SwingUplift, "36000"},
+		{SwingAvailability, "30000"},
+		{SwingSpot, "30000"},
 		{SwingPrice, "6000"},
-		{SwingAvailability, "3000"},
-		{SwingSpot, "3000"},
 		{SwingTariff, "2700"},
-		{SwingCarrying, "123.29"},
-		{SwingDelay, "123.29"},
+		{SwingCarrying, "1232.88"},
+		{SwingDelay, "1232.88"},
 	}
 	if len(r.Sensitivity) != len(want) {
 		for _, sw := range r.Sensitivity {

@@ -128,6 +128,9 @@ type RuleOutcome struct {
 	Rule    SignalRule
 	Value   *Signal // the newest value of the rule's signal; nil when none was given
 	Matched bool
+	// Stale: the newest value is older than StaleAfterDays before the
+	// report's as-of date, so the rule moves nothing (SPEC section 4).
+	Stale bool
 	// Scenarios lists the ids of the scenarios whose weight the rule
 	// multiplied (matched, and of the rule's stance).
 	Scenarios []string
@@ -151,13 +154,23 @@ type SignalReport struct {
 	Rules   []RuleOutcome
 	Weights []ScenarioWeight // in scenario order
 	Unruled []string         // signals given that no rule names
+	// Stale lists the signals whose newest reading is too old to move
+	// any probability, in first-seen order.
+	Stale []string
 }
+
+// StaleAfterDays is the age past which a signal's newest reading moves no
+// probability: a quarter and a day, so a monthly series a quarter behind
+// still counts (SPEC section 4, data age).
+const StaleAfterDays = 92
 
 // Posterior computes the posterior weights of SPEC section 6:
 // w_s ∝ prior_s × Π LR over the rules that match the newest value of
-// their signal and whose stance is the scenario's. The weights add up to
-// 1; when every product is zero the priors are kept.
-func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleSet string) ([]decimal.Decimal, *SignalReport) {
+// their signal and whose stance is the scenario's. A signal whose newest
+// reading is more than StaleAfterDays before asOf moves nothing (a zero
+// asOf checks no age). The weights add up to 1; when every product is
+// zero the priors are kept.
+func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleSet string, asOf time.Time) ([]decimal.Decimal, *SignalReport) {
 	rep := &SignalReport{RuleSet: ruleSet}
 	latest := map[string]int{} // key → index in rep.Latest
 	for _, s := range signals {
@@ -169,6 +182,13 @@ func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleS
 			rep.Latest = append(rep.Latest, s)
 		case !s.Date.Before(rep.Latest[i].Date): // the later row wins a tie
 			rep.Latest[i] = s
+		}
+	}
+	stale := map[string]bool{}
+	for _, s := range rep.Latest {
+		if !asOf.IsZero() && asOf.Sub(s.Date) > StaleAfterDays*24*time.Hour {
+			stale[SignalKey(s.Name)] = true
+			rep.Stale = append(rep.Stale, s.Name)
 		}
 	}
 	ruled := map[string]bool{}
@@ -183,7 +203,8 @@ func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleS
 		if i, ok := latest[k]; ok {
 			v := rep.Latest[i]
 			out.Value = &v
-			out.Matched = r.Matches(v)
+			out.Stale = stale[k]
+			out.Matched = !out.Stale && r.Matches(v)
 		}
 		if out.Matched {
 			for s, sc := range scenarios {
@@ -227,7 +248,7 @@ func (m *model) applySignals(r *Result) {
 	if len(in.Signals) == 0 {
 		return
 	}
-	w, rep := Posterior(in.Scenarios, in.Signals, in.SignalRules, in.SignalRuleSet)
+	w, rep := Posterior(in.Scenarios, in.Signals, in.SignalRules, in.SignalRuleSet, in.Settings.AsOf)
 	for i := range r.Scenarios {
 		r.Scenarios[i].Probability = w[i]
 	}

@@ -92,7 +92,7 @@ func TestPosteriorByHand(t *testing.T) {
 		wordRule("us_exemption", OpEQ, "no", "escalation", "3"),
 		wordRule("cliff", OpEQ, "reached", "escalation", "2"),
 	}
-	w, rep := Posterior(scens, signals, rules, "test rules")
+	w, rep := Posterior(scens, signals, rules, "test rules", time.Time{})
 	want := []string{"0.328947", "0.197368", "0.473684"}
 	for i := range want {
 		if got := w[i].Round(6).String(); got != want[i] {
@@ -163,5 +163,50 @@ func TestComputeUsesPosterior(t *testing.T) {
 	}
 	if got := r.ExpectedAnnualDelta.String(); got != "6000" || r.Signals != nil {
 		t.Errorf("without signals expected_annual_delta = %s (report %v), want 6000 and no report", got, r.Signals)
+	}
+}
+
+// TestPosteriorStaleSignal: the signals of TestPosteriorByHand read on
+// 2026-04-05. Soybeans (newest 2026-01-05, 90 days old) still move the
+// weights; the MOFCOM tone (2025-12-18, 108 days) and the exemption
+// (2025-11-10, 146 days) are older than 92 days and move nothing:
+//
+//	raw: sq 0.5, tight 0.3, ease 0.2 × 2 = 0.4; total 1.2
+//	w:   sq 0.416667, tight 0.25, ease 0.333333
+func TestPosteriorStaleSignal(t *testing.T) {
+	scens := []Scenario{
+		{ID: "sq", Stance: "status-quo", Prior: dec("0.5")},
+		{ID: "tight", Stance: "tightening", Prior: dec("0.3")},
+		{ID: "ease", Stance: "easing", Prior: dec("0.2")},
+	}
+	signals := []Signal{
+		numSignal("2026-01-05", "soybean_imports_us_mt", "2.4"),
+		wordSignal("2025-12-18", "mofcom_tone", "relax"),
+	}
+	rules := []SignalRule{
+		numRule("soybean_imports_us_mt", OpGE, "2", "easing", "2"),
+		wordRule("mofcom_tone", OpEQ, "relax", "easing", "1.8"),
+	}
+	asOf := time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC)
+	w, rep := Posterior(scens, signals, rules, "test rules", asOf)
+	for i, want := range []string{"0.416667", "0.25", "0.333333"} {
+		if got := w[i].Round(6).String(); got != want {
+			t.Errorf("Posterior(%s) = %s, want %s", scens[i].ID, got, want)
+		}
+	}
+	if len(rep.Stale) != 1 || rep.Stale[0] != "mofcom_tone" {
+		t.Errorf("stale = %v, want [mofcom_tone]", rep.Stale)
+	}
+	for _, ro := range rep.Rules {
+		if ro.Rule.Signal == "mofcom_tone" && (ro.Matched || !ro.Stale) {
+			t.Errorf("tone rule matched=%v stale=%v, want stale and not matched", ro.Matched, ro.Stale)
+		}
+	}
+	// A week later the soybeans are 97 days old too: the priors stand.
+	w, _ = Posterior(scens, signals, rules, "test rules", asOf.AddDate(0, 0, 7))
+	for i, want := range []string{"0.5", "0.3", "0.2"} {
+		if got := w[i].Round(6).String(); got != want {
+			t.Errorf("a week later, Posterior(%s) = %s, want %s", scens[i].ID, got, want)
+		}
 	}
 }

@@ -253,6 +253,10 @@ type Alternative struct {
 	Material   string // "" for a row given by part number
 	Supplier   string
 	Countries  [NumStages]string // alpha-2 per stage, "" when unknown
+	// HRESeparation and Origin as in Source, defaulted by the reader (the
+	// separation and the component country); "" falls back to them.
+	HRESeparation string
+	Origin        string
 	// UnitCost is in the report currency; when ByPremium, the unit cost is
 	// instead the line's current average unit cost × (1 + PremiumPct/100).
 	UnitCost   decimal.Decimal

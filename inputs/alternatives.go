@@ -118,6 +118,15 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 	for g, name := range stageColumnNames {
 		a.Countries[g] = t.country(name)
 	}
+	a.HRESeparation, a.Origin = t.country("hre_separation_country"), t.country("origin_country")
+	defaultCountries(&a.Countries, &a.HRESeparation, &a.Origin)
+	if c := a.Countries[exposure.StageComponent]; a.Material != "" && a.Origin != c {
+		// A material row is bought by the kg of material, shipped from
+		// where the component is made: only a part-number row may say
+		// the part ships from elsewhere.
+		t.bad("origin_country", "origin %s differs from the component country %s: only a part-number row may give another origin", a.Origin, c)
+		ok = false
+	}
 	cost, hasCost := t.amount("unit_cost")
 	premium, hasPremium := t.percent("premium_pct")
 	switch {

@@ -59,7 +59,10 @@ func (r *reader) readProducts() {
 		if !ok && t.text("annual_volume") == "" {
 			t.bad("annual_volume", "annual volume is empty")
 		}
-		r.bom.Products = append(r.bom.Products, exposure.Product{ID: id, Name: t.text("name"), AnnualVolume: vol})
+		// An empty import country stays "": the cost model takes the
+		// Settings import_country for it.
+		r.bom.Products = append(r.bom.Products, exposure.Product{ID: id, Name: t.text("name"), AnnualVolume: vol,
+			ImportCountry: t.country("import_country")})
 	}
 	r.readErr(t)
 }
@@ -121,7 +124,7 @@ func (r *reader) readBOM() {
 type bomColumns struct {
 	product, partNumber, description, uom, hsCode, qtyPer int
 	level, parent, unitCost, currency, supplier, material int
-	reMassKg, reMassG                                     int
+	reMassKg, reMassG, hreSeparation, origin              int
 	stages                                                [exposure.NumStages]int
 	byLevel                                               bool            // a level column and no parent column
 	pct, grams                                            []elementColumn // by symbol, for stable messages
@@ -140,6 +143,7 @@ func newBOMColumns(t *table) bomColumns {
 		level: t.colOf("level"), parent: t.colOf("parent"), unitCost: t.colOf("unit_cost"),
 		currency: t.colOf("currency"), supplier: t.colOf("supplier"), material: t.colOf("material"),
 		reMassKg: t.colOf("re_mass_kg"), reMassG: t.colOf("re_mass_g"),
+		hreSeparation: t.colOf("hre_separation_country"), origin: t.colOf("origin_country"),
 	}
 	for g, name := range stageColumnNames {
 		c.stages[g] = t.colOf(name)
@@ -233,10 +237,28 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	for g, col := range c.stages {
 		src.Countries[g] = lr.country(col)
 	}
+	src.HRESeparation, src.Origin = lr.country(c.hreSeparation), lr.country(c.origin)
+	defaultCountries(&src.Countries, &src.HRESeparation, &src.Origin)
 	l.Sources = srcs
 	l.Material = lr.material()
-	l.Content = lr.lineContent(l.Material)
+	l.Content, l.MaterialKg = lr.lineContent(l.Material)
 	return p, true
+}
+
+// defaultCountries fills a source's empty countries from the others of
+// the same row (SPEC section 2): the origin from the component country
+// and the other way round, the heavy rare earths' separation from the
+// separation country. The other stages stay as given.
+func defaultCountries(countries *[exposure.NumStages]string, hreSeparation, origin *string) {
+	switch {
+	case *origin == "":
+		*origin = countries[exposure.StageComponent]
+	case countries[exposure.StageComponent] == "":
+		countries[exposure.StageComponent] = *origin
+	}
+	if *hreSeparation == "" {
+		*hreSeparation = countries[exposure.StageSeparation]
+	}
 }
 
 // country parses a stage-country cell, remembering the codes of texts
@@ -293,6 +315,10 @@ func (r *reader) material(t *table) string {
 // worked out once per material rather than once per line.
 type materialComposition struct {
 	elems []elementPct
+	// balance is the material's balance element, its largest element that
+	// is not a rare earth (Fe in NdFeB, Co in SmCo): it gives way when a
+	// row's wt% cells push the total past 100. "" when it has none.
+	balance string
 }
 
 // total adds up the composition. It is asked of every line with content,
@@ -322,19 +348,18 @@ func (mc materialComposition) totalMillionths() (sum int64, ok bool) {
 	return sum, true
 }
 
-// over100 reports whether a composition adds up to more than 100 wt%
-// beyond rounding (compositionSlack).
+// over100 reports whether a composition adds up to more than exactly
+// 100 wt%: whole millionths where it can, a decimal sum where it must.
 func (mc materialComposition) over100() bool {
 	if sum, ok := mc.totalMillionths(); ok {
-		return sum > maxCompositionMillionths
+		return sum > 100e6
 	}
-	return mc.total().GreaterThan(maxComposition)
+	return mc.total().GreaterThan(hundred)
 }
 
-var (
-	maxComposition           = hundred.Add(compositionSlack)
-	maxCompositionMillionths = maxComposition.Shift(6).IntPart()
-)
+// maxComposition is the most a composition may add up to: 100 and the
+// rounding of compositionSlack.
+var maxComposition = hundred.Add(compositionSlack)
 
 // millionths returns d × 10⁶ when that is a whole number below 10⁹ in
 // magnitude (d within ±1,000 with at most six decimals, as percentages
@@ -355,11 +380,13 @@ func millionths(d decimal.Decimal) (int64, bool) {
 }
 
 // elementPct is one element's wt%; counted says whether the element
-// matters to the cost model (reader.counts), asked once per material.
+// matters to the cost model (reader.counts), asked once per material;
+// row says the figure is the BOM row's own, not the material's.
 type elementPct struct {
 	sym     string
 	pct     decimal.Decimal
 	counted bool
+	row     bool
 }
 
 func (lr *lineReader) composition(material string) materialComposition {
@@ -371,8 +398,12 @@ func (lr *lineReader) composition(material string) materialComposition {
 	}
 	var mc materialComposition
 	wt := lr.r.materials[material].WtPct
+	var most decimal.Decimal
 	for _, sym := range sortedKeys(wt) {
-		mc.elems = append(mc.elems, elementPct{sym, wt[sym], lr.r.counts(sym)})
+		mc.elems = append(mc.elems, elementPct{sym: sym, pct: wt[sym], counted: lr.r.counts(sym)})
+		if !IsRareEarth(sym) && wt[sym].GreaterThan(most) {
+			mc.balance, most = sym, wt[sym]
+		}
 	}
 	lr.compOf[material] = mc
 	return mc
@@ -390,18 +421,22 @@ func (lr *lineReader) filled(cols []elementColumn) bool {
 
 // lineContent computes each element's mass per unit of the part: grams
 // columns win, else re_mass × wt% with wt% from the row or the material.
-func (lr *lineReader) lineContent(material string) []exposure.ElementMass {
+// It also returns the mass of the material itself (re_mass), zero when
+// the row gives none.
+func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, decimal.Decimal) {
 	t, c := lr.t, &lr.cols
 	pct, grams := lr.filled(c.pct), lr.filled(c.grams)
 	if material == "" && !pct && !grams && t.textAt(c.reMassKg) == "" && t.textAt(c.reMassG) == "" {
-		return nil // most lines hold no rare earths: skip the work below
+		return nil, decimal.Zero // most lines hold no rare earths: skip the work below
 	}
 	comp, overridden := lr.composition(material), false
 	if pct {
+		// A material's own composition was checked when it was read:
+		// only a row's cells can push it past 100.
 		comp, overridden = lr.overridden(comp, material)
-	}
-	if comp.over100() {
-		lr.r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition adds up to %s wt%%, more than 100", comp.total().String())
+		if overridden && comp.over100() {
+			lr.giveWay(&comp, material)
+		}
 	}
 	mass, hasMass := t.amountAt(c.reMassKg, true)
 	if g, ok := t.amountAt(c.reMassG, true); ok {
@@ -437,12 +472,88 @@ func (lr *lineReader) lineContent(material string) []exposure.ElementMass {
 		t.ps.warnf(t.sheet, t.refOf("material"), "material or wt%% given but no re_mass_kg: the line carries no element content")
 	}
 	lr.scratch = out
+	if !hasMass {
+		mass = decimal.Zero
+	}
 	if len(out) == 0 {
-		return nil
+		return nil, mass
 	}
 	kept := lr.content.take(len(out))
 	copy(kept, out)
-	return kept
+	return kept, mass
+}
+
+// giveWay applies the balance rule of SPEC section 2 to a composition that
+// the row's wt% cells push past 100: the material's balance element gives
+// way by the excess, unless the row sets it too. It is an error when there
+// is no balance element to give way (beyond rounding), when the rare
+// earths alone pass 100, or when the balance would go below 0. mc holds
+// the row's merged figures (lr.merged), so it is changed in place.
+func (lr *lineReader) giveWay(mc *materialComposition, material string) {
+	t := lr.t
+	total := mc.total()
+	over := total.Sub(hundred)
+	b := -1
+	for i, e := range mc.elems {
+		if e.sym == mc.balance {
+			b = i
+		}
+	}
+	switch {
+	case b < 0:
+		if over.GreaterThan(compositionSlack) {
+			if material == "" {
+				t.ps.errorf(t.sheet, lr.rowCell(""), "composition adds up to %s wt%%, more than 100", total)
+			} else {
+				t.ps.errorf(t.sheet, lr.rowCell(""), "composition adds up to %s wt%%, more than 100, and %s has no element other than rare earths to give way", total, material)
+			}
+		}
+		return
+	case mc.elems[b].row:
+		if over.GreaterThan(compositionSlack) {
+			t.ps.errorf(t.sheet, lr.rowCell(mc.balance), "composition adds up to %s wt%%, more than 100: %s, the balance of %s, is set on this row too, so it does not give way",
+				total, mc.balance, material)
+		}
+		return
+	}
+	re := decimal.Zero
+	for _, e := range mc.elems {
+		if IsRareEarth(e.sym) {
+			re = re.Add(e.pct)
+		}
+	}
+	if re.GreaterThan(maxComposition) {
+		t.ps.errorf(t.sheet, lr.rowCell(""), "the rare earths alone add up to %s wt%%, more than 100", re)
+		return
+	}
+	left := mc.elems[b].pct.Sub(over)
+	if left.Sign() < 0 {
+		if over.GreaterThan(compositionSlack) {
+			t.ps.errorf(t.sheet, lr.rowCell(""), "composition adds up to %s wt%%: %s, the balance of %s, would have to give way by %s from %s wt%% and go below 0",
+				total, mc.balance, material, over, mc.elems[b].pct)
+		}
+		return
+	}
+	mc.elems[b].pct = left
+}
+
+// rowCell names the cell of the row's wt% column for sym, or with sym ""
+// the row's first filled wt% cell (a problem of its composition as a
+// whole), or the row when there is none.
+func (lr *lineReader) rowCell(sym string) string {
+	first := -1
+	for _, ec := range lr.cols.pct {
+		if sym != "" && ec.sym == sym {
+			return lr.t.ref(ec.col)
+		}
+		if sym == "" && (first < 0 || ec.col < first) && strings.TrimSpace(lr.t.cellAt(ec.col).Text) != "" {
+			first = ec.col
+		}
+	}
+	if first < 0 {
+		return fmt.Sprint(lr.t.row.Num)
+	}
+	return lr.t.ref(first)
 }
 
 // overridden returns the material's composition with the row's wt% cells
@@ -457,7 +568,7 @@ func (lr *lineReader) overridden(base materialComposition, material string) (mc 
 				t.cellErr(ec.col, fmt.Errorf("%w: wt%% must be between 0 and 100", ErrOutOfRange))
 				continue
 			}
-			over = append(over, elementPct{ec.sym, pct, lr.r.counts(ec.sym)})
+			over = append(over, elementPct{sym: ec.sym, pct: pct, counted: lr.r.counts(ec.sym), row: true})
 		}
 	}
 	lr.overrides = over
@@ -475,7 +586,7 @@ func (lr *lineReader) overridden(base materialComposition, material string) (mc 
 		}
 	}
 	lr.merged = merged
-	return materialComposition{merged}, len(lr.overrides) > 0
+	return materialComposition{elems: merged, balance: base.balance}, len(lr.overrides) > 0
 }
 
 // warnFraction warns about a wt% cell that looks like the material's own
@@ -735,10 +846,13 @@ func (r *reader) readSourcing() {
 			t.bad("share_pct", "share %s%% is not between 0 and 100", share)
 			g.bad = true
 		}
-		src := exposure.Source{Supplier: t.text("supplier"), Share: share}
+		src := exposure.Source{Supplier: t.text("supplier"), Share: share,
+			HRESeparation: t.country("hre_separation_country"), Origin: t.country("origin_country")}
 		for s, name := range stageColumnNames {
 			src.Countries[s] = t.country(name)
 		}
+		// Within the row only: an empty stage is unknown, not the BOM row's.
+		defaultCountries(&src.Countries, &src.HRESeparation, &src.Origin)
 		if cost, ok := t.amount("unit_cost"); ok {
 			src.UnitCost = r.convert(t, "currency", cost, strings.ToUpper(t.text("currency")))
 		} else {

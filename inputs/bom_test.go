@@ -390,13 +390,13 @@ func TestBOMContentErrors(t *testing.T) {
 		cell    string // columns: A product, B part, C qty, D material, E...
 		words   []string
 	}{
-		// Nd 60 + Pr 50 with no material: 110 wt% in all; the error is on
-		// the row.
-		{"over 100 in total", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, 50}, "2", []string{"110"}},
+		// Nd 60 + Pr 50 with no material, so no balance element to give
+		// way: 110 wt% in all; the error is on the row's first wt% cell.
+		{"over 100 in total", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, 50}, "F2", []string{"110"}},
 		// 60 + 40.02 = 100.02, beyond the 0.01 of rounding allowed.
-		{"just over 100", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, "40.02"}, "2", []string{"100.02"}},
+		{"just over 100", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, "40.02"}, "F2", []string{"100.02"}},
 		// Seven decimals take the decimal sum: 100.0100001 > 100.01.
-		{"over 100 by a hair", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, "60.0000001", "40.01"}, "2", []string{"100.0100001"}},
+		{"over 100 by a hair", []any{"re_mass_kg", "Nd", "Pr"}, []any{1, "60.0000001", "40.01"}, "F2", []string{"100.0100001"}},
 		{"wt% above 100", []any{"re_mass_kg", "Nd"}, []any{1, 120}, "F2", nil},
 		{"wt% a hair above 100", []any{"re_mass_kg", "Nd"}, []any{1, "100.0000001"}, "F2", nil},
 		{"wt% negative", []any{"re_mass_kg", "Dy"}, []any{1, -1}, "F2", nil},
@@ -404,12 +404,6 @@ func TestBOMContentErrors(t *testing.T) {
 		{"grams negative", []any{"Nd_g"}, []any{-3}, "E2", nil},
 		{"mass with a percent", []any{"re_mass_kg"}, []any{"5%"}, "E2", []string{"%"}},
 	}
-	// With N42 (100 wt% in all), Dy 2 instead of 0.5 makes 101.5.
-	t.Run("override over 100", func(t *testing.T) {
-		bom := magnetBOM([]any{"re_mass_kg", "Dy"}, []any{1, 2})
-		ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-		wantProblem(t, ie.Problems, "BOM", "2", true, "101.5")
-	})
 	// 60 + 40.01 = 100.01 is rounding: no problem.
 	t.Run("100.01 in total", func(t *testing.T) {
 		bom := magnetBOM([]any{"re_mass_kg", "Nd", "Pr"}, []any{1, 60, "40.01"})
@@ -593,13 +587,13 @@ func TestBOMInputMaterials(t *testing.T) {
 
 	sheets["Materials"] = [][]any{
 		{"material", "Nd", "Pr"},
-		{"BAD1", 60, 50},   // row 2: 110 in all
+		{"BAD1", 60, 50},   // B2, its first wt% cell: 110 in all
 		{"BAD2", 120, nil}, // B3
 		{nil, 10, nil},     // A4: no code
 	}
 	sheets["BOM"] = simpleBOM()
 	ie := mustFail(t, sheets, Options{})
-	wantProblem(t, ie.Problems, "Materials", "2", true, "110")
+	wantProblem(t, ie.Problems, "Materials", "B2", true, "110")
 	wantProblem(t, ie.Problems, "Materials", "B3", true)
 	wantProblem(t, ie.Problems, "Materials", "A4", true)
 }

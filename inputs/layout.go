@@ -56,13 +56,21 @@ type SheetLayout struct {
 	Example  [][]string // example rows for the template, in Columns order
 }
 
-// stageColumns are the four stage-country columns shared by BOM, Sourcing and Alternatives.
+// stageColumns are the stage-country columns shared by BOM, Sourcing and
+// Alternatives: the four stages and where the heavy rare earths are
+// separated.
 var stageColumns = []Column{
 	{Name: "mine_country", Kind: KindCountry, List: ListCountries, Note: "Country where the ore is mined. Empty: unknown."},
 	{Name: "refine_country", Aliases: []string{"separation_country"}, Kind: KindCountry, List: ListCountries, Note: "Country of separation/refining into oxides. Empty: unknown."},
+	{Name: "hre_separation_country", Kind: KindCountry, List: ListCountries, Note: "Country where the heavy rare earths (Gd, Tb, Dy, Ho, Er, Tm, Yb, Lu, Y) are separated, when not where the light ones are. Empty: the separation country."},
 	{Name: "metal_country", Aliases: []string{"alloy_country"}, Kind: KindCountry, List: ListCountries, Note: "Country where oxide is made into metal or alloy. Empty: unknown."},
-	{Name: "component_country", Aliases: []string{"country_of_origin", "coo", "magnet_country"}, Kind: KindCountry, List: ListCountries, Note: "Country the part itself is made in and exported from (magnet, coating, target). Empty: unknown."},
+	{Name: "component_country", Aliases: []string{"magnet_country"}, Kind: KindCountry, List: ListCountries, Note: "Country where the rare-earth-bearing component itself is made (magnet, coating, target). Empty: the origin country, else unknown."},
 }
+
+// originColumn is where the part as bought is made and shipped from: it
+// decides tariffs, as the component country decides exposure classes.
+var originColumn = Column{Name: "origin_country", Aliases: []string{"country_of_origin", "coo"}, Kind: KindCountry, List: ListCountries,
+	Note: "Country the part as bought is made in and shipped from; it decides tariffs. Empty: the component country."}
 
 // partNumberColumn is the part number on every sheet. Aliases are ranked:
 // when several columns match, the earliest alias wins, so a SAP export's
@@ -94,8 +102,9 @@ var Layouts = []SheetLayout{
 			{Name: "product", Required: true, Note: "Product id, as used in the BOM sheet's product column."},
 			{Name: "name", Note: "Product name for the report."},
 			{Name: "annual_volume", Aliases: []string{"volume", "units_per_year"}, Kind: KindAmount, Required: true, Note: "Units made a year."},
+			{Name: "import_country", Aliases: []string{"plant_country"}, Kind: KindCountry, List: ListCountries, Note: "Country where the product is built, so whose duties its parts pay. Empty: the Settings import_country."},
 		},
-		Example: [][]string{{"EDU-150", "EV drive unit 150 kW", "120000"}},
+		Example: [][]string{{"EDU-150", "EV drive unit 150 kW", "120000", "US"}},
 	},
 	{
 		Name: "BOM", Required: true,
@@ -115,11 +124,12 @@ var Layouts = []SheetLayout{
 			{Name: "re_mass_kg", Kind: KindAmount, Note: "Mass in kg of the rare-earth-bearing material in one unit of the part (e.g. the magnet)."},
 			{Name: "re_mass_g", Kind: KindAmount, Note: "Same, in grams."},
 		}, stageColumns, []Column{
+			originColumn,
 			{Name: "hs_code", Note: "Customs tariff code, e.g. 8505.11."},
 		}),
 		Example: [][]string{
-			{"EDU-150", "EDU-MOT-100", "Traction motor", "", "", "1", "pcs", "420", "USD", "", "", "", "", "", "", "", "", "8501.53"},
-			{"EDU-150", "EDU-ROT-110", "Rotor magnet set 38UH", "EDU-MOT-100", "", "1", "set", "180", "USD", "Ningbo Magnet Co.", "NDFEB_38UH_BULK", "1.5", "", "CN", "CN", "CN", "CN", "8505.11"},
+			{"EDU-150", "EDU-MOT-100", "Traction motor", "", "", "1", "pcs", "420", "USD", "", "", "", "", "", "", "", "", "", "US", "8501.53"},
+			{"EDU-150", "EDU-ROT-110", "Rotor magnet set 38UH", "EDU-MOT-100", "", "1", "set", "180", "USD", "Ningbo Magnet Co.", "NDFEB_38UH_BULK", "1.5", "", "CN", "CN", "", "CN", "CN", "", "8505.11"},
 		},
 	},
 	{
@@ -131,12 +141,13 @@ var Layouts = []SheetLayout{
 			{Name: "supplier", Aliases: []string{"vendor"}, Note: "Supplier of this source."},
 			{Name: "share_pct", Aliases: []string{"share"}, Kind: KindPercent, Required: true, Note: "Percent of the part's volume from this source."},
 		}, stageColumns, []Column{
+			originColumn,
 			{Name: "unit_cost", Aliases: []string{"unit_price", "price", "cost"}, Kind: KindAmount, Note: "Unit cost from this source. Empty: the BOM row's."},
 			{Name: "currency", Note: "Currency of unit_cost. Empty: the report currency (or the BOM row's when unit_cost is empty)."},
 		}),
 		Example: [][]string{
-			{"EDU-ROT-110", "", "Ningbo Magnet Co.", "70", "CN", "CN", "CN", "CN", "180", "USD"},
-			{"EDU-ROT-110", "", "Kanto Magnetics KK", "30", "", "CN", "JP", "JP", "235", "USD"},
+			{"EDU-ROT-110", "", "Ningbo Magnet Co.", "70", "CN", "CN", "", "CN", "CN", "", "180", "USD"},
+			{"EDU-ROT-110", "", "Kanto Magnetics KK", "30", "", "CN", "", "JP", "JP", "", "235", "USD"},
 		},
 	},
 	{
@@ -147,6 +158,8 @@ var Layouts = []SheetLayout{
 			{Name: "material", List: ListMaterials, Note: "Material code: the row is offered to every part of this material that has no row by part number. Give part_number or material."},
 			{Name: "supplier", Aliases: []string{"vendor"}, Required: true, Note: "Supplier or production centre."},
 		}, stageColumns, []Column{
+			{Name: "origin_country", Aliases: originColumn.Aliases, Kind: KindCountry, List: ListCountries,
+				Note: "Part-number rows only: country the part as bought ships from; it decides tariffs. Empty: the component country."},
 			{Name: "unit_cost", Aliases: []string{"unit_price", "price", "cost"}, Kind: KindAmount, Note: "Unit cost of the part from this source. Give unit_cost or premium_pct."},
 			{Name: "currency", Note: "Currency of unit_cost. Empty: the report currency."},
 			{Name: "premium_pct", Kind: KindPercent, Note: "Price premium over the part's current average unit cost, percent (e.g. 25)."},
@@ -154,8 +167,8 @@ var Layouts = []SheetLayout{
 			{Name: "qualification_months", Aliases: []string{"qualification", "lead_time_months"}, Kind: KindAmount, Note: "Months to qualify the source; the report shows the earliest month it can deliver (not a constraint of the plan)."},
 		}),
 		Example: [][]string{
-			{"EDU-ROT-110", "", "Kanto Magnetics KK", "", "CN", "JP", "JP", "", "", "30", "20000", "12"},
-			{"", "NDFEB_38UH_BULK", "Baltic Magnet OÜ", "AU", "EE", "EE", "EE", "245", "USD", "", "50000", "18"},
+			{"EDU-ROT-110", "", "Kanto Magnetics KK", "", "CN", "", "JP", "JP", "", "", "", "30", "20000", "12"},
+			{"", "NDFEB_38UH_BULK", "Baltic Magnet OÜ", "AU", "EE", "", "EE", "EE", "", "245", "USD", "", "50000", "18"},
 		},
 	},
 	{
@@ -173,8 +186,9 @@ var Layouts = []SheetLayout{
 			{Name: "description", Note: "What the scenario assumes."},
 			{Name: "source", Note: "The events the numbers are taken from."},
 			{Name: "checked", Note: "Date the figures were last checked."},
+			{Name: "decided_on", Note: "Optional date (2026-11-10) when the scenario's branch settles: after it, the report says the outcome is known and its probability belongs at 1 or 0."},
 		},
-		Example: [][]string{{"my-shock", "April 2025 replay", "tightening", "0.2", "CN", "200", "", "", "Licensing shock", "MOFCOM No. 18", "2026-01-29"}},
+		Example: [][]string{{"my-shock", "April 2025 replay", "tightening", "0.2", "CN", "200", "", "", "Licensing shock", "MOFCOM No. 18", "2026-01-29", ""}},
 	},
 	{
 		Name: "Controls",
@@ -183,6 +197,7 @@ var Layouts = []SheetLayout{
 			{Name: "scenario", Aliases: []string{"id", "scenario_id"}, Required: true, Note: "Scenario id."},
 			{Name: "elements", Aliases: []string{"element"}, Required: true, Note: "Symbols or names, comma-separated; groups HRE7, HRE12; * for every priced element."},
 			{Name: "class", List: ListClasses, Note: "direct, upstream, free or * (empty: *)."},
+			{Name: "hs_prefix", Aliases: []string{"hs_code"}, Note: "Optional: the row covers only lines whose HS code starts with these digits (8505.11 matches 850511...); more digits win. Empty: every line."},
 			{Name: "price_uplift_pct", Aliases: []string{"uplift_pct"}, Kind: KindPercentRange, Note: "Price change of the element, percent. May be a range: 30 (20..60)."},
 			{Name: "price_uplift_low", Kind: KindPercent, Note: "Low end of the uplift range."},
 			{Name: "price_uplift_high", Kind: KindPercent, Note: "High end of the uplift range."},
@@ -195,7 +210,7 @@ var Layouts = []SheetLayout{
 			{Name: "from_month", Kind: KindMonth, Note: "First month: 2026-11, a date, or a month of the projection (1 = first). Empty: from the start."},
 			{Name: "to_month", Kind: KindMonth, Note: "Last month, as from_month. Empty: open-ended."},
 		},
-		Example: [][]string{{"my-shock", "HRE7", "direct", "200 (100..330)", "", "", "25", "", "", "63", "", "", "1", "2"}},
+		Example: [][]string{{"my-shock", "HRE7", "direct", "", "200 (100..330)", "", "", "25", "", "", "63", "", "", "1", "2"}},
 	},
 	{
 		Name: "Tariffs",
@@ -233,8 +248,11 @@ var Layouts = []SheetLayout{
 			{Name: "material", Required: true, Note: "Material code."},
 			{Name: "description", Note: "What the material is."},
 			{Name: "family", Note: "Stage-share family: ndfeb, smco, yttria, scandium or empty."},
+			{Name: "price_usd_per_kg", Kind: KindAmount, Note: "What one kg of the material itself costs (a sintered magnet, an oxide powder, a target), USD. Empty: the value of its priced elements."},
+			{Name: "as_of", Aliases: []string{"price_as_of"}, Note: "Date of the price."},
+			{Name: "source", Aliases: []string{"price_source"}, Note: "Where the composition and price come from."},
 		},
-		Example: [][]string{{"MY_GRADE", "In-house NdFeB grade", "ndfeb"}},
+		Example: [][]string{{"MY_GRADE", "In-house NdFeB grade", "ndfeb", "", "", ""}},
 	},
 	{
 		Name: "FX",

@@ -52,7 +52,8 @@ type reader struct {
 	opts    Options
 	ps      problems
 	csvOnly bool // a single CSV file: products come from the BOM
-	// libraryOnly reads the scenario library alone (ReadLibrary).
+	// libraryOnly reads embedded reference data alone (ReadLibrary,
+	// MaterialCodes): book is the reference itself, not a user's input.
 	libraryOnly bool
 
 	settings      exposure.Settings
@@ -342,7 +343,7 @@ func MaterialCodes() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{book: ref}
+	r := &reader{book: ref, libraryOnly: true}
 	if err := r.readMaterials(); err != nil {
 		return nil, err
 	}

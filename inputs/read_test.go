@@ -360,14 +360,15 @@ func TestReadColumnAliases(t *testing.T) {
 		}
 	}
 	aliases := map[string][]string{
-		"part_number":       {"part", "pn", "component", "item", "material_number"},
-		"parent":            {"parent_part"},
-		"qty_per":           {"quantity", "qty"},
-		"unit_cost":         {"unit_price", "price", "cost"},
-		"supplier":          {"vendor"},
-		"refine_country":    {"separation_country"},
-		"metal_country":     {"alloy_country"},
-		"component_country": {"country_of_origin", "coo", "magnet_country"},
+		"part_number":    {"part", "pn", "component", "item", "material_number"},
+		"parent":         {"parent_part"},
+		"qty_per":        {"quantity", "qty"},
+		"unit_cost":      {"unit_price", "price", "cost"},
+		"supplier":       {"vendor"},
+		"refine_country": {"separation_country"},
+		"metal_country":  {"alloy_country"},
+		// country_of_origin and coo mean origin_country (TestBOMOriginDefaults).
+		"component_country": {"magnet_country"},
 		// Spelling: case, spaces, '_', '-', '%' and '()' are ignored.
 		"product": {"PRODUCT", " Product "},
 	}
@@ -375,7 +376,7 @@ func TestReadColumnAliases(t *testing.T) {
 		"part_number":       {"Part Number", "PART-NUMBER", "part number (%)"},
 		"qty_per":           {"Qty (per)", "QTY_PER", "Qty-Per"},
 		"unit_cost":         {"Unit Cost", "unit-cost", "(Unit) Cost"},
-		"component_country": {"Country of Origin", "COO", "Magnet-Country"},
+		"component_country": {"Magnet-Country"},
 		"refine_country":    {"Separation Country"},
 	}
 	for col, as := range spellings {

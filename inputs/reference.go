@@ -20,6 +20,21 @@ var (
 	groupLayout = SheetLayout{Name: "groups", Columns: []Column{
 		{Name: "group", Required: true}, {Name: "elements", Required: true}, {Name: "source"},
 	}}
+	// embeddedMaterialsLayout is the embedded materials.csv: the Materials
+	// columns, but there source is the composition's, and the price has a
+	// price_source of its own (on a Materials sheet, source serves both).
+	embeddedMaterialsLayout = func() SheetLayout {
+		l, _ := LayoutOf("Materials")
+		out := SheetLayout{Name: "materials"}
+		for _, c := range l.Columns {
+			if c.Name == "source" {
+				c.Aliases = nil
+			}
+			out.Columns = append(out.Columns, c)
+		}
+		out.Columns = append(out.Columns, Column{Name: "price_source"})
+		return out
+	}()
 )
 
 // Reference opens the embedded reference data as a book of CSV sheets.
@@ -46,13 +61,21 @@ func loadStageShares() ([]exposure.StageShare, error) {
 	if err != nil {
 		return nil, err
 	}
+	return stageSharesFrom(b)
+}
+
+// stageSharesFrom reads the stage_shares table of b. A stage is mine,
+// separation, metal, component or hre_separation (where the heavy rare
+// earths are separated).
+func stageSharesFrom(b *Book) ([]exposure.StageShare, error) {
 	var ps problems
 	t, err := openTable(b, "stage_shares", &stageShareLayout, nil, false, &ps)
 	if err != nil || t == nil {
 		return nil, fmt.Errorf("embedded stage_shares.csv: %v %v", err, ps.finish())
 	}
 	defer t.close()
-	stages := map[string]exposure.Stage{"mine": exposure.StageMine, "separation": exposure.StageSeparation, "metal": exposure.StageMetal, "component": exposure.StageComponent}
+	stages := map[string]exposure.Stage{"mine": exposure.StageMine, "separation": exposure.StageSeparation, "metal": exposure.StageMetal,
+		"component": exposure.StageComponent, "hreseparation": exposure.StageHRESeparation}
 	var out []exposure.StageShare
 	for t.next() {
 		g, ok := stages[NormalizeKey(t.text("stage"))]
@@ -107,12 +130,8 @@ func (r *reader) readPrices() error {
 	r.prices = map[string]exposure.Price{}
 	r.pricesFrom(ref)
 	r.pricesFrom(r.book)
-	if r.settings.Currency == "USD" {
-		return nil
-	}
-	rate, ok := r.fx["USD"]
-	if !ok {
-		r.ps.errorf("FX", "", "no FX rate for USD: element prices are in USD, add a USD row (%s per one USD)", r.settings.Currency)
+	rate, ok := r.usdRate()
+	if !ok || rate.Equal(whole) {
 		return nil
 	}
 	for e, p := range r.prices {
@@ -121,6 +140,26 @@ func (r *reader) readPrices() error {
 		r.prices[e] = p
 	}
 	return nil
+}
+
+// usdRate returns the rate of USD into the report currency, in which the
+// element and material prices are quoted. A missing rate is an error,
+// recorded once however many prices need it; ok is then false.
+func (r *reader) usdRate() (rate decimal.Decimal, ok bool) {
+	if r.settings.Currency == "" || r.settings.Currency == "USD" {
+		return whole, true
+	}
+	if rate, ok := r.fx["USD"]; ok {
+		return rate, true
+	}
+	if r.missingFX == nil {
+		r.missingFX = map[string]bool{}
+	}
+	if !r.missingFX["USD"] {
+		r.missingFX["USD"] = true
+		r.ps.errorf("FX", "", "no FX rate for USD: element and material prices are in USD, add a USD row (%s per one USD)", r.settings.Currency)
+	}
+	return decimal.Decimal{}, false
 }
 
 func (r *reader) pricesFrom(b *Book) {
@@ -158,17 +197,37 @@ func (r *reader) readMaterials() error {
 	}
 	r.materials = map[string]exposure.Material{}
 	r.materialByKey = map[string]string{}
-	r.materialsFrom(ref)
-	r.materialsFrom(r.book)
+	if sheet := findSheet(ref, "Materials"); sheet != "" {
+		t, err := openTable(ref, sheet, &embeddedMaterialsLayout, nil, true, &r.ps)
+		if err != nil {
+			return err
+		}
+		r.materialsFrom(t)
+	}
+	if !r.libraryOnly {
+		r.materialsFrom(r.openIn(r.book, "Materials", true))
+	}
+	rate, ok := r.usdRate()
+	if !ok {
+		return nil
+	}
+	for code, m := range r.materials {
+		if !m.USDPerKg.IsZero() {
+			m.PricePerKg = m.USDPerKg.Mul(rate)
+			r.materials[code] = m
+		}
+	}
 	return nil
 }
 
-func (r *reader) materialsFrom(b *Book) {
-	t := r.openIn(b, "Materials", true)
+// materialsFrom reads the rows of a Materials table, each a whole
+// composition with its optional price in USD (converted by readMaterials).
+func (r *reader) materialsFrom(t *table) {
 	if t == nil {
 		return
 	}
 	defer t.close()
+	_, ownPriceSource := t.col["price_source"]
 	for t.next() {
 		code := strings.ToUpper(t.text("material"))
 		if code == "" {
@@ -176,8 +235,14 @@ func (r *reader) materialsFrom(b *Book) {
 			continue
 		}
 		m := exposure.Material{Code: code, Description: t.text("description"), Family: NormalizeKey(t.text("family")),
-			WtPct: map[string]decimal.Decimal{}, Source: t.text("source")}
-		total := decimal.Zero
+			WtPct: map[string]decimal.Decimal{}, Source: t.text("source"), PriceAsOf: t.text("as_of"), PriceSource: t.text("price_source")}
+		if p, ok := t.amount("price_usd_per_kg"); ok {
+			m.USDPerKg, m.PricePerKg = p, p
+			if !ownPriceSource {
+				m.PriceSource = m.Source
+			}
+		}
+		total, first := decimal.Zero, -1
 		for _, sym := range sortedKeys(t.elemPct) {
 			i := t.elemPct[sym]
 			if pct, ok := t.percentAt(i); ok {
@@ -188,11 +253,15 @@ func (r *reader) materialsFrom(b *Book) {
 				if pct.Sign() > 0 {
 					m.WtPct[sym] = pct
 					total = total.Add(pct)
+					if first < 0 || i < first {
+						first = i
+					}
 				}
 			}
 		}
-		if total.GreaterThan(hundred.Add(compositionSlack)) {
-			r.ps.errorf(t.sheet, fmt.Sprint(t.row.Num), "composition of %s adds up to %s wt%%, more than 100", code, total)
+		// A row states a whole composition: no element gives way.
+		if total.GreaterThan(maxComposition) {
+			r.ps.errorf(t.sheet, t.ref(first), "composition of %s adds up to %s wt%%, more than 100: a Materials row states the whole composition", code, total)
 			continue
 		}
 		r.materials[code] = m

@@ -1,7 +1,9 @@
 package inputs
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -101,6 +103,7 @@ func (r *reader) scenarioRows(b *Book) *scenarioIndex {
 		if c := t.country("country"); c != "" {
 			sc.Country = c
 		}
+		sc.DecidedOn = t.day("decided_on")
 		given := false
 		if v := t.cell("probability"); strings.TrimSpace(v.Text) != "" {
 			text, err := t.numberText(v)
@@ -234,6 +237,9 @@ func (r *reader) controlRows(b *Book, ix *scenarioIndex) {
 			cls = exposure.AnyClass
 		}
 		c.Class = cls
+		if c.HSPrefix, ok = hsPrefix(t); !ok {
+			continue
+		}
 		c.Uplift = r.param(t, "price_uplift_pct", "price_uplift_low", "price_uplift_high", true, decimal.Zero)
 		c.Availability = r.param(t, "availability_pct", "availability_low", "availability_high", true, hundred)
 		c.Delay = r.param(t, "delay_days", "delay_low", "delay_high", false, decimal.Zero)
@@ -351,6 +357,51 @@ func (r *reader) tariffRows(b *Book, ix *scenarioIndex) {
 		sc.Tariffs = append(sc.Tariffs, tr)
 	}
 	r.readErr(t)
+}
+
+// hsPrefix reads a Controls row's hs_prefix as its digits alone (8505.11
+// is 850511), as HS codes are compared; ok is false when the cell holds
+// anything but digits, dots and spaces (recorded).
+func hsPrefix(t *table) (digits string, ok bool) {
+	text := t.text("hs_prefix")
+	if strings.Trim(text, "0123456789. ") != "" || text != "" && strings.Trim(text, ". ") == "" {
+		t.bad("hs_prefix", "HS prefix %q: expected digits such as 8505.11", text)
+		return "", false
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, text), true
+}
+
+// day reads an optional date column as YYYY-MM-DD: a date cell, or text
+// such as 2026-11-10 (a timestamp's time of day is dropped). Empty gives
+// ""; a bad cell is recorded and gives "".
+func (t *table) day(name string) string {
+	i, ok := t.col[name]
+	c := t.cellAt(i)
+	text := strings.TrimSpace(c.Text)
+	if !ok || text == "" {
+		return ""
+	}
+	if c.Date && c.Kind == CellNumber {
+		v := text
+		if t.date1904 {
+			if d, err := decimal.NewFromString(text); err == nil {
+				v = d.Add(decimal.NewFromInt(1462)).String()
+			}
+		}
+		if d, err := serialTime(v); err == nil {
+			return d.Format(time.DateOnly)
+		}
+	}
+	if d, err := parseTimestamp(text); err == nil {
+		return d.Format(time.DateOnly)
+	}
+	t.cellErr(i, fmt.Errorf("%w: write a date such as 2026-11-10", ErrInvalidDate))
+	return ""
 }
 
 // filterOnly keeps the scenarios --only names, in library order.

@@ -461,3 +461,66 @@ func TestLibrary(t *testing.T) {
 		t.Errorf("Read gives %d library scenarios, ReadLibrary %d", len(l.Input.Scenarios), len(scs))
 	}
 }
+
+func TestControlsHSPrefix(t *testing.T) {
+	cases := []struct {
+		name string
+		cell any
+		want string // digits only, as HS codes are compared
+	}{
+		{"dotted", "8505.11", "850511"},
+		{"number cell", 2846, "2846"},
+		{"spaces and dots", " 2805.30 ", "280530"},
+		{"empty covers every line", nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := mustRead(t, withScenarios(map[string][][]any{
+				"Scenarios": {{"scenario", "probability"}, {"a", 1}},
+				"Controls":  {{"scenario", "elements", "class", "hs_prefix", "price_uplift_pct"}, {"a", "Dy", "direct", tc.cell, 10}},
+			}), Options{})
+			c := scenarioByID(t, l.Input.Scenarios, "a").Controls
+			if len(c) != 1 || c[0].HSPrefix != tc.want {
+				t.Errorf("controls %+v, want one with HS prefix %q", c, tc.want)
+			}
+		})
+	}
+	// Anything but digits and dots is an error at the cell, D2 and D3.
+	ie := mustFail(t, withScenarios(map[string][][]any{
+		"Scenarios": {{"scenario", "probability"}, {"a", 1}},
+		"Controls": {
+			{"scenario", "elements", "class", "hs_prefix", "price_uplift_pct"},
+			{"a", "Dy", "direct", "8505.1x", 10},
+			{"a", "Tb", "direct", "..", 10},
+		},
+	}), Options{})
+	wantProblem(t, ie.Problems, "Controls", "D2", true, "8505.1x")
+	wantProblem(t, ie.Problems, "Controls", "D3", true, "digits")
+}
+
+func TestScenariosDecidedOn(t *testing.T) {
+	l := mustRead(t, withScenarios(map[string][][]any{
+		"Scenarios": {
+			{"scenario", "probability", "decided_on"},
+			{"text", 0.25, "2026-11-10"},
+			{"date-cell", 0.25, dateCell("2026-11-10")},
+			{"timestamp", 0.25, "2026-11-10T00:00:00"},
+			{"open", 0.25, nil},
+		},
+	}), Options{})
+	for id, want := range map[string]string{"text": "2026-11-10", "date-cell": "2026-11-10", "timestamp": "2026-11-10", "open": ""} {
+		if got := scenarioByID(t, l.Input.Scenarios, id).DecidedOn; got != want {
+			t.Errorf("%s decided on %q, want %q", id, got, want)
+		}
+	}
+	// A month or a word is no date: an error naming the cell, C2 and C3.
+	ie := mustFail(t, withScenarios(map[string][][]any{
+		"Scenarios": {
+			{"scenario", "probability", "decided_on"},
+			{"month", 0.5, "2026-11"},
+			{"word", 0.5, "after the summit"},
+		},
+	}), Options{})
+	wantProblem(t, ie.Problems, "Scenarios", "C2", true, "decided_on", "2026-11")
+	wantProblem(t, ie.Problems, "Scenarios", "C3", true, "after the summit")
+}

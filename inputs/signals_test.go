@@ -3,6 +3,7 @@ package inputs
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"rexpo/exposure"
 )
@@ -157,7 +158,7 @@ func TestReadSampleSignals(t *testing.T) {
 	if len(l.Input.Signals) < 15 {
 		t.Fatalf("sample has %d signals", len(l.Input.Signals))
 	}
-	w, rep := exposure.Posterior(l.Input.Scenarios, l.Input.Signals, l.Input.SignalRules, l.Input.SignalRuleSet)
+	w, rep := exposure.Posterior(l.Input.Scenarios, l.Input.Signals, l.Input.SignalRules, l.Input.SignalRuleSet, time.Time{})
 	var matched []string
 	for _, ro := range rep.Rules {
 		if ro.Matched {

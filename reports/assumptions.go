@@ -125,9 +125,9 @@ func (rep *report) assumptionsSheet() error {
 	}
 	for _, sc := range scens {
 		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance, sc.Prior, countryName(sc.Country),
-			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Checked, sc.Source})
+			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Checked, sc.DecidedOn, sc.Source})
 		for _, c := range sc.Controls {
-			ctl = append(ctl, []any{sc.ID, joinElements(c), classText(c.Class),
+			ctl = append(ctl, []any{sc.ID, joinElements(c), classText(c.Class), c.HSPrefix,
 				pct(c.Uplift.Value), rangeText(c.Uplift), pct(c.Availability.Value), rangeText(c.Availability),
 				cellNum{c.Delay.Value, kDec}, rangeText(c.Delay),
 				month(c.From, "start"), month(c.To, "open-ended"), c.Ref})
@@ -141,14 +141,15 @@ func (rep *report) assumptionsSheet() error {
 		{head: "ID", kind: kText}, {head: "Name", kind: kWrap, width: assumptionWidths[1]}, {head: "Stance", kind: kText},
 		{head: "Prior probability (%)", kind: kPct}, {head: "Controlling country", kind: kText},
 		{head: "Spot premium (%)", kind: kPct}, {head: "Spot premium range (%)", kind: kText},
-		{head: "Checked", kind: kText}, {head: "Source", kind: kSpill},
+		{head: "Checked", kind: kText}, {head: "Decided on", kind: kText}, {head: "Source", kind: kSpill},
 	}, scen, "Scenarios"); err != nil {
 		return err
 	}
 	if err := block("Export controls (Controls rows)",
-		"For an element, exposure class and month the most specific row applies as a whole: the row with fewer elements, then a named class. Months: calendar, or (mN) the Nth month of the projection.",
+		"For an element, exposure class, line and month the most specific row applies as a whole: the row whose HS prefix matches more digits of the line's HS code (a row with a prefix reaches only lines whose code starts with it), then the row with fewer elements, then a named class. Months: calendar, or (mN) the Nth month of the projection.",
 		[]col{
 			{head: "Scenario", kind: kText}, {head: "Elements", kind: kWrap, width: assumptionWidths[1]}, {head: "Class", kind: kText},
+			{head: "HS prefix", kind: kText},
 			{head: "Price uplift (%)", kind: kPct}, {head: "Uplift range (%)", kind: kText},
 			{head: "Availability (%)", kind: kPct}, {head: "Availability range (%)", kind: kText},
 			{head: "Delay (days)", kind: kDec}, {head: "Delay range (days)", kind: kText},
@@ -157,7 +158,7 @@ func (rep *report) assumptionsSheet() error {
 		return err
 	}
 	if err := block("Tariffs (Tariffs rows)",
-		"Added on top of today's duties, as a percentage of unit cost. Rows apply only for the report's import country; the most specific matching row applies.",
+		"Changes against the duties a part pays today (already in its unit cost), as a percentage of unit cost. A row applies to the products built in its import country; a part made in that country pays none; the most specific matching row applies.",
 		[]col{
 			{head: "Scenario", kind: kText}, {head: "Import country", kind: kText}, {head: "Origin", kind: kText},
 			{head: "Material", kind: kText}, {head: "HS prefix", kind: kText},
@@ -220,7 +221,7 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 	for _, code := range used {
 		m, ok := in.Materials[code]
 		if !ok {
-			rows = append(rows, []any{code, nil, nil, nil, "not in the materials table: element content from the BOM row"})
+			rows = append(rows, []any{code, nil, nil, nil, nil, nil, "not in the materials table: element content from the BOM row"})
 			continue
 		}
 		var re decimal.Decimal
@@ -233,12 +234,21 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 		if m.Source != "" {
 			comp += " (source: " + m.Source + ")"
 		}
-		rows = append(rows, []any{code, m.Description, m.Family, cellNum{re, kDec}, comp})
+		var price, asOf any
+		if m.USDPerKg.Sign() > 0 {
+			price, asOf = cellNum{m.USDPerKg, kUnitMoney}, m.PriceAsOf
+			if m.PriceSource != "" {
+				comp += "; price: " + m.PriceSource
+			}
+		}
+		rows = append(rows, []any{code, m.Description, m.Family, cellNum{re, kDec}, price, asOf, comp})
 	}
-	return block("Material compositions",
-		"Default element content of the materials the BOM uses, in wt%. A BOM row's own element columns override them element by element.",
+	return block("Materials: compositions and prices",
+		"Default element content of the materials the BOM uses, in wt%; a BOM row's own element columns override them element by element. "+
+			"The price is what one kg of the material itself costs, China-made: with the part's re_mass_kg it gives the material's value B, the base of shortage and carrying.",
 		[]col{{head: "Material", kind: kText}, {head: "Description", kind: kWrap, width: assumptionWidths[1]}, {head: "Family", kind: kText},
-			{head: "Rare earths (wt%)", kind: kDec}, {head: "Composition (wt%)", kind: kSpill}},
+			{head: "Rare earths (wt%)", kind: kDec}, {head: "Price (USD/kg)", kind: kUnitMoney}, {head: "Price as of", kind: kText},
+			{head: "Composition (wt%) and sources", kind: kSpill}},
 		rows, "Materials")
 }
 

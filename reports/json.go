@@ -91,6 +91,7 @@ type jsonProductDelta struct {
 	Product     string `json:"product"`
 	UnitDelta   string `json:"unit_delta"`
 	AnnualDelta string `json:"annual_delta"`
+	UnitsAtRisk string `json:"units_at_risk"`
 }
 
 type jsonPartDelta struct {
@@ -203,7 +204,7 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 		}
 		js.P10, js.P50, js.P90 = dec(sr.P10), dec(sr.P50), dec(sr.P90)
 		for _, p := range sr.Products {
-			js.Products = append(js.Products, jsonProductDelta{p.Product, dec(p.UnitDelta), dec(p.AnnualDelta)})
+			js.Products = append(js.Products, jsonProductDelta{p.Product, dec(p.UnitDelta), dec(p.AnnualDelta), dec(p.UnitsAtRisk)})
 		}
 		for _, a := range partRows {
 			unit := a.firstUnit[i]

@@ -58,7 +58,7 @@ func TestJSONFieldNames(t *testing.T) {
 		t.Errorf("split fields %s, want %s", got, want)
 	}
 	for field, want := range map[string]string{
-		"products": sortedKeys("product", "unit_delta", "annual_delta"),
+		"products": sortedKeys("product", "unit_delta", "annual_delta", "units_at_risk"),
 		"parts":    sortedKeys("product", "part_number", "annual_qty", "unit_delta", "annual_delta"),
 		"elements": sortedKeys("element", "annual_delta"),
 		"months":   sortedKeys("month", "delta"),

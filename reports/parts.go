@@ -78,6 +78,7 @@ const (
 	pcQty
 	pcAnnualQty
 	pcUnitCost
+	pcMaterialValue
 	pcCostBearing
 	partFixedCols = pcCostBearing
 )
@@ -176,6 +177,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		grow(&fixMax[pcQty], pr.Qty)
 		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
 		grow(&fixMax[pcUnitCost], pr.UnitCost)
+		grow(&fixMax[pcMaterialValue], pr.MaterialValue)
 		fracQty = fracQty || !pr.Qty.Round(6).IsInteger()
 		fracAnnual = fracAnnual || !pr.AnnualQty.Round(6).IsInteger()
 		negCost = negCost || pr.UnitCost.Sign() < 0
@@ -274,6 +276,7 @@ func partsColumns(rep *report, sc *partsScan) []col {
 		{head: "Qty per product unit", kind: kQty},
 		{head: "Annual qty", kind: kQty},
 		{head: rep.money("Unit cost"), kind: kUnitMoney},
+		{head: rep.money("Rare-earth material value"), kind: kUnitMoney},
 		{head: "Cost-bearing", kind: kText},
 	}
 	for _, e := range sc.elements {
@@ -298,14 +301,15 @@ func partsNotes(rep *report, sc *partsScan) map[int]string {
 		cc = "the controlling country"
 	}
 	notes := map[int]string{
-		pcQty:          "Quantity of the part in one unit of the product: qty_per multiplied up the BOM tree.",
-		pcAnnualQty:    "Qty per product unit × the product's annual volume.",
-		pcUnitCost:     "Average unit cost over the part's sources, weighted by their shares, in the report currency.",
-		pcCostBearing:  "yes: the line's unit cost counts (by default the lines without children). Rare-earth content counts on every line.",
-		sc.classCol(0): "Share of the part's rare-earth content whose component stage is in " + cc + " (the part itself comes from there).",
-		sc.classCol(1): "Share made elsewhere but with mining, separation or metal making in " + cc + ".",
-		sc.classCol(2): "Share with no stage in " + cc + ".",
-		sc.expCol():    "Sum over scenarios of probability × annual change.",
+		pcQty:           "Quantity of the part in one unit of the product: qty_per multiplied up the BOM tree.",
+		pcAnnualQty:     "Qty per product unit × the product's annual volume.",
+		pcUnitCost:      "Average unit cost over the part's sources, weighted by their shares, in the report currency.",
+		pcMaterialValue: "B: what the rare-earth-bearing material in one unit of the part is worth (the magnet, target, coating): re_mass_kg × the material's price per kg, else the content at China prices. Shortage and carrying are charged on it, not on the part's price; tariffs on the unit cost.",
+		pcCostBearing:   "yes: the line's unit cost counts (by default the lines without children). Rare-earth content counts on every line.",
+		sc.classCol(0):  "Share of the part's rare-earth content whose component stage is in " + cc + " (the part itself comes from there).",
+		sc.classCol(1):  "Share made elsewhere but with mining, separation or metal making in " + cc + ".",
+		sc.classCol(2):  "Share with no stage in " + cc + ".",
+		sc.expCol():     "Sum over scenarios of probability × annual change.",
 	}
 	if len(sc.elements) > 0 {
 		notes[sc.elemCol(0)] = "Grams of the element in one unit of the part."
@@ -576,6 +580,11 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	num(pcQty, pr.Qty)
 	num(pcAnnualQty, pr.AnnualQty)
 	num(pcUnitCost, pr.UnitCost)
+	if pr.MaterialValue.IsZero() {
+		vals[pcMaterialValue-1] = nil
+	} else {
+		num(pcMaterialValue, pr.MaterialValue)
+	}
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
 	*grams = sc.gramsOf(pr.Line, *grams)
 	content := false

@@ -80,6 +80,7 @@ func (rep *report) scenariosSheet() error {
 		{head: rep.money("Shortage part"), kind: kMoney},
 		{head: rep.money("Carrying part"), kind: kMoney},
 		{head: rep.money("Tariff part"), kind: kMoney},
+		{head: "Output at risk, first year (units)", kind: kQty, width: 16},
 		{head: "Description (sources: see Assumptions)", kind: kWrap, width: 70},
 	}
 	for i := range cols {
@@ -92,7 +93,7 @@ func (rep *report) scenariosSheet() error {
 		return err
 	}
 	notes := map[int]string{
-		5:  "What a unit costs extra, as a percentage of its unit cost, when bought on the spot market because the usual source cannot deliver.",
+		5:  "What the rare-earth-bearing material (magnet, target, oxide) costs extra, as a percentage of its value, when bought on the spot market because the usual source cannot deliver.",
 		6:  "The scenario's weight before any signals are read; the priors add up to 100%.",
 		7:  "The weight used for the expected figures: the prior, moved by the signals when signals were given (a transparent heuristic).",
 		8:  "Change of the annual cost of all products over the first 12 months of the projection, all units. Positive: costs rise.",
@@ -101,9 +102,10 @@ func (rep *report) scenariosSheet() error {
 		11: rep.percentileNote(90),
 		12: "The same over the whole projection.",
 		13: "Higher prices of the rare-earth content.",
-		14: "Spot-market premium on the share of demand that cannot be had from the usual source.",
+		14: "Spot-market premium on the value of the rare-earth-bearing material (the magnet, not the motor) for the share of demand that cannot be had from the usual source.",
 		15: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
 		16: "Added import tariffs.",
+		17: "Units of product (all products together) that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: for each product, the least available of its rare-earth-bearing parts, month by month.",
 	}
 	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
 		n := notes[c]
@@ -118,7 +120,7 @@ func (rep *report) scenariosSheet() error {
 		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
 			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff,
-			sc.Description); err != nil {
+			s.UnitsAtRisk.Round(0), sc.Description); err != nil {
 			return err
 		}
 	}
@@ -138,7 +140,7 @@ func (rep *report) scenariosSheet() error {
 	}
 	if err := t.addBold("", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
 		r.ExpectedAnnualDelta, nil, nil, nil, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff,
-		"Each scenario's figures times its probability, summed. For the range over all scenarios see below."); err != nil {
+		nil, "Each scenario's figures times its probability, summed. For the range over all scenarios see below."); err != nil {
 		return err
 	}
 	return rep.uncertaintyBlocks(t.row + 3)

@@ -87,6 +87,12 @@ func (rep *report) summarySheet(sc *partsScan) error {
 			return err
 		}
 	}
+	if at, i := mostUnitsAtRisk(r); at.Sign() > 0 {
+		label := fmt.Sprintf("Output at risk in the first year, %s (units that could not be built if the missing material could not be bought at any price)", scenarioName(r.Scenarios[i].Scenario))
+		if err := figure(label, at.Round(0), kQty, true); err != nil {
+			return err
+		}
+	}
 	if r.Mix.Draws > 0 { // the range over all scenarios, from the Monte Carlo
 		if err := figure(rep.money("Annual cost change exceeded in 1 year out of 10 (P90 over all scenarios)"), r.Mix.P90, kMoney, false); err != nil {
 			return err
@@ -344,4 +350,17 @@ func priorsOnly(r *exposure.Result) bool {
 		}
 	}
 	return true
+}
+
+// mostUnitsAtRisk returns the largest first-year output at risk over the
+// scenarios, all products together, and its scenario's index.
+func mostUnitsAtRisk(r *exposure.Result) (decimal.Decimal, int) {
+	var most decimal.Decimal
+	at := -1
+	for i, s := range r.Scenarios {
+		if at < 0 || s.UnitsAtRisk.GreaterThan(most) {
+			most, at = s.UnitsAtRisk, i
+		}
+	}
+	return most, at
 }

@@ -85,8 +85,8 @@ func TestTemplate(t *testing.T) {
 	if typ, _ := f.GetCellType("Products", "C2"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
 		t.Errorf("Products!C2 (annual_volume) type %v, want a number", typ)
 	}
-	if typ, _ := f.GetCellType("BOM", "R2"); typ != excelize.CellTypeSharedString {
-		t.Errorf("BOM!R2 (hs_code) type %v, want text", typ)
+	if typ, _ := f.GetCellType("BOM", "T2"); typ != excelize.CellTypeSharedString {
+		t.Errorf("BOM!T2 (hs_code) type %v, want text", typ)
 	}
 }
 

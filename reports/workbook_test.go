@@ -185,11 +185,12 @@ func TestWorkbookHeaders(t *testing.T) {
 		{"Projection", "D1", "Expected (probability-weighted) (USD)"},
 		{"Parts", "A1", "Product"},
 		{"Parts", "I1", "Unit cost (USD)"},
-		{"Parts", "K1", "Nd (g/unit)"},
-		{"Parts", "L1", "Dy (g/unit)"},
-		{"Parts", "M1", "Direct (%)"},
-		{"Parts", "P1", "Status quo after the November 2025 suspension: annual change (USD)"},
-		{"Parts", "R1", "Expected annual change (USD)"},
+		{"Parts", "J1", "Rare-earth material value (USD)"},
+		{"Parts", "L1", "Nd (g/unit)"},
+		{"Parts", "M1", "Dy (g/unit)"},
+		{"Parts", "N1", "Direct (%)"},
+		{"Parts", "Q1", "Status quo after the November 2025 suspension: annual change (USD)"},
+		{"Parts", "S1", "Expected annual change (USD)"},
 		{"Elements", "C1", "Mass (kg/yr)"},
 		{"Countries", "D1", "Share (%)"},
 		{"Countries", "E1", "Mass (kg/yr)"},
@@ -211,9 +212,9 @@ func TestWorkbookFiguresAreNumbers(t *testing.T) {
 	wantNumber(t, f, "Projection", "B2", 100)
 	wantNumber(t, f, "Projection", "C2", 1000.04) // rounded to cents at the cell
 	wantNumber(t, f, "Parts", "I3", 0.0125)       // unit cost keeps 4 places
-	wantNumber(t, f, "Parts", "K2", 900)
-	wantNumber(t, f, "Parts", "P2", 1100)
-	wantNumber(t, f, "Parts", "R2", 5060) // 0.6·1100 + 0.4·11000
+	wantNumber(t, f, "Parts", "L2", 900)
+	wantNumber(t, f, "Parts", "Q2", 1100)
+	wantNumber(t, f, "Parts", "S2", 5060) // 0.6·1100 + 0.4·11000
 	wantNumber(t, f, "Elements", "C2", 1350)
 	wantNumber(t, f, "Countries", "D2", 0.6667)
 	// The Summary's expected annual change, hand-computed:
@@ -234,9 +235,9 @@ func TestWorkbookNumberFormats(t *testing.T) {
 		{"Scenarios", "G2", fmtPct},
 		{"Projection", "B2", fmtMoney},
 		{"Parts", "I2", fmtUnitMoney},
-		{"Parts", "P2", fmtMoney},
-		{"Parts", "M2", fmtPct},
-		{"Parts", "K2", fmtKg},
+		{"Parts", "Q2", fmtMoney},
+		{"Parts", "N2", fmtPct},
+		{"Parts", "L2", fmtKg},
 		{"Elements", "C2", fmtKg},
 		{"Countries", "D2", fmtPct},
 	} {
@@ -334,8 +335,8 @@ func TestWorkbookStreamedDimension(t *testing.T) {
 	if m == nil {
 		t.Fatalf("Parts has no dimension")
 	}
-	if m[1] != "A1:R4" {
-		t.Errorf("Parts dimension %s, want A1:R4", m[1])
+	if m[1] != "A1:S4" {
+		t.Errorf("Parts dimension %s, want A1:S4", m[1])
 	}
 	if !strings.Contains(x, "<conditionalFormatting") || !strings.Contains(x, `type="colorScale"`) {
 		t.Errorf("Parts has no colour-scale heat map")
@@ -352,7 +353,7 @@ func TestWorkbookPartsContinue(t *testing.T) {
 		t.Fatalf("sheets %s, want %s", got, want)
 	}
 	files := zipFiles(t, data)
-	for sheet, ref := range map[string]string{"Parts": "A1:R3", "Parts (2)": "A1:R2"} {
+	for sheet, ref := range map[string]string{"Parts": "A1:S3", "Parts (2)": "A1:S2"} {
 		if !strings.Contains(sheetXML(t, files, sheet), `<dimension ref="`+ref+`"`) {
 			t.Errorf("%s: dimension is not %s", sheet, ref)
 		}

@@ -113,7 +113,8 @@ type scenarioRow struct {
 	Annual, Horizon                   string
 	Price, Shortage, Carrying, Tariff string
 	Range                             string
-	Saving                            bool // the scenario lowers costs
+	AtRisk                            string // units of product at risk in the first year
+	Saving                            bool   // the scenario lowers costs
 }
 
 type productRow struct {
@@ -159,7 +160,7 @@ func newResultView(ld *loaded, fileName string, size int) *resultView {
 			Annual:      whole(s.AnnualDelta), Horizon: whole(s.HorizonDelta),
 			Price: whole(s.Split.Price), Shortage: whole(s.Split.Shortage),
 			Carrying: whole(s.Split.Carrying), Tariff: whole(s.Split.Tariff),
-			Saving: s.AnnualDelta.Sign() < 0,
+			AtRisk: whole(s.UnitsAtRisk), Saving: s.AnnualDelta.Sign() < 0,
 		}
 		if s.Uncertain && r.Mix.Draws > 0 {
 			row.Range = whole(s.P10) + " to " + whole(s.P90)
