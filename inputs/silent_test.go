@@ -81,7 +81,7 @@ func TestUnknownColumnsNamed(t *testing.T) {
 		{"D1", "RE material", "nearest known header is material"},
 		{"E1", "Magnet mass (kg)", "nearest known header is re_mass_kg"},
 		{"F1", "Crcy", "nearest known header is currency"},
-		{"G1", "Supplier Country", "component_country"},
+		{"G1", "Supplier Country", "nearest known header is origin_country"},
 	} {
 		wantFigures(t, l.Problems, "BOM", c.cell, `column "`+c.header+`" is not recognised`, c.near, "--map", c.header)
 	}
@@ -117,7 +117,8 @@ func TestNearestHeaders(t *testing.T) {
 		{"Magnet mass (kg)", "re_mass_kg"},
 		{"Magnet weight (g)", "re_mass_g"},
 		{"Crcy", "currency"},
-		{"Supplier Country", "component_country"},
+		{"Supplier Country", "origin_country"},
+		{"Magnet ctry", "component_country"},
 		{"Qty per assy", "qty_per"},
 		{"Unit cost (EUR)", "unit_cost"},
 		{"Prt No", "part_number"},
@@ -349,4 +350,20 @@ func TestParseDay(t *testing.T) {
 	if _, ok := parseDay("soon"); ok {
 		t.Error("parseDay(soon) ok")
 	}
+}
+
+// TestDecidedOnRead: decided_on read from a Scenarios sheet, and a
+// Controls row by hs_prefix that lines without codes cannot meet.
+func TestDecidedOnRead(t *testing.T) {
+	l := mustRead(t, map[string][][]any{
+		"Products": oneProduct(),
+		"BOM": {
+			{"product", "part_number", "qty_per", "unit_cost", "currency", "material", "re_mass_kg", "component_country"},
+			{"P1", "MAG", 1, 20, "USD", "NDFEB_N42", 0.5, "CN"},
+		},
+		"Scenarios": {{"scenario", "name", "probability", "decided_on", "checked"}, {"lapse", "Suspension lapses", 0.4, "2026-11-10", "2026-11-20"}, {"holds", "", 0.6, "", "2026-11-20"}},
+		"Controls":  {{"scenario", "elements", "hs_prefix", "price_uplift_pct"}, {"lapse", "HRE7", "8505.11", 100}},
+	}, Options{Now: time.Date(2026, time.December, 6, 9, 0, 0, 0, time.UTC)})
+	wantFigures(t, l.Problems, "Scenarios", "", "scenario lapse (\"Suspension lapses\") was decided on 2026-11-10, 26 days before this report: its outcome is now known, so its probability belongs at 1 (it happened) or 0 (it did not) on the Scenarios sheet, not at the 40% prior it is weighed with")
+	wantFigures(t, l.Problems, "BOM", "", "1 of 1 lines with rare-earth content have no hs_code (BOM!2)", "Controls rows Controls!2 (lapse, 850511)")
 }

@@ -29,7 +29,7 @@ func TestValidateNamesUnknownColumns(t *testing.T) {
 		`warning BOM!D1: column "RE material" is not recognised, so its cells are ignored; the nearest known header is material.`,
 		`warning BOM!E1: column "Magnet mass (kg)" is not recognised, so its cells are ignored; the nearest known header is re_mass_kg.`,
 		`warning BOM!F1: column "Crcy" is not recognised, so its cells are ignored; the nearest known header is currency.`,
-		`warning BOM!G1: column "Supplier Country" is not recognised, so its cells are ignored; the nearest known header is country_of_origin (read as component_country).`,
+		`warning BOM!G1: column "Supplier Country" is not recognised, so its cells are ignored; the nearest known header is origin_country.`,
 		"map it with --map FILE, a file with the line `re_mass_kg: Magnet mass (kg)`",
 		"warning BOM: no BOM line carries rare-earth content",
 		"warning BOM: no BOM line names a stage or origin country",
