@@ -18,6 +18,11 @@ type Problem struct {
 	Cell    string // A1 reference, or "" for a whole sheet or row ("12" for a row)
 	Message string
 	Error   bool // an error stops the report; a warning is listed in it
+	// Figures marks a warning that bears on the report's figures (a column
+	// not understood, no rare-earth content, stale data, ...): the
+	// Summary's first screen repeats it, so that a report of zeros is not
+	// read as "nothing changes".
+	Figures bool
 }
 
 // Place returns "BOM!F12", "BOM!12", "BOM" or "" as the problem's place.
@@ -78,6 +83,7 @@ type problems struct {
 	errs      int
 	dropped   int
 	truncated bool
+	examples  map[string]int // the template's example rows skipped, by sheet
 }
 
 func (ps *problems) add(p Problem) {
@@ -86,10 +92,11 @@ func (ps *problems) add(p Problem) {
 	}
 	if len(ps.list) >= MaxProblems {
 		ps.dropped++
-		// An error outranks a warning: it takes the place of the last
-		// warning listed, so that the errors that stop a report are seen.
-		w := lastWarning(ps.list)
-		if !p.Error || w < 0 {
+		// An error outranks a warning, and a warning on the figures an
+		// ordinary one: it takes the place of the last lesser warning
+		// listed, so that what stops a report or changes it is seen.
+		w := lastWarning(ps.list, p.Error)
+		if !(p.Error || p.Figures) || w < 0 {
 			return
 		}
 		ps.list = append(ps.list[:w], ps.list[w+1:]...)
@@ -141,10 +148,19 @@ func (ps *problems) warnf(sheet, cell, format string, args ...any) {
 	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
 }
 
-// lastWarning returns the index of the last warning in list, or -1.
-func lastWarning(list []Problem) int {
+// figuref records a warning that bears on the report's figures
+// (Problem.Figures). Unlike warnf it may displace an ordinary warning from
+// a full list.
+func (ps *problems) figuref(sheet, cell, format string, args ...any) {
+	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...), Figures: true})
+}
+
+// lastWarning returns the index of the last warning in list that p may
+// displace (any warning for an error, an ordinary one for a warning on the
+// figures), or -1.
+func lastWarning(list []Problem, forError bool) int {
 	for i := len(list) - 1; i >= 0; i-- {
-		if !list[i].Error {
+		if !list[i].Error && (forError || !list[i].Figures) {
 			return i
 		}
 	}

@@ -78,6 +78,8 @@ type reader struct {
 
 	declSetting settingValue // the declarations setting, if any
 	declPlace   [2]string    // its sheet and cell, for problems
+
+	silent silentState // what the warnings of silent.go need
 }
 
 // Read reads an input book: settings, reference data overrides, scenarios
@@ -143,6 +145,7 @@ func (r *reader) readAll() error {
 			return r.fatal
 		}
 	}
+	r.warnFigures()
 	if len(r.bom.Lines) == 0 && r.ps.errs == 0 {
 		r.ps.errorf("BOM", "", "the BOM has no lines")
 	}
@@ -203,6 +206,9 @@ func (r *reader) openIn(b *Book, name string, withElements bool) *table {
 	if t != nil {
 		// The user's files only: the embedded reference data write '.'.
 		t.decimalComma = r.opts.DecimalComma && (b == r.book || b == r.opts.Scenarios)
+		if b == r.book || b == r.opts.Scenarios {
+			r.checkColumns(t, l)
+		}
 	}
 	return t
 }

@@ -28,6 +28,9 @@ func (r *reader) readScenarios() error {
 	r.readGroups(ref)
 	src := ref
 	r.scenarioSrc = "built-in library"
+	// A filled-in template whose scenario sheets hold only its examples
+	// runs the library, as if the sheets were not there.
+	examples := !r.libraryOnly && r.opts.Scenarios == nil && r.examplesOnly("Scenarios", "Controls", "Tariffs")
 	switch {
 	case r.opts.Scenarios != nil:
 		src = r.opts.Scenarios
@@ -36,10 +39,10 @@ func (r *reader) readScenarios() error {
 			r.ps.errorf("", "", "%s has no Scenarios sheet (sheets found: %s)", src.Name(), quoteList(src.Sheets()))
 			return nil
 		}
-	case !r.libraryOnly && findSheet(r.book, "Scenarios") != "":
+	case !r.libraryOnly && !examples && findSheet(r.book, "Scenarios") != "":
 		src = r.book
 		r.scenarioSrc = r.book.Name() + " (its Scenarios sheet)"
-	case !r.libraryOnly:
+	case !r.libraryOnly && !examples:
 		for _, s := range []string{"Controls", "Tariffs"} {
 			if sh := findSheet(r.book, s); sh != "" {
 				r.ps.errorf(sh, "", "a %s sheet needs a Scenarios sheet beside it: its rows replace the built-in library", s)

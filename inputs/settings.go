@@ -86,6 +86,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		return strings.TrimSpace(v.text), true
 	}
 	if v, ok := get("currency"); ok {
+		r.silent.currencyGiven = true
 		if len(v) != 3 {
 			bad("currency", "expected a three-letter ISO currency code such as USD or EUR")
 		} else {

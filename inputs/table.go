@@ -41,6 +41,10 @@ type table struct {
 	decimalComma bool
 	row          Row
 	ps           *problems
+	// exampleCol is 1 + the column of the template's example marker
+	// (silent.go), 0 when the sheet has none.
+	exampleCol int
+	costs      *costWatch // unit costs read without a currency column, or nil
 }
 
 var (
@@ -166,6 +170,7 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 		t.findElementColumns()
 	}
 	t.warnDuplicateHeaders(keys)
+	t.findExampleColumn()
 	return t, nil
 }
 
@@ -235,6 +240,10 @@ func (t *table) findElementColumns() {
 		}
 		if m := gramsHeader.FindStringSubmatch(h); m != nil {
 			if sym, err := LookupElement(m[1]); err == nil {
+				if _, dup := t.elemGrams[sym]; dup {
+					t.ps.warnf(t.sheet, cellName(i, t.headerRow), "second column for %s grams ignored", sym)
+					continue
+				}
 				t.elemGrams[sym] = i
 				continue
 			}
@@ -242,7 +251,7 @@ func (t *table) findElementColumns() {
 		if m := pctHeader.FindStringSubmatch(h); m != nil {
 			if sym, err := LookupElement(m[1]); err == nil && !(m[0] == m[1] && bareHeaderWords[strings.ToLower(h)]) {
 				if _, dup := t.elemPct[sym]; dup {
-					t.ps.warnf(t.sheet, t.ref(i), "second column for %s wt%% ignored", sym)
+					t.ps.warnf(t.sheet, cellName(i, t.headerRow), "second column for %s wt%% ignored", sym)
 					continue
 				}
 				t.elemPct[sym] = i
@@ -261,11 +270,13 @@ func (t *table) warnDuplicateHeaders(keys map[string]columnKey) {
 	}
 }
 
-// next advances to the next non-empty data row.
+// next advances to the next non-empty data row, skipping the template's
+// example rows (with a warning).
 func (t *table) next() bool {
 	for t.rows.Next() {
 		t.row = t.rows.Row()
-		if !blankRow(t.row.Cells) {
+		if !blankRow(t.row.Cells) && !t.skipExample() {
+			t.costs.see(t)
 			return true
 		}
 	}
@@ -273,7 +284,12 @@ func (t *table) next() bool {
 }
 
 func (t *table) err() error { return t.rows.Err() }
-func (t *table) close()     { t.rows.Close() }
+
+func (t *table) close() {
+	t.rows.Close()
+	t.costs.finish(t)
+	t.costs = nil
+}
 
 func blankRow(cells []Cell) bool {
 	for _, c := range cells {

@@ -56,7 +56,10 @@ func (rep *report) summarySheet(sc *partsScan) error {
 	if !moved {
 		worst = -1 // no scenario changes the cost: naming one "worst" would mislead
 	}
-	row := 4
+	row, err := rep.noticesBlock(sheet, 4)
+	if err != nil {
+		return err
+	}
 	if err := b.str(sheet, 1, row, "Key figures", b.s.section); err != nil {
 		return err
 	}
@@ -279,10 +282,17 @@ func (rep *report) paragraph(baseline decimal.Decimal, worst int, sc *partsScan)
 	case -1:
 		p = append(p, fmt.Sprintf("%sthe annual cost of %s is expected to fall by %s %s%s.", weigh, products, cur, moneyText(exp.Neg()), share))
 	default:
+		if why := rep.zeroReason(); why != "" {
+			p = append(p, fmt.Sprintf("%sthe annual cost of %s shows no change, but that is no finding: %s", weigh, products, why))
+			break
+		}
 		p = append(p, fmt.Sprintf("%sthe annual cost of %s is not expected to change.", weigh, products))
 		if worst < 0 && n > 1 {
 			p = append(p, "None of the scenarios changes it in the first 12 months.")
 		}
+	}
+	if s := rep.noticeSentence(exp.IsZero()); s != "" {
+		p = append(p, s)
 	}
 	if worst >= 0 && n > 1 {
 		ws := r.Scenarios[worst]

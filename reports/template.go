@@ -153,7 +153,7 @@ func writeReadMe(b *book) error {
 	lines := []string{
 		"Fill in the sheets and run:  rexpo report this-file.xlsx   (rexpo validate this-file.xlsx lists every problem first).",
 		"Hover over a column header for what it holds. Orange headers are required; the others may be left empty or deleted.",
-		"The rows already filled in are examples: replace them. Optional sheets may be deleted.",
+		"The rows already filled in are examples, marked EXAMPLE in their last column: rexpo skips them, with a warning. Replace them (and clear the mark) or delete them. Optional sheets may be deleted.",
 		"Element columns: BOM and Materials take one column per chemical element, named by its symbol (Nd, Pr, Dy, Tb, Sm, Co, ...) in wt% of the material, or Nd_g, Dy_g, ... in grams per unit of the part.",
 		"Numbers may be typed as 1234.5 or 1,234.50; percent columns take 5 for 5%. Months are written 2026-11, or as a month of the projection (1 = first).",
 		"Countries: ISO codes (CN, US) or English names. Drop-down lists suggest values; other spellings rexpo understands are accepted.",
@@ -260,6 +260,9 @@ func writeInputSheet(b *book, l inputs.SheetLayout, refs map[inputs.DropDown]str
 			}
 			b.widen(s, i+1, math.Min(float64(textWidth(v))+2, 40))
 		}
+	}
+	if err := markExamples(b, l, opt); err != nil {
+		return err
 	}
 	return b.f.SetPanes(s, freezePanes(1, 0))
 }

@@ -16,6 +16,9 @@ import (
 type Problem struct {
 	Sheet, Cell, Message string
 	Error                bool
+	// Figures marks a warning that bears on the figures (inputs.Problem):
+	// the Summary repeats it at the top.
+	Figures bool
 }
 
 // Meta is what the report says about the run.

@@ -47,13 +47,39 @@ func runValidate(c *cli.Context, o runOptions, w io.Writer) error {
 	return nil
 }
 
-// printProblems lists errors first, then warnings.
+// printProblems lists errors first, then the warnings that bear on the
+// figures, then the other warnings (problemOrder).
 func printProblems(w io.Writer, ps []inputs.Problem) {
-	for _, wantErr := range []bool{true, false} {
+	for _, p := range problemOrder(ps) {
+		fmt.Fprintln(w, p.String())
+	}
+}
+
+// problemOrder is the order validate and the upload page list problems
+// in: errors, then warnings on the figures, then the other warnings, each
+// group in the order found.
+func problemOrder(ps []inputs.Problem) []inputs.Problem {
+	out := make([]inputs.Problem, 0, len(ps))
+	for _, group := range []func(inputs.Problem) bool{
+		func(p inputs.Problem) bool { return p.Error },
+		func(p inputs.Problem) bool { return !p.Error && p.Figures },
+		func(p inputs.Problem) bool { return !p.Error && !p.Figures },
+	} {
 		for _, p := range ps {
-			if p.Error == wantErr {
-				fmt.Fprintln(w, p.String())
+			if group(p) {
+				out = append(out, p)
 			}
+		}
+	}
+	return out
+}
+
+// printFigureWarnings prints the warnings that bear on the figures, as
+// report prints them under its summary.
+func printFigureWarnings(w io.Writer, ps []inputs.Problem) {
+	for _, p := range ps {
+		if p.Figures && !p.Error {
+			fmt.Fprintln(w, p.String())
 		}
 	}
 }

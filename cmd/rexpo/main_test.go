@@ -255,14 +255,21 @@ func TestNormalizeArgs(t *testing.T) {
 	}
 }
 
-// A fresh template, with its example rows, is a valid input.
+// A fresh template reads, but its example rows are skipped, never run
+// (SPEC section 11): it has no BOM line of its own.
 func TestTemplateValidates(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.xlsx")
 	if _, stderr, code := run(t, "template", "-o", path); code != 0 {
 		t.Fatalf("template: exit %d: %s", code, stderr)
 	}
-	if stdout, stderr, code := run(t, "validate", path); code != 0 {
-		t.Errorf("validate of a fresh template: exit %d\n%s%s", code, stdout, stderr)
+	stdout, stderr, code := run(t, "validate", path)
+	if code != exitInput || !strings.Contains(stdout, "error BOM: the BOM has no lines of its own: its 2 row(s) are the template's examples") {
+		t.Errorf("validate of a fresh template: exit %d, want %d saying its rows are examples\n%s%s", code, exitInput, stdout, stderr)
+	}
+	for _, w := range []string{"warning BOM!2: example row of the template", "warning Scenarios!2: example row of the template", "warning Settings!4: example row"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("validate does not say %q:\n%s", w, stdout)
+		}
 	}
 }
 

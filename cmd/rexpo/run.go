@@ -120,7 +120,7 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 	}
 	meta := reports.Meta{InputName: name, InputSHA256: sum, Version: version, ScenarioSource: ld.ScenarioSource}
 	for _, p := range ld.Problems {
-		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})
+		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error, Figures: p.Figures})
 	}
 	return &loaded{in: ld, result: res, meta: meta}, nil
 }
@@ -287,6 +287,7 @@ func printSummary(w io.Writer, ld *loaded, outputs ...string) {
 		}
 	}
 	if n := len(ld.meta.Warnings); n > 0 {
+		printFigureWarnings(w, ld.in.Problems)
 		fmt.Fprintf(w, "%d warning(s): see the Warnings sheet, or run rexpo validate\n", n)
 	}
 	for _, o := range outputs {

@@ -744,12 +744,8 @@ func (s *server) apiError(w http.ResponseWriter, e *httpError, wantJSON bool) {
 		if e.problems != nil {
 			body.Error = e.title
 			body.Problems = []problemJSON{}
-			for _, wantErr := range []bool{true, false} { // errors first, as validate lists them
-				for _, p := range e.problems {
-					if p.Error == wantErr {
-						body.Problems = append(body.Problems, problemJSON{p.Sheet, p.Cell, p.Message, p.Error})
-					}
-				}
+			for _, p := range problemOrder(e.problems) { // as validate lists them
+				body.Problems = append(body.Problems, problemJSON{p.Sheet, p.Cell, p.Message, p.Error})
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -788,12 +784,8 @@ func (s *server) handlePage(w http.ResponseWriter, r *http.Request) {
 		}
 		if herr.problems != nil {
 			d.Problems = &problemList{Title: herr.title, Message: herr.message}
-			for _, wantErr := range []bool{true, false} {
-				for _, p := range herr.problems {
-					if p.Error == wantErr {
-						d.Problems.Lines = append(d.Problems.Lines, problemLine{Text: p.String(), Error: p.Error})
-					}
-				}
+			for _, p := range problemOrder(herr.problems) {
+				d.Problems.Lines = append(d.Problems.Lines, problemLine{Text: p.String(), Error: p.Error})
 			}
 		} else {
 			d.Error = &pageError{Title: herr.title, Message: herr.message}

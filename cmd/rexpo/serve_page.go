@@ -103,6 +103,9 @@ type resultView struct {
 	HasRange    bool
 	ProductRows []productRow
 	Warnings    []problemLine
+	// Notices are the warnings that bear on the figures, shown above them
+	// as the Summary sheet shows them.
+	Notices []problemLine
 }
 
 type scenarioRow struct {
@@ -180,8 +183,12 @@ func newResultView(ld *loaded, fileName string, size int) *resultView {
 			Baseline: money(p.BaselineUnitCost), ExpectedUnit: money(unit), ExpectedAnnual: whole(annual),
 		})
 	}
-	for _, p := range ld.in.Problems {
-		v.Warnings = append(v.Warnings, problemLine{Text: p.String(), Error: p.Error})
+	for _, p := range problemOrder(ld.in.Problems) {
+		line := problemLine{Text: p.String(), Error: p.Error}
+		v.Warnings = append(v.Warnings, line)
+		if p.Figures && !p.Error {
+			v.Notices = append(v.Notices, line)
+		}
 	}
 	return v
 }
