@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -118,10 +119,14 @@ func (rep *report) zeroReason() string {
 // noticeSentence points from the paragraph to the warnings, when there
 // are any and the paragraph has not already said why its figure is zero.
 func (rep *report) noticeSentence(zeroExplained bool) string {
-	if n := len(rep.figureWarnings()); n > 0 && !zeroExplained {
-		return fmt.Sprintf("These figures rest on an input that drew %d warning(s) at the top of this sheet: read them first.", n)
+	var out string
+	if !zeroExplained && len(rep.r.Input.BOM.Lines) > 0 && !rep.anyContent() {
+		out = "No BOM line carries rare-earth content, so the price, shortage and carrying parts are zero for want of content, not because nothing changes: the change shown is tariffs alone. "
 	}
-	return ""
+	if n := len(rep.figureWarnings()); n > 0 && !zeroExplained {
+		out += fmt.Sprintf("These figures rest on an input that drew %d warning(s) at the top of this sheet: read them first.", n)
+	}
+	return strings.TrimSpace(out)
 }
 
 func (rep *report) anyContent() bool {

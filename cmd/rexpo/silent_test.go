@@ -33,7 +33,7 @@ func TestValidateNamesUnknownColumns(t *testing.T) {
 		"map it with --map FILE, a file with the line `re_mass_kg: Magnet mass (kg)`",
 		"warning BOM: no BOM line carries rare-earth content",
 		"warning BOM: no BOM line names a stage or origin country",
-		"warning BOM: 2 of 2 cost-bearing lines have no hs_code (BOM!2, BOM!3)",
+		"warning BOM: 2 of 2 lines have no hs_code (BOM!2, BOM!3)",
 		"warning BOM!C1: unit_cost (header \"cost\") has no currency column beside it, so its 2 amount(s) were taken to be in USD",
 		"warning: the scenario library was last checked 2026-01-29, 311 days before this report",
 	} {
@@ -53,7 +53,8 @@ func TestReportSummarySaysWhyZero(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"bom.csv": unknownHeadersCSV})
 	out, js := filepath.Join(dir, "r.xlsx"), filepath.Join(dir, "r.json")
-	stdout, stderr, code := run(t, "report", filepath.Join(dir, "bom.csv"), "-o", out, "--json", js, "--as-of", "2026-12-06", "--draws", "100")
+	stdout, stderr, code := run(t, "report", filepath.Join(dir, "bom.csv"), "-o", out, "--json", js, "--as-of", "2026-12-06", "--draws", "100",
+		"--only", "cn-status-quo-2026,cn-april-2025-replay") // no tariff rows: nothing but content could move these figures
 	if code != 0 {
 		t.Fatalf("report: exit %d\n%s%s", code, stdout, stderr)
 	}
