@@ -88,8 +88,14 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		}
 	}
 	if at, i := mostUnitsAtRisk(r); at.Sign() > 0 {
-		label := fmt.Sprintf("Output at risk in the first year, %s (units that could not be built if the missing material could not be bought at any price)", scenarioName(r.Scenarios[i].Scenario))
+		label := "Output at risk in the worst scenario's first year (units)"
+		if i != worst {
+			label = fmt.Sprintf("Output at risk in the first year, %s (units)", scenarioName(r.Scenarios[i].Scenario))
+		}
 		if err := figure(label, at.Round(0), kQty, true); err != nil {
+			return err
+		}
+		if err := b.note(sheet, 1, row, "Units of product that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: per product, the least available of its rare-earth-bearing parts, month by month (SPEC section 5). The Scenarios sheet gives every scenario's."); err != nil {
 			return err
 		}
 	}
