@@ -279,8 +279,9 @@ func printSummary(w io.Writer, ld *loaded, outputs ...string) {
 		fmt.Fprintf(w, "  %-32s P50 %s, P90 %s, P95 %s (%s draws per scenario, seed %d)\n", "mixture of the scenarios", money(r.Mix.P50), money(r.Mix.P90), money(r.Mix.P95), thousands(r.Mix.Draws), r.Settings.Seed)
 	}
 	if r.Signals != nil {
-		fresh := len(r.Signals.Latest) - len(r.Signals.Stale)
-		fmt.Fprintf(w, "  probabilities read from %d signal(s); rules: %s\n", fresh, r.Signals.RuleSet)
+		if fresh := len(r.Signals.Latest) - len(r.Signals.Stale); fresh > 0 {
+			fmt.Fprintf(w, "  probabilities moved by %d signal(s); rules: %s\n", fresh, r.Signals.RuleSet)
+		}
 		if len(r.Signals.Stale) > 0 {
 			fmt.Fprintf(w, "  %d signal(s) move nothing, their newest reading being over %d days old: %s\n",
 				len(r.Signals.Stale), exposure.StaleAfterDays, strings.Join(r.Signals.Stale, ", "))
