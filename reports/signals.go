@@ -209,9 +209,6 @@ func (rep *report) signalsSheet() error {
 	return nil
 }
 
-// staleMonths is the age from which the sheet calls a reading stale.
-const staleMonths = 6
-
 // ruleName is the rule's id, or its signal and condition.
 func ruleName(r exposure.SignalRule) string {
 	if r.ID != "" {
