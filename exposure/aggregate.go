@@ -259,14 +259,11 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 		value := m.materialValue(l)
 		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i],
 			MaterialValue: value, Deltas: deltas}
-		kind := m.lineKind(elems)
 		for j := range l.Sources {
 			src := &l.Sources[j]
 			row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
-			for k := range row.ClassProb {
-				row.ClassProb[k] = row.ClassProb[k].Add(src.Share.Mul(m.srcProfile[i][j].ctrlProb[kind][k]))
-			}
 		}
+		row.ClassProb = m.contentClasses(i, elems)
 		for s := range deltas {
 			var unit decimal.Decimal
 			var annual Split // the line's annual figures per unit of exploded quantity
@@ -314,16 +311,36 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 	return nil
 }
 
-// lineKind says which class probabilities describe a line on the Parts
-// sheet: those of its heavy elements when it holds any (their separation
-// is the more concentrated), else those of its light ones.
-func (m *model) lineKind(elems []int) int {
-	for _, e := range elems {
-		if e >= 0 && m.elemKind[e] == heavy {
-			return heavy
+// contentClasses splits line i's rare-earth content by class under the
+// settings' controlling country: Σ_j x_j Σ_e m_e P_e,j(k) / Σ_e m_e over
+// its rare earths, so a Japanese magnet of Malaysian NdPr and Chinese Dy
+// shows mostly free, partly upstream, as the Elements sheet counts it.
+// elems holds the element index of each content entry (-1: no mass).
+func (m *model) contentClasses(i int, elems []int) [NumClasses]decimal.Decimal {
+	l := &m.in.BOM.Lines[i]
+	var out [NumClasses]decimal.Decimal
+	var total decimal.Decimal
+	for ci, c := range l.Content {
+		e := elems[ci]
+		if e < 0 || !rareEarths[c.Element] {
+			continue
+		}
+		total = total.Add(c.Kg)
+		for j := range l.Sources {
+			p := &m.srcProfile[i][j].ctrlProb[m.elemKind[e]]
+			w := l.Sources[j].Share.Mul(c.Kg)
+			for k := range out {
+				out[k] = addProduct(out[k], w, p[k])
+			}
 		}
 	}
-	return light
+	if total.IsZero() {
+		return out
+	}
+	for k := range out {
+		out[k] = out[k].DivRound(total, divPlaces)
+	}
+	return out
 }
 
 // mulNonZero multiplies, skipping the work when either side is zero.

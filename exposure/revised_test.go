@@ -93,8 +93,11 @@ func TestComputeHeavySeparation(t *testing.T) {
 			// (Nd 7,800, Dy 24,000).
 			name: "heavy-separated-in-china-makes-dy-upstream-nd-free",
 			in:   oneLine("1", "Nd=0.5,Dy=0.05", "", "", []Source{withHRE(jp, "CN")}, scen("s", "0", controls, nil)),
+			// The Parts sheet splits the content by mass: 0.5 of 0.55 kg
+			// free, 0.05 upstream.
 			want: []check{annual(0, "31800"), elementDelta(0, "Nd", "7800"), elementDelta(0, "Dy", "24000"),
-				exposureKg("Nd", "free", "600"), exposureKg("Dy", "upstream", "60"), exposureKg("Dy", "free", "0")},
+				exposureKg("Nd", "free", "600"), exposureKg("Dy", "upstream", "60"), exposureKg("Dy", "free", "0"),
+				part("P1/MAG", 0, "p_free", "~0.909091"), part("P1/MAG", 0, "p_upstream", "~0.090909")},
 		},
 		{
 			// No heavy-separation country: it takes the separation one (MY):
