@@ -80,9 +80,12 @@ func (rep *report) scenariosSheet() error {
 		{head: rep.money("Shortage part"), kind: kMoney},
 		{head: rep.money("Carrying part"), kind: kMoney},
 		{head: rep.money("Tariff part"), kind: kMoney},
-		{head: "Output at risk, first year (units)", kind: kQty, width: 16},
-		{head: "Description (sources: see Assumptions)", kind: kWrap, width: 70},
 	}
+	riskCols := rep.riskProducts()
+	for _, p := range riskCols {
+		cols = append(cols, col{head: "Output at risk, " + p + " (units, first year)", kind: kQty, width: 16})
+	}
+	cols = append(cols, col{head: "Description (sources: see Assumptions)", kind: kWrap, width: 70})
 	for i := range cols {
 		if cols[i].kind == kMoney {
 			cols[i].width = moneyWidth
@@ -105,7 +108,10 @@ func (rep *report) scenariosSheet() error {
 		14: "Spot-market premium on the value of the rare-earth-bearing material (the magnet, not the motor) for the share of demand that cannot be had from the usual source.",
 		15: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
 		16: "Added import tariffs.",
-		17: "Units of product (all products together) that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: for each product, the least available of its rare-earth-bearing parts, month by month.",
+	}
+	for i := range riskCols {
+		notes[17+i] = "Units of this product that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: the least available of its rare-earth-bearing parts, month by month. " +
+			"The shortage part assumes the same shortfall is bought at the spot premium: read the two as alternatives, not a sum."
 	}
 	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
 		n := notes[c]
@@ -117,10 +123,17 @@ func (rep *report) scenariosSheet() error {
 	for _, s := range r.Scenarios {
 		sc := s.Scenario
 		hzExp = hzExp.Add(s.HorizonDelta.Mul(s.Probability))
-		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
+		vals := []any{sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
-			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff,
-			s.UnitsAtRisk.Round(0), sc.Description); err != nil {
+			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff}
+		for i := range riskCols {
+			if i < len(s.Products) {
+				vals = append(vals, s.Products[i].UnitsAtRisk.Round(0))
+			} else {
+				vals = append(vals, nil)
+			}
+		}
+		if err := t.add(append(vals, sc.Description)...); err != nil {
 			return err
 		}
 	}
@@ -138,9 +151,13 @@ func (rep *report) scenariosSheet() error {
 		prior = prior.Add(s.Scenario.Prior)
 		prob = prob.Add(s.Probability)
 	}
-	if err := t.addBold("", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
-		r.ExpectedAnnualDelta, nil, nil, nil, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff,
-		nil, "Each scenario's figures times its probability, summed. For the range over all scenarios see below."); err != nil {
+	exp := []any{"", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
+		r.ExpectedAnnualDelta, nil, nil, nil, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff}
+	for range riskCols {
+		exp = append(exp, nil)
+	}
+	exp = append(exp, "Each scenario's figures times its probability, summed. For the range over all scenarios see below.")
+	if err := t.addBold(exp...); err != nil {
 		return err
 	}
 	return rep.uncertaintyBlocks(t.row + 3)
@@ -505,3 +522,22 @@ func joinElements(c exposure.Control) string {
 }
 
 func classText(k exposure.Class) string { return k.String() }
+
+// maxRiskColumns is how many products get an output-at-risk column on the
+// Scenarios sheet: units of different products do not add up, so each has
+// its own; beyond this many the JSON and the Summary's Products table
+// carry them.
+const maxRiskColumns = 6
+
+// riskProducts names the products whose output at risk the Scenarios
+// sheet shows, in BOM order: all of them when there are few enough.
+func (rep *report) riskProducts() []string {
+	if len(rep.r.Products) > maxRiskColumns || len(rep.r.Scenarios) == 0 {
+		return nil
+	}
+	var out []string
+	for _, p := range rep.r.Products {
+		out = append(out, p.ID)
+	}
+	return out
+}

@@ -87,18 +87,6 @@ func (rep *report) summarySheet(sc *partsScan) error {
 			return err
 		}
 	}
-	if at, i := mostUnitsAtRisk(r); at.Sign() > 0 {
-		label := "Output at risk in the worst scenario's first year (units)"
-		if i != worst {
-			label = fmt.Sprintf("Output at risk in the first year, %s (units)", scenarioName(r.Scenarios[i].Scenario))
-		}
-		if err := figure(label, at.Round(0), kQty, true); err != nil {
-			return err
-		}
-		if err := b.note(sheet, 1, row, "Units of product that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: per product, the least available of its rare-earth-bearing parts, month by month (SPEC section 5). The Scenarios sheet gives every scenario's."); err != nil {
-			return err
-		}
-	}
 	if r.Mix.Draws > 0 { // the range over all scenarios, from the Monte Carlo
 		if err := figure(rep.money("Annual cost change exceeded in 1 year out of 10 (P90 over all scenarios)"), r.Mix.P90, kMoney, false); err != nil {
 			return err
@@ -183,13 +171,18 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		{head: rep.money("Expected unit cost change, first month"), kind: kMoney, width: 15},
 		{head: rep.money("Expected annual change"), kind: kMoney, width: 15},
 		{head: rep.money("Worst-case annual change"), kind: kMoney, width: 15},
+		{head: "Worst-case output at risk, first year (units)", kind: kQty, width: 15},
 	})
 	if err != nil {
 		return err
 	}
+	if err := b.note(sheet, 8, row, "The most units of the product, over the scenarios, that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: "+
+		"the least available of its rare-earth-bearing parts, month by month. The cost figures assume the shortfall is bought at the spot premium: read the two as alternatives, not a sum."); err != nil {
+		return err
+	}
 	for _, p := range r.Products {
 		var unit, annual decimal.Decimal
-		var worstP decimal.Decimal
+		var worstP, atRisk decimal.Decimal
 		first := true
 		for _, s := range r.Scenarios {
 			for _, pd := range s.Products {
@@ -201,13 +194,14 @@ func (rep *report) summarySheet(sc *partsScan) error {
 				if first || pd.AnnualDelta.GreaterThan(worstP) {
 					worstP, first = pd.AnnualDelta, false
 				}
+				atRisk = decimal.Max(atRisk, pd.UnitsAtRisk)
 			}
 		}
-		var w any = worstP
+		var w, risk any = worstP, atRisk.Round(0)
 		if first {
-			w = nil
+			w, risk = nil, nil
 		}
-		if err := pt.add(p.ID, p.Name, p.AnnualVolume, p.BaselineUnitCost, unit, annual, w); err != nil {
+		if err := pt.add(p.ID, p.Name, p.AnnualVolume, p.BaselineUnitCost, unit, annual, w, risk); err != nil {
 			return err
 		}
 	}
@@ -358,15 +352,3 @@ func priorsOnly(r *exposure.Result) bool {
 	return true
 }
 
-// mostUnitsAtRisk returns the largest first-year output at risk over the
-// scenarios, all products together, and its scenario's index.
-func mostUnitsAtRisk(r *exposure.Result) (decimal.Decimal, int) {
-	var most decimal.Decimal
-	at := -1
-	for i, s := range r.Scenarios {
-		if at < 0 || s.UnitsAtRisk.GreaterThan(most) {
-			most, at = s.UnitsAtRisk, i
-		}
-	}
-	return most, at
-}
