@@ -947,8 +947,19 @@ func (r *reader) warnSignalAge(asOf time.Time) {
 }
 
 // warnDecided: a scenario whose branch settled before --as-of has a known
-// outcome; weighing it with a prior is then out of date.
+// outcome; weighing it with a prior is then out of date. Scenarios that
+// settle on the same day are the outcomes of one decision, so they are
+// named together: the one that happened goes to 1, the others to 0 (a
+// single raised prior would be scaled back down with the rest).
 func (r *reader) warnDecided(asOf time.Time) {
+	type branch struct {
+		date  string
+		day   time.Time
+		names []string
+		prior []string
+	}
+	var branches []*branch
+	byDate := map[string]*branch{}
 	for _, sc := range r.scenarios {
 		text := strings.TrimSpace(sc.DecidedOn)
 		if text == "" {
@@ -958,12 +969,28 @@ func (r *reader) warnDecided(asOf time.Time) {
 		if !ok || !asOf.After(d) {
 			continue
 		}
-		where := "on the Scenarios sheet"
-		if r.scenarioSheet() == "" {
-			where = "on a Scenarios sheet (rexpo scenarios --format xlsx writes the library to start from; give it with --scenarios)"
+		b := byDate[text]
+		if b == nil {
+			b = &branch{date: text, day: d}
+			byDate[text] = b
+			branches = append(branches, b)
 		}
-		r.ps.figuref(r.scenarioSheet(), "", "scenario %s (%s) was decided on %s, %d days before this report: its outcome is now known, so its probability belongs at 1 (it happened) or 0 (it did not) %s, not at the %s it is weighed with",
-			sc.ID, valQuote(sc.Name), text, daysBetween(d, asOf), where, sc.Prior.Shift(2).Round(1).String()+"% prior")
+		b.names = append(b.names, fmt.Sprintf("%s (%s)", sc.ID, valQuote(sc.Name)))
+		b.prior = append(b.prior, sc.Prior.Shift(2).Round(1).String()+"%")
+	}
+	where := "on the Scenarios sheet"
+	if r.scenarioSheet() == "" {
+		where = "on a Scenarios sheet (rexpo scenarios --format xlsx writes the library to start from; give it with --scenarios)"
+	}
+	for _, b := range branches {
+		days := daysBetween(b.day, asOf)
+		if len(b.names) == 1 {
+			r.ps.figuref(r.scenarioSheet(), "", "scenario %s was decided on %s, %d days before this report: its outcome is now known, so its probability belongs at 1 (it happened; then set the scenarios that assume otherwise to 0) or 0 (it did not) %s, not at the %s prior it is weighed with",
+				b.names[0], b.date, days, where, b.prior[0])
+			continue
+		}
+		r.ps.figuref(r.scenarioSheet(), "", "scenarios %s are outcomes of one decision, settled on %s, %d days before this report (priors %s): give the one that happened probability 1 and the others 0 %s, together with the undated scenarios that assume another outcome; raising one prior alone would be scaled back down with the rest",
+			strings.Join(b.names, " and "), b.date, days, strings.Join(b.prior, ", "), where)
 	}
 }
 

@@ -364,6 +364,27 @@ func TestDecidedOnRead(t *testing.T) {
 		"Scenarios": {{"scenario", "name", "probability", "decided_on", "checked"}, {"lapse", "Suspension lapses", 0.4, "2026-11-10", "2026-11-20"}, {"holds", "", 0.6, "", "2026-11-20"}},
 		"Controls":  {{"scenario", "elements", "hs_prefix", "price_uplift_pct"}, {"lapse", "HRE7", "8505.11", 100}},
 	}, Options{Now: time.Date(2026, time.December, 6, 9, 0, 0, 0, time.UTC)})
-	wantFigures(t, l.Problems, "Scenarios", "", "scenario lapse (\"Suspension lapses\") was decided on 2026-11-10, 26 days before this report: its outcome is now known, so its probability belongs at 1 (it happened) or 0 (it did not) on the Scenarios sheet, not at the 40% prior it is weighed with")
+	wantFigures(t, l.Problems, "Scenarios", "", "scenario lapse (\"Suspension lapses\") was decided on 2026-11-10, 26 days before this report: its outcome is now known, so its probability belongs at 1 (it happened; then set the scenarios that assume otherwise to 0) or 0 (it did not) on the Scenarios sheet, not at the 40% prior it is weighed with")
 	wantFigures(t, l.Problems, "BOM", "", "1 of 1 lines with rare-earth content have no hs_code (BOM!2)", "Controls rows Controls!2 (lapse, 850511)")
+
+	// Two outcomes of the same decision are named together, once.
+	l = mustRead(t, map[string][][]any{
+		"Products": oneProduct(),
+		"BOM": {
+			{"product", "part_number", "qty_per", "unit_cost", "currency", "material", "re_mass_kg", "component_country", "hs_code"},
+			{"P1", "MAG", 1, 20, "USD", "NDFEB_N42", 0.5, "CN", "8505.11"},
+		},
+		"Scenarios": {{"scenario", "name", "probability", "decided_on", "checked"},
+			{"lapse", "Suspension lapses", 0.4, "2026-11-10", "2026-11-20"}, {"renewed", "Suspension renewed", 0.6, "2026-11-10", "2026-11-20"}},
+	}, Options{Now: time.Date(2026, time.December, 6, 9, 0, 0, 0, time.UTC)})
+	wantFigures(t, l.Problems, "Scenarios", "", `scenarios lapse ("Suspension lapses") and renewed ("Suspension renewed") are outcomes of one decision, settled on 2026-11-10, 26 days before this report (priors 40%, 60%): give the one that happened probability 1 and the others 0`)
+	n := 0
+	for _, p := range l.Problems {
+		if strings.Contains(p.Message, "2026-11-10") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d warnings name the decision of 2026-11-10, want 1", n)
+	}
 }
