@@ -634,6 +634,88 @@ func (r *reader) warnFigures() {
 	r.warnPriceAge(asOf)
 	r.warnSignalAge(asOf)
 	r.warnDecided(asOf)
+	r.warnPastTariffs()
+	if r.ps.errs == 0 && len(r.bom.Lines) > 0 {
+		r.warnUnknownOrigin()
+	}
+}
+
+// warnPastTariffs: a Tariffs row is a change against the duties a part
+// pays today (SPEC section 4). A row dated before the projection starts
+// is charged from its first month; if that duty came, today's unit costs
+// already carry it and the row counts it twice.
+func (r *reader) warnPastTariffs() {
+	start := r.settings.Start
+	if start.IsZero() {
+		return
+	}
+	for _, sc := range r.scenarios {
+		var refs []string
+		first := ""
+		for _, t := range sc.Tariffs {
+			if t.From.Relative > 0 || t.From.Year == 0 || t.From.Index(start) >= 1 {
+				continue
+			}
+			refs = append(refs, t.Ref)
+			if m := fmt.Sprintf("%04d-%02d", t.From.Year, int(t.From.Month)); first == "" || m < first {
+				first = m
+			}
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		r.ps.figuref(r.scenarioSheet(), "", "scenario %s: %d Tariffs row(s) (%s) took effect from %s, before the projection starts (%04d-%02d), and are charged from its first month as changes against today's duties; if those changes are in force today your unit costs already carry them and the rows count them twice, so give the scenario probability 0 or current rows on a Tariffs sheet",
+			sc.ID, len(refs), capList(refs, 4), first, start.Year, int(start.Month))
+	}
+}
+
+// warnUnknownOrigin: cost-bearing lines whose origin (and so component
+// country) is unknown pay the tariffs of a part made in the controlling
+// country in the proportion the unknown-origin policy gives, which for a
+// part without rare earths rests on world magnet or component shares.
+func (r *reader) warnUnknownOrigin() {
+	if r.settings.UnknownOrigin == exposure.UnknownFree {
+		return
+	}
+	named := false
+	for _, sc := range r.scenarios {
+		for _, t := range sc.Tariffs {
+			named = named || t.Origin != "*"
+		}
+	}
+	if !named {
+		return
+	}
+	lines := r.bom.Lines
+	parent := make([]bool, len(lines))
+	for i := range lines {
+		if p := lines[i].Parent; p >= 0 && p < len(lines) {
+			parent[p] = true
+		}
+	}
+	var refs []string
+	n := 0
+	for i := range lines {
+		if r.settings.Rollup != exposure.RollupAll && parent[i] {
+			continue
+		}
+		for _, s := range lines[i].Sources {
+			if s.Origin == "" && s.Countries[exposure.StageComponent] == "" {
+				n++
+				refs = append(refs, lines[i].Ref)
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	how := "are costed in part as made in the controlling country, in proportion to its share of world output at the component stage (reference data)"
+	if r.settings.UnknownOrigin == exposure.UnknownControlling {
+		how = "are costed as made in the controlling country (--unknown-origin controlling)"
+	}
+	r.ps.figuref(r.bomName(), "", "%d cost-bearing line(s) (%s) name neither an origin nor a component country, so under the scenarios' tariff rows they %s; give their origin_country",
+		n, capList(refs, 6), how)
 }
 
 func (r *reader) bomName() string {

@@ -388,3 +388,30 @@ func TestDecidedOnRead(t *testing.T) {
 		t.Errorf("%d warnings name the decision of 2026-11-10, want 1", n)
 	}
 }
+
+// TestPastTariffsAndUnknownOrigin: a Tariffs row dated before the
+// projection starts is named (it would count a duty already in the unit
+// cost twice); rows from the start or relative to it are not. A
+// cost-bearing line with neither origin nor component country is named.
+func TestPastTariffsAndUnknownOrigin(t *testing.T) {
+	l := mustRead(t, map[string][][]any{
+		"Products": oneProduct(),
+		"BOM": {
+			{"product", "part_number", "qty_per", "unit_cost", "currency", "material", "re_mass_kg", "component_country", "hs_code"},
+			{"P1", "MAG", 1, 20, "USD", "NDFEB_N42", 0.5, "CN", "8505.11"},
+			{"P1", "BOLT", 1, 1, "USD", "", "", "", "7318.15"},
+		},
+		"Scenarios": {{"scenario", "probability"}, {"s232", 0.5}, {"later", 0.5}},
+		"Tariffs": {{"scenario", "import_country", "origin_country", "hs_prefix", "tariff_pct", "from_month"},
+			{"s232", "US", "CN", "8505", 25, "2026-07"},
+			{"later", "US", "CN", "8505", 25, "2026-12"},
+			{"later", "US", "CN", "7318", 10, 1}},
+	}, Options{Now: time.Date(2026, time.December, 6, 9, 0, 0, 0, time.UTC)})
+	wantFigures(t, l.Problems, "Scenarios", "", "scenario s232: 1 Tariffs row(s) (Tariffs!2) took effect from 2026-07, before the projection starts (2026-12)")
+	wantFigures(t, l.Problems, "BOM", "", "1 cost-bearing line(s) (BOM!3) name neither an origin nor a component country")
+	for _, p := range l.Problems {
+		if strings.Contains(p.Message, "scenario later:") {
+			t.Errorf("rows from the projection's start are named: %s", p.Message)
+		}
+	}
+}
