@@ -72,9 +72,9 @@ func (rep *report) assumptionsSheet() error {
 	in := r.Input
 	usd := rep.cur == "USD"
 	pc := []col{{head: "Element", kind: kText},
-		{head: "China-origin price (USD/kg)", kind: kUnitMoney}, {head: "Ex-China price (USD/kg)", kind: kUnitMoney}}
+		{head: "China-origin price (USD/kg)", kind: kUnitMoney}, {head: "Ex-China price, 2025 stress (USD/kg)", kind: kUnitMoney}}
 	if !usd {
-		pc = append(pc, col{head: "China-origin price (" + rep.cur + "/kg)", kind: kUnitMoney}, col{head: "Ex-China price (" + rep.cur + "/kg)", kind: kUnitMoney})
+		pc = append(pc, col{head: "China-origin price (" + rep.cur + "/kg)", kind: kUnitMoney}, col{head: "Ex-China price, 2025 stress (" + rep.cur + "/kg)", kind: kUnitMoney})
 	}
 	pc = append(pc, col{head: "As of", kind: kText}, col{head: "Source", kind: kSpill})
 	var prices [][]any
@@ -100,7 +100,8 @@ func (rep *report) assumptionsSheet() error {
 		prices = append(prices, append(v, p.AsOf, p.Source))
 	}
 	if err := block("Element prices",
-		"Per kg of metal. Direct and upstream sources pay the China-origin price, free sources the ex-China price (the China-origin price when there is none).",
+		"Per kg of metal. Uplifts of direct and upstream sources apply to the China-origin price, of free sources to the ex-China price (the China-origin price when there is none). "+
+			"The ex-China column holds the 2025 stress quotes (European spot at the height of the licensing shock, reference section 2.4), not today's ex-China price: free sources' uplifts are measured from it.",
 		pc, prices, "Prices"); err != nil {
 		return err
 	}

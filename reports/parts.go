@@ -276,7 +276,7 @@ func partsColumns(rep *report, sc *partsScan) []col {
 		{head: "Qty per product unit", kind: kQty},
 		{head: "Annual qty", kind: kQty},
 		{head: rep.money("Unit cost"), kind: kUnitMoney},
-		{head: rep.money("Rare-earth material value"), kind: kUnitMoney},
+		{head: "Rare-earth material value (" + rep.cur + " per unit of the part)", kind: kUnitMoney},
 		{head: "Cost-bearing", kind: kText},
 	}
 	for _, e := range sc.elements {

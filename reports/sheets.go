@@ -170,9 +170,9 @@ func (rep *report) projectionSheet() error {
 	}
 	cols := []col{{head: "Month", kind: kText}}
 	for _, s := range r.Scenarios {
-		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario)), kind: kMoney, width: moneyWidth})
+		cols = append(cols, col{head: rep.monthly(scenarioName(s.Scenario)), kind: kMoney, width: moneyWidth})
 	}
-	cols = append(cols, col{head: rep.money("Expected (probability-weighted)"), kind: kMoney, width: moneyWidth})
+	cols = append(cols, col{head: rep.monthly("Expected (probability-weighted)"), kind: kMoney, width: moneyWidth})
 	band := rep.hasBand()
 	if band {
 		cols = append(cols, bandCols(rep)...)
@@ -265,14 +265,14 @@ func (rep *report) elementsSheet() error {
 	var prices map[string]exposure.Price
 	if r.Input != nil {
 		prices = r.Input.Prices
-		cols = append(cols, col{head: rep.money("Ex-China price") + "/kg", kind: kUnitMoney})
+		cols = append(cols, col{head: rep.money("Ex-China price, 2025 stress") + "/kg", kind: kUnitMoney})
 	}
 	for _, s := range r.Scenarios {
 		cols = append(cols, col{head: rep.money(scenarioName(s.Scenario) + ": annual price change"), kind: kMoney, width: moneyWidth})
 	}
 	cols[6].head = "China-origin price (" + rep.cur + "/kg)"
 	if prices != nil {
-		cols[7].head = "Ex-China price (" + rep.cur + "/kg)"
+		cols[7].head = "Ex-China price, 2025 stress (" + rep.cur + "/kg)"
 	}
 	t, err := b.newTable(sheet, 1, 1, cols)
 	if err != nil {

@@ -317,7 +317,12 @@ func (rep *report) paragraph(baseline decimal.Decimal, worst int, sc *partsScan)
 			}
 		}
 		if parts[big].v.Sign() > 0 {
-			p = append(p, fmt.Sprintf("Most of the expected change, %s, comes from %s.", pctText(parts[big].v.DivRound(tot, 6)), parts[big].name))
+			share := parts[big].v.DivRound(tot, 6)
+			lead := "Most of the expected change"
+			if share.LessThan(decimal.RequireFromString("0.5")) {
+				lead = "The largest part of the expected change"
+			}
+			p = append(p, fmt.Sprintf("%s, %s, comes from %s.", lead, pctText(share), parts[big].name))
 		}
 	}
 	if len(sc.top) > 0 {

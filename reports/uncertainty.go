@@ -397,7 +397,7 @@ func phaseText(sc exposure.Scenario, ph exposure.Phase) string {
 		if tr.Origin == "*" {
 			origin = "from any origin"
 		}
-		parts = append(parts, "Tariff on "+scope+" "+origin+": +"+tr.Pct.Value.String()+"%"+bracket(tr.Pct))
+		parts = append(parts, "Tariff on "+scope+" "+origin+": "+signed(tr.Pct.Value)+"%"+bracket(tr.Pct))
 	}
 	if len(parts) == 0 {
 		return "No Controls or Tariffs row applies: no change from today."

@@ -140,6 +140,9 @@ func newReport(r *exposure.Result, m Meta) *report {
 // money returns a header with the report currency: "Annual change (USD)".
 func (rep *report) money(label string) string { return label + " (" + rep.cur + ")" }
 
+// monthly labels a column of monthly amounts: "Status quo (USD a month)".
+func (rep *report) monthly(label string) string { return label + " (" + rep.cur + " a month)" }
+
 // scenarioName is the name a buyer sees, the id when there is none.
 func scenarioName(s exposure.Scenario) string {
 	if strings.TrimSpace(s.Name) != "" {
