@@ -353,8 +353,8 @@ func (rep *report) phasesBlock(top int) error {
 }
 
 // phaseText says what a phase's rows do, one row a line: "HRE7, direct
-// sources: price +200% (100..330), 25% available, +63 days" and "Tariff on
-// HS 8505.11 from China: +45%".
+// sources of HS 850511: price +200% (100..330), 25% available, +63 days"
+// and "Tariff on HS 8505.11 from China: +45%".
 func phaseText(sc exposure.Scenario, ph exposure.Phase) string {
 	var parts []string
 	for _, i := range ph.Controls {
@@ -379,6 +379,9 @@ func phaseText(sc exposure.Scenario, ph exposure.Phase) string {
 		cls := classText(c.Class) + " sources"
 		if c.Class == exposure.AnyClass {
 			cls = "all sources"
+		}
+		if c.HSPrefix != "" {
+			cls += " of HS " + c.HSPrefix
 		}
 		parts = append(parts, elems+", "+cls+": "+strings.Join(what, ", "))
 	}
