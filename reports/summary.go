@@ -356,4 +356,3 @@ func priorsOnly(r *exposure.Result) bool {
 	}
 	return true
 }
-
