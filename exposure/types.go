@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -267,10 +268,13 @@ type Alternative struct {
 	Capacity            decimal.Decimal
 	HasCapacity         bool
 	QualificationMonths int
-	Indicative          bool   // an embedded default centre, not a quote
-	Source              string // where an indicative row's figures come from, with its date
-	Note                string // what an indicative row's reference says about the centre
-	Ref                 string // e.g. "Alternatives!5"
+	// QualificationCost is the one-off cost of qualifying the source, in
+	// the report currency (samples, PPAP, tooling).
+	QualificationCost decimal.Decimal
+	Indicative        bool   // an embedded default centre, not a quote
+	Source            string // where an indicative row's figures come from, with its date
+	Note              string // what an indicative row's reference says about the centre
+	Ref               string // e.g. "Alternatives!5"
 }
 
 // Material is a composition in wt% by element.
@@ -299,6 +303,25 @@ type StageShare struct {
 	AsOf    string
 }
 
+// CapScope says which countries the plan's country cap applies to
+// (--cap-countries, SPEC section 8). The zero CapScope is the default:
+// the controlling countries of the scenarios computed.
+type CapScope struct {
+	All       bool     // every country but the product's import country
+	Countries []string // alpha-2 codes given as a list
+}
+
+// String spells the scope as --cap-countries does.
+func (c CapScope) String() string {
+	switch {
+	case c.All:
+		return "all"
+	case len(c.Countries) > 0:
+		return strings.Join(c.Countries, ",")
+	}
+	return "controlling"
+}
+
 // Settings are the report settings of SPEC section 1, already validated.
 type Settings struct {
 	Currency           string
@@ -309,6 +332,7 @@ type Settings struct {
 	CarryingRate       decimal.Decimal // percent a year
 	UnknownOrigin      UnknownPolicy
 	CountryCap         decimal.Decimal // percent
+	CapCountries       CapScope        // which countries the cap applies to
 	Objective          string
 	Rollup             Rollup
 	Draws              int

@@ -147,13 +147,29 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 	default:
 		ok = false // the bad cell is already reported
 	}
-	if c, has := t.amount("capacity_units"); has {
+	// Capacity: units of the part for a part-number row, kg of the
+	// material for a material row (SPEC section 2).
+	capCol, wrongCol := "capacity_units", "capacity_kg"
+	if a.Material != "" {
+		capCol, wrongCol = wrongCol, capCol
+	}
+	if t.text(wrongCol) != "" {
+		t.bad(wrongCol, "%s belongs to %s rows; a %s row gives %s", wrongCol, map[bool]string{true: "material", false: "part-number"}[wrongCol == "capacity_kg"],
+			map[bool]string{true: "material", false: "part-number"}[a.Material != ""], capCol)
+		ok = false
+	}
+	if c, has := t.amount(capCol); has {
 		if c.IsZero() {
-			t.bad("capacity_units", "capacity 0 offers nothing: leave it empty for no limit, or drop the row")
+			t.bad(capCol, "capacity 0 offers nothing: leave it empty for no limit, or drop the row")
 			ok = false
 		}
 		a.Capacity, a.HasCapacity = c, true
-	} else if t.text("capacity_units") != "" {
+	} else if t.text(capCol) != "" {
+		ok = false
+	}
+	if c, has := t.amount("qualification_cost"); has {
+		a.QualificationCost = r.convert(t, "currency", c, strings.ToUpper(t.text("currency")))
+	} else if t.text("qualification_cost") != "" {
 		ok = false
 	}
 	if m, has := t.amount("qualification_months"); has {

@@ -14,7 +14,7 @@ import (
 // SettingKeys are the Settings sheet keys, the report flags without dashes.
 var SettingKeys = []string{
 	"currency", "import_country", "controlling_country", "start", "horizon", "carrying_rate",
-	"unknown_origin", "country_cap", "objective", "rollup", "draws", "seed", "as_of", "volume", "only",
+	"unknown_origin", "country_cap", "cap_countries", "objective", "rollup", "draws", "seed", "as_of", "volume", "only",
 }
 
 // MaxDraws bounds --draws: the draws of every scenario are held in memory.
@@ -166,6 +166,26 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	pctSetting("carrying_rate", &s.CarryingRate, 0)
 	pctSetting("country_cap", &s.CountryCap, 100)
+	if v, ok := get("cap_countries"); ok {
+		switch NormalizeKey(v) {
+		case "controlling":
+		case "all":
+			s.CapCountries.All = true
+		default:
+			for _, name := range strings.Split(v, ",") {
+				if name = strings.TrimSpace(name); name == "" {
+					continue
+				}
+				code, err := LookupCountry(name)
+				if err != nil {
+					bad("cap_countries", "expected controlling, all or a comma-separated list of countries: %v", err)
+					s.CapCountries.Countries = nil
+					break
+				}
+				s.CapCountries.Countries = append(s.CapCountries.Countries, code)
+			}
+		}
+	}
 	word := func(key string, choices map[string]func()) {
 		if v, ok := get(key); ok {
 			f, found := choices[NormalizeKey(v)]

@@ -26,6 +26,7 @@ var settingFlags = []cli.Flag{
 	&cli.StringFlag{Name: "unknown-origin", Usage: "how unknown stage countries count: `world` (by world shares), controlling or free"},
 	&cli.StringFlag{Name: "rollup", Usage: "which lines carry unit cost: `leaves` (default) or all"},
 	&cli.StringFlag{Name: "country-cap", Usage: "recommendations: largest share of one country at any supply-chain stage, `PERCENT` (default 65)"},
+	&cli.StringFlag{Name: "cap-countries", Usage: "recommendations: the countries the cap applies to: `controlling` (default: the scenarios' controlling countries), all (every country but the product's import country) or a list such as CN,RU"},
 	&cli.StringFlag{Name: "objective", Usage: "recommendations minimise the `expected` (default) or the worst-case annual cost"},
 	&cli.StringFlag{Name: "controlling-country", Usage: "country whose controls the exposure figures measure (`CODE`, default CN)"},
 	&cli.StringFlag{Name: "volume", Usage: "annual volume of each product for a CSV BOM without Products (`UNITS`, default 1)"},
