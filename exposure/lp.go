@@ -14,51 +14,63 @@ import (
 // converts decimals in and rounds the shares that come out.
 //
 // A program covers one or more classes (lines, or identical lines merged)
-// that draw on shared capacities. For class l with candidates j:
+// that draw on shared capacities. For class l with candidates j and each
+// cap row r (a capped country at one or more stages, with the candidates
+// located there):
 //
 //	Σ_j x_lj = 1, x ≥ 0
-//	Σ_{j in country c at stage g} x_lj ≤ t_l      for every stage and known country
-//	Σ_{(l,j) using resource r} q_l x_lj ≤ K_r     for every capacity
+//	Σ_{j in r} x_lj − e_lr ≤ cap                  the cap, given way by e_lr ≥ 0
+//	e_lr ≤ max(0, today_lr − cap)                 no regression: never above today's share
+//	Σ_{(l,j) using resource r} k_lj x_lj ≤ K_r    every capacity (k: units or kg per x)
 //
-// Phase 1 minimises Σ_l q_l t_l with t_l ≥ cap: t_l is the cap where the
-// cap can be met and otherwise the smallest largest share the capacities
-// allow. Phase 2 fixes t_l ≤ T_l (the cap, or the phase-1 value rounded up
-// to the 4-decimal grid of the shares) and minimises the objective:
-// expected Σ_l Σ_j x_lj q_l (c_j + Σ_s w_s a_js), or worst Σ_l q_l z_l with
+// Phase 1 minimises Σ_l q_l Σ_r n_r e_lr (n_r: the stages the row stands
+// for), so the cap gives way only at the stages and countries that cannot
+// meet it; E_l is class l's Σ_r n_r e_lr there. Phase 2 keeps
+// Σ_r n_r e_lr ≤ E_l (within 1e-9) and minimises the objective: expected
+// Σ_l Σ_j x_lj q_l (c_j + Σ_s w_s a_js), or worst Σ_l q_l z_l with
 // z_l ≥ Σ_j x_lj (c_j + a_js) for every scenario s (an epigraph variable).
 //
 // gonum's Simplex takes a program in standard form (A x = b, x ≥ 0) and,
-// optionally, a feasible starting basis. Phase 1 has an obvious one (all
-// of each class from a current source, which has no capacity limit, and
-// t_l = 1), and phase 2 starts from phase 1's optimum; so gonum's own
-// search for a first basis, its slowest and least robust step, runs only
-// as a fallback.
+// optionally, a feasible starting basis. Phase 1 starts from today's mix,
+// feasible by construction (no regression allows it, and today's sources
+// have no capacity limit), and phase 2 from phase 1's optimum; so gonum's
+// own search for a first basis, its slowest and least robust step, runs
+// only as a fallback.
+
+// capStages are the stages the cap applies to: the four of a source and
+// the heavy rare earths' separation (StageHRESeparation), for lines that
+// hold heavy rare earths.
+const capStages = NumStages + 1
 
 // lpClass is one class of a program: per unit of its annual quantity.
 type lpClass struct {
 	q         float64             // annual quantity (summed over the class's lines)
 	cost      []float64           // per candidate: unit cost c_j
 	delta     [][]float64         // per candidate and scenario: a_js, the annual delta per unit of q
-	countries [][NumStages]string // per candidate
+	countries [][capStages]string // per candidate: its capped countries by stage ("" when not capped or unknown)
+	today     []float64           // per candidate: today's share (0 for an alternative)
 	res       []int               // per candidate: index of its capacity in lpProblem.caps, -1 for none
+	resCoef   []float64           // per candidate: capacity used per unit of q x (1 for units, kg of material)
 	current   []bool              // per candidate: one of today's sources (preferred on ties)
-	base      int                 // a current source with no capacity limit: the starting basis
 }
 
 // lpProblem is one program: classes sharing capacities.
 type lpProblem struct {
 	classes []*lpClass
-	caps    []float64 // units a year per capacity
+	caps    []float64 // capacity a year per resource (units or kg)
 	capf    float64   // country cap as a fraction; ≥ 1 means none
 	worst   bool      // objective: worst case instead of expected
 	w       []float64 // scenario probabilities
 }
 
 // capRow is one country-cap row of a class: the candidates located in one
-// country at one or more stages (rows with the same members are merged).
+// capped country at one or more stages (rows with the same members are
+// merged), with today's share there and the excess the row may take.
 type capRow struct {
 	members []int
 	places  []stageCountry
+	today   float64 // today's share of the members
+	allow   float64 // max(0, today − cap): no regression
 }
 
 type stageCountry struct {
@@ -69,23 +81,28 @@ type stageCountry struct {
 // lpResult is a program's answer per class.
 type lpResult struct {
 	x      [][]float64 // shares per class and candidate
-	bound  []float64   // per class: the largest country share allowed (the cap, or the smallest achievable); NaN without caps
-	capMet []bool      // per class: the cap could be met
+	excess [][]float64 // per class and cap row: e_lr, what the row may exceed the cap by
+	total  []float64   // per class: E_l, Σ_r n_r e_lr after phase 1
+	capMet []bool      // per class: the cap could be met (E_l = 0)
 	rows   [][]capRow  // per class: its cap rows
-	err    error       // the optimiser failed; x falls back to a feasible allocation (today's when nothing better)
+	err    error       // the optimiser failed; x falls back to today's mix
 }
 
 // errLP marks a program the optimiser could not finish.
 var errLP = errors.New("the optimiser did not converge")
 
-// capRows lists class c's cap rows: for every stage and known country the
+// excessTol is how far phase 2 may let the total excess exceed phase 1's
+// minimum: float noise only.
+const excessTol = 1e-9
+
+// capRows lists class c's cap rows: for every stage and capped country the
 // candidates located there, merging rows with the same members.
 func capRows(c *lpClass, capf float64) []capRow {
 	if capf >= 1 {
 		return nil
 	}
 	var rows []capRow
-	for g := StageMine; g < NumStages; g++ {
+	for g := Stage(0); g < capStages; g++ {
 		byCountry := map[string][]int{}
 		var order []string
 		for j, cs := range c.countries {
@@ -108,11 +125,24 @@ func capRows(c *lpClass, capf float64) []capRow {
 				}
 			}
 			if !merged {
-				rows = append(rows, capRow{members: members, places: []stageCountry{{g, country}}})
+				today := 0.0
+				for _, j := range members {
+					today += c.today[j]
+				}
+				rows = append(rows, capRow{members: members, places: []stageCountry{{g, country}}, today: today, allow: math.Max(today-capf, 0)})
 			}
 		}
 	}
 	return rows
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 func equalInts(a, b []int) bool {
@@ -171,15 +201,14 @@ func (s *sf) dense() *mat.Dense {
 // layout remembers where each class's variables and rows are.
 type layout struct {
 	x       [][]int // column of x_lj
-	t       []int   // column of t_l, -1 without cap rows
 	sumRow  []int
 	capRow  [][]int // row of each cap row
 	capSl   [][]int // slack column of each cap row
-	lowRow  []int   // row of t_l ≥ cap
-	lowSl   []int   // its surplus column
+	e       [][]int // column of e_lr, -1 when the row may not exceed the cap
+	eSl     [][]int // slack of e_lr ≤ allow_lr
 	resRow  []int   // row of each capacity, -1 when it cannot bind
 	resSl   []int
-	highSl  []int // phase 2: slack of t_l ≤ T_l
+	totSl   []int // phase 2: slack of Σ n_r e_lr ≤ E_l, -1 without excess columns
 	z       []int // phase 2 worst: column of z_l, -1 when none
 	zRows   [][]int
 	zSl     [][]int
@@ -191,39 +220,39 @@ type layout struct {
 func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 	s := &sf{}
 	L := len(p.classes)
-	ly := &layout{x: make([][]int, L), t: make([]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
-		lowRow: make([]int, L), lowSl: make([]int, L)}
+	ly := &layout{x: make([][]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
+		e: make([][]int, L), eSl: make([][]int, L)}
 	for l, c := range p.classes {
 		ly.sumRow[l] = s.row(1)
 		ly.x[l] = make([]int, len(c.cost))
 		for j := range c.cost {
 			ly.x[l][j] = s.col(0, false, entry{ly.sumRow[l], 1})
 		}
-		ly.t[l], ly.lowRow[l], ly.lowSl[l] = -1, -1, -1
-		if len(rows[l]) == 0 {
-			continue
-		}
-		ly.t[l] = s.col(0, false)
 		for _, r := range rows[l] {
-			ri := s.row(0)
+			ri := s.row(p.capf)
 			for _, j := range r.members {
 				s.add(ly.x[l][j], ri, 1)
 			}
-			s.add(ly.t[l], ri, -1)
 			ly.capRow[l] = append(ly.capRow[l], ri)
 			ly.capSl[l] = append(ly.capSl[l], s.col(0, true, entry{ri, 1}))
+			e, eSl := -1, -1
+			if r.allow > 1e-12 {
+				e = s.col(0, false, entry{ri, -1})
+				ub := s.row(r.allow)
+				s.add(e, ub, 1)
+				eSl = s.col(0, true, entry{ub, 1})
+			}
+			ly.e[l] = append(ly.e[l], e)
+			ly.eSl[l] = append(ly.eSl[l], eSl)
 		}
-		ly.lowRow[l] = s.row(p.capf)
-		s.add(ly.t[l], ly.lowRow[l], 1)
-		ly.lowSl[l] = s.col(0, true, entry{ly.lowRow[l], -1})
 	}
-	// Capacities: Σ q_l x_lj / K_r ≤ 1, left out where the users'
-	// quantities together fit.
+	// Capacities: Σ k x / K_r ≤ 1, left out where the users' needs
+	// together fit.
 	demand := make([]float64, len(p.caps))
 	for _, c := range p.classes {
-		for _, r := range c.res {
+		for j, r := range c.res {
 			if r >= 0 {
-				demand[r] += c.q
+				demand[r] += c.q * c.resCoef[j]
 			}
 		}
 	}
@@ -244,7 +273,7 @@ func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 					s.add(ly.x[l][j], ly.resRow[r], 1e6) // no capacity left: x_lj ≤ 1e-6
 					continue
 				}
-				s.add(ly.x[l][j], ly.resRow[r], c.q/k)
+				s.add(ly.x[l][j], ly.resRow[r], c.q*c.resCoef[j]/k)
 			}
 		}
 	}
@@ -252,116 +281,146 @@ func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 }
 
 // warmStart is what one program hands to the next of the same shape
-// (same candidates' countries, capacities per unit and cap): phase 1's
-// answer, which depends on nothing else, and phase 2's last optimal
-// basis, usually optimal or nearly so for the next objective too.
+// (same candidates' countries, today's shares, capacities per unit and
+// cap): phase 1's answer, which depends on nothing else, and phase 2's
+// last optimal basis, usually optimal or nearly so for the next objective
+// too.
 type warmStart struct {
 	phase1 bool
 	x1     []float64
 	basis1 []int
-	bound  []float64
+	total  []float64
 	capMet []bool
 	basis2 []int
 }
 
-// solve runs both phases. It never fails: when the optimiser does, the
-// result falls back to a feasible allocation and says so in err. warm may
-// be nil.
-func (p *lpProblem) solve(warm *warmStart) lpResult {
-	L := len(p.classes)
-	res := lpResult{x: make([][]float64, L), bound: make([]float64, L), capMet: make([]bool, L), rows: make([][]capRow, L)}
+// todayPoint is today's mix as a point of the program: feasible by
+// construction, the start of phase 1 and the fallback of last resort.
+func (p *lpProblem) todayPoint(s *sf, ly *layout, rows [][]capRow) []float64 {
+	x := make([]float64, len(s.cols))
 	for l, c := range p.classes {
-		res.rows[l] = capRows(c, p.capf)
-		res.bound[l] = math.NaN()
-		res.capMet[l] = true
-	}
-	// Today's allocation moved to the base source: feasible whatever the
-	// caps and capacities, the fallback of last resort.
-	fallback := func() {
-		for l, c := range p.classes {
-			res.x[l] = make([]float64, len(c.cost))
-			res.x[l][c.base] = 1
+		for j := range c.cost {
+			x[ly.x[l][j]] = c.today[j]
+		}
+		for i, r := range rows[l] {
+			e := 0.0
+			if ly.e[l][i] >= 0 {
+				e = r.allow
+				x[ly.e[l][i]] = e
+				x[ly.eSl[l][i]] = 0
+			}
+			x[ly.capSl[l][i]] = math.Max(p.capf+e-r.today, 0)
 		}
 	}
-	s, ly := p.build(res.rows)
-	hasCaps := false
-	for l := range p.classes {
-		hasCaps = hasCaps || ly.t[l] >= 0
+	for _, sl := range ly.resSl {
+		if sl >= 0 {
+			x[sl] = 1 // today's sources have no capacity limit
+		}
 	}
-	var x1 []float64 // phase-1 solution
-	var basis1 []int
+	return x
+}
+
+// solve runs both phases. It never fails: when the optimiser does, the
+// result falls back to today's mix and says so in err. warm may be nil.
+func (p *lpProblem) solve(warm *warmStart) lpResult {
+	L := len(p.classes)
+	res := lpResult{x: make([][]float64, L), excess: make([][]float64, L), total: make([]float64, L), capMet: make([]bool, L), rows: make([][]capRow, L)}
+	for l, c := range p.classes {
+		res.rows[l] = capRows(c, p.capf)
+		res.capMet[l] = true
+	}
+	s, ly := p.build(res.rows)
+	today := p.todayPoint(s, ly, res.rows)
+	fallback := func(err error) lpResult {
+		for l, c := range p.classes {
+			res.x[l] = append([]float64(nil), c.today...)
+			res.excess[l] = make([]float64, len(res.rows[l]))
+			for i, r := range res.rows[l] {
+				res.excess[l][i] = r.allow
+			}
+		}
+		res.err = err
+		return res
+	}
+	hasExcess := false
+	for l := range p.classes {
+		for _, e := range ly.e[l] {
+			hasExcess = hasExcess || e >= 0
+		}
+	}
+	x1, basis1 := today, []int(nil)
 	switch {
-	case hasCaps && warm != nil && warm.phase1:
+	case hasExcess && warm != nil && warm.phase1:
 		x1, basis1 = warm.x1, warm.basis1
-		copy(res.bound, warm.bound)
+		copy(res.total, warm.total)
 		copy(res.capMet, warm.capMet)
-	case hasCaps:
+	case hasExcess:
 		c := make([]float64, len(s.c))
 		total := 0.0
 		for _, cl := range p.classes {
 			total += cl.q
 		}
 		for l, cl := range p.classes {
-			if ly.t[l] >= 0 {
-				c[ly.t[l]] = cl.q / total
+			for i, e := range ly.e[l] {
+				if e >= 0 {
+					c[e] = cl.q / total * float64(len(res.rows[l][i].places))
+				}
 			}
 		}
-		x, err := simplex(c, s, p.phase1Basis(ly, res.rows))
+		x, err := simplex(c, s, completeBasis(s, today))
 		if err != nil {
-			fallback()
-			res.err = err
 			for l := range p.classes {
 				res.capMet[l] = false
 			}
-			return res
+			return fallback(err)
 		}
 		x1 = x
 		for l := range p.classes {
-			if ly.t[l] < 0 {
-				continue
+			for i, e := range ly.e[l] {
+				if e >= 0 {
+					res.total[l] += float64(len(res.rows[l][i].places)) * math.Max(x[e], 0)
+				}
 			}
-			t := x[ly.t[l]]
-			if t <= p.capf+1e-9 {
-				res.bound[l] = p.capf
-			} else {
-				// Up to the 4-decimal grid the shares are rounded to.
-				res.bound[l] = math.Min(math.Ceil(t*1e4-1e-6)/1e4, 1)
-				res.capMet[l] = false
-			}
+			res.capMet[l] = res.total[l] <= excessTol
 		}
 		basis1 = completeBasis(s, x1)
 		if warm != nil {
-			*warm = warmStart{phase1: true, x1: x1, basis1: basis1, bound: append([]float64(nil), res.bound...),
+			*warm = warmStart{phase1: true, x1: x1, basis1: basis1, total: append([]float64(nil), res.total...),
 				capMet: append([]bool(nil), res.capMet...)}
 		}
 	}
-	// Phase 2: bound t_l, add the objective.
-	ly.highSl = make([]int, L)
+	// Phase 2: keep each class's total excess, add the objective.
+	ly.totSl = make([]int, L)
 	for l := range p.classes {
-		ly.highSl[l] = -1
-		if ly.t[l] < 0 {
-			continue
+		ly.totSl[l] = -1
+		r := -1
+		for i, e := range ly.e[l] {
+			if e < 0 {
+				continue
+			}
+			if r < 0 {
+				r = s.row(res.total[l] + excessTol)
+			}
+			s.add(e, r, float64(len(res.rows[l][i].places)))
 		}
-		r := s.row(res.bound[l])
-		s.add(ly.t[l], r, 1)
-		ly.highSl[l] = s.col(0, true, entry{r, 1})
+		if r >= 0 {
+			ly.totSl[l] = s.col(0, true, entry{r, 1})
+		}
 	}
 	p.objective(s, ly)
-	x0, start := p.phase2Start(s, ly, x1, basis1, res.bound)
+	x0, start := p.phase2Start(s, ly, x1, basis1, res.rows, res.total)
 	var last []int
 	if warm != nil {
 		last = warm.basis2
 	}
 	x, err := simplex(s.c, s, last, start)
-	if err != nil && x1 != nil && feasible(s, x0) == nil {
+	if err != nil && feasible(s, x0) == nil {
 		// Phase 1's answer meets every constraint of phase 2 but is
 		// not optimised: better than nothing.
 		x = x0
 	}
 	if x == nil {
-		fallback()
-		res.err = err
-		return res
+		return fallback(err)
 	}
 	res.err = err
 	if warm != nil && err == nil {
@@ -372,48 +431,14 @@ func (p *lpProblem) solve(warm *warmStart) lpResult {
 		for j := range cl.cost {
 			res.x[l][j] = math.Max(x[ly.x[l][j]], 0)
 		}
+		res.excess[l] = make([]float64, len(res.rows[l]))
+		for i, e := range ly.e[l] {
+			if e >= 0 {
+				res.excess[l][i] = math.Max(x[e], 0)
+			}
+		}
 	}
 	return res
-}
-
-// phase1Basis is all of each class from its base source: t_l = 1 when the
-// base source is located in some known country (its first cap row's slack
-// leaves the basis), else t_l = cap (the lower bound's surplus leaves).
-func (p *lpProblem) phase1Basis(ly *layout, rows [][]capRow) []int {
-	var basis []int
-	for l, c := range p.classes {
-		basis = append(basis, ly.x[l][c.base])
-		if ly.t[l] < 0 {
-			continue
-		}
-		basis = append(basis, ly.t[l])
-		tight := -1
-		for i, r := range rows[l] {
-			if tight < 0 && containsInt(r.members, c.base) {
-				tight = i
-				continue
-			}
-			basis = append(basis, ly.capSl[l][i])
-		}
-		if tight >= 0 {
-			basis = append(basis, ly.lowSl[l])
-		}
-	}
-	for _, sl := range ly.resSl {
-		if sl >= 0 {
-			basis = append(basis, sl)
-		}
-	}
-	return basis
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // objective adds phase 2's objective (and, for worst, its epigraph rows).
@@ -499,59 +524,69 @@ func (p *lpProblem) objective(s *sf, ly *layout) {
 	}
 }
 
-// phase2Start starts phase 2 where phase 1 ended (or, without caps, from
-// the base sources): the values of every variable, and a basis of phase
-// 1's basis plus the new rows' slacks and, for worst, z_l with every
-// scenario row's slack but the largest one's. The basis is nil when phase
-// 1's could not be rebuilt.
-func (p *lpProblem) phase2Start(s *sf, ly *layout, x1 []float64, basis1 []int, bound []float64) ([]float64, []int) {
-	var basis []int
+// phase2Start starts phase 2 where phase 1 ended (or, without excess
+// columns, from today's mix): the values of every variable, and a basis
+// of phase 1's basis plus the new rows' slacks and, for worst, z_l with
+// every scenario row's slack but the largest one's. The basis is nil when
+// phase 1's could not be rebuilt.
+func (p *lpProblem) phase2Start(s *sf, ly *layout, x1 []float64, basis1 []int, rows [][]capRow, total []float64) ([]float64, []int) {
 	x := make([]float64, len(s.c))
-	if x1 != nil {
-		basis = append(basis, basis1...)
-		copy(x, x1)
-	} else {
-		for l, c := range p.classes {
-			basis = append(basis, ly.x[l][c.base])
-			x[ly.x[l][c.base]] = 1
-		}
-		for _, sl := range ly.resSl {
-			if sl >= 0 {
-				basis = append(basis, sl)
-			}
-		}
-	}
+	copy(x, x1)
+	var added []int // the new rows' basic columns
 	for l := range p.classes {
-		if ly.highSl[l] >= 0 {
-			basis = append(basis, ly.highSl[l])
-			x[ly.highSl[l]] = math.Max(bound[l]-x[ly.t[l]], 0)
+		if ly.totSl[l] >= 0 {
+			used := 0.0
+			for i, e := range ly.e[l] {
+				if e >= 0 {
+					used += float64(len(rows[l][i].places)) * x[e]
+				}
+			}
+			x[ly.totSl[l]] = math.Max(total[l]+excessTol-used, 0)
+			added = append(added, ly.totSl[l])
 		}
 		if ly.z[l] < 0 {
 			continue
 		}
-		basis = append(basis, ly.z[l])
-		rows := make([]float64, len(ly.zRows[l]))
+		added = append(added, ly.z[l])
+		zr := make([]float64, len(ly.zRows[l]))
 		best := 0
 		for si := range ly.zRows[l] {
 			for j := range p.classes[l].cost {
-				rows[si] += x[ly.x[l][j]] * (p.classes[l].cost[j] + p.classes[l].delta[j][si] - ly.zOffset[l]) / ly.zScale[l]
+				zr[si] += x[ly.x[l][j]] * (p.classes[l].cost[j] + p.classes[l].delta[j][si] - ly.zOffset[l]) / ly.zScale[l]
 			}
-			if rows[si] > rows[best] {
+			if zr[si] > zr[best] {
 				best = si
 			}
 		}
-		x[ly.z[l]] = rows[best]
+		x[ly.z[l]] = zr[best]
 		for si, sl := range ly.zSl[l] {
-			x[sl] = rows[best] - rows[si]
+			x[sl] = zr[best] - zr[si]
 			if si != best {
-				basis = append(basis, sl)
+				added = append(added, sl)
 			}
 		}
 	}
-	if (x1 != nil && basis1 == nil) || len(basis) != s.m {
+	var basis []int
+	if basis1 != nil {
+		basis = append(append(basis, basis1...), added...)
+	} else {
+		basis = completeBasis(s, x) // today's mix: phase 1 did not run
+	}
+	if len(basis) != s.m || hasDuplicate(basis) {
 		basis = nil
 	}
 	return x, basis
+}
+
+func hasDuplicate(v []int) bool {
+	seen := make(map[int]bool, len(v))
+	for _, x := range v {
+		if seen[x] {
+			return true
+		}
+		seen[x] = true
+	}
+	return false
 }
 
 // completeBasis turns phase 1's optimum into a basis: its non-zero

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,9 +18,11 @@ import (
 // cost-bearing line whose cost changes in some scenario and that has at
 // least two candidate sources, the shares a linear program chose.
 type Plan struct {
-	Objective  string          // "expected" or "worst"
-	CountryCap decimal.Decimal // percent
-	Lines      []LinePlan      // in BOM order; at most maxLinePlans, the largest expected savings
+	Objective    string          // "expected" or "worst"
+	CountryCap   decimal.Decimal // percent
+	CapCountries []string        // the countries the cap applies to, when given or taken from the scenarios
+	CapAll       bool            // the cap applies to every country but each product's import country
+	Lines      []LinePlan      // in BOM order, the lines whose plan changes today's mix (or has a note); at most maxLinePlans, the largest expected savings
 	Planned    int             // lines with a plan, all of them (Lines may hold fewer)
 	Skipped    int             // exposed lines with alternatives left unplanned beyond maxPlannedLines
 	Spend      []StageSpend    // over every planned line, by stage then country
@@ -44,6 +47,16 @@ type Plan struct {
 	Changed             int               // lines whose recommended mix differs from today's
 	StartMonth          string            // YYYY-MM, the first month of the projection
 	IndicativeCandidate bool              // some line's candidates include an embedded default centre
+
+	// The cost of the cap: the lines whose plan costs more in steady state
+	// than today's mix (a negative expected saving) because the cap
+	// requires it, and the sum of those costs (positive).
+	RequiredByCap int
+	CostOfCap     decimal.Decimal
+	// Over the horizon, after qualification: Σ of the lines' horizon
+	// savings (net of qualification costs) and the qualification costs.
+	HorizonSaving     decimal.Decimal
+	QualificationCost decimal.Decimal
 }
 
 // MaxUnplanned is how many exposed lines without alternatives a Plan lists.
@@ -83,10 +96,25 @@ type LinePlan struct {
 	WorstSaving                          decimal.Decimal // max_s Current_s − max_s Recommended_s
 	WorstCurrent, WorstRecommended       int             // the scenarios of those maxima
 
-	HHIBefore, HHIAfter [NumStages]HHI
-	CapMet              bool            // every stage and known country within the cap
-	MaxShare            decimal.Decimal // the largest share of one known country at any stage, recommended
+	HHIBefore, HHIAfter [capStages]HHI // by stage; index StageHRESeparation for lines with heavy rare earths
+	CapMet              bool            // every stage and capped country within the cap
+	MaxShare            decimal.Decimal // the largest share of one capped country at any stage, recommended
 	CapBreaks           []CapBreak      // where the recommended mix exceeds the cap (when it cannot be met)
+	Heavy               bool            // the line holds heavy rare earths: the heavy-separation stage counts
+
+	// Timing (SPEC section 8): the plan takes effect when its last new
+	// source delivers, in QualificationMonth (Q + 1, 1-based); the
+	// horizon saving is the probability-weighted saving over months Q+1..H
+	// less the new sources' one-off QualificationCost; PaybackMonth is the
+	// first month (≥ Q+1) by which the saving since Q+1 covers those costs
+	// and is positive, 0 when none within the horizon.
+	QualificationMonth int
+	QualificationCost  decimal.Decimal
+	HorizonSaving      decimal.Decimal
+	PaybackMonth       int
+	// RequiredByCap: the plan's steady-state expected saving is negative;
+	// the cap, not the cost, asks for it.
+	RequiredByCap bool
 	Group               int             // lines solved together because they share a capacity have the same Group > 0
 	Kept                bool            // the program found nothing better than today's mix, which is kept
 	Changed             bool            // the recommended shares differ from today's
@@ -98,6 +126,15 @@ type LinePlan struct {
 type Candidate struct {
 	Supplier            string
 	Countries           [NumStages]string
+	HRESeparation       string // where its heavy rare earths are separated
+	Origin              string // where the part ships from ("" for a material-level candidate: see Parts)
+	QualificationCost   decimal.Decimal
+	// MaterialLevel: the candidate keeps today's sources of the part and
+	// has their rare-earth-bearing material made by Supplier (an
+	// Alternatives row by material, or a default centre); Parts lists the
+	// sources it keeps, each with its share of today's mix.
+	MaterialLevel bool
+	Parts         []CandidatePart
 	UnitCost            decimal.Decimal // report currency
 	Capacity            decimal.Decimal // units a year; see HasCapacity
 	HasCapacity         bool
@@ -114,6 +151,14 @@ type Candidate struct {
 	CurrentShare, Share decimal.Decimal
 }
 
+// CandidatePart is one of today's sources a material-level candidate
+// keeps: its supplier, origin and share within the candidate.
+type CandidatePart struct {
+	Supplier string
+	Origin   string
+	Share    decimal.Decimal
+}
+
 // HHI is a Herfindahl–Hirschman index in percent points (0–10,000) over
 // the known countries of a stage; Known is false when none is known.
 type HHI struct {
@@ -121,11 +166,13 @@ type HHI struct {
 	Known bool
 }
 
-// CapBreak is a stage and country whose share exceeds the cap.
+// CapBreak is a stage and capped country whose share stays above the cap,
+// and why.
 type CapBreak struct {
 	Stage   Stage
 	Country string
 	Share   decimal.Decimal // fraction 0..1
+	Why     string          // "no candidate outside it at this stage" or "the candidates outside it lack the capacity"
 }
 
 // Unplanned is an exposed line without alternatives.
@@ -160,6 +207,7 @@ func Recommend(r *Result) (*Plan, error) {
 	}
 	plan.StartMonth = m.monthName(1)
 	rc := newRecContext(m, r, plan)
+	rc.initCap()
 	if err := rc.prepare(); err != nil {
 		return nil, err
 	}
@@ -180,6 +228,8 @@ type recContext struct {
 	w    []decimal.Decimal // scenario probabilities
 	wf   []float64
 	capf decimal.Decimal // country cap as a fraction
+	capAll bool            // the cap applies to every country but the import country
+	capSet map[string]bool // else to these
 
 	byKey   map[string]*profile
 	altProf map[altKey]*profile // (base profile, alternative) → profile
@@ -208,13 +258,19 @@ type recFactors struct {
 	fv   []float64 // shortage + carrying, per unit of B
 	fc   []float64 // tariff, per unit of cost
 	nz   []bool    // some factor is not zero
+	// Probability-weighted monthly factors, t = 1..H: Σ_s w_s g_s[t][e]
+	// per kg of element, Σ_s w_s (shortage + carrying) per unit of B and
+	// Σ_s w_s tariff per unit of cost. Per unit of the product in a month,
+	// not yet scaled by V/12.
+	eg     [][]decimal.Decimal
+	ev, ec []decimal.Decimal
 }
 
 // lineWork is one cost-bearing line being planned.
 type lineWork struct {
 	line    int
-	alts    []int      // indexes in Input.Alternatives
-	profs   []*profile // per alternative
+	alts    []int        // indexes in Input.Alternatives
+	profs   [][]*profile // per alternative: its profile, or for a material row one per current source
 	exposed bool
 	cls     int       // its class, -1 when unplanned
 	unit    []float64 // per candidate and scenario, for the class (first line of a class only)
@@ -228,18 +284,24 @@ type lineWork struct {
 // recClass is a set of lines that are the same per unit of annual
 // quantity: same product, content, candidates, costs and today's shares.
 type recClass struct {
-	lines []int // indexes in work
-	q     decimal.Decimal
-	lp    *lpClass
-	cands []Candidate // template, shares unset
-	res   []int       // per candidate: capacity index in rc.res, -1 none
-	base  int
-	group int
-	y     []decimal.Decimal // the rounded shares
-	bound decimal.Decimal   // the largest country share allowed
-	met   bool
-	note  string
-	first *mix // the first line's costs, when keepIfBetter computed them
+	lines   []int // indexes in work
+	q       decimal.Decimal
+	lp      *lpClass
+	cands   []Candidate       // template, shares unset
+	res     []int             // per candidate: capacity index in rc.res, -1 none
+	resCoef []decimal.Decimal // per candidate: capacity used per unit of annual quantity (1 unit, or re_mass_kg)
+	capped  [][capStages]string
+	heavy   bool // the lines hold heavy rare earths
+	group   int
+	y       []decimal.Decimal // the rounded shares
+	rows    []capRow          // the program's cap rows
+	limits  []decimal.Decimal // per cap row: the largest share allowed
+	total   float64           // E: the least total excess over the cap
+	met     bool
+	note    string
+	first   *mix        // the first line's costs, when keepIfBetter computed them
+	monthly []decimal.Decimal // per unit of annual quantity, month t (1..H): the expected saving; set by linePlan's first line
+	once    sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.
@@ -267,6 +329,71 @@ func newRecContext(m *model, r *Result, plan *Plan) *recContext {
 		rc.byKey[p.key] = p
 	}
 	return rc
+}
+
+// initCap decides which countries the cap applies to (--cap-countries):
+// a list, every country but the product's import country, or by default
+// the controlling countries of the scenarios computed.
+func (rc *recContext) initCap() {
+	cs := rc.r.Settings.CapCountries
+	rc.capAll = cs.All
+	rc.capSet = map[string]bool{}
+	list := cs.Countries
+	if !cs.All && len(list) == 0 {
+		for _, sc := range rc.m.in.Scenarios {
+			if !slices.Contains(list, sc.Country) {
+				list = append(list, sc.Country)
+			}
+		}
+		if len(list) == 0 {
+			list = []string{rc.r.Settings.ControllingCountry}
+		}
+	}
+	for _, c := range list {
+		rc.capSet[c] = true
+	}
+	rc.plan.CapAll = cs.All
+	if !cs.All {
+		rc.plan.CapCountries = list
+	}
+}
+
+// capped reports whether the cap applies to country c for a product
+// built in importer.
+func (rc *recContext) capped(c, importer string) bool {
+	if c == "" {
+		return false
+	}
+	if rc.capAll {
+		return c != importer
+	}
+	return rc.capSet[c]
+}
+
+// cappedCountries lists a candidate's capped countries by cap stage ("" where
+// the cap does not apply): its four stages and, for a line holding heavy
+// rare earths, its heavy-rare-earth separation.
+func (rc *recContext) cappedCountries(countries [NumStages]string, hre string, heavy bool, importer string) [capStages]string {
+	var out [capStages]string
+	for g, c := range countries {
+		if rc.capped(c, importer) {
+			out[g] = c
+		}
+	}
+	if heavy && rc.capped(hre, importer) {
+		out[StageHRESeparation] = hre
+	}
+	return out
+}
+
+// holdsHeavy reports whether the line holds heavy rare earths.
+func (rc *recContext) holdsHeavy(l *Line) bool {
+	for _, c := range l.Content {
+		if c.Kg.Sign() > 0 && heavyRareEarths[c.Element] {
+			return true
+		}
+	}
+	return false
 }
 
 func (rc *recContext) note(format string, args ...any) {
@@ -313,20 +440,41 @@ func (rc *recContext) prepare() error {
 		for j := range l.Sources {
 			rc.ensureFactors(m.srcProfile[i][j], pi)
 		}
-		base := m.srcProfile[i][0]
 		for _, a := range alts {
 			alt := &in.Alternatives[a]
 			if isCurrent(l, alt) {
 				continue
 			}
-			p, err := rc.altProfile(base, a)
+			if alt.PartNumber == "" && (!alt.ByPremium || alt.HasCapacity) && l.MaterialKg.Sign() <= 0 {
+				what := "quotes a price per kg of material"
+				if alt.ByPremium {
+					what = "offers a capacity in kg of material"
+				}
+				rc.note("%s (%s) %s, but some lines of %s give no re_mass_kg: it is left out of their candidates", alt.Supplier, alt.Ref, what, l.Material)
+				continue
+			}
+			// A part-number row replaces the whole part; a material row
+			// keeps each of today's sources and remakes its material.
+			bases := m.srcProfile[i][:1]
+			if alt.PartNumber == "" {
+				bases = m.srcProfile[i]
+			}
+			var profs []*profile
+			var err error
+			for _, base := range bases {
+				var p *profile
+				if p, err = rc.altProfile(base, a); err != nil {
+					break
+				}
+				rc.ensureFactors(p, pi)
+				profs = append(profs, p)
+			}
 			if err != nil {
 				rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
 				continue
 			}
-			rc.ensureFactors(p, pi)
 			w.alts = append(w.alts, a)
-			w.profs = append(w.profs, p)
+			w.profs = append(w.profs, profs)
 		}
 		rc.work = append(rc.work, w)
 	}
@@ -346,7 +494,8 @@ func isCurrent(l *Line, a *Alternative) bool {
 
 // altProfile returns the profile of the line's material, HS code and
 // elements (those of base) made in the alternative's countries, built and
-// filled as Compute builds the current sources' profiles.
+// filled as Compute builds the current sources' profiles. A material row
+// keeps base's origin (the part is still bought where it was).
 func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
 	k := altKey{base, a}
 	if p, ok := rc.altProf[k]; ok {
@@ -359,6 +508,11 @@ func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
 	}
 	if origin == "" {
 		origin = alt.Countries[StageComponent]
+	}
+	if alt.PartNumber == "" {
+		// A material row remakes the material inside today's part: the
+		// part still ships from where it did, and pays its tariffs.
+		origin = base.origin
 	}
 	var kb strings.Builder
 	for _, c := range alt.Countries {
@@ -397,6 +551,7 @@ func (rc *recContext) ensureFactors(p *profile, pi int) {
 		f = &recFactors{id: len(rc.factors), done: make([]bool, P), dec: make([]*partFactors, rc.S*P), g: make([][]float64, rc.S*P),
 			fv: make([]float64, rc.S*P), fc: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
 		rc.factors[p] = f
+		rc.expectedMonthly(p, f)
 	}
 	if f.done[pi] {
 		return
@@ -418,6 +573,62 @@ func (rc *recContext) ensureFactors(p *profile, pi int) {
 		f.fv[i], f.fc[i] = fv.InexactFloat64(), d.fAnnual.Tariff.InexactFloat64()
 		f.nz[i] = f.nz[i] || !fv.IsZero() || !d.fAnnual.Tariff.IsZero()
 	}
+}
+
+// expectedMonthly fills f's probability-weighted monthly factors.
+func (rc *recContext) expectedMonthly(p *profile, f *recFactors) {
+	H, E := rc.m.horizon, len(rc.m.elements)
+	f.eg = make([][]decimal.Decimal, H+1)
+	f.ev, f.ec = make([]decimal.Decimal, H+1), make([]decimal.Decimal, H+1)
+	for t := 1; t <= H; t++ {
+		f.eg[t] = make([]decimal.Decimal, E)
+		for s := 0; s < rc.S; s++ {
+			w := rc.w[s]
+			if w.IsZero() {
+				continue
+			}
+			ps := &p.perScen[s]
+			for _, e := range p.elems {
+				f.eg[t][e] = addProduct(f.eg[t][e], w, ps.g[t][e])
+			}
+			f.ev[t] = addProduct(f.ev[t], w, ps.f[t].Shortage.Add(ps.f[t].Carrying))
+			f.ec[t] = addProduct(f.ec[t], w, ps.f[t].Tariff)
+		}
+	}
+}
+
+// monthlySaving returns, per unit of the line's annual quantity, the
+// expected saving of the recommended mix over today's in each month
+// t = 1..H: Σ_j (x_j today − x_j recommended) · (c_j + X_jt) / 12, X_jt
+// being candidate j's probability-weighted change of unit cost in month t.
+func (rc *recContext) monthlySaving(w *lineWork, cur, rec []decimal.Decimal) []decimal.Decimal {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	H := m.horizon
+	out := make([]decimal.Decimal, H+1)
+	for j, cd := range rc.candidates(w) {
+		d := cur[j].Sub(rec[j])
+		if d.IsZero() {
+			continue
+		}
+		for t := 1; t <= H; t++ {
+			x := cd.cost
+			for _, pt := range cd.parts {
+				f := rc.factors[pt.prof]
+				var y decimal.Decimal
+				for _, cm := range l.Content {
+					if cm.Kg.Sign() > 0 {
+						y = addProduct(y, cm.Kg, f.eg[t][m.elemIdx[cm.Element]])
+					}
+				}
+				y = addProduct(y, cd.value, f.ev[t])
+				y = addProduct(y, pt.cost, f.ec[t])
+				x = addProduct(x, pt.weight, y)
+			}
+			out[t] = out[t].Add(d.Mul(x).DivRound(twelve, divPlaces))
+		}
+	}
+	return out
 }
 
 // parallel runs fn(i) for i in [0, n) on every processor.
@@ -449,71 +660,117 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// candidate is what the line's figures need of one candidate: its
-// profile, unit cost and the value B of the line's material.
+// candidate is what the line's figures need of one candidate: its parts
+// (one for a source or a part-number alternative; for a material-level
+// candidate, each of today's sources with its material remade, weighted
+// by today's shares), its average unit cost and the value B of the line's
+// material.
 type candidate struct {
-	prof   *profile
-	cost   decimal.Decimal
+	parts  []candPart
+	cost   decimal.Decimal // Σ weight · part cost
 	value  decimal.Decimal
 	valueF float64
 }
 
+// candPart is one way of buying a share of the line within a candidate.
+type candPart struct {
+	prof   *profile
+	cost   decimal.Decimal // unit cost, on which its tariff falls
+	weight decimal.Decimal
+}
+
+// single is a candidate of one part.
+func single(p *profile, cost, value decimal.Decimal) candidate {
+	return candidate{parts: []candPart{{p, cost, one}}, cost: cost, value: value, valueF: value.InexactFloat64()}
+}
+
 // candidates lists today's sources, then the alternatives, with their
-// unit costs (a premium applies to today's average unit cost).
+// unit costs: a part-number row's premium applies to today's average unit
+// cost; a material row's to the value B of the line's material, inside
+// each of today's sources (c_j + B · premium), or its price per kg
+// replaces the material's (c_j − B + re_mass_kg · price) (SPEC section 8).
 func (rc *recContext) candidates(w *lineWork) []candidate {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	out := make([]candidate, 0, len(l.Sources)+len(w.alts))
 	var avg decimal.Decimal
 	value := m.materialValue(l)
-	valueF := value.InexactFloat64()
 	for j, s := range l.Sources {
-		out = append(out, candidate{m.srcProfile[w.line][j], s.UnitCost, value, valueF})
+		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
 	}
 	for k, a := range w.alts {
 		alt := &m.in.Alternatives[a]
-		c := alt.UnitCost
-		if alt.ByPremium {
-			c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
+		if alt.PartNumber != "" {
+			c := alt.UnitCost
+			if alt.ByPremium {
+				c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
+			}
+			out = append(out, single(w.profs[k][0], c, value))
+			continue
 		}
-		out = append(out, candidate{w.profs[k], c, value, valueF})
+		cd := candidate{value: value, valueF: value.InexactFloat64()}
+		for j, s := range l.Sources {
+			c := s.UnitCost.Sub(value).Add(l.MaterialKg.Mul(alt.UnitCost))
+			if alt.ByPremium {
+				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
+			}
+			cd.parts = append(cd.parts, candPart{w.profs[k][j], c, s.Share})
+			cd.cost = cd.cost.Add(s.Share.Mul(c))
+		}
+		out = append(out, cd)
 	}
 	return out
 }
 
 // unitDelta returns a candidate's annual delta per unit of the line's
 // exploded quantity, X_s in A_js = Q_p · X_s, exactly as Result.Parts
-// computes a source's figures.
+// computes a source's figures (a material-level candidate: its parts
+// weighted by today's shares).
 func (rc *recContext) unitDelta(l *Line, pi int, c candidate, s int) decimal.Decimal {
-	f := rc.factors[c.prof].dec[s*len(rc.m.in.BOM.Products)+pi]
 	var x decimal.Decimal
-	for _, cm := range l.Content {
-		if cm.Kg.Sign() <= 0 {
-			continue
+	for _, pt := range c.parts {
+		f := rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi]
+		var y decimal.Decimal
+		for _, cm := range l.Content {
+			if cm.Kg.Sign() <= 0 {
+				continue
+			}
+			if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
+				y = y.Add(cm.Kg.Mul(g))
+			}
 		}
-		if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
-			x = x.Add(cm.Kg.Mul(g))
+		y = y.Add(mulNonZero(c.value, f.fAnnual.Shortage)).Add(mulNonZero(c.value, f.fAnnual.Carrying))
+		y = y.Add(mulNonZero(pt.cost, f.fAnnual.Tariff))
+		if !pt.weight.Equal(one) {
+			y = y.Mul(pt.weight)
 		}
+		x = x.Add(y)
 	}
-	x = x.Add(mulNonZero(c.value, f.fAnnual.Shortage)).Add(mulNonZero(c.value, f.fAnnual.Carrying))
-	return x.Add(mulNonZero(c.cost, f.fAnnual.Tariff))
+	return x
 }
 
-// unitDeltaFloat is unitDelta in float64, for the program.
-func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate, cost float64, s int) (float64, bool) {
+// unitDeltaFloat is unitDelta in float64, for the program; false when
+// every factor is zero.
+func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate, s int) (float64, bool) {
 	i := s*len(rc.m.in.BOM.Products) + pi
-	f := rc.factors[c.prof]
-	if !f.nz[i] {
-		return 0, false
-	}
-	x := 0.0
-	for k, cm := range l.Content {
-		if kg[k] > 0 {
-			x += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
+	x, any := 0.0, false
+	for _, pt := range c.parts {
+		f := rc.factors[pt.prof]
+		if !f.nz[i] {
+			continue
 		}
+		any = true
+		y := 0.0
+		for k, cm := range l.Content {
+			if kg[k] > 0 {
+				y += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
+			}
+		}
+		y += c.valueF*f.fv[i] + pt.cost.InexactFloat64()*f.fc[i]
+		x += pt.weight.InexactFloat64() * y
 	}
-	return x + c.valueF*f.fv[i] + cost*f.fc[i], true
+	return x, any
 }
 
 // evaluate decides, in parallel, which lines are exposed, and gives every
@@ -538,7 +795,7 @@ func (rc *recContext) evaluate() {
 			sum, mag := 0.0, 0.0
 			any := false
 			for j, src := range l.Sources {
-				v, nz := rc.unitDeltaFloat(l, kg, pi, cands[j], src.UnitCost.InexactFloat64(), s)
+				v, nz := rc.unitDeltaFloat(l, kg, pi, cands[j], s)
 				any = any || nz
 				x := src.Share.InexactFloat64() * v
 				sum += x
@@ -569,9 +826,8 @@ func (rc *recContext) evaluate() {
 		// Per unit of annual quantity: X_s / V.
 		w.unit = make([]float64, len(cands)*rc.S)
 		for j, c := range cands {
-			cf := c.cost.InexactFloat64()
 			for s := 0; s < rc.S; s++ {
-				v, _ := rc.unitDeltaFloat(l, kg, pi, c, cf, s)
+				v, _ := rc.unitDeltaFloat(l, kg, pi, c, s)
 				w.unit[j*rc.S+s] = v / vol
 			}
 		}
@@ -617,8 +873,11 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 			b.WriteByte(';')
 		}
 	}
+	fmt.Fprintf(&b, "|B%s", cands[0].value.String())
 	for j, c := range cands {
-		fmt.Fprintf(&b, "|%d:%s:%s", rc.factors[c.prof].id, c.cost.String(), c.value.String())
+		for _, pt := range c.parts {
+			fmt.Fprintf(&b, "|%d:%s:%s", rc.factors[pt.prof].id, pt.cost.String(), pt.weight.String())
+		}
 		if j < len(l.Sources) {
 			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
 		} else {
@@ -657,24 +916,39 @@ func (rc *recContext) group() {
 		ci := len(rc.classes)
 		byKey[w.key] = ci
 		w.cls = ci
-		c := &recClass{lines: []int{k}, q: q}
+		c := &recClass{lines: []int{k}, q: q, heavy: rc.holdsHeavy(l)}
 		cands := rc.candidates(w)
-		best := 0
-		for j, src := range l.Sources {
-			if src.Share.GreaterThan(l.Sources[best].Share) {
-				best = j
-			}
-			c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, UnitCost: src.UnitCost,
-				Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: m.monthName(1)})
+		for _, src := range l.Sources {
+			hre, origin := src.hreSeparation(), src.origin()
+			c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: hre, Origin: origin,
+				UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: m.monthName(1)})
 			c.res = append(c.res, -1)
+			c.resCoef = append(c.resCoef, one)
+			c.capped = append(c.capped, rc.cappedCountries(src.Countries, hre, c.heavy, rc.m.importOf[rc.m.prodIdx[l.Product]]))
 		}
-		c.base = best
 		for k2, a := range w.alts {
 			alt := &in.Alternatives[a]
-			cd := Candidate{Supplier: alt.Supplier, Countries: alt.Countries, UnitCost: cands[len(l.Sources)+k2].cost,
-				Capacity: alt.Capacity, HasCapacity: alt.HasCapacity, QualificationMonths: alt.QualificationMonths,
+			hre := alt.HRESeparation
+			if hre == "" {
+				hre = alt.Countries[StageSeparation]
+			}
+			cd := Candidate{Supplier: alt.Supplier, Countries: alt.Countries, HRESeparation: hre, UnitCost: cands[len(l.Sources)+k2].cost,
+				Capacity: alt.Capacity, HasCapacity: alt.HasCapacity, QualificationMonths: alt.QualificationMonths, QualificationCost: alt.QualificationCost,
 				EarliestMonth: m.monthName(alt.QualificationMonths + 1), Indicative: alt.Indicative, Ref: alt.Ref, Source: alt.Source,
 				Note: alt.Note, ByPremium: alt.ByPremium, PremiumPct: alt.PremiumPct}
+			coef := one
+			if alt.PartNumber == "" {
+				cd.MaterialLevel = true
+				for _, src := range l.Sources {
+					cd.Parts = append(cd.Parts, CandidatePart{Supplier: src.Supplier, Origin: src.origin(), Share: src.Share})
+				}
+				coef = l.MaterialKg // capacity in kg of material
+			} else {
+				cd.Origin = alt.Origin
+				if cd.Origin == "" {
+					cd.Origin = alt.Countries[StageComponent]
+				}
+			}
 			ri := -1
 			if alt.HasCapacity {
 				var ok bool
@@ -686,15 +960,17 @@ func (rc *recContext) group() {
 			}
 			c.cands = append(c.cands, cd)
 			c.res = append(c.res, ri)
+			c.resCoef = append(c.resCoef, coef)
+			c.capped = append(c.capped, rc.cappedCountries(alt.Countries, hre, c.heavy, rc.m.importOf[rc.m.prodIdx[l.Product]]))
 		}
 		rc.classes = append(rc.classes, c)
 	}
 	// Demand on each capacity; a capacity that all its users' quantities
 	// fit in cannot bind and links nothing.
 	for ci, c := range rc.classes {
-		for _, ri := range c.res {
+		for j, ri := range c.res {
 			if ri >= 0 {
-				rc.res[ri].demand = rc.res[ri].demand.Add(c.q)
+				rc.res[ri].demand = rc.res[ri].demand.Add(c.q.Mul(c.resCoef[j]))
 				rc.res[ri].classes = append(rc.res[ri].classes, ci)
 				rc.res[ri].lines += len(c.lines)
 			}
@@ -830,18 +1106,18 @@ func (rc *recContext) capacityLeft(classes []int, left map[int]decimal.Decimal) 
 }
 
 // shape is what a class's program looks like alone apart from its
-// costs: its candidates' countries, which one is the base, and the
+// costs: its candidates' capped countries, today's shares and the
 // capacities that bind, per unit of its annual quantity ("off" when used
 // up).
 func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 	c := rc.classes[ci]
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d;", c.base)
 	for j, cd := range c.cands {
-		for _, ctry := range cd.Countries {
+		for _, ctry := range c.capped[j] {
 			b.WriteString(ctry)
 			b.WriteByte(',')
 		}
+		b.WriteString(cd.CurrentShare.String())
 		if ri := c.res[j]; ri >= 0 && rc.res[ri].binding {
 			k := rc.res[ri].cap
 			if v, ok := left[ri]; ok {
@@ -850,7 +1126,7 @@ func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 			if k.Sign() <= 0 {
 				b.WriteString("off")
 			} else {
-				fmt.Fprintf(&b, "%s/%s", k, c.q)
+				fmt.Fprintf(&b, "%s/%s", k, c.q.Mul(c.resCoef[j]))
 			}
 		}
 		b.WriteByte(';')
@@ -883,14 +1159,13 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 			if binds && capLeft(ri).Sign() <= 0 {
 				continue
 			}
-			if j == c.base {
-				lc.base = len(active[k])
-			}
 			active[k] = append(active[k], j)
 			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
 			lc.delta = append(lc.delta, w.unit[j*rc.S:(j+1)*rc.S])
-			lc.countries = append(lc.countries, cd.Countries)
+			lc.countries = append(lc.countries, c.capped[j])
+			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
 			lc.current = append(lc.current, cd.Current)
+			lc.resCoef = append(lc.resCoef, c.resCoef[j].InexactFloat64())
 			if binds {
 				pi, ok := resIdx[ri]
 				if !ok {
@@ -926,26 +1201,33 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 			sol.rows[k][r].members = members
 		}
 	}
-	bounds := make([]decimal.Decimal, len(chunk))
-	for k := range chunk {
-		bounds[k] = rc.capf
-		if !sol.capMet[k] {
-			bounds[k] = one
-			if !math.IsNaN(sol.bound[k]) {
-				bounds[k] = decimal.NewFromFloat(sol.bound[k]).Round(sharePlaces)
+	// Each cap row's limit: the cap plus the excess the program gave it,
+	// up to the grid, never above today's share where that was higher.
+	limits := make([][]decimal.Decimal, len(chunk))
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		for r, row := range sol.rows[k] {
+			var today decimal.Decimal
+			for _, j := range row.members {
+				today = today.Add(c.cands[j].CurrentShare)
 			}
+			lim := rc.capf
+			if e := sol.excess[k][r]; e > 1e-12 {
+				lim = decimal.Min(decimal.NewFromFloat(math.Ceil((rc.capf.InexactFloat64()+e)*1e4-1e-6)/1e4), decimal.Max(rc.capf, today))
+			}
+			limits[k] = append(limits[k], lim)
 		}
 	}
 	// Round the shares onto the grid, keeping caps and capacities; finer
 	// grids when the 4-decimal one has no room; today's mix at worst.
 	var ys [][]decimal.Decimal
 	for places := int32(sharePlaces); places <= 8 && ys == nil; places += 2 {
-		ys = rc.roundChunk(chunk, sol, bounds, places, capLeft)
+		ys = rc.roundChunk(chunk, sol, limits, places, capLeft)
 	}
 	for k, ci := range chunk {
 		c := rc.classes[ci]
 		c.met = sol.capMet[k]
-		c.bound = bounds[k]
+		c.rows, c.limits, c.total = sol.rows[k], limits[k], sol.total[k]
 		if sol.err != nil {
 			c.note = "the optimiser did not finish (" + sol.err.Error() + "); the shares meet the constraints but may not be the cheapest"
 		}
@@ -966,7 +1248,7 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 		rc.keepIfBetter(c)
 		for j, ri := range c.res {
 			if ri >= 0 && rc.res[ri].binding && c.y[j].Sign() > 0 {
-				left[ri] = capLeft(ri).Sub(c.q.Mul(c.y[j]))
+				left[ri] = capLeft(ri).Sub(c.q.Mul(c.resCoef[j]).Mul(c.y[j]))
 			}
 		}
 	}
@@ -976,7 +1258,7 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 // the nearest point when within 1e-6 of it), then the units each class
 // still misses to make exactly 1 go to its largest remainders whose caps
 // and capacities have room. nil when some class finds no room.
-func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Decimal, places int32, capLeft func(int) decimal.Decimal) [][]decimal.Decimal {
+func (rc *recContext) roundChunk(chunk []int, sol lpResult, limits [][]decimal.Decimal, places int32, capLeft func(int) decimal.Decimal) [][]decimal.Decimal {
 	scale := math.Pow(10, float64(places))
 	gridUnit := decimal.New(1, -places)
 	units := make([][]int64, len(chunk))
@@ -1001,7 +1283,7 @@ func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Dec
 			units[k][j] = int64(u)
 			rems[k][j] = s - u
 			if ri := binding(c, j); ri >= 0 {
-				used[ri] = used[ri].Add(c.q.Mul(decimal.New(units[k][j], -places)))
+				used[ri] = used[ri].Add(c.q.Mul(c.resCoef[j]).Mul(decimal.New(units[k][j], -places)))
 			}
 		}
 	}
@@ -1010,7 +1292,10 @@ func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Dec
 		c := rc.classes[ci]
 		u, rem := units[k], rems[k]
 		rows := sol.rows[k]
-		limit := bounds[k].Mul(decimal.New(1, places)) // the bound in grid units
+		limit := make([]decimal.Decimal, len(rows)) // each row's limit in grid units
+		for r := range rows {
+			limit[r] = limits[k][r].Mul(decimal.New(1, places))
+		}
 		rowSum := func(r capRow) int64 {
 			var s int64
 			for _, j := range r.members {
@@ -1019,13 +1304,13 @@ func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Dec
 			return s
 		}
 		room := func(j int) bool {
-			for _, r := range rows {
-				if containsInt(r.members, j) && decimal.NewFromInt(rowSum(r)+1).GreaterThan(limit) {
+			for r, row := range rows {
+				if containsInt(row.members, j) && decimal.NewFromInt(rowSum(row)+1).GreaterThan(limit[r]) {
 					return false
 				}
 			}
 			ri := binding(c, j)
-			return ri < 0 || used[ri].Add(c.q.Mul(gridUnit)).LessThanOrEqual(capLeft(ri))
+			return ri < 0 || used[ri].Add(c.q.Mul(c.resCoef[j]).Mul(gridUnit)).LessThanOrEqual(capLeft(ri))
 		}
 		var total int64
 		for _, v := range u {
@@ -1045,7 +1330,7 @@ func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Dec
 			rem[best]--
 			total++
 			if ri := binding(c, best); ri >= 0 {
-				used[ri] = used[ri].Add(c.q.Mul(gridUnit))
+				used[ri] = used[ri].Add(c.q.Mul(c.resCoef[best]).Mul(gridUnit))
 			}
 		}
 		for total > target {
@@ -1059,12 +1344,12 @@ func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Dec
 			rem[best]++
 			total--
 			if ri := binding(c, best); ri >= 0 {
-				used[ri] = used[ri].Sub(c.q.Mul(gridUnit))
+				used[ri] = used[ri].Sub(c.q.Mul(c.resCoef[best]).Mul(gridUnit))
 			}
 		}
 		// Rounding to the nearest point may still break a row.
-		for _, r := range rows {
-			if decimal.NewFromInt(rowSum(r)).GreaterThan(limit) {
+		for r, row := range rows {
+			if decimal.NewFromInt(rowSum(row)).GreaterThan(limit[r]) {
 				return nil
 			}
 		}
@@ -1084,10 +1369,10 @@ func (rc *recContext) roundChunk(chunk []int, sol lpResult, bounds []decimal.Dec
 	return out
 }
 
-// keepIfBetter puts today's mix back when it meets the bound the program
-// had to meet and the rounded recommendation is no cheaper by the
-// objective. Today's sources have no capacity limit, so this only frees
-// capacity.
+// keepIfBetter puts today's mix back when it gives way to the cap no
+// more than the program had to (its total excess is the least) and the
+// rounded recommendation is no cheaper by the objective. Today's sources
+// have no capacity limit, so this only frees capacity.
 func (rc *recContext) keepIfBetter(c *recClass) {
 	cur := make([]decimal.Decimal, len(c.cands))
 	same := true
@@ -1095,7 +1380,7 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 		cur[j] = cd.CurrentShare
 		same = same && cur[j].Equal(c.y[j])
 	}
-	if same || maxShare(c.cands, cur).GreaterThan(c.bound) {
+	if same || rc.todayExcess(c) > c.total+1e-7 {
 		return
 	}
 	// The class's lines are the same per unit, so its first line decides.
@@ -1116,6 +1401,16 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 		mc.rec, mc.recBase = mc.cur, mc.curBase
 	}
 	c.first = mc
+}
+
+// todayExcess is today's mix's total excess over the cap, Σ_r n_r
+// max(0, today_r − cap), as phase 1 of the program counts it.
+func (rc *recContext) todayExcess(c *recClass) float64 {
+	e := 0.0
+	for _, r := range c.rows {
+		e += float64(len(r.places)) * r.allow
+	}
+	return e
 }
 
 // mix is a line's annual cost per scenario and when nothing happens,
@@ -1156,22 +1451,6 @@ func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
 	return mc
 }
 
-// maxShare is the largest share of one known country at any stage.
-func maxShare(cands []Candidate, y []decimal.Decimal) decimal.Decimal {
-	var best decimal.Decimal
-	for g := StageMine; g < NumStages; g++ {
-		by := map[string]decimal.Decimal{}
-		for j, cd := range cands {
-			if c := cd.Countries[g]; c != "" && y[j].Sign() > 0 {
-				by[c] = by[c].Add(y[j])
-				if by[c].GreaterThan(best) {
-					best = by[c]
-				}
-			}
-		}
-	}
-	return best
-}
 
 // finish computes every line's money figures from the rounded shares, in
 // decimals, and the portfolio totals.
@@ -1200,8 +1479,12 @@ func (rc *recContext) finish() {
 		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
 		for i := range buf {
 			rc.addToTotals(&buf[i], spend)
+			// A line whose plan is today's mix is not listed (SPEC
+			// section 8), unless there is something to say about it.
+			if buf[i].Changed || buf[i].Note != "" {
+				plan.Lines = append(plan.Lines, buf[i])
+			}
 		}
-		plan.Lines = append(plan.Lines, buf...)
 		if len(plan.Lines) > 2*maxLinePlans {
 			keepLargestSavings(&plan.Lines)
 		}
@@ -1276,6 +1559,12 @@ func (rc *recContext) addToTotals(lp *LinePlan, spend map[stageCountry]*StageSpe
 	if !lp.CapMet {
 		plan.CapNotMet++
 	}
+	if lp.RequiredByCap {
+		plan.RequiredByCap++
+		plan.CostOfCap = plan.CostOfCap.Sub(lp.ExpectedSaving)
+	}
+	plan.HorizonSaving = plan.HorizonSaving.Add(lp.HorizonSaving)
+	plan.QualificationCost = plan.QualificationCost.Add(lp.QualificationCost)
 	if lp.Changed {
 		plan.Changed++
 	}
@@ -1311,9 +1600,9 @@ func keepLargestSavings(lines *[]LinePlan) {
 func (rc *recContext) lineDelta(w *lineWork, pi, s int) decimal.Decimal {
 	l := &rc.m.in.BOM.Lines[w.line]
 	var a decimal.Decimal
+	value := rc.m.materialValue(l)
 	for j, src := range l.Sources {
-		value := rc.m.materialValue(l)
-		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, candidate{prof: rc.m.srcProfile[w.line][j], cost: src.UnitCost, value: value}, s)))
+		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, single(rc.m.srcProfile[w.line][j], src.UnitCost, value), s)))
 	}
 	return a.Mul(rc.m.qty[w.line])
 }
@@ -1336,7 +1625,7 @@ func (rc *recContext) linePlan(k int) LinePlan {
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
-	lp := LinePlan{Index: w.line, Line: l, AnnualQty: q, Group: c.group, Note: c.note}
+	lp := LinePlan{Index: w.line, Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
 	lp.Candidates = make([]Candidate, len(c.cands))
 	copy(lp.Candidates, c.cands)
 	cur := make([]decimal.Decimal, len(c.cands))
@@ -1363,40 +1652,93 @@ func (rc *recContext) linePlan(k int) LinePlan {
 		lp.WorstSaving = lp.Current[lp.WorstCurrent].Sub(lp.Recommended[lp.WorstRecommended])
 	}
 	lp.Kept = !lp.Changed && c.note == ""
-	lp.HHIBefore, lp.HHIAfter = stageHHI(lp.Candidates, cur), stageHHI(lp.Candidates, c.y)
-	lp.MaxShare = maxShare(lp.Candidates, c.y)
-	lp.CapMet = !lp.MaxShare.GreaterThan(rc.capf)
-	if !lp.CapMet {
-		for g := StageMine; g < NumStages; g++ {
-			by := map[string]decimal.Decimal{}
-			var order []string
-			for j, cd := range lp.Candidates {
-				if ctry := cd.Countries[g]; ctry != "" && c.y[j].Sign() > 0 {
-					if _, ok := by[ctry]; !ok {
-						order = append(order, ctry)
-					}
-					by[ctry] = by[ctry].Add(c.y[j])
-				}
-			}
-			for _, ctry := range order {
-				if by[ctry].GreaterThan(rc.capf) {
-					lp.CapBreaks = append(lp.CapBreaks, CapBreak{Stage: g, Country: ctry, Share: by[ctry]})
-				}
-			}
-		}
-	}
+	lp.RequiredByCap = lp.Changed && lp.ExpectedSaving.Sign() < 0
+	lp.HHIBefore, lp.HHIAfter = stageHHI(lp.Candidates, cur, c.heavy), stageHHI(lp.Candidates, c.y, c.heavy)
+	lp.MaxShare, lp.CapBreaks = rc.capBreaks(c)
+	lp.CapMet = len(lp.CapBreaks) == 0
+	rc.timing(&lp, w, c, cur)
 	return lp
 }
 
+// timing sets the line's qualification month and cost, horizon saving and
+// payback month (SPEC section 8): the plan takes effect when its last new
+// source delivers, month Q+1.
+func (rc *recContext) timing(lp *LinePlan, w *lineWork, c *recClass, cur []decimal.Decimal) {
+	H := rc.m.horizon
+	Q := 0
+	for _, cd := range lp.Candidates {
+		if cd.Current || cd.Share.Sign() <= 0 {
+			continue
+		}
+		Q = max(Q, cd.QualificationMonths)
+		lp.QualificationCost = lp.QualificationCost.Add(cd.QualificationCost)
+	}
+	lp.QualificationMonth = Q + 1
+	if !lp.Changed {
+		return
+	}
+	// Lines of a class are the same per unit of annual quantity.
+	c.once.Do(func() { c.monthly = rc.monthlySaving(w, cur, c.y) })
+	var sum decimal.Decimal
+	for t := Q + 1; t <= H; t++ {
+		sum = sum.Add(lp.AnnualQty.Mul(c.monthly[t]))
+		if lp.PaybackMonth == 0 && sum.Sign() > 0 && sum.GreaterThanOrEqual(lp.QualificationCost) {
+			lp.PaybackMonth = t
+		}
+	}
+	lp.HorizonSaving = sum.Sub(lp.QualificationCost)
+}
+
+// capBreaks lists the stages and capped countries whose recommended share
+// stays above the cap, with why, and the largest capped share.
+func (rc *recContext) capBreaks(c *recClass) (decimal.Decimal, []CapBreak) {
+	var most decimal.Decimal
+	var out []CapBreak
+	for _, row := range c.rows {
+		var share decimal.Decimal
+		for _, j := range row.members {
+			share = share.Add(c.y[j])
+		}
+		most = decimal.Max(most, share)
+		if !share.GreaterThan(rc.capf) {
+			continue
+		}
+		for _, pl := range row.places {
+			why := "no candidate outside it at this stage"
+			for _, cd := range c.cands {
+				if ctry := stageCountryOf(cd, pl.stage); ctry != "" && ctry != pl.country {
+					why = "the candidates outside it lack the capacity"
+					break
+				}
+			}
+			out = append(out, CapBreak{Stage: pl.stage, Country: pl.country, Share: share, Why: why})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Stage < out[j].Stage })
+	return most, out
+}
+
+// stageCountryOf is a candidate's country at a cap stage.
+func stageCountryOf(cd Candidate, g Stage) string {
+	if g == StageHRESeparation {
+		return cd.HRESeparation
+	}
+	return cd.Countries[g]
+}
+
 // stageHHI is each stage's Herfindahl–Hirschman index over its known
-// countries, shares renormalised to the known part, in percent points.
-func stageHHI(cands []Candidate, y []decimal.Decimal) [NumStages]HHI {
-	var out [NumStages]HHI
-	for g := StageMine; g < NumStages; g++ {
+// countries, shares renormalised to the known part, in percent points;
+// the heavy-separation stage only for a line with heavy rare earths.
+func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
+	var out [capStages]HHI
+	for g := Stage(0); g < capStages; g++ {
+		if g == StageHRESeparation && !heavy {
+			continue
+		}
 		by := map[string]decimal.Decimal{}
 		var known decimal.Decimal
 		for j, cd := range cands {
-			if c := cd.Countries[g]; c != "" && y[j].Sign() > 0 {
+			if c := stageCountryOf(cd, g); c != "" && y[j].Sign() > 0 {
 				by[c] = by[c].Add(y[j])
 				known = known.Add(y[j])
 			}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,17 +151,18 @@ func TestRecommendHandWorked(t *testing.T) {
 			hhiBefore: "10000", hhiAfter: "6800", capMet: false, breaks: "component/CN=0.8",
 		},
 		{
-			// Infeasible at an upstream stage: JP's magnets use Chinese
-			// separation, so separation stays 100% Chinese whatever the
-			// mix. Every allocation has a largest share of 1; the
-			// objective then prefers JP outright (13,200 against 15,000).
-			// Saving 1,800; premium 1,200. HHI at the component stage
-			// 10,000 before (CN) and after (JP).
+			// Infeasible at an upstream stage only: JP's magnets use
+			// Chinese separation, so separation stays 100% Chinese
+			// whatever the mix (excess 0.35, the least), but the component
+			// stage can meet the cap, and gives way nowhere: JP at most
+			// 0.65 (no regression: JP held 0 today), CN 0.35 — not all
+			// to JP. As in "two sources, cap binds": premium 780, saving
+			// 1,170, component HHI 5,450.
 			name: "infeasible upstream", cap: "65", objective: "expected",
 			alts:      []Alternative{alt("JP", "?/CN/?/JP", "11")},
 			scenarios: []Scenario{cnTariff("tariff", "1", "25")},
-			shares:    "CN=0 JP=1", premium: "1200", expected: "1800", worst: "1800",
-			hhiBefore: "10000", hhiAfter: "10000", capMet: false, breaks: "separation/CN=1 component/JP=1",
+			shares:    "CN=0.35 JP=0.65", premium: "780", expected: "1170", worst: "1170",
+			hhiBefore: "10000", hhiAfter: "5450", capMet: false, breaks: "separation/CN=1",
 		},
 		{
 			// No cap (100%): everything to the cheapest, JP.
@@ -179,6 +181,7 @@ func TestRecommendHandWorked(t *testing.T) {
 			}
 			in := oneLine("1", "", "", "", []Source{src}, tc.scenarios...)
 			in.Settings.CountryCap = dec(tc.cap)
+			in.Settings.CapCountries = CapScope{All: true} // these cases cap every country, JP too
 			in.Settings.Objective = tc.objective
 			in.Alternatives = tc.alts
 			p, v := plan(t, in)
@@ -226,38 +229,41 @@ func checkAgreesWithParts(t *testing.T, p *Plan, v view) {
 	}
 }
 
-// TestRecommendSharedCapacity: two lines of material M1 share a JP row
-// given by material, 600 units a year, priced at a 10% premium. Line A
-// (1,200 a year at 10) saves 12.5 − 11 = 1.5 a unit on JP, line B (2,400 a
-// year at 20) saves 25 − 22 = 3: all 600 units go to B (x = 0.25), none to
-// A. Solved apart, each line would have claimed the 600 units.
+// TestRecommendSharedCapacity: two lines of material M1 (4 a kg, so B =
+// 4 per kg in the part) share a JP row given by material: 600 kg a year
+// at a 10% premium on B. Made in China, the magnet's Nd pays +100%: 0.2
+// kg · 100 · 100% = 20 a unit. Line A (1,200 a year, 1 kg of M1 a unit)
+// saves 20 − 0.4 = 19.6 a unit, 19.6 a kg; line B (2,400 a year, 2 kg a
+// unit) 20 − 0.8 = 19.2 a unit, 9.6 a kg. The kg go where they save
+// most: A gets 600 kg (x = 600 / 1,200 = 0.5), B none. Solved apart,
+// each line would have claimed the 600 kg. A saves 0.5 · 1,200 · 19.6 =
+// 11,760; its premium is 0.5 · 1,200 · 0.4 = 240.
 func TestRecommendSharedCapacity(t *testing.T) {
-	cnA := src("?/?/?/CN", "10")
-	cnB := src("?/?/?/CN", "20")
-	in := oneLine("1", "", "", "M1", []Source{cnA}, cnTariff("tariff", "1", "25"))
-	in.BOM.Lines = append(in.BOM.Lines, Line{Product: "P1", PartNumber: "MAG-B", Parent: -1, QtyPer: dec("2"), Material: "M1", Sources: []Source{cnB}, Ref: "BOM!3"})
+	cnA := src("CN/CN/CN/CN", "10")
+	cnB := src("CN/CN/CN/CN", "20")
+	in := oneLine("1", "Nd=0.2", "", "M1", []Source{cnA}, scen("s", "0", []Control{uplift("Nd", ClassDirect, "100")}, nil))
+	in.BOM.Lines[0].MaterialKg = dec("1")
+	in.BOM.Lines = append(in.BOM.Lines, Line{Product: "P1", PartNumber: "MAG-B", Parent: -1, QtyPer: dec("2"), Material: "M1", MaterialKg: dec("2"),
+		Content: content("Nd=0.2"), Sources: []Source{cnB}, Ref: "BOM!3"})
+	in.Materials = map[string]Material{"M1": {Code: "M1", PricePerKg: dec("4")}}
 	in.Settings.CountryCap = dec("100")
-	in.Alternatives = []Alternative{{Material: "M1", Supplier: "JP", Countries: at("?/?/?/JP"), PremiumPct: dec("10"), ByPremium: true,
+	in.Alternatives = []Alternative{{Material: "M1", Supplier: "JP", Countries: at("AU/MY/JP/JP"), PremiumPct: dec("10"), ByPremium: true,
 		Capacity: dec("600"), HasCapacity: true, QualificationMonths: 9, Ref: "Alternatives!2"}}
 	p, v := plan(t, in)
-	if len(p.Lines) != 2 {
-		t.Fatalf("%d planned lines, want 2", len(p.Lines))
+	if len(p.Lines) != 1 {
+		t.Fatalf("%d planned lines listed, want 1 (B keeps today's mix)", len(p.Lines))
 	}
-	if got := shares(p.Lines[0]); got != "S-?/?/?/CN=1 JP=0" {
-		t.Errorf("line A shares %s, want all CN", got)
+	if got := shares(p.Lines[0]); got != "S-CN/CN/CN/CN=0.5 JP=0.5" {
+		t.Errorf("line A shares %s, want CN 0.5, JP 0.5", got)
 	}
-	if got := shares(p.Lines[1]); got != "S-?/?/?/CN=0.75 JP=0.25" {
-		t.Errorf("line B shares %s, want CN 0.75, JP 0.25", got)
+	if p.Planned != 2 || p.Lines[0].Group == 0 {
+		t.Errorf("planned %d, group %d: the two lines share a capacity and are solved together", p.Planned, p.Lines[0].Group)
 	}
-	if p.Lines[0].Group == 0 || p.Lines[0].Group != p.Lines[1].Group {
-		t.Errorf("groups %d and %d: the lines share a capacity and are solved together", p.Lines[0].Group, p.Lines[1].Group)
-	}
-	// B: 600 units at 22 instead of 25: saving 1,800; premium 600·2 = 1,200.
-	wantEqual(t, "B expected saving", p.Lines[1].ExpectedSaving, "1800")
-	wantEqual(t, "B premium", p.Lines[1].Premium, "1200")
-	wantEqual(t, "portfolio saving", p.ExpectedSaving, "1800")
-	if c := p.Lines[1].Candidates[1]; c.EarliestMonth != "2026-10" || !c.Shared {
-		t.Errorf("JP earliest month %s shared %v, want 2026-10 (January + 9 months), shared", c.EarliestMonth, c.Shared)
+	wantEqual(t, "A expected saving", p.Lines[0].ExpectedSaving, "11760")
+	wantEqual(t, "A premium", p.Lines[0].Premium, "240")
+	c := p.Lines[0].Candidates[1]
+	if c.EarliestMonth != "2026-10" || !c.Shared || !c.MaterialLevel || len(c.Parts) != 1 || c.Parts[0].Origin != "CN" {
+		t.Errorf("JP: earliest %s shared %v material-level %v parts %+v; want 2026-10 (January + 9 months), shared, the CN source kept", c.EarliestMonth, c.Shared, c.MaterialLevel, c.Parts)
 	}
 	checkAgreesWithParts(t, p, v)
 }
@@ -475,25 +481,57 @@ func TestRecommendProperties(t *testing.T) {
 		for s := range w {
 			w[s] = in.Scenarios[s].Prior.InexactFloat64()
 		}
-		var rows [][]int
+		// Cap rows: the capped country (the scenarios' CN, the default
+		// --cap-countries) at each stage, rows of the same members merged
+		// with their weight; today's share and the excess allowed (no
+		// regression: never above today's share).
+		type row struct {
+			members []int
+			weight  float64
+			today   float64
+			allow   float64
+			e       int // column of e_r, -1 when allow is 0
+		}
+		var rows []*row
 		for g := StageMine; g < NumStages; g++ {
-			by := map[string][]int{}
+			var m []int
 			for j, c := range cands {
-				if ct := c.Countries[g]; ct != "" {
-					by[ct] = append(by[ct], j)
+				if c.Countries[g] == "CN" {
+					m = append(m, j)
 				}
 			}
-			for _, m := range by {
-				rows = append(rows, m)
+			if len(m) == 0 || capf >= 1 {
+				continue
+			}
+			merged := false
+			for _, r := range rows {
+				if slices.Equal(r.members, m) {
+					r.weight++
+					merged = true
+				}
+			}
+			if merged {
+				continue
+			}
+			today := 0.0
+			for _, j := range m {
+				today += cands[j].CurrentShare.InexactFloat64()
+			}
+			rows = append(rows, &row{members: m, weight: 1, today: today, allow: math.Max(today-capf, 0), e: -1})
+		}
+		dimE := nc
+		for _, r := range rows {
+			if r.allow > 1e-12 {
+				r.e = dimE
+				dimE++
 			}
 		}
-		// Phase 1 over (x, t): min t.
-		var a1 [][]float64
-		var b1 []float64
 		addRow := func(a *[][]float64, b *[]float64, coef []float64, rhs float64) {
 			*a = append(*a, coef)
 			*b = append(*b, rhs)
 		}
+		// basic: Σ x = 1, x ≥ 0, capacities, cap rows with their excess,
+		// 0 ≤ e ≤ allow; dim ≥ dimE (a worst-case z may follow).
 		basic := func(dim int) ([][]float64, []float64, [][]float64, []float64) {
 			var a [][]float64
 			var b []float64
@@ -509,81 +547,90 @@ func TestRecommendProperties(t *testing.T) {
 					addRow(&a, &b, up, cands[j].Capacity.InexactFloat64()/q)
 				}
 			}
-			return [][]float64{eq}, []float64{1}, a, b
-		}
-		tStar := 0.0
-		if capf < 1 && len(rows) > 0 {
-			eq, beq, a, b := basic(nc + 1)
 			for _, r := range rows {
-				coef := make([]float64, nc+1)
-				for _, j := range r {
+				coef := make([]float64, dim)
+				for _, j := range r.members {
 					coef[j] = 1
 				}
-				coef[nc] = -1
-				addRow(&a, &b, coef, 0)
+				if r.e >= 0 {
+					coef[r.e] = -1
+					lo, hi := make([]float64, dim), make([]float64, dim)
+					lo[r.e], hi[r.e] = -1, 1
+					addRow(&a, &b, lo, 0)
+					addRow(&a, &b, hi, r.allow)
+				}
+				addRow(&a, &b, coef, capf)
 			}
-			low := make([]float64, nc+1)
-			low[nc] = -1
-			addRow(&a, &b, low, -capf)
-			c := make([]float64, nc+1)
-			c[nc] = 1
+			return [][]float64{eq}, []float64{1}, a, b
+		}
+		// Phase 1: the least total excess E*.
+		eStar := 0.0
+		if dimE > nc {
+			eq, beq, a, b := basic(dimE)
+			c := make([]float64, dimE)
+			for _, r := range rows {
+				if r.e >= 0 {
+					c[r.e] = r.weight
+				}
+			}
 			v, _, ok := bruteLP(c, eq, beq, a, b)
 			if !ok {
 				t.Fatalf("%s: phase 1 has no vertex", name)
 			}
-			tStar = v
-			a1, b1 = a, b
+			eStar = v
 		}
-		_ = a1
-		_ = b1
-		bound := capf
-		if tStar > capf+1e-9 {
-			bound = tStar
+		if eStar > 1e-9 {
 			infeasible++
 			if lp.CapMet {
-				t.Errorf("%s: the cap cannot be met (smallest largest share %.4f) but the plan says it is", name, tStar)
-			}
-			if ms := lp.MaxShare.InexactFloat64(); ms > tStar+1e-4+1e-9 {
-				t.Errorf("%s: largest share %.6f, the smallest possible is %.6f", name, ms, tStar)
+				t.Errorf("%s: the cap cannot be met (least excess %.4f) but the plan says it is", name, eStar)
 			}
 		} else if !lp.CapMet {
-			t.Errorf("%s: the cap can be met (%.4f) but the plan breaks it: %v", name, tStar, lp.CapBreaks)
+			t.Errorf("%s: the cap can be met but the plan breaks it: %v", name, lp.CapBreaks)
 		}
-		// No stage and country above the bound.
+		// The plan: no row above max(cap, today) (no regression, exactly),
+		// and no more excess than the least (up to the 4-decimal grid).
+		planExcess := 0.0
 		for _, r := range rows {
-			s := 0.0
-			for _, j := range r {
-				s += cands[j].Share.InexactFloat64()
+			s := decimal.Zero
+			for _, j := range r.members {
+				s = s.Add(cands[j].Share)
 			}
-			if s > bound+1e-4+1e-9 || (lp.CapMet && s > capf+1e-12) {
-				t.Errorf("%s: a country holds %.6f, bound %.6f", name, s, bound)
+			sf := s.InexactFloat64()
+			if sf > math.Max(capf, r.today)+1e-12 {
+				t.Errorf("%s: CN holds %.6f at a stage, today %.6f, cap %.2f: a regression", name, sf, r.today, capf)
 			}
+			planExcess += r.weight * math.Max(sf-capf, 0)
 		}
-		// Phase 2: the objective over (x[, z]) with every country ≤ bound.
+		if planExcess > eStar+1e-4*float64(len(rows)*4)+1e-9 {
+			t.Errorf("%s: the plan exceeds the cap by %.6f in all, the least is %.6f", name, planExcess, eStar)
+		}
+		// Phase 2: the objective over (x, e[, z]) with Σ weight·e ≤ E*.
 		isWorst := in.Settings.Objective == "worst"
-		dim := nc
+		dim := dimE
 		if isWorst {
 			dim++
 			worst++
 		}
 		eq, beq, a, b := basic(dim)
-		for _, r := range rows {
+		if dimE > nc {
 			coef := make([]float64, dim)
-			for _, j := range r {
-				coef[j] = 1
+			for _, r := range rows {
+				if r.e >= 0 {
+					coef[r.e] = r.weight
+				}
 			}
-			addRow(&a, &b, coef, bound+1e-9)
+			addRow(&a, &b, coef, eStar+1e-9)
 		}
 		cost := func(j, s int) float64 { return q*cands[j].UnitCost.InexactFloat64() + deltas[j][s] }
 		c := make([]float64, dim)
 		if isWorst {
-			c[nc] = 1
+			c[dim-1] = 1
 			for s := 0; s < S; s++ {
 				coef := make([]float64, dim)
 				for j := 0; j < nc; j++ {
 					coef[j] = cost(j, s)
 				}
-				coef[nc] = -1
+				coef[dim-1] = -1
 				addRow(&a, &b, coef, 0)
 			}
 		} else {
@@ -622,17 +669,18 @@ func TestRecommendProperties(t *testing.T) {
 				scale = math.Max(scale, math.Abs(cost(j, s)))
 			}
 		}
-		// Rounding to 4 decimals (and a bound up to 1e-4 looser) moves
+		// Rounding to 4 decimals (and a limit up to 1e-4 looser) moves
 		// the objective by a few 1e-4 of the largest cost.
 		if tol := 5e-4 * scale * float64(nc); math.Abs(got-opt) > tol {
 			t.Errorf("%s: objective %.4f, the independent optimum is %.4f (tolerance %.4f); shares %s", name, got, opt, tol, shares(lp))
 		}
-		// No worse than today when today's mix meets the bound, exactly.
-		cur := make([]decimal.Decimal, nc)
-		for j, cd := range cands {
-			cur[j] = cd.CurrentShare
+		// No worse than today when today's mix gives way no more than
+		// the least, exactly.
+		todayExcess := 0.0
+		for _, r := range rows {
+			todayExcess += r.weight * r.allow
 		}
-		if !maxShare(cands, cur).GreaterThan(decimal.NewFromFloat(bound).Round(4)) && !lp.Kept {
+		if todayExcess <= eStar+1e-9 && !lp.Kept {
 			if isWorst && lp.WorstSaving.Sign() < 0 || !isWorst && lp.ExpectedSaving.Sign() < 0 {
 				t.Errorf("%s: today's mix is feasible, but the plan is worse: expected saving %s, worst saving %s", name, lp.ExpectedSaving, lp.WorstSaving)
 			}
@@ -762,7 +810,7 @@ func TestRecommendSharedProperties(t *testing.T) {
 			for j, c := range lp.Candidates {
 				cur[j] = c.CurrentShare
 			}
-			if !maxShare(lp.Candidates, cur).GreaterThan(in.Settings.CountryCap.Div(hundred)) {
+			if !cnShare(lp.Candidates, cur).GreaterThan(in.Settings.CountryCap.Div(hundred)) {
 				worse := lp.ExpectedSaving.Sign() < 0
 				if in.Settings.Objective == "worst" {
 					worse = lp.WorstSaving.Sign() < 0
@@ -796,7 +844,8 @@ func TestRecommendSharedProperties(t *testing.T) {
 func TestLPFallbacks(t *testing.T) {
 	p := &lpProblem{capf: 0.65, w: []float64{1}, classes: []*lpClass{{
 		q: 1, cost: []float64{10, 13.2}, delta: [][]float64{{5}, {0}},
-		countries: [][NumStages]string{at("?/?/?/CN"), at("?/?/?/JP")}, res: []int{-1, -1}, current: []bool{true, false},
+		countries: [][capStages]string{{StageComponent: "CN"}, {StageComponent: "JP"}}, today: []float64{1, 0},
+		res: []int{-1, -1}, resCoef: []float64{1, 1}, current: []bool{true, false},
 	}}}
 	check := func(what string, r lpResult) {
 		t.Helper()
@@ -825,4 +874,20 @@ func TestRecommendWithoutModel(t *testing.T) {
 	if err != nil || len(p.Lines) != 0 || p.Objective != "expected" {
 		t.Errorf("Recommend(empty) = %+v, %v", p, err)
 	}
+}
+
+// cnShare is the largest share held by CN, the capped country of these
+// tests' scenarios, at any stage.
+func cnShare(cands []Candidate, y []decimal.Decimal) decimal.Decimal {
+	var best decimal.Decimal
+	for g := StageMine; g < NumStages; g++ {
+		var s decimal.Decimal
+		for j, cd := range cands {
+			if cd.Countries[g] == "CN" {
+				s = s.Add(y[j])
+			}
+		}
+		best = decimal.Max(best, s)
+	}
+	return best
 }
