@@ -22,10 +22,10 @@ type Plan struct {
 	CountryCap   decimal.Decimal // percent
 	CapCountries []string        // the countries the cap applies to, when given or taken from the scenarios
 	CapAll       bool            // the cap applies to every country but each product's import country
-	Lines      []LinePlan      // in BOM order, the lines whose plan changes today's mix (or has a note); at most maxLinePlans, the largest expected savings
-	Planned    int             // lines with a plan, all of them (Lines may hold fewer)
-	Skipped    int             // exposed lines with alternatives left unplanned beyond maxPlannedLines
-	Spend      []StageSpend    // over every planned line, by stage then country
+	Lines        []LinePlan      // in BOM order, the lines whose plan changes today's mix (or has a note); at most maxLinePlans, the largest expected savings
+	Planned      int             // lines with a plan, all of them (Lines may hold fewer)
+	Skipped      int             // exposed lines with alternatives left unplanned beyond maxPlannedLines
+	Spend        []StageSpend    // over every planned line, by stage then country
 	// Exposed counts the cost-bearing lines whose cost changes in some
 	// scenario; those with fewer than two candidates have no plan.
 	Exposed        int
@@ -96,7 +96,7 @@ type LinePlan struct {
 	WorstSaving                          decimal.Decimal // max_s Current_s − max_s Recommended_s
 	WorstCurrent, WorstRecommended       int             // the scenarios of those maxima
 
-	HHIBefore, HHIAfter [capStages]HHI // by stage; index StageHRESeparation for lines with heavy rare earths
+	HHIBefore, HHIAfter [capStages]HHI  // by stage; index StageHRESeparation for lines with heavy rare earths
 	CapMet              bool            // every stage and capped country within the cap
 	MaxShare            decimal.Decimal // the largest share of one capped country at any stage, recommended
 	CapBreaks           []CapBreak      // where the recommended mix exceeds the cap (when it cannot be met)
@@ -115,26 +115,26 @@ type LinePlan struct {
 	// RequiredByCap: the plan's steady-state expected saving is negative;
 	// the cap, not the cost, asks for it.
 	RequiredByCap bool
-	Group               int             // lines solved together because they share a capacity have the same Group > 0
-	Kept                bool            // the program found nothing better than today's mix, which is kept
-	Changed             bool            // the recommended shares differ from today's
-	Note                string          // e.g. the optimiser failed and the shares are a fallback
+	Group         int    // lines solved together because they share a capacity have the same Group > 0
+	Kept          bool   // the program found nothing better than today's mix, which is kept
+	Changed       bool   // the recommended shares differ from today's
+	Note          string // e.g. the optimiser failed and the shares are a fallback
 }
 
 // Candidate is one source a line could buy from, with today's and the
 // recommended share.
 type Candidate struct {
-	Supplier            string
-	Countries           [NumStages]string
-	HRESeparation       string // where its heavy rare earths are separated
-	Origin              string // where the part ships from ("" for a material-level candidate: see Parts)
-	QualificationCost   decimal.Decimal
+	Supplier          string
+	Countries         [NumStages]string
+	HRESeparation     string // where its heavy rare earths are separated
+	Origin            string // where the part ships from ("" for a material-level candidate: see Parts)
+	QualificationCost decimal.Decimal
 	// MaterialLevel: the candidate keeps today's sources of the part and
 	// has their rare-earth-bearing material made by Supplier (an
 	// Alternatives row by material, or a default centre); Parts lists the
 	// sources it keeps, each with its share of today's mix.
-	MaterialLevel bool
-	Parts         []CandidatePart
+	MaterialLevel       bool
+	Parts               []CandidatePart
 	UnitCost            decimal.Decimal // report currency
 	Capacity            decimal.Decimal // units a year; see HasCapacity
 	HasCapacity         bool
@@ -221,13 +221,13 @@ func Recommend(r *Result) (*Plan, error) {
 
 // recContext carries one Recommend.
 type recContext struct {
-	m    *model
-	r    *Result
-	plan *Plan
-	S    int
-	w    []decimal.Decimal // scenario probabilities
-	wf   []float64
-	capf decimal.Decimal // country cap as a fraction
+	m      *model
+	r      *Result
+	plan   *Plan
+	S      int
+	w      []decimal.Decimal // scenario probabilities
+	wf     []float64
+	capf   decimal.Decimal // country cap as a fraction
 	capAll bool            // the cap applies to every country but the import country
 	capSet map[string]bool // else to these
 
@@ -299,7 +299,7 @@ type recClass struct {
 	total   float64           // E: the least total excess over the cap
 	met     bool
 	note    string
-	first   *mix        // the first line's costs, when keepIfBetter computed them
+	first   *mix              // the first line's costs, when keepIfBetter computed them
 	monthly []decimal.Decimal // per unit of annual quantity, month t (1..H): the expected saving; set by linePlan's first line
 	once    sync.Once
 }
@@ -1450,7 +1450,6 @@ func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
 	}
 	return mc
 }
-
 
 // finish computes every line's money figures from the rounded shares, in
 // decimals, and the portfolio totals.
