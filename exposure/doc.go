@@ -13,18 +13,27 @@
 // component stage known in C, known elsewhere or unknown; P(any upstream
 // in C) is 1 when a known upstream stage is in C, else 1 − Π(1 − s_g) over
 // the unknown upstream stages; P(upstream) = (1 − P(direct)) · P(any
-// upstream); P(free) is the rest.
+// upstream); P(free) is the rest. Classes are per element: for the heavy
+// rare earths (Gd, Tb, Dy, Ho, Er, Tm, Yb, Lu, Y) the separation stage is
+// the source's heavy-rare-earth separation country, with the world share
+// of heavy separation (StageHRESeparation), so a Japanese magnet of
+// Malaysian NdPr and Chinese Dy is free for Nd and upstream for Dy.
 //
 // # Cost model
 //
 // For scenario s, projection month t, a line p and each source j with
-// share x_j and unit cost c_j (report currency):
+// share x_j and unit cost c_j (report currency), B the value of the
+// line's rare-earth-bearing material (re_mass_kg × the material's price
+// per kg, else the content at China prices; 0 without rare earths):
 //
-//	price     U_j = Σ_e Σ_k m_e · P(k) · price_e,k · uplift_s,t(e,k) / 100
-//	shortage  S_j = c_j · (1 − min_e Σ_k P(k) · availability_s,t(e,k)/100) · spot_premium_s / 100
-//	carrying  D_j = c_j · carrying_rate/100 · max_e Σ_k P(k) · delay_s,t(e,k) / 365
+//	price     U_j = Σ_e Σ_k m_e · P_e(k) · price_e,k · uplift_s,t(e,k) / 100
+//	shortage  S_j = B · (1 − a_j) · spot_premium_s / 100,  a_j = min_e Σ_k P_e(k) · availability_s,t(e,k)/100
+//	carrying  D_j = B · carrying_rate/100 · max_e Σ_k P_e(k) · delay_s,t(e,k) / 365
 //	tariff    T_j = c_j · tariff_s,t(j) / 100
-//	Δ_p(s,t)  = Σ_j x_j (U_j + b_p (S_j + D_j + T_j))
+//	Δ_p(s,t)  = Σ_j x_j (U_j + S_j + D_j + b_p T_j)
+//
+// Shortage and carrying fall on the material, not the part: a spot
+// premium on a 21,000 USD generator with 0.26 g of Dy is cents.
 //
 // price_e,k is the China-origin price for direct and upstream and the
 // ex-China price (falling back to China) for free; b_p is 1 for lines that
@@ -32,15 +41,24 @@
 // P in month t is V_P/12 · Σ_p Q_p,P Δ_p(s,t), with Q_p,P the exploded
 // quantity. Annual deltas sum months 1..12, horizon deltas 1..H.
 //
-// For an element, class and month the most specific Controls row applies
-// as a whole (fewer elements first, `*` counting as 17; then a named
-// class); for a part and month the most specific Tariffs row (a named
-// origin, then more HS digits, then a named material). Equally specific
-// rows are an error (ErrAmbiguousRule). As SPEC section 4 says, a `*`
-// origin row charges every origin, the import country's own included. A
-// part whose component country is unknown is costed as
-// made in C with weight P(direct) and as made elsewhere (only `*` origin
-// rows) with the rest.
+// For an element, class, line and month the most specific Controls row
+// applies as a whole (more hs_prefix digits of the line's HS code first,
+// a row with a prefix reaching only lines whose code starts with it; then
+// fewer elements, `*` counting as 17; then a named class); for a part and
+// month the most specific Tariffs row (a named origin, then more HS
+// digits, then a named material). Equally specific rows are an error
+// (ErrAmbiguousRule). Tariffs fall by the source's origin country (where
+// the part ships from), classes by its component country. Tariff rows are
+// changes against today's duties and apply to the products built in their
+// import country; a part made in that country pays none. A part whose
+// origin is unknown is costed as made in C with the weight of an unknown
+// component stage being in C, and as made elsewhere (only `*` origin rows)
+// with the rest.
+//
+// Output at risk: for product P, r_P(s,t) = 1 − min over its lines with
+// rare-earth content of Σ_j x_j a_j(s,t); units_at_risk = V_P/12 ·
+// Σ_{t≤12} r_P(s,t), the units that could not be built in the first year
+// if the shortfall could not be bought at any price.
 //
 // # Aggregation
 //
@@ -91,19 +109,30 @@
 // # Recommendations
 //
 // Recommend plans every cost-bearing line whose cost moves in some
-// scenario and that has two or more candidates (today's sources, then the
-// Alternatives for its part number, else its material, else the default
-// centres for its material). With q the line's annual quantity, C_j =
-// q·c_j and A_j,s the line's annual delta had all of it come from j (its
-// profile built and filled as Compute builds a source's), a linear program
-// chooses x: Σ x_j = 1, 0 ≤ x_j ≤ capacity_j/q, at every stage the shares
-// in one known country ≤ the cap; objective expected Σ_j x_j (C_j + Σ_s
-// w_s A_j,s) or worst max_s Σ_j x_j (C_j + A_j,s). Lines sharing a capacity
-// are one program. When the cap cannot be met, phase 1 minimises the
-// largest share t and phase 2 the objective with every share ≤ t*. The
-// program is float64 (lp.go); the shares are rounded to 4 decimals
-// summing to exactly 1 within every cap and capacity, and every money
-// figure is computed from them in decimals.
+// scenario and that has two or more candidates: today's sources, then the
+// Alternatives for its part number (the whole part, its own origin), else
+// those for its material, else the default centres for its material. A
+// material candidate keeps each of today's sources (supplier, unit cost,
+// origin and tariff) and has its material made by the row's centre, at
+// c_j + B · premium or c_j − B + re_mass_kg · price a kg, its capacity in
+// kg of material shared by every line it serves. With q the line's annual
+// quantity, C_j = q·c_j and A_j,s the line's annual delta had all of it
+// come from j, a linear program (lp.go) chooses x: Σ x_j = 1, capacities,
+// and at every stage (heavy separation too, for lines with heavy rare
+// earths) the share of each capped country (--cap-countries: by default
+// the scenarios' controlling countries) at most the cap plus an excess
+// e ≥ 0, the excess never taking a share above today's (no regression).
+// Phase 1 minimises the total excess, so the cap gives way only where it
+// cannot be met; phase 2 keeps that total and minimises the objective,
+// expected Σ_j x_j (C_j + Σ_s w_s A_j,s) or worst max_s Σ_j x_j (C_j +
+// A_j,s). Lines sharing a capacity are one program. The shares are rounded
+// to 4 decimals summing to exactly 1 within every limit and capacity, and
+// every money figure is computed from them in decimals. New sources
+// deliver from month qualification_months + 1: the horizon saving counts
+// the probability-weighted saving from the plan's last new source on,
+// less the qualification costs, and the payback month is when it first
+// covers them. A plan that costs more in expectation than today's mix is
+// required by the cap; the sum of those costs is the cost of the cap.
 //
 // # Rounding
 //
