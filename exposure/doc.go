@@ -87,7 +87,8 @@
 // the row governs, M_e the monthly element mass Σ V/12 · Q · x · m_e), a
 // coefficient per Tariffs row, and availability/delay terms, one per group
 // of profiles with the same class probabilities, elements and governing
-// rows, weighted by their monthly cost Σ V/12 · Q · x · b · c; availability
+// rows, weighted by their monthly material value Σ V/12 · Q · x · B (the
+// tariff coefficients by the monthly cost Σ V/12 · Q · x · b · c); availability
 // (a minimum over elements) and delay (a maximum) are recomputed from the
 // drawn values per term. Draws run in float64 from a PCG stream seeded by
 // the seed and the scenario id, so a seed gives the same numbers whatever
