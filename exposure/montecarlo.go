@@ -72,11 +72,11 @@ type sampler struct {
 // term is one availability/delay structure: for each element of a group
 // of profiles, the class probabilities and the Controls row per class, in
 // the months where that assignment holds, with the group's annual cost
-// per month (Σ V/12 · Q · x · b · c).
+// per month of material value (Σ V/12 · Q · x · B).
 type term struct {
 	elems        [][]classRow
 	months       []int32 // 0-based
-	weight       float64 // cost per month, the same in each listed month
+	weight       float64 // material value per month, the same in each listed month
 	short, carry bool    // this term's availability (delay) is drawn
 }
 
