@@ -71,7 +71,7 @@ type sampler struct {
 
 // term is one availability/delay structure: for each element of a group
 // of profiles, the class probabilities and the Controls row per class, in
-// the months where that assignment holds, with the group's annual cost
+// the months where that assignment holds, with the group's
 // per month of material value (Σ V/12 · Q · x · B).
 type term struct {
 	elems        [][]classRow
