@@ -71,8 +71,8 @@ type sampler struct {
 
 // term is one availability/delay structure: for each element of a group
 // of profiles, the class probabilities and the Controls row per class, in
-// the months where that assignment holds, with the group's
-// per month of material value (Σ V/12 · Q · x · B).
+// the months where that assignment holds, with the group's material value
+// per month (Σ V/12 · Q · x · B), on which shortage and carrying fall.
 type term struct {
 	elems        [][]classRow
 	months       []int32 // 0-based
