@@ -213,7 +213,7 @@ func TestReadSampleSignals(t *testing.T) {
 func TestEmbeddedRulesCiteSources(t *testing.T) {
 	l := mustRead(t, map[string][][]any{
 		"Products": oneProduct(), "BOM": simpleBOM(),
-		"Signals":  signalsSheet([]any{"2025-12-18", "mofcom_tone", "relax"}),
+		"Signals": signalsSheet([]any{"2025-12-18", "mofcom_tone", "relax"}),
 	}, Options{})
 	want := []string{"SOY_ON_TRACK", "SOY_STALL", "SOY_ZERO", "MOFCOM_APPROVED", "MOFCOM_NOT_TARGETED", "MOFCOM_NEW_ANNOUNCEMENT",
 		"MOFCOM_SUSPEND", "LICENCE_DELAY", "MAG_EXPORTS_DROP", "MAG_EXPORTS_RECOVER", "US_EXT_WINDOW", "US_WINDOW_LAPSE",
