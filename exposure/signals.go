@@ -417,6 +417,36 @@ func (o RuleOutcome) Lacks() string {
 	return fmt.Sprintf("%s: the three-month mean needs %s and the two months before it", what, newest)
 }
 
+// Evidence says what the rule read: the newest reading and, for yoy and
+// avg3, the earlier readings it was compared with and the figure that
+// came out ("2025-12-31: 5952 is 105.2% of 2024-12-31: 5660"), or the
+// history it lacks.
+func (o RuleOutcome) Evidence() string {
+	if o.Value == nil {
+		return "no reading of " + o.Rule.Signal + " given"
+	}
+	v := *o.Value
+	head := v.Date.Format("2006-01-02") + ": " + v.Value
+	if l := o.Lacks(); l != "" {
+		return head + "; lacks " + l
+	}
+	if !o.HasMeasure {
+		return head
+	}
+	switch o.Rule.Measure {
+	case MeasureYoY:
+		a := o.Against[0]
+		return fmt.Sprintf("%s is %s%% of %s: %s, a year earlier", head, o.Measured.Round(1), a.Date.Format("2006-01-02"), a.Value)
+	case MeasureAvg3:
+		var parts []string
+		for _, a := range append(append([]Signal{}, o.Against...), v) {
+			parts = append(parts, a.Date.Format("2006-01")+": "+a.Value)
+		}
+		return fmt.Sprintf("mean of %s, %s and %s = %s", parts[0], parts[1], parts[2], o.Measured.Round(2))
+	}
+	return head
+}
+
 // applySignals replaces each scenario's probability by its posterior when
 // the input gives signals.
 func (m *model) applySignals(r *Result) {

@@ -432,3 +432,32 @@ func TestRuleMeaning(t *testing.T) {
 		}
 	}
 }
+
+func TestEvidence(t *testing.T) {
+	signals := []Signal{
+		numSignal("2024-12-31", "mag", "5660"),
+		numSignal("2025-10-31", "soy", "0.1"),
+		numSignal("2025-11-30", "soy", "1.2"),
+		numSignal("2025-12-31", "soy", "1.55"),
+		numSignal("2025-12-31", "mag", "5952"),
+	}
+	rules := []SignalRule{
+		yoyRule("mag", OpGE, "100", "easing", "1.8"),
+		avg3Rule("soy", OpGE, "2", "easing", "2"),
+		yoyRule("soy", OpLT, "33", "tightening", "2.5"),
+		wordRule("tone", OpEQ, "relax", "easing", "1.8"),
+	}
+	_, rep := Posterior(threeStances(), signals, rules, "test", day("2026-02-01"))
+	want := map[string]string{
+		"mag yoy >= 100": "2025-12-31: 5952 is 105.2% of 2024-12-31: 5660, a year earlier",
+		"soy avg3 >= 2":  "mean of 2025-10: 0.1, 2025-11: 1.2 and 2025-12: 1.55 = 0.95",
+		"soy yoy < 33":   "2025-12-31: 1.55; lacks a reading for 2024-12, the same month a year before the newest (2025-12)",
+		"tone = relax":   "no reading of tone given",
+	}
+	for _, ro := range rep.Rules {
+		k := ro.Rule.Signal + " " + ro.Rule.Condition()
+		if got := ro.Evidence(); got != want[k] {
+			t.Errorf("%s: Evidence() = %q, want %q", k, got, want[k])
+		}
+	}
+}
