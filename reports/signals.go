@@ -127,6 +127,9 @@ func (rep *report) signalsSheet() error {
 	}
 	note := fmt.Sprintf("%d of %d rules fired; those first. A ratio above 1 raises the probability of the scenarios of the rule's stance, below 1 lowers it. "+
 		"Each threshold is explained in the last column.", fired, len(sr.Rules))
+	if len(sr.Latest) > 0 && len(sr.Stale) == len(sr.Latest) {
+		note = fmt.Sprintf("No signal has a reading from the %d days before the as-of date, so none moves anything and the priors stand: add current readings. ", exposure.StaleAfterDays) + note
+	}
 	if err := block("Rules: which fired, on which reading, against which earlier reading", note,
 		[]col{{head: "Rule", kind: kWrap, width: signalWidths[0]}, {head: "Signal", kind: kWrap, width: signalWidths[1]},
 			{head: "Condition", kind: kWrap, width: signalWidths[2]}, {head: "Stance", kind: kText}, {head: "Likelihood ratio", kind: kDec},
