@@ -18,7 +18,7 @@ const sheetSignals = "Signals"
 
 // signalWidths are the Signals sheet's fixed column widths: its blocks
 // stack with different columns, as on the Assumptions sheet.
-var signalWidths = []float64{34, 26, 24, 13, 13, 17, 36, 80}
+var signalWidths = []float64{34, 30, 24, 13, 13, 17, 36, 80}
 
 // signalAbout describes the signals the embedded rules read, for the
 // history charts: what the reading measures and in which unit.
@@ -90,7 +90,7 @@ func (rep *report) signalsSheet() error {
 	}
 	var probs [][]any
 	for _, w := range sr.Weights {
-		rules := strings.Join(applied[w.ID], ", ")
+		rules := strings.Join(applied[w.ID], "\n")
 		if rules == "" {
 			rules = "none"
 		}
