@@ -74,7 +74,14 @@
 // w_s ∝ prior_s × Π LR over the SignalRules whose condition the newest
 // value of their signal meets and whose stance is the scenario's; the
 // expected annual delta is Σ_s w_s · annual_delta_s. This is a
-// transparent heuristic (Posterior), not an estimate.
+// transparent heuristic (Posterior), not an estimate. A condition tests
+// the newest value itself, or for monthly numbers its percentage of the
+// reading of the same calendar month a year earlier (yoy) or the mean of
+// its month and the two before (avg3), one reading a month, the latest
+// of the month; a rule whose history is missing does not fire and says
+// what it lacks. A signal whose newest reading is more than
+// StaleAfterDays before the as-of date moves nothing; its older readings
+// still serve as history.
 //
 // # Uncertainty
 //

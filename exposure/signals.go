@@ -33,12 +33,29 @@ const (
 	OpAny = "any" // any value of the signal matches
 )
 
+// Measures a SignalRule's condition tests (SPEC section 6). Monthly
+// series are read one reading a calendar month, the latest of the month.
+const (
+	// MeasureValue tests the newest reading itself.
+	MeasureValue = ""
+	// MeasureYoY tests the newest reading as a percentage of the reading
+	// dated in the same calendar month a year earlier: seasonal series
+	// (soybean purchases are low every summer) are read against their own
+	// season, never against a fixed monthly threshold.
+	MeasureYoY = "yoy"
+	// MeasureAvg3 tests the mean of the readings of the newest reading's
+	// month and the two calendar months before it; all three are needed.
+	MeasureAvg3 = "avg3"
+)
+
 // SignalRule is one row of SignalRules: when the newest value of Signal
-// meets the condition, scenarios of Stance have their weight multiplied by
-// LR, the likelihood ratio P(signal | stance) / P(signal | not stance).
+// (or its Measure) meets the condition, scenarios of Stance have their
+// weight multiplied by LR, the likelihood ratio
+// P(signal | stance) / P(signal | not stance).
 type SignalRule struct {
 	ID        string // optional short name, e.g. SOY_ON_TRACK
 	Signal    string
+	Measure   string // one of the Measure constants: what the condition tests
 	Op        string // one of the Op constants
 	Operand   string // as written: "2", "relax", "yes"
 	Number    decimal.Decimal
@@ -50,12 +67,41 @@ type SignalRule struct {
 	Ref       string // where the rule came from, e.g. "SignalRules!3"
 }
 
-// Condition prints the rule's condition as a SignalRules cell holds it.
+// Condition prints the rule's condition as a SignalRules cell holds it:
+// "< 0.67", "= relax", "yoy < 60", "avg3 >= 2" or "any".
 func (r SignalRule) Condition() string {
 	if r.Op == OpAny {
 		return OpAny
 	}
-	return r.Op + " " + r.Operand
+	c := r.Op + " " + r.Operand
+	if r.Measure != MeasureValue {
+		c = r.Measure + " " + c
+	}
+	return c
+}
+
+// opWords are the condition operators in words, for Meaning.
+var opWords = map[string]string{
+	OpGE: "at least", OpGT: "above", OpLE: "at most", OpLT: "under", OpEQ: "equal to", OpNE: "other than",
+}
+
+// Meaning says in words what the condition tests: "the newest month is
+// under 60% of the same month a year earlier".
+func (r SignalRule) Meaning() string {
+	w := opWords[r.Op]
+	switch {
+	case r.Op == OpAny:
+		return "any reading of the signal"
+	case r.Measure == MeasureYoY:
+		return fmt.Sprintf("the newest month is %s %s%% of the same month a year earlier", w, r.Operand)
+	case r.Measure == MeasureAvg3:
+		return fmt.Sprintf("the mean of the newest month and the two months before it is %s %s", w, r.Operand)
+	case !r.IsNum && r.Op == OpEQ:
+		return "the newest reading is " + r.Operand
+	case !r.IsNum && r.Op == OpNE:
+		return "the newest reading is not " + r.Operand
+	}
+	return fmt.Sprintf("the newest reading is %s %s", w, r.Operand)
 }
 
 // SignalKey is how signal names are compared: lower case, without spaces,
@@ -87,25 +133,7 @@ func (r SignalRule) Matches(v Signal) bool {
 		return strings.TrimSpace(v.Value) != ""
 	}
 	if r.IsNum {
-		if !v.IsNum {
-			return false
-		}
-		c := v.Number.Cmp(r.Number)
-		switch r.Op {
-		case OpGE:
-			return c >= 0
-		case OpGT:
-			return c > 0
-		case OpLE:
-			return c <= 0
-		case OpLT:
-			return c < 0
-		case OpEQ:
-			return c == 0
-		case OpNE:
-			return c != 0
-		}
-		return false
+		return v.IsNum && r.compare(v.Number)
 	}
 	a, b := SignalKey(v.Value), SignalKey(r.Operand)
 	if yn, ok := yesNoWords[b]; ok && (b == "yes" || b == "no") {
@@ -123,14 +151,52 @@ func (r SignalRule) Matches(v Signal) bool {
 	return false
 }
 
+// compare reports whether x meets the rule's numeric condition.
+func (r SignalRule) compare(x decimal.Decimal) bool {
+	c := x.Cmp(r.Number)
+	switch r.Op {
+	case OpGE:
+		return c >= 0
+	case OpGT:
+		return c > 0
+	case OpLE:
+		return c <= 0
+	case OpLT:
+		return c < 0
+	case OpEQ:
+		return c == 0
+	case OpNE:
+		return c != 0
+	}
+	return false
+}
+
 // RuleOutcome is one rule as the posterior used it.
 type RuleOutcome struct {
-	Rule    SignalRule
-	Value   *Signal // the newest value of the rule's signal; nil when none was given
+	Rule  SignalRule
+	Value *Signal // the newest value of the rule's signal; nil when none was given
+	// Met: the newest reading (or its measure) meets the condition,
+	// however old it is.
+	Met bool
+	// Matched: Met and not Stale, so the rule moved the probabilities.
 	Matched bool
 	// Stale: the newest value is older than StaleAfterDays before the
 	// report's as-of date, so the rule moves nothing (SPEC section 4).
 	Stale bool
+	// Measured is the figure the condition tested, when it is a number:
+	// the newest value, its percentage of a year earlier (yoy) or the
+	// three-month mean (avg3), unrounded.
+	Measured   decimal.Decimal
+	HasMeasure bool
+	// Against lists the earlier readings a yoy or avg3 condition compared
+	// the newest with, oldest first.
+	Against []Signal
+	// Missing lists the months (their first day) whose reading a yoy or
+	// avg3 condition needed and did not find; the rule then does not fire.
+	Missing []time.Time
+	// ZeroBase: the reading a year earlier is 0, so the newest has no
+	// percentage of it and a yoy rule does not fire.
+	ZeroBase bool
 	// Scenarios lists the ids of the scenarios whose weight the rule
 	// multiplied (matched, and of the rule's stance).
 	Scenarios []string
@@ -166,7 +232,8 @@ const StaleAfterDays = 92
 
 // Posterior computes the posterior weights of SPEC section 6:
 // w_s ∝ prior_s × Π LR over the rules that match the newest value of
-// their signal and whose stance is the scenario's. A signal whose newest
+// their signal (or its yoy or avg3 measure, from the older readings) and
+// whose stance is the scenario's. A signal whose newest
 // reading is more than StaleAfterDays before asOf moves nothing (a zero
 // asOf checks no age). The weights add up to 1; when every product is
 // zero the priors are kept.
@@ -191,6 +258,7 @@ func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleS
 			rep.Stale = append(rep.Stale, s.Name)
 		}
 	}
+	hist := histories(signals)
 	ruled := map[string]bool{}
 	factor := make([]decimal.Decimal, len(scenarios))
 	for i := range factor {
@@ -203,8 +271,9 @@ func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleS
 		if i, ok := latest[k]; ok {
 			v := rep.Latest[i]
 			out.Value = &v
+			out.evaluate(hist[k])
 			out.Stale = stale[k]
-			out.Matched = !out.Stale && r.Matches(v)
+			out.Matched = out.Met && !out.Stale
 		}
 		if out.Matched {
 			for s, sc := range scenarios {
@@ -239,6 +308,143 @@ func Posterior(scenarios []Scenario, signals []Signal, rules []SignalRule, ruleS
 	// Matched rules first, then by signal, keeping the input order within.
 	sort.SliceStable(rep.Rules, func(i, j int) bool { return rep.Rules[i].Matched && !rep.Rules[j].Matched })
 	return w, rep
+}
+
+// monthly is one signal's readings by calendar month (year*12 + month-1),
+// the latest of each month.
+type monthly map[int]Signal
+
+func monthIndex(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
+
+func monthStart(i int) time.Time { return time.Date(i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, time.UTC) }
+
+// histories groups the readings by signal and month; within a month the
+// latest reading counts, and of two on the same day the later row.
+func histories(signals []Signal) map[string]monthly {
+	out := map[string]monthly{}
+	for _, s := range signals {
+		k := SignalKey(s.Name)
+		h := out[k]
+		if h == nil {
+			h = monthly{}
+			out[k] = h
+		}
+		m := monthIndex(s.Date)
+		if old, ok := h[m]; !ok || !s.Date.Before(old.Date) {
+			h[m] = s
+		}
+	}
+	return out
+}
+
+// evaluate tests the rule's condition on the newest reading, through its
+// measure: for yoy and avg3 it looks the earlier months up in h, and a
+// month without a numeric reading leaves the rule unmet and is named.
+func (o *RuleOutcome) evaluate(h monthly) {
+	r, v := o.Rule, *o.Value
+	if r.Measure == MeasureValue {
+		o.Met = r.Matches(v)
+		o.Measured, o.HasMeasure = v.Number, v.IsNum
+		return
+	}
+	if !v.IsNum || r.Op == OpAny {
+		return
+	}
+	m := monthIndex(v.Date)
+	var months []int
+	switch r.Measure {
+	case MeasureYoY:
+		months = []int{m - 12}
+	case MeasureAvg3:
+		months = []int{m - 2, m - 1}
+	default:
+		return
+	}
+	for _, i := range months {
+		if e, ok := h[i]; ok && e.IsNum {
+			o.Against = append(o.Against, e)
+		} else {
+			o.Missing = append(o.Missing, monthStart(i))
+		}
+	}
+	if len(o.Missing) > 0 {
+		return
+	}
+	switch r.Measure {
+	case MeasureYoY:
+		base := o.Against[0].Number
+		if base.Sign() == 0 {
+			o.ZeroBase = true
+			return
+		}
+		o.Measured = v.Number.Mul(hundred).DivRound(base, divPlaces)
+	case MeasureAvg3:
+		sum := v.Number
+		for _, e := range o.Against {
+			sum = sum.Add(e.Number)
+		}
+		o.Measured = sum.DivRound(decimal.NewFromInt(3), divPlaces)
+	}
+	o.HasMeasure = true
+	o.Met = r.compare(o.Measured)
+}
+
+// Lacks says which history the rule's condition needed and did not find,
+// or "" when it lacked none: "a reading for 2024-12, the same month a
+// year before the newest (2025-12)".
+func (o RuleOutcome) Lacks() string {
+	if o.Value == nil {
+		return ""
+	}
+	newest := o.Value.Date.Format("2006-01")
+	if o.ZeroBase {
+		return fmt.Sprintf("a year-earlier reading above 0: %s reads 0, so %s has no percentage of it", o.Against[0].Date.Format("2006-01"), newest)
+	}
+	if len(o.Missing) == 0 {
+		return ""
+	}
+	var ms []string
+	for _, m := range o.Missing {
+		ms = append(ms, m.Format("2006-01"))
+	}
+	if o.Rule.Measure == MeasureYoY {
+		return fmt.Sprintf("a reading for %s, the same month a year before the newest (%s)", ms[0], newest)
+	}
+	what := "a reading for " + ms[0]
+	if len(ms) > 1 {
+		what = "readings for " + strings.Join(ms, " and ")
+	}
+	return fmt.Sprintf("%s: the three-month mean needs %s and the two months before it", what, newest)
+}
+
+// Evidence says what the rule read: the newest reading and, for yoy and
+// avg3, the earlier readings it was compared with and the figure that
+// came out ("2025-12-31: 5952 is 105.2% of 2024-12-31: 5660"), or the
+// history it lacks.
+func (o RuleOutcome) Evidence() string {
+	if o.Value == nil {
+		return "no reading of " + o.Rule.Signal + " given"
+	}
+	v := *o.Value
+	head := v.Date.Format("2006-01-02") + ": " + v.Value
+	if l := o.Lacks(); l != "" {
+		return head + "; lacks " + l
+	}
+	if !o.HasMeasure {
+		return head
+	}
+	switch o.Rule.Measure {
+	case MeasureYoY:
+		a := o.Against[0]
+		return fmt.Sprintf("%s is %s%% of %s: %s, a year earlier", head, o.Measured.Round(1), a.Date.Format("2006-01-02"), a.Value)
+	case MeasureAvg3:
+		var parts []string
+		for _, a := range append(append([]Signal{}, o.Against...), v) {
+			parts = append(parts, a.Date.Format("2006-01")+": "+a.Value)
+		}
+		return fmt.Sprintf("mean of %s, %s and %s = %s", parts[0], parts[1], parts[2], o.Measured.Round(2))
+	}
+	return head
 }
 
 // applySignals replaces each scenario's probability by its posterior when

@@ -1,8 +1,11 @@
 package exposure
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 func day(s string) time.Time {
@@ -207,6 +210,254 @@ func TestPosteriorStaleSignal(t *testing.T) {
 	for i, want := range []string{"0.5", "0.3", "0.2"} {
 		if got := w[i].Round(6).String(); got != want {
 			t.Errorf("a week later, Posterior(%s) = %s, want %s", scens[i].ID, got, want)
+		}
+	}
+}
+
+func yoyRule(signal, op, x, stance, lr string) SignalRule {
+	r := numRule(signal, op, x, stance, lr)
+	r.Measure = MeasureYoY
+	return r
+}
+
+func avg3Rule(signal, op, x, stance, lr string) SignalRule {
+	r := numRule(signal, op, x, stance, lr)
+	r.Measure = MeasureAvg3
+	return r
+}
+
+// threeStances are the scenarios of the hand-worked cases below:
+// priors sq 0.5 (status-quo), tight 0.3 (tightening), ease 0.2 (easing),
+// war 0 (escalation, so an escalation rule shows in Scenarios but
+// cannot move a zero prior).
+func threeStances() []Scenario {
+	return []Scenario{
+		{ID: "sq", Stance: "status-quo", Prior: dec("0.5")},
+		{ID: "tight", Stance: "tightening", Prior: dec("0.3")},
+		{ID: "ease", Stance: "easing", Prior: dec("0.2")},
+	}
+}
+
+// soyRules are the seasonal soybean rules of the embedded defaults.
+func soyRules() []SignalRule {
+	return []SignalRule{
+		avg3Rule("soy", OpGE, "2", "easing", "2"),
+		yoyRule("soy", OpLT, "33", "tightening", "2.5"),
+		avg3Rule("soy", OpEQ, "0", "escalation", "3"),
+	}
+}
+
+func wantWeights(t *testing.T, what string, w []decimal.Decimal, want ...string) {
+	t.Helper()
+	for i := range want {
+		if got := w[i].Round(6).String(); got != want[i] {
+			t.Errorf("%s: weight %d = %s, want %s", what, i, got, want[i])
+		}
+	}
+}
+
+func outcome(t *testing.T, rep *SignalReport, measure, op string) RuleOutcome {
+	t.Helper()
+	for _, ro := range rep.Rules {
+		if ro.Rule.Measure == measure && ro.Rule.Op == op {
+			return ro
+		}
+	}
+	t.Fatalf("no outcome of a %q %s rule", measure, op)
+	return RuleOutcome{}
+}
+
+// TestSeasonalLowMovesNothing: soybean purchases are low every summer.
+// July 2026 reads 0.3 Mt, as July 2025 did; May and June 2026 read 0.2
+// and 0.25. By hand:
+//
+//	yoy  = 0.3 / 0.3 = 100%: not under 33 → the stall rule does not fire
+//	avg3 = (0.2 + 0.25 + 0.3) / 3 = 0.25: not ≥ 2 (on track), not 0 (zero)
+//
+// so the priors stand, where a fixed monthly threshold (< 0.67 Mt) would
+// have raised the tightening scenario from 0.3 to 0.517241.
+func TestSeasonalLowMovesNothing(t *testing.T) {
+	signals := []Signal{
+		numSignal("2025-07-31", "soy", "0.3"),
+		numSignal("2026-05-31", "soy", "0.2"),
+		numSignal("2026-06-30", "soy", "0.25"),
+		numSignal("2026-07-31", "soy", "0.3"),
+	}
+	asOf := day("2026-08-20")
+	w, rep := Posterior(threeStances(), signals, soyRules(), "test", asOf)
+	wantWeights(t, "seasonal low", w, "0.5", "0.3", "0.2")
+	for _, ro := range rep.Rules {
+		if ro.Matched || ro.Lacks() != "" {
+			t.Errorf("rule %s: matched %v, lacks %q; want unmet with its history", ro.Rule.Condition(), ro.Matched, ro.Lacks())
+		}
+	}
+	if ro := outcome(t, rep, MeasureYoY, OpLT); ro.Measured.String() != "100" || len(ro.Against) != 1 || ro.Against[0].Date != day("2025-07-31") {
+		t.Errorf("yoy = %s against %v, want 100 against 2025-07-31", ro.Measured, ro.Against)
+	}
+	if ro := outcome(t, rep, MeasureAvg3, OpGE); ro.Measured.String() != "0.25" || len(ro.Against) != 2 {
+		t.Errorf("avg3 = %s against %v, want 0.25 against May and June", ro.Measured, ro.Against)
+	}
+	// The fixed threshold the embedded rules no longer use:
+	// tight 0.3 × 2.5 = 0.75; total 1.45; 0.75/1.45 = 0.517241.
+	w, _ = Posterior(threeStances(), signals, []SignalRule{numRule("soy", OpLT, "0.67", "tightening", "2.5")}, "test", asOf)
+	wantWeights(t, "fixed threshold", w, "0.344828", "0.517241", "0.137931")
+}
+
+// TestYearOnYearDropFires: May 2025 magnet exports, 1,238 t, against
+// 4,762 t in May 2024: 1238 × 100 / 4762 = 25.9975% < 60, so the drop
+// rule fires (tightening × 3) and the recovery rule (≥ 100) does not:
+//
+//	raw: sq 0.5, tight 0.3 × 3 = 0.9, ease 0.2; total 1.6
+//	w:   0.3125, 0.5625, 0.125
+func TestYearOnYearDropFires(t *testing.T) {
+	signals := []Signal{
+		numSignal("2024-05-31", "magnet_exports_t", "4762"),
+		numSignal("2025-04-30", "magnet_exports_t", "2630"),
+		numSignal("2025-05-31", "magnet_exports_t", "1238"),
+	}
+	rules := []SignalRule{
+		yoyRule("magnet_exports_t", OpLT, "60", "tightening", "3"),
+		yoyRule("magnet_exports_t", OpGE, "100", "easing", "1.8"),
+	}
+	w, rep := Posterior(threeStances(), signals, rules, "test", day("2025-06-20"))
+	wantWeights(t, "magnet drop", w, "0.3125", "0.5625", "0.125")
+	ro := outcome(t, rep, MeasureYoY, OpLT)
+	if !ro.Matched || ro.Measured.Round(4).String() != "25.9975" || ro.Value.Number.String() != "1238" || ro.Against[0].Number.String() != "4762" {
+		t.Errorf("drop rule: matched %v, yoy %s, newest %v against %v; want fired, 25.9975%%, 1238 against 4762", ro.Matched, ro.Measured.Round(4), ro.Value, ro.Against)
+	}
+	if len(ro.Scenarios) != 1 || ro.Scenarios[0] != "tight" {
+		t.Errorf("drop rule moved %v, want [tight]", ro.Scenarios)
+	}
+	if ro := outcome(t, rep, MeasureYoY, OpGE); ro.Matched || ro.Met {
+		t.Errorf("recovery rule fired on a 26%% month")
+	}
+}
+
+// TestMissingYearAgoDoesNotFire: December 2025 magnet exports (5,952 t)
+// with readings for November 2024 and 2025 but none for December 2024:
+// the rule cannot take a percentage, does not fire, and names the month.
+// A year-earlier reading of 0 has no percentage either.
+func TestMissingYearAgoDoesNotFire(t *testing.T) {
+	signals := []Signal{
+		numSignal("2024-11-30", "magnet_exports_t", "4794"),
+		numSignal("2025-11-30", "magnet_exports_t", "6150"),
+		numSignal("2025-12-31", "magnet_exports_t", "5952"),
+	}
+	rules := []SignalRule{yoyRule("magnet_exports_t", OpGE, "100", "easing", "1.8")}
+	w, rep := Posterior(threeStances(), signals, rules, "test", day("2026-02-01"))
+	wantWeights(t, "missing year-ago", w, "0.5", "0.3", "0.2")
+	ro := rep.Rules[0]
+	if ro.Matched || ro.Met || ro.HasMeasure || len(ro.Missing) != 1 || ro.Missing[0] != day("2024-12-01") {
+		t.Errorf("matched %v, measured %v, missing %v; want unmet, lacking 2024-12", ro.Matched, ro.HasMeasure, ro.Missing)
+	}
+	if got := ro.Lacks(); !strings.Contains(got, "2024-12") || !strings.Contains(got, "a year before the newest (2025-12)") {
+		t.Errorf("Lacks() = %q, want it to name 2024-12", got)
+	}
+
+	// July 2026 0.3 Mt against a July 2025 of 0: no percentage.
+	soy := []Signal{numSignal("2025-07-31", "soy", "0"), numSignal("2026-07-31", "soy", "0.3")}
+	_, rep = Posterior(threeStances(), soy, []SignalRule{yoyRule("soy", OpLT, "33", "tightening", "2.5")}, "test", day("2026-08-20"))
+	if ro := rep.Rules[0]; ro.Matched || !ro.ZeroBase || !strings.Contains(ro.Lacks(), "2025-07 reads 0") {
+		t.Errorf("zero base: matched %v, zero %v, lacks %q", ro.Matched, ro.ZeroBase, ro.Lacks())
+	}
+}
+
+// TestThreeMonthMean: the mean of October, November and December 2025
+// purchases, 0.1, 2.0 and 5.9 Mt, is 8 / 3 = 2.666667 ≥ 2: the on-track
+// rule fires (easing × 2: raw 0.5, 0.3, 0.4; total 1.2). Only the
+// latest November reading counts (0.5 on the 15th, 2.0 on the 30th).
+// Without a November reading the mean is not taken.
+func TestThreeMonthMean(t *testing.T) {
+	signals := []Signal{
+		numSignal("2025-10-31", "soy", "0.1"),
+		numSignal("2025-11-15", "soy", "0.5"),
+		numSignal("2025-11-30", "soy", "2.0"),
+		numSignal("2025-12-31", "soy", "5.9"),
+	}
+	w, rep := Posterior(threeStances(), signals, soyRules(), "test", day("2026-02-01"))
+	wantWeights(t, "three-month mean", w, "0.416667", "0.25", "0.333333")
+	ro := outcome(t, rep, MeasureAvg3, OpGE)
+	if !ro.Matched || ro.Measured.Round(6).String() != "2.666667" || len(ro.Against) != 2 || ro.Against[1].Value != "2.0" {
+		t.Errorf("avg3: matched %v, mean %s, against %v; want fired, 2.666667, Oct and the 30 Nov reading", ro.Matched, ro.Measured.Round(6), ro.Against)
+	}
+	// The stall rule lacks December 2024.
+	if ro := outcome(t, rep, MeasureYoY, OpLT); ro.Matched || !strings.Contains(ro.Lacks(), "2024-12") {
+		t.Errorf("stall rule: matched %v, lacks %q; want it to lack 2024-12", ro.Matched, ro.Lacks())
+	}
+
+	_, rep = Posterior(threeStances(), []Signal{signals[0], signals[3]}, soyRules(), "test", day("2026-02-01"))
+	ro = outcome(t, rep, MeasureAvg3, OpGE)
+	if ro.Matched || len(ro.Missing) != 1 || ro.Missing[0] != day("2025-11-01") || !strings.Contains(ro.Lacks(), "a reading for 2025-11") {
+		t.Errorf("avg3 without November: matched %v, missing %v, lacks %q", ro.Matched, ro.Missing, ro.Lacks())
+	}
+}
+
+// TestStaleNewestReading: the May 2025 drop of TestYearOnYearDropFires
+// read on 2025-10-01, 123 days later. The condition is still worked out
+// from the older readings (25.9975%, met), but the reading is stale, so
+// the rule moves nothing and the priors stand.
+func TestStaleNewestReading(t *testing.T) {
+	signals := []Signal{
+		numSignal("2024-05-31", "magnet_exports_t", "4762"),
+		numSignal("2025-05-31", "magnet_exports_t", "1238"),
+	}
+	rules := []SignalRule{yoyRule("magnet_exports_t", OpLT, "60", "tightening", "3")}
+	w, rep := Posterior(threeStances(), signals, rules, "test", day("2025-10-01"))
+	wantWeights(t, "stale", w, "0.5", "0.3", "0.2")
+	ro := rep.Rules[0]
+	if !ro.Stale || !ro.Met || ro.Matched || len(ro.Scenarios) != 0 || ro.Measured.Round(4).String() != "25.9975" {
+		t.Errorf("stale %v, met %v, matched %v, moved %v, yoy %s; want stale, met, not matched, none moved, 25.9975",
+			ro.Stale, ro.Met, ro.Matched, ro.Scenarios, ro.Measured.Round(4))
+	}
+	if len(rep.Stale) != 1 || rep.Stale[0] != "magnet_exports_t" {
+		t.Errorf("stale signals %v, want [magnet_exports_t]", rep.Stale)
+	}
+}
+
+func TestRuleMeaning(t *testing.T) {
+	for _, tc := range []struct {
+		rule       SignalRule
+		cond, want string
+	}{
+		{yoyRule("m", OpLT, "60", "tightening", "3"), "yoy < 60", "the newest month is under 60% of the same month a year earlier"},
+		{avg3Rule("s", OpGE, "2", "easing", "2"), "avg3 >= 2", "the mean of the newest month and the two months before it is at least 2"},
+		{numRule("s", OpLT, "0.67", "tightening", "2"), "< 0.67", "the newest reading is under 0.67"},
+		{wordRule("t", OpEQ, "relax", "easing", "2"), "= relax", "the newest reading is relax"},
+	} {
+		if got := tc.rule.Condition(); got != tc.cond {
+			t.Errorf("Condition() = %q, want %q", got, tc.cond)
+		}
+		if got := tc.rule.Meaning(); got != tc.want {
+			t.Errorf("Meaning(%s) = %q, want %q", tc.cond, got, tc.want)
+		}
+	}
+}
+
+func TestEvidence(t *testing.T) {
+	signals := []Signal{
+		numSignal("2024-12-31", "mag", "5660"),
+		numSignal("2025-10-31", "soy", "0.1"),
+		numSignal("2025-11-30", "soy", "1.2"),
+		numSignal("2025-12-31", "soy", "1.55"),
+		numSignal("2025-12-31", "mag", "5952"),
+	}
+	rules := []SignalRule{
+		yoyRule("mag", OpGE, "100", "easing", "1.8"),
+		avg3Rule("soy", OpGE, "2", "easing", "2"),
+		yoyRule("soy", OpLT, "33", "tightening", "2.5"),
+		wordRule("tone", OpEQ, "relax", "easing", "1.8"),
+	}
+	_, rep := Posterior(threeStances(), signals, rules, "test", day("2026-02-01"))
+	want := map[string]string{
+		"mag yoy >= 100": "2025-12-31: 5952 is 105.2% of 2024-12-31: 5660, a year earlier",
+		"soy avg3 >= 2":  "mean of 2025-10: 0.1, 2025-11: 1.2 and 2025-12: 1.55 = 0.95",
+		"soy yoy < 33":   "2025-12-31: 1.55; lacks a reading for 2024-12, the same month a year before the newest (2025-12)",
+		"tone = relax":   "no reading of tone given",
+	}
+	for _, ro := range rep.Rules {
+		k := ro.Rule.Signal + " " + ro.Rule.Condition()
+		if got := ro.Evidence(); got != want[k] {
+			t.Errorf("%s: Evidence() = %q, want %q", k, got, want[k])
 		}
 	}
 }

@@ -270,7 +270,7 @@ var Layouts = []SheetLayout{
 		Note: "Optional: dated readings of public signals of the negotiation's temperature. The newest value of each signal moves the scenario probabilities through SignalRules (a transparent heuristic).",
 		Columns: []Column{
 			{Name: "date", Required: true, Note: "Date of the reading, e.g. 2026-01-05 (a month such as 2026-01 counts as its first day)."},
-			{Name: "signal", Required: true, Note: "soybean_imports_us_mt (China's monthly imports of US soybeans, Mt), mofcom_tone (tighten, neutral or relax), us_exemption (yes: a US exemption window extended or a ban postponed; no: one lapsed), or a signal named in SignalRules."},
+			{Name: "signal", Required: true, Note: "soybean_imports_us_mt (China's monthly imports of US soybeans, Mt), magnet_exports_t (China's monthly magnet exports, HS 8505.11, tonnes), mofcom_tone (tighten, neutral or relax), us_exemption (yes: a US exemption window extended or a ban postponed; no: one lapsed), or a signal named in SignalRules (the embedded rules also read mofcom_suspension, licence_delay_reports, us_new_tariff_threat, us_232_tariff, cliff_nov2026)."},
 			{Name: "value", Required: true, Note: "The reading: a number, or a word such as relax or yes."},
 			{Name: "source", Note: "Where the reading comes from."},
 		},
@@ -282,7 +282,7 @@ var Layouts = []SheetLayout{
 		Columns: []Column{
 			{Name: "rule", Aliases: []string{"rule_id"}, Note: "Optional short name of the rule."},
 			{Name: "signal", Required: true, Note: "Signal name, as in the Signals sheet."},
-			{Name: "condition", Required: true, Note: "An operator and a value: >= 2, < 0.67, != no; a word alone means equal (relax; Excel takes = relax for a formula); any matches every value."},
+			{Name: "condition", Required: true, Note: "An operator and a value: >= 2, < 0.67, != no; a word alone means equal (relax; Excel takes = relax for a formula); any matches every value. For monthly numbers, yoy < 60 (the newest month as a % of the same month a year earlier) or avg3 >= 2 (the mean of the newest month and the two before)."},
 			{Name: "stance", List: ListStances, Required: true, Note: "The stance the signal supports: easing, status-quo, tightening or escalation."},
 			{Name: "likelihood_ratio", Aliases: []string{"lr"}, Kind: KindAmount, Required: true, Note: "P(signal | stance) / P(signal | not stance): above 1 raises the stance's scenarios, below 1 lowers them."},
 			{Name: "rationale", Note: "Why the signal says so."},

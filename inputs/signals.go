@@ -14,50 +14,79 @@ import (
 )
 
 // DefaultSignalRules names the embedded SignalRules in reports.
-const DefaultSignalRules = "embedded defaults (reference section 8.4: soybean purchases, MOFCOM wording, US exemption windows)"
+const DefaultSignalRules = "embedded defaults (the 15 rules of reference section 8.4: soybean purchases, magnet exports, MOFCOM wording and announcements, licence delays, US windows, threats and tariffs, the November 2026 cliff)"
 
 // ErrInvalidCondition: a SignalRules condition is not `>= 2`, `< 0.5`,
-// `= relax`, `!= no` or `any`.
+// `= relax`, `!= no`, `yoy < 60`, `avg3 >= 2` or `any`.
 var ErrInvalidCondition = errors.New("invalid condition")
 
 // ErrInvalidDate: a Signals date is not a date.
 var ErrInvalidDate = errors.New("invalid date")
 
-var conditionRE = regexp.MustCompile(`^\s*(>=|<=|!=|<>|==|=|>|<|≥|≤|≠)\s*(.*?)\s*$`)
+var (
+	conditionRE = regexp.MustCompile(`^\s*(>=|<=|!=|<>|==|=|>|<|≥|≤|≠)\s*(.*?)\s*$`)
+	measureRE   = regexp.MustCompile(`(?i)^\s*(yoy|avg3)\b\s*(.*)$`)
+)
 
 var opNames = map[string]string{
 	">=": exposure.OpGE, "≥": exposure.OpGE, ">": exposure.OpGT, "<=": exposure.OpLE, "≤": exposure.OpLE,
 	"<": exposure.OpLT, "=": exposure.OpEQ, "==": exposure.OpEQ, "!=": exposure.OpNE, "<>": exposure.OpNE, "≠": exposure.OpNE,
 }
 
+// Condition is a parsed SignalRules condition.
+type Condition struct {
+	Measure string // exposure.MeasureValue, MeasureYoY or MeasureAvg3
+	Op      string // an exposure.Op constant
+	Operand string // as written: "2", "relax"
+	Number  decimal.Decimal
+	IsNum   bool // Operand is a number
+}
+
 // ParseCondition parses a SignalRules condition: an operator (>=, >, <=,
 // <, =, != and their ≥ ≤ ≠ forms) followed by a number or a word, a bare
 // value (meaning =, since Excel takes a cell typed "= relax" for a
 // formula), or `any` (matched by every value). Words compare with = and
-// != only.
-func ParseCondition(text string) (op, operand string, num decimal.Decimal, isNum bool, err error) {
+// != only. For monthly numbers the operator may follow a measure: `yoy`
+// (the newest value as a percentage of the same month a year earlier,
+// `yoy < 60`, a % sign allowed) or `avg3` (the mean of the newest month
+// and the two before, `avg3 >= 2`); both compare numbers.
+func ParseCondition(text string) (Condition, error) {
 	s := strings.TrimSpace(text)
 	if strings.EqualFold(s, "any") {
-		return exposure.OpAny, "", decimal.Decimal{}, false, nil
+		return Condition{Op: exposure.OpAny}, nil
 	}
-	hint := "write an operator and a value, such as >= 2, < 0.5, = relax (or relax alone), or any"
+	var c Condition
+	if m := measureRE.FindStringSubmatch(s); m != nil {
+		c.Measure, s = strings.ToLower(m[1]), m[2]
+		if c.Measure == exposure.MeasureYoY {
+			s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+		}
+	}
+	hint := "write an operator and a value, such as >= 2, < 0.5, = relax (or relax alone), yoy < 60, avg3 >= 2, or any"
+	if c.Measure != "" {
+		hint = "write " + c.Measure + ", an operator and a number, such as yoy < 60 (the newest month as a percentage of the same month a year earlier) or avg3 >= 2 (the mean of the newest three months)"
+	}
 	m := conditionRE.FindStringSubmatch(s)
 	switch {
 	case s == "" || (m != nil && m[2] == ""):
-		return "", "", decimal.Decimal{}, false, fmt.Errorf("%w %s: %s", ErrInvalidCondition, valQuote(text), hint)
+		return Condition{}, fmt.Errorf("%w %s: %s", ErrInvalidCondition, valQuote(text), hint)
 	case strings.HasPrefix(s, "#"):
-		return "", "", decimal.Decimal{}, false, fmt.Errorf("%w %s: Excel read the cell as a formula; type relax alone, or '= relax", ErrInvalidCondition, valQuote(text))
+		return Condition{}, fmt.Errorf("%w %s: Excel read the cell as a formula; type relax alone, or '= relax", ErrInvalidCondition, valQuote(text))
 	case m == nil:
 		m = []string{s, "=", s}
 	}
-	op, operand = opNames[m[1]], m[2]
-	if d, err := ParseAmount(operand); err == nil {
-		return op, operand, d, true, nil
+	c.Op, c.Operand = opNames[m[1]], m[2]
+	if d, err := ParseAmount(c.Operand); err == nil {
+		c.Number, c.IsNum = d, true
+		return c, nil
 	}
-	if op != exposure.OpEQ && op != exposure.OpNE {
-		return "", "", decimal.Decimal{}, false, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number", ErrInvalidCondition, valQuote(text), m[1], operand)
+	switch {
+	case c.Measure != "":
+		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number; %s", ErrInvalidCondition, valQuote(text), c.Measure, c.Operand, hint)
+	case c.Op != exposure.OpEQ && c.Op != exposure.OpNE:
+		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number", ErrInvalidCondition, valQuote(text), m[1], c.Operand)
 	}
-	return op, operand, decimal.Decimal{}, false, nil
+	return c, nil
 }
 
 // readSignals reads the Signals sheet and the rules that weigh them: the
@@ -177,12 +206,12 @@ func (r *reader) signalRuleRows(b *Book) []exposure.SignalRule {
 			t.bad("signal", "signal is empty")
 			continue
 		}
-		var err error
-		rule.Op, rule.Operand, rule.Number, rule.IsNum, err = ParseCondition(t.text("condition"))
+		c, err := ParseCondition(t.text("condition"))
 		if err != nil {
 			t.cellErr(t.col["condition"], err)
 			continue
 		}
+		rule.Measure, rule.Op, rule.Operand, rule.Number, rule.IsNum = c.Measure, c.Op, c.Operand, c.Number, c.IsNum
 		st, ok := stances[NormalizeKey(t.text("stance"))]
 		if !ok {
 			t.bad("stance", "stance %q: expected easing, status-quo, tightening or escalation", t.text("stance"))
@@ -224,7 +253,7 @@ func (r *reader) checkSignals(signals []exposure.Signal, rules []exposure.Signal
 		switch {
 		case ru.Op == exposure.OpAny:
 			rs.anyRule = true
-		case ru.IsNum:
+		case ru.IsNum || ru.Measure != exposure.MeasureValue:
 			rs.numeric = true
 		default:
 			if !rs.words[exposure.SignalKey(ru.Operand)] {
@@ -242,10 +271,20 @@ func (r *reader) checkSignals(signals []exposure.Signal, rules []exposure.Signal
 			r.ps.warnf(sheet, s.Ref, "no SignalRules row names signal %q: it moves nothing (signals with rules: %s)", s.Name, strings.Join(names, ", "))
 		case rs.numeric && !s.IsNum:
 			r.ps.errorf(sheet, s.Ref, "%s %q: the rules of %s compare numbers; write a number", s.Name, s.Value, s.Name)
-		case len(rs.words) > 0 && !rs.numeric && !rs.anyRule && !matchesAnyWord(s, rules):
+		case len(rs.words) > 0 && !rs.numeric && !rs.anyRule && !matchesAnyWord(s, rules) && !yesNoAnswer(s, rs.words):
 			r.ps.warnf(sheet, s.Ref, "%s %q matches no rule (the rules expect %s)", s.Name, s.Value, strings.Join(rs.spellings, ", "))
 		}
 	}
+}
+
+// yesNoAnswer: a yes/no value of a signal whose rules test yes or no is
+// an answer, not a typo, even when no rule tests it (us_232_tariff = no).
+func yesNoAnswer(s exposure.Signal, words map[string]bool) bool {
+	switch exposure.SignalKey(s.Value) {
+	case "yes", "no", "y", "n", "true", "false":
+		return words["yes"] || words["no"]
+	}
+	return false
 }
 
 func matchesAnyWord(s exposure.Signal, rules []exposure.SignalRule) bool {

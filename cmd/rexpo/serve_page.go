@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"rexpo/exposure"
 	"rexpo/inputs"
 )
 
@@ -106,6 +107,26 @@ type resultView struct {
 	// Notices are the warnings that bear on the figures, shown above them
 	// as the Summary sheet shows them.
 	Notices []problemLine
+	// Signals says which rules moved the probabilities, when the input
+	// gives signals.
+	Signals *signalsView
+}
+
+// signalsView is the page's account of the signals (SPEC section 6): the
+// rules that moved the probabilities, a transparent heuristic.
+type signalsView struct {
+	RuleSet   string
+	Read      int         // rules read
+	Fired     []firedRule // the rules that moved the probabilities
+	Stale     string      // signals too old to move anything, comma-separated
+	Lacking   []string    // rules that lacked history: "SOY_STALL lacks a reading for 2024-12, ..."
+	StaleDays int
+}
+
+// firedRule is a rule that moved the probabilities, with the reading it
+// fired on and what it was compared with.
+type firedRule struct {
+	ID, Signal, Condition, Evidence, Stance, LR, Scenarios string
 }
 
 type scenarioRow struct {
@@ -183,11 +204,37 @@ func newResultView(ld *loaded, fileName string, size int) *resultView {
 			Baseline: money(p.BaselineUnitCost), ExpectedUnit: money(unit), ExpectedAnnual: whole(annual),
 		})
 	}
+	v.Signals = newSignalsView(r.Signals)
 	for _, p := range problemOrder(ld.in.Problems) {
 		line := problemLine{Text: p.String(), Error: p.Error}
 		v.Warnings = append(v.Warnings, line)
 		if p.Figures && !p.Error {
 			v.Notices = append(v.Notices, line)
+		}
+	}
+	return v
+}
+
+// newSignalsView lists the rules that moved the probabilities; nil
+// without signals.
+func newSignalsView(sr *exposure.SignalReport) *signalsView {
+	if sr == nil {
+		return nil
+	}
+	v := &signalsView{RuleSet: sr.RuleSet, Read: len(sr.Rules), Stale: strings.Join(sr.Stale, ", "), StaleDays: exposure.StaleAfterDays}
+	for _, ro := range sr.Rules {
+		name := ro.Rule.ID
+		if name == "" {
+			name = ro.Rule.Signal + " " + ro.Rule.Condition()
+		}
+		switch {
+		case ro.Matched && len(ro.Scenarios) > 0:
+			v.Fired = append(v.Fired, firedRule{
+				ID: name, Signal: ro.Rule.Signal, Condition: ro.Rule.Condition(), Evidence: ro.Evidence(),
+				Stance: ro.Rule.Stance, LR: ro.Rule.LR.String(), Scenarios: strings.Join(ro.Scenarios, ", "),
+			})
+		case !ro.Stale && ro.Lacks() != "":
+			v.Lacking = append(v.Lacking, name+" lacks "+ro.Lacks())
 		}
 	}
 	return v

@@ -955,3 +955,35 @@ func TestServeDecimalComma(t *testing.T) {
 		t.Errorf("products %+v, want P1 at 170.8 a unit", got.Products)
 	}
 }
+
+// The page lists the rules that moved the probabilities: read on
+// 2026-02-01, the demo's signals fire four easing rules, among them the
+// December 2025 magnet exports against December 2024; the US threats of
+// autumn 2025 are too old to count. Read in November 2026 every signal
+// is stale and no rule fires.
+func TestServePageSignals(t *testing.T) {
+	_, ts, _ := newTestServer(t, testOptions())
+	fields := append([]field{{key: "bom", file: "sample.xlsx"}, {key: "as-of", value: "2026-02-01T00:00:00Z"}}, allScenarios(t, ts)...)
+	status, _, body := post(t, nil, ts.URL+"/report", fields, mustSample(t), "")
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	page := html.UnescapeString(string(body))
+	for _, want := range []string{`id="signal-rules"`, "MOFCOM_APPROVED", "MOFCOM_SUSPEND", "US_EXT_WINDOW",
+		"MAG_EXPORTS_RECOVER</strong> (magnet_exports_t yoy >= 100): 2025-12-31: 5952 is 105.2% of 2024-12-31: 5660, a year earlier; easing ×1.8 for cn-phased-easing",
+		"4 of 15 rules fired", "Too old to move anything", "us_new_tariff_threat", "SOY_STALL lacks a reading for 2024-12"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "US_NEW_TARIFF_THREAT</strong>") {
+		t.Errorf("the page lists the stale tariff threat as a rule that fired")
+	}
+	status, _, body = post(t, nil, ts.URL+"/report", append(sampleFields(), allScenarios(t, ts)...), mustSample(t), "")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if page := string(body); !strings.Contains(page, "No rule moved the probabilities") || !strings.Contains(page, "0 of 15 rules fired") {
+		t.Errorf("in November 2026 the page does not say that no rule fired")
+	}
+}
