@@ -135,32 +135,3 @@ func TestRecommendationsSheet(t *testing.T) {
 		t.Errorf("Summary has no recommendation paragraph")
 	}
 }
-
-// TestPaybackWords: a line whose recommended mix costs 1,200 more a year
-// at baseline. Status quo: today's mix's change 2,000, the plan's 0, so
-// 2,000 a year is avoided and a year's premium is repaid in 12·1,200/2,000
-// = 7.2, i.e. 8 months. Embargo (today's worst): 30,000 avoided, within a
-// month. Expected avoided: 0.6·2,000 + 0.4·30,000 = 13,200 ≥ 1,200.
-func TestPaybackWords(t *testing.T) {
-	fx := newFixture()
-	rep := newReport(fx.r, fx.m)
-	lp := &exposure.LinePlan{
-		Changed: true, CurrentBaseline: d("10000"), RecommendedBaseline: d("11200"), Premium: d("1200"),
-		Current: []decimal.Decimal{d("12000"), d("40000")}, Recommended: []decimal.Decimal{d("11200"), d("11200")},
-		ExpectedSaving: d("12000"), WorstCurrent: 1,
-	}
-	got := rep.payback(lp)
-	for _, want := range []string{
-		"The premium of USD 1,200.00 a year is repaid if the expected scenario mix happens (USD 13,200.00 a year avoided).",
-		"In “Status quo after the November 2025 suspension” alone it pays back in 8 months",
-		"in “Full embargo” it pays back within a month.",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("payback %q\nlacks %q", got, want)
-		}
-	}
-	lp.Premium, lp.RecommendedBaseline = d("-50"), d("9950")
-	if got := rep.payback(lp); !strings.Contains(got, "costs USD 50.00 a year less even if nothing happens") {
-		t.Errorf("payback with a negative premium: %q", got)
-	}
-}
