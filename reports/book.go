@@ -77,8 +77,14 @@ func (b *book) addCharts() error {
 	sort.Strings(sheets)
 	for _, s := range sheets {
 		e := b.extent[s]
+		area := absRange(s, 1, 1, e[0], e[1])
+		if sp := b.printed[s]; sp != nil && sp.split != nil {
+			// Two print ranges side by side, each on its own pages.
+			x := sp.split
+			area = absRange(s, 1, 1, x.leftCols, x.leftRows) + "," + absRange(s, x.rightCol, x.rightRow, max(e[0], x.rightCol), max(e[1], x.rightRow))
+		}
 		if err := b.f.SetDefinedName(&excelize.DefinedName{
-			Name: "_xlnm.Print_Area", RefersTo: absRange(s, 1, 1, e[0], e[1]), Scope: s,
+			Name: "_xlnm.Print_Area", RefersTo: area, Scope: s,
 		}); err != nil {
 			return err
 		}
@@ -418,7 +424,19 @@ func (b *book) finishSheet(sheet string) error {
 
 // printSpec is what a printed sheet repeats on every page: its first
 // rows (titles) and, when it prints across pages, its first columns.
-type printSpec struct{ titleRows, titleCols int }
+// minScale > 0 asks for a sheet laid out to print at that scale or larger
+// (in percent) when fitted to the page width, as Excel measures columns;
+// wider, it prints at minScale across pages instead.
+type printSpec struct {
+	titleRows, titleCols, minScale int
+	split                          *printSplit
+}
+
+// printSplit prints a sheet as two ranges, each starting a page: the
+// columns 1..leftCols of rows 1..leftRows, and the columns from rightCol
+// on, from row rightRow. The title rows repeat on both, each showing its
+// own columns.
+type printSplit struct{ leftCols, leftRows, rightCol, rightRow int }
 
 // pageWidth is about how much column width (in Excel's character units)
 // a landscape page prints at a scale still read without a magnifier,
@@ -442,6 +460,21 @@ func (b *book) printAcross(sheet string, widths []float64) error {
 			titles += w
 		}
 	}
+	if spec.minScale > 0 {
+		scaled := widths
+		if x := spec.split; x != nil && x.rightCol <= len(widths) {
+			// The wider of the two ranges sets the scale.
+			left, right := widths[:min(x.leftCols, len(widths))], widths[x.rightCol-1:]
+			if printScale(right) < printScale(left) {
+				scaled = right
+			} else {
+				scaled = left
+			}
+		}
+		if err := b.printAtScale(sheet, scaled, spec.minScale); err != nil {
+			return err
+		}
+	}
 	pages := 1
 	if spec.titleCols > 0 { // a table with its key columns frozen; blocks of text stay on one page width
 		pages = max(int(math.Ceil((total-titles)/(pageWidth-titles))), 1)
@@ -462,6 +495,43 @@ func (b *book) printAcross(sheet string, widths []float64) error {
 		return nil
 	}
 	return b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: strings.Join(refs, ","), Scope: sheet})
+}
+
+// printablePixels is the width a landscape Letter page prints within the
+// margins pageSetup sets (11 in less 2 × 0.5 in, at 96 pixels an inch),
+// less 2% for the difference between Excel's and LibreOffice's fonts.
+const printablePixels = (11 - 2*0.5) * 96 * 0.98
+
+// columnPixels is how many pixels a column of width w (Excel's character
+// units, Calibri 11) takes on screen and on paper at 100%.
+func columnPixels(w float64) float64 { return math.Trunc(w*7 + 5) }
+
+// printScale is the scale, in percent, at which columns of the given
+// widths fit a page's width, at most 100.
+func printScale(widths []float64) int {
+	px := 0.0
+	for _, w := range widths {
+		px += columnPixels(w)
+	}
+	if px == 0 {
+		return 100
+	}
+	return min(int(math.Floor(printablePixels/px*100)), 100)
+}
+
+// printAtScale records the scale at which the sheet, fitted to the page
+// width, prints in Excel (Excel writes the same figure when it saves); a
+// sheet too wide to print at least at least percent prints at that scale
+// instead, across pages.
+func (b *book) printAtScale(sheet string, widths []float64, least int) error {
+	scale := printScale(widths)
+	if scale < least {
+		scale = least
+		if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(false)}); err != nil {
+			return err
+		}
+	}
+	return b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{AdjustTo: ptr(uint(scale))})
 }
 
 // layoutColumns sets every column's width from what was written and the

@@ -233,6 +233,9 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 	for _, p := range m.Warnings {
 		doc.Warnings = append(doc.Warnings, jsonWarning{p.Sheet, p.Cell, p.Message})
 	}
+	// The stages the plan leaves above the cap, as the Recommendations
+	// sheet names them (SPEC section 8).
+	doc.Warnings = append(doc.Warnings, planWarnings(r.Plan)...)
 	return doc, nil
 }
 

@@ -25,43 +25,47 @@ const planChartHeight = 380
 // saving first); the JSON has them all.
 const maxPlanRows = 2000
 
-// Column widths of the sheet's wrapped text columns, shared by its blocks.
+// planHeaderRow is the plan table's header row: the sheet's title and
+// subtitles above it, the rows frozen on screen and repeated on every
+// printed page down to it.
+const planHeaderRow = 4
+
+// planNotesCol is the plan table's column of notes (the stages left above
+// the cap), where the JSON's warnings point.
+const planNotesCol = 13
+
+// minPlanScale is the smallest print scale of the sheet, in percent: the
+// plan table is laid out to fit a landscape Letter page's width at it.
+const minPlanScale = 60
+
+// Column widths of the plan table, shared by the sheet's other blocks.
 const (
-	recWDesc = 24
-	recWMix  = 30
-	recWLong = 38
+	recWProduct = 11
+	recWPart    = 14
+	recWDesc    = 18
+	recWToday   = 22
+	recWPlan    = 26
+	recWMoney   = 12
+	recWMonth   = 9
+	recWPayback = 11
+	recWNotes   = 28
 )
 
-// planOrder returns the plan's lines largest expected saving first (then
-// in BOM order), at most maxPlanRows of them.
-func planOrder(p *exposure.Plan) []*exposure.LinePlan {
-	out := make([]*exposure.LinePlan, len(p.Lines))
-	for i := range p.Lines {
-		out[i] = &p.Lines[i]
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].ExpectedSaving, out[j].ExpectedSaving
-		if !a.Equal(b) {
-			return a.GreaterThan(b)
-		}
-		return out[i].Index < out[j].Index
-	})
-	if len(out) > maxPlanRows {
-		out = out[:maxPlanRows]
-	}
-	return out
-}
-
-// recommendationsSheet writes the plan: the portfolio's figures, a chart
-// of where the planned parts come from today and under the plan, one row
-// per part, its shares by source, its concentration per stage, and the
-// exposed parts that have no alternative.
+// recommendationsSheet writes the plan in two side-by-side parts, each
+// printed on its own pages: in columns A to M the plan table, one row per
+// part, its header frozen and repeated on every page; from column O the
+// portfolio's figures, how to read them, a chart of where the planned
+// parts come from today and under the plan, every candidate source, the
+// concentration per stage and the exposed parts without an alternative.
+// Side by side, the rows repeated on the plan's pages (its title and
+// header) show only the right part's own title on its pages.
 func (rep *report) recommendationsSheet() error {
 	b, sheet, r := rep.b, sheetRecommendations, rep.r
-	if err := b.pageSetup(sheet, 0); err != nil {
+	if err := b.pageSetup(sheet, planHeaderRow); err != nil {
 		return err
 	}
-	if err := b.f.SetPanes(sheet, freezePanes(2, 0)); err != nil {
+	b.printed[sheet].minScale = minPlanScale
+	if err := b.f.SetPanes(sheet, freezePanes(planHeaderRow, 0)); err != nil {
 		return err
 	}
 	if err := b.str(sheet, 1, 1, "Recommendations: spread each exposed part over more production centres", b.s.title); err != nil {
@@ -72,81 +76,58 @@ func (rep *report) recommendationsSheet() error {
 		if err := b.str(sheet, 1, 2, "No plan was computed for this report.", b.s.subtitle); err != nil {
 			return err
 		}
-		row := 4
+		row := planHeaderRow
 		return rep.planTable(&row, nil)
 	}
 	objective := "the expected annual cost (scenarios weighed by probability)"
 	if p.Objective == "worst" {
 		objective = "the annual cost in the worst scenario"
 	}
-	sub := fmt.Sprintf("Each part's mix minimises %s · at most %s%% from one country at any stage · amounts in %s a year", objective, p.CountryCap.String(), rep.cur)
+	sub := fmt.Sprintf("Each part's mix minimises %s · no capped country (%s) above %s%% of a part at any stage where the candidates allow it, nor above its share today · amounts in %s a year",
+		objective, capWho(p), p.CountryCap.String(), rep.cur)
 	if err := b.str(sheet, 1, 2, sub, b.s.subtitle); err != nil {
 		return err
 	}
-	row := 4
-	if err := b.str(sheet, 1, row, "Portfolio", b.s.section); err != nil {
+	if err := b.str(sheet, 1, 3, rep.planGist(), b.s.subtitle); err != nil {
 		return err
 	}
-	figure := func(label string, v any, k kind, bold bool) error {
-		row++
-		return b.figure(sheet, row, label, v, k, bold)
-	}
-	figures := []struct {
-		label string
-		v     any
-		k     kind
-		bold  bool
-	}{
-		{"Exposed parts (cost-bearing lines whose cost moves in some scenario)", p.Exposed, kInt, false},
-		{"Parts with a plan (two or more candidate sources)", p.Planned, kInt, false},
-		{"Parts whose mix changes", p.Changed, kInt, false},
-		{rep.money("Premium a year if nothing happens"), p.Premium, kMoney, true},
-		{rep.money("Expected saving a year, net of the premium"), p.ExpectedSaving, kMoney, true},
-	}
-	if len(r.Scenarios) > 0 && p.WorstCurrent < len(r.Scenarios) {
-		figures = append(figures, struct {
-			label string
-			v     any
-			k     kind
-			bold  bool
-		}{rep.money("Saving in the worst case, net of the premium"), p.WorstSaving, kMoney, true})
-	}
-	figures = append(figures, struct {
-		label string
-		v     any
-		k     kind
-		bold  bool
-	}{fmt.Sprintf("Parts where the %s%% country cap cannot be met", p.CountryCap), p.CapNotMet, kInt, false})
-	for _, f := range figures {
-		if err := figure(f.label, f.v, f.k, f.bold); err != nil {
-			return err
-		}
-	}
-	row += 2
-	if err := b.str(sheet, 1, row, "How to read it", b.s.section); err != nil {
-		return err
-	}
-	row++
-	if err := rep.paragraphAt(sheet, row, 13, rep.howToRead()); err != nil {
-		return err
-	}
-	row += 2
-	if len(p.Notes) > 0 {
-		if err := rep.paragraphAt(sheet, row, 13, "Notes: "+strings.Join(p.Notes, "; ")+"."); err != nil {
-			return err
-		}
-		row += 2
-	}
-
-	chartRow := row
 	order := planOrder(p)
-	if len(p.Lines) > 0 {
-		row += planChartHeight/16 + 3 // the chart sits here; LibreOffice's rows are lower than Excel's
-	}
+	row := planHeaderRow
 	if err := rep.planTable(&row, order); err != nil {
 		return err
 	}
-	if err := rep.sharesTable(&row, order); err != nil {
+	// The right part starts below the plan table, so that the two never
+	// share a row (and its height).
+	top := row + 1
+	b.printed[sheet].split = &printSplit{leftCols: planNotesCol, leftRows: row - 2, rightCol: recRight, rightRow: top}
+	b.fix(sheet, recRight-1, 3) // a narrow gap between the two parts
+
+	// The right part's title sits in the rows the plan's header repeats,
+	// so that it heads each of its printed pages.
+	if err := b.str(sheet, recRight, 1, "The plan in figures", b.s.title); err != nil {
+		return err
+	}
+	if err := b.str(sheet, recRight, 2, "The portfolio's figures, how to read the plan, where the planned parts come from, every candidate source and the concentration by stage. The plan by part is in columns A to M.", b.s.subtitle); err != nil {
+		return err
+	}
+	if err := b.str(sheet, recRight, 3, "← Back to the plan by part", b.s.subtitle); err != nil {
+		return err
+	}
+	if err := b.f.SetCellHyperLink(sheet, cellName(recRight, 3), "'"+sheet+"'!A1", "Location"); err != nil {
+		return err
+	}
+	if err := b.f.SetCellHyperLink(sheet, "A3", "'"+sheet+"'!"+cellName(recRight, top), "Location"); err != nil {
+		return err
+	}
+	row = top
+	if err := rep.portfolioBlock(&row); err != nil {
+		return err
+	}
+	chartRow := row
+	if len(p.Lines) > 0 {
+		row += planChartHeight/16 + 3 // the chart sits here; LibreOffice's rows are lower than Excel's
+	}
+	if err := rep.sourcesTable(&row, order); err != nil {
 		return err
 	}
 	if err := rep.hhiTable(&row, order); err != nil {
@@ -161,132 +142,174 @@ func (rep *report) recommendationsSheet() error {
 	return rep.defaultsTable(&row, order)
 }
 
+// recRight is the first column of the sheet's right part (O).
+const recRight = planNotesCol + 2
+
+// rc is column i (1-based) of the sheet's right part.
+func rc(i int) int { return recRight + i - 1 }
+
+// planGist is the line above the plan table: how many parts change, what
+// the cap costs, and where the rest is.
+func (rep *report) planGist() string {
+	p := rep.r.Plan
+	s := fmt.Sprintf("%d of the %d exposed parts change their mix", p.Changed, p.Exposed)
+	if p.RequiredByCap > 0 {
+		s += fmt.Sprintf("; %d of them are required by the cap, which costs %s %s a year in expectation", p.RequiredByCap, rep.cur, wholeText(p.CostOfCap))
+	}
+	return s + ". Totals, a chart, every candidate and the HHI by stage: from column O, below the table (click)."
+}
+
 // paragraphAt writes text merged across columns 1..width of row, wrapped,
 // with the row sized for it (merged cells do not grow with their text).
 func (rep *report) paragraphAt(sheet string, row, width int, text string) error {
+	return rep.paragraphFrom(sheet, 1, row, width, text, 120.0*float64(width)/summaryWidth)
+}
+
+// paragraphFrom writes text merged across width columns from column left
+// of row, wrapped, with the row sized for perLine characters a line.
+func (rep *report) paragraphFrom(sheet string, left, row, width int, text string, perLine float64) error {
 	b := rep.b
-	if err := b.str(sheet, 1, row, text, b.s.wrap); err != nil {
+	if err := b.str(sheet, left, row, text, b.s.wrap); err != nil {
 		return err
 	}
-	if err := b.f.MergeCell(sheet, cellName(1, row), cellName(width, row)); err != nil {
+	if err := b.f.MergeCell(sheet, cellName(left, row), cellName(left+width-1, row)); err != nil {
 		return err
-	}
-	perLine := 120.0 * float64(width) / summaryWidth
-	if width == summaryWidth {
-		perLine = 120
 	}
 	lines := int(math.Ceil(float64(utf8.RuneCountInString(text))/perLine)) + 1
 	return b.f.SetRowHeight(sheet, row, math.Min(float64(lines)*15, 409))
+}
+
+// recParagraphChars is about how many characters a line of the sheet's
+// paragraphs (merged over 13 columns) holds.
+const recParagraphChars = 200
+
+// portfolioBlock writes the portfolio's figures, how to read the sheet
+// and the plan's notes at *row of the right part.
+func (rep *report) portfolioBlock(row *int) error {
+	b, sheet, p, r := rep.b, sheetRecommendations, rep.r.Plan, rep.r
+	if err := b.str(sheet, rc(1), *row, "Portfolio (the plan by part is in columns A to M, above)", b.s.section); err != nil {
+		return err
+	}
+	type fig struct {
+		label string
+		v     any
+		k     kind
+		bold  bool
+	}
+	figures := []fig{
+		{"Exposed parts (cost moves in a scenario)", p.Exposed, kInt, false},
+		{"Parts with a plan (two or more candidates)", p.Planned, kInt, false},
+		{"Parts whose mix changes", p.Changed, kInt, false},
+		{rep.money("Premium a year if nothing happens"), p.Premium, kMoney, true},
+		{rep.money("Expected saving a year, net of premium"), p.ExpectedSaving, kMoney, true},
+	}
+	if len(r.Scenarios) > 0 && p.WorstCurrent < len(r.Scenarios) {
+		figures = append(figures, fig{rep.money("Worst-case saving a year"), p.WorstSaving, kMoney, true})
+	}
+	figures = append(figures,
+		fig{rep.money("Horizon saving, after qualifying"), p.HorizonSaving, kMoney, true},
+		fig{rep.money("One-off costs to qualify sources"), p.QualificationCost, kMoney, false},
+		fig{"Parts required by the cap", p.RequiredByCap, kInt, false},
+		fig{rep.money("Cost of the cap a year, expected"), p.CostOfCap, kMoney, true},
+		fig{fmt.Sprintf("Parts above the %s%% cap at some stage", p.CountryCap), p.CapNotMet, kInt, false},
+	)
+	for _, f := range figures {
+		*row++
+		// Label across the first three columns, value in the fourth.
+		if err := b.str(sheet, rc(1), *row, f.label, b.s.label); err != nil {
+			return err
+		}
+		if err := b.f.MergeCell(sheet, cellName(rc(1), *row), cellName(rc(3), *row)); err != nil {
+			return err
+		}
+		if err := b.put(sheet, rc(4), *row, f.v, f.k, f.bold); err != nil {
+			return err
+		}
+	}
+	*row += 2
+	if err := b.str(sheet, rc(1), *row, "How to read it", b.s.section); err != nil {
+		return err
+	}
+	*row++
+	if err := rep.paragraphFrom(sheet, rc(1), *row, planNotesCol, rep.howToRead(), recParagraphChars); err != nil {
+		return err
+	}
+	*row += 2
+	if len(p.Notes) > 0 {
+		if err := rep.paragraphFrom(sheet, rc(1), *row, planNotesCol, "Notes: "+strings.Join(p.Notes, "; ")+".", recParagraphChars); err != nil {
+			return err
+		}
+		*row += 2
+	}
+	return nil
 }
 
 // howToRead explains the sheet in a few sentences.
 func (rep *report) howToRead() string {
 	p := rep.r.Plan
 	s := []string{
-		"For each exposed part with two or more candidate sources (today's, plus the Alternatives rows for its part number, else for its material, else the default centres for its material), a linear program chooses the share of its annual volume to buy from each.",
-		fmt.Sprintf("No country may hold more than %s%% of a part at any stage (mine, separation, metal, component) — every country, not only China — and no source more than its capacity a year (a capacity given by material is shared by all parts of that material).", p.CountryCap),
-		"Premium: what the recommended mix costs more a year if no scenario happens. Savings (expected, worst case) are net of the premium, so they can be negative where meeting the cap costs more than it avoids.",
-		"Payback: months of a scenario's avoided costs that repay one year's premium.",
+		"For each exposed part with two or more candidate sources, a linear program chooses the share of its annual volume to buy from each.",
+		"Candidates: today's sources; Alternatives rows for its part number (another maker of the whole part); else rows for its material, else the default centres for its material: these keep today's suppliers, in today's shares, and have only the rare-earth-bearing material inside the part made elsewhere, at a premium on that material's value (\"Ningbo Magnet Co. (CN) with magnet material from Neo Narva (EE)\"); their tariff stays the part's.",
+		fmt.Sprintf("The cap: no capped country (%s) may hold more than %s%% of a part at any stage (mine, separation, heavy-rare-earth separation for parts holding heavy rare earths, metal, component), nor more than it holds today; other countries are not capped (--cap-countries). Where no candidate, or not enough capacity, lies outside a capped country at some stage, the plan gives way at that stage only, and the last column names it.", capWho(p), p.CountryCap),
+		"Premium: what the recommended mix costs more a year if no scenario happens. Expected and worst-case savings are annual, in steady state once the plan takes effect, net of the premium. A plan takes effect when its last new source has qualified (\"In effect from\").",
+		"Horizon saving: the probability-weighted saving of each month from then to the end of the projection, less the new sources' one-off qualification costs; payback is the first month by which it covers them.",
+		"Required by the cap: the plan's expected saving is negative; the cap, not the cost, asks for it, and that is what it costs.",
+		"HHI: the Herfindahl–Hirschman index of a stage over its known countries, 0 to 10,000 (the European Commission treats above 4,000 as concentrated); the last column names every stage where the plan raises it.",
 	}
 	if p.IndicativeCandidate {
-		s = append(s, "Sources marked (indicative) are reference-data defaults: premiums and qualification times are published estimates, not quotes.")
+		s = append(s, "Sources marked indicative are reference-data defaults: premiums and qualification times are published estimates, not quotes.")
 	}
 	return strings.Join(s, " ")
 }
 
-// mixText prints shares as "Ningbo Magnet Co. (CN) 60%; Kanto KK (JP) 25%",
-// largest first, by supplier and component country.
-func mixText(cands []exposure.Candidate, current bool) string {
-	type part struct {
-		name  string
-		share decimal.Decimal
-	}
-	var parts []part
-	idx := map[string]int{}
-	for _, c := range cands {
-		sh := c.Share
-		if current {
-			sh = c.CurrentShare
-		}
-		if sh.Sign() <= 0 {
-			continue
-		}
-		name := c.Supplier
-		if cc := c.Countries[exposure.StageComponent]; cc != "" {
-			name += " (" + cc + ")"
-		}
-		if i, ok := idx[name]; ok {
-			parts[i].share = parts[i].share.Add(sh)
-			continue
-		}
-		idx[name] = len(parts)
-		parts = append(parts, part{name, sh})
-	}
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].share.GreaterThan(parts[j].share) })
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = p.name + " " + sharePct(p.share)
-	}
-	return strings.Join(out, "; ")
-}
-
-// sharePct prints a share as a percentage with up to two decimals: "83.34%".
-func sharePct(f decimal.Decimal) string {
-	return f.Mul(hundred).Round(2).String() + "%"
-}
-
-// planTable writes one row per planned part.
+// planTable writes one row per listed part at *row (its header), with the
+// sheet's autofilter, and the portfolio's totals under it.
 func (rep *report) planTable(row *int, order []*exposure.LinePlan) error {
 	b, sheet, p := rep.b, sheetRecommendations, rep.r.Plan
-	title := "Plan by part, largest expected saving first"
-	if p != nil && p.Planned > len(order) {
-		title += fmt.Sprintf(" (the first %d of %d; the JSON has %d)", len(order), p.Planned, len(p.Lines))
-	}
-	if err := b.str(sheet, 1, *row, title, b.s.section); err != nil {
-		return err
-	}
-	t, err := b.newTable(sheet, 1, *row+1, []col{
-		{head: "Product", kind: kText},
-		{head: "Part number", kind: kText},
+	t, err := b.newTable(sheet, 1, *row, []col{
+		{head: "Product", kind: kWrap, width: recWProduct},
+		{head: "Part number", kind: kWrap, width: recWPart},
 		{head: "Description", kind: kWrap, width: recWDesc},
-		{head: "Annual qty", kind: kQty},
-		{head: rep.money("Premium a year if nothing happens"), kind: kMoney, width: 15},
-		{head: rep.money("Expected saving a year"), kind: kMoney, width: 15},
-		{head: rep.money("Worst-case saving a year"), kind: kMoney, width: 15},
-		{head: "Component HHI today", kind: kInt, width: 11},
-		{head: "Component HHI planned", kind: kInt, width: 11},
-		{head: "New sources can deliver from", kind: kText, width: 13},
-		{head: "Today's mix (supplier, component country, share)", kind: kWrap, width: recWMix},
-		{head: "Recommended mix", kind: kWrap, width: recWMix},
-		{head: "Payback", kind: kWrap, width: recWLong},
-		{head: "Country cap and notes", kind: kWrap, width: recWLong},
+		{head: "Today's mix (supplier, component country, share)", kind: kWrap, width: recWToday},
+		{head: "Recommended mix", kind: kWrap, width: recWPlan},
+		{head: rep.money("Premium a year if nothing happens"), kind: kMoneyWhole, width: recWMoney},
+		{head: rep.money("Expected saving a year"), kind: kMoneyWhole, width: recWMoney},
+		{head: rep.money("Worst-case saving a year"), kind: kMoneyWhole, width: recWMoney},
+		{head: rep.money("Horizon saving, after qualifying"), kind: kMoneyWhole, width: recWMoney},
+		{head: "In effect from", kind: kText, width: recWMonth},
+		{head: "Paid back by", kind: kWrap, width: recWPayback},
+		{head: rep.money("Required by the cap: its cost a year"), kind: kMoneyWhole, width: recWMoney},
+		{head: "Above the cap, concentration, notes", kind: kWrap, width: recWNotes},
 	})
 	if err != nil {
 		return err
 	}
 	notes := map[int]string{
-		5:  "Annual cost of the recommended mix minus today's, when no scenario happens (baseline unit costs only).",
-		6:  "Probability-weighted annual cost (baseline plus scenario change) of today's mix minus the recommended one's. Net of the premium.",
-		7:  "Today's mix in its worst scenario minus the recommended mix in its worst scenario, net of the premium.",
-		8:  "Herfindahl–Hirschman index of the component stage over the known countries: the sum of squared shares in percent points. 10,000 is a single country; the European Commission treats above 4,000 as concentrated. Other stages: see the concentration table below.",
-		10: "The earliest month all the sources the plan adds can deliver: the projection's first month plus each one's qualification time.",
+		6:  "Annual cost of the recommended mix minus today's, when no scenario happens (baseline unit costs only).",
+		7:  "Probability-weighted annual cost (baseline plus scenario change) of today's mix minus the recommended one's, in steady state once the plan is in effect. Net of the premium; negative when the cap requires the plan.",
+		8:  "Today's mix in its worst scenario minus the recommended mix in its worst scenario, net of the premium.",
+		9:  "Σ over the months from the plan's taking effect to the end of the projection of the probability-weighted saving, less the new sources' one-off qualification costs.",
+		10: "The month the plan's last new source can deliver: the projection's first month plus its qualification time. Savings count from then.",
+		11: "The first month by which the saving since the plan took effect covers the qualification costs; \"not within the horizon\" when none.",
+		12: "The plan's expected saving is negative: the cap, not the cost, asks for it, and this is what it costs a year. Empty when the plan saves.",
 	}
 	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
-		n := notes[c]
-		if err := b.note(sheet, c, t.top, n); err != nil {
+		if err := b.note(sheet, c, t.top, notes[c]); err != nil {
 			return err
 		}
 	}
 	for _, lp := range order {
-		var hb, ha any
-		if h := lp.HHIBefore[exposure.StageComponent]; h.Known {
-			hb = cellNum{h.Value, kInt}
+		var costOfCap any
+		if lp.RequiredByCap {
+			costOfCap = lp.ExpectedSaving.Neg()
 		}
-		if h := lp.HHIAfter[exposure.StageComponent]; h.Known {
-			ha = cellNum{h.Value, kInt}
+		recommended, effect := rep.mixWords(lp, false), any(planMonth(p, lp.QualificationMonth))
+		var horizon any = lp.HorizonSaving
+		if !lp.Changed {
+			recommended, effect, horizon = "Today's mix, kept: no other mix does better within the cap.", nil, nil
 		}
-		if err := t.add(lp.Line.Product, lp.Line.PartNumber, lp.Line.Description, lp.AnnualQty, lp.Premium, lp.ExpectedSaving, lp.WorstSaving,
-			hb, ha, rep.earliest(lp), mixText(lp.Candidates, true), mixText(lp.Candidates, false), rep.payback(lp), rep.capText(lp)); err != nil {
+		if err := t.add(lp.Line.Product, lp.Line.PartNumber, lp.Line.Description, rep.mixWords(lp, true), recommended,
+			lp.Premium, lp.ExpectedSaving, lp.WorstSaving, horizon, effect, paybackText(p, lp), costOfCap, rep.lineNotes(lp)); err != nil {
 			return err
 		}
 	}
@@ -296,8 +319,10 @@ func (rep *report) planTable(row *int, order []*exposure.LinePlan) error {
 		case p == nil:
 		case p.Exposed == 0:
 			msg = "No part's cost changes in these scenarios: nothing to plan."
-		default:
+		case p.Planned == 0:
 			msg = "No exposed part has a second candidate source: add Alternatives rows to get a plan."
+		default:
+			msg = "Every planned part keeps today's mix: no other mix does better within the cap."
 		}
 		if err := b.str(sheet, 1, t.row+1, msg, b.s.note); err != nil {
 			return err
@@ -306,283 +331,141 @@ func (rep *report) planTable(row *int, order []*exposure.LinePlan) error {
 		*row = t.row + 2
 		return t.filter()
 	}
-	if err := t.asTable("Plan"); err != nil {
+	if err := t.filter(); err != nil {
 		return err
 	}
-	t.row++
-	if err := t.addBold("All planned parts", nil, nil, nil, p.Premium, p.ExpectedSaving, p.WorstSaving, nil, nil, nil, nil, nil,
-		rep.portfolioPayback(), ""); err != nil {
+	t.row++ // a blank row keeps the totals out of the filter
+	title := fmt.Sprintf("All %d planned parts", p.Planned)
+	switch {
+	case len(order) < len(p.Lines) || p.Changed > len(p.Lines):
+		title += fmt.Sprintf(" (%d listed: the largest savings)", len(order))
+	case p.Planned > len(p.Lines):
+		title += fmt.Sprintf(" (%d listed: the others keep today's mix)", len(p.Lines))
+	}
+	if err := t.addBold(title, nil, nil, nil, nil, p.Premium, p.ExpectedSaving, p.WorstSaving, p.HorizonSaving, nil, nil, p.CostOfCap, nil); err != nil {
 		return err
 	}
-	*row = t.row + 3
+	*row = t.row + 2
 	return nil
 }
 
-// earliest is the month every source the plan adds can deliver from, ""
-// when it adds none.
-func (rep *report) earliest(lp *exposure.LinePlan) any {
-	last := ""
-	for _, c := range lp.Candidates {
-		if c.CurrentShare.Sign() == 0 && c.Share.Sign() > 0 && c.EarliestMonth > last {
-			last = c.EarliestMonth
-		}
-	}
-	if last == "" {
-		return nil
-	}
-	return last
-}
-
-// statusQuo is the scenario a buyer calls "nothing changes": the first with
-// stance status-quo, else the most probable.
-func (rep *report) statusQuo() int {
-	best := -1
-	for i, s := range rep.r.Scenarios {
-		if strings.EqualFold(s.Scenario.Stance, "status-quo") {
-			return i
-		}
-		if best < 0 || s.Probability.GreaterThan(rep.r.Scenarios[best].Probability) {
-			best = i
-		}
-	}
-	return best
-}
-
-// payback says in words whether and how fast the premium is repaid: by
-// the expected scenario mix, and how many months of the status-quo
-// scenario (and of today's worst) repay a year's premium.
-func (rep *report) payback(lp *exposure.LinePlan) string {
-	if !lp.Changed {
-		return "Keep today's mix: no other mix does better within the constraints."
-	}
-	cur := rep.cur
-	prem := lp.Premium
-	if prem.Sign() <= 0 {
-		return fmt.Sprintf("No premium: the recommended mix costs %s %s a year less even if nothing happens.", cur, moneyText(prem.Neg()))
-	}
-	expAvoided := lp.ExpectedSaving.Add(prem)
-	var s []string
-	if expAvoided.GreaterThanOrEqual(prem) {
-		s = append(s, fmt.Sprintf("The premium of %s %s a year is repaid if the expected scenario mix happens (%s %s a year avoided).", cur, moneyText(prem), cur, moneyText(expAvoided)))
-	} else {
-		s = append(s, fmt.Sprintf("The premium of %s %s a year is not repaid by the expected scenario mix (%s %s a year avoided): it buys insurance and a lower concentration.", cur, moneyText(prem), cur, moneyText(expAvoided)))
-	}
-	sq, wc := rep.statusQuo(), lp.WorstCurrent
-	which := []int{sq}
-	if wc != sq {
-		which = append(which, wc)
-	}
-	var parts []string
-	for _, i := range which {
-		if i < 0 || i >= len(rep.r.Scenarios) {
-			continue
-		}
-		name := "“" + scenarioName(rep.r.Scenarios[i].Scenario) + "”"
-		if i == sq {
-			name += " alone"
-		}
-		a := lp.Current[i].Sub(lp.CurrentBaseline).Sub(lp.Recommended[i].Sub(lp.RecommendedBaseline)) // the change avoided a year
-		months := decimal.Zero
-		if a.Sign() > 0 {
-			months = prem.Mul(twelve).Div(a)
-		}
-		switch {
-		case a.Sign() <= 0 || months.GreaterThan(decimal.NewFromInt(120)):
-			parts = append(parts, "in "+name+" it is not repaid")
-		case months.LessThanOrEqual(decimal.NewFromInt(1)):
-			parts = append(parts, "in "+name+" it pays back within a month")
-		default:
-			parts = append(parts, fmt.Sprintf("in %s it pays back in %s months", name, months.Ceil().String()))
-		}
-	}
-	if len(parts) > 0 {
-		p := strings.Join(parts, "; ")
-		s = append(s, strings.ToUpper(p[:1])+p[1:]+".")
-	}
-	return strings.Join(s, " ")
-}
-
-var twelve = decimal.NewFromInt(12)
-
-// portfolioPayback says the portfolio's premium against its savings.
-func (rep *report) portfolioPayback() string {
-	p := rep.r.Plan
-	if p.Premium.Sign() <= 0 {
-		return fmt.Sprintf("The plan costs %s %s a year less even if nothing happens.", rep.cur, moneyText(p.Premium.Neg()))
-	}
-	exp := p.ExpectedSaving.Add(p.Premium)
-	verb := "is repaid"
-	if exp.LessThan(p.Premium) {
-		verb = "is not repaid"
-	}
-	return fmt.Sprintf("The premium of %s %s a year %s by the expected scenario mix (%s %s avoided a year).", rep.cur, moneyText(p.Premium), verb, rep.cur, moneyText(exp))
-}
-
-// capText says whether the cap holds and, where it cannot, at which
-// stage and country and why, plus any note.
-func (rep *report) capText(lp *exposure.LinePlan) string {
-	p := rep.r.Plan
-	var s []string
-	if !lp.CapMet && len(lp.CapBreaks) > 0 {
-		// Name the break no mix can avoid (no candidate elsewhere at that
-		// stage) first, then the largest.
-		outside := func(br exposure.CapBreak) bool {
-			for _, c := range lp.Candidates {
-				if cc := c.Countries[br.Stage]; cc != "" && cc != br.Country {
-					return true
-				}
-			}
-			return false
-		}
-		// every: all candidates are located there at that stage.
-		every := func(br exposure.CapBreak) bool {
-			for _, c := range lp.Candidates {
-				if c.Countries[br.Stage] != br.Country {
-					return false
-				}
-			}
-			return true
-		}
-		rank := func(br exposure.CapBreak) int {
-			switch {
-			case every(br):
-				return 0
-			case !outside(br):
-				return 1
-			}
-			return 2
-		}
-		br := lp.CapBreaks[0]
-		for _, x := range lp.CapBreaks[1:] {
-			if rank(x) < rank(br) || (rank(x) == rank(br) && x.Share.GreaterThan(br.Share)) {
-				br = x
-			}
-		}
-		why := fmt.Sprintf("no candidate's %s stage is outside %s", br.Stage, countryName(br.Country))
-		if outside(br) {
-			why = fmt.Sprintf("the candidates outside %s at that stage lack the capacity", countryName(br.Country))
-		}
-		s = append(s, fmt.Sprintf("%s%% cap not met: %s keeps %s of the %s stage, as %s. No mix does better; this is the cheapest of those that do as well.",
-			p.CountryCap, countryLabel(br.Country), sharePct(br.Share), br.Stage, why))
-	} else {
-		s = append(s, "Within the cap.")
-		if g, c, sh := largestShare(lp.Candidates, true); sh.GreaterThan(p.CountryCap.Div(hundred)) {
-			s[len(s)-1] = fmt.Sprintf("Within the cap; today %s holds %s of the %s stage.", countryLabel(c), sharePct(sh), g)
-		}
-	}
-	for _, c := range lp.Candidates {
-		if c.Shared && c.Share.Sign() > 0 {
-			s = append(s, "Shares a source's capacity with other parts: solved together with them.")
-			break
-		}
-	}
-	if lp.Note != "" {
-		s = append(s, strings.ToUpper(lp.Note[:1])+lp.Note[1:]+".")
-	}
-	return strings.Join(s, " ")
-}
-
-// largestShare is the stage and known country with the largest share of
-// a mix, today's or the recommended one.
-func largestShare(cands []exposure.Candidate, current bool) (exposure.Stage, string, decimal.Decimal) {
-	var bg exposure.Stage
-	var bc string
-	var best decimal.Decimal
-	for g := exposure.StageMine; g < exposure.NumStages; g++ {
-		by := map[string]decimal.Decimal{}
-		for _, c := range cands {
-			sh := c.Share
-			if current {
-				sh = c.CurrentShare
-			}
-			if cc := c.Countries[g]; cc != "" && sh.Sign() > 0 {
-				by[cc] = by[cc].Add(sh)
-			}
-		}
-		for _, cc := range sortedCountries(by) {
-			if by[cc].GreaterThan(best) {
-				bg, bc, best = g, cc, by[cc]
-			}
-		}
-	}
-	return bg, bc, best
-}
-
-func sortedCountries(m map[string]decimal.Decimal) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// sharesTable writes every candidate of every listed part.
-func (rep *report) sharesTable(row *int, order []*exposure.LinePlan) error {
+// sourcesTable writes every candidate of every listed part.
+func (rep *report) sourcesTable(row *int, order []*exposure.LinePlan) error {
 	b, sheet := rep.b, sheetRecommendations
 	if len(order) == 0 {
 		return nil
 	}
-	if err := b.str(sheet, 1, *row, "Shares by source", b.s.section); err != nil {
+	if err := b.str(sheet, rc(1), *row, "Candidate sources of the listed parts", b.s.section); err != nil {
 		return err
 	}
-	t, err := b.newTable(sheet, 1, *row+1, []col{
-		{head: "Product", kind: kText},
-		{head: "Part number", kind: kText},
-		{head: "Supplier", kind: kWrap, width: recWDesc},
-		{head: rep.money("Unit cost"), kind: kUnitMoney},
-		{head: "Today (%)", kind: kPct},
-		{head: "Recommended (%)", kind: kPct},
-		{head: "Change (% points)", kind: kPct},
-		{head: "Capacity (units a year)", kind: kQty},
-		{head: "Qualification (months)", kind: kInt},
-		{head: "Can deliver from", kind: kText},
-		{head: "Countries: mine · separation · metal · component", kind: kWrap, width: recWMix},
-		{head: "Where the source comes from", kind: kWrap, width: recWMix},
-		{head: "Basis of the figures", kind: kWrap, width: recWLong},
+	t, err := b.newTable(sheet, rc(1), *row+1, []col{
+		{head: "Product", kind: kWrap, width: recWProduct},
+		{head: "Part number", kind: kWrap, width: recWPart},
+		{head: "Candidate", kind: kWrap, width: recWDesc},
+		{head: "What it offers", kind: kWrap, width: recWToday},
+		{head: "Countries: mine · separation · heavy-RE separation · metal · component; shipped from", kind: kWrap, width: recWPlan},
+		{head: rep.money("Unit cost"), kind: kUnitMoney, width: recWMoney},
+		{head: "Today (%)", kind: kPct, width: recWMoney},
+		{head: "Planned (%)", kind: kPct, width: recWMoney},
+		{head: "Change (% points)", kind: kPct, width: recWMoney},
+		{head: "Capacity a year", kind: kQty, width: recWMonth},
+		{head: "Months to qualify", kind: kInt, width: recWPayback},
+		{head: rep.money("One-off cost to qualify"), kind: kMoneyWhole, width: recWMoney},
+		{head: "Basis of the figures", kind: kWrap, width: recWNotes},
 	})
 	if err != nil {
 		return err
 	}
-	if err := b.note(sheet, 8, t.top, "Units of the part a year the source can supply; empty: no limit. A shared capacity is offered once to all the parts of its material."); err != nil {
+	if err := b.note(sheet, rc(10), t.top, "Units of the part a year for another maker of the whole part; kg of material a year for a material centre, shared by every part of that material it serves. Empty: no limit."); err != nil {
 		return err
 	}
 	for _, lp := range order {
+		mat := rep.materialWord(lp.Line)
 		for _, c := range lp.Candidates {
-			var capacity, qual, from any
+			var capacity, qual, qcost any
 			if c.HasCapacity {
 				capacity = c.Capacity
 			}
-			where, basis := "Today's source", "Today's unit cost."
+			offer, basis := "Today's source", "Today's unit cost."
 			if !c.Current {
-				qual, from = c.QualificationMonths, c.EarliestMonth
-				where = "Input row " + c.Ref
-				basis = "Unit cost from the input."
-				if c.ByPremium {
-					basis = fmt.Sprintf("Today's average unit cost plus %s%%.", c.PremiumPct)
+				qual = c.QualificationMonths
+				if c.QualificationCost.Sign() > 0 {
+					qcost = c.QualificationCost
 				}
-				if c.Indicative {
-					where = "Default centre (indicative)"
-					basis = fmt.Sprintf("Today's average unit cost plus %s%% (a published estimate, not a quote).", c.PremiumPct)
-					if c.Note != "" {
-						basis += " " + c.Note + "."
+				offer = "The whole part (input row " + c.Ref + ")"
+				if c.MaterialLevel {
+					var kept []string
+					for _, pt := range c.Parts {
+						kept = append(kept, who(pt.Supplier, pt.Origin)+" "+sharePct(pt.Share))
+					}
+					offer = "Its " + mat + ", made inside today's parts (" + strings.Join(kept, "; ") + ")"
+					if !c.Indicative {
+						offer += "; input row " + c.Ref
 					}
 				}
+				basis = "Unit cost from the input."
+				if c.ByPremium {
+					basis = fmt.Sprintf("Today's unit cost plus %s%% of the %s's value.", c.PremiumPct, mat)
+					if !c.MaterialLevel {
+						basis = fmt.Sprintf("Today's average unit cost plus %s%%.", c.PremiumPct)
+					}
+				}
+				if c.Indicative {
+					basis = strings.TrimSuffix(basis, ".") + " (a published estimate, not a quote)."
+					if c.Note != "" {
+						basis += " " + sentence(c.Note)
+					}
+				}
+				basis += " Can deliver from " + c.EarliestMonth + "."
 			}
 			if c.Shared {
-				where += "; capacity shared with other parts"
+				basis += " Capacity shared with other parts."
 			}
-			if err := t.add(lp.Line.Product, lp.Line.PartNumber, c.Supplier, c.UnitCost, c.CurrentShare, c.Share, c.Share.Sub(c.CurrentShare),
-				capacity, qual, from, stagesText(c.Countries), where, basis); err != nil {
+			if err := t.add(lp.Line.Product, lp.Line.PartNumber, c.Supplier, offer, rep.countriesText(lp, c), c.UnitCost, c.CurrentShare, c.Share, c.Share.Sub(c.CurrentShare),
+				capacity, qual, qcost, basis); err != nil {
 				return err
 			}
 		}
 	}
-	if err := t.asTable("PlanShares"); err != nil {
+	if err := t.asTable("PlanSources"); err != nil {
 		return err
 	}
 	*row = t.row + 3
 	return nil
+}
+
+// countriesText prints a candidate's stage countries as "AU · MY · CN ·
+// EE · EE; shipped from EE" (– unknown; the heavy-rare-earth separation
+// only for a line that holds heavy rare earths).
+func (rep *report) countriesText(lp *exposure.LinePlan, c exposure.Candidate) string {
+	var out []string
+	for _, g := range capStageOrder {
+		if g == exposure.StageHRESeparation && !lp.Heavy {
+			out = append(out, "n/a")
+			continue
+		}
+		cc := stageCountry(c, g)
+		if cc == "" {
+			cc = "–"
+		}
+		out = append(out, cc)
+	}
+	s := strings.Join(out, " · ")
+	switch {
+	case c.MaterialLevel:
+		var origins []string
+		for _, pt := range c.Parts {
+			if pt.Origin != "" && !slices.Contains(origins, pt.Origin) {
+				origins = append(origins, pt.Origin)
+			}
+		}
+		if len(origins) > 0 {
+			s += "; shipped from " + strings.Join(origins, ", ") + " as today"
+		}
+	case c.Origin != "":
+		s += "; shipped from " + c.Origin
+	}
+	return s
 }
 
 // stagesText prints stage countries as "– · CN · JP · JP" (– unknown).
@@ -598,26 +481,45 @@ func stagesText(cs [exposure.NumStages]string) string {
 }
 
 // hhiTable writes each listed part's concentration per stage, today and
-// planned.
+// planned, heavy-rare-earth separation included, and names the stages
+// where it rises.
 func (rep *report) hhiTable(row *int, order []*exposure.LinePlan) error {
 	b, sheet := rep.b, sheetRecommendations
 	if len(order) == 0 {
 		return nil
 	}
-	if err := b.str(sheet, 1, *row, "Concentration by stage (HHI over the known countries, 0 to 10,000)", b.s.section); err != nil {
+	if err := b.str(sheet, rc(1), *row, "Concentration by stage (HHI over the known countries, 0 to 10,000)", b.s.section); err != nil {
 		return err
 	}
-	cols := []col{{head: "Product", kind: kText}, {head: "Part number", kind: kText}, {head: "Description", kind: kWrap, width: recWDesc}}
-	for g := exposure.StageMine; g < exposure.NumStages; g++ {
-		cols = append(cols, col{head: stageLabel(g) + " today", kind: kInt}, col{head: stageLabel(g) + " planned", kind: kInt})
+	cols := []col{
+		{head: "Product", kind: kWrap, width: recWProduct},
+		{head: "Part number", kind: kWrap, width: recWPart},
+		{head: "Where the plan raises it", kind: kWrap, width: recWDesc},
 	}
-	t, err := b.newTable(sheet, 1, *row+1, cols)
+	for _, g := range capStageOrder {
+		cols = append(cols, col{head: capStageHead(g) + " today", kind: kInt}, col{head: capStageHead(g) + " planned", kind: kInt})
+	}
+	t, err := b.newTable(sheet, rc(1), *row+1, cols)
 	if err != nil {
 		return err
 	}
+	if err := b.note(sheet, rc(3), t.top, "The stages where the plan's HHI is higher than today's. A stage whose countries are unknown today but named by a new source is listed as known only under the plan."); err != nil {
+		return err
+	}
 	for _, lp := range order {
-		vals := []any{lp.Line.Product, lp.Line.PartNumber, lp.Line.Description}
-		for g := exposure.StageMine; g < exposure.NumStages; g++ {
+		m := hhiMoves(lp)
+		rises := "none"
+		if up := stagesWith(m, hhiRises); len(up) > 0 {
+			rises = shortWords(up)
+		}
+		if k := stagesWith(m, hhiKnown); len(k) > 0 {
+			rises += "; known only under the plan at " + shortWords(k)
+		}
+		if !lp.Changed {
+			rises = "today's mix kept"
+		}
+		vals := []any{lp.Line.Product, lp.Line.PartNumber, rises}
+		for _, g := range capStageOrder {
 			for _, h := range []exposure.HHI{lp.HHIBefore[g], lp.HHIAfter[g]} {
 				if h.Known {
 					vals = append(vals, cellNum{h.Value, kInt})
@@ -647,22 +549,22 @@ func (rep *report) unplannedTable(row *int) error {
 	if p.UnplannedCount > len(p.Unplanned) {
 		title += fmt.Sprintf("; the %d largest", len(p.Unplanned))
 	}
-	if err := b.str(sheet, 1, *row, title, b.s.section); err != nil {
+	if err := b.str(sheet, rc(1), *row, title, b.s.section); err != nil {
 		return err
 	}
-	t, err := b.newTable(sheet, 1, *row+1, []col{
-		{head: "Product", kind: kText},
-		{head: "Part number", kind: kText},
+	t, err := b.newTable(sheet, rc(1), *row+1, []col{
+		{head: "Product", kind: kWrap, width: recWProduct},
+		{head: "Part number", kind: kWrap, width: recWPart},
 		{head: "Description", kind: kWrap, width: recWDesc},
-		{head: "Annual qty", kind: kQty},
 		{head: rep.money("Expected annual change"), kind: kMoney},
 		{head: rep.money("Largest annual change"), kind: kMoney},
+		{head: "Annual qty", kind: kQty},
 	})
 	if err != nil {
 		return err
 	}
 	for _, u := range p.Unplanned {
-		if err := t.add(u.Line.Product, u.Line.PartNumber, u.Line.Description, u.AnnualQty, u.Expected, u.Worst); err != nil {
+		if err := t.add(u.Line.Product, u.Line.PartNumber, u.Line.Description, u.Expected, u.Worst, u.AnnualQty); err != nil {
 			return err
 		}
 	}
@@ -674,7 +576,8 @@ func (rep *report) unplannedTable(row *int) error {
 }
 
 // planChart writes the chart's data, the planned parts' annual spend by
-// country at each stage, today and planned, and the chart at chartRow.
+// country at each stage, today and planned, and the chart at chartRow, in
+// the workbook's country colours.
 func (rep *report) planChart(row *int, chartRow int) error {
 	b, sheet, p := rep.b, sheetRecommendations, rep.r.Plan
 	if len(p.Lines) == 0 {
@@ -715,34 +618,30 @@ func (rep *report) planChart(row *int, chartRow int) error {
 	})
 	// At most eight named countries; the rest are "Other".
 	const named = 8
-	label := func(c string) string {
-		if c == "" {
-			return "Unknown"
-		}
-		return countryName(c)
-	}
 	var heads []string
+	headCountry := map[string]string{} // head → its country, for the colour
 	group := map[string]string{}
 	for i, c := range countries {
-		h := label(c)
+		h := countryName(c)
 		if c != "" && i >= named {
 			h = "Other"
 		}
 		group[c] = h
 		if !slices.Contains(heads, h) {
 			heads = append(heads, h)
+			headCountry[h] = c
 		}
 	}
 	// Keep Unknown last.
 	sort.SliceStable(heads, func(i, j int) bool { return heads[j] == "Unknown" && heads[i] != "Unknown" })
-	if err := b.str(sheet, 1, *row, "Where the planned parts come from, share of their annual spend today (the chart's data)", b.s.section); err != nil {
+	if err := b.str(sheet, rc(1), *row, "Where the planned parts come from, share of their annual spend today (the chart's data)", b.s.section); err != nil {
 		return err
 	}
-	cols := []col{{head: "Stage", kind: kText}}
+	cols := []col{{head: "Stage", kind: kWrap, width: recWProduct}}
 	for _, h := range heads {
 		cols = append(cols, col{head: h, kind: kPct})
 	}
-	t, err := b.newTable(sheet, 1, *row+1, cols)
+	t, err := b.newTable(sheet, rc(1), *row+1, cols)
 	if err != nil {
 		return err
 	}
@@ -774,23 +673,19 @@ func (rep *report) planChart(row *int, chartRow int) error {
 	}
 	*row = t.row + 2
 	var series []excelize.ChartSeries
-	palette := []string{"C00000", "4472C4", "70AD47", "FFC000", "7030A0", "ED7D31", "5B9BD5", "264478", "9E480E"}
 	for i, h := range heads {
-		color := palette[i%len(palette)]
-		switch h {
-		case "Unknown":
-			color = "BFBFBF"
-		case "Other":
-			color = "7F7F7F"
+		color := rep.countryColour(headCountry[h])
+		if h == "Other" {
+			color = colOther
 		}
 		series = append(series, excelize.ChartSeries{
-			Name:       absCell(sheet, 2+i, t.top),
-			Categories: absRange(sheet, 1, t.top+1, 1, t.row),
-			Values:     absRange(sheet, 2+i, t.top+1, 2+i, t.row),
+			Name:       absCell(sheet, rc(2+i), t.top),
+			Categories: absRange(sheet, rc(1), t.top+1, rc(1), t.row),
+			Values:     absRange(sheet, rc(2+i), t.top+1, rc(2+i), t.row),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}},
 		})
 	}
-	b.chart(sheet, cellName(1, chartRow), &excelize.Chart{
+	b.chart(sheet, cellName(rc(1), chartRow), &excelize.Chart{
 		Type:      excelize.BarPercentStacked,
 		Series:    series,
 		Title:     chartTitle("Planned parts by country and stage: today and under the plan (share of annual spend)"),
@@ -817,134 +712,134 @@ func (rep *report) defaultsTable(row *int, order []*exposure.LinePlan) error {
 				continue
 			}
 			seen[k] = true
-			rows = append(rows, []any{pct(c.PremiumPct), c.QualificationMonths, c.Supplier, stagesText(c.Countries), c.Source})
+			var capacity any
+			if c.HasCapacity {
+				capacity = c.Capacity
+			}
+			rows = append(rows, []any{lp.Line.Material, c.Supplier, stagesText(c.Countries), pct(c.PremiumPct), c.Source, c.QualificationMonths, capacity})
 		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	return b.block(sheet, row, "Default centres offered (indicative: reference estimates, not quotes)", "", []col{
-		{head: "Premium over today's unit cost (%)", kind: kPct},
-		{head: "Qualification (months)", kind: kInt},
-		{head: "Centre", kind: kWrap, width: recWDesc},
-		{head: "Countries: mine · sep. · metal · comp.", kind: kText},
-		{head: "Source and date", kind: kSpill},
-	}, rows, "PlanDefaults")
-}
-
-// planParagraph is the recommendation in one paragraph, for the Summary.
-func (rep *report) planParagraph() string {
-	p := rep.r.Plan
-	if p == nil {
-		return ""
+	if err := b.str(sheet, rc(1), *row, "Default centres offered (indicative: reference estimates, not quotes)", b.s.section); err != nil {
+		return err
 	}
-	cur := rep.cur
-	if len(p.Lines) == 0 {
-		if p.Exposed == 0 {
-			return "No part's cost moves in these scenarios, so there is nothing to diversify."
-		}
-		return fmt.Sprintf("None of the %d exposed parts has a second candidate source, so no plan could be made: add Alternatives rows (by part number or material) to the input.", p.Exposed)
+	t, err := b.newTable(sheet, rc(1), *row+1, []col{
+		{head: "Material", kind: kWrap, width: recWProduct},
+		{head: "Centre", kind: kWrap, width: recWPart},
+		{head: "Countries: mine · separation · metal · component", kind: kWrap, width: recWDesc},
+		{head: "Premium on the material's value (%)", kind: kPct},
+		{head: "Source and date", kind: kWrap, width: recWPlan},
+		{head: "Months to qualify", kind: kInt},
+		{head: "Capacity (kg a year)", kind: kQty},
+	})
+	if err != nil {
+		return err
 	}
-	var s []string
-	s = append(s, fmt.Sprintf("Change the sourcing mix of %d of the %d exposed parts so that no country holds more than %s%% at any stage where the candidates allow it (see Recommendations).",
-		p.Changed, p.Exposed, p.CountryCap))
-	switch {
-	case p.Premium.Sign() > 0:
-		s = append(s, fmt.Sprintf("The plan costs %s %s a year more if nothing happens, and saves %s %s a year in expectation after that premium",
-			cur, moneyText(p.Premium), cur, moneyText(p.ExpectedSaving)))
-	default:
-		s = append(s, fmt.Sprintf("The plan costs %s %s a year less even if nothing happens, and saves %s %s a year in expectation",
-			cur, moneyText(p.Premium.Neg()), cur, moneyText(p.ExpectedSaving)))
-	}
-	if len(rep.r.Scenarios) > 0 {
-		s[len(s)-1] += fmt.Sprintf(" and %s %s in the worst case (“%s” for today's mix).", cur, moneyText(p.WorstSaving), scenarioName(rep.r.Scenarios[p.WorstCurrent].Scenario))
-	} else {
-		s[len(s)-1] += "."
-	}
-	if s[len(s)-1][0] == 'T' && p.ExpectedSaving.Sign() < 0 {
-		s = append(s, "In expectation it costs more than it avoids: it is insurance against the worse scenarios and a lower concentration.")
-	}
-	// The largest move.
-	order := planOrder(p)
-	for _, lp := range order {
-		if lp.Changed {
-			what := lp.Line.PartNumber
-			if d := strings.TrimSpace(lp.Line.Description); d != "" {
-				if r := []rune(d); len(r) > 50 {
-					d = string(r[:49]) + "…"
-				}
-				what += " (" + d + ")"
-			}
-			s = append(s, fmt.Sprintf("The largest saving is on %s in %s: from %s to %s, saving %s %s a year.",
-				what, lp.Line.Product, mixText(lp.Candidates, true), mixText(lp.Candidates, false), cur, moneyText(lp.ExpectedSaving)))
-			break
+	for _, v := range rows {
+		if err := t.add(v...); err != nil {
+			return err
 		}
 	}
-	if p.CapNotMet > 0 {
-		s = append(s, fmt.Sprintf("For %d part(s) the cap cannot be met, mostly because every candidate depends on one country at an upstream stage: ask for sources outside it.", p.CapNotMet))
+	if err := t.asTable("PlanDefaults"); err != nil {
+		return err
 	}
-	if p.UnplannedCount > 0 {
-		s = append(s, fmt.Sprintf("%d exposed part(s) have no alternative at all.", p.UnplannedCount))
-	}
-	if p.IndicativeCandidate {
-		s = append(s, "Sources marked (indicative) are reference defaults, not quotes.")
-	}
-	return strings.Join(s, " ")
+	*row = t.row + 3
+	return nil
 }
 
-// jsonRec is one entry of the JSON's recommendations (SPEC section 10):
-// shares by supplier and component-stage country, the premium and savings
-// a year, and the component stage's HHI (null when no component country
-// is known). Indicative sources carry "(indicative)" in their name.
+// jsonRec is one entry of the JSON's recommendations (SPEC section 10).
+// hhi_before and hhi_after hold each stage's HHI (null when none of its
+// countries is known; heavy-rare-earth separation only for lines holding
+// heavy rare earths); payback_month is null when the plan does not pay
+// back within the horizon. Indicative sources carry "(indicative)" in
+// their name.
 type jsonRec struct {
-	Product        string      `json:"product"`
-	PartNumber     string      `json:"part_number"`
-	Current        []jsonShare `json:"current"`
-	Recommended    []jsonShare `json:"recommended"`
-	Premium        string      `json:"premium"`
-	ExpectedSaving string      `json:"expected_saving"`
-	WorstSaving    string      `json:"worst_saving"`
-	HHIBefore      *string     `json:"hhi_before"`
-	HHIAfter       *string     `json:"hhi_after"`
+	Product            string      `json:"product"`
+	PartNumber         string      `json:"part_number"`
+	Current            []jsonShare `json:"current"`
+	Recommended        []jsonShare `json:"recommended"`
+	Premium            string      `json:"premium"`
+	ExpectedSaving     string      `json:"expected_saving"`
+	WorstSaving        string      `json:"worst_saving"`
+	HorizonSaving      string      `json:"horizon_saving"`
+	PaybackMonth       *int        `json:"payback_month"`
+	QualificationMonth int         `json:"qualification_month"`
+	RequiredByCap      bool        `json:"required_by_cap"`
+	HHIBefore          jsonHHI     `json:"hhi_before"`
+	HHIAfter           jsonHHI     `json:"hhi_after"`
 }
 
+// jsonShare is one source of a mix: its supplier, component country,
+// origin and share; a material-level candidate's entry names the centre
+// that makes the material (material_supplier) and its component country.
 type jsonShare struct {
-	Supplier string `json:"supplier"`
-	Country  string `json:"country"`
-	Share    string `json:"share"`
+	Supplier         string `json:"supplier"`
+	Country          string `json:"country"`
+	Origin           string `json:"origin"`
+	Share            string `json:"share"`
+	MaterialSupplier string `json:"material_supplier,omitempty"`
 }
 
-// jsonRecommendations lists every planned line in BOM order.
+// jsonHHI is a line's HHI per stage, in percent points.
+type jsonHHI struct {
+	Mine          *string `json:"mine"`
+	Separation    *string `json:"separation"`
+	HRESeparation *string `json:"hre_separation"`
+	Metal         *string `json:"metal"`
+	Component     *string `json:"component"`
+}
+
+func newJSONHHI(h [exposure.NumStages + 1]exposure.HHI) jsonHHI {
+	v := func(g exposure.Stage) *string {
+		if !h[g].Known {
+			return nil
+		}
+		s := dec(h[g].Value)
+		return &s
+	}
+	return jsonHHI{v(exposure.StageMine), v(exposure.StageSeparation), v(exposure.StageHRESeparation), v(exposure.StageMetal), v(exposure.StageComponent)}
+}
+
+// jsonRecommendations lists every listed line of the plan in BOM order.
 func jsonRecommendations(p *exposure.Plan) []jsonRec {
 	out := []jsonRec{}
 	if p == nil {
 		return out
 	}
-	hhi := func(h exposure.HHI) *string {
-		if !h.Known {
-			return nil
-		}
-		s := dec(h.Value)
-		return &s
-	}
 	for i := range p.Lines {
 		lp := &p.Lines[i]
-		out = append(out, jsonRec{
+		rec := jsonRec{
 			Product: lp.Line.Product, PartNumber: lp.Line.PartNumber,
 			Current: jsonShares(lp.Candidates, true), Recommended: jsonShares(lp.Candidates, false),
 			Premium: dec(lp.Premium), ExpectedSaving: dec(lp.ExpectedSaving), WorstSaving: dec(lp.WorstSaving),
-			HHIBefore: hhi(lp.HHIBefore[exposure.StageComponent]), HHIAfter: hhi(lp.HHIAfter[exposure.StageComponent]),
-		})
+			HorizonSaving: dec(lp.HorizonSaving), QualificationMonth: lp.QualificationMonth, RequiredByCap: lp.RequiredByCap,
+			HHIBefore: newJSONHHI(lp.HHIBefore), HHIAfter: newJSONHHI(lp.HHIAfter),
+		}
+		if lp.PaybackMonth > 0 {
+			m := lp.PaybackMonth
+			rec.PaybackMonth = &m
+		}
+		out = append(out, rec)
 	}
 	return out
 }
 
-// jsonShares sums the non-zero shares by supplier and component country,
-// in the candidates' order.
+// jsonShares sums the non-zero shares by supplier, component country,
+// origin and material supplier, in the candidates' order: a
+// material-level candidate gives one entry per source it keeps, at the
+// candidate's share times the source's.
 func jsonShares(cands []exposure.Candidate, current bool) []jsonShare {
 	out := []jsonShare{}
-	sum := map[[2]string]decimal.Decimal{}
-	var order [][2]string
+	sum := map[jsonShare]decimal.Decimal{}
+	var order []jsonShare
+	add := func(k jsonShare, sh decimal.Decimal) {
+		if _, ok := sum[k]; !ok {
+			order = append(order, k)
+		}
+		sum[k] = sum[k].Add(sh)
+	}
 	for _, c := range cands {
 		sh := c.Share
 		if current {
@@ -953,14 +848,46 @@ func jsonShares(cands []exposure.Candidate, current bool) []jsonShare {
 		if sh.Sign() <= 0 {
 			continue
 		}
-		k := [2]string{c.Supplier, c.Countries[exposure.StageComponent]}
-		if _, ok := sum[k]; !ok {
-			order = append(order, k)
+		comp := c.Countries[exposure.StageComponent]
+		if c.MaterialLevel && len(c.Parts) > 0 {
+			for _, pt := range c.Parts {
+				add(jsonShare{Supplier: pt.Supplier, Country: comp, Origin: pt.Origin, MaterialSupplier: c.Supplier}, sh.Mul(pt.Share))
+			}
+			continue
 		}
-		sum[k] = sum[k].Add(sh)
+		add(jsonShare{Supplier: c.Supplier, Country: comp, Origin: c.Origin}, sh)
 	}
 	for _, k := range order {
-		out = append(out, jsonShare{Supplier: k[0], Country: k[1], Share: dec(sum[k])})
+		k2 := k
+		k2.Share = dec(sum[k])
+		out = append(out, k2)
+	}
+	return out
+}
+
+// planWarnings are the JSON's warnings for the stages left above the cap,
+// one per listed line, pointing at the line's row of the plan table.
+func planWarnings(p *exposure.Plan) []jsonWarning {
+	if p == nil {
+		return nil
+	}
+	row := map[*exposure.LinePlan]int{}
+	for i, lp := range planOrder(p) {
+		row[lp] = planHeaderRow + 1 + i
+	}
+	var out []jsonWarning
+	for i := range p.Lines {
+		lp := &p.Lines[i]
+		br := breaksText(lp, capStageWord)
+		if br == "" {
+			continue
+		}
+		cell := ""
+		if r, ok := row[lp]; ok {
+			cell = cellName(planNotesCol, r)
+		}
+		out = append(out, jsonWarning{Sheet: sheetRecommendations, Cell: cell,
+			Message: fmt.Sprintf("%s %s stays above the %s%% cap: %s", lp.Line.Product, lp.Line.PartNumber, p.CountryCap, br)})
 	}
 	return out
 }

@@ -451,14 +451,8 @@ func (rep *report) countriesSheet() error {
 		}
 	}
 	var series []excelize.ChartSeries
-	palette := []string{"C00000", "4472C4", "70AD47", "FFC000", "7030A0", "ED7D31", "5B9BD5", "A5A5A5", "264478", "9E480E"}
-	other := 0
 	for i, c := range countries {
-		color := "BFBFBF" // unknown
-		if c != "" {
-			color = palette[other%len(palette)]
-			other++
-		}
+		color := rep.countryColour(c) // the same colour as in every other chart of the workbook
 		series = append(series, excelize.ChartSeries{
 			Name:       absCell(sheet, 2+i, pt.top),
 			Categories: absRange(sheet, 1, pt.top+1, 1, pt.row),

@@ -15,29 +15,31 @@ import (
 type kind int
 
 const (
-	kText      kind = iota // text on one line
-	kWrap                  // long text, wrapped in a wide column
-	kMoney                 // money, 2 places, negatives in brackets
-	kUnitMoney             // money per unit of a part, 4 places (2 always shown)
-	kKg                    // mass, 6 places stored, 3 shown
-	kPct                   // fraction 0..1, 4 places stored, shown as 0.0%
-	kInt                   // whole number with thousands separators
-	kQty                   // quantity: whole, or up to 6 places
-	kDec                   // plain decimal number, up to 4 places shown
-	kSpill                 // long text in a block's last column: spills over the empty cells to its right
+	kText       kind = iota // text on one line
+	kWrap                   // long text, wrapped in a wide column
+	kMoney                  // money, 2 places, negatives in brackets
+	kUnitMoney              // money per unit of a part, 4 places (2 always shown)
+	kKg                     // mass, 6 places stored, 3 shown
+	kPct                    // fraction 0..1, 4 places stored, shown as 0.0%
+	kInt                    // whole number with thousands separators
+	kQty                    // quantity: whole, or up to 6 places
+	kDec                    // plain decimal number, up to 4 places shown
+	kSpill                  // long text in a block's last column: spills over the empty cells to its right
+	kMoneyWhole             // money, 2 places stored, shown in whole units, negatives in brackets
 	numKinds
 )
 
 // Number formats. Money keeps the currency code out of the cell (it is in
 // the header) so that a buyer's SUM and pivot tables work.
 const (
-	fmtMoney     = `#,##0.00;(#,##0.00)`
-	fmtUnitMoney = `#,##0.00##;(#,##0.00##)`
-	fmtKg        = `#,##0.000;(#,##0.000)`
-	fmtPct       = `0.0%`
-	fmtInt       = `#,##0`
-	fmtQtyFrac   = `#,##0.000###`
-	fmtDec       = `General`
+	fmtMoney      = `#,##0.00;(#,##0.00)`
+	fmtMoneyWhole = `#,##0;(#,##0)`
+	fmtUnitMoney  = `#,##0.00##;(#,##0.00##)`
+	fmtKg         = `#,##0.000;(#,##0.000)`
+	fmtPct        = `0.0%`
+	fmtInt        = `#,##0`
+	fmtQtyFrac    = `#,##0.000###`
+	fmtDec        = `General`
 )
 
 // Colours, shared by header fills and charts.
@@ -106,7 +108,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top})
 	s.boldLeft = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}})
 	s.label = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Indent: 1}})
-	codes := [numKinds]string{kMoney: fmtMoney, kUnitMoney: fmtUnitMoney, kKg: fmtKg, kPct: fmtPct, kInt: fmtInt, kQty: fmtInt, kDec: fmtDec}
+	codes := [numKinds]string{kMoney: fmtMoney, kMoneyWhole: fmtMoneyWhole, kUnitMoney: fmtUnitMoney, kKg: fmtKg, kPct: fmtPct, kInt: fmtInt, kQty: fmtInt, kDec: fmtDec}
 	for k, code := range codes {
 		switch kind(k) {
 		case kText:
@@ -131,7 +133,7 @@ func newStyles(f *excelize.File) (styles, error) {
 // places is how many decimal places a kind keeps in a numeric cell.
 func places(k kind) int32 {
 	switch k {
-	case kMoney:
+	case kMoney, kMoneyWhole:
 		return 2
 	case kDec:
 		return 4

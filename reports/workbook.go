@@ -124,6 +124,8 @@ type report struct {
 	b    *book
 	cur  string
 	expS exposure.Split // probability-weighted split of the annual delta
+	// colours is each country's colour in every chart (countryColours).
+	colours map[string]string
 }
 
 func newReport(r *exposure.Result, m Meta) *report {

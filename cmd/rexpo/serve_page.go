@@ -10,6 +10,7 @@ import (
 
 	"rexpo/exposure"
 	"rexpo/inputs"
+	"rexpo/reports"
 )
 
 // This file holds what the page's templates (web/page.html) show: the
@@ -110,6 +111,9 @@ type resultView struct {
 	// Signals says which rules moved the probabilities, when the input
 	// gives signals.
 	Signals *signalsView
+	// Plan is the diversification plan as the Recommendations sheet has
+	// it; nil when none was computed.
+	Plan *planView
 }
 
 // signalsView is the page's account of the signals (SPEC section 6): the
@@ -128,6 +132,31 @@ type signalsView struct {
 type firedRule struct {
 	ID, Signal, Condition, Evidence, Stance, LR, Scenarios string
 }
+
+// planView is the plan of SPEC section 8 on the page: the Summary's
+// paragraph, the cost of the cap and the listed lines, largest saving
+// first.
+type planView struct {
+	Paragraph, Currency             string
+	Changed, Exposed, RequiredByCap int
+	Premium, Expected, CostOfCap    string // a year, whole units
+	Horizon                         string // over the horizon, after qualifying sources
+	Cap                             string // "65% on China"
+	Lines                           []planLineView
+	More                            int // listed lines beyond those shown
+}
+
+type planLineView struct {
+	Product, Part, Description string
+	From, To                   string // today's mix and the recommended one, in words
+	Saving                     string // expected, a year
+	Delivers, Payback          string // calendar months, or "not within the horizon"
+	RequiredByCap, Costs       bool   // Costs: the expected saving is negative
+	AboveCap, HHIRises         string
+}
+
+// maxPageLines is how many plan lines the page shows; the workbook has them all.
+const maxPageLines = 50
 
 type scenarioRow struct {
 	ID, Name, Stance, Probability     string
@@ -205,6 +234,7 @@ func newResultView(ld *loaded, fileName string, size int) *resultView {
 		})
 	}
 	v.Signals = newSignalsView(r.Signals)
+	v.Plan = newPlanView(r)
 	for _, p := range problemOrder(ld.in.Problems) {
 		line := problemLine{Text: p.String(), Error: p.Error}
 		v.Warnings = append(v.Warnings, line)
@@ -236,6 +266,45 @@ func newSignalsView(sr *exposure.SignalReport) *signalsView {
 		case !ro.Stale && ro.Lacks() != "":
 			v.Lacking = append(v.Lacking, name+" lacks "+ro.Lacks())
 		}
+	}
+	return v
+}
+
+// newPlanView puts the plan on the page in the words of the
+// Recommendations sheet.
+func newPlanView(r *exposure.Result) *planView {
+	p := r.Plan
+	if p == nil {
+		return nil
+	}
+	capped := "every country but the import country"
+	if !p.CapAll {
+		var names []string
+		for _, c := range p.CapCountries {
+			if n := inputs.CountryName(c); n != "" {
+				names = append(names, n)
+			} else {
+				names = append(names, c)
+			}
+		}
+		capped = strings.Join(names, ", ")
+	}
+	v := &planView{
+		Paragraph: reports.PlanParagraph(r), Currency: r.Settings.Currency, Changed: p.Changed, Exposed: p.Exposed, RequiredByCap: p.RequiredByCap,
+		Premium: whole(p.Premium), Expected: whole(p.ExpectedSaving), CostOfCap: whole(p.CostOfCap), Horizon: whole(p.HorizonSaving),
+		Cap: p.CountryCap.String() + "% on " + capped,
+	}
+	lines := reports.PlanLines(r)
+	if len(lines) > maxPageLines {
+		v.More = len(lines) - maxPageLines
+		lines = lines[:maxPageLines]
+	}
+	for _, l := range lines {
+		v.Lines = append(v.Lines, planLineView{
+			Product: l.Product, Part: l.PartNumber, Description: l.Description, From: l.Today, To: l.Recommended,
+			Saving: whole(l.ExpectedSaving), Delivers: l.Delivers, Payback: l.Payback,
+			RequiredByCap: l.RequiredByCap, Costs: l.ExpectedSaving.Sign() < 0, AboveCap: l.AboveCap, HHIRises: l.HHIRises,
+		})
 	}
 	return v
 }
