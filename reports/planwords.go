@@ -284,15 +284,19 @@ func stageShares(lp *exposure.LinePlan, current bool) map[exposure.Stage]map[str
 	return out
 }
 
-// shareRise is a capped country whose share of a stage the plan raises.
+// shareRise is a capped country whose share of a stage the plan raises;
+// unknown: none of the stage's countries is known today, so the plan's
+// share is new knowledge more than a rise.
 type shareRise struct {
 	stage         exposure.Stage
 	country       string
 	before, after decimal.Decimal
+	unknown       bool
 }
 
 // capRises lists the stages where the plan raises a capped country's
-// share (the rules allow it up to the cap, where it is cheaper).
+// share: the rules allow it up to the cap (where its sources are cheaper,
+// or where every candidate depends on it upstream).
 func (rep *report) capRises(p *exposure.Plan, lp *exposure.LinePlan) []shareRise {
 	if !lp.Changed {
 		return nil
@@ -308,27 +312,54 @@ func (rep *report) capRises(p *exposure.Plan, lp *exposure.LinePlan) []shareRise
 		for _, c := range cs {
 			a, b := after[g][c], before[g][c]
 			if rep.capped(p, lp.Line, c) && a.Round(4).GreaterThan(b.Round(4)) {
-				out = append(out, shareRise{g, c, b, a})
+				out = append(out, shareRise{g, c, b, a, len(before[g]) == 0})
 			}
 		}
 	}
 	return out
 }
 
+// realRises keeps the rises over a share known today.
+func realRises(rs []shareRise) []shareRise {
+	var out []shareRise
+	for _, r := range rs {
+		if !r.unknown {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // risesText says where a capped country's share rises: "China's share
-// rises at component (60% → 65%)"; word names the stages.
+// rises at component (60% → 65%)", and where the plan gives it a share of
+// a stage whose countries are unknown today: "China holds 35% of
+// separation, whose countries are unknown today"; word names the stages.
 func risesText(rs []shareRise, word func(exposure.Stage) string) string {
-	byCountry := map[string][]string{}
+	type group struct{ rise, known []string }
+	by := map[string]*group{}
 	var order []string
 	for _, r := range rs {
-		if _, ok := byCountry[r.country]; !ok {
+		g := by[r.country]
+		if g == nil {
+			g = &group{}
+			by[r.country] = g
 			order = append(order, r.country)
 		}
-		byCountry[r.country] = append(byCountry[r.country], fmt.Sprintf("%s (%s → %s)", word(r.stage), sharePct(r.before), sharePct(r.after)))
+		if r.unknown {
+			g.known = append(g.known, fmt.Sprintf("%s of %s", sharePct(r.after), word(r.stage)))
+		} else {
+			g.rise = append(g.rise, fmt.Sprintf("%s (%s → %s)", word(r.stage), sharePct(r.before), sharePct(r.after)))
+		}
 	}
 	var out []string
 	for _, c := range order {
-		out = append(out, fmt.Sprintf("%s's share rises at %s", countryName(c), joinAnd(byCountry[c])))
+		g := by[c]
+		if len(g.rise) > 0 {
+			out = append(out, fmt.Sprintf("%s's share rises at %s, within the cap", countryName(c), joinAnd(g.rise)))
+		}
+		if len(g.known) > 0 {
+			out = append(out, fmt.Sprintf("%s holds %s, where today's countries are unknown", countryName(c), joinAnd(g.known)))
+		}
 	}
 	return strings.Join(out, "; ")
 }
@@ -458,7 +489,7 @@ func (rep *report) lineNotes(lp *exposure.LinePlan) string {
 		s = append(s, "Within the cap.")
 	}
 	if rs := rep.capRises(p, lp); len(rs) > 0 {
-		s = append(s, sentence(risesText(rs, capStageShort)+", within the cap (cheaper)"))
+		s = append(s, sentence(risesText(rs, capStageShort)))
 	}
 	if lp.Changed {
 		m := hhiMoves(lp)
@@ -565,7 +596,7 @@ func (rep *report) planParagraph() string {
 	}
 	rises := 0
 	for i := range p.Lines {
-		if len(rep.capRises(p, &p.Lines[i])) > 0 {
+		if len(realRises(rep.capRises(p, &p.Lines[i]))) > 0 {
 			rises++
 		}
 	}
@@ -574,7 +605,7 @@ func (rep *report) planParagraph() string {
 		if !p.CapAll && len(p.CapCountries) == 1 {
 			whose = countryName(p.CapCountries[0]) + "'s share"
 		}
-		s = append(s, fmt.Sprintf("On %d part(s) the plan raises %s at some stage, to at most %s%%, because its sources there are cheaper: the Recommendations sheet names the stage.", rises, whose, p.CountryCap))
+		s = append(s, fmt.Sprintf("On %d part(s) the plan raises %s at some stage, to at most %s%%, where that is cheaper or every candidate depends on it: the Recommendations sheet names the stage.", rises, whose, p.CountryCap))
 	}
 
 	// Steady state, once the new sources deliver.

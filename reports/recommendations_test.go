@@ -380,6 +380,15 @@ func TestHHIRiseNamed(t *testing.T) {
 	if got := rep.lineNotes(lp); !strings.Contains(got, "China's share rises at") {
 		t.Errorf("notes %q do not say China's share rises", got)
 	}
+	// A stage unknown today that a new source places in China is said
+	// as such, not as a rise.
+	r, lp = mlPlan()
+	lp.Candidates[0].Countries[exposure.StageSeparation], lp.Candidates[1].Countries[exposure.StageSeparation] = "", ""
+	lp.Candidates[2].Countries[exposure.StageSeparation] = "CN"
+	got := newReport(r, Meta{}).lineNotes(lp)
+	if !strings.Contains(got, "China holds 35% of separation, where today's countries are unknown.") || strings.Contains(got, "rises at separation") {
+		t.Errorf("notes %q", got)
+	}
 }
 
 // Every chart by country draws each country in one colour, China red.
