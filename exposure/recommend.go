@@ -1479,8 +1479,9 @@ func (rc *recContext) finish() {
 		for i := range buf {
 			rc.addToTotals(&buf[i], spend)
 			// A line whose plan is today's mix is not listed (SPEC
-			// section 8), unless there is something to say about it.
-			if buf[i].Changed || buf[i].Note != "" {
+			// section 8), unless there is something to say about it: a
+			// note, or a stage left above the cap, which must be named.
+			if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
 				plan.Lines = append(plan.Lines, buf[i])
 			}
 		}
