@@ -60,6 +60,9 @@ type reader struct {
 	volume        decimal.Decimal
 	fx            map[string]decimal.Decimal
 	missingFX     map[string]bool
+	fxAt          map[string]string // currency → the FX sheet cell of its rate
+	fxSet         []fxRate          // the fx setting's rates (fx.go)
+	fxPlace       [2]string         // the fx setting's sheet and cell ("", "--fx" for the flag)
 	prices        map[string]exposure.Price
 	materials     map[string]exposure.Material
 	materialByKey map[string]string
@@ -237,7 +240,7 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 	if !ok {
 		if !r.missingFX[currency] { // once per currency: one fix mends every cell
 			r.missingFX[currency] = true
-			t.bad(col, "no FX rate for %s: add it to the FX sheet (%s per one %s); other %s cells are not listed", currency, r.settings.Currency, currency, currency)
+			t.bad(col, "no FX rate for %s: %s; other %s cells are not listed", currency, r.fxHint(currency), currency)
 		} else {
 			r.ps.errs++
 		}
@@ -249,6 +252,8 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 // readFX reads exchange rates into the report currency.
 func (r *reader) readFX() error {
 	r.fx[r.settings.Currency] = decimal.NewFromInt(1)
+	r.fxAt = map[string]string{}
+	defer r.applyFXSetting() // the fx setting wins over the sheet
 	t := r.open("FX", false)
 	if t == nil {
 		return nil
@@ -272,6 +277,7 @@ func (r *reader) readFX() error {
 			continue
 		}
 		r.fx[cur] = rate
+		r.fxAt[cur] = t.sheet + "!" + t.refOf("rate")
 	}
 	r.readErr(t)
 	return nil

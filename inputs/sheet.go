@@ -212,6 +212,10 @@ func (b *Book) Name() string { return b.name }
 // files, in file name order).
 func (b *Book) Sheets() []string { return append([]string(nil), b.sheets...) }
 
+// loneCSV reports whether the book is a single CSV file: it has no other
+// sheet to put settings or rates in.
+func (b *Book) loneCSV() bool { return b.csv != nil && b.csv.single }
+
 // Date1904 reports whether the workbook counts date serials from 1904 (an
 // old Mac setting) instead of 1900. It is false for CSV input.
 func (b *Book) Date1904() bool { return b.date1904 }
