@@ -60,6 +60,7 @@ type reader struct {
 	volume        decimal.Decimal
 	fx            map[string]decimal.Decimal
 	missingFX     map[string]bool
+	noProducts    *missingProducts // the Products sheet is missing or unreadable
 	fxAt          map[string]string // currency → the FX sheet cell of its rate
 	fxSet         []fxRate          // the fx setting's rates (fx.go)
 	fxPlace       [2]string         // the fx setting's sheet and cell ("", "--fx" for the flag)
@@ -135,7 +136,7 @@ func (r *reader) readAll() error {
 		r.readScenarios,
 		r.readSignals,
 		func() error { r.readProductsOrDerive(); return nil },
-		func() error { r.readBOM(); return nil },
+		func() error { r.readBOM(); r.reportMissingProducts(); return nil },
 		r.readDeclarations,
 		func() error { r.readSourcing(); return nil },
 		r.readAlternatives,

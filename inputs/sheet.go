@@ -126,9 +126,10 @@ const (
 var (
 	// ErrNotWorkbook: the file is not an .xlsx workbook (nor a CSV file).
 	ErrNotWorkbook = errors.New("not an .xlsx workbook")
-	// ErrEncrypted: the file is an OLE compound file, which is what both a
-	// password-protected workbook and a legacy .xls file look like.
-	ErrEncrypted = errors.New("password-protected or an old .xls file")
+	// ErrEncrypted: the workbook is password-protected (encrypted), or an
+	// OLE compound file that cannot be told from one. An old .xls file,
+	// also an OLE compound file, is ErrNotWorkbook.
+	ErrEncrypted = errors.New("password-protected")
 	// ErrDamaged: a bad zip, bad XML, or a reference that points nowhere.
 	ErrDamaged = errors.New("damaged file")
 	// ErrTooLarge: reading would exceed a Limits field.
