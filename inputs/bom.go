@@ -708,7 +708,6 @@ func (r *reader) counts(sym string) bool {
 	return ok
 }
 
-
 // resolveParents links lines to their parents by part number within the
 // product. A parent equal to the product id or empty means top level.
 //

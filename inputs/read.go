@@ -60,7 +60,7 @@ type reader struct {
 	volume        decimal.Decimal
 	fx            map[string]decimal.Decimal
 	missingFX     map[string]bool
-	noProducts    *missingProducts // the Products sheet is missing or unreadable
+	noProducts    *missingProducts  // the Products sheet is missing or unreadable
 	fxAt          map[string]string // currency → the FX sheet cell of its rate
 	fxSet         []fxRate          // the fx setting's rates (fx.go)
 	fxPlace       [2]string         // the fx setting's sheet and cell ("", "--fx" for the flag)
