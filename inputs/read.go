@@ -359,3 +359,21 @@ func MaterialCodes() ([]string, error) {
 	}
 	return sortedKeys(r.materials), nil
 }
+
+// EmbeddedMaterials returns the embedded materials by code: what each is
+// (Description) and its composition, for the template to explain the
+// codes its drop-down lists offer.
+func EmbeddedMaterials() (map[string]exposure.Material, error) {
+	ref, err := Reference()
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{book: ref, libraryOnly: true}
+	if err := r.readMaterials(); err != nil {
+		return nil, err
+	}
+	if r.fatal != nil {
+		return nil, r.fatal
+	}
+	return r.materials, nil
+}
