@@ -666,6 +666,9 @@ func money(x float64) decimal.Decimal { return decimal.NewFromFloat(x).Round(2) 
 // uncertainty runs the Monte Carlo and the sensitivity analysis and
 // records each scenario's phases.
 func (m *model) uncertainty(r *Result) {
+	if m.in.Progress != nil {
+		m.in.Progress(PhaseMonteCarlo)
+	}
 	sps, phases := m.samplers()
 	for s := range r.Scenarios {
 		r.Scenarios[s].Phases = phases[s]

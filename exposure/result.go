@@ -19,7 +19,14 @@ type Input struct {
 	// Alternatives are the candidate sources of recommendations: the
 	// input's rows, then the embedded default centres (Indicative).
 	Alternatives []Alternative
+	// Progress, when set, is called as Compute starts a long phase
+	// (PhaseMonteCarlo), so that a terminal can say what is going on.
+	Progress func(phase string)
 }
+
+// PhaseMonteCarlo is the phase Input.Progress hears of when the Monte
+// Carlo draws start.
+const PhaseMonteCarlo = "Monte Carlo"
 
 // Split divides a cost change into the four parts of the cost model.
 type Split struct {

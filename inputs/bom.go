@@ -2,9 +2,9 @@ package inputs
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -38,8 +38,17 @@ func (p pendingLine) parentAt() string {
 
 // readProducts reads the Products sheet.
 func (r *reader) readProducts() {
+	if r.find("Products") == "" {
+		// Said once the BOM is read, with the products it names; its
+		// lines are not each an error for want of the sheet.
+		r.noProducts = &missingProducts{}
+		return
+	}
 	t := r.open("Products", false)
 	if t == nil {
+		// A header the reader could not use, already an error: the BOM's
+		// products are not each another.
+		r.noProducts = &missingProducts{reported: true}
 		return
 	}
 	defer t.close()
@@ -65,6 +74,36 @@ func (r *reader) readProducts() {
 			ImportCountry: t.country("import_country")})
 	}
 	r.readErr(t)
+}
+
+// missingProducts is what the reader knows of a Products sheet it could
+// not read: the products the BOM names, for the one error that says so.
+type missingProducts struct {
+	ids      []string // product ids of the BOM, in order met
+	noColumn bool     // the BOM has no product column
+	reported bool     // the sheet is there, its header already an error
+}
+
+// reportMissingProducts records the one error of a missing Products
+// sheet, naming the rows it needs.
+func (r *reader) reportMissingProducts() {
+	mp := r.noProducts
+	if mp == nil || mp.reported {
+		return
+	}
+	rows := "a row for each product of the BOM"
+	switch {
+	case mp.noColumn && len(mp.ids) <= 1:
+		rows = "one row, the BOM having no product column"
+	case len(mp.ids) > 0:
+		rows += ": " + quoteList(mp.ids)
+	}
+	what := "one"
+	if r.book.csv != nil {
+		what = "a products.csv file"
+	}
+	r.ps.errorf("", "", "%s has no Products sheet (sheets found: %s): add %s with the columns product and annual_volume and %s",
+		r.book.Name(), quoteList(r.book.Sheets()), what, rows)
 }
 
 // readBOM reads the BOM sheet into lines, then resolves the tree.
@@ -189,15 +228,23 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	if l.Product == "" {
 		l.Product = lr.single
 	}
+	if l.Product == "" && r.noProducts != nil && c.product < 0 {
+		l.Product = t.sheet // as for a lone CSV file: one product
+		r.noProducts.noColumn = true
+	}
 	if l.Product == "" {
 		t.bad("product", "product is empty")
 		return p, false
 	}
 	if !lr.products[l.Product] {
-		if r.csvOnly {
+		switch {
+		case r.csvOnly:
 			r.addProduct(l.Product)
 			lr.products[l.Product] = true
-		} else {
+		case r.noProducts != nil:
+			lr.products[l.Product] = true
+			r.noProducts.ids = append(r.noProducts.ids, l.Product)
+		default:
 			t.bad("product", "product %q is not on the Products sheet", l.Product)
 			return p, false
 		}
@@ -207,7 +254,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 		t.bad("part_number", "part number is empty")
 		return p, false
 	}
-	l.Description = r.cut(t, c.description)
+	l.Description = t.textAt(c.description) // cut to what a cell holds by t.next
 	l.UOM = t.textAt(c.uom)
 	l.HSCode = t.textAt(c.hsCode)
 	if q, ok := t.amountAt(c.qtyPer, true); ok {
@@ -438,8 +485,8 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 			lr.giveWay(&comp, material)
 		}
 	}
-	mass, hasMass := t.amountAt(c.reMassKg, true)
-	if g, ok := t.amountAt(c.reMassG, true); ok {
+	mass, hasMass := lr.massAt(c.reMassKg, "re_mass_kg", 0)
+	if g, ok := lr.massAt(c.reMassG, "re_mass_g", -3); ok {
 		if hasMass {
 			t.bad("re_mass_g", "give re_mass_kg or re_mass_g, not both")
 		}
@@ -468,7 +515,9 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 			}
 			out = append(out, exposure.ElementMass{Element: e.sym, Kg: mass.Mul(e.pct).Shift(-2)})
 		}
-	} else if (material != "" || overridden) && len(fromGrams) == 0 {
+	} else if (material != "" || overridden) && len(fromGrams) == 0 && t.textAt(c.reMassKg) == "" && t.textAt(c.reMassG) == "" {
+		// A mass cell that is there but bad is already an error: one
+		// problem, one message.
 		t.ps.warnf(t.sheet, t.refOf("material"), "material or wt%% given but no re_mass_kg: the line carries no element content")
 	}
 	lr.scratch = out
@@ -481,6 +530,33 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 	kept := lr.content.take(len(out))
 	copy(kept, out)
 	return kept, mass
+}
+
+// massWithUnit matches a mass written with its unit: "25g", "0.5 kg".
+var massWithUnit = regexp.MustCompile(`(?i)^\s*([0-9][0-9.,]*)\s*(mg|g|grams?|kg|kgs|kilograms?)\s*$`)
+
+// massAt reads a re_mass cell of column col (named name, whose unit is
+// 10^shift kg). A number written with a unit is an error that says what to
+// write instead: the column's header gives the unit.
+func (lr *lineReader) massAt(col int, name string, shift int32) (decimal.Decimal, bool) {
+	t := lr.t
+	m := massWithUnit.FindStringSubmatch(t.textAt(col))
+	if m == nil {
+		return t.amountAt(col, true)
+	}
+	v, err := ParseAmount(m[1])
+	if err != nil {
+		return t.amountAt(col, true)
+	}
+	unit := map[string]int32{"mg": -6, "g": -3, "gram": -3, "grams": -3}[strings.ToLower(m[2])]
+	inCol := v.Shift(unit - shift)
+	other, otherShift := "re_mass_g", int32(-3)
+	if shift == -3 {
+		other, otherShift = "re_mass_kg", 0
+	}
+	t.ps.errorf(t.sheet, t.ref(col), "%s %s: the column is in %s, so write the number alone: %s (or head the column %s and write %s)",
+		name, valQuote(t.textAt(col)), map[int32]string{0: "kg", -3: "grams"}[shift], inCol, other, v.Shift(unit-otherShift))
+	return decimal.Decimal{}, false
 }
 
 // giveWay applies the balance rule of SPEC section 2 to a composition that
@@ -632,18 +708,6 @@ func (r *reader) counts(sym string) bool {
 	return ok
 }
 
-// cut returns a text cell, cut to what a workbook cell holds, with a
-// warning naming the cell.
-func (r *reader) cut(t *table, col int) string {
-	s := t.textAt(col)
-	const maxCell = 32767
-	if len(s) > maxCell && utf8.RuneCountInString(s) > maxCell {
-		r.ps.warnf(t.sheet, t.ref(col), "text longer than %d characters is cut in the report", maxCell)
-		return string([]rune(s)[:maxCell])
-	}
-	return s
-}
-
 // resolveParents links lines to their parents by part number within the
 // product. A parent equal to the product id or empty means top level.
 //
@@ -699,12 +763,12 @@ func (r *reader) resolveParents(pend []pendingLine) {
 		j, ok := byKey[k]
 		switch {
 		case !known:
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", l.Ref, par, l.Product)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 		case !ok:
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", l.Ref, par, lines[f].Product, lines[f].Ref, l.Product)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, lines[f].Ref, l.Product)
 		default:
 			if d, dup := dups[k]; dup {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", l.Ref, par, lines[j].Ref, lines[d].Ref)
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
 				continue
 			}
 			l.Parent = j
@@ -738,10 +802,10 @@ func (r *reader) resolveLevels(pend []pendingLine) {
 		depth := lv - top
 		switch {
 		case depth < 0:
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: level %d is above the product's top level %d", r.bom.Lines[i].Ref, lv, top)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "level %d is above the product's top level %d", lv, top)
 			continue
 		case depth > len(stack):
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: level %d has no row at level %d above it", r.bom.Lines[i].Ref, lv, lv-1)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "level %d has no row at level %d above it", lv, lv-1)
 			continue
 		}
 		stack = stack[:depth]
@@ -769,8 +833,9 @@ func (r *reader) checkCycles(pend []pendingLine) {
 		if j >= 0 && state[j] == 1 {
 			// j is on the current path: a cycle through j.
 			p := lines[j].Parent
-			r.ps.errorf(r.bomSheet, pend[j].parentAt(), "%s: the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
-				r.bom.Lines[j].Ref, lines[j].PartNumber, lines[p].PartNumber, r.bom.Lines[p].Ref)
+			// The place names the row; the message, the parent's.
+			r.ps.errorf(r.bomSheet, pend[j].parentAt(), "the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
+				lines[j].PartNumber, lines[p].PartNumber, r.bom.Lines[p].Ref)
 			for _, k := range path {
 				lines[k].Parent = -1 // break the cycle so later steps terminate
 			}

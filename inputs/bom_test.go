@@ -135,9 +135,16 @@ func TestBOMTreeErrors(t *testing.T) {
 		if len(cyc) == 0 {
 			t.Fatalf("no cycle error at BOM!C3 or C4:\n%s", listProblems(ie.Problems))
 		}
-		// It names both rows.
-		if m := cyc[0].Message; !strings.Contains(m, "BOM!3") || !strings.Contains(m, "BOM!4") {
-			t.Errorf("cycle error %q does not name BOM!3 and BOM!4", m)
+		// It names both rows, each once: its place one, its message the
+		// other ("error BOM!C4: the BOM is not a tree: ... at BOM!3").
+		for _, p := range cyc {
+			s := p.String()
+			if !strings.Contains(s, "BOM!C3") && !strings.Contains(s, "BOM!3") || !strings.Contains(s, "BOM!C4") && !strings.Contains(s, "BOM!4") {
+				t.Errorf("cycle error %q does not name rows 3 and 4", s)
+			}
+			if strings.HasPrefix(p.Message, "BOM!") {
+				t.Errorf("cycle error %q repeats its place in its message", s)
+			}
 		}
 	})
 	t.Run("own parent", func(t *testing.T) {
@@ -166,8 +173,8 @@ func TestBOMTreeErrors(t *testing.T) {
 		}
 		ie := mustFail(t, map[string][][]any{"Products": twoProducts(), "BOM": bom}, Options{})
 		p := wantProblem(t, ie.Problems, "BOM", "C4", true, "P2")
-		if !strings.Contains(p.Message, "BOM!3") || !strings.Contains(p.Message, "BOM!4") {
-			t.Errorf("%q does not name both rows BOM!3 and BOM!4", p.Message)
+		if !strings.Contains(p.Message, "BOM!3") || strings.Contains(p.Message, "BOM!4") {
+			t.Errorf("%q does not name the other row BOM!3, or repeats its own place BOM!C4", p.Message)
 		}
 	})
 	t.Run("ambiguous parent", func(t *testing.T) {
@@ -752,14 +759,14 @@ func (r *reader) resolveParentsPlain(pend []pendingLine) {
 				}
 			}
 			if o, other := anyProduct[par]; other {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is in product %q (%s), not in %q", l.Ref, par, lines[o].Product, lines[o].Ref, l.Product)
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[o].Product, lines[o].Ref, l.Product)
 			} else {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is not a part number of product %q", l.Ref, par, l.Product)
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 			}
 			continue
 		}
 		if d, dup := dups[k]; dup {
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "%s: parent %q is ambiguous: it appears at %s and %s", l.Ref, par, lines[j].Ref, lines[d].Ref)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
 			continue
 		}
 		l.Parent = j

@@ -24,6 +24,7 @@ type csvBook struct {
 	files   map[string]string // sheet → file in fsys
 	display map[string]string // sheet → file name for messages
 	lim     Limits
+	single  bool // one CSV file, not a folder
 }
 
 // OpenCSVFS opens the folder dir of fsys as a book: each *.csv file in it is
@@ -66,6 +67,7 @@ func openCSVFile(p string, lim Limits) (*Book, error) {
 		files:   map[string]string{"BOM": filepath.Base(p)},
 		display: map[string]string{"BOM": p},
 		lim:     lim.withDefaults(),
+		single:  true,
 	}
 	return &Book{name: p, sheets: []string{"BOM"}, csv: c}, nil
 }

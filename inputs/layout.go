@@ -100,7 +100,7 @@ var Layouts = []SheetLayout{
 		Note: "One row per finished product.",
 		Columns: []Column{
 			{Name: "product", Required: true, Note: "Product id, as used in the BOM sheet's product column."},
-			{Name: "name", Note: "Product name for the report."},
+			{Name: "name", Aliases: []string{"product_name"}, Note: "Product name for the report."},
 			{Name: "annual_volume", Aliases: []string{"volume", "units_per_year"}, Kind: KindAmount, Required: true, Note: "Units made a year."},
 			{Name: "import_country", Aliases: []string{"plant_country"}, Kind: KindCountry, List: ListCountries, Note: "Country where the product is built, so whose duties its parts pay. Empty: the Settings import_country."},
 		},

@@ -60,6 +60,10 @@ type reader struct {
 	volume        decimal.Decimal
 	fx            map[string]decimal.Decimal
 	missingFX     map[string]bool
+	noProducts    *missingProducts  // the Products sheet is missing or unreadable
+	fxAt          map[string]string // currency → the FX sheet cell of its rate
+	fxSet         []fxRate          // the fx setting's rates (fx.go)
+	fxPlace       [2]string         // the fx setting's sheet and cell ("", "--fx" for the flag)
 	prices        map[string]exposure.Price
 	materials     map[string]exposure.Material
 	materialByKey map[string]string
@@ -132,7 +136,7 @@ func (r *reader) readAll() error {
 		r.readScenarios,
 		r.readSignals,
 		func() error { r.readProductsOrDerive(); return nil },
-		func() error { r.readBOM(); return nil },
+		func() error { r.readBOM(); r.reportMissingProducts(); return nil },
 		r.readDeclarations,
 		func() error { r.readSourcing(); return nil },
 		r.readAlternatives,
@@ -237,7 +241,7 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 	if !ok {
 		if !r.missingFX[currency] { // once per currency: one fix mends every cell
 			r.missingFX[currency] = true
-			t.bad(col, "no FX rate for %s: add it to the FX sheet (%s per one %s); other %s cells are not listed", currency, r.settings.Currency, currency, currency)
+			t.bad(col, "no FX rate for %s: %s; other %s cells are not listed", currency, r.fxHint(currency), currency)
 		} else {
 			r.ps.errs++
 		}
@@ -249,6 +253,8 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 // readFX reads exchange rates into the report currency.
 func (r *reader) readFX() error {
 	r.fx[r.settings.Currency] = decimal.NewFromInt(1)
+	r.fxAt = map[string]string{}
+	defer r.applyFXSetting() // the fx setting wins over the sheet
 	t := r.open("FX", false)
 	if t == nil {
 		return nil
@@ -272,6 +278,7 @@ func (r *reader) readFX() error {
 			continue
 		}
 		r.fx[cur] = rate
+		r.fxAt[cur] = t.sheet + "!" + t.refOf("rate")
 	}
 	r.readErr(t)
 	return nil
@@ -351,4 +358,22 @@ func MaterialCodes() ([]string, error) {
 		return nil, r.fatal
 	}
 	return sortedKeys(r.materials), nil
+}
+
+// EmbeddedMaterials returns the embedded materials by code: what each is
+// (Description) and its composition, for the template to explain the
+// codes its drop-down lists offer.
+func EmbeddedMaterials() (map[string]exposure.Material, error) {
+	ref, err := Reference()
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{book: ref, libraryOnly: true}
+	if err := r.readMaterials(); err != nil {
+		return nil, err
+	}
+	if r.fatal != nil {
+		return nil, r.fatal
+	}
+	return r.materials, nil
 }

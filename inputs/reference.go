@@ -157,7 +157,7 @@ func (r *reader) usdRate() (rate decimal.Decimal, ok bool) {
 	}
 	if !r.missingFX["USD"] {
 		r.missingFX["USD"] = true
-		r.ps.errorf("FX", "", "no FX rate for USD: element and material prices are in USD, add a USD row (%s per one USD)", r.settings.Currency)
+		r.ps.errorf("FX", "", "no FX rate for USD: element and material prices are in USD; %s", r.fxHint("USD"))
 	}
 	return decimal.Decimal{}, false
 }

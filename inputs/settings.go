@@ -14,7 +14,7 @@ import (
 // SettingKeys are the Settings sheet keys, the report flags without dashes.
 var SettingKeys = []string{
 	"currency", "import_country", "controlling_country", "start", "horizon", "carrying_rate",
-	"unknown_origin", "country_cap", "cap_countries", "objective", "rollup", "draws", "seed", "as_of", "volume", "only",
+	"unknown_origin", "country_cap", "cap_countries", "objective", "rollup", "draws", "seed", "as_of", "volume", "only", FXKey,
 }
 
 // MaxDraws bounds --draws: the draws of every scenario are held in memory.
@@ -229,6 +229,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	}
 	r.settings = s
 	r.declSetting = vals[DeclarationsKey]
+	r.parseFXSetting(vals[FXKey]) // after the currency: rates are in it
 }
 
 // parseTimestamp accepts RFC 3339 timestamps and plain dates (UTC).

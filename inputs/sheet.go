@@ -126,9 +126,10 @@ const (
 var (
 	// ErrNotWorkbook: the file is not an .xlsx workbook (nor a CSV file).
 	ErrNotWorkbook = errors.New("not an .xlsx workbook")
-	// ErrEncrypted: the file is an OLE compound file, which is what both a
-	// password-protected workbook and a legacy .xls file look like.
-	ErrEncrypted = errors.New("password-protected or an old .xls file")
+	// ErrEncrypted: the workbook is password-protected (encrypted), or an
+	// OLE compound file that cannot be told from one. An old .xls file,
+	// also an OLE compound file, is ErrNotWorkbook.
+	ErrEncrypted = errors.New("password-protected")
 	// ErrDamaged: a bad zip, bad XML, or a reference that points nowhere.
 	ErrDamaged = errors.New("damaged file")
 	// ErrTooLarge: reading would exceed a Limits field.
@@ -211,6 +212,10 @@ func (b *Book) Name() string { return b.name }
 // Sheets returns the sheet names in workbook order (for a folder of CSV
 // files, in file name order).
 func (b *Book) Sheets() []string { return append([]string(nil), b.sheets...) }
+
+// loneCSV reports whether the book is a single CSV file: it has no other
+// sheet to put settings or rates in.
+func (b *Book) loneCSV() bool { return b.csv != nil && b.csv.single }
 
 // Date1904 reports whether the workbook counts date serials from 1904 (an
 // old Mac setting) instead of 1900. It is false for CSV input.

@@ -285,12 +285,7 @@ func nearestHeaders(h string, cands []headerCandidate) []headerCandidate {
 	var out []headerCandidate
 	seen := map[string]bool{}
 	for _, c := range cands {
-		s := hw.similarity(c.words)
-		if len(c.key) >= 4 {
-			if d := editDistance(hk, c.key); d <= max(1, len(c.key)/5) {
-				s = max(s, 0.9-0.1*float64(d))
-			}
-		}
+		s := headerScoreOf(hw, hk, c)
 		switch {
 		case s < minHeaderScore || s < best-1e-9:
 		case s > best+1e-9:
@@ -301,6 +296,26 @@ func nearestHeaders(h string, cands []headerCandidate) []headerCandidate {
 		}
 	}
 	return out
+}
+
+// headerScore is how like candidate c header h is, 0..1; below
+// minHeaderScore it is not near.
+func headerScore(h string, c headerCandidate) float64 {
+	s := headerScoreOf(phraseOf(h), NormalizeKey(h), c)
+	if s < minHeaderScore {
+		return 0
+	}
+	return s
+}
+
+func headerScoreOf(hw headerPhrase, hk string, c headerCandidate) float64 {
+	s := hw.similarity(c.words)
+	if len(c.key) >= 4 {
+		if d := editDistance(hk, c.key); d <= max(1, len(c.key)/5) {
+			s = max(s, 0.9-0.1*float64(d))
+		}
+	}
+	return s
 }
 
 // headerPhrase is a header split into lower-case words, with the index

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/shopspring/decimal"
 
@@ -22,8 +23,8 @@ var erpAliases = map[string][]string{
 	"level":       {"Explosion level", "Level", "Lvl"},
 	"part_number": {"Component number", "Item Number", "Component", "Material"},
 	"description": {"Object description", "Item Description", "Component description"},
-	"qty_per":     {"Comp. Qty (CUn)", "Component quantity", "Qty"},
-	"uom":         {"Component unit", "Unit", "UoM", "Base unit of measure"},
+	"qty_per":     {"Comp. Qty (CUn)", "Comp. Qty (BUn)", "Component quantity", "Qty", "Qty (CUn)", "Qty (BUn)"},
+	"uom":         {"Component unit", "Unit", "UoM", "Base unit of measure", "Base Unit", "BUn"},
 }
 
 // table is one input sheet being read row by row after its header row.
@@ -45,6 +46,7 @@ type table struct {
 	// (silent.go), 0 when the sheet has none.
 	exampleCol int
 	costs      *costWatch // unit costs read without a currency column, or nil
+	textCols   []int      // the columns of text the report shows (KindText)
 }
 
 var (
@@ -155,20 +157,19 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 			return nil, nil
 		}
 		hdr := ahead[bestRow]
-		cols := assignColumns(hdr.Cells, keys)
-		var miss []string
-		for _, c := range l.Columns {
-			if _, ok := cols[c.Name]; c.Required && !ok {
-				miss = append(miss, c.Name)
-			}
-		}
-		ps.errorf(sheet, fmt.Sprint(hdr.Num), "missing required column %s (headers found in row %d: %s)",
-			strings.Join(miss, ", "), hdr.Num, quoteList(texts(hdr.Cells)))
+		ps.errorf(sheet, fmt.Sprint(hdr.Num), "%s (headers found in row %d: %s)",
+			missingColumns(l, hdr.Cells, keys), hdr.Num, quoteList(texts(hdr.Cells)))
 		return nil, nil
 	}
 	if withElements {
 		t.findElementColumns()
 	}
+	for _, c := range l.Columns {
+		if i, ok := t.col[c.Name]; ok && c.Kind == KindText {
+			t.textCols = append(t.textCols, i)
+		}
+	}
+	sort.Ints(t.textCols)
 	t.warnDuplicateHeaders(keys)
 	t.findExampleColumn()
 	return t, nil
@@ -277,6 +278,7 @@ func (t *table) next() bool {
 		t.row = t.rows.Row()
 		if !blankRow(t.row.Cells) && !t.skipExample() {
 			t.costs.see(t)
+			t.cutLongTexts()
 			return true
 		}
 	}
@@ -284,6 +286,60 @@ func (t *table) next() bool {
 }
 
 func (t *table) err() error { return t.rows.Err() }
+
+// MaxCellChars is what one workbook cell holds, counted in UTF-16 units
+// as Excel counts them.
+const MaxCellChars = 32767
+
+// cutLongTexts cuts a text cell of the current row that is longer than a
+// report cell holds, ending it in "…", with a warning naming the cell
+// (SPEC section 2): the report, the JSON and every message then carry the
+// same text.
+func (t *table) cutLongTexts() {
+	for _, i := range t.textCols {
+		if i >= len(t.row.Cells) || len(t.row.Cells[i].Text) <= MaxCellChars { // bytes ≥ UTF-16 units
+			continue
+		}
+		c := &t.row.Cells[i]
+		cut, n, was := cutText(c.Text)
+		if !was {
+			continue
+		}
+		c.Text = cut
+		t.ps.warnf(t.sheet, t.ref(i), "%s: text of %s characters is longer than the %s a cell holds: the report shows it cut, ending in \"…\"",
+			strings.TrimSpace(t.headers[i]), thousandsInt(n), thousandsInt(MaxCellChars))
+	}
+}
+
+// cutText cuts s to MaxCellChars UTF-16 units, the last one "…", never
+// within a character. It returns the text, its length in UTF-16 units
+// and whether it cut.
+func cutText(s string) (string, int, bool) {
+	units, end := 0, -1
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1 // an invalid rune is written as U+FFFD
+		}
+		if end < 0 && units+w > MaxCellChars-1 {
+			end = i
+		}
+		units += w
+	}
+	if units <= MaxCellChars {
+		return s, units, false
+	}
+	return s[:end] + "…", units, true
+}
+
+// thousandsInt writes n with thousands separators: 32,767.
+func thousandsInt(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 func (t *table) close() {
 	t.rows.Close()
@@ -515,4 +571,45 @@ func colName(i int) string {
 		n /= 26
 	}
 	return string(b)
+}
+
+// missingColumns says which required columns a header row lacks and, for
+// each, the header found that is nearest to it (an ERP's own words for it,
+// a typo) with the --map line that would read it; or that none is near.
+func missingColumns(l *SheetLayout, cells []Cell, keys map[string]columnKey) string {
+	cols := assignColumns(cells, keys)
+	used := map[int]bool{}
+	for _, i := range cols {
+		used[i] = true
+	}
+	var parts []string
+	for _, c := range l.Columns {
+		if _, ok := cols[c.Name]; !c.Required || ok {
+			continue
+		}
+		cands := headerCandidates(&SheetLayout{Name: l.Name, Columns: []Column{c}}, nil)
+		best, bestScore := "", 0.0
+		for i, cell := range cells {
+			h := strings.TrimSpace(cell.Text)
+			if h == "" || used[i] {
+				continue
+			}
+			for _, cand := range cands {
+				if cand.column != c.Name {
+					continue
+				}
+				if s := headerScore(h, cand); s > bestScore {
+					best, bestScore = h, s
+				}
+			}
+		}
+		if best == "" {
+			parts = append(parts, fmt.Sprintf("missing required column %s: no header found is near it; add the column, or name yours with --map FILE, a file with the line `%s: Your header`",
+				c.Name, c.Name))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("missing required column %s; the nearest header found is %s: if it holds %s, rename it %s or map it with --map FILE, a file with the line `%s: %s`",
+			c.Name, valQuote(best), c.Name, c.Name, c.Name, best))
+	}
+	return strings.Join(parts, "; ")
 }

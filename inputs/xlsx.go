@@ -68,7 +68,7 @@ func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 	n, _ := r.ReadAt(magic[:], 0)
 	switch {
 	case xlsxIsOLEMagic(magic[:n]):
-		return nil, fmt.Errorf("%s: %w: save it as .xlsx without a password", name, ErrEncrypted)
+		return nil, oleError(r, size, name) // encrypted, an old .xls, or which cannot be told
 	case n == 0:
 		return nil, fmt.Errorf("%s: %w: the file is empty", name, ErrNotWorkbook)
 	case !xlsxIsZipMagic(magic[:n]):

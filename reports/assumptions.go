@@ -15,10 +15,15 @@ import (
 
 // The Assumptions sheet stacks blocks with different columns, so its
 // columns have fixed widths: identifiers in A, names and descriptions in
-// B (wrapped), short values in C onwards. Each block ends in a column whose
-// long text (sources, element lists) spills over the empty cells to its
-// right rather than widening a column every block shares.
-var assumptionWidths = []float64{30, 32, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17}
+// B (wrapped), short values in C onwards. A block that ends in long text
+// (sources, compositions) merges its last cell of each row across to
+// column assumptionLastCol and wraps it there, so that the text stays on
+// the printed page rather than widening a column every block shares.
+var assumptionWidths = []float64{30, 32, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17}
+
+// assumptionLastCol is the last column of the widest block (Controls), the
+// right edge of the printed page.
+const assumptionLastCol = 13
 
 // assumptionsSheet prints everything the figures rest on, block under
 // block: the run and its settings, the element prices, the compositions of
@@ -35,6 +40,10 @@ func (rep *report) assumptionsSheet() error {
 	for i, w := range assumptionWidths {
 		b.fix(sheet, i+1, w)
 	}
+	if b.noteSpan == nil {
+		b.noteSpan = map[string]int{}
+	}
+	b.noteSpan[sheet] = assumptionLastCol // notes wrap within the page
 	if err := b.str(sheet, 1, 1, "Assumptions behind every figure of this report", b.s.title); err != nil {
 		return err
 	}
@@ -64,7 +73,7 @@ func (rep *report) assumptionsSheet() error {
 		{"Monte Carlo draws", strconv.Itoa(s.Draws)},
 		{"Seed", strconv.FormatInt(s.Seed, 10)},
 	}
-	if err := block("Run and settings", "", []col{{head: "Setting", kind: kText}, {head: "Value", kind: kSpill}}, run, ""); err != nil {
+	if err := block("Run and settings", "", []col{{head: "Setting", kind: kWrap, width: assumptionWidths[0]}, {head: "Value", kind: kSpill, span: assumptionLastCol}}, run, ""); err != nil {
 		return err
 	}
 
@@ -76,7 +85,7 @@ func (rep *report) assumptionsSheet() error {
 	if !usd {
 		pc = append(pc, col{head: "China-origin price (" + rep.cur + "/kg)", kind: kUnitMoney}, col{head: "Ex-China price, 2025 stress (" + rep.cur + "/kg)", kind: kUnitMoney})
 	}
-	pc = append(pc, col{head: "As of", kind: kText}, col{head: "Source", kind: kSpill})
+	pc = append(pc, col{head: "As of", kind: kText}, col{head: "Source", kind: kSpill, span: assumptionLastCol})
 	var prices [][]any
 	for _, e := range r.Elements {
 		var p exposure.Price
@@ -142,7 +151,7 @@ func (rep *report) assumptionsSheet() error {
 		{head: "ID", kind: kText}, {head: "Name", kind: kWrap, width: assumptionWidths[1]}, {head: "Stance", kind: kText},
 		{head: "Prior probability (%)", kind: kPct}, {head: "Controlling country", kind: kText},
 		{head: "Spot premium (%)", kind: kPct}, {head: "Spot premium range (%)", kind: kText},
-		{head: "Checked", kind: kText}, {head: "Decided on", kind: kText}, {head: "Source", kind: kSpill},
+		{head: "Checked", kind: kText}, {head: "Decided on", kind: kText}, {head: "Source", kind: kSpill, span: assumptionLastCol},
 	}, scen, "Scenarios"); err != nil {
 		return err
 	}
@@ -154,7 +163,7 @@ func (rep *report) assumptionsSheet() error {
 			{head: "Price uplift (%)", kind: kPct}, {head: "Uplift range (%)", kind: kText},
 			{head: "Availability (%)", kind: kPct}, {head: "Availability range (%)", kind: kText},
 			{head: "Delay (days)", kind: kDec}, {head: "Delay range (days)", kind: kText},
-			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kSpill},
+			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kText},
 		}, ctl, "Controls"); err != nil {
 		return err
 	}
@@ -164,7 +173,7 @@ func (rep *report) assumptionsSheet() error {
 			{head: "Scenario", kind: kText}, {head: "Import country", kind: kText}, {head: "Origin", kind: kText},
 			{head: "Material", kind: kText}, {head: "HS prefix", kind: kText},
 			{head: "Tariff (%)", kind: kPct}, {head: "Tariff range (%)", kind: kText},
-			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kSpill},
+			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kText},
 		}, tar, "Tariffs"); err != nil {
 		return err
 	}
@@ -199,7 +208,7 @@ func (rep *report) assumptionsSheet() error {
 		if err := block("World output by stage",
 			"A stage whose country is unknown counts as in the controlling country with that country's share of world output (unknown origin: world).",
 			[]col{{head: "Stage", kind: kText}, {head: "Material family", kind: kText}, {head: "Country", kind: kText},
-				{head: "Share of world output (%)", kind: kPct}, {head: "As of", kind: kText}, {head: "Source", kind: kSpill}},
+				{head: "Share of world output (%)", kind: kPct}, {head: "As of", kind: kText}, {head: "Source", kind: kSpill, span: assumptionLastCol}},
 			ss, "StageShares"); err != nil {
 			return err
 		}
@@ -249,7 +258,7 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 			"The price is what one kg of the material itself costs, China-made: with the part's re_mass_kg it gives the material's value B, the base of shortage and carrying.",
 		[]col{{head: "Material", kind: kText}, {head: "Description", kind: kWrap, width: assumptionWidths[1]}, {head: "Family", kind: kText},
 			{head: "Rare earths (wt%)", kind: kDec}, {head: "Price (USD/kg)", kind: kUnitMoney}, {head: "Price as of", kind: kText},
-			{head: "Composition (wt%) and sources", kind: kSpill}},
+			{head: "Composition (wt%) and sources", kind: kSpill, span: assumptionLastCol}},
 		rows, "Materials")
 }
 

@@ -29,6 +29,42 @@ type book struct {
 	charts  []pendingChart
 	printed map[string]*printSpec // sheets with a page setup
 	tables  int
+	units   map[string][]*unitRun // sheet → its tables' columns of money per unit
+	// noteSpan is, for a sheet whose blocks' notes wrap within the page,
+	// the last column of the page (block).
+	noteSpan map[string]int
+}
+
+// unitRun is one table column of money per unit: its cells get the places
+// the column's values need (unitPlaces), the same down the column, once
+// all are written.
+type unitRun struct {
+	col    int
+	places int32
+	cells  []unitCell
+}
+
+type unitCell struct {
+	row  int
+	bold bool
+}
+
+// styleUnits gives every column of money per unit on sheet one number of
+// places.
+func (b *book) styleUnits(sheet string) error {
+	for _, u := range b.units[sheet] {
+		for _, c := range u.cells {
+			bold := 0
+			if c.bold {
+				bold = 1
+			}
+			cell := cellName(u.col, c.row)
+			if err := b.f.SetCellStyle(sheet, cell, cell, b.s.unitFixed[u.places][bold]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // pendingChart is a chart added once the columns have their widths:
@@ -98,6 +134,7 @@ func (b *book) addCharts() error {
 type wrapCell struct {
 	col, row int
 	text     string
+	span     int // the last column of a merged range from col, 0 for col alone
 }
 
 type headerRow struct {
@@ -255,6 +292,10 @@ type col struct {
 	head  string
 	kind  kind
 	width float64 // fixed width for wrapped text; 0: fit the content
+	// span, for a table's last column of long text, is the last sheet
+	// column its cells are merged across and wrapped in, so that the
+	// text stays within the printed page instead of spilling past it.
+	span int
 }
 
 // table writes a block of rows under a header row.
@@ -262,9 +303,10 @@ type table struct {
 	b     *book
 	sheet string
 	cols  []col
-	left  int // first column
-	top   int // header row
-	row   int // last row written
+	left  int              // first column
+	top   int              // header row
+	row   int              // last row written
+	units map[int]*unitRun // column index → its money per unit
 }
 
 // newTable writes the header row of a table at (left, top).
@@ -278,6 +320,12 @@ func (b *book) newTable(sheet string, left, top int, cols []col) (*table, error)
 		}
 		if err := b.str(sheet, left+i, top, c.head, style); err != nil {
 			return nil, err
+		}
+		if c.span > left+i {
+			if err := b.f.MergeCell(sheet, cellName(left+i, top), cellName(c.span, top)); err != nil {
+				return nil, err
+			}
+			b.extend(sheet, c.span, top)
 		}
 		hr.cells[left+i] = c.head
 		if c.kind != kSpill {
@@ -319,11 +367,70 @@ func (t *table) addRow(bold bool, vals []any) error {
 		if i >= len(t.cols) {
 			return fmt.Errorf("table on %s: %d values for %d columns", t.sheet, len(vals), len(t.cols))
 		}
+		if s, ok := v.(string); ok && t.cols[i].span > t.left+i {
+			if err := t.b.spanText(t.sheet, t.left+i, t.cols[i].span, t.row, s, bold); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := t.b.put(t.sheet, t.left+i, t.row, v, t.cols[i].kind, bold); err != nil {
 			return err
 		}
+		t.noteUnit(i, v, bold)
 	}
 	return nil
+}
+
+// spanText writes long text at (c, r) merged across to column last and
+// wrapped there, its row growing to show it all.
+func (b *book) spanText(sheet string, c, last, r int, s string, bold bool) error {
+	style := b.s.wrap
+	if bold {
+		style = b.s.boldWrap
+	}
+	if err := b.str(sheet, c, r, s, style); err != nil {
+		return err
+	}
+	if err := b.f.MergeCell(sheet, cellName(c, r), cellName(last, r)); err != nil {
+		return err
+	}
+	b.extend(sheet, last, r)
+	b.wraps[sheet] = append(b.wraps[sheet], wrapCell{col: c, row: r, text: s, span: last})
+	return nil
+}
+
+// noteUnit records a value of money per unit in column i, so that the
+// column's cells show one number of places when the sheet is finished.
+func (t *table) noteUnit(i int, v any, bold bool) {
+	var d decimal.Decimal
+	switch v := v.(type) {
+	case decimal.Decimal:
+		if t.cols[i].kind != kUnitMoney {
+			return
+		}
+		d = v
+	case cellNum:
+		if v.k != kUnitMoney {
+			return
+		}
+		d = v.d
+	default:
+		return
+	}
+	u := t.units[i]
+	if u == nil {
+		if t.units == nil {
+			t.units = map[int]*unitRun{}
+		}
+		u = &unitRun{col: t.left + i, places: 2}
+		t.units[i] = u
+		if t.b.units == nil {
+			t.b.units = map[string][]*unitRun{}
+		}
+		t.b.units[t.sheet] = append(t.b.units[t.sheet], u)
+	}
+	u.places = max(u.places, unitPlaces(d))
+	u.cells = append(u.cells, unitCell{t.row, bold})
 }
 
 // put writes one value of any supported type at (c, r).
@@ -338,6 +445,9 @@ func (b *book) put(sheet string, c, r int, v any, k kind, bold bool) error {
 		}
 		if bold {
 			style = b.s.bold
+			if k == kWrap {
+				style = b.s.boldWrap
+			}
 		}
 		switch k {
 		case kWrap:
@@ -404,6 +514,9 @@ func (t *table) asTable(name string) error {
 // openpyxl's read-only mode trusts it) and fit-to-page, which excelize's
 // AutoFilter drops.
 func (b *book) finishSheet(sheet string) error {
+	if err := b.styleUnits(sheet); err != nil {
+		return err
+	}
 	if e := b.extent[sheet]; e[0] > 0 {
 		if err := b.f.SetSheetDimension(sheet, "A1:"+cellName(e[0], e[1])); err != nil {
 			return err
@@ -561,6 +674,13 @@ func (b *book) layoutColumns(sheet string) ([]float64, error) {
 		if cw == 0 {
 			cw = 9
 		}
+		for c := w.col + 1; c <= w.span; c++ { // merged: the range's width
+			if x := final[c]; x > 0 {
+				cw += x
+			} else {
+				cw += defaultColWidth
+			}
+		}
 		n := 0
 		for _, para := range strings.Split(w.text, "\n") {
 			n += textLines(para, cw)
@@ -623,7 +743,7 @@ func (b *book) block(sheet string, row *int, title, note string, cols []col, row
 	}
 	*row++
 	if note != "" {
-		if err := b.str(sheet, 1, *row, note, b.s.subtitle); err != nil {
+		if err := b.subtitle(sheet, *row, note); err != nil {
 			return err
 		}
 		*row++
@@ -643,13 +763,25 @@ func (b *book) block(sheet string, row *int, title, note string, cols []col, row
 			return err
 		}
 		t.row++
-	case name != "":
+	case name != "" && !spans(cols):
+		// A table cannot hold merged cells: a block with text merged
+		// across columns keeps its plain header instead.
 		if err := t.asTable(name); err != nil {
 			return err
 		}
 	}
 	*row = t.row + 3
 	return nil
+}
+
+// spans reports whether a column of cols is merged across others.
+func spans(cols []col) bool {
+	for _, c := range cols {
+		if c.span > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // figure writes one key figure on row: its label across columns A–C and

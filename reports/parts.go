@@ -43,6 +43,9 @@ type partsScan struct {
 
 	sourceCol bool // a line's content came from a declaration (declarations.go)
 	sourceW   int
+
+	unitP     []int32 // places shown in a column of money per unit: what its values need
+	descWidth float64 // width of the description column, where long ones wrap
 }
 
 // partKey names a part in a product. Its strings are the BOM line's, so a
@@ -128,6 +131,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	fixMax := make([]decimal.Decimal, partFixedCols+1)
 	var elemMax []decimal.Decimal
 	var fracQty, fracAnnual, negCost bool
+	var costP, valueP int32 = 2, 2
 	grow := func(m *decimal.Decimal, d decimal.Decimal) {
 		if a := d.Abs(); a.GreaterThan(*m) {
 			*m = a
@@ -178,6 +182,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
 		grow(&fixMax[pcUnitCost], pr.UnitCost)
 		grow(&fixMax[pcMaterialValue], pr.MaterialValue)
+		costP, valueP = max(costP, unitPlaces(pr.UnitCost)), max(valueP, unitPlaces(pr.MaterialValue))
 		fracQty = fracQty || !pr.Qty.Round(6).IsInteger()
 		fracAnnual = fracAnnual || !pr.AnnualQty.Round(6).IsInteger()
 		negCost = negCost || pr.UnitCost.Sign() < 0
@@ -197,6 +202,8 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		sc.maxAbs[c] = fixMax[c]
 	}
 	sc.frac[pcQty], sc.frac[pcAnnualQty], sc.neg[pcUnitCost] = fracQty, fracAnnual, negCost
+	sc.unitP = make([]int32, n+1)
+	sc.unitP[pcUnitCost], sc.unitP[pcMaterialValue] = costP, valueP
 	for i := range sc.elements {
 		sc.maxAbs[sc.elemCol(i)] = elemMax[i]
 	}
@@ -231,6 +238,15 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	}
 
 	return sc, nil
+}
+
+// descLines is how many lines a description takes in its column: 1 when
+// it fits on one.
+func (sc *partsScan) descLines(s string) int {
+	if sc.descWidth == 0 || colWidth(textWidth(s)) <= sc.descWidth {
+		return 1
+	}
+	return textLines(s, sc.descWidth)
 }
 
 func (sc *partsScan) delta(d decimal.Decimal, first bool) {
@@ -359,6 +375,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	for c := 1; c <= last; c++ {
 		widths[c] = sc.columnWidth(c)
 	}
+	sc.descWidth = widths[pcDesc]
 	hdrLines := 1
 	for c := 1; c <= last; c++ {
 		hdrLines = max(hdrLines, headerLines(sc.cols[c-1].head, widths[c]))
@@ -461,7 +478,13 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		row++
 		written++
 		rep.partRow(sc, &pr, vals, &grams, names[sheet], row)
-		if err := sw.SetRow(cellName(1, row), vals); err != nil {
+		var opts []excelize.RowOpts
+		if pr.Line != nil {
+			if n := sc.descLines(pr.Line.Description); n > 1 {
+				opts = append(opts, excelize.RowOpts{Height: math.Min(float64(n)*15+2, 409)})
+			}
+		}
+		if err := sw.SetRow(cellName(1, row), vals, opts...); err != nil {
 			return err
 		}
 		exp := expectedOf(rep.r, &pr)
@@ -569,11 +592,19 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	}
 	num := func(c int, d decimal.Decimal) {
 		k := sc.cols[c-1].kind
-		vals[c-1] = excelize.Cell{StyleID: s.styleFor(k, d, false), Value: number(d, k)}
+		style := s.styleFor(k, d, false)
+		if k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0 {
+			style = s.unitFixed[sc.unitP[c]][0] // the same places down the column
+		}
+		vals[c-1] = excelize.Cell{StyleID: style, Value: number(d, k)}
 	}
 	str(pcProduct, l.Product, s.text)
 	str(pcPart, l.PartNumber, s.indent[min(max(pr.Level-1, 0), maxIndent)])
-	str(pcDesc, l.Description, s.text)
+	descStyle := s.text
+	if sc.descLines(l.Description) > 1 {
+		descStyle = s.wrap // a long description wraps, its row grows: never clipped
+	}
+	str(pcDesc, l.Description, descStyle)
 	vals[pcLevel-1] = excelize.Cell{StyleID: s.center, Value: pr.Level}
 	str(pcMaterial, l.Material, s.text)
 	str(pcUOM, l.UOM, s.text)

@@ -54,11 +54,29 @@ const (
 	scColAnnual = 8
 )
 
+// scenariosLastCol is the last column of the Scenarios sheet's first
+// table, the width every block below keeps to: the sheet prints one page
+// wide, its header row not repeated over the blocks below.
+const scenariosLastCol = 12
+
+// scenariosSheet writes the scenarios in three blocks one page wide: the
+// probabilities and annual changes (the table the Summary's chart reads),
+// what each annual change is made of with the output at risk, and the
+// scenarios' descriptions; then the Monte Carlo range and the tornado.
+// One table of every column would print two pages wide, its key columns
+// repeated beside the blocks below.
 func (rep *report) scenariosSheet() error {
 	b, sheet, r := rep.b, sheetScenarios, rep.r
 	if err := b.plainSheet(sheet, 2); err != nil {
 		return err
 	}
+	// Blocks of their own headers follow the first table: no header row
+	// or key columns repeated on printed pages.
+	b.printed[sheet].titleRows, b.printed[sheet].titleCols = 0, 0
+	if b.noteSpan == nil {
+		b.noteSpan = map[string]int{}
+	}
+	b.noteSpan[sheet] = scenariosLastCol
 	h := r.Settings.Horizon
 	if h == 0 {
 		h = len(r.Months)
@@ -76,16 +94,7 @@ func (rep *report) scenariosSheet() error {
 		{head: rep.money("Annual change, P50"), kind: kMoney},
 		{head: rep.money("Annual change, P90"), kind: kMoney},
 		{head: rep.money(fmt.Sprintf("Change over %d months", h)), kind: kMoney},
-		{head: rep.money("Price part"), kind: kMoney},
-		{head: rep.money("Shortage part"), kind: kMoney},
-		{head: rep.money("Carrying part"), kind: kMoney},
-		{head: rep.money("Tariff part"), kind: kMoney},
 	}
-	riskCols := rep.riskProducts()
-	for _, p := range riskCols {
-		cols = append(cols, col{head: "Output at risk, " + p + " (units, first year)", kind: kQty, width: 16})
-	}
-	cols = append(cols, col{head: "Description (sources: see Assumptions)", kind: kWrap, width: 70})
 	for i := range cols {
 		if cols[i].kind == kMoney {
 			cols[i].width = moneyWidth
@@ -104,36 +113,17 @@ func (rep *report) scenariosSheet() error {
 		10: rep.percentileNote(50),
 		11: rep.percentileNote(90),
 		12: "The same over the whole projection.",
-		13: "Higher prices of the rare-earth content.",
-		14: "Spot-market premium on the value of the rare-earth-bearing material (the magnet, not the motor) for the share of demand that cannot be had from the usual source.",
-		15: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
-		16: "Added import tariffs.",
 	}
-	for i := range riskCols {
-		notes[17+i] = "Units of this product that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: the least available of its rare-earth-bearing parts, month by month. " +
-			"The shortage part assumes the same shortfall is bought at the spot premium: read the two as alternatives, not a sum."
-	}
-	for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
-		n := notes[c]
-		if err := b.note(sheet, c, 1, n); err != nil {
-			return err
-		}
+	if err := rep.notes(t.top, notes); err != nil {
+		return err
 	}
 	var hzExp decimal.Decimal
 	for _, s := range r.Scenarios {
 		sc := s.Scenario
 		hzExp = hzExp.Add(s.HorizonDelta.Mul(s.Probability))
-		vals := []any{sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
+		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
-			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta, s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff}
-		for i := range riskCols {
-			if i < len(s.Products) {
-				vals = append(vals, s.Products[i].UnitsAtRisk.Round(0))
-			} else {
-				vals = append(vals, nil)
-			}
-		}
-		if err := t.add(append(vals, sc.Description)...); err != nil {
+			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta); err != nil {
 			return err
 		}
 	}
@@ -151,16 +141,103 @@ func (rep *report) scenariosSheet() error {
 		prior = prior.Add(s.Scenario.Prior)
 		prob = prob.Add(s.Probability)
 	}
-	exp := []any{"", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
-		r.ExpectedAnnualDelta, nil, nil, nil, hzExp, rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff}
-	for range riskCols {
-		exp = append(exp, nil)
-	}
-	exp = append(exp, "Each scenario's figures times its probability, summed. For the range over all scenarios see below.")
-	if err := t.addBold(exp...); err != nil {
+	if err := t.addBold("", "Expected (probability-weighted)", nil, nil, nil, prior, prob,
+		r.ExpectedAnnualDelta, nil, nil, nil, hzExp); err != nil {
 		return err
 	}
-	return rep.uncertaintyBlocks(t.row + 3)
+	row := t.row + 3
+	if err := rep.splitBlock(&row); err != nil {
+		return err
+	}
+	if err := rep.descriptionBlock(&row); err != nil {
+		return err
+	}
+	return rep.uncertaintyBlocks(row)
+}
+
+// notes attaches explanations to the header cells of row, in column
+// order so that the file is the same from run to run.
+func (rep *report) notes(row int, notes map[int]string) error {
+	for _, c := range slices.Sorted(maps.Keys(notes)) {
+		if err := rep.b.note(sheetScenarios, c, row, notes[c]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// splitBlock writes, from *row, what each scenario's annual change is made
+// of and the output it puts at risk, and moves *row below it.
+func (rep *report) splitBlock(row *int) error {
+	b, sheet, r := rep.b, sheetScenarios, rep.r
+	if err := b.str(sheet, 1, *row, "What each annual change is made of, and the output at risk", b.s.section); err != nil {
+		return err
+	}
+	*row++
+	cols := []col{
+		{head: "ID", kind: kText},
+		{head: "Scenario", kind: kWrap, width: 34},
+		{head: rep.money("Price part"), kind: kMoney, width: moneyWidth},
+		{head: rep.money("Shortage part"), kind: kMoney, width: moneyWidth},
+		{head: rep.money("Carrying part"), kind: kMoney, width: moneyWidth},
+		{head: rep.money("Tariff part"), kind: kMoney, width: moneyWidth},
+	}
+	riskCols := rep.riskProducts()
+	for _, p := range riskCols {
+		cols = append(cols, col{head: "Output at risk, " + p + " (units, first year)", kind: kQty, width: 16})
+	}
+	t, err := b.newTable(sheet, 1, *row, cols)
+	if err != nil {
+		return err
+	}
+	notes := map[int]string{
+		3: "Higher prices of the rare-earth content.",
+		4: "Spot-market premium on the value of the rare-earth-bearing material (the magnet, not the motor) for the share of demand that cannot be had from the usual source.",
+		5: "Cost of carrying extra stock for the added delivery delay, at the carrying rate.",
+		6: "Added import tariffs.",
+	}
+	for i := range riskCols {
+		notes[7+i] = "Units of this product that could not be built in the first 12 months if the missing rare-earth material could not be bought at any price: the least available of its rare-earth-bearing parts, month by month. " +
+			"The shortage part assumes the same shortfall is bought at the spot premium: read the two as alternatives, not a sum."
+	}
+	if err := rep.notes(t.top, notes); err != nil {
+		return err
+	}
+	for _, s := range r.Scenarios {
+		vals := []any{s.Scenario.ID, scenarioName(s.Scenario), s.Split.Price, s.Split.Shortage, s.Split.Carrying, s.Split.Tariff}
+		for i := range riskCols {
+			if i < len(s.Products) {
+				vals = append(vals, s.Products[i].UnitsAtRisk.Round(0))
+			} else {
+				vals = append(vals, nil)
+			}
+		}
+		if err := t.add(vals...); err != nil {
+			return err
+		}
+	}
+	if err := t.asTable("ScenarioSplit"); err != nil {
+		return err
+	}
+	t.row++
+	if err := t.addBold("", "Expected (probability-weighted)", rep.expS.Price, rep.expS.Shortage, rep.expS.Carrying, rep.expS.Tariff); err != nil {
+		return err
+	}
+	*row = t.row + 3
+	return nil
+}
+
+// descriptionBlock writes, from *row, what each scenario assumes, its text
+// wrapped across the page, and moves *row below it.
+func (rep *report) descriptionBlock(row *int) error {
+	b, sheet, r := rep.b, sheetScenarios, rep.r
+	var rows [][]any
+	for _, s := range r.Scenarios {
+		rows = append(rows, []any{s.Scenario.ID, scenarioName(s.Scenario), s.Scenario.Description})
+	}
+	return b.block(sheet, row, "What each scenario assumes", "Sources: see the Assumptions sheet.",
+		[]col{{head: "ID", kind: kText}, {head: "Scenario", kind: kWrap, width: 34},
+			{head: "Description", kind: kSpill, span: scenariosLastCol}}, rows, "")
 }
 
 func (rep *report) projectionSheet() error {

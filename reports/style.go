@@ -57,11 +57,15 @@ const (
 // styles holds the style ids of one workbook.
 type styles struct {
 	title, subtitle, section, note, header, headerLeft, headerLeftIndent int
-	text, wrap, bold, boldLeft, label, center                            int
+	text, wrap, boldWrap, bold, boldLeft, label, center                  int
 	byKind                                                               [numKinds]int
 	boldKind                                                             [numKinds]int
 	qtyFrac                                                              int
 	indent                                                               [maxIndent + 1]int // part numbers indented by BOM level
+
+	// unitFixed[p][bold] shows money per unit with exactly p places (2..4),
+	// the places a column's values need: 54.4970 beside 117.5875, not 54.497.
+	unitFixed [5][2]int
 }
 
 const maxIndent = 8
@@ -106,6 +110,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.text = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", Indent: 1}})
 	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", WrapText: true, Vertical: "top", Indent: 1}})
 	s.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top})
+	s.boldWrap = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Horizontal: "left", WrapText: true, Vertical: "top", Indent: 1}})
 	s.boldLeft = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}})
 	s.label = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Indent: 1}})
 	codes := [numKinds]string{kMoney: fmtMoney, kMoneyWhole: fmtMoneyWhole, kUnitMoney: fmtUnitMoney, kKg: fmtKg, kPct: fmtPct, kInt: fmtInt, kQty: fmtInt, kDec: fmtDec}
@@ -123,6 +128,11 @@ func newStyles(f *excelize.File) (styles, error) {
 		}
 	}
 	s.qtyFrac = mk(num(fmtQtyFrac, false))
+	for p := 2; p <= 4; p++ {
+		z := "0." + strings.Repeat("0", p)
+		code := "#,##" + z + ";(#,##" + z + ")"
+		s.unitFixed[p][0], s.unitFixed[p][1] = mk(num(code, false)), mk(num(code, true))
+	}
 	for i := range s.indent {
 		s.indent[i] = mk(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", Indent: i + 1}})
 	}
@@ -143,6 +153,18 @@ func places(k kind) int32 {
 		return 0
 	}
 	return 6
+}
+
+// unitPlaces is how many places money per unit needs to show d as it is
+// kept (places(kUnitMoney)): 2 to 4.
+func unitPlaces(d decimal.Decimal) int32 {
+	d = d.Round(places(kUnitMoney))
+	for p := int32(2); p < places(kUnitMoney); p++ {
+		if d.Equal(d.Round(p)) {
+			return p
+		}
+	}
+	return places(kUnitMoney)
 }
 
 // number rounds d for a cell of kind k and converts it at the cell boundary.
@@ -302,3 +324,17 @@ func longestWord(s string) int {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// flatAxis keeps a chart's value axis readable when no value it shows
+// reaches 1 (a report where nothing changes): Excel and LibreOffice then
+// scale it 0 to 1 in steps of 0.5, which a whole-number format labels
+// "0, 1, 1". It fixes the axis at -1 to 1 in steps of 1 instead.
+func flatAxis(a *excelize.ChartAxis, values []decimal.Decimal) {
+	one := decimal.NewFromInt(1)
+	for _, v := range values {
+		if v.Abs().GreaterThanOrEqual(one) {
+			return
+		}
+	}
+	a.Minimum, a.Maximum, a.MajorUnit = ptr(-1.0), ptr(1.0), 1
+}

@@ -134,7 +134,11 @@ func (rep *report) summarySheet(sc *partsScan) error {
 			height += (n - 7) * 28
 		}
 		src := sheetScenarios
-		b.chart(sheet, cellName(1, row), &excelize.Chart{
+		var vals []decimal.Decimal
+		for _, s := range r.Scenarios {
+			vals = append(vals, s.AnnualDelta)
+		}
+		chart := &excelize.Chart{
 			Type: excelize.Bar,
 			Series: []excelize.ChartSeries{{
 				Name:       absCell(src, scColAnnual, 1),
@@ -151,7 +155,9 @@ func (rep *report) summarySheet(sc *partsScan) error {
 			YAxis: excelize.ChartAxis{Title: axisTitle(rep.cur + " a year (first 12 months)"), MajorGridLines: true,
 				NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 9, Color: colAxis}},
 			Format: excelize.GraphicOptions{AltText: "Bar chart of the annual cost change per scenario"},
-		})
+		}
+		flatAxis(&chart.YAxis, vals)
+		b.chart(sheet, cellName(1, row), chart)
 		// Rows are 20 pixels high; leave room below the chart whatever
 		// the application makes of the anchor.
 		row += height/20 + 3
@@ -247,7 +253,11 @@ func (rep *report) summarySheet(sc *partsScan) error {
 		if sc.rows == 0 {
 			msg = "No part figures: the BOM has no cost-bearing or rare-earth lines."
 		}
-		return b.str(sheet, 1, tt.row+1, msg, b.s.note)
+		// Across the table's width: column A alone would wrap it out of sight.
+		if err := b.spanText(sheet, 1, len(tt.cols), tt.row+1, msg, false); err != nil {
+			return err
+		}
+		return b.f.SetCellStyle(sheet, cellName(1, tt.row+1), cellName(1, tt.row+1), b.s.note)
 	}
 	return tt.asTable("TopParts")
 }

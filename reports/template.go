@@ -9,12 +9,16 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"rexpo/exposure"
 	"rexpo/inputs"
 )
 
 // TemplateLists are the values the template's drop-down lists offer.
 type TemplateLists struct {
 	Countries, Elements, Materials []string
+	// MaterialInfo says what each of Materials is (its description and
+	// composition), for the Read me sheet to explain the codes.
+	MaterialInfo map[string]exposure.Material
 }
 
 // Sheets of the template besides the input sheets: an explanation first,
@@ -88,7 +92,7 @@ func WriteTemplate(w io.Writer, lists TemplateLists) error {
 	if err != nil {
 		return err
 	}
-	if err := writeReadMe(b); err != nil {
+	if err := writeReadMe(b, lists); err != nil {
 		return err
 	}
 	for _, l := range inputs.Layouts {
@@ -145,8 +149,19 @@ func writeLists(b *book, lists TemplateLists) (map[inputs.DropDown]string, error
 	return refs, nil
 }
 
-func writeReadMe(b *book) error {
+// readMeLastCol is the last column of the Read me sheet: its sentences
+// wrap within columns A to C, one landscape page wide.
+const readMeLastCol = 3
+
+func writeReadMe(b *book, lists TemplateLists) error {
 	s := sheetReadMe
+	if err := b.pageSetup(s, 0); err != nil { // landscape, one page wide
+		return err
+	}
+	if b.noteSpan == nil {
+		b.noteSpan = map[string]int{}
+	}
+	b.noteSpan[s] = readMeLastCol
 	if err := b.str(s, 1, 1, "rexpo input workbook", b.s.title); err != nil {
 		return err
 	}
@@ -159,7 +174,8 @@ func writeReadMe(b *book) error {
 		"Countries: ISO codes (CN, US) or English names. Drop-down lists suggest values; other spellings rexpo understands are accepted.",
 	}
 	for i, l := range lines {
-		if err := b.str(s, 1, 3+i, l, 0); err != nil {
+		// Merged across the page and wrapped: never cut at its edge.
+		if err := b.spanText(s, 1, readMeLastCol, 3+i, l, false); err != nil {
 			return err
 		}
 	}
@@ -174,9 +190,35 @@ func writeReadMe(b *book) error {
 			return err
 		}
 	}
-	b.fix(s, 1, 14)
+	row := t.row + 3
+	if err := materialCodes(b, &row, lists); err != nil {
+		return err
+	}
+	b.fix(s, 1, 22)
 	b.fix(s, 2, 10)
 	return b.f.SetPanes(s, freezePanes(1, 0))
+}
+
+// materialCodes lists on the Read me sheet, from *row, the material codes
+// the drop-down lists offer, with what each is and its composition.
+func materialCodes(b *book, row *int, lists TemplateLists) error {
+	if len(lists.Materials) == 0 {
+		return nil
+	}
+	var rows [][]any
+	for _, code := range lists.Materials {
+		what := ""
+		if m, ok := lists.MaterialInfo[code]; ok {
+			what = m.Description
+			if c := composition(m.WtPct); c != "" {
+				what += " (wt%: " + c + ")"
+			}
+		}
+		rows = append(rows, []any{code, what})
+	}
+	return b.block(sheetReadMe, row, "Material codes",
+		"The BOM's material column takes one of these codes (or one of your own on the Materials sheet); its composition is the default element content of the line's rare-earth-bearing material.",
+		[]col{{head: "Material", kind: kText}, {head: "What it is", kind: kSpill, span: readMeLastCol}}, rows, "")
 }
 
 // columnNote is the note on a template header.
@@ -185,6 +227,9 @@ func columnNote(c inputs.Column) string {
 	b.WriteString(c.Note)
 	if c.Required {
 		b.WriteString(" Required.")
+	}
+	if c.List == inputs.ListMaterials {
+		b.WriteString(" The codes, what each is and its composition: the Read me sheet.")
 	}
 	if len(c.Aliases) > 0 {
 		b.WriteString(" Also accepted as header: ")

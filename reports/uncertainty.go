@@ -50,18 +50,13 @@ func (rep *report) percentileNote(q int) string {
 // range over all scenarios and the tornado of the expected annual change.
 func (rep *report) uncertaintyBlocks(top int) error {
 	b, sheet, r := rep.b, sheetScenarios, rep.r
-	// The blocks below have headers of their own: a printed page of them
-	// must not carry the scenario table's header row on top.
-	if err := b.dropPrintTitles(sheet); err != nil {
-		return err
-	}
 	row := top
 	if r.Mix.Draws > 0 {
 		if err := b.str(sheet, 1, row, "Range of the annual change over all scenarios (Monte Carlo)", b.s.section); err != nil {
 			return err
 		}
 		row++
-		if err := b.str(sheet, 1, row, "Each draw first picks a scenario by its probability, then draws the scenario's ranged parameters; "+rep.drawsText()+".", b.s.subtitle); err != nil {
+		if err := b.subtitle(sheet, row, "Each draw first picks a scenario by its probability, then draws the scenario's ranged parameters; "+rep.drawsText()+"."); err != nil {
 			return err
 		}
 		row++
@@ -141,7 +136,7 @@ func (rep *report) tornado(top int) error {
 	row++
 	sub := fmt.Sprintf("Each line moves one group of assumptions from its low to its high end, everything else at its value, and shows the expected (probability-weighted) annual change at both ends, largest swing first. At the values it is %s %s.",
 		rep.cur, moneyText(r.ExpectedAnnualDelta))
-	if err := b.str(sheet, 1, row, sub, b.s.subtitle); err != nil {
+	if err := b.subtitle(sheet, row, sub); err != nil {
 		return err
 	}
 	row++
@@ -180,7 +175,11 @@ func (rep *report) tornado(top int) error {
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C0504D"}}},
 	}
 	height := 120 + 30*n
-	b.chart(sheet, cellName(1, t.row+3), &excelize.Chart{
+	var vals []decimal.Decimal
+	for _, sw := range r.Sensitivity[:n] {
+		vals = append(vals, sw.Low.Sub(exp), sw.High.Sub(exp))
+	}
+	bars := &excelize.Chart{
 		Type:      excelize.Bar,
 		Series:    series,
 		Title:     chartTitle(fmt.Sprintf("What moves the expected annual change (%s): top %d", rep.cur, n)),
@@ -192,7 +191,9 @@ func (rep *report) tornado(top int) error {
 		YAxis: excelize.ChartAxis{Title: axisTitle(rep.cur + " a year, change from the expected annual change"), MajorGridLines: true,
 			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0;(#,##0)"}, Font: excelize.Font{Size: 8, Color: colAxis}},
 		Format: excelize.GraphicOptions{AltText: "Tornado chart: the expected annual change with each assumption at its low and its high end"},
-	})
+	}
+	flatAxis(&bars.YAxis, vals)
+	b.chart(sheet, cellName(1, t.row+3), bars)
 	return nil
 }
 
@@ -248,6 +249,18 @@ func (rep *report) projectionChart(t *table, series []excelize.ChartSeries) erro
 		YAxis:  excelize.ChartAxis{Title: axisTitle(rep.cur + " a month"), MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}, Font: excelize.Font{Size: 8, Color: colAxis}},
 		Format: excelize.GraphicOptions{AltText: "Line chart of the monthly cost change per scenario"},
 	}
+	var vals []decimal.Decimal
+	for _, s := range r.Scenarios {
+		for _, m := range s.Months {
+			vals = append(vals, m.Delta)
+		}
+	}
+	if rep.hasBand() {
+		for _, m := range r.MixMonths {
+			vals = append(vals, m.P10, m.P90)
+		}
+	}
+	flatAxis(&lines.YAxis, vals)
 	if rep.hasBand() {
 		p10, spread := expCol+1, expCol+3
 		band := &excelize.Chart{
@@ -422,9 +435,26 @@ func bracket(p exposure.Param) string {
 	return ""
 }
 
+// subtitle writes a block's note at the start of row: wrapped within the
+// page on a sheet that says how wide its page is (noteSpan), else on one
+// line.
+func (b *book) subtitle(sheet string, row int, text string) error {
+	last := b.noteSpan[sheet]
+	if last <= 1 {
+		return b.str(sheet, 1, row, text, b.s.subtitle)
+	}
+	if err := b.spanText(sheet, 1, last, row, text, false); err != nil {
+		return err
+	}
+	return b.f.SetCellStyle(sheet, cellName(1, row), cellName(1, row), b.s.note)
+}
+
 // dropPrintTitles stops the sheet's header row from repeating on every
 // printed page.
 func (b *book) dropPrintTitles(sheet string) error {
+	if p := b.printed[sheet]; p != nil {
+		p.titleRows = 0 // printAcross, at the sheet's end, would set it again
+	}
 	err := b.f.DeleteDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet})
 	if err != nil && !strings.Contains(err.Error(), "no defined name") {
 		return err

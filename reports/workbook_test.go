@@ -234,7 +234,7 @@ func TestWorkbookNumberFormats(t *testing.T) {
 		{"Scenarios", "J2", fmtMoney},
 		{"Scenarios", "G2", fmtPct},
 		{"Projection", "B2", fmtMoney},
-		{"Parts", "I2", fmtUnitMoney},
+		{"Parts", "I2", "#,##0.0000;(#,##0.0000)"}, // I3 holds 0.0125: the column shows 4 places
 		{"Parts", "Q2", fmtMoney},
 		{"Parts", "N2", fmtPct},
 		{"Parts", "L2", fmtKg},

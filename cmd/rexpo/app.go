@@ -25,24 +25,24 @@ const (
 // newApp builds the command line. It is a function, not a package
 // variable, so that every test gets a fresh app.
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "rexpo",
 		Usage:   "what rare-earth export tightening does to your costs",
 		Version: version,
 		Description: "rexpo reads a bill of materials workbook, applies export-control and tariff\n" +
 			"scenarios to the rare-earth content and sourcing of every part, and writes a\n" +
 			"workbook of cost changes per unit, per year and per month.",
-		HideVersion:     true,
-		Commands:        []*cli.Command{demoCmd, reportCmd, validateCmd, templateCmd, scenariosCmd, serveCmd, versionCmd},
-		ExitErrHandler:  func(*cli.Context, error) {}, // main chooses exit codes
-		OnUsageError:    usageError,
-		CommandNotFound: func(c *cli.Context, name string) {},
+		HideVersion:    true,
+		Commands:       []*cli.Command{demoCmd, reportCmd, validateCmd, templateCmd, scenariosCmd, serveCmd, versionCmd},
+		ExitErrHandler: func(*cli.Context, error) {}, // main chooses exit codes
+		OnUsageError:   usageError,                   // usage.go
+		Action:         rootAction,                   // a word that names no command is bad usage
+		Suggest:        true,                         // rexpo help repot: did you mean report?
 	}
-}
-
-// usageError marks flag errors so that exitCode returns 2.
-func usageError(c *cli.Context, err error, isSubcommand bool) error {
-	return &usageErr{err}
+	for _, c := range app.Commands {
+		c.OnUsageError = usageError
+	}
+	return app
 }
 
 type usageErr struct{ err error }
@@ -113,6 +113,7 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		}
 	}
 	var flags, positional []string
+	dangling := false // a flag that takes a value ends the line without one
 	rest := args[i+1:]
 	for j := 0; j < len(rest); j++ {
 		a := rest[j]
@@ -125,15 +126,19 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		default:
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && j+1 < len(rest) {
-				flags = append(flags, rest[j+1])
-				j++
+			if !strings.Contains(name, "=") && takesValue[name] {
+				if j+1 == len(rest) {
+					dangling = true
+				} else {
+					flags = append(flags, rest[j+1])
+					j++
+				}
 			}
 		}
 	}
 	out := append([]string{}, args[:i+1]...)
 	out = append(out, flags...)
-	if len(positional) > 0 {
+	if len(positional) > 0 && !dangling { // else "--" would become the flag's value
 		out = append(out, "--")
 		out = append(out, positional...)
 	}

@@ -38,7 +38,10 @@ func runReport(c *cli.Context, o runOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeResults(stdout, o, ld); err != nil {
+	o.progress.show("writing %s", o.output)
+	err = writeResults(stdout, o, ld)
+	o.progress.done()
+	if err != nil {
 		return err
 	}
 	if o.json != "-" {

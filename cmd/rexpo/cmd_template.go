@@ -43,7 +43,11 @@ func templateLists() (reports.TemplateLists, error) {
 	if err != nil {
 		return reports.TemplateLists{}, err
 	}
+	info, err := inputs.EmbeddedMaterials()
+	if err != nil {
+		return reports.TemplateLists{}, err
+	}
 	var elems []string
 	elems = append(elems, inputs.RareEarths()...)
-	return reports.TemplateLists{Countries: inputs.CountryNames(), Elements: elems, Materials: mats}, nil
+	return reports.TemplateLists{Countries: inputs.CountryNames(), Elements: elems, Materials: mats, MaterialInfo: info}, nil
 }

@@ -16,7 +16,7 @@ var validateCmd = &cli.Command{
 	ArgsUsage: "BOM",
 	Description: "Reads the input as report would and prints each error and warning with its\n" +
 		"place (BOM!F12), up to 200. Writes nothing.",
-	Flags: reportFlags,
+	Flags: validateFlags,
 	Action: func(c *cli.Context) error {
 		if c.NArg() != 1 {
 			return usagef("validate needs exactly one BOM file or folder (got %d arguments)", c.NArg())

@@ -38,7 +38,7 @@ type runOptions struct {
 	decimalComma bool
 	limits       inputs.Limits
 	now          time.Time
-	progress     func(rows int) // nil unless stderr is a terminal
+	progress     *progressLine // nil unless stderr is a terminal
 }
 
 // readRunOptions reads the flags every computing command shares.
@@ -53,21 +53,29 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 		limits:       inputs.DefaultLimits(),
 		now:          time.Now().UTC().Truncate(time.Second),
 	}
-	if isTerminal(os.Stderr) {
-		errw := c.App.ErrWriter
-		o.progress = func(rows int) { fmt.Fprintf(errw, "\rreading the BOM: %s rows ", thousands(rows)) }
-	}
+	o.progress = newProgressLine(c.App.ErrWriter)
 	if c.IsSet(maxUnzippedFlag.Name) {
 		// One flag for both limits, as the reader's messages say: raising
 		// it must also raise the cap on one part (the shared strings).
-		o.limits.MaxUnzipped = c.Int64(maxUnzippedFlag.Name)
-		o.limits.MaxPartBytes = o.limits.MaxUnzipped
+		n, err := parseSize(c.String(maxUnzippedFlag.Name))
+		if err != nil {
+			return o, usagef("--%s: %v", maxUnzippedFlag.Name, err)
+		}
+		o.limits.MaxUnzipped, o.limits.MaxPartBytes = n, n
 	}
 	for _, f := range settingFlags {
 		name := f.Names()[0]
-		if c.IsSet(name) {
-			o.settings[strings.ReplaceAll(name, "-", "_")] = c.String(name)
+		if !c.IsSet(name) {
+			continue
 		}
+		v := c.String(name)
+		if _, many := f.(*cli.StringSliceFlag); many {
+			v = strings.Join(c.StringSlice(name), ",") // --fx EUR=1.08 --fx GBP=1.27
+		}
+		o.settings[strings.ReplaceAll(name, "-", "_")] = v
+	}
+	if err := checkSettingFlags(o.settings); err != nil {
+		return o, err
 	}
 	if v := c.String("only"); v != "" {
 		for _, id := range strings.Split(v, ",") {
@@ -110,11 +118,19 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 	if err != nil {
 		return nil, err
 	}
+	defer o.progress.done()
+	o.progress.show("computing %d scenario(s) over %d months", len(ld.Input.Scenarios), ld.Input.Settings.Horizon)
+	if o.progress != nil {
+		ld.Input.Progress = func(phase string) {
+			o.progress.show("%s: %s draws per scenario", phase, thousands(ld.Input.Settings.Draws))
+		}
+	}
 	res, err := exposure.Compute(ld.Input)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	// The plan uses the scenarios' final probabilities: after Compute.
+	o.progress.show("planning the sourcing mix")
 	if res.Plan, err = exposure.Recommend(res); err != nil {
 		return nil, fmt.Errorf("%s: recommendations: %w", name, err)
 	}
@@ -129,7 +145,11 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 // scenarios and settings: the input stage of every computing command.
 func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loaded, error) {
 	var err error
-	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress, DecimalComma: o.decimalComma}
+	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, DecimalComma: o.decimalComma}
+	if o.progress != nil {
+		opts.Progress = o.progress.rows
+		o.progress.show("reading %s", book.Name())
+	}
 	if o.mapFile != "" {
 		if opts.Mapping, err = readMapping(o.mapFile); err != nil {
 			return nil, err
@@ -144,10 +164,9 @@ func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loa
 		opts.Scenarios = sb
 	}
 	ld, err := inputs.Read(book, opts)
-	if o.progress != nil {
-		fmt.Fprint(os.Stderr, "\r\033[K") // clear the progress line
-	}
 	if err != nil {
+		o.progress.done() // before the messages
+
 		return nil, err
 	}
 	return ld, ctx.Err()

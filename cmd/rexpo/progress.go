@@ -1,0 +1,52 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// progressLine shows on a terminal what a long run is doing, one phase
+// after another (read, compute, Monte Carlo, plan, write), on one line
+// rewritten in place and cleared at the end (SPEC section 1). A nil
+// *progressLine shows nothing: stderr is a pipe or a file.
+type progressLine struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// stderrIsTerminal reports whether stderr is a terminal; tests replace it.
+var stderrIsTerminal = func() bool { return isTerminal(os.Stderr) }
+
+// newProgressLine returns a progress line on w when stderr is a terminal,
+// else nil.
+func newProgressLine(w io.Writer) *progressLine {
+	if !stderrIsTerminal() {
+		return nil
+	}
+	return &progressLine{w: w}
+}
+
+// show replaces the line with a phase's words.
+func (p *progressLine) show(format string, args ...any) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "\r\033[K"+format, args...)
+}
+
+// rows shows how many BOM rows are read so far.
+func (p *progressLine) rows(n int) { p.show("reading the BOM: %s rows", thousands(n)) }
+
+// done clears the line, so that what follows starts on a clean one.
+func (p *progressLine) done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, "\r\033[K")
+}
