@@ -201,6 +201,10 @@ func (r *csvSheetReader) next(row *Row) error {
 	last, _ := r.cr.FieldPos(len(rec) - 1)
 	r.num += max(start-r.endLine, 1)
 	r.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+	if r.num > sheetMaxRows {
+		r.err = fmt.Errorf("%s: %w: more than %d lines, the most a sheet holds", r.name, ErrTooLarge, sheetMaxRows)
+		return r.err
+	}
 
 	unsure := r.cr.comma == ';' // a ',' in a number may be a decimal mark (Cell.CommaUnsure)
 	cells := row.Cells[:0]
