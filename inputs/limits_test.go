@@ -102,3 +102,59 @@ func TestCSVLineCap(t *testing.T) {
 		t.Fatalf("after %d rows: error %v, want ErrTooLarge after %d", n, err, sheetMaxRows)
 	}
 }
+
+func TestSettingsOutOfRange(t *testing.T) {
+	for _, tc := range []struct {
+		key   string
+		value any
+		words []string
+	}{
+		{"horizon", "1000000000", []string{"horizon", "12 to 120"}},
+		{"horizon", "9223372036854775807", []string{"horizon", "12 to 120"}},
+		{"horizon", 121, []string{"horizon", "12 to 120"}},
+		{"draws", 1000001, []string{"draws", "1 to 1000000"}},
+		{"start", "9999-12", []string{"start", "past 9999-12"}},
+	} {
+		t.Run(fmt.Sprint(tc.key, "=", tc.value), func(t *testing.T) {
+			ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": simpleBOM(),
+				"Settings": {{"key", "value"}, {tc.key, tc.value}}}, Options{})
+			wantProblem(t, ie.Problems, "Settings", "B2", true, tc.words...)
+		})
+	}
+	// A projection that ends in 9999-12 is fine.
+	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": simpleBOM(),
+		"Settings": {{"key", "value"}, {"start", "9990-01"}, {"horizon", 120}}}, Options{})
+	if s := l.Input.Settings; s.Horizon != 120 || s.Start.Year != 9990 {
+		t.Errorf("settings %+v", s)
+	}
+}
+
+func TestExplodedQuantityTooLarge(t *testing.T) {
+	bom := [][]any{{"product", "part_number", "parent", "qty_per", "unit_cost"}}
+	parent := ""
+	for k := 0; k < 10; k++ {
+		pn := fmt.Sprintf("A%d", k)
+		bom = append(bom, []any{"P1", pn, parent, numText("1e39"), 10})
+		parent = pn
+	}
+	ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+	// 1e39 · 1e39 = 1e78 at the second line, row 3: named once there.
+	wantProblem(t, ie.Problems, "BOM", "D3", true, "exploded quantity", "A1", "1e78", "beyond 1e40")
+	if n := countErrors(ie.Problems); n != 1 {
+		t.Errorf("%d errors, want 1:\n%s", n, listProblems(ie.Problems))
+	}
+}
+
+func TestDateInNumberColumn(t *testing.T) {
+	ie := mustFail(t, map[string][][]any{
+		"Products": {{"product", "name", "annual_volume"}, {"P1", "Product one", dateCell("2026-01-15")}},
+		"BOM": {
+			{"product", "part_number", "parent", "qty_per", "unit_cost", "material", "re_mass_kg"},
+			{"P1", "A", "", dateCell("2026-01-15"), 10, "", ""},
+			{"P1", "B", "A", 2, dateCell("2026-01-15"), "NDFEB_38UH_BULK", dateCell("2026-01-15")},
+		},
+	}, Options{})
+	for _, at := range []struct{ sheet, cell string }{{"Products", "C2"}, {"BOM", "D2"}, {"BOM", "E3"}, {"BOM", "G3"}} {
+		wantProblem(t, ie.Problems, at.sheet, at.cell, true, "date", "2026-01-15", "46037", "format it as a number")
+	}
+}

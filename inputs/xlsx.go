@@ -989,11 +989,11 @@ func (x *xlsxBook) readWorkbook(part string) ([]xlsxSheetRef, error) {
 // at most one entry per such cell of the workbook's sheets (counted
 // against --max-unzipped, which bounds what can be read of them), plus
 // xlsxSSTSlack for the unused strings some writers leave, and never more
-// than xlsxMaxSharedStrings: 4 bytes of memory each, 256 MiB at most.
+// than xlsxMaxSharedStrings: 4 bytes of memory each, 128 MiB at most.
 const (
 	xlsxMinSharedCell    = 21
 	xlsxSSTSlack         = 1 << 16
-	xlsxMaxSharedStrings = 1 << 26
+	xlsxMaxSharedStrings = 1 << 25
 )
 
 // sharedStringsCap is how many shared strings the workbook's sheets can

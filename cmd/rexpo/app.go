@@ -78,7 +78,7 @@ func exitCode(err error) int {
 func isInputError(err error) bool {
 	for _, target := range []error{
 		inputs.ErrInput, inputs.ErrNotWorkbook, inputs.ErrEncrypted, inputs.ErrDamaged, inputs.ErrTooLarge,
-		exposure.ErrAmbiguousRule, exposure.ErrNotTree, exposure.ErrHorizon, errInputFile,
+		exposure.ErrAmbiguousRule, exposure.ErrNotTree, exposure.ErrHorizon, exposure.ErrTooLarge, errInputFile,
 	} {
 		if errors.Is(err, target) {
 			return true
