@@ -24,6 +24,7 @@ type csvBook struct {
 	files   map[string]string // sheet → file in fsys
 	display map[string]string // sheet → file name for messages
 	lim     Limits
+	osDir   string // the folder on disk fsys reads, "" for another file system
 }
 
 // OpenCSVFS opens the folder dir of fsys as a book: each *.csv file in it is
@@ -62,6 +63,7 @@ func openCSVDir(fsys fs.FS, dir, name string, lim Limits) (*Book, error) {
 // openCSVFile opens one CSV file as a book with the single sheet "BOM".
 func openCSVFile(p string, lim Limits) (*Book, error) {
 	c := &csvBook{
+		osDir:   filepath.Dir(p),
 		fsys:    os.DirFS(filepath.Dir(p)),
 		files:   map[string]string{"BOM": filepath.Base(p)},
 		display: map[string]string{"BOM": p},

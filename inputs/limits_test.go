@@ -3,12 +3,14 @@ package inputs
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The red-team findings of issue 12 against the readers: each case read
@@ -156,5 +158,90 @@ func TestDateInNumberColumn(t *testing.T) {
 	}, Options{})
 	for _, at := range []struct{ sheet, cell string }{{"Products", "C2"}, {"BOM", "D2"}, {"BOM", "E3"}, {"BOM", "G3"}} {
 		wantProblem(t, ie.Problems, at.sheet, at.cell, true, "date", "2026-01-15", "46037", "format it as a number")
+	}
+}
+
+func TestDeclarationsSettingConfinedToFolder(t *testing.T) {
+	// A link inside the input's folder that leads out of it is not
+	// followed: here to a folder holding a declaration the BOM would use.
+	outside := t.TempDir()
+	copyFixture(t, "ipc1752a-classd-rotor-magnet.xml", filepath.Join(outside, "magnet.xml"))
+	for _, setting := range []string{"out", "out/magnet.xml", "link.xml"} {
+		t.Run(setting, func(t *testing.T) {
+			path := mustWorkbook(t, map[string][][]any{
+				"Products": oneProduct(),
+				"BOM":      {{"product", "part_number", "qty_per"}, {"P1", "MAG-ROT-42SH", 1}},
+				"Settings": {{"key", "value"}, {"declarations", setting}},
+			})
+			dir := filepath.Dir(path)
+			if err := os.Symlink(outside, filepath.Join(dir, "out")); err != nil {
+				t.Skip(err)
+			}
+			if err := os.Symlink(filepath.Join(outside, "magnet.xml"), filepath.Join(dir, "link.xml")); err != nil {
+				t.Fatal(err)
+			}
+			ie := wantInputError(t, path, Options{})
+			wantProblem(t, ie.Problems, "Settings", "B2", true, "declarations")
+			for _, p := range ie.Problems {
+				if strings.Contains(p.Sheet, "magnet") || strings.Contains(p.Message, outside) {
+					t.Errorf("a file outside the folder was read: %s", p)
+				}
+			}
+		})
+	}
+}
+
+func TestDeclarationsFIFOSkipped(t *testing.T) {
+	path := mustWorkbook(t, map[string][][]any{
+		"Products": oneProduct(),
+		"BOM":      {{"product", "part_number", "qty_per"}, {"P1", "MAG-ROT-42SH", 1}},
+		"Settings": {{"key", "value"}, {"declarations", "decl"}},
+	})
+	decl := filepath.Join(filepath.Dir(path), "decl")
+	if err := os.Mkdir(decl, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFixture(t, "ipc1752a-classd-rotor-magnet.xml", filepath.Join(decl, "magnet.xml"))
+	if err := mkfifo(filepath.Join(decl, "pipe.xml")); err != nil {
+		t.Skip(err)
+	}
+	type result struct {
+		l   *Loaded
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		l, err := readPath(t, path, Options{})
+		done <- result{l, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(time.Minute): // a bound on the test, not a timing assertion
+		t.Fatal("reading a folder with a FIFO in it never ended")
+	}
+	if res.err != nil {
+		t.Fatalf("Read: %v", res.err)
+	}
+	if src := lineOf(t, res.l, "P1", "MAG-ROT-42SH").ContentSource; src != "decl/magnet.xml" {
+		t.Errorf("content source %q, want decl/magnet.xml", src)
+	}
+	wantProblem(t, res.l.Problems, "decl/pipe.xml", "", false, "not a regular file")
+}
+
+func TestReadStopsWithContext(t *testing.T) {
+	path := mustWorkbook(t, map[string][][]any{"Products": oneProduct(), "BOM": simpleBOM()})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := OpenBookContext(ctx, path, Limits{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("OpenBookContext after cancel: %v, want context.Canceled", err)
+	}
+	b, err := OpenBook(path, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := Read(b, Options{Now: readNow, Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Read after cancel: %v, want context.Canceled", err)
 	}
 }

@@ -66,7 +66,10 @@ func xlsxIsZipMagic(b []byte) bool {
 func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	lim = lim.withDefaults()
 	var magic [8]byte
-	n, _ := r.ReadAt(magic[:], 0)
+	n, err := r.ReadAt(magic[:], 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("%s: %w", name, err) // a read error, or the reader's context done
+	}
 	switch {
 	case xlsxIsOLEMagic(magic[:n]):
 		return nil, fmt.Errorf("%s: %w: save it as .xlsx without a password", name, ErrEncrypted)
