@@ -62,6 +62,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case isStopped(err): // a panic or an interruption, whatever it says
+		return exitOther
 	case errors.As(err, &ue):
 		return exitUsage
 	case isInputError(err):

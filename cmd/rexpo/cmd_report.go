@@ -34,11 +34,14 @@ var reportCmd = &cli.Command{
 // runReport reads, computes and writes; stdout gets the summary unless the
 // JSON goes there.
 func runReport(c *cli.Context, o runOptions, stdout io.Writer) error {
+	if err := checkOutputs(o); err != nil {
+		return err
+	}
 	ld, err := load(c.Context, o)
 	if err != nil {
 		return err
 	}
-	if err := writeResults(stdout, o, ld); err != nil {
+	if err := writeResults(c.Context, stdout, o, ld); err != nil {
 		return err
 	}
 	if o.json != "-" {

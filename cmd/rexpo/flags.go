@@ -8,7 +8,7 @@ import (
 var (
 	outputFlag      = &cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the workbook to `FILE`"}
 	jsonFlag        = &cli.StringFlag{Name: "json", Usage: "also write the JSON of the results to `FILE` (- for standard output)"}
-	maxUnzippedFlag = &cli.Int64Flag{Name: "max-unzipped", Usage: "refuse workbooks that unzip to more than `BYTES`", Value: 8 << 30}
+	maxUnzippedFlag = &cli.StringFlag{Name: "max-unzipped", Usage: "refuse workbooks that unzip to more than `SIZE` (e.g. 8GiB, 512MiB or a number of bytes)", Value: "8GiB"}
 	asOfFlag        = &cli.StringFlag{Name: "as-of", Usage: "timestamp printed in the outputs (`TIME`, e.g. 2026-11-26T09:00:00Z); default now"}
 	// declarationsFlag is also the Settings key declarations (not among
 	// inputs.SettingKeys, so that an upload's form cannot name a path).

@@ -60,14 +60,20 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 	if c.IsSet(maxUnzippedFlag.Name) {
 		// One flag for both limits, as the reader's messages say: raising
 		// it must also raise the cap on one part (the shared strings).
-		o.limits.MaxUnzipped = c.Int64(maxUnzippedFlag.Name)
-		o.limits.MaxPartBytes = o.limits.MaxUnzipped
+		n, err := parseSize(c.String(maxUnzippedFlag.Name))
+		if err != nil {
+			return o, usagef("--max-unzipped: %v", err)
+		}
+		o.limits.MaxUnzipped, o.limits.MaxPartBytes = n, n
 	}
 	for _, f := range settingFlags {
 		name := f.Names()[0]
 		if c.IsSet(name) {
 			o.settings[strings.ReplaceAll(name, "-", "_")] = c.String(name)
 		}
+	}
+	if err := checkSettingFlags(o.settings); err != nil {
+		return o, err
 	}
 	if v := c.String("only"); v != "" {
 		for _, id := range strings.Split(v, ",") {
@@ -95,7 +101,7 @@ type loaded struct {
 
 // load opens and reads the input, then computes every scenario.
 func load(ctx context.Context, o runOptions) (*loaded, error) {
-	book, name, sum, err := openInput(o)
+	book, name, sum, err := openInput(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +116,10 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 	if err != nil {
 		return nil, err
 	}
-	res, err := exposure.Compute(ld.Input)
+	if testHookAfterRead != nil {
+		testHookAfterRead()
+	}
+	res, err := exposure.ComputeContext(ctx, ld.Input)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -129,14 +138,14 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 // scenarios and settings: the input stage of every computing command.
 func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loaded, error) {
 	var err error
-	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress, DecimalComma: o.decimalComma}
+	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, Progress: o.progress, DecimalComma: o.decimalComma, Context: ctx}
 	if o.mapFile != "" {
 		if opts.Mapping, err = readMapping(o.mapFile); err != nil {
 			return nil, err
 		}
 	}
 	if o.scenarios != "" {
-		sb, err := inputs.OpenBook(o.scenarios, o.limits)
+		sb, err := inputs.OpenBookContext(ctx, o.scenarios, o.limits)
 		if err != nil {
 			return nil, fmt.Errorf("%w: scenarios %s: %w", errInputFile, o.scenarios, err)
 		}
@@ -154,7 +163,7 @@ func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loa
 }
 
 // openInput opens the BOM (or the embedded sample) and hashes it.
-func openInput(o runOptions) (*inputs.Book, string, string, error) {
+func openInput(ctx context.Context, o runOptions) (*inputs.Book, string, string, error) {
 	if o.input == "" {
 		b, err := inputs.Sample()
 		if err != nil {
@@ -176,7 +185,7 @@ func openInput(o runOptions) (*inputs.Book, string, string, error) {
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
-	b, err := inputs.OpenBook(o.input, o.limits)
+	b, err := inputs.OpenBookContext(ctx, o.input, o.limits)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
@@ -234,16 +243,29 @@ func hashEntry(h io.Writer, fsys fs.FS, path, name string) error {
 	return err
 }
 
-// writeResults writes the workbook and the JSON the options ask for.
-func writeResults(stdout io.Writer, o runOptions, ld *loaded) error {
+// testHookAfterRead, when set, runs between reading the input and
+// computing it: tests interrupt a run there.
+var testHookAfterRead func()
+
+// writeResults writes the workbook and the JSON the options ask for,
+// stopping (and removing what it began) once ctx is done. A workbook's
+// spilled Parts sheets go to a private folder removed before it returns.
+func writeResults(ctx context.Context, stdout io.Writer, o runOptions, ld *loaded) error {
+	tmp, err := os.MkdirTemp("", "rexpo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	meta := ld.meta
+	meta.TempDir = tmp
 	var outs []output
 	if o.output != "" {
-		outs = append(outs, output{o.output, func(w io.Writer) error { return reports.WriteWorkbook(w, ld.result, ld.meta) }})
+		outs = append(outs, output{o.output, func(w io.Writer) error { return reports.WriteWorkbook(w, ld.result, meta) }})
 	}
 	if o.json != "" {
-		outs = append(outs, output{o.json, func(w io.Writer) error { return reports.WriteJSON(w, ld.result, ld.meta) }})
+		outs = append(outs, output{o.json, func(w io.Writer) error { return reports.WriteJSON(w, ld.result, meta) }})
 	}
-	return writeOutputs(stdout, outs)
+	return writeOutputsContext(ctx, stdout, outs)
 }
 
 // defaultOutput is where report writes without -o: beside the input.
