@@ -28,6 +28,9 @@ func (m *model) result() *Result {
 		r.Products = append(r.Products, ProductResult{ID: prod.ID, Name: prod.Name, AnnualVolume: prod.AnnualVolume, BaselineUnitCost: base})
 	}
 	for s := range m.scen {
+		if m.stopped() {
+			return r // Compute returns the context's error
+		}
 		r.Scenarios = append(r.Scenarios, m.scenarioResult(s, r.Months))
 	}
 	m.applySignals(r)

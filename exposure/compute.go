@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,8 +20,6 @@ var (
 	ErrAmbiguousRule = errors.New("two rows are equally specific")
 	// ErrNotTree: a line is its own ancestor or names a parent out of range.
 	ErrNotTree = errors.New("the BOM is not a tree")
-	// ErrHorizon: the horizon is shorter than a year.
-	ErrHorizon = errors.New("the horizon must be at least 12 months")
 )
 
 var (
@@ -68,6 +67,7 @@ const allElementsCount = 17
 // model holds what Compute derived from the input, so that Parts can
 // produce per-line figures on demand.
 type model struct {
+	ctx      context.Context // nil: never stopped
 	in       *Input
 	horizon  int
 	elements []string       // elements present in the BOM, in first-seen order
@@ -176,10 +176,19 @@ type profileScenario struct {
 
 // Compute applies every scenario of in to its BOM (SPEC sections 3 and 5).
 func Compute(in Input) (*Result, error) {
-	if in.Settings.Horizon < 12 {
-		return nil, fmt.Errorf("%w (got %d)", ErrHorizon, in.Settings.Horizon)
+	return ComputeContext(context.Background(), in)
+}
+
+// ComputeContext is Compute stopped early, with ctx's error, once ctx is
+// done. The context also stops Recommend on the result.
+func ComputeContext(ctx context.Context, in Input) (*Result, error) {
+	if err := checkSettings(in.Settings); err != nil {
+		return nil, err
 	}
-	m := &model{in: &in, horizon: in.Settings.Horizon, elemIdx: map[string]int{}, prodIdx: map[string]int{}}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := &model{ctx: ctx, in: &in, horizon: in.Settings.Horizon, elemIdx: map[string]int{}, prodIdx: map[string]int{}}
 	for i, p := range in.BOM.Products {
 		m.prodIdx[p.ID] = i
 		imp := p.ImportCountry
@@ -214,7 +223,11 @@ func Compute(in Input) (*Result, error) {
 	if err := m.buildProfiles(); err != nil {
 		return nil, err
 	}
-	return m.result(), nil
+	r := m.result()
+	if err := m.ctxErr(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // explode computes each line's exploded quantity, level and whether it
@@ -261,6 +274,10 @@ func (m *model) explode() error {
 			} else {
 				m.qty[l] = lines[l].QtyPer.Mul(m.qty[p])
 				m.level[l] = m.level[p] + 1
+			}
+			if m.qty[l].Abs().GreaterThan(MaxQuantity) {
+				return fmt.Errorf("%w: %s: its exploded quantity (the product of qty_per from the product down to it) is beyond 1e40",
+					ErrTooLarge, lines[l].Ref)
 			}
 			state[l] = done
 		}
@@ -570,6 +587,9 @@ func (m *model) buildProfiles() error {
 	var kb strings.Builder
 	elems := make([]int, 0, 8)
 	for i := range lines {
+		if i%4096 == 0 && m.stopped() {
+			return m.ctxErr()
+		}
 		l := &lines[i]
 		elems = elems[:0]
 		var reKg decimal.Decimal // rare-earth kg per unit of the part

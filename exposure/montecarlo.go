@@ -50,6 +50,8 @@ type sampler struct {
 	sc   *Scenario
 	H    int
 	rate float64 // carrying rate, percent a year
+	// stopped reports that the computation's context is done (nil: never).
+	stopped func() bool
 
 	// upCoef[r][t-1] is the change in month t per percentage point of
 	// Controls row r's uplift: Σ over groups and elements of
@@ -172,7 +174,7 @@ func (m *model) samplers() ([]*sampler, [][]Phase) {
 func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, mass [][]float64, elemKeys []string, prices [][NumClasses]float64) (*sampler, []Phase) {
 	sc := st.sc
 	H := m.horizon
-	sp := &sampler{sc: sc, H: H, rate: m.in.Settings.CarryingRate.InexactFloat64(),
+	sp := &sampler{sc: sc, H: H, rate: m.in.Settings.CarryingRate.InexactFloat64(), stopped: m.stopped,
 		shortConst: make([]float64, H), carryConst: make([]float64, H),
 		upUsed: make([]bool, len(sc.Controls)), avUsed: make([]bool, len(sc.Controls)), dlUsed: make([]bool, len(sc.Controls)),
 		tarUsed: make([]bool, len(sc.Tariffs))}
@@ -580,6 +582,9 @@ func (sp *sampler) ranges(p *params) *paramRanges {
 	return pr
 }
 
+// drawBatch is how many draws run between checks of the context.
+const drawBatch = 1024
+
 // simulation holds one scenario's draws.
 type simulation struct {
 	annual []float64   // per draw
@@ -602,6 +607,9 @@ func (sp *sampler) simulate(n int, seed int64) simulation {
 	months := make([]float64, sp.H)
 	var sum float64
 	for d := 0; d < n; d++ {
+		if d%drawBatch == 0 && sp.stopped != nil && sp.stopped() {
+			break // the caller drops the result
+		}
 		ranges.draw(rng)
 		out := months
 		if d < keep {
@@ -688,6 +696,9 @@ func (m *model) uncertainty(r *Result) {
 	bands := make([][]stratum, H)
 	var mean decimal.Decimal
 	for s, sp := range sps {
+		if m.stopped() {
+			return // Compute returns the context's error
+		}
 		sr := &r.Scenarios[s]
 		w := sr.Probability.InexactFloat64()
 		if !sp.uncertain {

@@ -215,6 +215,9 @@ func Recommend(r *Result) (*Plan, error) {
 	rc.limit()
 	rc.group()
 	rc.solve()
+	if err := m.ctxErr(); err != nil { // ComputeContext's context is done
+		return nil, err
+	}
 	rc.finish()
 	return plan, nil
 }
@@ -1059,6 +1062,9 @@ func (rc *recContext) solve() {
 		i = j
 	}
 	parallel(len(tasks), func(k int) {
+		if rc.m.stopped() {
+			return // Recommend returns the context's error
+		}
 		t := tasks[k]
 		if t.shaped {
 			warm := &warmStart{}

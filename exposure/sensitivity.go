@@ -114,6 +114,9 @@ func (m *model) sensitivity(r *Result, sps []*sampler) []Swing {
 	// Scenario parameters, one group per scenario and kind.
 	months := make([]float64, m.horizon)
 	for s, sp := range sps {
+		if m.stopped() {
+			break // Compute returns the context's error
+		}
 		sr := &r.Scenarios[s]
 		sc := sp.sc
 		w := sr.Probability.InexactFloat64()

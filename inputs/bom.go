@@ -155,6 +155,7 @@ func (r *reader) readBOM() {
 		r.resolveParents(pend)
 	}
 	r.checkCycles(pend)
+	r.checkExploded(pend, cols.qtyPer)
 	r.warnNestedContent()
 }
 

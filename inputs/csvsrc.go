@@ -24,7 +24,8 @@ type csvBook struct {
 	files   map[string]string // sheet → file in fsys
 	display map[string]string // sheet → file name for messages
 	lim     Limits
-	single  bool // one CSV file, not a folder
+	single  bool   // one CSV file, not a folder
+	osDir   string // the folder on disk fsys reads, "" for another file system
 }
 
 // OpenCSVFS opens the folder dir of fsys as a book: each *.csv file in it is
@@ -63,6 +64,7 @@ func openCSVDir(fsys fs.FS, dir, name string, lim Limits) (*Book, error) {
 // openCSVFile opens one CSV file as a book with the single sheet "BOM".
 func openCSVFile(p string, lim Limits) (*Book, error) {
 	c := &csvBook{
+		osDir:   filepath.Dir(p),
 		fsys:    os.DirFS(filepath.Dir(p)),
 		files:   map[string]string{"BOM": filepath.Base(p)},
 		display: map[string]string{"BOM": p},
@@ -203,6 +205,10 @@ func (r *csvSheetReader) next(row *Row) error {
 	last, _ := r.cr.FieldPos(len(rec) - 1)
 	r.num += max(start-r.endLine, 1)
 	r.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+	if r.num > sheetMaxRows {
+		r.err = fmt.Errorf("%s: %w: more than %d lines, the most a sheet holds", r.name, ErrTooLarge, sheetMaxRows)
+		return r.err
+	}
 
 	unsure := r.cr.comma == ';' // a ',' in a number may be a decimal mark (Cell.CommaUnsure)
 	cells := row.Cells[:0]

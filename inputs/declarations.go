@@ -1089,10 +1089,16 @@ func ReadDeclarations(fsys fs.FS, name, display, partField string) ([]Declaratio
 	if err != nil {
 		return nil, err
 	}
-	type file struct{ name, display string }
+	type file struct {
+		name, display string
+		special       bool // not a regular file: a pipe would block the read for ever
+	}
 	var files []file
 	if !st.IsDir() {
-		files = append(files, file{name, display})
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file (%s)", display, st.Mode().Type())
+		}
+		files = append(files, file{name: name, display: display})
 	} else {
 		err := fs.WalkDir(fsys, name, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -1109,7 +1115,12 @@ func ReadDeclarations(fsys fs.FS, name, display, partField string) ([]Declaratio
 				if name == "." {
 					rel = p
 				}
-				files = append(files, file{p, path.Join(strings.TrimSuffix(display, "/"), rel)})
+				regular := e.Type().IsRegular()
+				if e.Type()&fs.ModeSymlink != 0 {
+					st, err := fs.Stat(fsys, p) // where the link leads, if fsys lets it
+					regular = err == nil && st.Mode().IsRegular()
+				}
+				files = append(files, file{name: p, display: path.Join(strings.TrimSuffix(display, "/"), rel), special: !regular})
 			}
 			return nil
 		})
@@ -1126,6 +1137,11 @@ func ReadDeclarations(fsys fs.FS, name, display, partField string) ([]Declaratio
 		go func() {
 			defer wg.Done()
 			for i := range work {
+				if files[i].special {
+					out[i] = Declaration{File: files[i].display}
+					out[i].problem("", 0, "skipped: not a regular file (a pipe, a device, or a link that leads out of the folder or nowhere)")
+					continue
+				}
 				f, err := fsys.Open(files[i].name)
 				if err != nil {
 					out[i] = Declaration{File: files[i].display}

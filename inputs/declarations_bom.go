@@ -3,6 +3,7 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -73,11 +74,16 @@ func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
 			fsys, name = os.DirFS(filepath.Dir(p)), filepath.Base(p)
 		}
 	} else {
-		base, dir, ok := r.book.declarationBase()
-		if !ok {
+		base, dir, root, err := r.book.declarationBase()
+		switch {
+		case errors.Is(err, errNoBase):
 			r.ps.warnf(v.sheet, v.place, "declarations %q ignored: this input was not read from a folder, so a path in its Settings has nothing to be relative to (use --declarations)", p)
 			return nil, false
+		case err != nil:
+			r.ps.errorf(v.sheet, v.place, "declarations %q: %s", p, declPathError(err))
+			return nil, false
 		}
+		defer root.Close()
 		clean := path.Clean(filepath.ToSlash(p))
 		if filepath.IsAbs(p) || strings.HasPrefix(p, "/") || !fs.ValidPath(clean) {
 			r.ps.errorf(v.sheet, v.place, "declarations %q: give a file or folder inside the input's folder, as a relative path such as declarations (use --declarations for any other path)", p)
@@ -111,18 +117,34 @@ func declPathError(err error) string {
 
 // declarationBase returns where a relative path in the book's Settings
 // points: the folder of CSV files, or the folder of the workbook file.
-// Books read from a stream (an upload) have none.
-func (b *Book) declarationBase() (fs.FS, string, bool) {
+// Books read from a stream (an upload) have none. A folder on disk is
+// opened as an os.Root, which no symbolic link or ".." leads out of (a
+// link to /etc inside the folder must not make rexpo read /etc); close
+// it when done.
+func (b *Book) declarationBase() (fsys fs.FS, dir string, closer io.Closer, err error) {
+	osDir := ""
 	switch {
+	case b.csv != nil && b.csv.osDir != "":
+		osDir = b.csv.osDir
 	case b.csv != nil:
-		for _, f := range b.csv.files {
-			return b.csv.fsys, path.Dir(f), true
+		for _, f := range b.csv.files { // an embedded folder: nothing to escape to
+			return b.csv.fsys, path.Dir(f), io.NopCloser(nil), nil
 		}
 	case b.xlsx != nil && b.closer != nil:
-		return os.DirFS(filepath.Dir(b.name)), ".", true
+		osDir = filepath.Dir(b.name)
 	}
-	return nil, "", false
+	if osDir == "" {
+		return nil, "", nil, errNoBase
+	}
+	root, err := os.OpenRoot(osDir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return root.FS(), ".", root, nil
 }
+
+// errNoBase: the book was not read from a folder.
+var errNoBase = errors.New("no folder")
 
 // declKey is how part numbers are compared: trimmed, ignoring case.
 func declKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }

@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -33,6 +34,10 @@ type Options struct {
 	// Declarations are suppliers' material declarations already read
 	// (ReadDeclarations); a declarations setting adds the files it names.
 	Declarations []Declaration
+	// Context, when set, stops reading with its error once it is done
+	// (Ctrl-C, a request's deadline); the book's own context, from
+	// OpenBookContext, does so too.
+	Context context.Context
 }
 
 // ProgressEvery is how many BOM rows pass between Progress calls.
@@ -94,6 +99,9 @@ func Read(b *Book, opts Options) (*Loaded, error) {
 	if opts.Now.IsZero() {
 		r.opts.Now = time.Now()
 	}
+	if opts.Context != nil {
+		b.ctx = opts.Context
+	}
 	r.csvOnly = r.find("Products") == "" && r.find("BOM") != "" && len(b.Sheets()) == 1
 	r.checkMapping()
 	if err := r.readAll(); err != nil {
@@ -147,6 +155,9 @@ func (r *reader) readAll() error {
 		}
 		if r.fatal != nil {
 			return r.fatal
+		}
+		if r.book.ctx != nil && r.book.ctx.Err() != nil {
+			return r.book.ctx.Err()
 		}
 	}
 	r.warnFigures()

@@ -126,21 +126,28 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 			s.Start = m
 		}
 	}
-	intSetting := func(key string, min int, dst *int) {
+	intSetting := func(key string, min, max int, dst *int) {
 		if v, ok := get(key); ok {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < min {
-				bad(key, "expected a whole number of at least %d", min)
+			if err != nil || n < min || n > max {
+				bad(key, "expected a whole number from %d to %d", min, max)
 				return
 			}
 			*dst = n
 		}
 	}
-	intSetting("horizon", 12, &s.Horizon)
-	intSetting("draws", 1, &s.Draws)
-	if s.Draws > MaxDraws {
-		bad("draws", "expected at most %d draws per scenario", MaxDraws)
-		s.Draws = MaxDraws
+	intSetting("horizon", exposure.MinHorizon, exposure.MaxHorizon, &s.Horizon)
+	intSetting("draws", 1, MaxDraws, &s.Draws)
+	if err := ProjectionFits(s.Start, s.Horizon); err != nil {
+		key := "start"
+		if _, given := get("start"); !given {
+			if _, given = get("as_of"); given {
+				key = "as_of"
+			}
+		}
+		bad(key, "%v", err)
+		s.Start = exposure.Month{Year: exposure.MaxYear, Month: time.January}
+		s.Horizon = exposure.MinHorizon
 	}
 	if v, ok := get("seed"); ok {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -230,6 +237,16 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	r.settings = s
 	r.declSetting = vals[DeclarationsKey]
 	r.parseFXSetting(vals[FXKey]) // after the currency: rates are in it
+}
+
+// ProjectionFits checks that a projection of horizon months from start
+// ends by December of exposure.MaxYear: months are written YYYY-MM.
+func ProjectionFits(start exposure.Month, horizon int) error {
+	last := start.Year*12 + int(start.Month) - 1 + horizon - 1
+	if start.Year < 1 || last/12 > exposure.MaxYear {
+		return fmt.Errorf("a projection of %d months from %04d-%02d would run past %d-12", horizon, start.Year, int(start.Month), exposure.MaxYear)
+	}
+	return nil
 }
 
 // parseTimestamp accepts RFC 3339 timestamps and plain dates (UTC).

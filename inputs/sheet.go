@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -139,6 +140,7 @@ var (
 // Book is an opened input: a workbook, a CSV file or a folder of CSV files.
 // Close it when done.
 type Book struct {
+	ctx      context.Context // nil: reading is never stopped
 	name     string
 	sheets   []string
 	date1904 bool
@@ -154,6 +156,23 @@ type Book struct {
 // is sniffed: a zip or OLE file is tried as a workbook, so that an .xls gets
 // the "save it as .xlsx" message.
 func OpenBook(path string, lim Limits) (*Book, error) {
+	return OpenBookContext(context.Background(), path, lim)
+}
+
+// OpenBookContext is OpenBook whose reading (of the workbook's shared
+// strings now, of its rows later) stops with ctx's error once ctx is done:
+// a zip bomb is refused within its limits, but reaching them takes time
+// that Ctrl-C must be able to cut short.
+func OpenBookContext(ctx context.Context, path string, lim Limits) (*Book, error) {
+	b, err := openBook(ctx, path, lim)
+	if err != nil {
+		return nil, err
+	}
+	b.ctx = ctx
+	return b, nil
+}
+
+func openBook(ctx context.Context, path string, lim Limits) (*Book, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err // *PathError names the file
@@ -163,13 +182,14 @@ func OpenBook(path string, lim Limits) (*Book, error) {
 		if err != nil {
 			return nil, err
 		}
+		b.csv.osDir = path
 		return b, nil
 	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
 		return openCSVFile(path, lim)
 	case ".xlsx", ".xlsm", ".xltx", ".xltm":
-		return openXLSXFile(path, lim)
+		return openXLSXFile(ctx, path, lim)
 	}
 	// Unknown extension: look at the first bytes.
 	f, err := os.Open(path)
@@ -180,12 +200,12 @@ func OpenBook(path string, lim Limits) (*Book, error) {
 	n, _ := io.ReadFull(f, magic[:])
 	f.Close()
 	if xlsxIsZipMagic(magic[:n]) || xlsxIsOLEMagic(magic[:n]) {
-		return openXLSXFile(path, lim)
+		return openXLSXFile(ctx, path, lim)
 	}
 	return nil, fmt.Errorf("%s: %w: expected an .xlsx workbook, a .csv file or a folder of .csv files", path, ErrNotWorkbook)
 }
 
-func openXLSXFile(path string, lim Limits) (*Book, error) {
+func openXLSXFile(ctx context.Context, path string, lim Limits) (*Book, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -195,7 +215,7 @@ func openXLSXFile(path string, lim Limits) (*Book, error) {
 		f.Close()
 		return nil, err
 	}
-	b, err := OpenXLSX(f, st.Size(), path, lim)
+	b, err := OpenXLSX(ctxReaderAt{ctx, f}, st.Size(), path, lim)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -249,7 +269,22 @@ func (b *Book) Rows(sheet string) (*RowReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RowReader{src: src}, nil
+	return &RowReader{src: src, ctx: b.ctx}, nil
+}
+
+// ctxReaderAt stops reading once ctx is done. Compressed parts are read
+// a few KiB at a time, so even a part that inflates a thousandfold is
+// checked every few MiB of its XML.
+type ctxReaderAt struct {
+	ctx context.Context
+	r   io.ReaderAt
+}
+
+func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.ReadAt(p, off)
 }
 
 // Close releases the file behind the book. Close its row readers first: a
@@ -290,16 +325,28 @@ type rowCounter interface {
 //	if err := rr.Err(); err != nil { ... }
 type RowReader struct {
 	src  sheetRowSource
+	ctx  context.Context // the book's, or nil
+	n    int             // rows read
 	row  Row
 	err  error
 	done bool
 }
+
+// ctxRows is how many rows are read between checks of the book's context.
+const ctxRows = 1024
 
 // Next advances to the next row, returning false at the end or on error
 // (see Err).
 func (r *RowReader) Next() bool {
 	if r.done {
 		return false
+	}
+	if r.n++; r.ctx != nil && r.n%ctxRows == 0 {
+		if err := r.ctx.Err(); err != nil {
+			r.done, r.err = true, err
+			r.row.Cells = r.row.Cells[:0]
+			return false
+		}
 	}
 	if err := r.src.next(&r.row); err != nil {
 		r.done = true

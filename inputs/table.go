@@ -459,7 +459,7 @@ func (t *table) amountAt(i int, nonNegative bool) (decimal.Decimal, bool) {
 	var err error
 	if c.Percent {
 		err = fmt.Errorf("%w: a cell formatted as a percentage in a column that is not a percent column", ErrPercentNotAllowed)
-	} else {
+	} else if err = t.dateAsNumber(c); err == nil {
 		var text string
 		if text, err = t.numberText(c); err == nil {
 			d, err = ParseAmount(text)
@@ -482,6 +482,9 @@ func (t *table) percentAt(i int) (decimal.Decimal, bool) {
 		return decimal.Decimal{}, false
 	}
 	text, err := t.numberText(c)
+	if err == nil {
+		err = t.dateAsNumber(c)
+	}
 	if err != nil {
 		t.cellErr(i, err)
 		return decimal.Decimal{}, false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ type xlsxBook struct {
 	lim      Limits
 	files    map[string]*zip.File // by lower-case part name
 	total    atomic.Int64         // uncompressed bytes read so far, all parts
-	sst      []string             // shared strings
+	sst      xlsxStrings          // shared strings
 	xfKind   []uint8              // cellXfs index → xlsxFmt*
 	parts    map[string]string    // sheet name → worksheet part ("" when the relationship is missing)
 	date1904 bool
@@ -65,7 +66,10 @@ func xlsxIsZipMagic(b []byte) bool {
 func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	lim = lim.withDefaults()
 	var magic [8]byte
-	n, _ := r.ReadAt(magic[:], 0)
+	n, err := r.ReadAt(magic[:], 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("%s: %w", name, err) // a read error, or the reader's context done
+	}
 	switch {
 	case xlsxIsOLEMagic(magic[:n]):
 		return nil, oleError(r, size, name) // encrypted, an old .xls, or which cannot be told
@@ -81,9 +85,13 @@ func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 	x := &xlsxBook{name: name, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		key := xlsxPartKey(f.Name)
-		if _, dup := x.files[key]; !dup {
-			x.files[key] = f
+		if first, dup := x.files[key]; dup && !strings.HasSuffix(key, "/") {
+			// Readers disagree on which of two entries wins (openpyxl
+			// takes the last, this reader the first): a file that reads
+			// differently elsewhere is refused.
+			return nil, fmt.Errorf("%s: %w: the zip archive holds two entries named %q and %q", name, ErrDamaged, first.Name, f.Name)
 		}
+		x.files[key] = f
 	}
 
 	wbPart := "xl/workbook.xml"
@@ -140,7 +148,7 @@ func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 		stylesPart = path.Join(dir, "styles.xml")
 	}
 	if _, ok := x.files[xlsxPartKey(sstPart)]; ok {
-		if x.sst, err = x.readSharedStrings(sstPart); err != nil {
+		if x.sst, err = x.readSharedStrings(sstPart, x.sharedStringsCap(sheets, byID)); err != nil {
 			return nil, err
 		}
 	}
@@ -975,17 +983,69 @@ func (x *xlsxBook) readWorkbook(part string) ([]xlsxSheetRef, error) {
 	}
 }
 
+// Shared string limits. A shared string table costs memory before any
+// sheet is read, and its <si/> entries compress to almost nothing: 100
+// million of them fit in a 731 KB workbook. Every entry a sheet can use is
+// referenced by a cell, and a cell that references one takes at least
+// xlsxMinSharedCell bytes of worksheet XML (<c t="s"><v>0</v></c>), whose
+// size the zip declares and archive/zip holds it to. So the table may hold
+// at most one entry per such cell of the workbook's sheets (counted
+// against --max-unzipped, which bounds what can be read of them), plus
+// xlsxSSTSlack for the unused strings some writers leave, and never more
+// than xlsxMaxSharedStrings: 4 bytes of memory each, 128 MiB at most.
+const (
+	xlsxMinSharedCell    = 21
+	xlsxSSTSlack         = 1 << 16
+	xlsxMaxSharedStrings = 1 << 25
+)
+
+// sharedStringsCap is how many shared strings the workbook's sheets can
+// use (see xlsxMinSharedCell).
+func (x *xlsxBook) sharedStringsCap(sheets []xlsxSheetRef, byID map[string]string) int {
+	var total uint64
+	seen := map[string]bool{}
+	for _, s := range sheets {
+		key := xlsxPartKey(byID[s.rid])
+		if f := x.files[key]; f != nil && !seen[key] {
+			seen[key] = true
+			total += f.UncompressedSize64
+		}
+	}
+	total = min(total, uint64(x.lim.MaxUnzipped))
+	return int(min(total/xlsxMinSharedCell+xlsxSSTSlack, xlsxMaxSharedStrings))
+}
+
+// xlsxStrings is the shared string table: every string in one text, each
+// entry its end offset, so that an entry costs 4 bytes and no allocation
+// (an empty one nothing more).
+type xlsxStrings struct {
+	text string
+	end  []uint32
+}
+
+func (t *xlsxStrings) len() int { return len(t.end) }
+
+func (t *xlsxStrings) at(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.end[i-1]
+	}
+	return t.text[start:t.end[i]]
+}
+
 // readSharedStrings reads the shared string table: each <si> is its <t>,
 // or its rich text runs' <t> concatenated; phonetic runs (<rPh>) are left
-// out.
-func (x *xlsxBook) readSharedStrings(part string) ([]string, error) {
+// out. A table of more than maxStrings entries is refused as soon as it
+// has that many, before more memory is spent on it.
+func (x *xlsxBook) readSharedStrings(part string, maxStrings int) (xlsxStrings, error) {
 	s, err := x.open(part, x.lim.MaxPartBytes)
 	if err != nil {
-		return nil, err
+		return xlsxStrings{}, err
 	}
 	defer s.close()
 	var (
-		table   []string
+		text    strings.Builder
+		end     []uint32
 		buf     []byte
 		inSI    bool
 		rphAt   int // depth of an open <rPh>, 0 if none
@@ -994,23 +1054,27 @@ func (x *xlsxBook) readSharedStrings(part string) ([]string, error) {
 	for {
 		tok, err := s.token()
 		if err == io.EOF {
-			return table, nil
+			return xlsxStrings{text: text.String(), end: end}, nil
 		}
 		if err != nil {
-			return nil, err
+			return xlsxStrings{}, err
 		}
 		switch tok.kind {
 		case xlsxTokStart:
 			switch tok.name {
 			case "sst":
-				if v, ok := tok.attr("uniqueCount"); ok && table == nil {
-					// A hint only: never trust it beyond what the part can hold.
+				if v, ok := tok.attr("uniqueCount"); ok && end == nil {
+					// A hint only: never trust it beyond what the sheets can use.
 					if n, ok := xlsxParseUint(v); ok && n > 0 {
-						table = make([]string, 0, min(n, int(x.lim.MaxPartBytes/16), 1<<20))
+						end = make([]uint32, 0, min(n, maxStrings, 1<<20))
 					}
 				}
 			case "si":
 				if s.depth() == 2 {
+					if len(end) >= maxStrings {
+						return xlsxStrings{}, fmt.Errorf("%s: %w: %s holds more than %d shared strings, more than the workbook's sheets can use (one per cell at most)",
+							x.name, ErrTooLarge, part, maxStrings)
+					}
 					inSI, rphAt, buf = true, 0, buf[:0]
 				}
 			case "rPh":
@@ -1025,7 +1089,15 @@ func (x *xlsxBook) readSharedStrings(part string) ([]string, error) {
 			switch {
 			case tok.name == "si" && inSI && s.depth() == 1:
 				inSI = false
-				table = append(table, xlsxUnescape(string(buf)))
+				if bytes.Contains(buf, []byte("_x")) {
+					text.WriteString(xlsxUnescape(string(buf)))
+				} else {
+					text.Write(buf)
+				}
+				if text.Len() > math.MaxUint32 {
+					return xlsxStrings{}, fmt.Errorf("%s: %w: %s holds more than 4 GiB of text", x.name, ErrTooLarge, part)
+				}
+				end = append(end, uint32(text.Len()))
 			case rphAt > 0 && s.depth() < rphAt:
 				rphAt = 0
 			}
@@ -1334,6 +1406,11 @@ func (r *xlsxSheetReader) readRow(start *xlsxTok, row *Row) error {
 		if !ok || n < 1 || n > sheetMaxRows {
 			return fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, sheetMaxRows)
 		}
+		if n <= r.prevRow {
+			// Each row once, in order, as Excel writes them: a row repeated
+			// would read as many lines as the file can hold.
+			return fmt.Errorf("%s: %w: sheet %s: row %d comes after row %d (row numbers must increase)", r.book.name, ErrDamaged, r.sheet, n, r.prevRow)
+		}
 		num = n
 	} else if num > sheetMaxRows {
 		return fmt.Errorf("%s: %w: sheet %s: more than %d rows", r.book.name, ErrDamaged, r.sheet, sheetMaxRows)
@@ -1439,10 +1516,10 @@ func (r *xlsxSheetReader) cell(col, num, typ int, typText string, style int, has
 			return Cell{}, nil
 		}
 		i, ok := xlsxParseUint(bytes.TrimSpace(text))
-		if !ok || i >= len(r.book.sst) {
-			return Cell{}, r.damagedAt(col, num, "shared string %q does not exist (the table has %d)", text, len(r.book.sst))
+		if !ok || i >= r.book.sst.len() {
+			return Cell{}, r.damagedAt(col, num, "shared string %q does not exist (the table has %d)", text, r.book.sst.len())
 		}
-		s := r.book.sst[i]
+		s := r.book.sst.at(i)
 		if s == "" {
 			return Cell{}, nil
 		}

@@ -142,8 +142,8 @@ type headerRow struct {
 	cells map[int]string // column → header text
 }
 
-func newBook(cur, footer string) (*book, error) {
-	f := excelize.NewFile()
+func newBook(cur, footer string, opts ...excelize.Options) (*book, error) {
+	f := excelize.NewFile(opts...)
 	f.SetZipWriter(newStableZip)
 	s, err := newStyles(f)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -240,20 +241,59 @@ func textWidth(s string) int {
 const maxCellChars = excelize.TotalCellChars
 
 // cut shortens s to what a cell holds, ending it with "…", and reports
-// whether it did.
+// whether it did. It cuts between characters as a reader sees them: never
+// inside a UTF-16 surrogate pair (which would leave "😀�"), nor between a
+// letter and its accents, an emoji and its modifier or joined emoji, or
+// the two halves of a flag.
 func cut(s string) (string, bool) {
 	if len(s) <= maxCellChars { // bytes ≥ UTF-16 units
 		return s, false
 	}
-	u := utf16.Encode([]rune(s))
-	if len(u) <= maxCellChars {
+	rs := []rune(s)
+	units, k := 0, 0
+	for ; k < len(rs); k++ {
+		n := utf16.RuneLen(rs[k])
+		if n < 0 {
+			n = 1 // an invalid rune is written as U+FFFD, one unit
+		}
+		if units+n > maxCellChars-1 { // room for "…"
+			break
+		}
+		units += n
+	}
+	if k == len(rs) {
 		return s, false
 	}
-	u = u[:maxCellChars-1]
-	if n := len(u); n > 0 && utf16.IsSurrogate(rune(u[n-1])) {
-		u = u[:n-1]
+	for k > 0 && (extendsPrevious(rs[k]) || rs[k-1] == zeroWidthJoiner || oddRegionalIndicators(rs[:k]) && isRegionalIndicator(rs[k])) {
+		k--
 	}
-	return string(utf16.Decode(u)) + "…", true
+	return string(rs[:k]) + "…", true
+}
+
+const zeroWidthJoiner = '\u200D'
+
+// extendsPrevious reports whether r belongs to the character before it:
+// a combining mark, a joiner, a variation selector, an emoji skin-tone
+// modifier or a tag.
+func extendsPrevious(r rune) bool {
+	switch {
+	case r == zeroWidthJoiner, r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF,
+		r >= 0x1F3FB && r <= 0x1F3FF, r >= 0xE0020 && r <= 0xE007F:
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc)
+}
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// oddRegionalIndicators reports whether rs ends in an odd run of regional
+// indicators: the last is the first half of a flag.
+func oddRegionalIndicators(rs []rune) bool {
+	n := 0
+	for i := len(rs) - 1; i >= 0 && isRegionalIndicator(rs[i]); i-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 // colName returns the letters of 1-based column c.

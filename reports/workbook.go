@@ -28,6 +28,12 @@ type Meta struct {
 	Version        string // tool version
 	ScenarioSource string // "built-in library (checked 2026-01-29)" or the workbook/sheet it came from
 	Warnings       []Problem
+	// TempDir is where a Parts sheet over 16 MiB is spilled while the
+	// workbook is written ("" for the system's); the files are removed
+	// before WriteWorkbook returns, even when it fails or panics. The
+	// caller gives a folder of its own and removes it, so that nothing of
+	// a report outlives the run or request (SPEC section 12).
+	TempDir string
 }
 
 // The report's sheets, in order. Parts may continue on "Parts (2)", ...
@@ -57,10 +63,11 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	if err != nil {
 		return fmt.Errorf("read parts: %w", err)
 	}
-	b, err := newBook(rep.cur, footerText(m))
+	b, err := newBook(rep.cur, footerText(m), excelize.Options{TmpDir: m.TempDir})
 	if err != nil {
 		return err
 	}
+	defer b.f.Close() // removes the spilled sheets, on a panic too
 	rep.b = b
 	names := []string{sheetSummary, sheetScenarios, sheetProjection}
 	names = append(names, scan.sheetNames()...)

@@ -62,6 +62,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case isStopped(err): // a panic or an interruption, whatever it says
+		return exitOther
 	case errors.As(err, &ue):
 		return exitUsage
 	case isInputError(err):
@@ -78,7 +80,7 @@ func exitCode(err error) int {
 func isInputError(err error) bool {
 	for _, target := range []error{
 		inputs.ErrInput, inputs.ErrNotWorkbook, inputs.ErrEncrypted, inputs.ErrDamaged, inputs.ErrTooLarge,
-		exposure.ErrAmbiguousRule, exposure.ErrNotTree, exposure.ErrHorizon, errInputFile,
+		exposure.ErrAmbiguousRule, exposure.ErrNotTree, exposure.ErrHorizon, exposure.ErrTooLarge, errInputFile,
 	} {
 		if errors.Is(err, target) {
 			return true

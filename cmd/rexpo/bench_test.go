@@ -150,7 +150,7 @@ func benchRun(b *testing.B, input, out string) {
 // the number of BOM lines read.
 func benchRead(b *testing.B, input string) int {
 	o := runOptions{input: input, limits: inputs.DefaultLimits(), now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
-	book, _, _, err := openInput(o)
+	book, _, _, err := openInput(context.Background(), o)
 	if err != nil {
 		b.Fatal(err)
 	}

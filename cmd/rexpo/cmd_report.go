@@ -34,12 +34,15 @@ var reportCmd = &cli.Command{
 // runReport reads, computes and writes; stdout gets the summary unless the
 // JSON goes there.
 func runReport(c *cli.Context, o runOptions, stdout io.Writer) error {
+	if err := checkOutputs(o); err != nil {
+		return err
+	}
 	ld, err := load(c.Context, o)
 	if err != nil {
 		return err
 	}
 	o.progress.show("writing %s", o.output)
-	err = writeResults(stdout, o, ld)
+	err = writeResults(c.Context, stdout, o, ld)
 	o.progress.done()
 	if err != nil {
 		return err

@@ -33,8 +33,17 @@ func checkSettingFlags(settings map[string]string) error {
 	if v, ok := settings["start"]; ok {
 		checked["start"] = true
 		m, err := inputs.ParseMonth(v, false)
-		if err != nil || m.Relative > 0 || m.IsZero() {
+		switch {
+		case err != nil || m.Relative > 0 || m.IsZero():
 			msgs = append(msgs, flagUsage("start", v, "not a calendar month: expected YYYY-MM with a month from 01 to 12, such as 2026-12").Error())
+		default:
+			horizon := 24
+			if n, err := strconv.Atoi(strings.TrimSpace(settings["horizon"])); err == nil && n >= minHorizon && n <= maxHorizon {
+				horizon = n
+			}
+			if err := inputs.ProjectionFits(m, horizon); err != nil {
+				msgs = append(msgs, flagUsage("start", v, "%v", err).Error())
+			}
 		}
 	}
 	if v, ok := settings["draws"]; ok {

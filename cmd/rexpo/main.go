@@ -24,7 +24,7 @@ func main() {
 	defer stop()
 	app := newApp()
 	stopProfiles := startProfiles()
-	err := app.RunContext(ctx, normalizeArgs(app, os.Args))
+	err := runApp(ctx, app, normalizeArgs(app, os.Args))
 	stopProfiles()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "rexpo: %v\n", err)

@@ -103,7 +103,7 @@ type loaded struct {
 
 // load opens and reads the input, then computes every scenario.
 func load(ctx context.Context, o runOptions) (*loaded, error) {
-	book, name, sum, err := openInput(o)
+	book, name, sum, err := openInput(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,10 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 			o.progress.show("%s: %s draws per scenario", phase, thousands(ld.Input.Settings.Draws))
 		}
 	}
-	res, err := exposure.Compute(ld.Input)
+	if testHookAfterRead != nil {
+		testHookAfterRead()
+	}
+	res, err := exposure.ComputeContext(ctx, ld.Input)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -145,7 +148,7 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 // scenarios and settings: the input stage of every computing command.
 func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loaded, error) {
 	var err error
-	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, DecimalComma: o.decimalComma}
+	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, DecimalComma: o.decimalComma, Context: ctx}
 	if o.progress != nil {
 		opts.Progress = o.progress.rows
 		o.progress.show("reading %s", book.Name())
@@ -156,7 +159,7 @@ func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loa
 		}
 	}
 	if o.scenarios != "" {
-		sb, err := inputs.OpenBook(o.scenarios, o.limits)
+		sb, err := inputs.OpenBookContext(ctx, o.scenarios, o.limits)
 		if err != nil {
 			return nil, fmt.Errorf("%w: scenarios %s: %w", errInputFile, o.scenarios, err)
 		}
@@ -173,7 +176,7 @@ func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loa
 }
 
 // openInput opens the BOM (or the embedded sample) and hashes it.
-func openInput(o runOptions) (*inputs.Book, string, string, error) {
+func openInput(ctx context.Context, o runOptions) (*inputs.Book, string, string, error) {
 	if o.input == "" {
 		b, err := inputs.Sample()
 		if err != nil {
@@ -195,7 +198,7 @@ func openInput(o runOptions) (*inputs.Book, string, string, error) {
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
-	b, err := inputs.OpenBook(o.input, o.limits)
+	b, err := inputs.OpenBookContext(ctx, o.input, o.limits)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
@@ -253,16 +256,29 @@ func hashEntry(h io.Writer, fsys fs.FS, path, name string) error {
 	return err
 }
 
-// writeResults writes the workbook and the JSON the options ask for.
-func writeResults(stdout io.Writer, o runOptions, ld *loaded) error {
+// testHookAfterRead, when set, runs between reading the input and
+// computing it: tests interrupt a run there.
+var testHookAfterRead func()
+
+// writeResults writes the workbook and the JSON the options ask for,
+// stopping (and removing what it began) once ctx is done. A workbook's
+// spilled Parts sheets go to a private folder removed before it returns.
+func writeResults(ctx context.Context, stdout io.Writer, o runOptions, ld *loaded) error {
+	tmp, err := os.MkdirTemp("", "rexpo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	meta := ld.meta
+	meta.TempDir = tmp
 	var outs []output
 	if o.output != "" {
-		outs = append(outs, output{o.output, func(w io.Writer) error { return reports.WriteWorkbook(w, ld.result, ld.meta) }})
+		outs = append(outs, output{o.output, func(w io.Writer) error { return reports.WriteWorkbook(w, ld.result, meta) }})
 	}
 	if o.json != "" {
-		outs = append(outs, output{o.json, func(w io.Writer) error { return reports.WriteJSON(w, ld.result, ld.meta) }})
+		outs = append(outs, output{o.json, func(w io.Writer) error { return reports.WriteJSON(w, ld.result, meta) }})
 	}
-	return writeOutputs(stdout, outs)
+	return writeOutputsContext(ctx, stdout, outs)
 }
 
 // defaultOutput is where report writes without -o: beside the input.

@@ -59,6 +59,7 @@ var serveCmd = &cli.Command{
 		&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "listen on `HOST:PORT` (the default answers this machine only; :8080 answers every network)"},
 		&cli.StringFlag{Name: "max-upload", Value: "64MiB", Usage: "refuse uploads larger than `SIZE` (413), e.g. 64MiB or 10000000"},
 		&cli.StringFlag{Name: "max-unzipped", Value: "1GiB", Usage: "refuse workbooks that unzip to more than `SIZE`"},
+		&cli.DurationFlag{Name: "upload-timeout", Value: time.Minute, Usage: "give up on an upload that has not arrived whole after `DURATION` (408); uploads are read before they wait for a slot"},
 		&cli.DurationFlag{Name: "report-timeout", Value: 2 * time.Minute, Usage: "give up on a report after `DURATION` (503)"},
 		&cli.IntFlag{Name: "max-concurrent", Value: 2, Usage: "compute at most `N` reports at once; others wait --queue-wait, then get 503"},
 		&cli.DurationFlag{Name: "queue-wait", Value: 10 * time.Second, Usage: "wait up to `DURATION` for a free slot, then answer 503 with Retry-After"},
@@ -69,6 +70,7 @@ var serveCmd = &cli.Command{
 		}
 		o := serveOptions{
 			addr:          c.String("addr"),
+			uploadTimeout: c.Duration("upload-timeout"),
 			reportTimeout: c.Duration("report-timeout"),
 			maxConcurrent: c.Int("max-concurrent"),
 			queueWait:     c.Duration("queue-wait"),
@@ -81,6 +83,8 @@ var serveCmd = &cli.Command{
 			return usagef("--max-unzipped: %v", err)
 		}
 		switch {
+		case o.uploadTimeout <= 0:
+			return usagef("--upload-timeout must be positive (got %s)", o.uploadTimeout)
 		case o.reportTimeout <= 0:
 			return usagef("--report-timeout must be positive (got %s)", o.reportTimeout)
 		case o.maxConcurrent < 1:
@@ -97,7 +101,8 @@ type serveOptions struct {
 	addr          string
 	maxUpload     int64         // bytes of the uploaded file
 	maxUnzipped   int64         // bytes a workbook may unzip to
-	reportTimeout time.Duration // reading the upload, computing and rendering
+	uploadTimeout time.Duration // reading the upload, before it waits for a slot
+	reportTimeout time.Duration // computing and rendering
 	maxConcurrent int           // reports computed at once
 	queueWait     time.Duration // how long a report waits for a slot
 }
@@ -109,6 +114,9 @@ const (
 	// maxFieldBytes caps one settings field, maxParts the parts of a form.
 	maxFieldBytes = 64 << 10
 	maxParts      = 200
+	// uploadPrealloc caps the memory reserved for an upload before its
+	// bytes arrive.
+	uploadPrealloc = 4 << 20
 	// drainLimit is how much of a too large upload from the page is read
 	// and dropped before the answer (see drain).
 	drainLimit = 1 << 30
@@ -179,6 +187,9 @@ type server struct {
 var webFS embed.FS
 
 func newServer(o serveOptions, logw io.Writer) (*server, error) {
+	if o.uploadTimeout <= 0 {
+		o.uploadTimeout = time.Minute
+	}
 	lib, _, err := inputs.ReadLibrary(nil)
 	if err != nil {
 		return nil, err
@@ -213,7 +224,7 @@ func (s *server) httpServer() *http.Server {
 	return &http.Server{
 		Handler:           s.handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		WriteTimeout:      s.o.queueWait + s.o.reportTimeout + time.Minute,
+		WriteTimeout:      s.o.uploadTimeout + s.o.queueWait + s.o.reportTimeout + time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          s.log,
@@ -236,7 +247,42 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("GET /download/{token}", s.handleDownload)
 	mux.HandleFunc("POST /report", s.handlePage)
 	mux.HandleFunc("POST /api/report", s.handleAPI)
-	return s.logRequests(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	return s.logRequests(s.checkHost(securityHeaders(http.NewCrossOriginProtection().Handler(mux))))
+}
+
+// checkHost refuses requests whose Host header is a name the server does
+// not answer to. A server listening on loopback answers to localhost and
+// IP addresses only: a web page on another site can make its domain name
+// resolve to 127.0.0.1 (DNS rebinding) and then read this one's answers
+// as its own, but its requests name its domain. A server listening on
+// other addresses is reachable by whatever names the machine has, and
+// said so when it started.
+func (s *server) checkHost(h http.Handler) http.Handler {
+	host, _, err := net.SplitHostPort(s.o.addr)
+	if err != nil {
+		host = s.o.addr
+	}
+	ip := net.ParseIP(host)
+	loopback := host == "localhost" || ip != nil && ip.IsLoopback()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if loopback && !localHost(r.Host) {
+			http.Error(w, fmt.Sprintf("This server answers to localhost and 127.0.0.1 only, not to %q.", r.Host), http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// localHost reports whether a Host header names this machine's loopback:
+// localhost, a name under .localhost, or an IP address (an address, unlike
+// a name, cannot be rebound).
+func localHost(hostport string) bool {
+	h, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		h = hostport
+	}
+	h = strings.TrimSuffix(strings.ToLower(strings.Trim(h, "[]")), ".")
+	return hostport == "" || h == "localhost" || strings.HasSuffix(h, ".localhost") || net.ParseIP(h) != nil
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -374,9 +420,27 @@ func (s *server) process(w http.ResponseWriter, r *http.Request, wantWorkbook, w
 	if r.ContentLength > s.o.maxUpload+formSlack {
 		return nil, nil, s.tooLarge()
 	}
+	// The upload is read first, under its own deadline, and only then
+	// waits for a slot: a slow sender holds its own connection, never one
+	// of the --max-concurrent slots every other upload needs. Setting the
+	// deadline fails for recorders without a connection, which need none.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.o.uploadTimeout))
+	u, herr := s.readUpload(w, r)
+	if herr != nil {
+		// The deadline stays: the server does not wait for the rest of
+		// a refused upload before it answers.
+		return u, nil, herr
+	}
+	_ = rc.SetReadDeadline(time.Time{}) // read whole: the computation has its own limit
+	if adjust != nil {
+		if herr = adjust(u); herr != nil {
+			return u, nil, herr
+		}
+	}
 	release, herr := s.admit(r)
 	if herr != nil {
-		return nil, nil, herr
+		return u, nil, herr
 	}
 	owned := true // release unless the computation took the slot over
 	defer func() {
@@ -386,16 +450,6 @@ func (s *server) process(w http.ResponseWriter, r *http.Request, wantWorkbook, w
 	}()
 	ctx, cancel := context.WithTimeout(r.Context(), s.o.reportTimeout)
 	defer cancel()
-	// A slow upload counts against the same time; this fails for
-	// recorders without a connection, which need no deadline.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.o.reportTimeout))
-	u, herr := s.readUpload(w, r)
-	if herr == nil && adjust != nil {
-		herr = adjust(u)
-	}
-	if herr != nil {
-		return u, nil, herr
-	}
 
 	done := make(chan outcome, 1)
 	owned = false
@@ -499,7 +553,10 @@ func (s *server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, *h
 				return u, badRequest("send one workbook (field \"bom\" appears twice)")
 			}
 			gotFile = true
-			size := r.ContentLength
+			// Room for what the request says it sends, up to uploadPrealloc:
+			// a sender that says 64 MiB and sends a byte a second must not
+			// hold 64 MiB for it.
+			size := min(r.ContentLength, uploadPrealloc)
 			if size < 0 || size > s.o.maxUpload {
 				size = 0
 			}
@@ -549,7 +606,7 @@ func (s *server) bodyError(err error) *httpError {
 		return s.tooLarge()
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return &httpError{status: http.StatusRequestTimeout, title: "The upload took too long",
-			message: fmt.Sprintf("The upload did not arrive within %s (--report-timeout).", s.o.reportTimeout)}
+			message: fmt.Sprintf("The upload did not arrive within %s (--upload-timeout).", s.o.uploadTimeout)}
 	}
 	return badRequest("the upload is incomplete or malformed: %v", err)
 }
@@ -617,8 +674,17 @@ func (s *server) compute(ctx context.Context, u *upload, wantWorkbook, wantJSON 
 	}
 	out := outcome{ld: ld}
 	if wantWorkbook {
+		// A Parts sheet over 16 MiB is spilled to disk while rendering: to
+		// a folder of this request's, gone when it ends, crash or not.
+		tmp, err := os.MkdirTemp("", "rexpo-serve-")
+		if err != nil {
+			return outcome{err: err}
+		}
+		defer os.RemoveAll(tmp)
+		meta := ld.meta
+		meta.TempDir = tmp
 		var buf bytes.Buffer
-		if err := reports.WriteWorkbook(ctxWriter{ctx, &buf}, ld.result, ld.meta); err != nil {
+		if err := reports.WriteWorkbook(ctxWriter{ctx, &buf}, ld.result, meta); err != nil {
 			return outcome{err: err}
 		}
 		out.workbook = buf.Bytes()
