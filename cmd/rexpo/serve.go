@@ -171,18 +171,18 @@ func runServe(ctx context.Context, o serveOptions, logw io.Writer) error {
 
 // server holds what the handlers share.
 type server struct {
-	o        serveOptions
-	log      *log.Logger
-	slots    chan struct{} // one token per report being computed
+	o     serveOptions
+	log   *log.Logger
+	slots chan struct{} // one token per report being computed
 	// uploads counts the uploads held in memory, from their first byte to
 	// the answer, in all and per client address (see holdUpload).
 	uploadsMu sync.Mutex
 	uploads   map[string]int
 	uploadsN  int
-	library  []exposure.Scenario
-	pages    *template.Template
-	template []byte // the input template workbook
-	kept     *store
+	library   []exposure.Scenario
+	pages     *template.Template
+	template  []byte // the input template workbook
+	kept      *store
 	// load reads and computes an open book; tests replace it to make a
 	// report slow.
 	load func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error)
