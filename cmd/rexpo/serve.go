@@ -171,21 +171,21 @@ func runServe(ctx context.Context, o serveOptions, logw io.Writer) error {
 
 // server holds what the handlers share.
 type server struct {
-	o     serveOptions
-	log   *log.Logger
-	slots chan struct{} // one token per report being computed
+	o        serveOptions
+	log      *log.Logger
+	slots    chan struct{} // one token per report being computed
+	library  []exposure.Scenario
+	pages    *template.Template
+	template []byte // the input template workbook
+	kept     *store
+	// load reads and computes an open book; tests replace it to make a
+	// report slow.
+	load func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error)
 	// uploads counts the uploads held in memory, from their first byte to
 	// the answer, in all and per client address (see holdUpload).
 	uploadsMu sync.Mutex
 	uploads   map[string]int
 	uploadsN  int
-	library   []exposure.Scenario
-	pages     *template.Template
-	template  []byte // the input template workbook
-	kept      *store
-	// load reads and computes an open book; tests replace it to make a
-	// report slow.
-	load func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error)
 }
 
 //go:embed web
@@ -426,15 +426,15 @@ func (s *server) process(w http.ResponseWriter, r *http.Request, wantWorkbook, w
 	if r.ContentLength > s.o.maxUpload+formSlack {
 		return nil, nil, s.tooLarge()
 	}
-	// The upload is read first, under its own deadline, and only then
-	// waits for a slot: a slow sender holds its own connection, never one
-	// of the --max-concurrent slots every other upload needs. Setting the
-	// deadline fails for recorders without a connection, which need none.
 	releaseUpload, herr := s.holdUpload(r)
 	if herr != nil {
 		return nil, nil, herr
 	}
 	defer releaseUpload()
+	// The upload is read first, under its own deadline, and only then
+	// waits for a slot: a slow sender holds its own connection, never one
+	// of the --max-concurrent slots every other upload needs. Setting the
+	// deadline fails for recorders without a connection, which need none.
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(s.o.uploadTimeout))
 	u, herr := s.readUpload(w, r)
