@@ -236,6 +236,9 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 	lines := m.in.BOM.Lines
 	var elems []int // element index per content entry, -1 when no mass
 	for i := range lines {
+		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
+			return m.ctxErr()
+		}
 		l := &lines[i]
 		if o.Keep != nil && !o.Keep(l) {
 			continue

@@ -275,7 +275,8 @@ func (m *model) explode() error {
 				m.qty[l] = lines[l].QtyPer.Mul(m.qty[p])
 				m.level[l] = m.level[p] + 1
 			}
-			if m.qty[l].Abs().GreaterThan(MaxQuantity) {
+			// Below 10^40 by its digits (no allocation), or compared exactly.
+			if q := m.qty[l]; q.NumDigits()+int(q.Exponent()) > 40 && q.Abs().GreaterThan(MaxQuantity) {
 				return fmt.Errorf("%w: %s: its exploded quantity (the product of qty_per from the product down to it) is beyond 1e40",
 					ErrTooLarge, lines[l].Ref)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -197,4 +198,52 @@ func FuzzCompute(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPipelineRowsPanics: a panic while part rows are produced or consumed
+// reaches the caller's goroutine, where it can be recovered, and leaves no
+// goroutine behind.
+func TestPipelineRowsPanics(t *testing.T) {
+	rows := func(emit func(PartRow) error) error {
+		for i := 0; i < 10000; i++ {
+			if err := emit(PartRow{Index: i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, tc := range []struct {
+		name    string
+		produce func(emit func(PartRow) error) error
+		consume func(PartRow) error
+	}{
+		{"produce", func(emit func(PartRow) error) error {
+			emit(PartRow{})
+			panic("produce crashed")
+		}, func(PartRow) error { return nil }},
+		{"consume", rows, func(r PartRow) error {
+			if r.Index == 700 {
+				panic("consume crashed")
+			}
+			return nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			var got any
+			func() {
+				defer func() { got = recover() }()
+				pipelineRows(tc.produce, tc.consume, 64)
+			}()
+			if s, _ := got.(string); !strings.HasSuffix(s, "crashed") {
+				t.Fatalf("recovered %v, want the panic", got)
+			}
+			for i := 0; runtime.NumGoroutine() > before && i < 1000; i++ {
+				time.Sleep(time.Millisecond) // the goroutine's last steps after close
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				t.Errorf("%d goroutines, %d before", n, before)
+			}
+		})
+	}
 }

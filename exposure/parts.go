@@ -44,13 +44,29 @@ var errRowsStopped = errors.New("part rows: consumer stopped")
 // pipelineRows runs produce in a goroutine and consume on the rows it
 // emits, in order, batch rows at a time. A consume error stops produce
 // (its emit returns errRowsStopped) and is returned; else produce's error.
-// The goroutine has ended when pipelineRows returns.
+// The goroutine has ended when pipelineRows returns, and a panic on
+// either side is a panic of the caller's goroutine, where a command or a
+// request can recover it (one in a goroutine of its own would end the
+// program).
 func pipelineRows(produce func(emit func(PartRow) error) error, consume func(PartRow) error, batch int) error {
 	batches := make(chan []PartRow, 2)
 	stop := make(chan struct{})
+	stopped := false
 	var produceErr error
+	var producePanic any
+	defer func() {
+		if p := recover(); p != nil { // consume panicked: let produce end first
+			if !stopped {
+				close(stop)
+			}
+			for range batches {
+			}
+			panic(p)
+		}
+	}()
 	go func() {
 		defer close(batches)
+		defer func() { producePanic = recover() }()
 		send := func(rows []PartRow) error {
 			select { // a stop already given wins over a free place in the channel
 			case <-stop:
@@ -90,8 +106,12 @@ func pipelineRows(produce func(emit func(PartRow) error) error, consume func(Par
 			}
 			if consumeErr = consume(row); consumeErr != nil {
 				close(stop)
+				stopped = true
 			}
 		}
+	}
+	if producePanic != nil {
+		panic(producePanic)
 	}
 	if consumeErr != nil {
 		return consumeErr

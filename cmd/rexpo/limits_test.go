@@ -228,3 +228,29 @@ func TestOutputKinds(t *testing.T) {
 		t.Errorf("the device node was replaced: %v %v", st.Mode(), err)
 	}
 }
+
+func TestInputPipeRefused(t *testing.T) {
+	dir := smallBOM(t)
+	fifo := filepath.Join(t.TempDir(), "bom.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "extra.csv"), 0o600); err != nil {
+		t.Skip(err)
+	}
+	for _, in := range []string{fifo, dir} {
+		done := make(chan int, 1)
+		go func() {
+			_, _, code := run(t, "validate", in)
+			done <- code
+		}()
+		select {
+		case code := <-done:
+			if code != exitInput {
+				t.Errorf("validate %s: exit %d, want %d", in, code, exitInput)
+			}
+		case <-time.After(time.Minute): // a bound on the test
+			t.Fatalf("validate %s never ended", in)
+		}
+	}
+}

@@ -189,6 +189,10 @@ func openInput(ctx context.Context, o runOptions) (*inputs.Book, string, string,
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		// A pipe would be read once to hash it and then block for ever.
+		return nil, "", "", fmt.Errorf("%w: %s is not a regular file (%s): save the input to a file", errInputFile, o.input, st.Mode().Type())
+	}
 	var sum string
 	if st.IsDir() {
 		sum, err = hashFS(os.DirFS(o.input), ".")
@@ -239,6 +243,9 @@ func hashFS(fsys fs.FS, dir string) (string, error) {
 }
 
 func hashEntry(h io.Writer, fsys fs.FS, path, name string) error {
+	if st, err := fs.Stat(fsys, path); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file (%s)", name, st.Mode().Type()) // a pipe would block the read
+	}
 	f, err := fsys.Open(path)
 	if err != nil {
 		return err

@@ -181,6 +181,11 @@ type server struct {
 	// load reads and computes an open book; tests replace it to make a
 	// report slow.
 	load func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error)
+	// uploads counts the uploads held in memory, from their first byte to
+	// the answer, in all and per client address (see holdUpload).
+	uploadsMu sync.Mutex
+	uploads   map[string]int
+	uploadsN  int
 }
 
 //go:embed web
@@ -210,6 +215,7 @@ func newServer(o serveOptions, logw io.Writer) (*server, error) {
 		o:        o,
 		log:      log.New(logw, "", log.LstdFlags),
 		slots:    make(chan struct{}, o.maxConcurrent),
+		uploads:  map[string]int{},
 		library:  lib,
 		pages:    pages,
 		template: tpl.Bytes(),
@@ -420,6 +426,11 @@ func (s *server) process(w http.ResponseWriter, r *http.Request, wantWorkbook, w
 	if r.ContentLength > s.o.maxUpload+formSlack {
 		return nil, nil, s.tooLarge()
 	}
+	releaseUpload, herr := s.holdUpload(r)
+	if herr != nil {
+		return nil, nil, herr
+	}
+	defer releaseUpload()
 	// The upload is read first, under its own deadline, and only then
 	// waits for a slot: a slow sender holds its own connection, never one
 	// of the --max-concurrent slots every other upload needs. Setting the
@@ -475,6 +486,38 @@ func (s *server) process(w http.ResponseWriter, r *http.Request, wantWorkbook, w
 		return u, nil, &httpError{status: http.StatusServiceUnavailable, title: "The report took too long",
 			message: fmt.Sprintf("The report was stopped after %s, this server's limit (--report-timeout). Try fewer scenarios, or run rexpo report on your own machine.", s.o.reportTimeout)}
 	}
+}
+
+// Uploads are read into memory before they wait for a slot, so their
+// number is bounded too: uploadsPerSlot per --max-concurrent slot in all
+// (16 uploads, up to 1 GiB, with the defaults), and half that from one
+// client address, so that one sender of slow uploads cannot take them all.
+const uploadsPerSlot = 8
+
+// holdUpload counts an upload in, or refuses it (503) when too many are
+// held already.
+func (s *server) holdUpload(r *http.Request) (release func(), herr *httpError) {
+	client, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		client = r.RemoteAddr
+	}
+	all := uploadsPerSlot * s.o.maxConcurrent
+	s.uploadsMu.Lock()
+	defer s.uploadsMu.Unlock()
+	if s.uploadsN >= all || s.uploads[client] >= all/2 {
+		return nil, &httpError{status: http.StatusServiceUnavailable, retryAfter: retryAfter, title: "The server is busy",
+			message: fmt.Sprintf("Too many uploads are arriving at once (%d at most, %d from one address). Try again in %d seconds.", all, all/2, retryAfter)}
+	}
+	s.uploadsN++
+	s.uploads[client]++
+	return func() {
+		s.uploadsMu.Lock()
+		defer s.uploadsMu.Unlock()
+		s.uploadsN--
+		if s.uploads[client]--; s.uploads[client] == 0 {
+			delete(s.uploads, client)
+		}
+	}, nil
 }
 
 // admit waits up to queueWait for a free slot.

@@ -167,3 +167,38 @@ func TestServeLeavesNoTempFiles(t *testing.T) {
 		t.Errorf("left in the temporary folder: %s", entries[0].Name())
 	}
 }
+
+// TestServeUploadsBounded: uploads are held in memory until answered, so
+// their number is bounded (per client address too): one more is a 503.
+func TestServeUploadsBounded(t *testing.T) {
+	o := testOptions()
+	o.maxConcurrent = 1 // 8 uploads at once, 4 from one address
+	s, err := newServer(o, &syncBuffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reading := make(chan struct{}, 8)
+	h := s.handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Slow") != "" {
+			r.Body = firstRead{r.Body, &sync.Once{}, reading}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	perClient := uploadsPerSlot * o.maxConcurrent / 2
+	for range perClient {
+		slowUpload(t, ts.Listener.Addr().String(), "/api/report")
+	}
+	for range perClient {
+		select {
+		case <-reading:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the server never read the slow uploads")
+		}
+	}
+	status, hd, body := post(t, nil, ts.URL+"/api/report", sampleFields(), mustSample(t), "application/json")
+	if status != http.StatusServiceUnavailable || hd.Get("Retry-After") == "" || !strings.Contains(string(body), "Too many uploads") {
+		t.Errorf("upload %d from one address: status %d, Retry-After %q, want 503: %s", perClient+1, status, hd.Get("Retry-After"), body)
+	}
+}
