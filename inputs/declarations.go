@@ -1132,10 +1132,19 @@ func ReadDeclarations(fsys fs.FS, name, display, partField string) ([]Declaratio
 	out := make([]Declaration, len(files))
 	work := make(chan int)
 	var wg sync.WaitGroup
+	var crash sync.Once
+	var crashed any // a worker's panic, raised again in the caller's goroutine
 	for w := 0; w < min(runtime.GOMAXPROCS(0), len(files)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					crash.Do(func() { crashed = p })
+					for range work { // the others' share, so that the sender ends
+					}
+				}
+			}()
 			for i := range work {
 				if files[i].special {
 					out[i] = Declaration{File: files[i].display}
@@ -1158,5 +1167,8 @@ func ReadDeclarations(fsys fs.FS, name, display, partField string) ([]Declaratio
 	}
 	close(work)
 	wg.Wait()
+	if crashed != nil {
+		panic(crashed)
+	}
 	return out, nil
 }
