@@ -66,6 +66,10 @@ const MaxUnplanned = 50
 // with the largest expected annual change (see recContext.limit).
 var maxPlannedLines = 20000
 
+// minPlannedQty is the least annual quantity a line must have to be
+// planned.
+var minPlannedQty = decimal.New(1, -9)
+
 // maxLinePlans is how many line plans a Plan keeps: those with the largest
 // expected saving. Totals and Spend cover every planned line.
 var maxLinePlans = 5000
@@ -429,7 +433,9 @@ func (rc *recContext) prepare() error {
 			continue
 		}
 		pi := m.prodIdx[l.Product]
-		if m.qty[i].Mul(in.BOM.Products[pi].AnnualVolume).Sign() <= 0 {
+		// A line bought less than a billionth of a unit a year has nothing
+		// to plan, and such magnitudes stall the float simplex.
+		if m.qty[i].Mul(in.BOM.Products[pi].AnnualVolume).LessThan(minPlannedQty) {
 			continue
 		}
 		w := lineWork{line: i, cls: -1}
@@ -645,10 +651,17 @@ func parallel(n int, fn func(i int)) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var failed atomic.Value // the first worker's panic, raised again below
 	for k := 0; k < workers; k++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					failed.CompareAndSwap(nil, fmt.Sprint(r))
+					next.Store(int64(n)) // the others stop at their next batch
+				}
+			}()
 			for {
 				lo := int(next.Add(64)) - 64
 				if lo >= n {
@@ -661,6 +674,11 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+	// A panic in a worker would end the program; raised here it reaches
+	// the caller's goroutine, where the command recovers it.
+	if r := failed.Load(); r != nil {
+		panic(fmt.Sprintf("recommendations: %v", r))
+	}
 }
 
 // candidate is what the line's figures need of one candidate: its parts

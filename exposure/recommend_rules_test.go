@@ -183,3 +183,18 @@ func TestPlanRequiredByCap(t *testing.T) {
 	wantEqual(t, "expected saving", p.Lines[0].ExpectedSaving, "-378")
 	wantEqual(t, "cost of the cap", p.CostOfCap, "378")
 }
+
+// TestParallelPanicReachesCaller: a panic in a worker is raised again in
+// the caller's goroutine, where a command can recover it.
+func TestParallelPanicReachesCaller(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("the worker's panic did not reach the caller")
+		}
+	}()
+	parallel(1000, func(i int) {
+		if i == 700 {
+			panic("boom")
+		}
+	})
+}
