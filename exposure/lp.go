@@ -205,7 +205,7 @@ type layout struct {
 	capRow  [][]int // row of each cap row
 	capSl   [][]int // slack column of each cap row
 	e       [][]int // column of e_lr, -1 when the row may not exceed the cap
-	eSl     [][]int // slack of e_lr ≤ allow_lr
+	eSl     [][]int // slack of e_lr ≤ allow_lr, -1 when a share of 1 implies it
 	resRow  []int   // row of each capacity, -1 when it cannot bind
 	resSl   []int
 	totSl   []int // phase 2: slack of Σ n_r e_lr ≤ E_l, -1 without excess columns
@@ -238,9 +238,13 @@ func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 			e, eSl := -1, -1
 			if r.allow > 1e-12 {
 				e = s.col(0, false, entry{ri, -1})
-				ub := s.row(r.allow)
-				s.add(e, ub, 1)
-				eSl = s.col(0, true, entry{ub, 1})
+				// e ≤ allow, unless a share of at most 1 implies it
+				// (today's share was 1: the row may keep all of it).
+				if r.allow < 1-p.capf-1e-12 {
+					ub := s.row(r.allow)
+					s.add(e, ub, 1)
+					eSl = s.col(0, true, entry{ub, 1})
+				}
 			}
 			ly.e[l] = append(ly.e[l], e)
 			ly.eSl[l] = append(ly.eSl[l], eSl)
@@ -307,7 +311,9 @@ func (p *lpProblem) todayPoint(s *sf, ly *layout, rows [][]capRow) []float64 {
 			if ly.e[l][i] >= 0 {
 				e = r.allow
 				x[ly.e[l][i]] = e
-				x[ly.eSl[l][i]] = 0
+				if ly.eSl[l][i] >= 0 {
+					x[ly.eSl[l][i]] = 0
+				}
 			}
 			x[ly.capSl[l][i]] = math.Max(p.capf+e-r.today, 0)
 		}
