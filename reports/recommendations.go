@@ -523,6 +523,8 @@ func (rep *report) hhiTable(row *int, order []*exposure.LinePlan) error {
 			for _, h := range []exposure.HHI{lp.HHIBefore[g], lp.HHIAfter[g]} {
 				if h.Known {
 					vals = append(vals, cellNum{h.Value, kInt})
+				} else if g != exposure.StageHRESeparation || lp.Heavy {
+					vals = append(vals, "unknown") // no country known at the stage: no index, not 0
 				} else {
 					vals = append(vals, nil)
 				}
