@@ -325,6 +325,28 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 func (m *model) contentClasses(i int, elems []int) [NumClasses]decimal.Decimal {
 	l := &m.in.BOM.Lines[i]
 	var out [NumClasses]decimal.Decimal
+	// Most sources separate heavy and light rare earths in one place:
+	// then every element has the same classes, and the split needs no
+	// weighing by mass (nor its division).
+	same := true
+	for j := range l.Sources {
+		p := &m.srcProfile[i][j].ctrlProb
+		for k := range p[light] {
+			same = same && p[light][k].Equal(p[heavy][k])
+		}
+	}
+	if same {
+		if !hasRareEarth(l) {
+			return out
+		}
+		for j := range l.Sources {
+			p := &m.srcProfile[i][j].ctrlProb[light]
+			for k := range out {
+				out[k] = addProduct(out[k], l.Sources[j].Share, p[k])
+			}
+		}
+		return out
+	}
 	var total decimal.Decimal
 	for ci, c := range l.Content {
 		e := elems[ci]

@@ -614,7 +614,7 @@ func (rc *recContext) monthlySaving(w *lineWork, cur, rec []decimal.Decimal) []d
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
-	out := make([]decimal.Decimal, H+1)
+	out := make([]decimal.Decimal, H+1) // Σ_j d_j (c_j + X_jt), divided by 12 at the end
 	for j, cd := range rc.candidates(w) {
 		d := cur[j].Sub(rec[j])
 		if d.IsZero() {
@@ -634,7 +634,12 @@ func (rc *recContext) monthlySaving(w *lineWork, cur, rec []decimal.Decimal) []d
 				y = addProduct(y, pt.cost, f.ec[t])
 				x = addProduct(x, pt.weight, y)
 			}
-			out[t] = out[t].Add(d.Mul(x).DivRound(twelve, divPlaces))
+			out[t] = out[t].Add(d.Mul(x))
+		}
+	}
+	for t := 1; t <= H; t++ {
+		if !out[t].IsZero() {
+			out[t] = out[t].DivRound(twelve, divPlaces)
 		}
 	}
 	return out
