@@ -528,7 +528,7 @@ func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
 		kb.WriteString(c)
 		kb.WriteByte('|')
 	}
-	for _, part := range []string{hreSep, origin, base.importer, base.material, base.hs} {
+	for _, part := range []string{hreSep, origin, base.importer, base.family, base.material, base.hs} {
 		kb.WriteString(part)
 		kb.WriteByte('|')
 	}
