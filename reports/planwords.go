@@ -486,7 +486,7 @@ func (rep *report) lineNotes(lp *exposure.LinePlan) string {
 	if br := breaksText(lp, capStageShort); br != "" {
 		s = append(s, "Above the cap: "+br+".")
 	} else if lp.Changed {
-		s = append(s, "Within the cap.")
+		s = append(s, "Within the cap"+unknownStagesText(lp)+".")
 	}
 	if rs := rep.capRises(p, lp); len(rs) > 0 {
 		s = append(s, sentence(risesText(rs, capStageShort)))
@@ -802,4 +802,22 @@ func PlanLines(r *exposure.Result) []PlanLine {
 // PlanParagraph is the Summary's recommendation paragraph.
 func PlanParagraph(r *exposure.Result) string {
 	return newReport(r, Meta{}).planParagraph()
+}
+
+// unknownStagesText names the stages where no country is known under the
+// plan: the cap cannot be judged there, so "within the cap" says so.
+func unknownStagesText(lp *exposure.LinePlan) string {
+	var unknown []string
+	for _, g := range capStageOrder {
+		if g == exposure.StageHRESeparation && !lp.Heavy {
+			continue
+		}
+		if !lp.HHIAfter[g].Known {
+			unknown = append(unknown, capStageShort(g))
+		}
+	}
+	if len(unknown) == 0 {
+		return ""
+	}
+	return " where a country is known; unknown at " + joinAnd(unknown)
 }

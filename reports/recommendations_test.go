@@ -455,3 +455,22 @@ func TestCountryColoursShared(t *testing.T) {
 		seen[strings.ToUpper(c)] = name
 	}
 }
+
+// TestWithinCapSaysUnknownStages: a changed line with no stage above the
+// cap but no country known at mine and metal says the cap holds only
+// where a country is known, and names those stages (issue 12: "say
+// unknown", not "within the cap").
+func TestWithinCapSaysUnknownStages(t *testing.T) {
+	lp := &exposure.LinePlan{Changed: true}
+	lp.HHIAfter[exposure.StageSeparation] = exposure.HHI{Known: true}
+	lp.HHIAfter[exposure.StageComponent] = exposure.HHI{Known: true}
+	got := unknownStagesText(lp)
+	if !strings.Contains(got, "unknown at") || !strings.Contains(got, capStageShort(exposure.StageMine)) || !strings.Contains(got, capStageShort(exposure.StageMetal)) {
+		t.Errorf("unknownStagesText = %q, want mine and metal named as unknown", got)
+	}
+	lp.HHIAfter[exposure.StageMine] = exposure.HHI{Known: true}
+	lp.HHIAfter[exposure.StageMetal] = exposure.HHI{Known: true}
+	if got := unknownStagesText(lp); got != "" {
+		t.Errorf("every stage known: unknownStagesText = %q, want empty", got)
+	}
+}
