@@ -302,9 +302,7 @@ type recClass struct {
 	group   int
 	y       []decimal.Decimal // the rounded shares
 	rows    []capRow          // the program's cap rows
-	limits  []decimal.Decimal // per cap row: the largest share allowed
 	total   float64           // E: the least total excess over the cap
-	met     bool
 	note    string
 	first   *mix              // the first line's costs, when keepIfBetter computed them
 	monthly []decimal.Decimal // per unit of annual quantity, month t (1..H): the expected saving; set by linePlan's first line
@@ -1255,8 +1253,7 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 	}
 	for k, ci := range chunk {
 		c := rc.classes[ci]
-		c.met = sol.capMet[k]
-		c.rows, c.limits, c.total = sol.rows[k], limits[k], sol.total[k]
+		c.rows, c.total = sol.rows[k], sol.total[k]
 		if sol.err != nil {
 			c.note = "the optimiser did not finish (" + sol.err.Error() + "); the shares meet the constraints but may not be the cheapest"
 		}
@@ -1409,7 +1406,7 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 		cur[j] = cd.CurrentShare
 		same = same && cur[j].Equal(c.y[j])
 	}
-	if same || rc.todayExcess(c) > c.total+1e-7 {
+	if same || c.todayExcess() > c.total+1e-7 {
 		return
 	}
 	// The class's lines are the same per unit, so its first line decides.
@@ -1434,7 +1431,7 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 
 // todayExcess is today's mix's total excess over the cap, Σ_r n_r
 // max(0, today_r − cap), as phase 1 of the program counts it.
-func (rc *recContext) todayExcess(c *recClass) float64 {
+func (c *recClass) todayExcess() float64 {
 	e := 0.0
 	for _, r := range c.rows {
 		e += float64(len(r.places)) * r.allow

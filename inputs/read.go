@@ -357,18 +357,11 @@ func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
 
 // MaterialCodes returns the embedded material codes, sorted.
 func MaterialCodes() ([]string, error) {
-	ref, err := Reference()
+	mats, err := EmbeddedMaterials()
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{book: ref, libraryOnly: true}
-	if err := r.readMaterials(); err != nil {
-		return nil, err
-	}
-	if r.fatal != nil {
-		return nil, r.fatal
-	}
-	return sortedKeys(r.materials), nil
+	return sortedKeys(mats), nil
 }
 
 // EmbeddedMaterials returns the embedded materials by code: what each is

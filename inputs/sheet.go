@@ -272,6 +272,11 @@ func (b *Book) Rows(sheet string) (*RowReader, error) {
 	return &RowReader{src: src, ctx: b.ctx}, nil
 }
 
+// ContextReaderAt returns r reading only while ctx is not done, for
+// OpenXLSX: an upload or a file stops being read once its report is
+// cancelled or past its time.
+func ContextReaderAt(ctx context.Context, r io.ReaderAt) io.ReaderAt { return ctxReaderAt{ctx, r} }
+
 // ctxReaderAt stops reading once ctx is done. Compressed parts are read
 // a few KiB at a time, so even a part that inflates a thousandfold is
 // checked every few MiB of its XML.

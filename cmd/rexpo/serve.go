@@ -684,7 +684,7 @@ func (s *server) compute(ctx context.Context, u *upload, wantWorkbook, wantJSON 
 	if strings.EqualFold(path.Ext(u.name), ".csv") && !bytes.HasPrefix(u.file, []byte("PK")) {
 		book, err = inputs.OpenCSVFS(fstest.MapFS{"bom.csv": {Data: u.file}}, ".")
 	} else {
-		book, err = inputs.OpenXLSX(ctxReaderAt{ctx, bytes.NewReader(u.file)}, int64(len(u.file)), u.name, lim)
+		book, err = inputs.OpenXLSX(inputs.ContextReaderAt(ctx, bytes.NewReader(u.file)), int64(len(u.file)), u.name, lim)
 	}
 	if err != nil {
 		return outcome{err: err}
@@ -785,20 +785,6 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// ctxReaderAt stops reading an upload once ctx ends, so that a report
-// past its time stops at its next read.
-type ctxReaderAt struct {
-	ctx context.Context
-	r   io.ReaderAt
-}
-
-func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.ReadAt(p, off)
 }
 
 // ctxWriter stops rendering a report once ctx ends.
