@@ -99,7 +99,7 @@ func (r *reader) reportMissingProducts() {
 		rows += ": " + quoteList(mp.ids)
 	}
 	what := "one"
-	if r.book.csv != nil {
+	if r.book.CSV() {
 		what = "a products.csv file"
 	}
 	r.ps.errorf("", "", "%s has no Products sheet (sheets found: %s): add %s with the columns product and annual_volume and %s",

@@ -5,6 +5,7 @@ import (
 	"testing/fstest"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // Tests of compositions (the balance rule of SPEC section 2), the mass of
@@ -236,7 +237,7 @@ func TestEmbeddedMaterialsColumns(t *testing.T) {
 	fsys := fstest.MapFS{"ref/materials.csv": {Data: []byte(
 		"material,description,family,source,Nd,Fe,price_usd_per_kg,price_as_of,price_source\n" +
 			"X_N42,test grade,ndfeb,composition paper,30,70,60.5,2026-01-15,price survey\n")}}
-	b, err := OpenCSVFS(fsys, "ref")
+	b, err := workbook.OpenCSVFS(fsys, "ref")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +264,7 @@ func TestStageSharesHeavySeparation(t *testing.T) {
 			"separation,,CN,90,s,2025-01\n" +
 			"hre_separation,,CN,99,s,2025-01\n" +
 			"HRE separation,ndfeb,MY,1,s,2025-01\n")}}
-	b, err := OpenCSVFS(fsys, "ref")
+	b, err := workbook.OpenCSVFS(fsys, "ref")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/cp1252"
 )
 
 // maxDeclarationBytes caps one declaration file: a full declaration of a
@@ -1059,14 +1061,7 @@ func (l *latin1Reader) Read(b []byte) (int, error) {
 	for len(l.out) == 0 {
 		n, err := l.r.Read(l.buf[:])
 		for _, c := range l.buf[:n] {
-			switch {
-			case c < 0x80:
-				l.out = append(l.out, c)
-			case c < 0xA0 && csvWindows1252[c-0x80] != 0:
-				l.out = utf8.AppendRune(l.out, csvWindows1252[c-0x80])
-			default:
-				l.out = utf8.AppendRune(l.out, rune(c))
-			}
+			l.out = cp1252.AppendRune(l.out, c)
 		}
 		if err != nil {
 			if len(l.out) > 0 {

@@ -3,7 +3,6 @@ package inputs
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // DeclarationsKey is the Settings key (and report flag) naming the
@@ -74,9 +74,9 @@ func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
 			fsys, name = os.DirFS(filepath.Dir(p)), filepath.Base(p)
 		}
 	} else {
-		base, dir, root, err := r.book.declarationBase()
+		base, dir, root, err := r.book.Folder()
 		switch {
-		case errors.Is(err, errNoBase):
+		case errors.Is(err, workbook.ErrNoFolder):
 			r.ps.warnf(v.sheet, v.place, "declarations %q ignored: this input was not read from a folder, so a path in its Settings has nothing to be relative to (use --declarations)", p)
 			return nil, false
 		case err != nil:
@@ -114,37 +114,6 @@ func declPathError(err error) string {
 	}
 	return err.Error()
 }
-
-// declarationBase returns where a relative path in the book's Settings
-// points: the folder of CSV files, or the folder of the workbook file.
-// Books read from a stream (an upload) have none. A folder on disk is
-// opened as an os.Root, which no symbolic link or ".." leads out of (a
-// link to /etc inside the folder must not make rexpo read /etc); close
-// it when done.
-func (b *Book) declarationBase() (fsys fs.FS, dir string, closer io.Closer, err error) {
-	osDir := ""
-	switch {
-	case b.csv != nil && b.csv.osDir != "":
-		osDir = b.csv.osDir
-	case b.csv != nil:
-		for _, f := range b.csv.files { // an embedded folder: nothing to escape to
-			return b.csv.fsys, path.Dir(f), io.NopCloser(nil), nil
-		}
-	case b.xlsx != nil && b.closer != nil:
-		osDir = filepath.Dir(b.name)
-	}
-	if osDir == "" {
-		return nil, "", nil, errNoBase
-	}
-	root, err := os.OpenRoot(osDir)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	return root.FS(), ".", root, nil
-}
-
-// errNoBase: the book was not read from a folder.
-var errNoBase = errors.New("no folder")
 
 // declKey is how part numbers are compared: trimmed, ignoring case.
 func declKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }

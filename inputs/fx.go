@@ -90,9 +90,9 @@ func (r *reader) fxHint(cur string) string {
 	how := fmt.Sprintf("--fx %s=RATE, RATE being %s per one %s (--fx %s=1.08 says one %s is 1.08 %s)",
 		cur, r.settings.Currency, cur, cur, cur, r.settings.Currency)
 	switch {
-	case r.book != nil && r.book.loneCSV():
+	case r.book != nil && r.book.LoneCSV():
 		return "give it with " + how + "; a single CSV file has no FX sheet"
-	case r.book != nil && r.book.csv != nil:
+	case r.book != nil && r.book.CSV():
 		return "give it with " + how + ", a Settings row fx, or a row of an fx.csv file (currency, rate)"
 	}
 	return "give it with " + how + ", a Settings row fx, or a row of the FX sheet"

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // Options are what the command line adds to an input.
@@ -19,7 +20,7 @@ type Options struct {
 	Mapping map[string]string
 	// Scenarios, when set, is a workbook whose Scenarios, Controls and
 	// Tariffs sheets replace the built-in library (--scenarios).
-	Scenarios *Book
+	Scenarios *workbook.Book
 	// Only keeps these scenario ids (--only).
 	Only []string
 	// Now is the default as-of time.
@@ -53,7 +54,7 @@ type Loaded struct {
 
 // reader carries the state of one Read.
 type reader struct {
-	book    *Book
+	book    *workbook.Book
 	opts    Options
 	ps      problems
 	csvOnly bool // a single CSV file: products come from the BOM
@@ -94,13 +95,13 @@ type reader struct {
 // Read reads an input book: settings, reference data overrides, scenarios
 // and the BOM. Every problem is collected; when any is an error, Read
 // returns an *InputError listing them all.
-func Read(b *Book, opts Options) (*Loaded, error) {
+func Read(b *workbook.Book, opts Options) (*Loaded, error) {
 	r := &reader{book: b, opts: opts, fx: map[string]decimal.Decimal{}, named: map[string]bool{}, missingFX: map[string]bool{}}
 	if opts.Now.IsZero() {
 		r.opts.Now = time.Now()
 	}
 	if opts.Context != nil {
-		b.ctx = opts.Context
+		b.SetContext(opts.Context)
 	}
 	r.csvOnly = r.find("Products") == "" && r.find("BOM") != "" && len(b.Sheets()) == 1
 	r.checkMapping()
@@ -156,8 +157,8 @@ func (r *reader) readAll() error {
 		if r.fatal != nil {
 			return r.fatal
 		}
-		if r.book.ctx != nil && r.book.ctx.Err() != nil {
-			return r.book.ctx.Err()
+		if err := r.book.Err(); err != nil {
+			return err
 		}
 	}
 	r.warnFigures()
@@ -188,7 +189,12 @@ func (r *reader) find(name string) string {
 	return findSheet(r.book, name)
 }
 
-func findSheet(b *Book, name string) string {
+// findSheet returns b's sheet whose normalised name matches name; none
+// for a nil b, the book of settings given as flags (CheckSettings).
+func findSheet(b *workbook.Book, name string) string {
+	if b == nil {
+		return ""
+	}
 	key := NormalizeKey(name)
 	for _, s := range b.Sheets() {
 		if NormalizeKey(s) == key {
@@ -204,7 +210,7 @@ func (r *reader) open(name string, withElements bool) *table {
 	return r.openIn(r.book, name, withElements)
 }
 
-func (r *reader) openIn(b *Book, name string, withElements bool) *table {
+func (r *reader) openIn(b *workbook.Book, name string, withElements bool) *table {
 	l, _ := LayoutOf(name)
 	sheet := findSheet(b, name)
 	if sheet == "" {
@@ -334,7 +340,7 @@ func (r *reader) addProduct(id string) {
 
 // ReadLibrary reads a scenario library alone: the built-in one when src
 // is nil, else src's Scenarios, Controls and Tariffs sheets.
-func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
+func ReadLibrary(src *workbook.Book) ([]exposure.Scenario, string, error) {
 	ref, err := Reference()
 	if err != nil {
 		return nil, "", err

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // Internal layouts of embedded reference files that users do not supply.
@@ -38,10 +39,10 @@ var (
 )
 
 // Reference opens the embedded reference data as a book of CSV sheets.
-func Reference() (*Book, error) { return OpenCSVFS(dataFS, "data") }
+func Reference() (*workbook.Book, error) { return workbook.OpenCSVFS(dataFS, "data") }
 
 // Sample opens the embedded sample input of `rexpo demo`.
-func Sample() (*Book, error) { return OpenCSVFS(dataFS, "data/sample") }
+func Sample() (*workbook.Book, error) { return workbook.OpenCSVFS(dataFS, "data/sample") }
 
 var (
 	stageSharesOnce sync.Once
@@ -67,7 +68,7 @@ func loadStageShares() ([]exposure.StageShare, error) {
 // stageSharesFrom reads the stage_shares table of b. A stage is mine,
 // separation, metal, component or hre_separation (where the heavy rare
 // earths are separated).
-func stageSharesFrom(b *Book) ([]exposure.StageShare, error) {
+func stageSharesFrom(b *workbook.Book) ([]exposure.StageShare, error) {
 	var ps problems
 	t, err := openTable(b, "stage_shares", &stageShareLayout, nil, false, &ps)
 	if err != nil || t == nil {
@@ -101,7 +102,7 @@ func StageShares() ([]exposure.StageShare, error) {
 }
 
 // readGroups reads the embedded element groups (HRE7, HRE12, ...).
-func (r *reader) readGroups(ref *Book) {
+func (r *reader) readGroups(ref *workbook.Book) {
 	r.groups = map[string][]string{}
 	t, err := openTable(ref, "groups", &groupLayout, nil, false, &r.ps)
 	if err != nil || t == nil {
@@ -162,7 +163,7 @@ func (r *reader) usdRate() (rate decimal.Decimal, ok bool) {
 	return decimal.Decimal{}, false
 }
 
-func (r *reader) pricesFrom(b *Book) {
+func (r *reader) pricesFrom(b *workbook.Book) {
 	t := r.openIn(b, "Prices", false)
 	if t == nil {
 		return

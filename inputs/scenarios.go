@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 var stances = map[string]string{
@@ -72,7 +73,7 @@ type scenarioIndex struct {
 	where []string
 }
 
-func (r *reader) scenarioRows(b *Book) *scenarioIndex {
+func (r *reader) scenarioRows(b *workbook.Book) *scenarioIndex {
 	ix := &scenarioIndex{idx: map[string]int{}}
 	t := r.openIn(b, "Scenarios", false)
 	if t == nil {
@@ -212,7 +213,7 @@ func (r *reader) scenarioOf(t *table, ix *scenarioIndex) *exposure.Scenario {
 	return &r.scenarios[i]
 }
 
-func (r *reader) controlRows(b *Book, ix *scenarioIndex) {
+func (r *reader) controlRows(b *workbook.Book, ix *scenarioIndex) {
 	t := r.openIn(b, "Controls", false)
 	if t == nil {
 		return
@@ -313,7 +314,7 @@ func (r *reader) window(t *table) (exposure.Month, exposure.Month) {
 	return from, to
 }
 
-func (r *reader) tariffRows(b *Book, ix *scenarioIndex) {
+func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 	t := r.openIn(b, "Tariffs", false)
 	if t == nil {
 		return
@@ -386,7 +387,7 @@ func (t *table) day(name string) string {
 	if !ok || text == "" {
 		return ""
 	}
-	if c.Date && c.Kind == CellNumber {
+	if c.Date && c.Kind == workbook.CellNumber {
 		v := text
 		if t.date1904 {
 			if d, err := decimal.NewFromString(text); err == nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // SettingKeys are the Settings sheet keys, the report flags without dashes.
@@ -52,7 +53,7 @@ func (r *reader) readSettings() error {
 			c := t.cell("value")
 			num, numErr := t.numberText(c)
 			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value"),
-				percent: c.Percent, date: c.Date || c.Kind == CellDate, num: strings.TrimSpace(num), numErr: numErr}
+				percent: c.Percent, date: c.Date || c.Kind == workbook.CellDate, num: strings.TrimSpace(num), numErr: numErr}
 		}
 		r.readErr(t)
 		t.close()

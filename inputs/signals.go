@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // DefaultSignalRules names the embedded SignalRules in reports.
@@ -171,7 +172,7 @@ func (t *table) date(name string) (time.Time, bool) {
 		t.bad(name, "%s is empty: give the date of the value, e.g. 2026-01-05", name)
 		return time.Time{}, false
 	}
-	if c.Date && c.Kind == CellNumber {
+	if c.Date && c.Kind == workbook.CellNumber {
 		v := text
 		if t.date1904 {
 			if d, err := decimal.NewFromString(text); err == nil {
@@ -193,7 +194,7 @@ func (t *table) date(name string) (time.Time, bool) {
 }
 
 // signalRuleRows reads the SignalRules sheet of b.
-func (r *reader) signalRuleRows(b *Book) []exposure.SignalRule {
+func (r *reader) signalRuleRows(b *workbook.Book) []exposure.SignalRule {
 	t := r.openIn(b, "SignalRules", false)
 	if t == nil {
 		return nil

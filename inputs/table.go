@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // headerSearchRows is how far down a sheet the header row is looked for,
@@ -35,12 +36,12 @@ type table struct {
 	col       map[string]int // canonical column → index
 	elemPct   map[string]int // element symbol → column of wt%
 	elemGrams map[string]int // element symbol → column of grams per unit
-	rows      *RowReader
+	rows      *workbook.RowReader
 	date1904  bool // the workbook counts dates from 1904
 	// decimalComma: text numbers write decimals with ',' and thousands
 	// with '.' (--decimal-comma); numeric cells are numbers either way.
 	decimalComma bool
-	row          Row
+	row          workbook.Row
 	ps           *problems
 	// exampleCol is 1 + the column of the template's example marker
 	// (silent.go), 0 when the sheet has none.
@@ -98,7 +99,7 @@ func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey 
 
 // assignColumns maps a header row's cells to columns, the best-ranked
 // header winning where several mean the same column.
-func assignColumns(cells []Cell, keys map[string]columnKey) map[string]int {
+func assignColumns(cells []workbook.Cell, keys map[string]columnKey) map[string]int {
 	cols := map[string]int{}
 	ranks := map[string]int{}
 	for i, c := range cells {
@@ -116,18 +117,18 @@ func assignColumns(cells []Cell, keys map[string]columnKey) map[string]int {
 // openTable finds the sheet's header row in its first rows and returns the
 // table positioned before the first data row. withElements accepts element
 // columns (BOM, Materials).
-func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
+func openTable(b *workbook.Book, sheet string, l *SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
 	rr, err := b.Rows(sheet)
 	if err != nil {
 		return nil, err
 	}
 	t := &table{sheet: sheet, rows: rr, ps: ps, date1904: b.Date1904()}
 	keys := columnKeys(l, mapping)
-	var ahead []Row
+	var ahead []workbook.Row
 	bestRow, bestFound := -1, -1
 	for len(ahead) < headerSearchRows && rr.Next() {
 		r := rr.Row()
-		ahead = append(ahead, Row{Num: r.Num, Cells: append([]Cell(nil), r.Cells...)})
+		ahead = append(ahead, workbook.Row{Num: r.Num, Cells: append([]workbook.Cell(nil), r.Cells...)})
 		missing := false
 		cols := assignColumns(r.Cells, keys)
 		found := len(cols)
@@ -175,7 +176,7 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 	return t, nil
 }
 
-func texts(cells []Cell) []string {
+func texts(cells []workbook.Cell) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
 		out[i] = c.Text
@@ -347,7 +348,7 @@ func (t *table) close() {
 	t.costs = nil
 }
 
-func blankRow(cells []Cell) bool {
+func blankRow(cells []workbook.Cell) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c.Text) != "" {
 			return false
@@ -357,18 +358,18 @@ func blankRow(cells []Cell) bool {
 }
 
 // cellAt returns the cell in column i of the current row.
-func (t *table) cellAt(i int) Cell {
+func (t *table) cellAt(i int) workbook.Cell {
 	if i < 0 || i >= len(t.row.Cells) {
-		return Cell{}
+		return workbook.Cell{}
 	}
 	return t.row.Cells[i]
 }
 
 // cell returns the named column's cell of the current row.
-func (t *table) cell(name string) Cell {
+func (t *table) cell(name string) workbook.Cell {
 	i, ok := t.col[name]
 	if !ok {
-		return Cell{}
+		return workbook.Cell{}
 	}
 	return t.cellAt(i)
 }
@@ -377,11 +378,25 @@ func (t *table) cell(name string) Cell {
 // --decimal-comma a text cell's decimal marks are swapped
 // (swapDecimalMarks); without it, a comma where its meaning is unsure is
 // refused (checkComma).
-func (t *table) numberText(c Cell) (string, error) {
-	if t.decimalComma && c.Kind == CellText {
+func (t *table) numberText(c workbook.Cell) (string, error) {
+	if t.decimalComma && c.Kind == workbook.CellText {
 		return swapDecimalMarks(c.Text), nil
 	}
 	return c.Text, checkComma(c)
+}
+
+// commaUnsureHint explains why a number with a comma in a ';'-separated
+// CSV file is refused.
+const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: give --decimal-comma if the file writes decimals with ',', else write the number with '.' for decimals and no thousands separator"
+
+// checkComma refuses a number with a comma in a cell where the comma's
+// meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5
+// as 1500, and SPEC section 2 says an ambiguous number is an error.
+func checkComma(c workbook.Cell) error {
+	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
+		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), commaUnsureHint)
+	}
+	return nil
 }
 
 // textAt returns the text of the cell in column i, trimmed.
@@ -535,8 +550,8 @@ func (t *table) month(name string) exposure.Month {
 	if strings.TrimSpace(c.Text) == "" {
 		return exposure.Month{}
 	}
-	text, isDate := c.Text, c.Date || c.Kind == CellDate
-	if isDate && t.date1904 && c.Kind == CellNumber {
+	text, isDate := c.Text, c.Date || c.Kind == workbook.CellDate
+	if isDate && t.date1904 && c.Kind == workbook.CellNumber {
 		// Serials of the 1904 date system count from 1904-01-01, 1,462
 		// days after the 1900 system's epoch.
 		if d, err := decimal.NewFromString(text); err == nil {
@@ -579,7 +594,7 @@ func colName(i int) string {
 // missingColumns says which required columns a header row lacks and, for
 // each, the header found that is nearest to it (an ERP's own words for it,
 // a typo) with the --map line that would read it; or that none is near.
-func missingColumns(l *SheetLayout, cells []Cell, keys map[string]columnKey) string {
+func missingColumns(l *SheetLayout, cells []workbook.Cell, keys map[string]columnKey) string {
 	cols := assignColumns(cells, keys)
 	used := map[int]bool{}
 	for _, i := range cols {

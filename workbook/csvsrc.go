@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"rexpo/internal/cp1252"
 )
 
 // CSV input: one file is the BOM sheet; a folder holds one file per sheet.
@@ -248,13 +250,6 @@ func (r *csvSheetReader) wrap(err error) error {
 	return fmt.Errorf("%s: %w", r.name, err)
 }
 
-// csvWindows1252 maps bytes 0x80–0x9F of Windows-1252 to Unicode (0 where
-// the code page leaves a byte undefined; the byte then reads as Latin-1).
-var csvWindows1252 = [32]rune{
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-}
-
 // csvFromWindows1252 decodes a field that is not UTF-8 as Windows-1252,
 // which is what Excel's plain "CSV" save writes on Western systems.
 func csvFromWindows1252(s string) string {
@@ -262,13 +257,10 @@ func csvFromWindows1252(s string) string {
 	b.Grow(len(s) + len(s)/2)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c < 0x80:
+		if c < 0x80 {
 			b.WriteByte(c)
-		case c < 0xA0 && csvWindows1252[c-0x80] != 0:
-			b.WriteRune(csvWindows1252[c-0x80])
-		default:
-			b.WriteRune(rune(c))
+		} else {
+			b.WriteRune(cp1252.Rune(c))
 		}
 	}
 	return b.String()

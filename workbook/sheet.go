@@ -1,11 +1,13 @@
-package inputs
+package workbook
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -52,20 +54,6 @@ type Cell struct {
 	// writes CSV where ',' is the decimal mark: a ',' in a number there
 	// may be a decimal mark or a thousands separator (checkComma).
 	CommaUnsure bool
-}
-
-// commaUnsureHint explains why a number with a comma in a ';'-separated
-// CSV file is refused.
-const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: give --decimal-comma if the file writes decimals with ',', else write the number with '.' for decimals and no thousands separator"
-
-// checkComma refuses a number with a comma in a cell where the comma's
-// meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5
-// as 1500, and SPEC section 2 says an ambiguous number is an error.
-func checkComma(c Cell) error {
-	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
-		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), commaUnsureHint)
-	}
-	return nil
 }
 
 // Row is one row as read. Num is its 1-based row number in the sheet (for a
@@ -233,9 +221,27 @@ func (b *Book) Name() string { return b.name }
 // files, in file name order).
 func (b *Book) Sheets() []string { return append([]string(nil), b.sheets...) }
 
-// loneCSV reports whether the book is a single CSV file: it has no other
+// CSV reports whether the book is CSV text: one file or a folder of files.
+func (b *Book) CSV() bool { return b.csv != nil }
+
+// LoneCSV reports whether the book is a single CSV file: it has no other
 // sheet to put settings or rates in.
-func (b *Book) loneCSV() bool { return b.csv != nil && b.csv.single }
+func (b *Book) LoneCSV() bool { return b.csv != nil && b.csv.single }
+
+// SetContext makes the book's row readers opened from now on stop with
+// ctx's error once ctx is done, as OpenBookContext does for a book it
+// opens: a reader of a book opened elsewhere can still be cut short.
+func (b *Book) SetContext(ctx context.Context) { b.ctx = ctx }
+
+// Err returns the error of the context the book was opened with once it
+// is done (nil before, and for a book opened without one), so that a
+// reader stops between sheets as its row readers do within one.
+func (b *Book) Err() error {
+	if b.ctx == nil {
+		return nil
+	}
+	return b.ctx.Err()
+}
 
 // Date1904 reports whether the workbook counts date serials from 1904 (an
 // old Mac setting) instead of 1900. It is false for CSV input.
@@ -419,3 +425,34 @@ func sheetColName(col int) string {
 func sheetCellName(col, row int) string {
 	return sheetColName(col) + fmt.Sprint(row)
 }
+
+// Folder returns where a relative path in the book (a Settings value
+// naming a file) points: the folder of CSV files, or the folder of the workbook file.
+// Books read from a stream (an upload) have none. A folder on disk is
+// opened as an os.Root, which no symbolic link or ".." leads out of (a
+// link to /etc inside the folder must not make rexpo read /etc); close
+// it when done.
+func (b *Book) Folder() (fsys fs.FS, dir string, closer io.Closer, err error) {
+	osDir := ""
+	switch {
+	case b.csv != nil && b.csv.osDir != "":
+		osDir = b.csv.osDir
+	case b.csv != nil:
+		for _, f := range b.csv.files { // an embedded folder: nothing to escape to
+			return b.csv.fsys, path.Dir(f), io.NopCloser(nil), nil
+		}
+	case b.xlsx != nil && b.closer != nil:
+		osDir = filepath.Dir(b.name)
+	}
+	if osDir == "" {
+		return nil, "", nil, ErrNoFolder
+	}
+	root, err := os.OpenRoot(osDir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return root.FS(), ".", root, nil
+}
+
+// ErrNoFolder: the book was not read from a folder (Folder).
+var ErrNoFolder = errors.New("no folder")
