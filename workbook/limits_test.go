@@ -81,7 +81,7 @@ func TestXLSXDuplicateEntries(t *testing.T) {
 func TestCSVLineCap(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "bom.csv")
-	if err := os.WriteFile(p, []byte("qty\n"+strings.Repeat("1\n", sheetMaxRows)), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte("qty\n"+strings.Repeat("1\n", maxRows)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	b, err := OpenBook(p, Limits{})
@@ -98,7 +98,7 @@ func TestCSVLineCap(t *testing.T) {
 	for rr.Next() {
 		n++
 	}
-	if err := rr.Err(); !errors.Is(err, ErrTooLarge) || n != sheetMaxRows {
-		t.Fatalf("after %d rows: error %v, want ErrTooLarge after %d", n, err, sheetMaxRows)
+	if err := rr.Err(); !errors.Is(err, ErrTooLarge) || n != maxRows {
+		t.Fatalf("after %d rows: error %v, want ErrTooLarge after %d", n, err, maxRows)
 	}
 }

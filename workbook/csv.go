@@ -76,7 +76,7 @@ func openCSVFile(p string, lim Limits) (*Book, error) {
 	return &Book{name: p, sheets: []string{"BOM"}, csv: c}, nil
 }
 
-func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
+func (c *csvBook) rows(sheet string) (rowSource, error) {
 	name := c.display[sheet]
 	f, err := c.fsys.Open(c.files[sheet])
 	if err != nil {
@@ -92,7 +92,7 @@ func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: the file is UTF-16 text: save it as \"CSV UTF-8\"", name, ErrDamaged)
-	case xlsxIsZipMagic(head), xlsxIsOLEMagic(head):
+	case isZip(head), isOLE(head):
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: the file is a workbook, not CSV text: name it .xlsx", name, ErrDamaged)
 	}
@@ -195,9 +195,9 @@ func (r *csvSheetReader) next(row *Row) error {
 		r.err = r.wrap(err)
 		return r.err
 	}
-	if len(rec) > sheetMaxCols {
+	if len(rec) > maxCols {
 		line, _ := r.cr.FieldPos(0)
-		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), sheetMaxCols)
+		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), maxCols)
 		return r.err
 	}
 	valid := r.cr.ValidUTF8() // asked before FieldPos, which may forget it
@@ -207,8 +207,8 @@ func (r *csvSheetReader) next(row *Row) error {
 	last, _ := r.cr.FieldPos(len(rec) - 1)
 	r.num += max(start-r.endLine, 1)
 	r.endLine = last + strings.Count(rec[len(rec)-1], "\n")
-	if r.num > sheetMaxRows {
-		r.err = fmt.Errorf("%s: %w: more than %d lines, the most a sheet holds", r.name, ErrTooLarge, sheetMaxRows)
+	if r.num > maxRows {
+		r.err = fmt.Errorf("%s: %w: more than %d lines, the most a sheet holds", r.name, ErrTooLarge, maxRows)
 		return r.err
 	}
 
@@ -225,7 +225,7 @@ func (r *csvSheetReader) next(row *Row) error {
 		cells = append(cells, Cell{Text: s, Kind: CellText, CommaUnsure: unsure})
 	}
 	row.Num = r.num
-	row.Cells = sheetTrimRow(cells)
+	row.Cells = trimRow(cells)
 	return nil
 }
 
@@ -236,7 +236,7 @@ func (r *csvSheetReader) wrap(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, errCSVRecordTooLong) {
-			return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, pe.StartLine, sheetBytes(r.cnt.budget-csvBufSize))
+			return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, pe.StartLine, byteSize(r.cnt.budget-csvBufSize))
 		}
 		hint := ""
 		if errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote) {
@@ -245,7 +245,7 @@ func (r *csvSheetReader) wrap(err error) error {
 		return fmt.Errorf("%s: %w: line %d, column %d: %w%s", r.name, ErrDamaged, pe.Line, pe.Column, pe.Err, hint)
 	}
 	if errors.Is(err, errCSVRecordTooLong) {
-		return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, r.endLine+1, sheetBytes(r.cnt.budget-csvBufSize))
+		return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, r.endLine+1, byteSize(r.cnt.budget-csvBufSize))
 	}
 	return fmt.Errorf("%s: %w", r.name, err)
 }

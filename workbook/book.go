@@ -12,12 +12,6 @@ import (
 	"strings"
 )
 
-// This file holds the low-level sheet reader shared by the workbook and CSV
-// sources: a Book is an opened input, its RowReader streams one sheet row by
-// row as raw cells. Deciding what a cell means (a number, a country, a
-// percentage) is left to the value parser; this layer only says what was
-// stored and how it was formatted.
-
 // CellKind tells what a cell holds.
 type CellKind uint8
 
@@ -100,14 +94,14 @@ func (l Limits) withDefaults() Limits {
 
 // tokenBudget is the most one XML token or one CSV record may take.
 func (l Limits) tokenBudget() int64 {
-	return min(l.MaxPartBytes, sheetMaxTokenBytes)
+	return min(l.MaxPartBytes, maxTokenBytes)
 }
 
 // Sheet size limits, those of Excel.
 const (
-	sheetMaxRows       = 1 << 20 // 1,048,576
-	sheetMaxCols       = 1 << 14 // 16,384 (column XFD)
-	sheetMaxTokenBytes = 64 << 20
+	maxRows       = 1 << 20 // 1,048,576
+	maxCols       = 1 << 14 // 16,384 (column XFD)
+	maxTokenBytes = 64 << 20
 )
 
 // Errors a Book reports, wrapped with the file name and the place; match
@@ -187,7 +181,7 @@ func openBook(ctx context.Context, path string, lim Limits) (*Book, error) {
 	var magic [8]byte
 	n, _ := io.ReadFull(f, magic[:])
 	f.Close()
-	if xlsxIsZipMagic(magic[:n]) || xlsxIsOLEMagic(magic[:n]) {
+	if isZip(magic[:n]) || isOLE(magic[:n]) {
 		return openXLSXFile(ctx, path, lim)
 	}
 	return nil, fmt.Errorf("%s: %w: expected an .xlsx workbook, a .csv file or a folder of .csv files", path, ErrNotWorkbook)
@@ -261,7 +255,7 @@ func (b *Book) Rows(sheet string) (*RowReader, error) {
 		return nil, fmt.Errorf("%s: no sheet %q (sheets: %s)", b.name, sheet, strings.Join(b.sheets, ", "))
 	}
 	var (
-		src sheetRowSource
+		src rowSource
 		err error
 	)
 	switch {
@@ -310,15 +304,15 @@ func (b *Book) Close() error {
 	return nil
 }
 
-// sheetRowSource is what a RowReader pulls rows from: the workbook and the
+// rowSource is what a RowReader pulls rows from: the workbook and the
 // CSV readers.
-type sheetRowSource interface {
+type rowSource interface {
 	// next fills row with the next row, reusing row.Cells; io.EOF at the end.
 	next(row *Row) error
 	close() error
 }
 
-// rowCounter is a sheetRowSource that can guess its row count before
+// rowCounter is a rowSource that can guess its row count before
 // reading, so that a caller can size its slices once.
 type rowCounter interface {
 	rowsHint() int
@@ -335,7 +329,7 @@ type rowCounter interface {
 //	}
 //	if err := rr.Err(); err != nil { ... }
 type RowReader struct {
-	src  sheetRowSource
+	src  rowSource
 	ctx  context.Context // the book's, or nil
 	n    int             // rows read
 	row  Row
@@ -382,7 +376,7 @@ func (r *RowReader) Err() error { return r.err }
 // hint, never a limit: the guess may be off either way.
 func (r *RowReader) RowsHint() int {
 	if c, ok := r.src.(rowCounter); ok {
-		return min(c.rowsHint(), sheetMaxRows)
+		return min(c.rowsHint(), maxRows)
 	}
 	return 0
 }
@@ -398,8 +392,8 @@ func (r *RowReader) Close() error {
 	return err
 }
 
-// sheetTrimRow drops trailing empty cells.
-func sheetTrimRow(cells []Cell) []Cell {
+// trimRow drops trailing empty cells.
+func trimRow(cells []Cell) []Cell {
 	n := len(cells)
 	for n > 0 && cells[n-1].Kind == CellEmpty {
 		n--
@@ -407,8 +401,8 @@ func sheetTrimRow(cells []Cell) []Cell {
 	return cells[:n]
 }
 
-// sheetColName returns the column letters of 0-based column col (0 is A).
-func sheetColName(col int) string {
+// colName returns the column letters of 0-based column col (0 is A).
+func colName(col int) string {
 	var buf [4]byte
 	i := len(buf)
 	col++
@@ -421,9 +415,9 @@ func sheetColName(col int) string {
 	return string(buf[i:])
 }
 
-// sheetCellName returns the A1 name of 0-based column col in 1-based row.
-func sheetCellName(col, row int) string {
-	return sheetColName(col) + fmt.Sprint(row)
+// cellName returns the A1 name of 0-based column col in 1-based row.
+func cellName(col, row int) string {
+	return colName(col) + fmt.Sprint(row)
 }
 
 // Folder returns where a relative path in the book (a Settings value
