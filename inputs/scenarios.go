@@ -11,8 +11,8 @@ import (
 	"rexpo/workbook"
 )
 
-var stances = map[string]string{
-	"easing": "easing", "statusquo": "status-quo", "tightening": "tightening", "escalation": "escalation",
+var stances = map[string]exposure.Stance{
+	"easing": exposure.StanceEasing, "statusquo": exposure.StanceStatusQuo, "tightening": exposure.StanceTightening, "escalation": exposure.StanceEscalation,
 }
 
 var classes = map[string]exposure.Class{

@@ -437,7 +437,7 @@ func TestLibrary(t *testing.T) {
 			t.Errorf("scenario %q twice", sc.ID)
 		}
 		seen[sc.ID] = true
-		stances[sc.Stance] = true
+		stances[sc.Stance.String()] = true
 		if sc.Source == "" || sc.Name == "" || sc.Description == "" {
 			t.Errorf("%s: source %q name %q description %q", sc.ID, sc.Source, sc.Name, sc.Description)
 		}

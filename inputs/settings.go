@@ -73,7 +73,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	s := exposure.Settings{
 		Currency: "USD", ImportCountry: "US", ControllingCountry: "CN", Horizon: 24,
 		CarryingRate: decimal.NewFromInt(25), CountryCap: decimal.NewFromInt(65),
-		Objective: "expected", Draws: 10000, Seed: 1, AsOf: r.opts.Now,
+		Objective: exposure.ObjectiveExpected, Draws: 10000, Seed: 1, AsOf: r.opts.Now,
 	}
 	bad := func(key string, format string, args ...any) {
 		v := vals[key]
@@ -211,8 +211,8 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		"free":        func() { s.UnknownOrigin = exposure.UnknownFree },
 	})
 	word("objective", map[string]func(){
-		"expected": func() { s.Objective = "expected" },
-		"worst":    func() { s.Objective = "worst" },
+		"expected": func() { s.Objective = exposure.ObjectiveExpected },
+		"worst":    func() { s.Objective = exposure.ObjectiveWorst },
 	})
 	word("rollup", map[string]func(){
 		"leaves": func() { s.Rollup = exposure.RollupLeaves },

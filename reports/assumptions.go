@@ -68,7 +68,7 @@ func (rep *report) assumptionsSheet() error {
 		{"Carrying rate (% a year)", s.CarryingRate.String()},
 		{"Unknown origin", s.UnknownOrigin.String() + unknownHelp(s.UnknownOrigin)},
 		{"Country cap (%)", s.CountryCap.String()},
-		{"Objective", s.Objective},
+		{"Objective", s.Objective.String()},
 		{"Cost roll-up", s.Rollup.String() + rollupHelp(s.Rollup)},
 		{"Monte Carlo draws", strconv.Itoa(s.Draws)},
 		{"Seed", strconv.FormatInt(s.Seed, 10)},
@@ -134,7 +134,7 @@ func (rep *report) assumptionsSheet() error {
 		return monthShort(m, s.Start, open)
 	}
 	for _, sc := range scens {
-		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance, sc.Prior, countryName(sc.Country),
+		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance.String(), sc.Prior, countryName(sc.Country),
 			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Checked, sc.DecidedOn, sc.Source})
 		for _, c := range sc.Controls {
 			ctl = append(ctl, []any{sc.ID, joinElements(c), classText(c.Class), c.HSPrefix,

@@ -40,7 +40,7 @@ func WriteScenarioTable(w io.Writer, ss []exposure.Scenario) error {
 	for _, s := range ss {
 		fmt.Fprintf(bw, "\n%s  %s\n", clean(s.ID), clean(scenarioName(s)))
 		fmt.Fprintf(bw, "  stance %s · prior %s · controlling country %s · spot premium %s\n",
-			clean(s.Stance), pctText(s.Prior), clean(s.Country), pctParamText(s.SpotPremium))
+			clean(s.Stance.String()), pctText(s.Prior), clean(s.Country), pctParamText(s.SpotPremium))
 		if s.Description != "" {
 			fmt.Fprintf(bw, "  %s\n", clean(s.Description))
 		}
@@ -176,7 +176,7 @@ func monthJSON(m exposure.Month) *string {
 func WriteScenarioJSON(w io.Writer, ss []exposure.Scenario) error {
 	doc := jsonLibrary{Scenarios: []jsonLibScenario{}}
 	for _, s := range ss {
-		js := jsonLibScenario{ID: s.ID, Name: s.Name, Stance: s.Stance, Prior: dec(s.Prior), Country: s.Country,
+		js := jsonLibScenario{ID: s.ID, Name: s.Name, Stance: s.Stance.String(), Prior: dec(s.Prior), Country: s.Country,
 			SpotPremiumPct: param(s.SpotPremium), Description: s.Description, Source: s.Source, Checked: s.Checked,
 			Controls: []jsonLibControl{}, Tariffs: []jsonLibTariff{}}
 		for _, c := range s.Controls {
@@ -217,7 +217,7 @@ func WriteScenarioWorkbook(w io.Writer, ss []exposure.Scenario) error {
 	var sRows, cRows, tRows []map[string]any
 	for _, s := range ss {
 		row := map[string]any{
-			"scenario": s.ID, "name": s.Name, "stance": s.Stance, "probability": cellNum{s.Prior, kPct},
+			"scenario": s.ID, "name": s.Name, "stance": s.Stance.String(), "probability": cellNum{s.Prior, kPct},
 			"country": s.Country, "description": s.Description, "source": s.Source, "checked": s.Checked,
 		}
 		putParam(row, "spot_premium_pct", "spot_premium_low", "spot_premium_high", s.SpotPremium)

@@ -121,7 +121,7 @@ func (rep *report) scenariosSheet() error {
 	for _, s := range r.Scenarios {
 		sc := s.Scenario
 		hzExp = hzExp.Add(s.HorizonDelta.Mul(s.Probability))
-		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
+		if err := t.add(sc.ID, scenarioName(sc), sc.Stance.String(), countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
 			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta); err != nil {
 			return err
