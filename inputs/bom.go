@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 var (
@@ -352,7 +353,7 @@ func (r *reader) material(t *table) string {
 	if code == "" {
 		return ""
 	}
-	if m, ok := r.materialByKey[NormalizeKey(code)]; ok {
+	if m, ok := r.materialByKey[schema.NormalizeKey(code)]; ok {
 		return m
 	}
 	t.bad("material", "unknown material %q%s", code, r.suggestMaterial(code))

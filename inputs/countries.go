@@ -11,6 +11,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"rexpo/schema"
 )
 
 // The embedded country table, data/countries.csv: one row per ISO 3166-1
@@ -487,10 +489,10 @@ func refReadCSV(fsys fs.FS, name string, cols ...string) ([]refRow, error) {
 	}
 	idx := make(map[string]int, len(header))
 	for i, h := range header {
-		idx[NormalizeKey(h)] = i
+		idx[schema.NormalizeKey(h)] = i
 	}
 	for _, c := range cols {
-		if _, ok := idx[NormalizeKey(c)]; !ok {
+		if _, ok := idx[schema.NormalizeKey(c)]; !ok {
 			return nil, fmt.Errorf("reference data %s: no column %q in header %q", name, c, header)
 		}
 	}
@@ -506,7 +508,7 @@ func refReadCSV(fsys fs.FS, name string, cols ...string) ([]refRow, error) {
 		line, _ := cr.FieldPos(0)
 		r := refRow{file: name, line: line, fields: make(map[string]string, len(cols))}
 		for _, c := range cols {
-			r.fields[c] = rec[idx[NormalizeKey(c)]]
+			r.fields[c] = rec[idx[schema.NormalizeKey(c)]]
 		}
 		rows = append(rows, r)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/internal/cp1252"
+	"rexpo/schema"
 )
 
 // maxDeclarationBytes caps one declaration file: a full declaration of a
@@ -38,10 +39,6 @@ var maxDeclarationBytes int64 = 32 << 20
 const (
 	// maxDeclarationDepth caps element nesting, far above any schema's.
 	maxDeclarationDepth = 64
-	// DeclarationPartKey is the --map entry naming the declaration's
-	// attribute or element matched to BOM part numbers (default: the
-	// IPC-1752A itemNumber or the IEC 62474 identifier of ProductID).
-	DeclarationPartKey = "declaration_part_number"
 	// declarationSlack is how far a declared figure may differ from the
 	// BOM's before a warning names both: 5%.
 	declarationSlack = "0.05"
@@ -289,7 +286,7 @@ func ParseDeclaration(r io.Reader, name, partField string) Declaration {
 		d.problem("", 0, "cannot read declarations: %v", err)
 		return d
 	}
-	p := &declParser{out: &d, partField: NormalizeKey(partField), fieldName: partField, species: species}
+	p := &declParser{out: &d, partField: schema.NormalizeKey(partField), fieldName: partField, species: species}
 	p.run(r)
 	return d
 }
@@ -454,7 +451,7 @@ func (p *declParser) start(t xml.StartElement) bool {
 		return true
 	}
 	// Inside a product.
-	if p.partField != "" && NormalizeKey(local) == p.partField && !p.ids.mappedSeen {
+	if p.partField != "" && schema.NormalizeKey(local) == p.partField && !p.ids.mappedSeen {
 		top.text, top.textOf = &strings.Builder{}, "part"
 	}
 	p.productAttrs(t, local)
@@ -505,7 +502,7 @@ func isSubstanceID(local string) bool {
 func (p *declParser) productAttrs(t xml.StartElement, local string) {
 	if p.partField != "" && !p.ids.mappedSeen {
 		for _, a := range t.Attr {
-			if NormalizeKey(a.Name.Local) == p.partField && strings.TrimSpace(a.Value) != "" {
+			if schema.NormalizeKey(a.Name.Local) == p.partField && strings.TrimSpace(a.Value) != "" {
 				p.ids.mapped, p.ids.mappedSeen = strings.TrimSpace(a.Value), true
 				break
 			}
@@ -655,7 +652,7 @@ func (p *declParser) setQty(n *declNode, v, unit string) {
 		n.bad = true
 		return
 	}
-	conv, ok := declUnits[NormalizeKey(unit)] // "%", "wt%", "mass %" normalise to "", "wt", "mass"
+	conv, ok := declUnits[schema.NormalizeKey(unit)] // "%", "wt%", "mass %" normalise to "", "wt", "mass"
 	if !ok {
 		p.out.problem(p.path(), p.line(), "%s: unknown unit %q (expected mg, g, kg, ppm or a mass percent)", n.describe(), unit)
 		n.bad = true
@@ -773,7 +770,7 @@ func (p *declParser) resolve(prod *declNode) DeclaredProduct {
 		dp.PartNumber = ids.identifier
 	}
 	if p.partField != "" && !ids.mappedSeen {
-		p.out.problem(prod.path, prod.line, "no attribute or element %q (--map %s) in this product: matched by its item number %q instead", p.fieldName, DeclarationPartKey, dp.PartNumber)
+		p.out.problem(prod.path, prod.line, "no attribute or element %q (--map %s) in this product: matched by its item number %q instead", p.fieldName, schema.DeclarationPartKey, dp.PartNumber)
 	}
 	if dp.PartNumber == "" {
 		p.out.problem(prod.path, prod.line, "the product has no itemNumber (IPC-1752A) or identifier (IEC 62474) in its ProductID: it cannot be matched to a BOM line")
@@ -1040,7 +1037,7 @@ func (s *bomSkipper) Read(b []byte) (int, error) {
 // in besides UTF-8: Latin-1 and Windows-1252, and UTF-16 (already turned
 // into UTF-8 by declSource).
 func declCharset(charset string, in io.Reader) (io.Reader, error) {
-	switch NormalizeKey(charset) {
+	switch schema.NormalizeKey(charset) {
 	case "utf8", "usascii", "ascii", "utf16", "utf16le", "utf16be":
 		return in, nil
 	case "iso88591", "latin1", "l1", "windows1252", "cp1252", "iso885915":

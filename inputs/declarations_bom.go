@@ -12,14 +12,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
-
-// DeclarationsKey is the Settings key (and report flag) naming the
-// declarations to read. It is not among SettingKeys: a value from
-// Options.Settings is a path on this machine, which an upload page must
-// not let its users name.
-const DeclarationsKey = "declarations"
 
 // readDeclarations fills the rare-earth content of BOM lines from
 // suppliers' declarations: Options.Declarations, then the file or folder
@@ -44,7 +39,7 @@ func (r *reader) readDeclarations() error {
 // declarationField returns the --map declaration_part_number entry, or "".
 func (r *reader) declarationField() string {
 	for k, v := range r.opts.Mapping {
-		if NormalizeKey(k) == NormalizeKey(DeclarationPartKey) {
+		if schema.NormalizeKey(k) == schema.NormalizeKey(schema.DeclarationPartKey) {
 			return v
 		}
 	}
@@ -184,7 +179,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 			}
 			if added {
 				l.ContentSource = e.file
-				if u := e.p.Unit; !eachUnits[NormalizeKey(u)] && NormalizeKey(u) != NormalizeKey(l.UOM) {
+				if u := e.p.Unit; !eachUnits[schema.NormalizeKey(u)] && schema.NormalizeKey(u) != schema.NormalizeKey(l.UOM) {
 					r.ps.warnf(sheet, row, "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
 				}
 			}
@@ -216,7 +211,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 			unmatched, more = unmatched[:show], fmt.Sprintf(" and %d more", n-show)
 		}
 		r.ps.warnf(r.declPlace[0], r.declPlace[1], "%d declared product(s) match no BOM part number: %s%s (a declaration is matched by its item number; --map %s: <attribute> names another field)",
-			n, strings.Join(unmatched, ", "), more, DeclarationPartKey)
+			n, strings.Join(unmatched, ", "), more, schema.DeclarationPartKey)
 	}
 }
 

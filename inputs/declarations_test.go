@@ -11,6 +11,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/schema"
 )
 
 // Tests of suppliers' material declarations. The fixtures in
@@ -602,8 +604,8 @@ func TestReadDeclarationsWorkbookSetting(t *testing.T) {
 // SettingKeys as form fields, and a declarations value from
 // Options.Settings is a path on this machine.
 func TestDeclarationsKeyNotInSettingKeys(t *testing.T) {
-	for _, k := range SettingKeys {
-		if NormalizeKey(k) == NormalizeKey(DeclarationsKey) {
+	for _, k := range schema.SettingKeys {
+		if schema.NormalizeKey(k) == schema.NormalizeKey(schema.DeclarationsKey) {
 			t.Errorf("SettingKeys holds %q", k)
 		}
 	}

@@ -6,13 +6,9 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-)
 
-// FXKey is the Settings key (and, as --fx, the flag) that gives exchange
-// rates without an FX sheet: "EUR=1.08, GBP=1.27", report-currency units
-// per one unit of each currency. A lone CSV file has no sheet to hold
-// them; a rate given so wins over the FX sheet's.
-const FXKey = "fx"
+	"rexpo/schema"
+)
 
 // fxRate is one rate of the fx setting.
 type fxRate struct {
@@ -33,7 +29,7 @@ func (r *reader) parseFXSetting(v settingValue) {
 		return
 	}
 	bad := func(format string, args ...any) {
-		r.ps.errorf(v.sheet, v.place, "%s %s: %s", FXKey, valQuote(text), fmt.Sprintf(format, args...))
+		r.ps.errorf(v.sheet, v.place, "%s %s: %s", schema.FXKey, valQuote(text), fmt.Sprintf(format, args...))
 	}
 	seen := map[string]bool{}
 	for _, e := range strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ';' }) {

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
 
@@ -171,14 +172,14 @@ func (r *reader) readAll() error {
 // checkMapping reports --map entries that name none of our columns.
 func (r *reader) checkMapping() {
 	known := map[string]bool{}
-	for i := range Layouts {
-		for k := range columnKeys(&Layouts[i], nil) {
+	for i := range schema.Layouts {
+		for k := range columnKeys(&schema.Layouts[i], nil) {
 			known[k] = true
 		}
 	}
-	known[NormalizeKey(DeclarationPartKey)] = true
+	known[schema.NormalizeKey(schema.DeclarationPartKey)] = true
 	for _, ours := range sortedKeys(r.opts.Mapping) {
-		if !known[NormalizeKey(ours)] {
+		if !known[schema.NormalizeKey(ours)] {
 			r.ps.errorf("", "--map", "%q is not one of our columns (e.g. part_number, qty_per, unit_cost)", ours)
 		}
 	}
@@ -195,9 +196,9 @@ func findSheet(b *workbook.Book, name string) string {
 	if b == nil {
 		return ""
 	}
-	key := NormalizeKey(name)
+	key := schema.NormalizeKey(name)
 	for _, s := range b.Sheets() {
-		if NormalizeKey(s) == key {
+		if schema.NormalizeKey(s) == key {
 			return s
 		}
 	}
@@ -211,7 +212,7 @@ func (r *reader) open(name string, withElements bool) *table {
 }
 
 func (r *reader) openIn(b *workbook.Book, name string, withElements bool) *table {
-	l, _ := LayoutOf(name)
+	l, _ := schema.LayoutOf(name)
 	sheet := findSheet(b, name)
 	if sheet == "" {
 		if l.Required && b == r.book {
@@ -320,7 +321,7 @@ func (r *reader) readProductsOrDerive() {
 
 // probeColumns returns which canonical columns a sheet has, or nil.
 func (r *reader) probeColumns(sheet string) map[string]bool {
-	l, _ := LayoutOf("BOM")
+	l, _ := schema.LayoutOf("BOM")
 	var scratch problems
 	t, err := openTable(r.book, sheet, l, r.opts.Mapping, false, &scratch)
 	if err != nil || t == nil {

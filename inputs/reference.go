@@ -9,31 +9,32 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
 
 // Internal layouts of embedded reference files that users do not supply.
 var (
-	stageShareLayout = SheetLayout{Name: "stage_shares", Columns: []Column{
+	stageShareLayout = schema.SheetLayout{Name: "stage_shares", Columns: []schema.Column{
 		{Name: "stage", Required: true}, {Name: "family"}, {Name: "country", Required: true},
-		{Name: "share_pct", Kind: KindPercent, Required: true}, {Name: "source"}, {Name: "as_of"},
+		{Name: "share_pct", Kind: schema.KindPercent, Required: true}, {Name: "source"}, {Name: "as_of"},
 	}}
-	groupLayout = SheetLayout{Name: "groups", Columns: []Column{
+	groupLayout = schema.SheetLayout{Name: "groups", Columns: []schema.Column{
 		{Name: "group", Required: true}, {Name: "elements", Required: true}, {Name: "source"},
 	}}
 	// embeddedMaterialsLayout is the embedded materials.csv: the Materials
 	// columns, but there source is the composition's, and the price has a
 	// price_source of its own (on a Materials sheet, source serves both).
-	embeddedMaterialsLayout = func() SheetLayout {
-		l, _ := LayoutOf("Materials")
-		out := SheetLayout{Name: "materials"}
+	embeddedMaterialsLayout = func() schema.SheetLayout {
+		l, _ := schema.LayoutOf("Materials")
+		out := schema.SheetLayout{Name: "materials"}
 		for _, c := range l.Columns {
 			if c.Name == "source" {
 				c.Aliases = nil
 			}
 			out.Columns = append(out.Columns, c)
 		}
-		out.Columns = append(out.Columns, Column{Name: "price_source"})
+		out.Columns = append(out.Columns, schema.Column{Name: "price_source"})
 		return out
 	}()
 )
@@ -79,14 +80,14 @@ func stageSharesFrom(b *workbook.Book) ([]exposure.StageShare, error) {
 		"component": exposure.StageComponent, "hreseparation": exposure.StageHRESeparation}
 	var out []exposure.StageShare
 	for t.next() {
-		g, ok := stages[NormalizeKey(t.text("stage"))]
+		g, ok := stages[schema.NormalizeKey(t.text("stage"))]
 		if !ok {
 			t.bad("stage", "unknown stage")
 			continue
 		}
 		share, _ := t.percent("share_pct")
 		c := strings.ToUpper(t.text("country"))
-		out = append(out, exposure.StageShare{Stage: g, Family: NormalizeKey(t.text("family")), Country: c,
+		out = append(out, exposure.StageShare{Stage: g, Family: schema.NormalizeKey(t.text("family")), Country: c,
 			Share: share.Div(hundred), Source: t.text("source"), AsOf: t.text("as_of")})
 	}
 	if ps.errs > 0 {
@@ -117,7 +118,7 @@ func (r *reader) readGroups(ref *workbook.Book) {
 				syms = append(syms, sym)
 			}
 		}
-		r.groups[NormalizeKey(t.text("group"))] = syms
+		r.groups[schema.NormalizeKey(t.text("group"))] = syms
 	}
 }
 
@@ -235,7 +236,7 @@ func (r *reader) materialsFrom(t *table) {
 			t.bad("material", "material code is empty")
 			continue
 		}
-		m := exposure.Material{Code: code, Description: t.text("description"), Family: NormalizeKey(t.text("family")),
+		m := exposure.Material{Code: code, Description: t.text("description"), Family: schema.NormalizeKey(t.text("family")),
 			WtPct: map[string]decimal.Decimal{}, Source: t.text("source"), PriceAsOf: t.text("as_of"), PriceSource: t.text("price_source")}
 		if p, ok := t.amount("price_usd_per_kg"); ok {
 			m.USDPerKg, m.PricePerKg = p, p
@@ -266,7 +267,7 @@ func (r *reader) materialsFrom(t *table) {
 			continue
 		}
 		r.materials[code] = m
-		r.materialByKey[NormalizeKey(code)] = code
+		r.materialByKey[schema.NormalizeKey(code)] = code
 	}
 	r.readErr(t)
 }
@@ -274,7 +275,7 @@ func (r *reader) materialsFrom(t *table) {
 // suggestMaterial returns " (did you mean X?)" for the nearest known code.
 func (r *reader) suggestMaterial(code string) string {
 	best, bestD := "", 1<<30
-	key := NormalizeKey(code)
+	key := schema.NormalizeKey(code)
 	for k, c := range r.materialByKey {
 		if d := editDistance(key, k); d < bestD {
 			best, bestD = c, d

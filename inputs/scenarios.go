@@ -8,16 +8,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
-
-var stances = map[string]exposure.Stance{
-	"easing": exposure.StanceEasing, "statusquo": exposure.StanceStatusQuo, "tightening": exposure.StanceTightening, "escalation": exposure.StanceEscalation,
-}
-
-var classes = map[string]exposure.Class{
-	"direct": exposure.ClassDirect, "upstream": exposure.ClassUpstream, "free": exposure.ClassFree, "*": exposure.AnyClass, "": exposure.AnyClass,
-}
 
 // readScenarios reads the scenario library: from --scenarios, else from
 // the input's own Scenarios sheet, else the built-in library.
@@ -95,9 +88,9 @@ func (r *reader) scenarioRows(b *workbook.Book) *scenarioIndex {
 			sc.Name = id
 		}
 		if v := t.text("stance"); v != "" {
-			st, ok := stances[NormalizeKey(v)]
+			st, ok := schema.Stances.Lookup(v)
 			if !ok {
-				t.bad("stance", "stance %q: expected easing, status-quo, tightening or escalation", v)
+				t.bad("stance", "stance %q: expected %s", v, schema.Stances.OneOf())
 			}
 			sc.Stance = st
 		}
@@ -229,13 +222,10 @@ func (r *reader) controlRows(b *workbook.Book, ix *scenarioIndex) {
 		if !r.controlElements(t, &c) {
 			continue
 		}
-		cls, ok := classes[NormalizeKey(t.text("class"))]
-		if !ok && t.text("class") != "*" {
-			t.bad("class", "class %q: expected direct, upstream, free or *", t.text("class"))
+		cls, ok := schema.Classes.Lookup(t.text("class"))
+		if !ok {
+			t.bad("class", "class %q: expected %s", t.text("class"), schema.Classes.OneOf())
 			continue
-		}
-		if t.text("class") == "*" {
-			cls = exposure.AnyClass
 		}
 		c.Class = cls
 		if c.HSPrefix, ok = hsPrefix(t); !ok {
@@ -275,8 +265,8 @@ func (r *reader) controlElements(t *table, c *exposure.Control) bool {
 		case tok == "":
 		case tok == "*":
 			c.AllElements = true
-		case r.groups[NormalizeKey(tok)] != nil:
-			for _, e := range r.groups[NormalizeKey(tok)] {
+		case r.groups[schema.NormalizeKey(tok)] != nil:
+			for _, e := range r.groups[schema.NormalizeKey(tok)] {
 				if !seen[e] {
 					seen[e] = true
 					c.Elements = append(c.Elements, e)
@@ -338,7 +328,7 @@ func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 			tr.Origin = code
 		}
 		if m := t.text("material"); m != "" {
-			code, ok := r.materialByKey[NormalizeKey(m)]
+			code, ok := r.materialByKey[schema.NormalizeKey(m)]
 			if !ok {
 				t.bad("material", "unknown material %q%s", m, r.suggestMaterial(m))
 				continue

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
 
@@ -213,9 +214,9 @@ func (r *reader) signalRuleRows(b *workbook.Book) []exposure.SignalRule {
 			continue
 		}
 		rule.Measure, rule.Op, rule.Operand, rule.Number, rule.IsNum = c.Measure, c.Op, c.Operand, c.Number, c.IsNum
-		st, ok := stances[NormalizeKey(t.text("stance"))]
+		st, ok := schema.Stances.Lookup(t.text("stance"))
 		if !ok {
-			t.bad("stance", "stance %q: expected easing, status-quo, tightening or escalation", t.text("stance"))
+			t.bad("stance", "stance %q: expected %s", t.text("stance"), schema.Stances.OneOf())
 			continue
 		}
 		rule.Stance = st

@@ -20,6 +20,7 @@ import (
 	"unicode"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 // silentState is what the reader keeps for these warnings.
@@ -34,15 +35,6 @@ type silentState struct {
 	bomHSCol       string              // the header cell of the BOM's hs_code column, "" when none
 	unknown        map[string][]string // sheet → its unrecognised headers, quoted
 }
-
-// The template marks its example rows with ExampleMark in a column headed
-// ExampleColumn, after the sheet's own columns. The reader skips a row so
-// marked with a warning: the mark survives edits to the row's other cells,
-// and clearing it (or deleting the column) makes the row the user's.
-const (
-	ExampleColumn = "example"
-	ExampleMark   = "EXAMPLE: replace or delete this row"
-)
 
 // staleDays is the age in days past which the scenario library's check
 // date and a price's as_of are stale (SPEC section 4, "Data age");
@@ -60,7 +52,7 @@ func (t *table) findExampleColumn() {
 		known[i] = true
 	}
 	for i, h := range t.headers {
-		if !known[i] && NormalizeKey(h) == ExampleColumn {
+		if !known[i] && schema.NormalizeKey(h) == schema.ExampleColumn {
 			t.exampleCol = i + 1
 			return
 		}
@@ -70,7 +62,7 @@ func (t *table) findExampleColumn() {
 // isExampleMark reports whether a marker cell says the row is an example:
 // its text starts with "example", in any case.
 func isExampleMark(text string) bool {
-	return strings.HasPrefix(NormalizeKey(text), ExampleColumn)
+	return strings.HasPrefix(schema.NormalizeKey(text), schema.ExampleColumn)
 }
 
 // skipExample reports whether the current row is one of the template's
@@ -114,7 +106,7 @@ func (r *reader) examplesOnly(names ...string) bool {
 			continue
 		}
 		present = append(present, sheet)
-		l, _ := LayoutOf(name)
+		l, _ := schema.LayoutOf(name)
 		var scratch problems
 		t, err := openTable(r.book, sheet, l, r.opts.Mapping, false, &scratch)
 		if err != nil || t == nil {
@@ -149,7 +141,7 @@ func (r *reader) examplesOnly(names ...string) bool {
 // that the reader does not use, naming the nearest known header, and sets
 // up the unit-cost currency watch. The reader keeps such columns and
 // ignores them; the warning makes sure that is never silent.
-func (r *reader) checkColumns(t *table, l *SheetLayout) {
+func (r *reader) checkColumns(t *table, l *schema.SheetLayout) {
 	used := map[int]bool{}
 	for _, i := range t.col {
 		used[i] = true
@@ -181,7 +173,7 @@ func (r *reader) checkColumns(t *table, l *SheetLayout) {
 		if h == "" || used[i] {
 			continue
 		}
-		if _, ok := keys[NormalizeKey(h)]; ok || t.elemPct != nil && isElementColumn(h) {
+		if _, ok := keys[schema.NormalizeKey(h)]; ok || t.elemPct != nil && isElementColumn(h) {
 			continue // a second header of a used column: warnDuplicateHeaders or findElementColumns said so
 		}
 		if cands == nil {
@@ -246,11 +238,11 @@ type headerCandidate struct {
 
 // headerCandidates lists the names and aliases of the layout's columns
 // (and the ERP headers of the BOM sheet) that the sheet does not have yet.
-func headerCandidates(l *SheetLayout, have map[string]int) []headerCandidate {
+func headerCandidates(l *schema.SheetLayout, have map[string]int) []headerCandidate {
 	var out []headerCandidate
 	add := func(text, column string) {
 		if _, ok := have[column]; !ok {
-			out = append(out, headerCandidate{text: text, column: column, key: NormalizeKey(text), words: phraseOf(text)})
+			out = append(out, headerCandidate{text: text, column: column, key: schema.NormalizeKey(text), words: phraseOf(text)})
 		}
 	}
 	for _, c := range l.Columns {
@@ -280,7 +272,7 @@ const minHeaderScore = 0.55
 // country is the origin); or, for a typo in a header of one word, the
 // whole normalised header.
 func nearestHeaders(h string, cands []headerCandidate) []headerCandidate {
-	hw, hk := phraseOf(h), NormalizeKey(h)
+	hw, hk := phraseOf(h), schema.NormalizeKey(h)
 	best := 0.0
 	var out []headerCandidate
 	seen := map[string]bool{}
@@ -301,7 +293,7 @@ func nearestHeaders(h string, cands []headerCandidate) []headerCandidate {
 // headerScore is how like candidate c header h is, 0..1; below
 // minHeaderScore it is not near.
 func headerScore(h string, c headerCandidate) float64 {
-	s := headerScoreOf(phraseOf(h), NormalizeKey(h), c)
+	s := headerScoreOf(phraseOf(h), schema.NormalizeKey(h), c)
 	if s < minHeaderScore {
 		return 0
 	}
@@ -523,7 +515,7 @@ type costWatch struct {
 
 // watchCosts starts a costWatch on a sheet whose layout pairs unit_cost
 // with a currency column when the sheet has the first and not the second.
-func (r *reader) watchCosts(t *table, l *SheetLayout) {
+func (r *reader) watchCosts(t *table, l *schema.SheetLayout) {
 	var cost, cur bool
 	for _, c := range l.Columns {
 		cost = cost || c.Name == "unit_cost"
@@ -563,7 +555,7 @@ func (w *costWatch) finish(t *table) {
 		return
 	}
 	head := "unit_cost"
-	if h := strings.TrimSpace(t.headers[w.col]); NormalizeKey(h) != NormalizeKey(head) {
+	if h := strings.TrimSpace(t.headers[w.col]); schema.NormalizeKey(h) != schema.NormalizeKey(head) {
 		head += " (header " + valQuote(h) + ")"
 	}
 	switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
 
@@ -65,10 +66,10 @@ type columnKey struct {
 // columnKeys maps every normalised header a layout accepts to its column:
 // a --map entry first, then the canonical name, then aliases in their
 // listed order, then ERP export headers.
-func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey {
+func columnKeys(l *schema.SheetLayout, mapping map[string]string) map[string]columnKey {
 	keys := map[string]columnKey{}
 	add := func(header, name string, rank int) {
-		k := NormalizeKey(header)
+		k := schema.NormalizeKey(header)
 		if old, taken := keys[k]; !taken || rank < old.rank {
 			keys[k] = columnKey{name, rank}
 		}
@@ -90,8 +91,8 @@ func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey 
 		}
 	}
 	for ours, theirs := range mapping {
-		if k, ok := keys[NormalizeKey(ours)]; ok {
-			keys[NormalizeKey(theirs)] = columnKey{k.name, 0}
+		if k, ok := keys[schema.NormalizeKey(ours)]; ok {
+			keys[schema.NormalizeKey(theirs)] = columnKey{k.name, 0}
 		}
 	}
 	return keys
@@ -103,7 +104,7 @@ func assignColumns(cells []workbook.Cell, keys map[string]columnKey) map[string]
 	cols := map[string]int{}
 	ranks := map[string]int{}
 	for i, c := range cells {
-		k, ok := keys[NormalizeKey(c.Text)]
+		k, ok := keys[schema.NormalizeKey(c.Text)]
 		if !ok || strings.TrimSpace(c.Text) == "" {
 			continue
 		}
@@ -117,7 +118,7 @@ func assignColumns(cells []workbook.Cell, keys map[string]columnKey) map[string]
 // openTable finds the sheet's header row in its first rows and returns the
 // table positioned before the first data row. withElements accepts element
 // columns (BOM, Materials).
-func openTable(b *workbook.Book, sheet string, l *SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
+func openTable(b *workbook.Book, sheet string, l *schema.SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
 	rr, err := b.Rows(sheet)
 	if err != nil {
 		return nil, err
@@ -166,7 +167,7 @@ func openTable(b *workbook.Book, sheet string, l *SheetLayout, mapping map[strin
 		t.findElementColumns()
 	}
 	for _, c := range l.Columns {
-		if i, ok := t.col[c.Name]; ok && c.Kind == KindText {
+		if i, ok := t.col[c.Name]; ok && c.Kind == schema.KindText {
 			t.textCols = append(t.textCols, i)
 		}
 	}
@@ -211,7 +212,7 @@ func quoteList(ss []string) string {
 
 const quoteListMax = 30
 
-func requiredNames(l *SheetLayout) string {
+func requiredNames(l *schema.SheetLayout) string {
 	var n []string
 	for _, c := range l.Columns {
 		if c.Required {
@@ -264,7 +265,7 @@ func (t *table) findElementColumns() {
 
 func (t *table) warnDuplicateHeaders(keys map[string]columnKey) {
 	for i, h := range t.headers {
-		if k, ok := keys[NormalizeKey(h)]; ok && strings.TrimSpace(h) != "" {
+		if k, ok := keys[schema.NormalizeKey(h)]; ok && strings.TrimSpace(h) != "" {
 			if used := t.col[k.name]; used != i {
 				t.ps.warnf(t.sheet, cellName(i, t.headerRow), "column %q also means %s: column %s (%q) is used", h, k.name, colName(used), t.headers[used])
 			}
@@ -594,7 +595,7 @@ func colName(i int) string {
 // missingColumns says which required columns a header row lacks and, for
 // each, the header found that is nearest to it (an ERP's own words for it,
 // a typo) with the --map line that would read it; or that none is near.
-func missingColumns(l *SheetLayout, cells []workbook.Cell, keys map[string]columnKey) string {
+func missingColumns(l *schema.SheetLayout, cells []workbook.Cell, keys map[string]columnKey) string {
 	cols := assignColumns(cells, keys)
 	used := map[int]bool{}
 	for _, i := range cols {
@@ -605,7 +606,7 @@ func missingColumns(l *SheetLayout, cells []workbook.Cell, keys map[string]colum
 		if _, ok := cols[c.Name]; !c.Required || ok {
 			continue
 		}
-		cands := headerCandidates(&SheetLayout{Name: l.Name, Columns: []Column{c}}, nil)
+		cands := headerCandidates(&schema.SheetLayout{Name: l.Name, Columns: []schema.Column{c}}, nil)
 		best, bestScore := "", 0.0
 		for i, cell := range cells {
 			h := strings.TrimSpace(cell.Text)

@@ -3,6 +3,7 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 // Causes of a bad cell value. The functions below wrap them with the text
@@ -42,25 +44,6 @@ var (
 	// ErrInvalidYesNo: a yes/no cell with another word in it.
 	ErrInvalidYesNo = errors.New("not yes or no")
 )
-
-// NormalizeKey folds a sheet name, header, Settings key or word value for
-// matching: lower case, and spaces, '_', '-', '%', '(' and ')' removed, so
-// "Share (%)" becomes "share" and "Status-Quo" becomes "statusquo". A byte
-// order mark or zero-width space (left by some CSV exports) is removed too.
-func NormalizeKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '_' || r == '-' || r == '%' || r == '(' || r == ')':
-		case r == '\ufeff' || r == '\u200b':
-		case unicode.IsSpace(r):
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
 
 // valMaxQuote is how much of a cell's text an error message repeats.
 const valMaxQuote = 60
@@ -712,11 +695,11 @@ func valMonthText(s string) (m exposure.Month, ok, ambiguous bool) {
 // ParseYesNo parses a yes/no cell: yes, no, y, n, true, false, 1 and 0, in
 // any case (Excel stores a boolean cell as 1 or 0, or shows TRUE/FALSE).
 func ParseYesNo(text string) (bool, error) {
-	switch strings.ToLower(valTrim(text)) {
-	case "yes", "y", "true", "1":
-		return true, nil
-	case "no", "n", "false", "0":
-		return false, nil
+	t := strings.ToLower(valTrim(text))
+	for _, w := range schema.YesNo {
+		if t == w.Text || slices.Contains(w.Aliases, t) {
+			return w.Value, nil
+		}
 	}
 	return false, fmt.Errorf("%w: %s (write yes or no)", ErrInvalidYesNo, valQuote(text))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 func TestValuesNormalizeKey(t *testing.T) {
@@ -26,7 +27,7 @@ func TestValuesNormalizeKey(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := NormalizeKey(tc.in); got != tc.want {
+			if got := schema.NormalizeKey(tc.in); got != tc.want {
 				t.Errorf("NormalizeKey(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})

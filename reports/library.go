@@ -9,7 +9,7 @@ import (
 	"unicode"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/schema"
 )
 
 // clean makes text safe for a terminal: control characters (escape
@@ -203,7 +203,7 @@ func WriteScenarioJSON(w io.Writer, ss []exposure.Scenario) error {
 // WriteScenarioWorkbook writes the scenarios as the Scenarios, Controls
 // and Tariffs sheets of an input workbook, so that the file can be edited
 // and given back with --scenarios. Headers are the input columns
-// (inputs.Layouts); months are written as an input takes them: a number
+// (schema.Layouts); months are written as an input takes them: a number
 // for a relative month, text "2026-11" for a calendar month.
 func WriteScenarioWorkbook(w io.Writer, ss []exposure.Scenario) error {
 	b, err := newBook("", "rexpo scenario library")
@@ -275,7 +275,7 @@ func monthCell(m exposure.Month) any {
 }
 
 func writeLibrarySheet(b *book, name string, rows []map[string]any) error {
-	l, ok := inputs.LayoutOf(name)
+	l, ok := schema.LayoutOf(name)
 	if !ok {
 		return fmt.Errorf("no input layout %q", name)
 	}
@@ -288,11 +288,11 @@ func writeLibrarySheet(b *book, name string, rows []map[string]any) error {
 		has[c.Name] = true
 		k := kText
 		switch c.Kind {
-		case inputs.KindFraction:
+		case schema.KindFraction:
 			k = kPct
-		case inputs.KindAmount, inputs.KindPercent, inputs.KindRange, inputs.KindPercentRange:
+		case schema.KindAmount, schema.KindPercent, schema.KindRange, schema.KindPercentRange:
 			k = kDec
-		case inputs.KindMonth:
+		case schema.KindMonth:
 			k = kInt
 		}
 		if c.Name == "description" || c.Name == "source" {

@@ -32,6 +32,7 @@ import (
 	"rexpo/exposure"
 	"rexpo/inputs"
 	"rexpo/reports"
+	"rexpo/schema"
 	"rexpo/workbook"
 )
 
@@ -560,7 +561,7 @@ func formChecked(v string) bool {
 // report flags that are also Settings keys, with '-' between words.
 func fieldNames() map[string]bool {
 	m := map[string]bool{"only": true, "decimal-comma": true}
-	for _, k := range inputs.SettingKeys {
+	for _, k := range schema.SettingKeys {
 		m[strings.ReplaceAll(k, "_", "-")] = true
 	}
 	return m
