@@ -28,7 +28,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"rexpo/exposure"
 	"rexpo/internal/cp1252"
+	"rexpo/reference"
 	"rexpo/schema"
 )
 
@@ -115,8 +117,8 @@ var (
 func rareEarthSpecies() (map[string]reSpecies, error) {
 	reSpeciesOnce.Do(func() {
 		m := map[string]reSpecies{}
-		for _, sym := range RareEarths() {
-			m[CASNumber(sym)] = reSpecies{element: sym, factor: decimal.NewFromInt(1), formula: sym}
+		for _, sym := range exposure.RareEarths() {
+			m[reference.CASNumber(sym)] = reSpecies{element: sym, factor: decimal.NewFromInt(1), formula: sym}
 		}
 		for _, o := range reOxides {
 			el, f, err := elementFraction(o.formula)
@@ -845,8 +847,8 @@ func (p *declParser) resolve(prod *declNode) DeclaredProduct {
 		seen[s.parent][key] = s
 		if !isRE {
 			if s.cas == "" {
-				if sym, err := LookupElement(s.name); err == nil && IsRareEarth(sym) {
-					p.out.problem(s.path, s.line, "%s has no CAS number: its %s is not counted", s.describe(), ElementName(sym))
+				if sym, err := reference.LookupElement(s.name); err == nil && exposure.IsRareEarth(sym) {
+					p.out.problem(s.path, s.line, "%s has no CAS number: its %s is not counted", s.describe(), reference.ElementName(sym))
 					dp.Usable = false
 				}
 			}

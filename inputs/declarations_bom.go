@@ -151,7 +151,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 		return
 	}
 	slack := decimal.RequireFromString(declarationSlack)
-	rare := RareEarths()
+	rare := exposure.RareEarths()
 	for i := range r.bom.Lines {
 		l := &r.bom.Lines[i]
 		e := byPart[declKey(l.PartNumber)]
@@ -164,7 +164,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 		}
 		bom := map[string]decimal.Decimal{}
 		for _, c := range l.Content {
-			if IsRareEarth(c.Element) {
+			if exposure.IsRareEarth(c.Element) {
 				bom[c.Element] = bom[c.Element].Add(c.Kg.Shift(3))
 			}
 		}

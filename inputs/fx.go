@@ -29,7 +29,7 @@ func (r *reader) parseFXSetting(v settingValue) {
 		return
 	}
 	bad := func(format string, args ...any) {
-		r.ps.errorf(v.sheet, v.place, "%s %s: %s", schema.FXKey, valQuote(text), fmt.Sprintf(format, args...))
+		r.ps.errorf(v.sheet, v.place, "%s %s: %s", schema.FXKey, schema.Quote(text), fmt.Sprintf(format, args...))
 	}
 	seen := map[string]bool{}
 	for _, e := range strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ';' }) {
@@ -40,14 +40,14 @@ func (r *reader) parseFXSetting(v settingValue) {
 			return
 		}
 		if m == nil {
-			bad("expected CUR=RATE entries separated by commas, such as EUR=1.08, GBP=1.27 (RATE in %s per one CUR, written with a decimal point); %s is not one", r.settings.Currency, valQuote(e))
+			bad("expected CUR=RATE entries separated by commas, such as EUR=1.08, GBP=1.27 (RATE in %s per one CUR, written with a decimal point); %s is not one", r.settings.Currency, schema.Quote(e))
 			return
 		}
 		cur := strings.ToUpper(m[1])
 		rate, err := ParseAmount(m[2])
 		switch {
 		case err != nil || rate.Sign() <= 0:
-			bad("the rate of %s, %s, is not a number above 0", cur, valQuote(m[2]))
+			bad("the rate of %s, %s, is not a number above 0", cur, schema.Quote(m[2]))
 			return
 		case seen[cur]:
 			bad("%s is given twice", cur)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"rexpo/schema"
 )
 
 // MaxProblems caps how many problems one run lists.
@@ -121,8 +123,8 @@ func cutMessage(m string) string {
 		return m
 	}
 	m = quotedText.ReplaceAllStringFunc(m, func(q string) string {
-		if text, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(text) > valMaxQuote {
-			return valQuote(text)
+		if text, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(text) > schema.MaxQuote {
+			return schema.Quote(text)
 		}
 		return q
 	})

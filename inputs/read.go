@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/schema"
 	"rexpo/workbook"
 )
@@ -97,6 +98,9 @@ type reader struct {
 // and the BOM. Every problem is collected; when any is an error, Read
 // returns an *InputError listing them all.
 func Read(b *workbook.Book, opts Options) (*Loaded, error) {
+	if _, err := reference.Load(); err != nil {
+		return nil, err
+	}
 	r := &reader{book: b, opts: opts, fx: map[string]decimal.Decimal{}, named: map[string]bool{}, missingFX: map[string]bool{}}
 	if opts.Now.IsZero() {
 		r.opts.Now = time.Now()
@@ -119,7 +123,7 @@ func Read(b *workbook.Book, opts Options) (*Loaded, error) {
 			Scenarios:   r.scenarios,
 			Prices:      r.prices,
 			Materials:   r.materials,
-			StageShares: mustStageShares(),
+			StageShares: reference.StageShares(),
 			Settings:    r.settings,
 
 			// The input's rows, then the embedded default centres.
@@ -342,6 +346,9 @@ func (r *reader) addProduct(id string) {
 // ReadLibrary reads a scenario library alone: the built-in one when src
 // is nil, else src's Scenarios, Controls and Tariffs sheets.
 func ReadLibrary(src *workbook.Book) ([]exposure.Scenario, string, error) {
+	if _, err := reference.Load(); err != nil {
+		return nil, "", err
+	}
 	ref, err := Reference()
 	if err != nil {
 		return nil, "", err
@@ -360,31 +367,4 @@ func ReadLibrary(src *workbook.Book) ([]exposure.Scenario, string, error) {
 		return nil, "", &InputError{Problems: r.ps.finish()}
 	}
 	return r.scenarios, r.scenarioSrc, nil
-}
-
-// MaterialCodes returns the embedded material codes, sorted.
-func MaterialCodes() ([]string, error) {
-	mats, err := EmbeddedMaterials()
-	if err != nil {
-		return nil, err
-	}
-	return sortedKeys(mats), nil
-}
-
-// EmbeddedMaterials returns the embedded materials by code: what each is
-// (Description) and its composition, for the template to explain the
-// codes its drop-down lists offer.
-func EmbeddedMaterials() (map[string]exposure.Material, error) {
-	ref, err := Reference()
-	if err != nil {
-		return nil, err
-	}
-	r := &reader{book: ref, libraryOnly: true}
-	if err := r.readMaterials(); err != nil {
-		return nil, err
-	}
-	if r.fatal != nil {
-		return nil, r.fatal
-	}
-	return r.materials, nil
 }

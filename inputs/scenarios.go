@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/schema"
 	"rexpo/workbook"
 )
@@ -19,7 +20,7 @@ func (r *reader) readScenarios() error {
 	if err != nil {
 		return err
 	}
-	r.readGroups(ref)
+	r.readGroups()
 	src := ref
 	r.scenarioSrc = "built-in library"
 	// A filled-in template whose scenario sheets hold only its examples
@@ -273,7 +274,7 @@ func (r *reader) controlElements(t *table, c *exposure.Control) bool {
 				}
 			}
 		default:
-			sym, err := LookupElement(tok)
+			sym, err := reference.LookupElement(tok)
 			if err != nil {
 				t.bad("elements", "%v (groups: %s)", err, strings.Join(sortedKeys(r.groups), ", "))
 				ok = false
@@ -320,7 +321,7 @@ func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 			t.bad("import_country", "import country is empty")
 		}
 		if o := t.text("origin_country"); o != "" && o != "*" {
-			code, err := LookupCountry(o)
+			code, err := reference.LookupCountry(o)
 			if err != nil {
 				t.cellErr(t.col["origin_country"], err)
 				continue

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/schema"
 	"rexpo/workbook"
 )
@@ -95,7 +96,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		dst *string
 	}{{"import_country", &s.ImportCountry}, {"controlling_country", &s.ControllingCountry}} {
 		if v, ok := get(c.key); ok {
-			code, err := LookupCountry(v)
+			code, err := reference.LookupCountry(v)
 			if err != nil {
 				bad(c.key, "%v", err)
 			} else {
@@ -180,7 +181,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 				if name = strings.TrimSpace(name); name == "" {
 					continue
 				}
-				code, err := LookupCountry(name)
+				code, err := reference.LookupCountry(name)
 				if err != nil {
 					bad("cap_countries", "expected controlling, all or a comma-separated list of countries: %v", err)
 					s.CapCountries.Countries = nil

@@ -71,9 +71,9 @@ func ParseCondition(text string) (Condition, error) {
 	m := conditionRE.FindStringSubmatch(s)
 	switch {
 	case s == "" || (m != nil && m[2] == ""):
-		return Condition{}, fmt.Errorf("%w %s: %s", ErrInvalidCondition, valQuote(text), hint)
+		return Condition{}, fmt.Errorf("%w %s: %s", ErrInvalidCondition, schema.Quote(text), hint)
 	case strings.HasPrefix(s, "#"):
-		return Condition{}, fmt.Errorf("%w %s: Excel read the cell as a formula; type relax alone, or '= relax", ErrInvalidCondition, valQuote(text))
+		return Condition{}, fmt.Errorf("%w %s: Excel read the cell as a formula; type relax alone, or '= relax", ErrInvalidCondition, schema.Quote(text))
 	case m == nil:
 		m = []string{s, "=", s}
 	}
@@ -84,9 +84,9 @@ func ParseCondition(text string) (Condition, error) {
 	}
 	switch {
 	case c.Measure != "":
-		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number; %s", ErrInvalidCondition, valQuote(text), c.Measure, c.Operand, hint)
+		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number; %s", ErrInvalidCondition, schema.Quote(text), c.Measure, c.Operand, hint)
 	case c.Op != exposure.OpEQ && c.Op != exposure.OpNE:
-		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number", ErrInvalidCondition, valQuote(text), m[1], c.Operand)
+		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number", ErrInvalidCondition, schema.Quote(text), m[1], c.Operand)
 	}
 	return c, nil
 }

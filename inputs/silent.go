@@ -20,6 +20,7 @@ import (
 	"unicode"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/schema"
 )
 
@@ -78,7 +79,7 @@ func (t *table) skipExample() bool {
 	var gist []string
 	for i, c := range t.row.Cells {
 		if i != mark && strings.TrimSpace(c.Text) != "" && len(gist) < 2 {
-			gist = append(gist, valQuote(strings.TrimSpace(c.Text)))
+			gist = append(gist, schema.Quote(strings.TrimSpace(c.Text)))
 		}
 	}
 	what := ""
@@ -182,7 +183,7 @@ func (r *reader) checkColumns(t *table, l *schema.SheetLayout) {
 		if r.silent.unknown == nil {
 			r.silent.unknown = map[string][]string{}
 		}
-		r.silent.unknown[t.sheet] = append(r.silent.unknown[t.sheet], valQuote(h))
+		r.silent.unknown[t.sheet] = append(r.silent.unknown[t.sheet], schema.Quote(h))
 		r.warnUnknownColumn(t, i, h, cands, t.elemPct != nil)
 	}
 	r.watchCosts(t, l)
@@ -194,7 +195,7 @@ func (r *reader) checkColumns(t *table, l *schema.SheetLayout) {
 // Plant, Find Num) is listed all the same, as an ordinary warning.
 func (r *reader) warnUnknownColumn(t *table, i int, h string, cands []headerCandidate, withElements bool) {
 	cell := cellName(i, t.headerRow)
-	q := valQuote(h)
+	q := schema.Quote(h)
 	near := nearestHeaders(h, cands)
 	if len(near) == 0 && withElements {
 		if sym, ok := elementHeader(h); ok {
@@ -464,7 +465,7 @@ func subsequence(a, b string) bool {
 // element's wt% or grams.
 func isElementColumn(h string) bool {
 	if m := gramsHeader.FindStringSubmatch(h); m != nil {
-		if _, err := LookupElement(m[1]); err == nil {
+		if _, err := reference.LookupElement(m[1]); err == nil {
 			return true
 		}
 	}
@@ -472,7 +473,7 @@ func isElementColumn(h string) bool {
 	if m == nil || m[0] == m[1] && bareHeaderWords[strings.ToLower(h)] {
 		return false
 	}
-	_, err := LookupElement(m[1])
+	_, err := reference.LookupElement(m[1])
 	return err == nil
 }
 
@@ -484,7 +485,7 @@ func elementHeader(h string) (string, bool) {
 	if len(fields) == 0 || len(fields[0]) < 2 || bareHeaderWords[strings.ToLower(fields[0])] {
 		return "", false
 	}
-	sym, err := LookupElement(fields[0])
+	sym, err := reference.LookupElement(fields[0])
 	return sym, err == nil
 }
 
@@ -556,12 +557,12 @@ func (w *costWatch) finish(t *table) {
 	}
 	head := "unit_cost"
 	if h := strings.TrimSpace(t.headers[w.col]); schema.NormalizeKey(h) != schema.NormalizeKey(head) {
-		head += " (header " + valQuote(h) + ")"
+		head += " (header " + schema.Quote(h) + ")"
 	}
 	switch {
 	case w.foreign > 0:
 		t.ps.figuref(t.sheet, w.first, "%d %s cell(s) name a currency other than the report's %s (%s, for one) but the sheet has no currency column, so they were read as %s with the sign dropped: add a currency column (with an FX row for each currency), or set --currency",
-			w.foreign, head, w.currency, valQuote(w.text), w.currency)
+			w.foreign, head, w.currency, schema.Quote(w.text), w.currency)
 	case w.filled > 0 && !w.given:
 		t.ps.figuref(t.sheet, cellName(w.col, t.headerRow), "%s has no currency column beside it, so its %d amount(s) were taken to be in %s, the report currency by default (no --currency flag or Settings currency row names one); if they are in another currency, add a currency column (with an FX row for it) or set --currency",
 			head, w.filled, w.currency)
@@ -571,7 +572,7 @@ func (w *costWatch) finish(t *table) {
 // textCurrency returns the currency an amount's text carries, as an ISO
 // code or the sign itself ("$", "€"), as ParseAmount accepts it.
 func textCurrency(text string) (string, bool) {
-	s := strings.Trim(valTrim(text), "()+-\u2212 ")
+	s := strings.Trim(schema.Trim(text), "()+-\u2212 ")
 	var dec string
 	if n := valCurrencyPrefix(s); n > 0 {
 		dec = s[:n]
@@ -768,9 +769,9 @@ func (r *reader) warnNoCountries() {
 	}
 	cc := r.settings.ControllingCountry
 	how := map[exposure.UnknownPolicy]string{
-		exposure.UnknownWorld:       fmt.Sprintf("split by %s's share of world output at each stage (reference data)", CountryName(cc)),
-		exposure.UnknownControlling: fmt.Sprintf("taken to be in %s, the controlling country, at every stage: the worst case", CountryName(cc)),
-		exposure.UnknownFree:        fmt.Sprintf("taken to be outside %s, the controlling country, at every stage: no control reaches them", CountryName(cc)),
+		exposure.UnknownWorld:       fmt.Sprintf("split by %s's share of world output at each stage (reference data)", reference.CountryName(cc)),
+		exposure.UnknownControlling: fmt.Sprintf("taken to be in %s, the controlling country, at every stage: the worst case", reference.CountryName(cc)),
+		exposure.UnknownFree:        fmt.Sprintf("taken to be outside %s, the controlling country, at every stage: no control reaches them", reference.CountryName(cc)),
 	}[r.settings.UnknownOrigin]
 	r.ps.figuref(r.bomName(), "", "no BOM line names a stage or origin country (mine, separation, metal, component, origin): under --unknown-origin %s every line's supply chain is %s, so the figures rest on that assumption, not on your suppliers; fill in the countries you know",
 		r.settings.UnknownOrigin, how)
@@ -905,7 +906,7 @@ func (r *reader) warnScenarioAge(asOf time.Time) {
 		}
 		d, ok := parseDay(sc.Checked)
 		if !ok {
-			r.ps.warnf(r.scenarioSheet(), "", "scenario %s: checked %s is not a date such as 2026-01-29, so its age is not known", sc.ID, valQuote(sc.Checked))
+			r.ps.warnf(r.scenarioSheet(), "", "scenario %s: checked %s is not a date such as 2026-01-29, so its age is not known", sc.ID, schema.Quote(sc.Checked))
 			continue
 		}
 		x := dated{sc.ID, dayText(sc.Checked, d), d}
@@ -1064,7 +1065,7 @@ func (r *reader) warnDecided(asOf time.Time) {
 			byDate[text] = b
 			branches = append(branches, b)
 		}
-		b.names = append(b.names, fmt.Sprintf("%s (%s)", sc.ID, valQuote(sc.Name)))
+		b.names = append(b.names, fmt.Sprintf("%s (%s)", sc.ID, schema.Quote(sc.Name)))
 		b.prior = append(b.prior, sc.Prior.Shift(2).Round(1).String()+"%")
 	}
 	where := "on the Scenarios sheet"

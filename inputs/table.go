@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/schema"
 	"rexpo/workbook"
 )
@@ -199,7 +200,7 @@ func quoteList(ss []string) string {
 			more++
 			continue
 		}
-		q = append(q, valQuote(s))
+		q = append(q, schema.Quote(s))
 	}
 	if len(q) == 0 {
 		return "none"
@@ -242,7 +243,7 @@ func (t *table) findElementColumns() {
 			continue
 		}
 		if m := gramsHeader.FindStringSubmatch(h); m != nil {
-			if sym, err := LookupElement(m[1]); err == nil {
+			if sym, err := reference.LookupElement(m[1]); err == nil {
 				if _, dup := t.elemGrams[sym]; dup {
 					t.ps.warnf(t.sheet, cellName(i, t.headerRow), "second column for %s grams ignored", sym)
 					continue
@@ -252,7 +253,7 @@ func (t *table) findElementColumns() {
 			}
 		}
 		if m := pctHeader.FindStringSubmatch(h); m != nil {
-			if sym, err := LookupElement(m[1]); err == nil && !(m[0] == m[1] && bareHeaderWords[strings.ToLower(h)]) {
+			if sym, err := reference.LookupElement(m[1]); err == nil && !(m[0] == m[1] && bareHeaderWords[strings.ToLower(h)]) {
 				if _, dup := t.elemPct[sym]; dup {
 					t.ps.warnf(t.sheet, cellName(i, t.headerRow), "second column for %s wt%% ignored", sym)
 					continue
@@ -395,7 +396,7 @@ const commaUnsureHint = "this file separates its fields with ';', as Excel does 
 // as 1500, and SPEC section 2 says an ambiguous number is an error.
 func checkComma(c workbook.Cell) error {
 	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
-		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), commaUnsureHint)
+		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, schema.Quote(c.Text), commaUnsureHint)
 	}
 	return nil
 }
@@ -533,7 +534,7 @@ func (t *table) country(name string) string {
 // countryAt parses the country cell in column i: "" for unknown or bad
 // (recorded).
 func (t *table) countryAt(i int) string {
-	code, err := LookupCountry(t.cellAt(i).Text)
+	code, err := reference.LookupCountry(t.cellAt(i).Text)
 	if err != nil {
 		t.cellErr(i, err)
 		return ""
@@ -628,7 +629,7 @@ func missingColumns(l *schema.SheetLayout, cells []workbook.Cell, keys map[strin
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("missing required column %s; the nearest header found is %s: if it holds %s, rename it %s or map it with --map FILE, a file with the line `%s: %s`",
-			c.Name, valQuote(best), c.Name, c.Name, c.Name, best))
+			c.Name, schema.Quote(best), c.Name, c.Name, c.Name, best))
 	}
 	return strings.Join(parts, "; ")
 }

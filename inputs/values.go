@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/schema"
 )
 
@@ -35,36 +36,16 @@ var (
 	// probability above 1, a range whose value lies outside its bounds, a
 	// number too large or too small to be meant).
 	ErrOutOfRange = errors.New("value out of range")
-	// ErrUnknownCountry: a country cell that names no ISO 3166 country.
-	ErrUnknownCountry = errors.New("unknown country")
+	// ErrUnknownCountry: a country cell that names no ISO 3166 country
+	// (the reference package's sentinel, which its lookups wrap).
+	ErrUnknownCountry = reference.ErrUnknownCountry
 	// ErrUnknownElement: an element cell that names no chemical element.
-	ErrUnknownElement = errors.New("unknown element")
+	ErrUnknownElement = reference.ErrUnknownElement
 	// ErrInvalidMonth: a month cell that is no calendar or relative month.
 	ErrInvalidMonth = errors.New("invalid month")
 	// ErrInvalidYesNo: a yes/no cell with another word in it.
 	ErrInvalidYesNo = errors.New("not yes or no")
 )
-
-// valMaxQuote is how much of a cell's text an error message repeats.
-const valMaxQuote = 60
-
-// valQuote quotes text for an error message, cut to valMaxQuote runes so
-// a 32,767-character cell does not flood the problem list.
-func valQuote(text string) string {
-	if utf8.RuneCountInString(text) <= valMaxQuote {
-		return strconv.Quote(text)
-	}
-	r := []rune(text)
-	return strconv.Quote(string(r[:valMaxQuote])) + "…"
-}
-
-// valTrim removes surrounding white space, including the no-break spaces
-// that formatted numbers carry, byte order marks and zero-width spaces.
-func valTrim(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
-	})
-}
 
 // smallInts are the decimals 0 to 255, shared: decimals are immutable, and
 // quantities such as 1, 2 or 4 fill most of a BOM's qty_per column.
@@ -141,13 +122,13 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 	if d, ok := valPlainFast(text); ok {
 		return d, false, nil
 	}
-	invalid := func() error { return fmt.Errorf("%w %s", ErrInvalidNumber, valQuote(text)) }
-	s := valTrim(text)
+	invalid := func() error { return fmt.Errorf("%w %s", ErrInvalidNumber, schema.Quote(text)) }
+	s := schema.Trim(text)
 	if s == "" {
 		return decimal.Decimal{}, false, fmt.Errorf("%w: the cell is empty", ErrInvalidNumber)
 	}
 	if !opts.percent && strings.ContainsAny(s, "%\uff05\u066a") {
-		return decimal.Decimal{}, false, fmt.Errorf("%w in %s (this column is not in percent: write the number without %%)", ErrPercentNotAllowed, valQuote(text))
+		return decimal.Decimal{}, false, fmt.Errorf("%w in %s (this column is not in percent: write the number without %%)", ErrPercentNotAllowed, schema.Quote(text))
 	}
 	if len(s) > 200 {
 		return decimal.Decimal{}, false, invalid()
@@ -159,26 +140,26 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 		case s[0] == '(' && s[len(s)-1] == ')' && len(s) >= 2:
 			paren++
 			neg++
-			s = valTrim(s[1 : len(s)-1])
+			s = schema.Trim(s[1 : len(s)-1])
 		case s[0] == '-':
 			neg++
-			s = valTrim(s[1:])
+			s = schema.Trim(s[1:])
 		case strings.HasPrefix(s, "\u2212"):
 			neg++
-			s = valTrim(s[len("\u2212"):])
+			s = schema.Trim(s[len("\u2212"):])
 		case s[0] == '+':
 			plus++
-			s = valTrim(s[1:])
+			s = schema.Trim(s[1:])
 		case s[len(s)-1] == '-' && len(s) >= 2 && !valIsExpChar(s[len(s)-2]):
 			// SAP writes negative amounts with a trailing minus: "12.50-".
 			neg++
-			s = valTrim(s[:len(s)-1])
+			s = schema.Trim(s[:len(s)-1])
 		case opts.percent && s[len(s)-1] == '%':
 			if pct {
 				return decimal.Decimal{}, false, invalid()
 			}
 			pct = true
-			s = valTrim(s[:len(s)-1])
+			s = schema.Trim(s[:len(s)-1])
 		default:
 			if !opts.currency {
 				changed = false
@@ -186,10 +167,10 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 			}
 			if n := valCurrencyPrefix(s); n > 0 {
 				cur++
-				s = valTrim(s[n:])
+				s = schema.Trim(s[n:])
 			} else if n := valCurrencySuffix(s); n > 0 {
 				cur++
-				s = valTrim(s[:len(s)-n])
+				s = schema.Trim(s[:len(s)-n])
 			} else {
 				changed = false
 			}
@@ -201,10 +182,10 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 	d, err = valDigits(s)
 	if err != nil {
 		if errors.Is(err, ErrAmbiguousNumber) {
-			return decimal.Decimal{}, false, fmt.Errorf("%w %s (use '.' for decimals and ',' only between groups of three digits, as in 1,234.5)", ErrAmbiguousNumber, valQuote(text))
+			return decimal.Decimal{}, false, fmt.Errorf("%w %s (use '.' for decimals and ',' only between groups of three digits, as in 1,234.5)", ErrAmbiguousNumber, schema.Quote(text))
 		}
 		if errors.Is(err, ErrOutOfRange) {
-			return decimal.Decimal{}, false, fmt.Errorf("%w: %s is too large or too small", ErrOutOfRange, valQuote(text))
+			return decimal.Decimal{}, false, fmt.Errorf("%w: %s is too large or too small", ErrOutOfRange, schema.Quote(text))
 		}
 		return decimal.Decimal{}, false, invalid()
 	}
@@ -454,7 +435,7 @@ func ParseFraction(text string, percentFormatted bool) (decimal.Decimal, error) 
 	}
 	if d.Sign() < 0 || d.Cmp(decimal.NewFromInt(1)) > 0 {
 		hint := "write a fraction from 0 to 1, such as 0.25, or a percentage such as 25%"
-		return decimal.Decimal{}, fmt.Errorf("%w: probability %s is not between 0 and 1 (%s)", ErrOutOfRange, valQuote(text), hint)
+		return decimal.Decimal{}, fmt.Errorf("%w: probability %s is not between 0 and 1 (%s)", ErrOutOfRange, schema.Quote(text), hint)
 	}
 	return d, nil
 }
@@ -467,7 +448,7 @@ func ParseFraction(text string, percentFormatted bool) (decimal.Decimal, error) 
 // satisfy low ≤ value ≤ high, or the error is ErrOutOfRange. Text in
 // parentheses without ".." is not a range: "(12.50)" goes to parse whole.
 func ParseRange(text string, parse func(string) (decimal.Decimal, error)) (value, low, high decimal.Decimal, ranged bool, err error) {
-	s := valTrim(text)
+	s := schema.Trim(text)
 	head, inner, ok := valRangeParts(s)
 	if !ok {
 		value, err = parse(text)
@@ -484,20 +465,20 @@ func ParseRange(text string, parse func(string) (decimal.Decimal, error)) (value
 		}
 	}
 	fail := func(err error) (decimal.Decimal, decimal.Decimal, decimal.Decimal, bool, error) {
-		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false, fmt.Errorf("in range %s: %w", valQuote(text), err)
+		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false, fmt.Errorf("in range %s: %w", schema.Quote(text), err)
 	}
 	if value, err = parse(head); err != nil {
 		return fail(err)
 	}
-	if low, err = parse(valTrim(lo)); err != nil {
+	if low, err = parse(schema.Trim(lo)); err != nil {
 		return fail(err)
 	}
-	if high, err = parse(valTrim(hi)); err != nil {
+	if high, err = parse(schema.Trim(hi)); err != nil {
 		return fail(err)
 	}
 	if low.Cmp(value) > 0 || value.Cmp(high) > 0 {
 		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false,
-			fmt.Errorf("%w: range %s must read value (low..high) with low ≤ value ≤ high", ErrOutOfRange, valQuote(text))
+			fmt.Errorf("%w: range %s must read value (low..high) with low ≤ value ≤ high", ErrOutOfRange, schema.Quote(text))
 	}
 	return value, low, high, true, nil
 }
@@ -517,7 +498,7 @@ func valRangeParts(s string) (head, inner string, ok bool) {
 		case '(':
 			depth--
 			if depth == 0 {
-				head, inner = valTrim(s[:i]), s[i+1:len(s)-1]
+				head, inner = schema.Trim(s[:i]), s[i+1:len(s)-1]
 				if head == "" || !(strings.Contains(inner, "..") || strings.Contains(inner, "…")) {
 					return "", "", false
 				}
@@ -554,13 +535,13 @@ var valMonthNames = func() map[string]time.Month {
 // of the projection. "0", negatives, fractions and other text are
 // ErrInvalidMonth. Empty text is the zero Month (open-ended) and no error.
 func ParseMonth(text string, isDate bool) (exposure.Month, error) {
-	s := valTrim(text)
+	s := schema.Trim(text)
 	if s == "" {
 		return exposure.Month{}, nil
 	}
 	hint := "write a month as 2026-11, or a month number from 1 counted from the start of the projection"
 	bad := func(why string) (exposure.Month, error) {
-		return exposure.Month{}, fmt.Errorf("%w %s (%s)", ErrInvalidMonth, valQuote(text), why)
+		return exposure.Month{}, fmt.Errorf("%w %s (%s)", ErrInvalidMonth, schema.Quote(text), why)
 	}
 	if len(s) > 100 {
 		return bad(hint)
@@ -607,7 +588,7 @@ func valSerialMonth(d decimal.Decimal, text string) (exposure.Month, error) {
 	const maxSerial = 2958465 // 9999-12-31, the last date Excel shows
 	n := d.Floor()
 	if n.Sign() <= 0 || n.Cmp(decimal.NewFromInt(maxSerial)) > 0 {
-		return exposure.Month{}, fmt.Errorf("%w %s (a date cell holds no valid date)", ErrInvalidMonth, valQuote(text))
+		return exposure.Month{}, fmt.Errorf("%w %s (a date cell holds no valid date)", ErrInvalidMonth, schema.Quote(text))
 	}
 	serial := int(n.IntPart())
 	switch {
@@ -695,11 +676,11 @@ func valMonthText(s string) (m exposure.Month, ok, ambiguous bool) {
 // ParseYesNo parses a yes/no cell: yes, no, y, n, true, false, 1 and 0, in
 // any case (Excel stores a boolean cell as 1 or 0, or shows TRUE/FALSE).
 func ParseYesNo(text string) (bool, error) {
-	t := strings.ToLower(valTrim(text))
+	t := strings.ToLower(schema.Trim(text))
 	for _, w := range schema.YesNo {
 		if t == w.Text || slices.Contains(w.Aliases, t) {
 			return w.Value, nil
 		}
 	}
-	return false, fmt.Errorf("%w: %s (write yes or no)", ErrInvalidYesNo, valQuote(text))
+	return false, fmt.Errorf("%w: %s (write yes or no)", ErrInvalidYesNo, schema.Quote(text))
 }

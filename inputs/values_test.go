@@ -310,7 +310,7 @@ func TestValuesErrorMessages(t *testing.T) {
 		{"probability", valErr(ParseFraction("1.5", false)), `probability "1.5" is not between 0 and 1`},
 		{"range bound", valErr3(ParseRange("30 (2x..60)", pct)), `in range "30 (2x..60)": invalid number "2x"`},
 		{"month", valErrM(ParseMonth("2026-13", false)), `invalid month "2026-13" (write a month as 2026-11`},
-		{"long text cut", valErr(ParseAmount(strings.Repeat("x", 500))), `invalid number "` + strings.Repeat("x", valMaxQuote) + `"…`},
+		{"long text cut", valErr(ParseAmount(strings.Repeat("x", 500))), `invalid number "` + strings.Repeat("x", schema.MaxQuote) + `"…`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -484,7 +484,7 @@ func FuzzParseMonth(f *testing.F) {
 				t.Fatalf("ParseMonth(%q, %v) = %+v, but ParseMonth(%q) = %+v, %v", text, isDate, m, s, again, err)
 			}
 		default:
-			if valTrim(text) != "" {
+			if schema.Trim(text) != "" {
 				t.Fatalf("ParseMonth(%q, %v) = zero Month without error", text, isDate)
 			}
 		}

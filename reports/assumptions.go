@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 )
 
 // The Assumptions sheet stacks blocks with different columns, so its
@@ -236,7 +236,7 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 		}
 		var re decimal.Decimal
 		for e, w := range m.WtPct {
-			if inputs.IsRareEarth(e) {
+			if exposure.IsRareEarth(e) {
 				re = re.Add(w)
 			}
 		}
@@ -273,7 +273,7 @@ func composition(wt map[string]decimal.Decimal) string {
 	var list []ew
 	for e, w := range wt {
 		if !w.IsZero() {
-			list = append(list, ew{e, w, inputs.IsRareEarth(e)})
+			list = append(list, ew{e, w, exposure.IsRareEarth(e)})
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -295,7 +295,7 @@ func composition(wt map[string]decimal.Decimal) string {
 
 // elementLabel is "Nd (neodymium)" where the name is known.
 func elementLabel(sym string) string {
-	if n := inputs.ElementName(sym); n != "" {
+	if n := reference.ElementName(sym); n != "" {
 		return sym + " (" + strings.ToLower(n) + ")"
 	}
 	return sym

@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 	"rexpo/reports"
 )
 
@@ -63,7 +63,7 @@ func (s *server) page(w http.ResponseWriter, status int, d *pageData) {
 	d.Version = version
 	d.MaxUpload = sizeString(s.o.maxUpload)
 	d.KeepFor = durationWords(keepFor)
-	d.Countries = inputs.CountryNames()
+	d.Countries = reference.CountryNames()
 	ticked := map[string]bool{}
 	if d.Form != nil {
 		for _, id := range d.Form.fields["only"] {
@@ -281,7 +281,7 @@ func newPlanView(r *exposure.Result) *planView {
 	if !p.CapAll {
 		var names []string
 		for _, c := range p.CapCountries {
-			if n := inputs.CountryName(c); n != "" {
+			if n := reference.CountryName(c); n != "" {
 				names = append(names, n)
 			} else {
 				names = append(names, c)
