@@ -11,10 +11,15 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"rexpo/declaration"
 	"rexpo/exposure"
 	"rexpo/schema"
 	"rexpo/workbook"
 )
+
+// declarationSlack is how far a declared figure may differ from the BOM's
+// before a warning names both: 5%.
+const declarationSlack = "0.05"
 
 // readDeclarations fills the rare-earth content of BOM lines from
 // suppliers' declarations: Options.Declarations, then the file or folder
@@ -50,7 +55,7 @@ func (r *reader) declarationField() string {
 // path is a path on this machine; a Settings sheet's path is relative to
 // the input's folder and must stay inside it, so that a workbook cannot
 // make rexpo read files elsewhere.
-func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
+func (r *reader) loadDeclarations(v settingValue) ([]declaration.File, bool) {
 	p := strings.TrimSpace(v.text)
 	field := r.declarationField()
 	var (
@@ -86,7 +91,7 @@ func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
 		}
 		fsys, name = base, path.Join(dir, clean)
 	}
-	decls, err := ReadDeclarations(fsys, name, p, field)
+	decls, err := declaration.Read(fsys, name, p, field)
 	if err != nil {
 		r.ps.errorf(v.sheet, v.place, "declarations %q: %s", p, declPathError(err))
 		return nil, false
@@ -118,9 +123,9 @@ var eachUnits = map[string]bool{"": true, "each": true, "ea": true, "piece": tru
 
 // applyDeclarations lists the declarations' problems, then fills or
 // checks the content of the BOM lines they match.
-func (r *reader) applyDeclarations(decls []Declaration) {
+func (r *reader) applyDeclarations(decls []declaration.File) {
 	type entry struct {
-		p       *DeclaredProduct
+		p       *declaration.Product
 		file    string
 		matched bool
 	}
@@ -129,8 +134,9 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 	for i := range decls {
 		d := &decls[i]
 		for _, p := range d.Problems {
-			p.Error = false
-			r.ps.add(p)
+			// A declaration's problems are warnings, listed by file and
+			// element path in place of sheet and cell.
+			r.ps.add(Problem{Sheet: p.File, Cell: p.Path, Message: p.Text()})
 		}
 		for j := range d.Products {
 			p := &d.Products[j]
@@ -139,10 +145,10 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 			}
 			k := declKey(p.PartNumber)
 			if first, dup := byPart[k]; dup {
-				r.ps.warnf(d.File, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
+				r.ps.warnf(d.Name, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
 				continue
 			}
-			e := &entry{p: p, file: d.File}
+			e := &entry{p: p, file: d.Name}
 			byPart[k] = e
 			order = append(order, e)
 		}

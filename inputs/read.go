@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"rexpo/declaration"
 	"rexpo/exposure"
 	"rexpo/reference"
 	"rexpo/schema"
@@ -36,7 +37,7 @@ type Options struct {
 	DecimalComma bool
 	// Declarations are suppliers' material declarations already read
 	// (ReadDeclarations); a declarations setting adds the files it names.
-	Declarations []Declaration
+	Declarations []declaration.File
 	// Context, when set, stops reading with its error once it is done
 	// (Ctrl-C, a request's deadline); the book's own context, from
 	// OpenBookContext, does so too.
