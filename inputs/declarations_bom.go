@@ -115,8 +115,8 @@ func declPathError(err error) string {
 	return err.Error()
 }
 
-// declKey is how part numbers are compared: trimmed, ignoring case.
-func declKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }
+// partKey is how part numbers are compared: trimmed, ignoring case.
+func partKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }
 
 // eachUnits are the unitType values that mean one piece.
 var eachUnits = map[string]bool{"": true, "each": true, "ea": true, "piece": true, "pieces": true, "pc": true, "pcs": true, "unit": true, "units": true, "set": true}
@@ -143,7 +143,7 @@ func (r *reader) applyDeclarations(decls []declaration.File) {
 			if p.PartNumber == "" {
 				continue
 			}
-			k := declKey(p.PartNumber)
+			k := partKey(p.PartNumber)
 			if first, dup := byPart[k]; dup {
 				r.ps.warnf(d.Name, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
 				continue
@@ -160,7 +160,7 @@ func (r *reader) applyDeclarations(decls []declaration.File) {
 	rare := exposure.RareEarths()
 	for i := range r.bom.Lines {
 		l := &r.bom.Lines[i]
-		e := byPart[declKey(l.PartNumber)]
+		e := byPart[partKey(l.PartNumber)]
 		if e == nil {
 			continue
 		}

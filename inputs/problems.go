@@ -115,7 +115,7 @@ const maxMessage = 1000
 var quotedText = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // cutMessage shortens a message longer than maxMessage bytes: first each
-// quoted text in it to what valQuote shows, so that the words around a
+// quoted text in it to what schema.Quote shows, so that the words around a
 // huge cell survive, then, if need be, the message itself at a character
 // boundary, marking the cut.
 func cutMessage(m string) string {

@@ -493,7 +493,7 @@ func elementHeader(h string) (string, bool) {
 // (EUR)"), or "".
 func headerCurrency(h string) string {
 	for _, w := range phraseOf(h).words {
-		if u := strings.ToUpper(w); len(w) == 3 && valCurrencyCodes[u] {
+		if u := strings.ToUpper(w); len(w) == 3 && currencyCodes[u] {
 			return u
 		}
 	}
@@ -574,9 +574,9 @@ func (w *costWatch) finish(t *table) {
 func textCurrency(text string) (string, bool) {
 	s := strings.Trim(schema.Trim(text), "()+-\u2212 ")
 	var dec string
-	if n := valCurrencyPrefix(s); n > 0 {
+	if n := currencyPrefix(s); n > 0 {
 		dec = s[:n]
-	} else if n := valCurrencySuffix(s); n > 0 {
+	} else if n := currencySuffix(s); n > 0 {
 		dec = s[len(s)-n:]
 	}
 	dec = strings.ToUpper(strings.TrimSpace(dec))
@@ -585,7 +585,7 @@ func textCurrency(text string) (string, bool) {
 		return "", false
 	case dec == "RMB":
 		return "CNY", true
-	case valCurrencyCodes[dec]:
+	case currencyCodes[dec]:
 		return dec, true
 	}
 	if code, ok := currencySigns[dec]; ok {
@@ -615,7 +615,7 @@ func sameCurrency(code, report string) bool {
 	case "CNY", "CNH":
 		return report == "CNY" || report == "CNH"
 	}
-	if !valCurrencyCodes[code] {
+	if !currencyCodes[code] {
 		return true // a sign of unknown currency: no grounds to warn
 	}
 	return code == report

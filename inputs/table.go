@@ -186,7 +186,7 @@ func texts(cells []workbook.Cell) []string {
 	return out
 }
 
-// quoteList quotes names for a message: each cut as valQuote cuts it and
+// quoteList quotes names for a message: each cut as schema.Quote cuts it and
 // at most quoteListMax of them, so that a header row of huge or countless
 // cells still makes a message a person can read.
 func quoteList(ss []string) string {

@@ -472,7 +472,7 @@ func FuzzParseMonth(f *testing.F) {
 		}
 		switch {
 		case m.Relative != 0:
-			if m.Relative < 1 || m.Relative > valMaxRelative || m.Year != 0 || m.Month != 0 {
+			if m.Relative < 1 || m.Relative > maxRelativeMonth || m.Year != 0 || m.Month != 0 {
 				t.Fatalf("ParseMonth(%q, %v) = %+v", text, isDate, m)
 			}
 		case m.Year != 0:
@@ -510,11 +510,11 @@ func FuzzPlainFast(f *testing.F) {
 }
 
 func checkPlainFast(t *testing.T, s string) {
-	fast, ok := valPlainFast(s)
+	fast, ok := plainFast(s)
 	if !ok {
 		return
 	}
-	slow, err := valDigits(s)
+	slow, err := parseDigits(s)
 	if err != nil {
 		t.Fatalf("%q: fast path gives %s, general parser fails: %v", s, fast, err)
 	}
