@@ -18,7 +18,7 @@ import (
 // cost-bearing line whose cost changes in some scenario and that has at
 // least two candidate sources, the shares a linear program chose.
 type Plan struct {
-	Objective    string          // "expected" or "worst"
+	Objective    Objective       // "expected" or "worst"
 	CountryCap   decimal.Decimal // percent
 	CapCountries []string        // the countries the cap applies to, when given or taken from the scenarios
 	CapAll       bool            // the cap applies to every country but each product's import country

@@ -182,7 +182,7 @@ func TestRecommendHandWorked(t *testing.T) {
 			in := oneLine("1", "", "", "", []Source{src}, tc.scenarios...)
 			in.Settings.CountryCap = dec(tc.cap)
 			in.Settings.CapCountries = CapScope{All: true} // these cases cap every country, JP too
-			in.Settings.Objective = tc.objective
+			in.Settings.Objective = Objective(tc.objective)
 			in.Alternatives = tc.alts
 			p, v := plan(t, in)
 			if len(p.Lines) != 1 {
@@ -402,7 +402,7 @@ func randomCase(rng *rand.Rand) Input {
 	}
 	in := oneLine(fmt.Sprint(1+rng.IntN(3)), "Nd=0.05", "", "NDX", sources, scenarios...)
 	in.Settings.CountryCap = dec([]string{"40", "50", "65", "80", "100"}[rng.IntN(5)])
-	in.Settings.Objective = []string{"expected", "worst"}[rng.IntN(2)]
+	in.Settings.Objective = []Objective{ObjectiveExpected, ObjectiveWorst}[rng.IntN(2)]
 	na := 1 + rng.IntN(3)
 	for k := 0; k < na; k++ {
 		a := Alternative{PartNumber: "MAG", Supplier: fmt.Sprintf("A%d", k+1), Countries: at(pick()), UnitCost: dec(money(9, 16)),

@@ -60,7 +60,7 @@ type SignalRule struct {
 	Operand   string // as written: "2", "relax", "yes"
 	Number    decimal.Decimal
 	IsNum     bool // Operand is a number: compare numerically
-	Stance    string
+	Stance    Stance
 	LR        decimal.Decimal // > 0
 	Rationale string
 	Source    string
@@ -206,7 +206,7 @@ type RuleOutcome struct {
 // ratios that applied to it, and its posterior.
 type ScenarioWeight struct {
 	ID        string
-	Stance    string
+	Stance    Stance
 	Prior     decimal.Decimal
 	Factor    decimal.Decimal // Π of the matching rules' likelihood ratios, 1 when none
 	Posterior decimal.Decimal

@@ -25,11 +25,11 @@ func wordSignal(date, name, v string) Signal {
 }
 
 func numRule(signal, op, x, stance, lr string) SignalRule {
-	return SignalRule{Signal: signal, Op: op, Operand: x, Number: dec(x), IsNum: true, Stance: stance, LR: dec(lr)}
+	return SignalRule{Signal: signal, Op: op, Operand: x, Number: dec(x), IsNum: true, Stance: Stance(stance), LR: dec(lr)}
 }
 
 func wordRule(signal, op, x, stance, lr string) SignalRule {
-	return SignalRule{Signal: signal, Op: op, Operand: x, Stance: stance, LR: dec(lr)}
+	return SignalRule{Signal: signal, Op: op, Operand: x, Stance: Stance(stance), LR: dec(lr)}
 }
 
 func TestRuleMatches(t *testing.T) {

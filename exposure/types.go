@@ -231,7 +231,7 @@ type Tariff struct {
 type Scenario struct {
 	ID          string
 	Name        string
-	Stance      string          // easing, status-quo, tightening, escalation
+	Stance      Stance          // easing, status-quo, tightening, escalation
 	Prior       decimal.Decimal // normalised prior probability, the priors add up to 1
 	PriorBlank  bool            // the input left the probability blank
 	Country     string          // controlling country, alpha-2
@@ -333,7 +333,7 @@ type Settings struct {
 	UnknownOrigin      UnknownPolicy
 	CountryCap         decimal.Decimal // percent
 	CapCountries       CapScope        // which countries the cap applies to
-	Objective          string
+	Objective          Objective
 	Rollup             Rollup
 	Draws              int
 	Seed               int64

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 // Indicative marks the supplier name of an embedded default centre
@@ -17,9 +18,9 @@ const Indicative = " (indicative)"
 // defaultAlternativesLayout is the embedded alternatives.csv: the
 // Alternatives columns (by material only) plus the ranges, source and
 // date of each centre.
-var defaultAlternativesLayout = func() SheetLayout {
-	l, _ := LayoutOf("Alternatives")
-	out := SheetLayout{Name: "alternatives"}
+var defaultAlternativesLayout = func() schema.SheetLayout {
+	l, _ := schema.LayoutOf("Alternatives")
+	out := schema.SheetLayout{Name: "alternatives"}
 	for _, c := range l.Columns {
 		if c.Name == "material" {
 			c.Required = true
@@ -27,9 +28,9 @@ var defaultAlternativesLayout = func() SheetLayout {
 		out.Columns = append(out.Columns, c)
 	}
 	out.Columns = append(out.Columns,
-		Column{Name: "premium_low", Kind: KindPercent}, Column{Name: "premium_high", Kind: KindPercent},
-		Column{Name: "qualification_low", Kind: KindAmount}, Column{Name: "qualification_high", Kind: KindAmount},
-		Column{Name: "source", Required: true}, Column{Name: "as_of", Required: true}, Column{Name: "notes"})
+		schema.Column{Name: "premium_low", Kind: schema.KindPercent}, schema.Column{Name: "premium_high", Kind: schema.KindPercent},
+		schema.Column{Name: "qualification_low", Kind: schema.KindAmount}, schema.Column{Name: "qualification_high", Kind: schema.KindAmount},
+		schema.Column{Name: "source", Required: true}, schema.Column{Name: "as_of", Required: true}, schema.Column{Name: "notes"})
 	return out
 }()
 

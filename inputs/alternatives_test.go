@@ -3,6 +3,8 @@ package inputs
 import (
 	"strings"
 	"testing"
+
+	"rexpo/reference"
 )
 
 // altBOM is P1 with a magnet of NDFEB_N42 and a plain bracket.
@@ -103,10 +105,7 @@ func TestReadAlternativesProblems(t *testing.T) {
 // date, and the table covers the materials of reference section 6.1.
 func TestDefaultAlternatives(t *testing.T) {
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": altBOM()}, Options{})
-	codes, err := MaterialCodes()
-	if err != nil {
-		t.Fatal(err)
-	}
+	codes := reference.MaterialCodes()
 	known := map[string]bool{}
 	for _, c := range codes {
 		known[c] = true

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 var (
@@ -99,7 +100,7 @@ func (r *reader) reportMissingProducts() {
 		rows += ": " + quoteList(mp.ids)
 	}
 	what := "one"
-	if r.book.csv != nil {
+	if r.book.CSV() {
 		what = "a products.csv file"
 	}
 	r.ps.errorf("", "", "%s has no Products sheet (sheets found: %s): add %s with the columns product and annual_volume and %s",
@@ -352,7 +353,7 @@ func (r *reader) material(t *table) string {
 	if code == "" {
 		return ""
 	}
-	if m, ok := r.materialByKey[NormalizeKey(code)]; ok {
+	if m, ok := r.materialByKey[schema.NormalizeKey(code)]; ok {
 		return m
 	}
 	t.bad("material", "unknown material %q%s", code, r.suggestMaterial(code))
@@ -449,7 +450,7 @@ func (lr *lineReader) composition(material string) materialComposition {
 	var most decimal.Decimal
 	for _, sym := range sortedKeys(wt) {
 		mc.elems = append(mc.elems, elementPct{sym: sym, pct: wt[sym], counted: lr.r.counts(sym)})
-		if !IsRareEarth(sym) && wt[sym].GreaterThan(most) {
+		if !exposure.IsRareEarth(sym) && wt[sym].GreaterThan(most) {
 			mc.balance, most = sym, wt[sym]
 		}
 	}
@@ -556,7 +557,7 @@ func (lr *lineReader) massAt(col int, name string, shift int32) (decimal.Decimal
 		other, otherShift = "re_mass_kg", 0
 	}
 	t.ps.errorf(t.sheet, t.ref(col), "%s %s: the column is in %s, so write the number alone: %s (or head the column %s and write %s)",
-		name, valQuote(t.textAt(col)), map[int32]string{0: "kg", -3: "grams"}[shift], inCol, other, v.Shift(unit-otherShift))
+		name, schema.Quote(t.textAt(col)), map[int32]string{0: "kg", -3: "grams"}[shift], inCol, other, v.Shift(unit-otherShift))
 	return decimal.Decimal{}, false
 }
 
@@ -595,7 +596,7 @@ func (lr *lineReader) giveWay(mc *materialComposition, material string) {
 	}
 	re := decimal.Zero
 	for _, e := range mc.elems {
-		if IsRareEarth(e.sym) {
+		if exposure.IsRareEarth(e.sym) {
 			re = re.Add(e.pct)
 		}
 	}
@@ -702,7 +703,7 @@ func (s *slab[T]) take(n int) []T {
 // counts reports whether an element matters to the cost model: a rare
 // earth, an element with a price, or one a Controls row names.
 func (r *reader) counts(sym string) bool {
-	if IsRareEarth(sym) || r.named[sym] {
+	if exposure.IsRareEarth(sym) || r.named[sym] {
 		return true
 	}
 	_, ok := r.prices[sym]

@@ -11,7 +11,7 @@ import (
 // names its flag in Cell ("--carrying-rate"). The command line reports
 // them as bad usage before it reads anything.
 func CheckSettings(settings map[string]string) []Problem {
-	r := &reader{book: &Book{name: "flags"}, opts: Options{Settings: settings, Now: time.Now()},
+	r := &reader{opts: Options{Settings: settings, Now: time.Now()},
 		fx: map[string]decimal.Decimal{}, named: map[string]bool{}, missingFX: map[string]bool{}}
 	if err := r.readSettings(); err != nil {
 		return []Problem{{Message: err.Error(), Error: true}}

@@ -2,9 +2,6 @@ package inputs
 
 import (
 	"testing"
-	"testing/fstest"
-
-	"rexpo/exposure"
 )
 
 // Tests of compositions (the balance rule of SPEC section 2), the mass of
@@ -228,57 +225,4 @@ func TestMaterialPrices(t *testing.T) {
 	materials[1][3] = "eighty"
 	ie = mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom, "Materials": materials}, Options{})
 	wantProblem(t, ie.Problems, "Materials", "D2", true, "eighty")
-}
-
-func TestEmbeddedMaterialsColumns(t *testing.T) {
-	// The embedded table's source is the composition's; the price has
-	// price_as_of and price_source of its own.
-	fsys := fstest.MapFS{"ref/materials.csv": {Data: []byte(
-		"material,description,family,source,Nd,Fe,price_usd_per_kg,price_as_of,price_source\n" +
-			"X_N42,test grade,ndfeb,composition paper,30,70,60.5,2026-01-15,price survey\n")}}
-	b, err := OpenCSVFS(fsys, "ref")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &reader{book: b}
-	tb, err := openTable(b, "materials", &embeddedMaterialsLayout, nil, true, &r.ps)
-	if err != nil || tb == nil {
-		t.Fatalf("openTable: %v %v", err, r.ps.finish())
-	}
-	r.materials, r.materialByKey = map[string]exposure.Material{}, map[string]string{}
-	r.materialsFrom(tb)
-	if ps := r.ps.finish(); len(ps) != 0 {
-		t.Fatalf("problems:\n%s", listProblems(ps))
-	}
-	m := r.materials["X_N42"]
-	if m.Source != "composition paper" || m.PriceSource != "price survey" || m.PriceAsOf != "2026-01-15" {
-		t.Errorf("source %q, price source %q, as of %q", m.Source, m.PriceSource, m.PriceAsOf)
-	}
-	wantDec(t, "USD per kg", m.USDPerKg, "60.5")
-}
-
-func TestStageSharesHeavySeparation(t *testing.T) {
-	fsys := fstest.MapFS{"ref/stage_shares.csv": {Data: []byte(
-		"stage,family,country,share_pct,source,as_of\n" +
-			"separation,,CN,90,s,2025-01\n" +
-			"hre_separation,,CN,99,s,2025-01\n" +
-			"HRE separation,ndfeb,MY,1,s,2025-01\n")}}
-	b, err := OpenCSVFS(fsys, "ref")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shares, err := stageSharesFrom(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []exposure.Stage{exposure.StageSeparation, exposure.StageHRESeparation, exposure.StageHRESeparation}
-	if len(shares) != len(want) {
-		t.Fatalf("%d shares, want %d", len(shares), len(want))
-	}
-	for i, s := range shares {
-		if s.Stage != want[i] {
-			t.Errorf("row %d stage %v, want %v", i+2, s.Stage, want[i])
-		}
-	}
-	wantDec(t, "heavy separation share CN", shares[1].Share, "0.99") // 99% as a fraction
 }

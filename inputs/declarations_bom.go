@@ -3,7 +3,6 @@ package inputs
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -12,14 +11,15 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"rexpo/declaration"
 	"rexpo/exposure"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
 
-// DeclarationsKey is the Settings key (and report flag) naming the
-// declarations to read. It is not among SettingKeys: a value from
-// Options.Settings is a path on this machine, which an upload page must
-// not let its users name.
-const DeclarationsKey = "declarations"
+// declarationSlack is how far a declared figure may differ from the BOM's
+// before a warning names both: 5%.
+const declarationSlack = "0.05"
 
 // readDeclarations fills the rare-earth content of BOM lines from
 // suppliers' declarations: Options.Declarations, then the file or folder
@@ -44,7 +44,7 @@ func (r *reader) readDeclarations() error {
 // declarationField returns the --map declaration_part_number entry, or "".
 func (r *reader) declarationField() string {
 	for k, v := range r.opts.Mapping {
-		if NormalizeKey(k) == NormalizeKey(DeclarationPartKey) {
+		if schema.NormalizeKey(k) == schema.NormalizeKey(schema.DeclarationPartKey) {
 			return v
 		}
 	}
@@ -55,7 +55,7 @@ func (r *reader) declarationField() string {
 // path is a path on this machine; a Settings sheet's path is relative to
 // the input's folder and must stay inside it, so that a workbook cannot
 // make rexpo read files elsewhere.
-func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
+func (r *reader) loadDeclarations(v settingValue) ([]declaration.File, bool) {
 	p := strings.TrimSpace(v.text)
 	field := r.declarationField()
 	var (
@@ -74,9 +74,9 @@ func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
 			fsys, name = os.DirFS(filepath.Dir(p)), filepath.Base(p)
 		}
 	} else {
-		base, dir, root, err := r.book.declarationBase()
+		base, dir, root, err := r.book.Folder()
 		switch {
-		case errors.Is(err, errNoBase):
+		case errors.Is(err, workbook.ErrNoFolder):
 			r.ps.warnf(v.sheet, v.place, "declarations %q ignored: this input was not read from a folder, so a path in its Settings has nothing to be relative to (use --declarations)", p)
 			return nil, false
 		case err != nil:
@@ -91,7 +91,7 @@ func (r *reader) loadDeclarations(v settingValue) ([]Declaration, bool) {
 		}
 		fsys, name = base, path.Join(dir, clean)
 	}
-	decls, err := ReadDeclarations(fsys, name, p, field)
+	decls, err := declaration.Read(fsys, name, p, field)
 	if err != nil {
 		r.ps.errorf(v.sheet, v.place, "declarations %q: %s", p, declPathError(err))
 		return nil, false
@@ -115,48 +115,17 @@ func declPathError(err error) string {
 	return err.Error()
 }
 
-// declarationBase returns where a relative path in the book's Settings
-// points: the folder of CSV files, or the folder of the workbook file.
-// Books read from a stream (an upload) have none. A folder on disk is
-// opened as an os.Root, which no symbolic link or ".." leads out of (a
-// link to /etc inside the folder must not make rexpo read /etc); close
-// it when done.
-func (b *Book) declarationBase() (fsys fs.FS, dir string, closer io.Closer, err error) {
-	osDir := ""
-	switch {
-	case b.csv != nil && b.csv.osDir != "":
-		osDir = b.csv.osDir
-	case b.csv != nil:
-		for _, f := range b.csv.files { // an embedded folder: nothing to escape to
-			return b.csv.fsys, path.Dir(f), io.NopCloser(nil), nil
-		}
-	case b.xlsx != nil && b.closer != nil:
-		osDir = filepath.Dir(b.name)
-	}
-	if osDir == "" {
-		return nil, "", nil, errNoBase
-	}
-	root, err := os.OpenRoot(osDir)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	return root.FS(), ".", root, nil
-}
-
-// errNoBase: the book was not read from a folder.
-var errNoBase = errors.New("no folder")
-
-// declKey is how part numbers are compared: trimmed, ignoring case.
-func declKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }
+// partKey is how part numbers are compared: trimmed, ignoring case.
+func partKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }
 
 // eachUnits are the unitType values that mean one piece.
 var eachUnits = map[string]bool{"": true, "each": true, "ea": true, "piece": true, "pieces": true, "pc": true, "pcs": true, "unit": true, "units": true, "set": true}
 
 // applyDeclarations lists the declarations' problems, then fills or
 // checks the content of the BOM lines they match.
-func (r *reader) applyDeclarations(decls []Declaration) {
+func (r *reader) applyDeclarations(decls []declaration.File) {
 	type entry struct {
-		p       *DeclaredProduct
+		p       *declaration.Product
 		file    string
 		matched bool
 	}
@@ -165,20 +134,21 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 	for i := range decls {
 		d := &decls[i]
 		for _, p := range d.Problems {
-			p.Error = false
-			r.ps.add(p)
+			// A declaration's problems are warnings, listed by file and
+			// element path in place of sheet and cell.
+			r.ps.add(Problem{Sheet: p.File, Cell: p.Path, Message: p.Text()})
 		}
 		for j := range d.Products {
 			p := &d.Products[j]
 			if p.PartNumber == "" {
 				continue
 			}
-			k := declKey(p.PartNumber)
+			k := partKey(p.PartNumber)
 			if first, dup := byPart[k]; dup {
-				r.ps.warnf(d.File, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
+				r.ps.warnf(d.Name, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
 				continue
 			}
-			e := &entry{p: p, file: d.File}
+			e := &entry{p: p, file: d.Name}
 			byPart[k] = e
 			order = append(order, e)
 		}
@@ -187,10 +157,10 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 		return
 	}
 	slack := decimal.RequireFromString(declarationSlack)
-	rare := RareEarths()
+	rare := exposure.RareEarths()
 	for i := range r.bom.Lines {
 		l := &r.bom.Lines[i]
-		e := byPart[declKey(l.PartNumber)]
+		e := byPart[partKey(l.PartNumber)]
 		if e == nil {
 			continue
 		}
@@ -200,7 +170,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 		}
 		bom := map[string]decimal.Decimal{}
 		for _, c := range l.Content {
-			if IsRareEarth(c.Element) {
+			if exposure.IsRareEarth(c.Element) {
 				bom[c.Element] = bom[c.Element].Add(c.Kg.Shift(3))
 			}
 		}
@@ -215,7 +185,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 			}
 			if added {
 				l.ContentSource = e.file
-				if u := e.p.Unit; !eachUnits[NormalizeKey(u)] && NormalizeKey(u) != NormalizeKey(l.UOM) {
+				if u := e.p.Unit; !eachUnits[schema.NormalizeKey(u)] && schema.NormalizeKey(u) != schema.NormalizeKey(l.UOM) {
 					r.ps.warnf(sheet, row, "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
 				}
 			}
@@ -247,7 +217,7 @@ func (r *reader) applyDeclarations(decls []Declaration) {
 			unmatched, more = unmatched[:show], fmt.Sprintf(" and %d more", n-show)
 		}
 		r.ps.warnf(r.declPlace[0], r.declPlace[1], "%d declared product(s) match no BOM part number: %s%s (a declaration is matched by its item number; --map %s: <attribute> names another field)",
-			n, strings.Join(unmatched, ", "), more, DeclarationPartKey)
+			n, strings.Join(unmatched, ", "), more, schema.DeclarationPartKey)
 	}
 }
 

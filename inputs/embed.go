@@ -2,8 +2,8 @@ package inputs
 
 import "embed"
 
-// dataFS holds the embedded reference data and the sample input, as CSV
-// files a reviewer can diff.
+// sampleFS holds the sample input of `rexpo demo` under data/sample, as
+// CSV files a reviewer can diff. The reference data is package reference's.
 //
-//go:embed data
-var dataFS embed.FS
+//go:embed data/sample
+var sampleFS embed.FS

@@ -6,13 +6,9 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-)
 
-// FXKey is the Settings key (and, as --fx, the flag) that gives exchange
-// rates without an FX sheet: "EUR=1.08, GBP=1.27", report-currency units
-// per one unit of each currency. A lone CSV file has no sheet to hold
-// them; a rate given so wins over the FX sheet's.
-const FXKey = "fx"
+	"rexpo/schema"
+)
 
 // fxRate is one rate of the fx setting.
 type fxRate struct {
@@ -33,7 +29,7 @@ func (r *reader) parseFXSetting(v settingValue) {
 		return
 	}
 	bad := func(format string, args ...any) {
-		r.ps.errorf(v.sheet, v.place, "%s %s: %s", FXKey, valQuote(text), fmt.Sprintf(format, args...))
+		r.ps.errorf(v.sheet, v.place, "%s %s: %s", schema.FXKey, schema.Quote(text), fmt.Sprintf(format, args...))
 	}
 	seen := map[string]bool{}
 	for _, e := range strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ';' }) {
@@ -44,14 +40,14 @@ func (r *reader) parseFXSetting(v settingValue) {
 			return
 		}
 		if m == nil {
-			bad("expected CUR=RATE entries separated by commas, such as EUR=1.08, GBP=1.27 (RATE in %s per one CUR, written with a decimal point); %s is not one", r.settings.Currency, valQuote(e))
+			bad("expected CUR=RATE entries separated by commas, such as EUR=1.08, GBP=1.27 (RATE in %s per one CUR, written with a decimal point); %s is not one", r.settings.Currency, schema.Quote(e))
 			return
 		}
 		cur := strings.ToUpper(m[1])
 		rate, err := ParseAmount(m[2])
 		switch {
 		case err != nil || rate.Sign() <= 0:
-			bad("the rate of %s, %s, is not a number above 0", cur, valQuote(m[2]))
+			bad("the rate of %s, %s, is not a number above 0", cur, schema.Quote(m[2]))
 			return
 		case seen[cur]:
 			bad("%s is given twice", cur)
@@ -90,9 +86,9 @@ func (r *reader) fxHint(cur string) string {
 	how := fmt.Sprintf("--fx %s=RATE, RATE being %s per one %s (--fx %s=1.08 says one %s is 1.08 %s)",
 		cur, r.settings.Currency, cur, cur, cur, r.settings.Currency)
 	switch {
-	case r.book != nil && r.book.loneCSV():
+	case r.book != nil && r.book.LoneCSV():
 		return "give it with " + how + "; a single CSV file has no FX sheet"
-	case r.book != nil && r.book.csv != nil:
+	case r.book != nil && r.book.CSV():
 		return "give it with " + how + ", a Settings row fx, or a row of an fx.csv file (currency, rate)"
 	}
 	return "give it with " + how + ", a Settings row fx, or a row of the FX sheet"

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // checkExploded refuses a line whose exploded quantity (the product of
@@ -49,12 +50,12 @@ func (r *reader) checkExploded(pend []pendingLine, qtyCol int) {
 // dateAsNumber refuses a date cell in a column of numbers: Excel stores a
 // date as its day count, so an annual volume, quantity or cost formatted
 // as 2026-01-15 would read as 46037 without a word.
-func (t *table) dateAsNumber(c Cell) error {
-	if !c.Date && c.Kind != CellDate {
+func (t *table) dateAsNumber(c workbook.Cell) error {
+	if !c.Date && c.Kind != workbook.CellDate {
 		return nil
 	}
 	shown := ""
-	if c.Kind == CellDate {
+	if c.Kind == workbook.CellDate {
 		shown = c.Text
 	} else if d, err := serialTime(c.Text); err == nil {
 		if t.date1904 {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"rexpo/schema"
 )
 
 // MaxProblems caps how many problems one run lists.
@@ -113,7 +115,7 @@ const maxMessage = 1000
 var quotedText = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // cutMessage shortens a message longer than maxMessage bytes: first each
-// quoted text in it to what valQuote shows, so that the words around a
+// quoted text in it to what schema.Quote shows, so that the words around a
 // huge cell survive, then, if need be, the message itself at a character
 // boundary, marking the cut.
 func cutMessage(m string) string {
@@ -121,8 +123,8 @@ func cutMessage(m string) string {
 		return m
 	}
 	m = quotedText.ReplaceAllStringFunc(m, func(q string) string {
-		if text, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(text) > valMaxQuote {
-			return valQuote(text)
+		if text, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(text) > schema.MaxQuote {
+			return schema.Quote(text)
 		}
 		return q
 	})

@@ -7,7 +7,11 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"rexpo/declaration"
 	"rexpo/exposure"
+	"rexpo/reference"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
 
 // Options are what the command line adds to an input.
@@ -19,7 +23,7 @@ type Options struct {
 	Mapping map[string]string
 	// Scenarios, when set, is a workbook whose Scenarios, Controls and
 	// Tariffs sheets replace the built-in library (--scenarios).
-	Scenarios *Book
+	Scenarios *workbook.Book
 	// Only keeps these scenario ids (--only).
 	Only []string
 	// Now is the default as-of time.
@@ -33,7 +37,7 @@ type Options struct {
 	DecimalComma bool
 	// Declarations are suppliers' material declarations already read
 	// (ReadDeclarations); a declarations setting adds the files it names.
-	Declarations []Declaration
+	Declarations []declaration.File
 	// Context, when set, stops reading with its error once it is done
 	// (Ctrl-C, a request's deadline); the book's own context, from
 	// OpenBookContext, does so too.
@@ -53,7 +57,7 @@ type Loaded struct {
 
 // reader carries the state of one Read.
 type reader struct {
-	book    *Book
+	book    *workbook.Book
 	opts    Options
 	ps      problems
 	csvOnly bool // a single CSV file: products come from the BOM
@@ -94,13 +98,16 @@ type reader struct {
 // Read reads an input book: settings, reference data overrides, scenarios
 // and the BOM. Every problem is collected; when any is an error, Read
 // returns an *InputError listing them all.
-func Read(b *Book, opts Options) (*Loaded, error) {
+func Read(b *workbook.Book, opts Options) (*Loaded, error) {
+	if _, err := reference.Load(); err != nil {
+		return nil, err
+	}
 	r := &reader{book: b, opts: opts, fx: map[string]decimal.Decimal{}, named: map[string]bool{}, missingFX: map[string]bool{}}
 	if opts.Now.IsZero() {
 		r.opts.Now = time.Now()
 	}
 	if opts.Context != nil {
-		b.ctx = opts.Context
+		b.SetContext(opts.Context)
 	}
 	r.csvOnly = r.find("Products") == "" && r.find("BOM") != "" && len(b.Sheets()) == 1
 	r.checkMapping()
@@ -117,7 +124,7 @@ func Read(b *Book, opts Options) (*Loaded, error) {
 			Scenarios:   r.scenarios,
 			Prices:      r.prices,
 			Materials:   r.materials,
-			StageShares: mustStageShares(),
+			StageShares: reference.StageShares(),
 			Settings:    r.settings,
 
 			// The input's rows, then the embedded default centres.
@@ -156,8 +163,8 @@ func (r *reader) readAll() error {
 		if r.fatal != nil {
 			return r.fatal
 		}
-		if r.book.ctx != nil && r.book.ctx.Err() != nil {
-			return r.book.ctx.Err()
+		if err := r.book.Err(); err != nil {
+			return err
 		}
 	}
 	r.warnFigures()
@@ -170,14 +177,14 @@ func (r *reader) readAll() error {
 // checkMapping reports --map entries that name none of our columns.
 func (r *reader) checkMapping() {
 	known := map[string]bool{}
-	for i := range Layouts {
-		for k := range columnKeys(&Layouts[i], nil) {
+	for i := range schema.Layouts {
+		for k := range columnKeys(&schema.Layouts[i], nil) {
 			known[k] = true
 		}
 	}
-	known[NormalizeKey(DeclarationPartKey)] = true
+	known[schema.NormalizeKey(schema.DeclarationPartKey)] = true
 	for _, ours := range sortedKeys(r.opts.Mapping) {
-		if !known[NormalizeKey(ours)] {
+		if !known[schema.NormalizeKey(ours)] {
 			r.ps.errorf("", "--map", "%q is not one of our columns (e.g. part_number, qty_per, unit_cost)", ours)
 		}
 	}
@@ -188,10 +195,15 @@ func (r *reader) find(name string) string {
 	return findSheet(r.book, name)
 }
 
-func findSheet(b *Book, name string) string {
-	key := NormalizeKey(name)
+// findSheet returns b's sheet whose normalised name matches name; none
+// for a nil b, the book of settings given as flags (CheckSettings).
+func findSheet(b *workbook.Book, name string) string {
+	if b == nil {
+		return ""
+	}
+	key := schema.NormalizeKey(name)
 	for _, s := range b.Sheets() {
-		if NormalizeKey(s) == key {
+		if schema.NormalizeKey(s) == key {
 			return s
 		}
 	}
@@ -204,8 +216,8 @@ func (r *reader) open(name string, withElements bool) *table {
 	return r.openIn(r.book, name, withElements)
 }
 
-func (r *reader) openIn(b *Book, name string, withElements bool) *table {
-	l, _ := LayoutOf(name)
+func (r *reader) openIn(b *workbook.Book, name string, withElements bool) *table {
+	l, _ := schema.LayoutOf(name)
 	sheet := findSheet(b, name)
 	if sheet == "" {
 		if l.Required && b == r.book {
@@ -314,7 +326,7 @@ func (r *reader) readProductsOrDerive() {
 
 // probeColumns returns which canonical columns a sheet has, or nil.
 func (r *reader) probeColumns(sheet string) map[string]bool {
-	l, _ := LayoutOf("BOM")
+	l, _ := schema.LayoutOf("BOM")
 	var scratch problems
 	t, err := openTable(r.book, sheet, l, r.opts.Mapping, false, &scratch)
 	if err != nil || t == nil {
@@ -334,7 +346,10 @@ func (r *reader) addProduct(id string) {
 
 // ReadLibrary reads a scenario library alone: the built-in one when src
 // is nil, else src's Scenarios, Controls and Tariffs sheets.
-func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
+func ReadLibrary(src *workbook.Book) ([]exposure.Scenario, string, error) {
+	if _, err := reference.Load(); err != nil {
+		return nil, "", err
+	}
 	ref, err := Reference()
 	if err != nil {
 		return nil, "", err
@@ -353,31 +368,4 @@ func ReadLibrary(src *Book) ([]exposure.Scenario, string, error) {
 		return nil, "", &InputError{Problems: r.ps.finish()}
 	}
 	return r.scenarios, r.scenarioSrc, nil
-}
-
-// MaterialCodes returns the embedded material codes, sorted.
-func MaterialCodes() ([]string, error) {
-	mats, err := EmbeddedMaterials()
-	if err != nil {
-		return nil, err
-	}
-	return sortedKeys(mats), nil
-}
-
-// EmbeddedMaterials returns the embedded materials by code: what each is
-// (Description) and its composition, for the template to explain the
-// codes its drop-down lists offer.
-func EmbeddedMaterials() (map[string]exposure.Material, error) {
-	ref, err := Reference()
-	if err != nil {
-		return nil, err
-	}
-	r := &reader{book: ref, libraryOnly: true}
-	if err := r.readMaterials(); err != nil {
-		return nil, err
-	}
-	if r.fatal != nil {
-		return nil, r.fatal
-	}
-	return r.materials, nil
 }

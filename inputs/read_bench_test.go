@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"rexpo/internal/genbom"
+	"rexpo/workbook"
 )
 
 // BenchmarkReadBOM compares reading a generated BOM into domain values
@@ -57,7 +58,7 @@ func BenchmarkReadBOM(b *testing.B) {
 		b.Run(fmt.Sprintf("lines=%d/read", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				bk, err := OpenBook(dir, DefaultLimits())
+				bk, err := workbook.OpenBook(dir, workbook.DefaultLimits())
 				if err != nil {
 					b.Fatal(err)
 				}

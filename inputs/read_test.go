@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // Tests of Read: the input workbook of SPEC section 2 and the bad input of
@@ -117,7 +118,7 @@ func mustWorkbook(t *testing.T, sheets map[string][][]any) string {
 // readPath opens path and reads it.
 func readPath(t *testing.T, path string, opts Options) (*Loaded, error) {
 	t.Helper()
-	b, err := OpenBook(path, Limits{})
+	b, err := workbook.OpenBook(path, workbook.Limits{})
 	if err != nil {
 		t.Fatalf("OpenBook(%s): %v", path, err)
 	}
@@ -923,16 +924,16 @@ func TestReadBrokenFiles(t *testing.T) {
 		path string
 		want error
 	}{
-		{"text named xlsx", write("text.xlsx", []byte("product,part_number\nP1,A\n")), ErrNotWorkbook},
-		{"empty xlsx", write("empty.xlsx", nil), ErrNotWorkbook},
-		{"text with unknown extension", write("bom.txt", []byte("hello")), ErrNotWorkbook},
-		{"zip without a workbook", write("other.xlsx", zipNoWorkbook), ErrNotWorkbook},
-		{"xls or encrypted", write("old.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)), ErrEncrypted},
-		{"truncated workbook", write("cut.xlsx", good[:len(good)/2]), ErrDamaged},
+		{"text named xlsx", write("text.xlsx", []byte("product,part_number\nP1,A\n")), workbook.ErrNotWorkbook},
+		{"empty xlsx", write("empty.xlsx", nil), workbook.ErrNotWorkbook},
+		{"text with unknown extension", write("bom.txt", []byte("hello")), workbook.ErrNotWorkbook},
+		{"zip without a workbook", write("other.xlsx", zipNoWorkbook), workbook.ErrNotWorkbook},
+		{"xls or encrypted", write("old.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)), workbook.ErrEncrypted},
+		{"truncated workbook", write("cut.xlsx", good[:len(good)/2]), workbook.ErrDamaged},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := OpenBook(tc.path, Limits{})
+			b, err := workbook.OpenBook(tc.path, workbook.Limits{})
 			if err == nil {
 				_, err = Read(b, Options{Now: readNow})
 				b.Close()
@@ -945,7 +946,7 @@ func TestReadBrokenFiles(t *testing.T) {
 			}
 		})
 	}
-	if _, err := OpenBook(filepath.Join(dir, "missing.xlsx"), Limits{}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := workbook.OpenBook(filepath.Join(dir, "missing.xlsx"), workbook.Limits{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -972,7 +973,7 @@ func TestReadDamagedNeverPanics(t *testing.T) {
 					t.Fatalf("cut at %d bytes: panic %v", n, r)
 				}
 			}()
-			b, err := OpenBook(p, Limits{})
+			b, err := workbook.OpenBook(p, workbook.Limits{})
 			if err != nil {
 				return
 			}
@@ -994,7 +995,7 @@ func TestReadDamagedNeverPanics(t *testing.T) {
 					t.Fatalf("byte %d flipped: panic %v", i, r)
 				}
 			}()
-			b, err := OpenBook(p, Limits{})
+			b, err := workbook.OpenBook(p, workbook.Limits{})
 			if err != nil {
 				return
 			}
@@ -1161,7 +1162,7 @@ func TestReadSemicolonCSV(t *testing.T) {
 		"P1;MAG;MOT;2;1,500;NDFEB_N42;0.5;\n"+ // row 3: E3 refused
 		"P1;SEG;MOT;0.5;12.5;NDFEB_N42;0.25;1,5\n") // row 4: qty 0.5 read; H4 refused
 	write("settings.csv", "key;value\nvolume;2,000\n")
-	b, err := OpenBook(dir, Limits{})
+	b, err := workbook.OpenBook(dir, workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

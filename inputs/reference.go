@@ -4,131 +4,34 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"sync"
 
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
-)
-
-// Internal layouts of embedded reference files that users do not supply.
-var (
-	stageShareLayout = SheetLayout{Name: "stage_shares", Columns: []Column{
-		{Name: "stage", Required: true}, {Name: "family"}, {Name: "country", Required: true},
-		{Name: "share_pct", Kind: KindPercent, Required: true}, {Name: "source"}, {Name: "as_of"},
-	}}
-	groupLayout = SheetLayout{Name: "groups", Columns: []Column{
-		{Name: "group", Required: true}, {Name: "elements", Required: true}, {Name: "source"},
-	}}
-	// embeddedMaterialsLayout is the embedded materials.csv: the Materials
-	// columns, but there source is the composition's, and the price has a
-	// price_source of its own (on a Materials sheet, source serves both).
-	embeddedMaterialsLayout = func() SheetLayout {
-		l, _ := LayoutOf("Materials")
-		out := SheetLayout{Name: "materials"}
-		for _, c := range l.Columns {
-			if c.Name == "source" {
-				c.Aliases = nil
-			}
-			out.Columns = append(out.Columns, c)
-		}
-		out.Columns = append(out.Columns, Column{Name: "price_source"})
-		return out
-	}()
+	"rexpo/reference"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
 
 // Reference opens the embedded reference data as a book of CSV sheets.
-func Reference() (*Book, error) { return OpenCSVFS(dataFS, "data") }
+func Reference() (*workbook.Book, error) { return workbook.OpenCSVFS(reference.Files(), "data") }
 
 // Sample opens the embedded sample input of `rexpo demo`.
-func Sample() (*Book, error) { return OpenCSVFS(dataFS, "data/sample") }
+func Sample() (*workbook.Book, error) { return workbook.OpenCSVFS(sampleFS, "data/sample") }
 
-var (
-	stageSharesOnce sync.Once
-	stageShares     []exposure.StageShare
-	stageSharesErr  error
-)
-
-// mustStageShares returns the embedded world stage shares. The embedded
-// file is checked by tests; a broken one yields no shares.
-func mustStageShares() []exposure.StageShare {
-	stageSharesOnce.Do(func() { stageShares, stageSharesErr = loadStageShares() })
-	return stageShares
-}
-
-func loadStageShares() ([]exposure.StageShare, error) {
-	b, err := Reference()
-	if err != nil {
-		return nil, err
-	}
-	return stageSharesFrom(b)
-}
-
-// stageSharesFrom reads the stage_shares table of b. A stage is mine,
-// separation, metal, component or hre_separation (where the heavy rare
-// earths are separated).
-func stageSharesFrom(b *Book) ([]exposure.StageShare, error) {
-	var ps problems
-	t, err := openTable(b, "stage_shares", &stageShareLayout, nil, false, &ps)
-	if err != nil || t == nil {
-		return nil, fmt.Errorf("embedded stage_shares.csv: %v %v", err, ps.finish())
-	}
-	defer t.close()
-	stages := map[string]exposure.Stage{"mine": exposure.StageMine, "separation": exposure.StageSeparation, "metal": exposure.StageMetal,
-		"component": exposure.StageComponent, "hreseparation": exposure.StageHRESeparation}
-	var out []exposure.StageShare
-	for t.next() {
-		g, ok := stages[NormalizeKey(t.text("stage"))]
-		if !ok {
-			t.bad("stage", "unknown stage")
-			continue
-		}
-		share, _ := t.percent("share_pct")
-		c := strings.ToUpper(t.text("country"))
-		out = append(out, exposure.StageShare{Stage: g, Family: NormalizeKey(t.text("family")), Country: c,
-			Share: share.Div(hundred), Source: t.text("source"), AsOf: t.text("as_of")})
-	}
-	if ps.errs > 0 {
-		return nil, fmt.Errorf("embedded stage_shares.csv: %v", ps.finish())
-	}
-	return out, t.err()
-}
-
-// StageShares returns the embedded world stage shares (for reports).
-func StageShares() ([]exposure.StageShare, error) {
-	mustStageShares()
-	return stageShares, stageSharesErr
-}
-
-// readGroups reads the embedded element groups (HRE7, HRE12, ...).
-func (r *reader) readGroups(ref *Book) {
+// readGroups takes the embedded element groups (HRE7, HRE12, ...), by
+// NormalizeKey of their names.
+func (r *reader) readGroups() {
 	r.groups = map[string][]string{}
-	t, err := openTable(ref, "groups", &groupLayout, nil, false, &r.ps)
-	if err != nil || t == nil {
-		r.fail(fmt.Errorf("embedded groups.csv: %v", err))
-		return
-	}
-	defer t.close()
-	for t.next() {
-		var syms []string
-		for _, e := range strings.Split(t.text("elements"), ",") {
-			if sym, err := LookupElement(strings.TrimSpace(e)); err == nil {
-				syms = append(syms, sym)
-			}
-		}
-		r.groups[NormalizeKey(t.text("group"))] = syms
+	for _, g := range reference.Groups() {
+		r.groups[schema.NormalizeKey(g.Name)] = g.Elements
 	}
 }
 
 // readPrices reads the embedded prices, then the input's Prices sheet over
 // them, and converts USD to the report currency.
 func (r *reader) readPrices() error {
-	ref, err := Reference()
-	if err != nil {
-		return err
-	}
-	r.prices = map[string]exposure.Price{}
-	r.pricesFrom(ref)
+	r.prices = reference.Prices()
 	r.pricesFrom(r.book)
 	rate, ok := r.usdRate()
 	if !ok || rate.Equal(whole) {
@@ -162,7 +65,7 @@ func (r *reader) usdRate() (rate decimal.Decimal, ok bool) {
 	return decimal.Decimal{}, false
 }
 
-func (r *reader) pricesFrom(b *Book) {
+func (r *reader) pricesFrom(b *workbook.Book) {
 	t := r.openIn(b, "Prices", false)
 	if t == nil {
 		return
@@ -170,7 +73,7 @@ func (r *reader) pricesFrom(b *Book) {
 	defer t.close()
 	for t.next() {
 		i := t.col["element"]
-		sym, err := LookupElement(t.text("element"))
+		sym, err := reference.LookupElement(t.text("element"))
 		if err != nil {
 			t.cellErr(i, err)
 			continue
@@ -191,18 +94,10 @@ func (r *reader) pricesFrom(b *Book) {
 
 // readMaterials reads the embedded compositions, then the input's.
 func (r *reader) readMaterials() error {
-	ref, err := Reference()
-	if err != nil {
-		return err
-	}
-	r.materials = map[string]exposure.Material{}
+	r.materials = reference.Materials()
 	r.materialByKey = map[string]string{}
-	if sheet := findSheet(ref, "Materials"); sheet != "" {
-		t, err := openTable(ref, sheet, &embeddedMaterialsLayout, nil, true, &r.ps)
-		if err != nil {
-			return err
-		}
-		r.materialsFrom(t)
+	for code := range r.materials {
+		r.materialByKey[schema.NormalizeKey(code)] = code
 	}
 	if !r.libraryOnly {
 		r.materialsFrom(r.openIn(r.book, "Materials", true))
@@ -234,7 +129,7 @@ func (r *reader) materialsFrom(t *table) {
 			t.bad("material", "material code is empty")
 			continue
 		}
-		m := exposure.Material{Code: code, Description: t.text("description"), Family: NormalizeKey(t.text("family")),
+		m := exposure.Material{Code: code, Description: t.text("description"), Family: schema.NormalizeKey(t.text("family")),
 			WtPct: map[string]decimal.Decimal{}, Source: t.text("source"), PriceAsOf: t.text("as_of"), PriceSource: t.text("price_source")}
 		if p, ok := t.amount("price_usd_per_kg"); ok {
 			m.USDPerKg, m.PricePerKg = p, p
@@ -265,7 +160,7 @@ func (r *reader) materialsFrom(t *table) {
 			continue
 		}
 		r.materials[code] = m
-		r.materialByKey[NormalizeKey(code)] = code
+		r.materialByKey[schema.NormalizeKey(code)] = code
 	}
 	r.readErr(t)
 }
@@ -273,7 +168,7 @@ func (r *reader) materialsFrom(t *table) {
 // suggestMaterial returns " (did you mean X?)" for the nearest known code.
 func (r *reader) suggestMaterial(code string) string {
 	best, bestD := "", 1<<30
-	key := NormalizeKey(code)
+	key := schema.NormalizeKey(code)
 	for k, c := range r.materialByKey {
 		if d := editDistance(key, k); d < bestD {
 			best, bestD = c, d
@@ -308,9 +203,9 @@ func editDistance(a, b string) int {
 
 // SampleFS returns the embedded sample input's files (for hashing).
 func SampleFS() fs.FS {
-	sub, err := fs.Sub(dataFS, "data/sample")
+	sub, err := fs.Sub(sampleFS, "data/sample")
 	if err != nil {
-		return dataFS
+		return sampleFS
 	}
 	return sub
 }

@@ -8,15 +8,10 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
-
-var stances = map[string]string{
-	"easing": "easing", "statusquo": "status-quo", "tightening": "tightening", "escalation": "escalation",
-}
-
-var classes = map[string]exposure.Class{
-	"direct": exposure.ClassDirect, "upstream": exposure.ClassUpstream, "free": exposure.ClassFree, "*": exposure.AnyClass, "": exposure.AnyClass,
-}
 
 // readScenarios reads the scenario library: from --scenarios, else from
 // the input's own Scenarios sheet, else the built-in library.
@@ -25,7 +20,7 @@ func (r *reader) readScenarios() error {
 	if err != nil {
 		return err
 	}
-	r.readGroups(ref)
+	r.readGroups()
 	src := ref
 	r.scenarioSrc = "built-in library"
 	// A filled-in template whose scenario sheets hold only its examples
@@ -72,7 +67,7 @@ type scenarioIndex struct {
 	where []string
 }
 
-func (r *reader) scenarioRows(b *Book) *scenarioIndex {
+func (r *reader) scenarioRows(b *workbook.Book) *scenarioIndex {
 	ix := &scenarioIndex{idx: map[string]int{}}
 	t := r.openIn(b, "Scenarios", false)
 	if t == nil {
@@ -94,9 +89,9 @@ func (r *reader) scenarioRows(b *Book) *scenarioIndex {
 			sc.Name = id
 		}
 		if v := t.text("stance"); v != "" {
-			st, ok := stances[NormalizeKey(v)]
+			st, ok := schema.Stances.Lookup(v)
 			if !ok {
-				t.bad("stance", "stance %q: expected easing, status-quo, tightening or escalation", v)
+				t.bad("stance", "stance %q: expected %s", v, schema.Stances.OneOf())
 			}
 			sc.Stance = st
 		}
@@ -212,7 +207,7 @@ func (r *reader) scenarioOf(t *table, ix *scenarioIndex) *exposure.Scenario {
 	return &r.scenarios[i]
 }
 
-func (r *reader) controlRows(b *Book, ix *scenarioIndex) {
+func (r *reader) controlRows(b *workbook.Book, ix *scenarioIndex) {
 	t := r.openIn(b, "Controls", false)
 	if t == nil {
 		return
@@ -228,13 +223,10 @@ func (r *reader) controlRows(b *Book, ix *scenarioIndex) {
 		if !r.controlElements(t, &c) {
 			continue
 		}
-		cls, ok := classes[NormalizeKey(t.text("class"))]
-		if !ok && t.text("class") != "*" {
-			t.bad("class", "class %q: expected direct, upstream, free or *", t.text("class"))
+		cls, ok := schema.Classes.Lookup(t.text("class"))
+		if !ok {
+			t.bad("class", "class %q: expected %s", t.text("class"), schema.Classes.OneOf())
 			continue
-		}
-		if t.text("class") == "*" {
-			cls = exposure.AnyClass
 		}
 		c.Class = cls
 		if c.HSPrefix, ok = hsPrefix(t); !ok {
@@ -274,15 +266,15 @@ func (r *reader) controlElements(t *table, c *exposure.Control) bool {
 		case tok == "":
 		case tok == "*":
 			c.AllElements = true
-		case r.groups[NormalizeKey(tok)] != nil:
-			for _, e := range r.groups[NormalizeKey(tok)] {
+		case r.groups[schema.NormalizeKey(tok)] != nil:
+			for _, e := range r.groups[schema.NormalizeKey(tok)] {
 				if !seen[e] {
 					seen[e] = true
 					c.Elements = append(c.Elements, e)
 				}
 			}
 		default:
-			sym, err := LookupElement(tok)
+			sym, err := reference.LookupElement(tok)
 			if err != nil {
 				t.bad("elements", "%v (groups: %s)", err, strings.Join(sortedKeys(r.groups), ", "))
 				ok = false
@@ -313,7 +305,7 @@ func (r *reader) window(t *table) (exposure.Month, exposure.Month) {
 	return from, to
 }
 
-func (r *reader) tariffRows(b *Book, ix *scenarioIndex) {
+func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 	t := r.openIn(b, "Tariffs", false)
 	if t == nil {
 		return
@@ -329,7 +321,7 @@ func (r *reader) tariffRows(b *Book, ix *scenarioIndex) {
 			t.bad("import_country", "import country is empty")
 		}
 		if o := t.text("origin_country"); o != "" && o != "*" {
-			code, err := LookupCountry(o)
+			code, err := reference.LookupCountry(o)
 			if err != nil {
 				t.cellErr(t.col["origin_country"], err)
 				continue
@@ -337,7 +329,7 @@ func (r *reader) tariffRows(b *Book, ix *scenarioIndex) {
 			tr.Origin = code
 		}
 		if m := t.text("material"); m != "" {
-			code, ok := r.materialByKey[NormalizeKey(m)]
+			code, ok := r.materialByKey[schema.NormalizeKey(m)]
 			if !ok {
 				t.bad("material", "unknown material %q%s", m, r.suggestMaterial(m))
 				continue
@@ -386,7 +378,7 @@ func (t *table) day(name string) string {
 	if !ok || text == "" {
 		return ""
 	}
-	if c.Date && c.Kind == CellNumber {
+	if c.Date && c.Kind == workbook.CellNumber {
 		v := text
 		if t.date1904 {
 			if d, err := decimal.NewFromString(text); err == nil {

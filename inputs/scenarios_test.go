@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/workbook"
 )
 
 // Tests of the Scenarios, Controls and Tariffs sheets (SPEC section 4) and
@@ -378,7 +379,7 @@ func TestScenariosFlagBook(t *testing.T) {
 		"Scenarios": {{"scenario", "probability"}, {"x", 0.7}, {"y", 0.3}},
 		"Controls":  {{"scenario", "elements", "class", "price_uplift_pct"}, {"x", "Nd,Pr", "direct", 40}},
 	})
-	sb, err := OpenBook(lib, Limits{})
+	sb, err := workbook.OpenBook(lib, workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,7 +401,7 @@ func TestScenariosFlagBook(t *testing.T) {
 	}
 
 	// A --scenarios book without a Scenarios sheet.
-	nb, err := OpenBook(mustWorkbook(t, map[string][][]any{"Controls": {{"scenario", "elements"}}}), Limits{})
+	nb, err := workbook.OpenBook(mustWorkbook(t, map[string][][]any{"Controls": {{"scenario", "elements"}}}), workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +437,7 @@ func TestLibrary(t *testing.T) {
 			t.Errorf("scenario %q twice", sc.ID)
 		}
 		seen[sc.ID] = true
-		stances[sc.Stance] = true
+		stances[sc.Stance.String()] = true
 		if sc.Source == "" || sc.Name == "" || sc.Description == "" {
 			t.Errorf("%s: source %q name %q description %q", sc.ID, sc.Source, sc.Name, sc.Description)
 		}

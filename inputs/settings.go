@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,13 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
-
-// SettingKeys are the Settings sheet keys, the report flags without dashes.
-var SettingKeys = []string{
-	"currency", "import_country", "controlling_country", "start", "horizon", "carrying_rate",
-	"unknown_origin", "country_cap", "cap_countries", "objective", "rollup", "draws", "seed", "as_of", "volume", "only", FXKey,
-}
 
 // MaxDraws bounds --draws: the draws of every scenario are held in memory.
 const MaxDraws = 1_000_000
@@ -38,27 +36,27 @@ type settingValue struct {
 func (r *reader) readSettings() error {
 	vals := map[string]settingValue{}
 	known := map[string]string{}
-	for _, k := range SettingKeys {
-		known[NormalizeKey(k)] = k
+	for _, k := range schema.SettingKeys {
+		known[schema.NormalizeKey(k)] = k
 	}
-	known[NormalizeKey(DeclarationsKey)] = DeclarationsKey
+	known[schema.NormalizeKey(schema.DeclarationsKey)] = schema.DeclarationsKey
 	if t := r.open("Settings", false); t != nil {
 		for t.next() {
-			key, ok := known[NormalizeKey(t.text("key"))]
+			key, ok := known[schema.NormalizeKey(t.text("key"))]
 			if !ok {
-				r.ps.warnf(t.sheet, t.refOf("key"), "unknown setting %q ignored (known: %s)", t.text("key"), strings.Join(SettingKeys, ", "))
+				r.ps.warnf(t.sheet, t.refOf("key"), "unknown setting %q ignored (known: %s)", t.text("key"), strings.Join(schema.SettingKeys, ", "))
 				continue
 			}
 			c := t.cell("value")
 			num, numErr := t.numberText(c)
 			vals[key] = settingValue{text: t.text("value"), sheet: t.sheet, place: t.refOf("value"),
-				percent: c.Percent, date: c.Date || c.Kind == CellDate, num: strings.TrimSpace(num), numErr: numErr}
+				percent: c.Percent, date: c.Date || c.Kind == workbook.CellDate, num: strings.TrimSpace(num), numErr: numErr}
 		}
 		r.readErr(t)
 		t.close()
 	}
 	for k, v := range r.opts.Settings {
-		key, ok := known[NormalizeKey(k)]
+		key, ok := known[schema.NormalizeKey(k)]
 		if !ok {
 			continue
 		}
@@ -72,7 +70,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	s := exposure.Settings{
 		Currency: "USD", ImportCountry: "US", ControllingCountry: "CN", Horizon: 24,
 		CarryingRate: decimal.NewFromInt(25), CountryCap: decimal.NewFromInt(65),
-		Objective: "expected", Draws: 10000, Seed: 1, AsOf: r.opts.Now,
+		Objective: exposure.ObjectiveExpected, Draws: 10000, Seed: 1, AsOf: r.opts.Now,
 	}
 	bad := func(key string, format string, args ...any) {
 		v := vals[key]
@@ -98,7 +96,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		dst *string
 	}{{"import_country", &s.ImportCountry}, {"controlling_country", &s.ControllingCountry}} {
 		if v, ok := get(c.key); ok {
-			code, err := LookupCountry(v)
+			code, err := reference.LookupCountry(v)
 			if err != nil {
 				bad(c.key, "%v", err)
 			} else {
@@ -174,7 +172,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	pctSetting("carrying_rate", &s.CarryingRate, 0)
 	pctSetting("country_cap", &s.CountryCap, 100)
 	if v, ok := get("cap_countries"); ok {
-		switch NormalizeKey(v) {
+		switch schema.NormalizeKey(v) {
 		case "controlling":
 		case "all":
 			s.CapCountries.All = true
@@ -183,7 +181,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 				if name = strings.TrimSpace(name); name == "" {
 					continue
 				}
-				code, err := LookupCountry(name)
+				code, err := reference.LookupCountry(name)
 				if err != nil {
 					bad("cap_countries", "expected controlling, all or a comma-separated list of countries: %v", err)
 					s.CapCountries.Countries = nil
@@ -193,30 +191,9 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 			}
 		}
 	}
-	word := func(key string, choices map[string]func()) {
-		if v, ok := get(key); ok {
-			f, found := choices[NormalizeKey(v)]
-			if !found {
-				names := sortedKeys(choices)
-				bad(key, "expected one of %s", strings.Join(names, ", "))
-				return
-			}
-			f()
-		}
-	}
-	word("unknown_origin", map[string]func(){
-		"world":       func() { s.UnknownOrigin = exposure.UnknownWorld },
-		"controlling": func() { s.UnknownOrigin = exposure.UnknownControlling },
-		"free":        func() { s.UnknownOrigin = exposure.UnknownFree },
-	})
-	word("objective", map[string]func(){
-		"expected": func() { s.Objective = "expected" },
-		"worst":    func() { s.Objective = "worst" },
-	})
-	word("rollup", map[string]func(){
-		"leaves": func() { s.Rollup = exposure.RollupLeaves },
-		"all":    func() { s.Rollup = exposure.RollupAll },
-	})
+	settingWord(get, bad, "unknown_origin", schema.UnknownOrigins, &s.UnknownOrigin)
+	settingWord(get, bad, "objective", schema.Objectives, &s.Objective)
+	settingWord(get, bad, "rollup", schema.Rollups, &s.Rollup)
 	if _, ok := get("volume"); ok {
 		d, err := ParseAmount(vals["volume"].num)
 		if vals["volume"].numErr != nil {
@@ -235,8 +212,24 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		}
 	}
 	r.settings = s
-	r.declSetting = vals[DeclarationsKey]
-	r.parseFXSetting(vals[FXKey]) // after the currency: rates are in it
+	r.declSetting = vals[schema.DeclarationsKey]
+	r.parseFXSetting(vals[schema.FXKey]) // after the currency: rates are in it
+}
+
+// settingWord sets *dst to the word the setting key gives, when it gives
+// one of ws, and reports any other word with the accepted ones in
+// alphabetical order.
+func settingWord[T comparable](get func(string) (string, bool), bad func(key, format string, args ...any), key string, ws schema.Words[T], dst *T) {
+	v, ok := get(key)
+	if !ok {
+		return
+	}
+	w, found := ws.Lookup(v)
+	if !found {
+		bad(key, "expected one of %s", strings.Join(slices.Sorted(slices.Values(ws.Texts())), ", "))
+		return
+	}
+	*dst = w
 }
 
 // ProjectionFits checks that a projection of horizon months from start

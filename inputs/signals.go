@@ -11,6 +11,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
 
 // DefaultSignalRules names the embedded SignalRules in reports.
@@ -69,9 +71,9 @@ func ParseCondition(text string) (Condition, error) {
 	m := conditionRE.FindStringSubmatch(s)
 	switch {
 	case s == "" || (m != nil && m[2] == ""):
-		return Condition{}, fmt.Errorf("%w %s: %s", ErrInvalidCondition, valQuote(text), hint)
+		return Condition{}, fmt.Errorf("%w %s: %s", ErrInvalidCondition, schema.Quote(text), hint)
 	case strings.HasPrefix(s, "#"):
-		return Condition{}, fmt.Errorf("%w %s: Excel read the cell as a formula; type relax alone, or '= relax", ErrInvalidCondition, valQuote(text))
+		return Condition{}, fmt.Errorf("%w %s: Excel read the cell as a formula; type relax alone, or '= relax", ErrInvalidCondition, schema.Quote(text))
 	case m == nil:
 		m = []string{s, "=", s}
 	}
@@ -82,9 +84,9 @@ func ParseCondition(text string) (Condition, error) {
 	}
 	switch {
 	case c.Measure != "":
-		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number; %s", ErrInvalidCondition, valQuote(text), c.Measure, c.Operand, hint)
+		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number; %s", ErrInvalidCondition, schema.Quote(text), c.Measure, c.Operand, hint)
 	case c.Op != exposure.OpEQ && c.Op != exposure.OpNE:
-		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number", ErrInvalidCondition, valQuote(text), m[1], c.Operand)
+		return Condition{}, fmt.Errorf("%w %s: %s compares numbers, and %q is not a number", ErrInvalidCondition, schema.Quote(text), m[1], c.Operand)
 	}
 	return c, nil
 }
@@ -171,7 +173,7 @@ func (t *table) date(name string) (time.Time, bool) {
 		t.bad(name, "%s is empty: give the date of the value, e.g. 2026-01-05", name)
 		return time.Time{}, false
 	}
-	if c.Date && c.Kind == CellNumber {
+	if c.Date && c.Kind == workbook.CellNumber {
 		v := text
 		if t.date1904 {
 			if d, err := decimal.NewFromString(text); err == nil {
@@ -193,7 +195,7 @@ func (t *table) date(name string) (time.Time, bool) {
 }
 
 // signalRuleRows reads the SignalRules sheet of b.
-func (r *reader) signalRuleRows(b *Book) []exposure.SignalRule {
+func (r *reader) signalRuleRows(b *workbook.Book) []exposure.SignalRule {
 	t := r.openIn(b, "SignalRules", false)
 	if t == nil {
 		return nil
@@ -212,9 +214,9 @@ func (r *reader) signalRuleRows(b *Book) []exposure.SignalRule {
 			continue
 		}
 		rule.Measure, rule.Op, rule.Operand, rule.Number, rule.IsNum = c.Measure, c.Op, c.Operand, c.Number, c.IsNum
-		st, ok := stances[NormalizeKey(t.text("stance"))]
+		st, ok := schema.Stances.Lookup(t.text("stance"))
 		if !ok {
-			t.bad("stance", "stance %q: expected easing, status-quo, tightening or escalation", t.text("stance"))
+			t.bad("stance", "stance %q: expected %s", t.text("stance"), schema.Stances.OneOf())
 			continue
 		}
 		rule.Stance = st

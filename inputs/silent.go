@@ -20,6 +20,8 @@ import (
 	"unicode"
 
 	"rexpo/exposure"
+	"rexpo/reference"
+	"rexpo/schema"
 )
 
 // silentState is what the reader keeps for these warnings.
@@ -34,15 +36,6 @@ type silentState struct {
 	bomHSCol       string              // the header cell of the BOM's hs_code column, "" when none
 	unknown        map[string][]string // sheet → its unrecognised headers, quoted
 }
-
-// The template marks its example rows with ExampleMark in a column headed
-// ExampleColumn, after the sheet's own columns. The reader skips a row so
-// marked with a warning: the mark survives edits to the row's other cells,
-// and clearing it (or deleting the column) makes the row the user's.
-const (
-	ExampleColumn = "example"
-	ExampleMark   = "EXAMPLE: replace or delete this row"
-)
 
 // staleDays is the age in days past which the scenario library's check
 // date and a price's as_of are stale (SPEC section 4, "Data age");
@@ -60,7 +53,7 @@ func (t *table) findExampleColumn() {
 		known[i] = true
 	}
 	for i, h := range t.headers {
-		if !known[i] && NormalizeKey(h) == ExampleColumn {
+		if !known[i] && schema.NormalizeKey(h) == schema.ExampleColumn {
 			t.exampleCol = i + 1
 			return
 		}
@@ -70,7 +63,7 @@ func (t *table) findExampleColumn() {
 // isExampleMark reports whether a marker cell says the row is an example:
 // its text starts with "example", in any case.
 func isExampleMark(text string) bool {
-	return strings.HasPrefix(NormalizeKey(text), ExampleColumn)
+	return strings.HasPrefix(schema.NormalizeKey(text), schema.ExampleColumn)
 }
 
 // skipExample reports whether the current row is one of the template's
@@ -86,7 +79,7 @@ func (t *table) skipExample() bool {
 	var gist []string
 	for i, c := range t.row.Cells {
 		if i != mark && strings.TrimSpace(c.Text) != "" && len(gist) < 2 {
-			gist = append(gist, valQuote(strings.TrimSpace(c.Text)))
+			gist = append(gist, schema.Quote(strings.TrimSpace(c.Text)))
 		}
 	}
 	what := ""
@@ -114,7 +107,7 @@ func (r *reader) examplesOnly(names ...string) bool {
 			continue
 		}
 		present = append(present, sheet)
-		l, _ := LayoutOf(name)
+		l, _ := schema.LayoutOf(name)
 		var scratch problems
 		t, err := openTable(r.book, sheet, l, r.opts.Mapping, false, &scratch)
 		if err != nil || t == nil {
@@ -149,7 +142,7 @@ func (r *reader) examplesOnly(names ...string) bool {
 // that the reader does not use, naming the nearest known header, and sets
 // up the unit-cost currency watch. The reader keeps such columns and
 // ignores them; the warning makes sure that is never silent.
-func (r *reader) checkColumns(t *table, l *SheetLayout) {
+func (r *reader) checkColumns(t *table, l *schema.SheetLayout) {
 	used := map[int]bool{}
 	for _, i := range t.col {
 		used[i] = true
@@ -181,7 +174,7 @@ func (r *reader) checkColumns(t *table, l *SheetLayout) {
 		if h == "" || used[i] {
 			continue
 		}
-		if _, ok := keys[NormalizeKey(h)]; ok || t.elemPct != nil && isElementColumn(h) {
+		if _, ok := keys[schema.NormalizeKey(h)]; ok || t.elemPct != nil && isElementColumn(h) {
 			continue // a second header of a used column: warnDuplicateHeaders or findElementColumns said so
 		}
 		if cands == nil {
@@ -190,7 +183,7 @@ func (r *reader) checkColumns(t *table, l *SheetLayout) {
 		if r.silent.unknown == nil {
 			r.silent.unknown = map[string][]string{}
 		}
-		r.silent.unknown[t.sheet] = append(r.silent.unknown[t.sheet], valQuote(h))
+		r.silent.unknown[t.sheet] = append(r.silent.unknown[t.sheet], schema.Quote(h))
 		r.warnUnknownColumn(t, i, h, cands, t.elemPct != nil)
 	}
 	r.watchCosts(t, l)
@@ -202,7 +195,7 @@ func (r *reader) checkColumns(t *table, l *SheetLayout) {
 // Plant, Find Num) is listed all the same, as an ordinary warning.
 func (r *reader) warnUnknownColumn(t *table, i int, h string, cands []headerCandidate, withElements bool) {
 	cell := cellName(i, t.headerRow)
-	q := valQuote(h)
+	q := schema.Quote(h)
 	near := nearestHeaders(h, cands)
 	if len(near) == 0 && withElements {
 		if sym, ok := elementHeader(h); ok {
@@ -246,11 +239,11 @@ type headerCandidate struct {
 
 // headerCandidates lists the names and aliases of the layout's columns
 // (and the ERP headers of the BOM sheet) that the sheet does not have yet.
-func headerCandidates(l *SheetLayout, have map[string]int) []headerCandidate {
+func headerCandidates(l *schema.SheetLayout, have map[string]int) []headerCandidate {
 	var out []headerCandidate
 	add := func(text, column string) {
 		if _, ok := have[column]; !ok {
-			out = append(out, headerCandidate{text: text, column: column, key: NormalizeKey(text), words: phraseOf(text)})
+			out = append(out, headerCandidate{text: text, column: column, key: schema.NormalizeKey(text), words: phraseOf(text)})
 		}
 	}
 	for _, c := range l.Columns {
@@ -280,7 +273,7 @@ const minHeaderScore = 0.55
 // country is the origin); or, for a typo in a header of one word, the
 // whole normalised header.
 func nearestHeaders(h string, cands []headerCandidate) []headerCandidate {
-	hw, hk := phraseOf(h), NormalizeKey(h)
+	hw, hk := phraseOf(h), schema.NormalizeKey(h)
 	best := 0.0
 	var out []headerCandidate
 	seen := map[string]bool{}
@@ -301,7 +294,7 @@ func nearestHeaders(h string, cands []headerCandidate) []headerCandidate {
 // headerScore is how like candidate c header h is, 0..1; below
 // minHeaderScore it is not near.
 func headerScore(h string, c headerCandidate) float64 {
-	s := headerScoreOf(phraseOf(h), NormalizeKey(h), c)
+	s := headerScoreOf(phraseOf(h), schema.NormalizeKey(h), c)
 	if s < minHeaderScore {
 		return 0
 	}
@@ -472,7 +465,7 @@ func subsequence(a, b string) bool {
 // element's wt% or grams.
 func isElementColumn(h string) bool {
 	if m := gramsHeader.FindStringSubmatch(h); m != nil {
-		if _, err := LookupElement(m[1]); err == nil {
+		if _, err := reference.LookupElement(m[1]); err == nil {
 			return true
 		}
 	}
@@ -480,7 +473,7 @@ func isElementColumn(h string) bool {
 	if m == nil || m[0] == m[1] && bareHeaderWords[strings.ToLower(h)] {
 		return false
 	}
-	_, err := LookupElement(m[1])
+	_, err := reference.LookupElement(m[1])
 	return err == nil
 }
 
@@ -492,7 +485,7 @@ func elementHeader(h string) (string, bool) {
 	if len(fields) == 0 || len(fields[0]) < 2 || bareHeaderWords[strings.ToLower(fields[0])] {
 		return "", false
 	}
-	sym, err := LookupElement(fields[0])
+	sym, err := reference.LookupElement(fields[0])
 	return sym, err == nil
 }
 
@@ -500,7 +493,7 @@ func elementHeader(h string) (string, bool) {
 // (EUR)"), or "".
 func headerCurrency(h string) string {
 	for _, w := range phraseOf(h).words {
-		if u := strings.ToUpper(w); len(w) == 3 && valCurrencyCodes[u] {
+		if u := strings.ToUpper(w); len(w) == 3 && currencyCodes[u] {
 			return u
 		}
 	}
@@ -523,7 +516,7 @@ type costWatch struct {
 
 // watchCosts starts a costWatch on a sheet whose layout pairs unit_cost
 // with a currency column when the sheet has the first and not the second.
-func (r *reader) watchCosts(t *table, l *SheetLayout) {
+func (r *reader) watchCosts(t *table, l *schema.SheetLayout) {
 	var cost, cur bool
 	for _, c := range l.Columns {
 		cost = cost || c.Name == "unit_cost"
@@ -563,13 +556,13 @@ func (w *costWatch) finish(t *table) {
 		return
 	}
 	head := "unit_cost"
-	if h := strings.TrimSpace(t.headers[w.col]); NormalizeKey(h) != NormalizeKey(head) {
-		head += " (header " + valQuote(h) + ")"
+	if h := strings.TrimSpace(t.headers[w.col]); schema.NormalizeKey(h) != schema.NormalizeKey(head) {
+		head += " (header " + schema.Quote(h) + ")"
 	}
 	switch {
 	case w.foreign > 0:
 		t.ps.figuref(t.sheet, w.first, "%d %s cell(s) name a currency other than the report's %s (%s, for one) but the sheet has no currency column, so they were read as %s with the sign dropped: add a currency column (with an FX row for each currency), or set --currency",
-			w.foreign, head, w.currency, valQuote(w.text), w.currency)
+			w.foreign, head, w.currency, schema.Quote(w.text), w.currency)
 	case w.filled > 0 && !w.given:
 		t.ps.figuref(t.sheet, cellName(w.col, t.headerRow), "%s has no currency column beside it, so its %d amount(s) were taken to be in %s, the report currency by default (no --currency flag or Settings currency row names one); if they are in another currency, add a currency column (with an FX row for it) or set --currency",
 			head, w.filled, w.currency)
@@ -579,11 +572,11 @@ func (w *costWatch) finish(t *table) {
 // textCurrency returns the currency an amount's text carries, as an ISO
 // code or the sign itself ("$", "€"), as ParseAmount accepts it.
 func textCurrency(text string) (string, bool) {
-	s := strings.Trim(valTrim(text), "()+-\u2212 ")
+	s := strings.Trim(schema.Trim(text), "()+-\u2212 ")
 	var dec string
-	if n := valCurrencyPrefix(s); n > 0 {
+	if n := currencyPrefix(s); n > 0 {
 		dec = s[:n]
-	} else if n := valCurrencySuffix(s); n > 0 {
+	} else if n := currencySuffix(s); n > 0 {
 		dec = s[len(s)-n:]
 	}
 	dec = strings.ToUpper(strings.TrimSpace(dec))
@@ -592,7 +585,7 @@ func textCurrency(text string) (string, bool) {
 		return "", false
 	case dec == "RMB":
 		return "CNY", true
-	case valCurrencyCodes[dec]:
+	case currencyCodes[dec]:
 		return dec, true
 	}
 	if code, ok := currencySigns[dec]; ok {
@@ -622,7 +615,7 @@ func sameCurrency(code, report string) bool {
 	case "CNY", "CNH":
 		return report == "CNY" || report == "CNH"
 	}
-	if !valCurrencyCodes[code] {
+	if !currencyCodes[code] {
 		return true // a sign of unknown currency: no grounds to warn
 	}
 	return code == report
@@ -776,9 +769,9 @@ func (r *reader) warnNoCountries() {
 	}
 	cc := r.settings.ControllingCountry
 	how := map[exposure.UnknownPolicy]string{
-		exposure.UnknownWorld:       fmt.Sprintf("split by %s's share of world output at each stage (reference data)", CountryName(cc)),
-		exposure.UnknownControlling: fmt.Sprintf("taken to be in %s, the controlling country, at every stage: the worst case", CountryName(cc)),
-		exposure.UnknownFree:        fmt.Sprintf("taken to be outside %s, the controlling country, at every stage: no control reaches them", CountryName(cc)),
+		exposure.UnknownWorld:       fmt.Sprintf("split by %s's share of world output at each stage (reference data)", reference.CountryName(cc)),
+		exposure.UnknownControlling: fmt.Sprintf("taken to be in %s, the controlling country, at every stage: the worst case", reference.CountryName(cc)),
+		exposure.UnknownFree:        fmt.Sprintf("taken to be outside %s, the controlling country, at every stage: no control reaches them", reference.CountryName(cc)),
 	}[r.settings.UnknownOrigin]
 	r.ps.figuref(r.bomName(), "", "no BOM line names a stage or origin country (mine, separation, metal, component, origin): under --unknown-origin %s every line's supply chain is %s, so the figures rest on that assumption, not on your suppliers; fill in the countries you know",
 		r.settings.UnknownOrigin, how)
@@ -913,7 +906,7 @@ func (r *reader) warnScenarioAge(asOf time.Time) {
 		}
 		d, ok := parseDay(sc.Checked)
 		if !ok {
-			r.ps.warnf(r.scenarioSheet(), "", "scenario %s: checked %s is not a date such as 2026-01-29, so its age is not known", sc.ID, valQuote(sc.Checked))
+			r.ps.warnf(r.scenarioSheet(), "", "scenario %s: checked %s is not a date such as 2026-01-29, so its age is not known", sc.ID, schema.Quote(sc.Checked))
 			continue
 		}
 		x := dated{sc.ID, dayText(sc.Checked, d), d}
@@ -1072,7 +1065,7 @@ func (r *reader) warnDecided(asOf time.Time) {
 			byDate[text] = b
 			branches = append(branches, b)
 		}
-		b.names = append(b.names, fmt.Sprintf("%s (%s)", sc.ID, valQuote(sc.Name)))
+		b.names = append(b.names, fmt.Sprintf("%s (%s)", sc.ID, schema.Quote(sc.Name)))
 		b.prior = append(b.prior, sc.Prior.Shift(2).Round(1).String()+"%")
 	}
 	where := "on the Scenarios sheet"

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 // withoutFigures drops the warnings on the figures (silent.go), for tests
@@ -110,7 +111,7 @@ func TestKnownColumnsNotWarned(t *testing.T) {
 
 // TestNearestHeaders: the suggestion for headers in other words.
 func TestNearestHeaders(t *testing.T) {
-	bom, _ := LayoutOf("BOM")
+	bom, _ := schema.LayoutOf("BOM")
 	cands := headerCandidates(bom, map[string]int{})
 	for _, c := range []struct{ header, want string }{
 		{"RE material", "material"},
@@ -213,14 +214,14 @@ func TestCurrencyAssumed(t *testing.T) {
 // built-in library runs.
 func TestExampleRowsSkipped(t *testing.T) {
 	l := mustRead(t, map[string][][]any{
-		"Products": {{"product", "annual_volume", ExampleColumn}, {"EDU-150", 120000, ExampleMark}, {"P1", 10, ""}},
+		"Products": {{"product", "annual_volume", schema.ExampleColumn}, {"EDU-150", 120000, schema.ExampleMark}, {"P1", 10, ""}},
 		"BOM": {
-			{"product", "part_number", "parent", "qty_per", "unit_cost", "currency", "component_country", ExampleColumn},
-			{"EDU-150", "EDU-MOT-100", "", 1, 420, "USD", "CN", ExampleMark},
+			{"product", "part_number", "parent", "qty_per", "unit_cost", "currency", "component_country", schema.ExampleColumn},
+			{"EDU-150", "EDU-MOT-100", "", 1, 420, "USD", "CN", schema.ExampleMark},
 			{"P1", "A", "", 1, 10, "USD", "CN", ""},
 		},
-		"Scenarios": {{"scenario", "probability", ExampleColumn}, {"my-shock", 0.2, ExampleMark}},
-		"Controls":  {{"scenario", "elements", "price_uplift_pct", ExampleColumn}, {"my-shock", "HRE7", 200, ExampleMark}},
+		"Scenarios": {{"scenario", "probability", schema.ExampleColumn}, {"my-shock", 0.2, schema.ExampleMark}},
+		"Controls":  {{"scenario", "elements", "price_uplift_pct", schema.ExampleColumn}, {"my-shock", "HRE7", 200, schema.ExampleMark}},
 		"Settings":  {{"key", "value", "Example"}, {"horizon", 60, "example"}},
 	}, Options{})
 	wantProblem(t, l.Problems, "Products", "2", false, "example row of the template", `"EDU-150"`, "C2")
@@ -244,7 +245,7 @@ func TestExampleRowsSkipped(t *testing.T) {
 	l = mustRead(t, map[string][][]any{
 		"Products":  oneProduct(),
 		"BOM":       simpleBOM(),
-		"Scenarios": {{"scenario", "probability", ExampleColumn}, {"my-shock", 0.2, ExampleMark}, {"mine", 1, ""}},
+		"Scenarios": {{"scenario", "probability", schema.ExampleColumn}, {"my-shock", 0.2, schema.ExampleMark}, {"mine", 1, ""}},
 	}, Options{})
 	if len(l.Input.Scenarios) != 1 || l.Input.Scenarios[0].ID != "mine" {
 		t.Errorf("scenarios %+v, want the user's one", l.Input.Scenarios)

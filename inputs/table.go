@@ -11,6 +11,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
 
 // headerSearchRows is how far down a sheet the header row is looked for,
@@ -35,12 +38,12 @@ type table struct {
 	col       map[string]int // canonical column → index
 	elemPct   map[string]int // element symbol → column of wt%
 	elemGrams map[string]int // element symbol → column of grams per unit
-	rows      *RowReader
+	rows      *workbook.RowReader
 	date1904  bool // the workbook counts dates from 1904
 	// decimalComma: text numbers write decimals with ',' and thousands
 	// with '.' (--decimal-comma); numeric cells are numbers either way.
 	decimalComma bool
-	row          Row
+	row          workbook.Row
 	ps           *problems
 	// exampleCol is 1 + the column of the template's example marker
 	// (silent.go), 0 when the sheet has none.
@@ -64,10 +67,10 @@ type columnKey struct {
 // columnKeys maps every normalised header a layout accepts to its column:
 // a --map entry first, then the canonical name, then aliases in their
 // listed order, then ERP export headers.
-func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey {
+func columnKeys(l *schema.SheetLayout, mapping map[string]string) map[string]columnKey {
 	keys := map[string]columnKey{}
 	add := func(header, name string, rank int) {
-		k := NormalizeKey(header)
+		k := schema.NormalizeKey(header)
 		if old, taken := keys[k]; !taken || rank < old.rank {
 			keys[k] = columnKey{name, rank}
 		}
@@ -89,8 +92,8 @@ func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey 
 		}
 	}
 	for ours, theirs := range mapping {
-		if k, ok := keys[NormalizeKey(ours)]; ok {
-			keys[NormalizeKey(theirs)] = columnKey{k.name, 0}
+		if k, ok := keys[schema.NormalizeKey(ours)]; ok {
+			keys[schema.NormalizeKey(theirs)] = columnKey{k.name, 0}
 		}
 	}
 	return keys
@@ -98,11 +101,11 @@ func columnKeys(l *SheetLayout, mapping map[string]string) map[string]columnKey 
 
 // assignColumns maps a header row's cells to columns, the best-ranked
 // header winning where several mean the same column.
-func assignColumns(cells []Cell, keys map[string]columnKey) map[string]int {
+func assignColumns(cells []workbook.Cell, keys map[string]columnKey) map[string]int {
 	cols := map[string]int{}
 	ranks := map[string]int{}
 	for i, c := range cells {
-		k, ok := keys[NormalizeKey(c.Text)]
+		k, ok := keys[schema.NormalizeKey(c.Text)]
 		if !ok || strings.TrimSpace(c.Text) == "" {
 			continue
 		}
@@ -116,18 +119,18 @@ func assignColumns(cells []Cell, keys map[string]columnKey) map[string]int {
 // openTable finds the sheet's header row in its first rows and returns the
 // table positioned before the first data row. withElements accepts element
 // columns (BOM, Materials).
-func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
+func openTable(b *workbook.Book, sheet string, l *schema.SheetLayout, mapping map[string]string, withElements bool, ps *problems) (*table, error) {
 	rr, err := b.Rows(sheet)
 	if err != nil {
 		return nil, err
 	}
 	t := &table{sheet: sheet, rows: rr, ps: ps, date1904: b.Date1904()}
 	keys := columnKeys(l, mapping)
-	var ahead []Row
+	var ahead []workbook.Row
 	bestRow, bestFound := -1, -1
 	for len(ahead) < headerSearchRows && rr.Next() {
 		r := rr.Row()
-		ahead = append(ahead, Row{Num: r.Num, Cells: append([]Cell(nil), r.Cells...)})
+		ahead = append(ahead, workbook.Row{Num: r.Num, Cells: append([]workbook.Cell(nil), r.Cells...)})
 		missing := false
 		cols := assignColumns(r.Cells, keys)
 		found := len(cols)
@@ -165,7 +168,7 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 		t.findElementColumns()
 	}
 	for _, c := range l.Columns {
-		if i, ok := t.col[c.Name]; ok && c.Kind == KindText {
+		if i, ok := t.col[c.Name]; ok && c.Kind == schema.KindText {
 			t.textCols = append(t.textCols, i)
 		}
 	}
@@ -175,7 +178,7 @@ func openTable(b *Book, sheet string, l *SheetLayout, mapping map[string]string,
 	return t, nil
 }
 
-func texts(cells []Cell) []string {
+func texts(cells []workbook.Cell) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
 		out[i] = c.Text
@@ -183,7 +186,7 @@ func texts(cells []Cell) []string {
 	return out
 }
 
-// quoteList quotes names for a message: each cut as valQuote cuts it and
+// quoteList quotes names for a message: each cut as schema.Quote cuts it and
 // at most quoteListMax of them, so that a header row of huge or countless
 // cells still makes a message a person can read.
 func quoteList(ss []string) string {
@@ -197,7 +200,7 @@ func quoteList(ss []string) string {
 			more++
 			continue
 		}
-		q = append(q, valQuote(s))
+		q = append(q, schema.Quote(s))
 	}
 	if len(q) == 0 {
 		return "none"
@@ -210,7 +213,7 @@ func quoteList(ss []string) string {
 
 const quoteListMax = 30
 
-func requiredNames(l *SheetLayout) string {
+func requiredNames(l *schema.SheetLayout) string {
 	var n []string
 	for _, c := range l.Columns {
 		if c.Required {
@@ -240,7 +243,7 @@ func (t *table) findElementColumns() {
 			continue
 		}
 		if m := gramsHeader.FindStringSubmatch(h); m != nil {
-			if sym, err := LookupElement(m[1]); err == nil {
+			if sym, err := reference.LookupElement(m[1]); err == nil {
 				if _, dup := t.elemGrams[sym]; dup {
 					t.ps.warnf(t.sheet, cellName(i, t.headerRow), "second column for %s grams ignored", sym)
 					continue
@@ -250,7 +253,7 @@ func (t *table) findElementColumns() {
 			}
 		}
 		if m := pctHeader.FindStringSubmatch(h); m != nil {
-			if sym, err := LookupElement(m[1]); err == nil && !(m[0] == m[1] && bareHeaderWords[strings.ToLower(h)]) {
+			if sym, err := reference.LookupElement(m[1]); err == nil && !(m[0] == m[1] && bareHeaderWords[strings.ToLower(h)]) {
 				if _, dup := t.elemPct[sym]; dup {
 					t.ps.warnf(t.sheet, cellName(i, t.headerRow), "second column for %s wt%% ignored", sym)
 					continue
@@ -263,7 +266,7 @@ func (t *table) findElementColumns() {
 
 func (t *table) warnDuplicateHeaders(keys map[string]columnKey) {
 	for i, h := range t.headers {
-		if k, ok := keys[NormalizeKey(h)]; ok && strings.TrimSpace(h) != "" {
+		if k, ok := keys[schema.NormalizeKey(h)]; ok && strings.TrimSpace(h) != "" {
 			if used := t.col[k.name]; used != i {
 				t.ps.warnf(t.sheet, cellName(i, t.headerRow), "column %q also means %s: column %s (%q) is used", h, k.name, colName(used), t.headers[used])
 			}
@@ -347,7 +350,7 @@ func (t *table) close() {
 	t.costs = nil
 }
 
-func blankRow(cells []Cell) bool {
+func blankRow(cells []workbook.Cell) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c.Text) != "" {
 			return false
@@ -357,18 +360,18 @@ func blankRow(cells []Cell) bool {
 }
 
 // cellAt returns the cell in column i of the current row.
-func (t *table) cellAt(i int) Cell {
+func (t *table) cellAt(i int) workbook.Cell {
 	if i < 0 || i >= len(t.row.Cells) {
-		return Cell{}
+		return workbook.Cell{}
 	}
 	return t.row.Cells[i]
 }
 
 // cell returns the named column's cell of the current row.
-func (t *table) cell(name string) Cell {
+func (t *table) cell(name string) workbook.Cell {
 	i, ok := t.col[name]
 	if !ok {
-		return Cell{}
+		return workbook.Cell{}
 	}
 	return t.cellAt(i)
 }
@@ -377,11 +380,25 @@ func (t *table) cell(name string) Cell {
 // --decimal-comma a text cell's decimal marks are swapped
 // (swapDecimalMarks); without it, a comma where its meaning is unsure is
 // refused (checkComma).
-func (t *table) numberText(c Cell) (string, error) {
-	if t.decimalComma && c.Kind == CellText {
+func (t *table) numberText(c workbook.Cell) (string, error) {
+	if t.decimalComma && c.Kind == workbook.CellText {
 		return swapDecimalMarks(c.Text), nil
 	}
 	return c.Text, checkComma(c)
+}
+
+// commaUnsureHint explains why a number with a comma in a ';'-separated
+// CSV file is refused.
+const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: give --decimal-comma if the file writes decimals with ',', else write the number with '.' for decimals and no thousands separator"
+
+// checkComma refuses a number with a comma in a cell where the comma's
+// meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5
+// as 1500, and SPEC section 2 says an ambiguous number is an error.
+func checkComma(c workbook.Cell) error {
+	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
+		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, schema.Quote(c.Text), commaUnsureHint)
+	}
+	return nil
 }
 
 // textAt returns the text of the cell in column i, trimmed.
@@ -517,7 +534,7 @@ func (t *table) country(name string) string {
 // countryAt parses the country cell in column i: "" for unknown or bad
 // (recorded).
 func (t *table) countryAt(i int) string {
-	code, err := LookupCountry(t.cellAt(i).Text)
+	code, err := reference.LookupCountry(t.cellAt(i).Text)
 	if err != nil {
 		t.cellErr(i, err)
 		return ""
@@ -535,8 +552,8 @@ func (t *table) month(name string) exposure.Month {
 	if strings.TrimSpace(c.Text) == "" {
 		return exposure.Month{}
 	}
-	text, isDate := c.Text, c.Date || c.Kind == CellDate
-	if isDate && t.date1904 && c.Kind == CellNumber {
+	text, isDate := c.Text, c.Date || c.Kind == workbook.CellDate
+	if isDate && t.date1904 && c.Kind == workbook.CellNumber {
 		// Serials of the 1904 date system count from 1904-01-01, 1,462
 		// days after the 1900 system's epoch.
 		if d, err := decimal.NewFromString(text); err == nil {
@@ -579,7 +596,7 @@ func colName(i int) string {
 // missingColumns says which required columns a header row lacks and, for
 // each, the header found that is nearest to it (an ERP's own words for it,
 // a typo) with the --map line that would read it; or that none is near.
-func missingColumns(l *SheetLayout, cells []Cell, keys map[string]columnKey) string {
+func missingColumns(l *schema.SheetLayout, cells []workbook.Cell, keys map[string]columnKey) string {
 	cols := assignColumns(cells, keys)
 	used := map[int]bool{}
 	for _, i := range cols {
@@ -590,7 +607,7 @@ func missingColumns(l *SheetLayout, cells []Cell, keys map[string]columnKey) str
 		if _, ok := cols[c.Name]; !c.Required || ok {
 			continue
 		}
-		cands := headerCandidates(&SheetLayout{Name: l.Name, Columns: []Column{c}}, nil)
+		cands := headerCandidates(&schema.SheetLayout{Name: l.Name, Columns: []schema.Column{c}}, nil)
 		best, bestScore := "", 0.0
 		for i, cell := range cells {
 			h := strings.TrimSpace(cell.Text)
@@ -612,7 +629,7 @@ func missingColumns(l *SheetLayout, cells []Cell, keys map[string]columnKey) str
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("missing required column %s; the nearest header found is %s: if it holds %s, rename it %s or map it with --map FILE, a file with the line `%s: %s`",
-			c.Name, valQuote(best), c.Name, c.Name, c.Name, best))
+			c.Name, schema.Quote(best), c.Name, c.Name, c.Name, best))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -3,6 +3,7 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/reference"
+	"rexpo/schema"
 )
 
 // Causes of a bad cell value. The functions below wrap them with the text
@@ -33,55 +36,16 @@ var (
 	// probability above 1, a range whose value lies outside its bounds, a
 	// number too large or too small to be meant).
 	ErrOutOfRange = errors.New("value out of range")
-	// ErrUnknownCountry: a country cell that names no ISO 3166 country.
-	ErrUnknownCountry = errors.New("unknown country")
+	// ErrUnknownCountry: a country cell that names no ISO 3166 country
+	// (the reference package's sentinel, which its lookups wrap).
+	ErrUnknownCountry = reference.ErrUnknownCountry
 	// ErrUnknownElement: an element cell that names no chemical element.
-	ErrUnknownElement = errors.New("unknown element")
+	ErrUnknownElement = reference.ErrUnknownElement
 	// ErrInvalidMonth: a month cell that is no calendar or relative month.
 	ErrInvalidMonth = errors.New("invalid month")
 	// ErrInvalidYesNo: a yes/no cell with another word in it.
 	ErrInvalidYesNo = errors.New("not yes or no")
 )
-
-// NormalizeKey folds a sheet name, header, Settings key or word value for
-// matching: lower case, and spaces, '_', '-', '%', '(' and ')' removed, so
-// "Share (%)" becomes "share" and "Status-Quo" becomes "statusquo". A byte
-// order mark or zero-width space (left by some CSV exports) is removed too.
-func NormalizeKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '_' || r == '-' || r == '%' || r == '(' || r == ')':
-		case r == '\ufeff' || r == '\u200b':
-		case unicode.IsSpace(r):
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
-// valMaxQuote is how much of a cell's text an error message repeats.
-const valMaxQuote = 60
-
-// valQuote quotes text for an error message, cut to valMaxQuote runes so
-// a 32,767-character cell does not flood the problem list.
-func valQuote(text string) string {
-	if utf8.RuneCountInString(text) <= valMaxQuote {
-		return strconv.Quote(text)
-	}
-	r := []rune(text)
-	return strconv.Quote(string(r[:valMaxQuote])) + "…"
-}
-
-// valTrim removes surrounding white space, including the no-break spaces
-// that formatted numbers carry, byte order marks and zero-width spaces.
-func valTrim(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\ufeff' || r == '\u200b'
-	})
-}
 
 // smallInts are the decimals 0 to 255, shared: decimals are immutable, and
 // quantities such as 1, 2 or 4 fill most of a BOM's qty_per column.
@@ -92,10 +56,10 @@ var smallInts = func() (out [256]decimal.Decimal) {
 	return out
 }()
 
-// valPlainFast parses the common case, up to 18 ASCII digits with at most
+// plainFast parses the common case, up to 18 ASCII digits with at most
 // one '.' and nothing else, without the general parser's allocations.
-// It gives exactly what valDigits gives; ok is false for anything else.
-func valPlainFast(s string) (d decimal.Decimal, ok bool) {
+// It gives exactly what parseDigits gives; ok is false for anything else.
+func plainFast(s string) (d decimal.Decimal, ok bool) {
 	if len(s) == 0 || len(s) > 18 {
 		return d, false
 	}
@@ -144,27 +108,27 @@ func swapDecimalMarks(s string) string {
 	return string(b)
 }
 
-// valNumOpts says what decorations valNumber accepts around the digits.
-type valNumOpts struct {
+// numberOptions says what decorations parseNumber accepts around the digits.
+type numberOptions struct {
 	currency bool // a currency symbol or ISO code before or after
 	percent  bool // a trailing '%'
 }
 
-// valNumber parses number text with its decorations: white space, a
+// parseNumber parses number text with its decorations: white space, a
 // leading '+', '-' or '−', a trailing '-' (SAP), accounting parentheses,
 // a currency (when allowed) and a '%' (when allowed; reported in pct).
-// The digits themselves are checked by valDigits.
-func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err error) {
-	if d, ok := valPlainFast(text); ok {
+// The digits themselves are checked by parseDigits.
+func parseNumber(text string, opts numberOptions) (d decimal.Decimal, pct bool, err error) {
+	if d, ok := plainFast(text); ok {
 		return d, false, nil
 	}
-	invalid := func() error { return fmt.Errorf("%w %s", ErrInvalidNumber, valQuote(text)) }
-	s := valTrim(text)
+	invalid := func() error { return fmt.Errorf("%w %s", ErrInvalidNumber, schema.Quote(text)) }
+	s := schema.Trim(text)
 	if s == "" {
 		return decimal.Decimal{}, false, fmt.Errorf("%w: the cell is empty", ErrInvalidNumber)
 	}
 	if !opts.percent && strings.ContainsAny(s, "%\uff05\u066a") {
-		return decimal.Decimal{}, false, fmt.Errorf("%w in %s (this column is not in percent: write the number without %%)", ErrPercentNotAllowed, valQuote(text))
+		return decimal.Decimal{}, false, fmt.Errorf("%w in %s (this column is not in percent: write the number without %%)", ErrPercentNotAllowed, schema.Quote(text))
 	}
 	if len(s) > 200 {
 		return decimal.Decimal{}, false, invalid()
@@ -176,37 +140,37 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 		case s[0] == '(' && s[len(s)-1] == ')' && len(s) >= 2:
 			paren++
 			neg++
-			s = valTrim(s[1 : len(s)-1])
+			s = schema.Trim(s[1 : len(s)-1])
 		case s[0] == '-':
 			neg++
-			s = valTrim(s[1:])
+			s = schema.Trim(s[1:])
 		case strings.HasPrefix(s, "\u2212"):
 			neg++
-			s = valTrim(s[len("\u2212"):])
+			s = schema.Trim(s[len("\u2212"):])
 		case s[0] == '+':
 			plus++
-			s = valTrim(s[1:])
-		case s[len(s)-1] == '-' && len(s) >= 2 && !valIsExpChar(s[len(s)-2]):
+			s = schema.Trim(s[1:])
+		case s[len(s)-1] == '-' && len(s) >= 2 && !isExpChar(s[len(s)-2]):
 			// SAP writes negative amounts with a trailing minus: "12.50-".
 			neg++
-			s = valTrim(s[:len(s)-1])
+			s = schema.Trim(s[:len(s)-1])
 		case opts.percent && s[len(s)-1] == '%':
 			if pct {
 				return decimal.Decimal{}, false, invalid()
 			}
 			pct = true
-			s = valTrim(s[:len(s)-1])
+			s = schema.Trim(s[:len(s)-1])
 		default:
 			if !opts.currency {
 				changed = false
 				break
 			}
-			if n := valCurrencyPrefix(s); n > 0 {
+			if n := currencyPrefix(s); n > 0 {
 				cur++
-				s = valTrim(s[n:])
-			} else if n := valCurrencySuffix(s); n > 0 {
+				s = schema.Trim(s[n:])
+			} else if n := currencySuffix(s); n > 0 {
 				cur++
-				s = valTrim(s[:len(s)-n])
+				s = schema.Trim(s[:len(s)-n])
 			} else {
 				changed = false
 			}
@@ -215,13 +179,13 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 	if neg > 1 || plus > 1 || neg+plus > 1 || cur > 1 || paren > 1 || s == "" {
 		return decimal.Decimal{}, false, invalid()
 	}
-	d, err = valDigits(s)
+	d, err = parseDigits(s)
 	if err != nil {
 		if errors.Is(err, ErrAmbiguousNumber) {
-			return decimal.Decimal{}, false, fmt.Errorf("%w %s (use '.' for decimals and ',' only between groups of three digits, as in 1,234.5)", ErrAmbiguousNumber, valQuote(text))
+			return decimal.Decimal{}, false, fmt.Errorf("%w %s (use '.' for decimals and ',' only between groups of three digits, as in 1,234.5)", ErrAmbiguousNumber, schema.Quote(text))
 		}
 		if errors.Is(err, ErrOutOfRange) {
-			return decimal.Decimal{}, false, fmt.Errorf("%w: %s is too large or too small", ErrOutOfRange, valQuote(text))
+			return decimal.Decimal{}, false, fmt.Errorf("%w: %s is too large or too small", ErrOutOfRange, schema.Quote(text))
 		}
 		return decimal.Decimal{}, false, invalid()
 	}
@@ -231,28 +195,28 @@ func valNumber(text string, opts valNumOpts) (d decimal.Decimal, pct bool, err e
 	return d, pct, nil
 }
 
-// valIsExpChar reports whether c may precede the sign of an exponent, so
+// isExpChar reports whether c may precede the sign of an exponent, so
 // that "1E-" is not read as 1E with a trailing minus.
-func valIsExpChar(c byte) bool { return c == 'e' || c == 'E' }
+func isExpChar(c byte) bool { return c == 'e' || c == 'E' }
 
-// valDigits parses the bare number: digits with an optional '.' decimal
+// parseDigits parses the bare number: digits with an optional '.' decimal
 // part and an optional exponent ("1.5E-2", as Excel stores small numbers),
 // or digits grouped by commas in thousands ("1,234.50"). Text with a comma
 // made only of digits, '.' and ',' that fits neither form is ambiguous, as
 // is "1.234.567"; anything else is invalid. Values beyond ±1e40, or with more than 60 decimals, are out of
 // range: no cell means them, and their text would not round-trip.
-func valDigits(s string) (decimal.Decimal, error) {
+func parseDigits(s string) (decimal.Decimal, error) {
 	if strings.ContainsRune(s, ',') {
-		if !valGrouped(s) {
-			if valOnly(s, "0123456789.,") {
+		if !isGrouped(s) {
+			if onlyOf(s, "0123456789.,") {
 				return decimal.Decimal{}, ErrAmbiguousNumber
 			}
 			return decimal.Decimal{}, ErrInvalidNumber
 		}
 		s = strings.ReplaceAll(s, ",", "")
 	}
-	if !valPlain(s) {
-		if valDotGrouped(s) {
+	if !isPlain(s) {
+		if isDotGrouped(s) {
 			return decimal.Decimal{}, ErrAmbiguousNumber // "1.234.567", European thousands
 		}
 		return decimal.Decimal{}, ErrInvalidNumber
@@ -276,8 +240,8 @@ func valDigits(s string) (decimal.Decimal, error) {
 	return d, nil
 }
 
-// valOnly reports whether s has only bytes from set and at least one digit.
-func valOnly(s, set string) bool {
+// onlyOf reports whether s has only bytes from set and at least one digit.
+func onlyOf(s, set string) bool {
 	digit := false
 	for i := 0; i < len(s); i++ {
 		if !strings.ContainsRune(set, rune(s[i])) {
@@ -288,53 +252,53 @@ func valOnly(s, set string) bool {
 	return digit
 }
 
-// valGrouped reports whether s is digits grouped by commas in thousands:
+// isGrouped reports whether s is digits grouped by commas in thousands:
 // a first group of 1–3 digits, every later group exactly three, and then
 // optionally a '.' and at least one digit.
-func valGrouped(s string) bool {
+func isGrouped(s string) bool {
 	intPart, frac, hasFrac := strings.Cut(s, ".")
-	if hasFrac && (frac == "" || !valAllDigits(frac)) {
+	if hasFrac && (frac == "" || !allDigits(frac)) {
 		return false
 	}
 	groups := strings.Split(intPart, ",")
 	// A number grouped in thousands never starts with 0: "0,125" is a
 	// decimal comma (0.125), not 125.
-	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !valAllDigits(groups[0]) || groups[0][0] == '0' {
+	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || !allDigits(groups[0]) || groups[0][0] == '0' {
 		return false
 	}
 	for _, g := range groups[1:] {
-		if len(g) != 3 || !valAllDigits(g) {
+		if len(g) != 3 || !allDigits(g) {
 			return false
 		}
 	}
 	return true
 }
 
-// valDotGrouped reports whether s is digits grouped by dots in thousands,
+// isDotGrouped reports whether s is digits grouped by dots in thousands,
 // with at least two dots ("1.234.567"), as European exports write them.
-func valDotGrouped(s string) bool {
+func isDotGrouped(s string) bool {
 	groups := strings.Split(s, ".")
-	if len(groups) < 3 || len(groups[0]) < 1 || len(groups[0]) > 3 || !valAllDigits(groups[0]) {
+	if len(groups) < 3 || len(groups[0]) < 1 || len(groups[0]) > 3 || !allDigits(groups[0]) {
 		return false
 	}
 	for _, g := range groups[1:] {
-		if len(g) != 3 || !valAllDigits(g) {
+		if len(g) != 3 || !allDigits(g) {
 			return false
 		}
 	}
 	return true
 }
 
-// valPlain reports whether s is digits with an optional '.' part (either
+// isPlain reports whether s is digits with an optional '.' part (either
 // side may be empty, not both) and an optional exponent [eE][+-]digits.
-func valPlain(s string) bool {
+func isPlain(s string) bool {
 	mant, exp := s, ""
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		mant, exp = s[:i], s[i+1:]
 		if exp != "" && (exp[0] == '+' || exp[0] == '-') {
 			exp = exp[1:]
 		}
-		if exp == "" || !valAllDigits(exp) || len(exp) > 9 {
+		if exp == "" || !allDigits(exp) || len(exp) > 9 {
 			return false
 		}
 	}
@@ -342,10 +306,10 @@ func valPlain(s string) bool {
 	if intPart == "" && frac == "" {
 		return false
 	}
-	return (intPart == "" || valAllDigits(intPart)) && (frac == "" || valAllDigits(frac))
+	return (intPart == "" || allDigits(intPart)) && (frac == "" || allDigits(frac))
 }
 
-func valAllDigits(s string) bool {
+func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -354,13 +318,13 @@ func valAllDigits(s string) bool {
 	return s != ""
 }
 
-// valCurrencyPrefix returns the length of a currency at the start of s:
+// currencyPrefix returns the length of a currency at the start of s:
 // a run of currency symbols after at most three letters ("$", "€", "US$",
 // "CN¥", "R$"), or an ISO 4217 code (any case) not followed by a letter
 // ("USD 12", "eur12"). It returns 0 when s starts with no currency.
-func valCurrencyPrefix(s string) int {
+func currencyPrefix(s string) int {
 	letters := 0
-	for letters < len(s) && letters <= 3 && valIsLetter(s[letters]) {
+	for letters < len(s) && letters <= 3 && isLetter(s[letters]) {
 		letters++
 	}
 	n := letters
@@ -374,15 +338,15 @@ func valCurrencyPrefix(s string) int {
 	if n > letters && letters <= 3 {
 		return n
 	}
-	if letters == 3 && valCurrencyCodes[strings.ToUpper(s[:3])] {
+	if letters == 3 && currencyCodes[strings.ToUpper(s[:3])] {
 		return 3
 	}
 	return 0
 }
 
-// valCurrencySuffix is valCurrencyPrefix at the end of s: "12 €", "12€",
+// currencySuffix is currencyPrefix at the end of s: "12 €", "12€",
 // "12 EUR", "12 US$".
-func valCurrencySuffix(s string) int {
+func currencySuffix(s string) int {
 	n := len(s)
 	for n > 0 {
 		r, size := utf8.DecodeLastRuneInString(s[:n])
@@ -393,7 +357,7 @@ func valCurrencySuffix(s string) int {
 	}
 	if n < len(s) {
 		letters := 0
-		for n-letters > 0 && letters <= 3 && valIsLetter(s[n-letters-1]) {
+		for n-letters > 0 && letters <= 3 && isLetter(s[n-letters-1]) {
 			letters++
 		}
 		if letters <= 3 {
@@ -401,17 +365,17 @@ func valCurrencySuffix(s string) int {
 		}
 		return 0
 	}
-	if len(s) >= 3 && valCurrencyCodes[strings.ToUpper(s[len(s)-3:])] && (len(s) == 3 || !valIsLetter(s[len(s)-4])) {
+	if len(s) >= 3 && currencyCodes[strings.ToUpper(s[len(s)-3:])] && (len(s) == 3 || !isLetter(s[len(s)-4])) {
 		return 3
 	}
 	return 0
 }
 
-func valIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// valCurrencyCodes holds the ISO 4217 codes in use, plus RMB, which buyers
+// currencyCodes holds the ISO 4217 codes in use, plus RMB, which buyers
 // write for the yuan.
-var valCurrencyCodes = func() map[string]bool {
+var currencyCodes = func() map[string]bool {
 	const codes = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD " +
 		"CAD CDF CHF CLP CNH CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD " +
 		"GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP " +
@@ -437,7 +401,7 @@ var valCurrencyCodes = func() map[string]bool {
 // against the row's currency column is the caller's business. The text
 // never goes through float64.
 func ParseAmount(text string) (decimal.Decimal, error) {
-	d, _, err := valNumber(text, valNumOpts{currency: true})
+	d, _, err := parseNumber(text, numberOptions{currency: true})
 	return d, err
 }
 
@@ -447,7 +411,7 @@ func ParseAmount(text string) (decimal.Decimal, error) {
 // (percentFormatted true) stores the fraction, "0.05", shown as 5%: it is
 // multiplied by 100. Negative values are returned as they are.
 func ParsePercent(text string, percentFormatted bool) (decimal.Decimal, error) {
-	d, pct, err := valNumber(text, valNumOpts{percent: true})
+	d, pct, err := parseNumber(text, numberOptions{percent: true})
 	if err != nil {
 		return d, err
 	}
@@ -462,7 +426,7 @@ func ParsePercent(text string, percentFormatted bool) (decimal.Decimal, error) {
 // all 0.25. A value above 1 or below 0 is ErrOutOfRange: "25" is not taken
 // to mean 25%, the user is asked to write 25% or 0.25.
 func ParseFraction(text string, percentFormatted bool) (decimal.Decimal, error) {
-	d, pct, err := valNumber(text, valNumOpts{percent: true})
+	d, pct, err := parseNumber(text, numberOptions{percent: true})
 	if err != nil {
 		return d, err
 	}
@@ -471,7 +435,7 @@ func ParseFraction(text string, percentFormatted bool) (decimal.Decimal, error) 
 	}
 	if d.Sign() < 0 || d.Cmp(decimal.NewFromInt(1)) > 0 {
 		hint := "write a fraction from 0 to 1, such as 0.25, or a percentage such as 25%"
-		return decimal.Decimal{}, fmt.Errorf("%w: probability %s is not between 0 and 1 (%s)", ErrOutOfRange, valQuote(text), hint)
+		return decimal.Decimal{}, fmt.Errorf("%w: probability %s is not between 0 and 1 (%s)", ErrOutOfRange, schema.Quote(text), hint)
 	}
 	return d, nil
 }
@@ -484,8 +448,8 @@ func ParseFraction(text string, percentFormatted bool) (decimal.Decimal, error) 
 // satisfy low ≤ value ≤ high, or the error is ErrOutOfRange. Text in
 // parentheses without ".." is not a range: "(12.50)" goes to parse whole.
 func ParseRange(text string, parse func(string) (decimal.Decimal, error)) (value, low, high decimal.Decimal, ranged bool, err error) {
-	s := valTrim(text)
-	head, inner, ok := valRangeParts(s)
+	s := schema.Trim(text)
+	head, inner, ok := rangeParts(s)
 	if !ok {
 		value, err = parse(text)
 		if err != nil {
@@ -501,28 +465,28 @@ func ParseRange(text string, parse func(string) (decimal.Decimal, error)) (value
 		}
 	}
 	fail := func(err error) (decimal.Decimal, decimal.Decimal, decimal.Decimal, bool, error) {
-		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false, fmt.Errorf("in range %s: %w", valQuote(text), err)
+		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false, fmt.Errorf("in range %s: %w", schema.Quote(text), err)
 	}
 	if value, err = parse(head); err != nil {
 		return fail(err)
 	}
-	if low, err = parse(valTrim(lo)); err != nil {
+	if low, err = parse(schema.Trim(lo)); err != nil {
 		return fail(err)
 	}
-	if high, err = parse(valTrim(hi)); err != nil {
+	if high, err = parse(schema.Trim(hi)); err != nil {
 		return fail(err)
 	}
 	if low.Cmp(value) > 0 || value.Cmp(high) > 0 {
 		return decimal.Decimal{}, decimal.Decimal{}, decimal.Decimal{}, false,
-			fmt.Errorf("%w: range %s must read value (low..high) with low ≤ value ≤ high", ErrOutOfRange, valQuote(text))
+			fmt.Errorf("%w: range %s must read value (low..high) with low ≤ value ≤ high", ErrOutOfRange, schema.Quote(text))
 	}
 	return value, low, high, true, nil
 }
 
-// valRangeParts splits "30 (20..60)" into "30" and "20..60". It reports
+// rangeParts splits "30 (20..60)" into "30" and "20..60". It reports
 // false when s does not end in a parenthesised part holding a range
 // separator after some value text.
-func valRangeParts(s string) (head, inner string, ok bool) {
+func rangeParts(s string) (head, inner string, ok bool) {
 	if !strings.HasSuffix(s, ")") {
 		return "", "", false
 	}
@@ -534,7 +498,7 @@ func valRangeParts(s string) (head, inner string, ok bool) {
 		case '(':
 			depth--
 			if depth == 0 {
-				head, inner = valTrim(s[:i]), s[i+1:len(s)-1]
+				head, inner = schema.Trim(s[:i]), s[i+1:len(s)-1]
 				if head == "" || !(strings.Contains(inner, "..") || strings.Contains(inner, "…")) {
 					return "", "", false
 				}
@@ -545,12 +509,12 @@ func valRangeParts(s string) (head, inner string, ok bool) {
 	return "", "", false
 }
 
-// valMaxRelative caps relative months at 100 years, so a date serial in
+// maxRelativeMonth caps relative months at 100 years, so a date serial in
 // a cell not formatted as a date (46327) is an error, not month 46327.
-const valMaxRelative = 1200
+const maxRelativeMonth = 1200
 
-// valMonthNames maps English month names and abbreviations to months.
-var valMonthNames = func() map[string]time.Month {
+// monthNames maps English month names and abbreviations to months.
+var monthNames = func() map[string]time.Month {
 	m := map[string]time.Month{"sept": time.September}
 	for mo := time.January; mo <= time.December; mo++ {
 		name := strings.ToLower(mo.String())
@@ -571,32 +535,32 @@ var valMonthNames = func() map[string]time.Month {
 // of the projection. "0", negatives, fractions and other text are
 // ErrInvalidMonth. Empty text is the zero Month (open-ended) and no error.
 func ParseMonth(text string, isDate bool) (exposure.Month, error) {
-	s := valTrim(text)
+	s := schema.Trim(text)
 	if s == "" {
 		return exposure.Month{}, nil
 	}
 	hint := "write a month as 2026-11, or a month number from 1 counted from the start of the projection"
 	bad := func(why string) (exposure.Month, error) {
-		return exposure.Month{}, fmt.Errorf("%w %s (%s)", ErrInvalidMonth, valQuote(text), why)
+		return exposure.Month{}, fmt.Errorf("%w %s (%s)", ErrInvalidMonth, schema.Quote(text), why)
 	}
 	if len(s) > 100 {
 		return bad(hint)
 	}
 	if isDate {
-		if d, err := valDigits(s); err == nil {
-			return valSerialMonth(d, text)
+		if d, err := parseDigits(s); err == nil {
+			return serialMonth(d, text)
 		}
 		// A date cell whose text is already formatted: read it as text.
 	}
-	if d, err := valDigits(s); err == nil {
+	if d, err := parseDigits(s); err == nil {
 		if !d.IsInteger() {
 			return bad("not a whole number; " + hint)
 		}
 		if d.Sign() <= 0 {
 			return bad("a relative month counts from 1, the first month of the projection")
 		}
-		if d.Cmp(decimal.NewFromInt(valMaxRelative)) > 0 {
-			return bad(fmt.Sprintf("a relative month is at most %d; if this is a date, format the cell as a date or write 2026-11", valMaxRelative))
+		if d.Cmp(decimal.NewFromInt(maxRelativeMonth)) > 0 {
+			return bad(fmt.Sprintf("a relative month is at most %d; if this is a date, format the cell as a date or write 2026-11", maxRelativeMonth))
 		}
 		return exposure.Month{Relative: int(d.IntPart())}, nil
 	}
@@ -607,7 +571,7 @@ func ParseMonth(text string, isDate bool) (exposure.Month, error) {
 	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') && strings.Contains(s[10:], ":") {
 		s = s[:10]
 	}
-	m, ok, ambiguous := valMonthText(s)
+	m, ok, ambiguous := monthText(s)
 	if ambiguous {
 		return bad("day and month could be either way round; write 2026-11")
 	}
@@ -617,14 +581,14 @@ func ParseMonth(text string, isDate bool) (exposure.Month, error) {
 	return m, nil
 }
 
-// valSerialMonth turns an Excel 1900-system serial number into its month.
+// serialMonth turns an Excel 1900-system serial number into its month.
 // Excel counts 1900-02-29, which did not exist (serial 60): serials from 61
 // on are days since 1899-12-30, serials 1–59 days since 1899-12-31.
-func valSerialMonth(d decimal.Decimal, text string) (exposure.Month, error) {
+func serialMonth(d decimal.Decimal, text string) (exposure.Month, error) {
 	const maxSerial = 2958465 // 9999-12-31, the last date Excel shows
 	n := d.Floor()
 	if n.Sign() <= 0 || n.Cmp(decimal.NewFromInt(maxSerial)) > 0 {
-		return exposure.Month{}, fmt.Errorf("%w %s (a date cell holds no valid date)", ErrInvalidMonth, valQuote(text))
+		return exposure.Month{}, fmt.Errorf("%w %s (a date cell holds no valid date)", ErrInvalidMonth, schema.Quote(text))
 	}
 	serial := int(n.IntPart())
 	switch {
@@ -638,11 +602,11 @@ func valSerialMonth(d decimal.Decimal, text string) (exposure.Month, error) {
 	return exposure.Month{Year: t.Year(), Month: t.Month()}, nil
 }
 
-// valMonthText reads a calendar month or date written as text. It splits
+// monthText reads a calendar month or date written as text. It splits
 // s at spaces, '-', '/', '.' and ',' and accepts a four-digit year with a
 // month number or English month name, and optionally a day. ambiguous
 // reports a numeric date whose day and month could be swapped.
-func valMonthText(s string) (m exposure.Month, ok, ambiguous bool) {
+func monthText(s string) (m exposure.Month, ok, ambiguous bool) {
 	toks := strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '-' || r == '/' || r == '.' || r == ','
 	})
@@ -654,9 +618,9 @@ func valMonthText(s string) (m exposure.Month, ok, ambiguous bool) {
 	ts := make([]tok, len(toks))
 	for i, t := range toks {
 		ts[i] = tok{num: -1, width: len(t)}
-		if valAllDigits(t) && len(t) <= 4 {
+		if allDigits(t) && len(t) <= 4 {
 			ts[i].num, _ = strconv.Atoi(t)
-		} else if mo, found := valMonthNames[strings.ToLower(t)]; found {
+		} else if mo, found := monthNames[strings.ToLower(t)]; found {
 			ts[i].month = mo
 		} else {
 			return m, false, false
@@ -712,11 +676,11 @@ func valMonthText(s string) (m exposure.Month, ok, ambiguous bool) {
 // ParseYesNo parses a yes/no cell: yes, no, y, n, true, false, 1 and 0, in
 // any case (Excel stores a boolean cell as 1 or 0, or shows TRUE/FALSE).
 func ParseYesNo(text string) (bool, error) {
-	switch strings.ToLower(valTrim(text)) {
-	case "yes", "y", "true", "1":
-		return true, nil
-	case "no", "n", "false", "0":
-		return false, nil
+	t := strings.ToLower(schema.Trim(text))
+	for _, w := range schema.YesNo {
+		if t == w.Text || slices.Contains(w.Aliases, t) {
+			return w.Value, nil
+		}
 	}
-	return false, fmt.Errorf("%w: %s (write yes or no)", ErrInvalidYesNo, valQuote(text))
+	return false, fmt.Errorf("%w: %s (write yes or no)", ErrInvalidYesNo, schema.Quote(text))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/schema"
 )
 
 func TestValuesNormalizeKey(t *testing.T) {
@@ -26,7 +27,7 @@ func TestValuesNormalizeKey(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := NormalizeKey(tc.in); got != tc.want {
+			if got := schema.NormalizeKey(tc.in); got != tc.want {
 				t.Errorf("NormalizeKey(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
@@ -309,7 +310,7 @@ func TestValuesErrorMessages(t *testing.T) {
 		{"probability", valErr(ParseFraction("1.5", false)), `probability "1.5" is not between 0 and 1`},
 		{"range bound", valErr3(ParseRange("30 (2x..60)", pct)), `in range "30 (2x..60)": invalid number "2x"`},
 		{"month", valErrM(ParseMonth("2026-13", false)), `invalid month "2026-13" (write a month as 2026-11`},
-		{"long text cut", valErr(ParseAmount(strings.Repeat("x", 500))), `invalid number "` + strings.Repeat("x", valMaxQuote) + `"…`},
+		{"long text cut", valErr(ParseAmount(strings.Repeat("x", 500))), `invalid number "` + strings.Repeat("x", schema.MaxQuote) + `"…`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -471,7 +472,7 @@ func FuzzParseMonth(f *testing.F) {
 		}
 		switch {
 		case m.Relative != 0:
-			if m.Relative < 1 || m.Relative > valMaxRelative || m.Year != 0 || m.Month != 0 {
+			if m.Relative < 1 || m.Relative > maxRelativeMonth || m.Year != 0 || m.Month != 0 {
 				t.Fatalf("ParseMonth(%q, %v) = %+v", text, isDate, m)
 			}
 		case m.Year != 0:
@@ -483,7 +484,7 @@ func FuzzParseMonth(f *testing.F) {
 				t.Fatalf("ParseMonth(%q, %v) = %+v, but ParseMonth(%q) = %+v, %v", text, isDate, m, s, again, err)
 			}
 		default:
-			if valTrim(text) != "" {
+			if schema.Trim(text) != "" {
 				t.Fatalf("ParseMonth(%q, %v) = zero Month without error", text, isDate)
 			}
 		}
@@ -509,11 +510,11 @@ func FuzzPlainFast(f *testing.F) {
 }
 
 func checkPlainFast(t *testing.T, s string) {
-	fast, ok := valPlainFast(s)
+	fast, ok := plainFast(s)
 	if !ok {
 		return
 	}
-	slow, err := valDigits(s)
+	slow, err := parseDigits(s)
 	if err != nil {
 		t.Fatalf("%q: fast path gives %s, general parser fails: %v", s, fast, err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 )
 
 // The Assumptions sheet stacks blocks with different columns, so its
@@ -68,7 +68,7 @@ func (rep *report) assumptionsSheet() error {
 		{"Carrying rate (% a year)", s.CarryingRate.String()},
 		{"Unknown origin", s.UnknownOrigin.String() + unknownHelp(s.UnknownOrigin)},
 		{"Country cap (%)", s.CountryCap.String()},
-		{"Objective", s.Objective},
+		{"Objective", s.Objective.String()},
 		{"Cost roll-up", s.Rollup.String() + rollupHelp(s.Rollup)},
 		{"Monte Carlo draws", strconv.Itoa(s.Draws)},
 		{"Seed", strconv.FormatInt(s.Seed, 10)},
@@ -134,7 +134,7 @@ func (rep *report) assumptionsSheet() error {
 		return monthShort(m, s.Start, open)
 	}
 	for _, sc := range scens {
-		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance, sc.Prior, countryName(sc.Country),
+		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance.String(), sc.Prior, countryName(sc.Country),
 			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Checked, sc.DecidedOn, sc.Source})
 		for _, c := range sc.Controls {
 			ctl = append(ctl, []any{sc.ID, joinElements(c), classText(c.Class), c.HSPrefix,
@@ -236,7 +236,7 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 		}
 		var re decimal.Decimal
 		for e, w := range m.WtPct {
-			if inputs.IsRareEarth(e) {
+			if exposure.IsRareEarth(e) {
 				re = re.Add(w)
 			}
 		}
@@ -273,7 +273,7 @@ func composition(wt map[string]decimal.Decimal) string {
 	var list []ew
 	for e, w := range wt {
 		if !w.IsZero() {
-			list = append(list, ew{e, w, inputs.IsRareEarth(e)})
+			list = append(list, ew{e, w, exposure.IsRareEarth(e)})
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -295,7 +295,7 @@ func composition(wt map[string]decimal.Decimal) string {
 
 // elementLabel is "Nd (neodymium)" where the name is known.
 func elementLabel(sym string) string {
-	if n := inputs.ElementName(sym); n != "" {
+	if n := reference.ElementName(sym); n != "" {
 		return sym + " (" + strings.ToLower(n) + ")"
 	}
 	return sym

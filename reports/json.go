@@ -172,7 +172,7 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 			CarryingRate:       s.CarryingRate.String(),
 			UnknownOrigin:      s.UnknownOrigin.String(),
 			CountryCap:         s.CountryCap.String(),
-			Objective:          s.Objective,
+			Objective:          string(s.Objective),
 			Rollup:             s.Rollup.String(),
 			Draws:              strconv.Itoa(s.Draws),
 			Seed:               strconv.FormatInt(s.Seed, 10),
@@ -196,7 +196,7 @@ func buildJSON(r *exposure.Result, m Meta, parts partsFunc) (*jsonReport, error)
 	for i, sr := range r.Scenarios {
 		sc := sr.Scenario
 		js := jsonScenario{
-			ID: sc.ID, Name: sc.Name, Stance: sc.Stance,
+			ID: sc.ID, Name: sc.Name, Stance: string(sc.Stance),
 			Prior: dec(sc.Prior), Probability: dec(sr.Probability),
 			AnnualDelta: dec(sr.AnnualDelta), HorizonDelta: dec(sr.HorizonDelta),
 			Split:    jsonSplit{dec(sr.Split.Price), dec(sr.Split.Shortage), dec(sr.Split.Carrying), dec(sr.Split.Tariff)},

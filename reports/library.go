@@ -9,7 +9,7 @@ import (
 	"unicode"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/schema"
 )
 
 // clean makes text safe for a terminal: control characters (escape
@@ -40,7 +40,7 @@ func WriteScenarioTable(w io.Writer, ss []exposure.Scenario) error {
 	for _, s := range ss {
 		fmt.Fprintf(bw, "\n%s  %s\n", clean(s.ID), clean(scenarioName(s)))
 		fmt.Fprintf(bw, "  stance %s · prior %s · controlling country %s · spot premium %s\n",
-			clean(s.Stance), pctText(s.Prior), clean(s.Country), pctParamText(s.SpotPremium))
+			clean(s.Stance.String()), pctText(s.Prior), clean(s.Country), pctParamText(s.SpotPremium))
 		if s.Description != "" {
 			fmt.Fprintf(bw, "  %s\n", clean(s.Description))
 		}
@@ -176,7 +176,7 @@ func monthJSON(m exposure.Month) *string {
 func WriteScenarioJSON(w io.Writer, ss []exposure.Scenario) error {
 	doc := jsonLibrary{Scenarios: []jsonLibScenario{}}
 	for _, s := range ss {
-		js := jsonLibScenario{ID: s.ID, Name: s.Name, Stance: s.Stance, Prior: dec(s.Prior), Country: s.Country,
+		js := jsonLibScenario{ID: s.ID, Name: s.Name, Stance: s.Stance.String(), Prior: dec(s.Prior), Country: s.Country,
 			SpotPremiumPct: param(s.SpotPremium), Description: s.Description, Source: s.Source, Checked: s.Checked,
 			Controls: []jsonLibControl{}, Tariffs: []jsonLibTariff{}}
 		for _, c := range s.Controls {
@@ -203,7 +203,7 @@ func WriteScenarioJSON(w io.Writer, ss []exposure.Scenario) error {
 // WriteScenarioWorkbook writes the scenarios as the Scenarios, Controls
 // and Tariffs sheets of an input workbook, so that the file can be edited
 // and given back with --scenarios. Headers are the input columns
-// (inputs.Layouts); months are written as an input takes them: a number
+// (schema.Layouts); months are written as an input takes them: a number
 // for a relative month, text "2026-11" for a calendar month.
 func WriteScenarioWorkbook(w io.Writer, ss []exposure.Scenario) error {
 	b, err := newBook("", "rexpo scenario library")
@@ -217,7 +217,7 @@ func WriteScenarioWorkbook(w io.Writer, ss []exposure.Scenario) error {
 	var sRows, cRows, tRows []map[string]any
 	for _, s := range ss {
 		row := map[string]any{
-			"scenario": s.ID, "name": s.Name, "stance": s.Stance, "probability": cellNum{s.Prior, kPct},
+			"scenario": s.ID, "name": s.Name, "stance": s.Stance.String(), "probability": cellNum{s.Prior, kPct},
 			"country": s.Country, "description": s.Description, "source": s.Source, "checked": s.Checked,
 		}
 		putParam(row, "spot_premium_pct", "spot_premium_low", "spot_premium_high", s.SpotPremium)
@@ -275,7 +275,7 @@ func monthCell(m exposure.Month) any {
 }
 
 func writeLibrarySheet(b *book, name string, rows []map[string]any) error {
-	l, ok := inputs.LayoutOf(name)
+	l, ok := schema.LayoutOf(name)
 	if !ok {
 		return fmt.Errorf("no input layout %q", name)
 	}
@@ -288,11 +288,11 @@ func writeLibrarySheet(b *book, name string, rows []map[string]any) error {
 		has[c.Name] = true
 		k := kText
 		switch c.Kind {
-		case inputs.KindFraction:
+		case schema.KindFraction:
 			k = kPct
-		case inputs.KindAmount, inputs.KindPercent, inputs.KindRange, inputs.KindPercentRange:
+		case schema.KindAmount, schema.KindPercent, schema.KindRange, schema.KindPercentRange:
 			k = kDec
-		case inputs.KindMonth:
+		case schema.KindMonth:
 			k = kInt
 		}
 		if c.Name == "description" || c.Name == "source" {

@@ -80,7 +80,7 @@ func (rep *report) recommendationsSheet() error {
 		return rep.planTable(&row, nil)
 	}
 	objective := "the expected annual cost (scenarios weighed by probability)"
-	if p.Objective == "worst" {
+	if p.Objective == exposure.ObjectiveWorst {
 		objective = "the annual cost in the worst scenario"
 	}
 	sub := fmt.Sprintf("Each part's mix minimises %s · no capped country (%s) above %s%% of a part at any stage where the candidates allow it, nor above its share today · amounts in %s a year",

@@ -1,4 +1,7 @@
-package reports
+package reports_test
+
+// These tests are in package reports_test so that package reports, which
+// only lays figures out, never imports the input reader, even in tests.
 
 import (
 	"bytes"
@@ -9,6 +12,7 @@ import (
 
 	"rexpo/exposure"
 	"rexpo/inputs"
+	"rexpo/reports"
 )
 
 var render = flag.String("render", "", "write the embedded sample's report workbook to this file, to look at")
@@ -32,16 +36,16 @@ func TestRenderSample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compute sample: %v", err)
 	}
-	m := Meta{InputName: "embedded sample", Version: "test", ScenarioSource: ld.ScenarioSource}
+	m := reports.Meta{InputName: "embedded sample", Version: "test", ScenarioSource: ld.ScenarioSource}
 	for _, p := range ld.Problems {
-		m.Warnings = append(m.Warnings, Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})
+		m.Warnings = append(m.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error})
 	}
 	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, res, m); err != nil {
+	if err := reports.WriteWorkbook(&buf, res, m); err != nil {
 		t.Fatalf("WriteWorkbook: %v", err)
 	}
 	var js bytes.Buffer
-	if err := WriteJSON(&js, res, m); err != nil {
+	if err := reports.WriteJSON(&js, res, m); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	if *render == "" {

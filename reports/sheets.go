@@ -11,7 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 )
 
 // moneyWidth is the width of money columns whose headers name a scenario:
@@ -121,7 +121,7 @@ func (rep *report) scenariosSheet() error {
 	for _, s := range r.Scenarios {
 		sc := s.Scenario
 		hzExp = hzExp.Add(s.HorizonDelta.Mul(s.Probability))
-		if err := t.add(sc.ID, scenarioName(sc), sc.Stance, countryLabel(sc.Country),
+		if err := t.add(sc.ID, scenarioName(sc), sc.Stance.String(), countryLabel(sc.Country),
 			pct(sc.SpotPremium.Value), sc.Prior, s.Probability,
 			s.AnnualDelta, s.P10, s.P50, s.P90, s.HorizonDelta); err != nil {
 			return err
@@ -381,7 +381,7 @@ func (rep *report) elementsSheet() error {
 	var tot [4]decimal.Decimal
 	totScen := make([]decimal.Decimal, len(r.Scenarios))
 	for _, e := range r.Elements {
-		vals := []any{e.Element, inputs.ElementName(e.Element), e.AnnualKg, e.ByClass[exposure.ClassDirect], e.ByClass[exposure.ClassUpstream], e.ByClass[exposure.ClassFree], e.ChinaPrice}
+		vals := []any{e.Element, reference.ElementName(e.Element), e.AnnualKg, e.ByClass[exposure.ClassDirect], e.ByClass[exposure.ClassUpstream], e.ByClass[exposure.ClassFree], e.ChinaPrice}
 		tot[0] = tot[0].Add(e.AnnualKg)
 		for k := 0; k < exposure.NumClasses; k++ {
 			tot[k+1] = tot[k+1].Add(e.ByClass[k])

@@ -94,7 +94,7 @@ func (rep *report) signalsSheet() error {
 		if rules == "" {
 			rules = "none"
 		}
-		probs = append(probs, []any{names[w.ID], rules, w.Stance, w.Prior, cellNum{w.Factor, kDec}, w.Posterior,
+		probs = append(probs, []any{names[w.ID], rules, w.Stance.String(), w.Prior, cellNum{w.Factor, kDec}, w.Posterior,
 			cellNum{w.Posterior.Sub(w.Prior).Mul(hundred).Round(1), kDec}})
 	}
 	if err := block("Probabilities before and after the signals", "",
@@ -122,7 +122,7 @@ func (rep *report) signalsSheet() error {
 		if ro.Rule.Source != "" {
 			why += "\nSources: " + ro.Rule.Source
 		}
-		rules = append(rules, []any{ruleName(ro.Rule), ro.Rule.Signal, ro.Rule.Condition() + "\n" + ro.Rule.Meaning(), ro.Rule.Stance,
+		rules = append(rules, []any{ruleName(ro.Rule), ro.Rule.Signal, ro.Rule.Condition() + "\n" + ro.Rule.Meaning(), ro.Rule.Stance.String(),
 			cellNum{ro.Rule.LR, kDec}, ruleResult(ro), evidence, why})
 	}
 	note := fmt.Sprintf("%d of %d rules fired; those first. A ratio above 1 raises the probability of the scenarios of the rule's stance, below 1 lowers it. "+
@@ -447,9 +447,9 @@ func wordRows(readings []exposure.Signal, rules []exposure.RuleOutcome, key stri
 				continue
 			}
 			switch ro.Rule.Stance {
-			case "easing":
+			case exposure.StanceEasing:
 				level = decimal.NewFromInt(1)
-			case "tightening", "escalation":
+			case exposure.StanceTightening, exposure.StanceEscalation:
 				level = decimal.NewFromInt(-1)
 			}
 		}

@@ -43,7 +43,7 @@ func computedSignals() *fixture {
 		reading("2025-10-09", "mofcom_tone", "tighten", "MOFCOM No. 61"),
 	}
 	rule := func(id, signal, measure, op, x, stance, lr string) exposure.SignalRule {
-		ru := exposure.SignalRule{ID: id, Signal: signal, Measure: measure, Op: op, Operand: x, Stance: stance, LR: d(lr),
+		ru := exposure.SignalRule{ID: id, Signal: signal, Measure: measure, Op: op, Operand: x, Stance: exposure.Stance(stance), LR: d(lr),
 			Rationale: "Threshold: " + x + ". Why: 2025.", Source: "a source, https://example.org/" + strings.ToLower(id)}
 		if n, err := decimal.NewFromString(x); err == nil {
 			ru.Number, ru.IsNum = n, true

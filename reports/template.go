@@ -10,7 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/schema"
 )
 
 // TemplateLists are the values the template's drop-down lists offer.
@@ -28,32 +28,22 @@ const (
 	sheetLists  = "Lists"
 )
 
-// fixed lists of word values.
-var templateWords = map[inputs.DropDown][]string{
-	inputs.ListClasses:       {"direct", "upstream", "free", "*"},
-	inputs.ListStances:       {"easing", "status-quo", "tightening", "escalation"},
-	inputs.ListYesNo:         {"yes", "no"},
-	inputs.ListUnknownOrigin: {"world", "controlling", "free"},
-	inputs.ListObjective:     {"expected", "worst"},
-	inputs.ListRollup:        {"leaves", "all"},
-}
-
-var listTitles = map[inputs.DropDown]string{
-	inputs.ListCountries:     "Countries",
-	inputs.ListElements:      "Elements",
-	inputs.ListMaterials:     "Materials",
-	inputs.ListClasses:       "Classes",
-	inputs.ListStances:       "Stances",
-	inputs.ListYesNo:         "Yes/no",
-	inputs.ListUnknownOrigin: "Unknown origin",
-	inputs.ListObjective:     "Objective",
-	inputs.ListRollup:        "Roll-up",
+var listTitles = map[schema.DropDown]string{
+	schema.ListCountries:     "Countries",
+	schema.ListElements:      "Elements",
+	schema.ListMaterials:     "Materials",
+	schema.ListClasses:       "Classes",
+	schema.ListStances:       "Stances",
+	schema.ListYesNo:         "Yes/no",
+	schema.ListUnknownOrigin: "Unknown origin",
+	schema.ListObjective:     "Objective",
+	schema.ListRollup:        "Roll-up",
 }
 
 const requiredFill = "FCE4D6"
 
 // WriteTemplate writes the empty input workbook of `rexpo template`: a
-// "Read me" sheet, then every sheet of inputs.Layouts with its headers, a
+// "Read me" sheet, then every sheet of schema.Layouts with its headers, a
 // note on each header, the example rows and drop-down lists for countries,
 // elements, materials, classes and stances (from the hidden "Lists" sheet).
 func WriteTemplate(w io.Writer, lists TemplateLists) error {
@@ -63,7 +53,7 @@ func WriteTemplate(w io.Writer, lists TemplateLists) error {
 	}
 	defer b.f.Close()
 	names := []string{sheetReadMe}
-	for _, l := range inputs.Layouts {
+	for _, l := range schema.Layouts {
 		names = append(names, l.Name)
 	}
 	names = append(names, sheetLists)
@@ -95,7 +85,7 @@ func WriteTemplate(w io.Writer, lists TemplateLists) error {
 	if err := writeReadMe(b, lists); err != nil {
 		return err
 	}
-	for _, l := range inputs.Layouts {
+	for _, l := range schema.Layouts {
 		if err := writeInputSheet(b, l, refs, req, opt); err != nil {
 			return fmt.Errorf("sheet %s: %w", l.Name, err)
 		}
@@ -117,18 +107,18 @@ func WriteTemplate(w io.Writer, lists TemplateLists) error {
 
 // writeLists fills the hidden Lists sheet, one column per list, and
 // returns the range each drop-down reads.
-func writeLists(b *book, lists TemplateLists) (map[inputs.DropDown]string, error) {
-	all := map[inputs.DropDown][]string{
-		inputs.ListCountries: lists.Countries,
-		inputs.ListElements:  lists.Elements,
-		inputs.ListMaterials: lists.Materials,
+func writeLists(b *book, lists TemplateLists) (map[schema.DropDown]string, error) {
+	all := map[schema.DropDown][]string{
+		schema.ListCountries: lists.Countries,
+		schema.ListElements:  lists.Elements,
+		schema.ListMaterials: lists.Materials,
 	}
-	for k, v := range templateWords {
-		all[k] = v
+	order := []schema.DropDown{schema.ListCountries, schema.ListElements, schema.ListMaterials, schema.ListClasses,
+		schema.ListStances, schema.ListYesNo, schema.ListUnknownOrigin, schema.ListObjective, schema.ListRollup}
+	for _, k := range order[3:] {
+		all[k] = k.Words() // the fixed word lists
 	}
-	order := []inputs.DropDown{inputs.ListCountries, inputs.ListElements, inputs.ListMaterials, inputs.ListClasses,
-		inputs.ListStances, inputs.ListYesNo, inputs.ListUnknownOrigin, inputs.ListObjective, inputs.ListRollup}
-	refs := map[inputs.DropDown]string{}
+	refs := map[schema.DropDown]string{}
 	for i, k := range order {
 		c := i + 1
 		if err := b.str(sheetLists, c, 1, listTitles[k], b.s.headerLeft); err != nil {
@@ -185,7 +175,7 @@ func writeReadMe(b *book, lists TemplateLists) error {
 	if err != nil {
 		return err
 	}
-	for _, l := range inputs.Layouts {
+	for _, l := range schema.Layouts {
 		if err := t.add(l.Name, yesNo(l.Required), l.Note); err != nil {
 			return err
 		}
@@ -222,13 +212,13 @@ func materialCodes(b *book, row *int, lists TemplateLists) error {
 }
 
 // columnNote is the note on a template header.
-func columnNote(c inputs.Column) string {
+func columnNote(c schema.Column) string {
 	var b strings.Builder
 	b.WriteString(c.Note)
 	if c.Required {
 		b.WriteString(" Required.")
 	}
-	if c.List == inputs.ListMaterials {
+	if c.List == schema.ListMaterials {
 		b.WriteString(" The codes, what each is and its composition: the Read me sheet.")
 	}
 	if len(c.Aliases) > 0 {
@@ -241,9 +231,9 @@ func columnNote(c inputs.Column) string {
 
 // exampleValue turns an example cell into a number where the column is
 // numeric and the text is a plain number, and keeps everything else text.
-func exampleValue(c inputs.Column, v string) (float64, bool) {
+func exampleValue(c schema.Column, v string) (float64, bool) {
 	switch c.Kind {
-	case inputs.KindAmount, inputs.KindPercent, inputs.KindFraction, inputs.KindMonth, inputs.KindRange, inputs.KindPercentRange:
+	case schema.KindAmount, schema.KindPercent, schema.KindFraction, schema.KindMonth, schema.KindRange, schema.KindPercentRange:
 	default:
 		return 0, false
 	}
@@ -251,13 +241,13 @@ func exampleValue(c inputs.Column, v string) (float64, bool) {
 	if err != nil {
 		return 0, false
 	}
-	if c.Kind == inputs.KindMonth && !d.IsInteger() {
+	if c.Kind == schema.KindMonth && !d.IsInteger() {
 		return 0, false
 	}
 	return d.InexactFloat64(), true
 }
 
-func writeInputSheet(b *book, l inputs.SheetLayout, refs map[inputs.DropDown]string, req, opt int) error {
+func writeInputSheet(b *book, l schema.SheetLayout, refs map[schema.DropDown]string, req, opt int) error {
 	s := l.Name
 	if err := b.pageSetup(s, 1); err != nil {
 		return err
@@ -279,7 +269,7 @@ func writeInputSheet(b *book, l inputs.SheetLayout, refs map[inputs.DropDown]str
 			Width: 300, Height: uint(math.Min(60+float64(len(note))/2, 220))}); err != nil {
 			return err
 		}
-		if ref, ok := refs[c.List]; ok && c.List != inputs.NoList {
+		if ref, ok := refs[c.List]; ok && c.List != schema.NoList {
 			dv := excelize.NewDataValidation(true)
 			dv.Sqref = fmt.Sprintf("%s2:%s%d", colName(i+1), colName(i+1), excelize.TotalRows)
 			dv.SetSqrefDropList(ref)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"rexpo/inputs"
+	"rexpo/schema"
 )
 
 // exampleNote is the note on the template's example-marker header.
@@ -14,16 +14,16 @@ const exampleNote = "Marks the template's example rows. rexpo skips a row whose 
 	"To use a row, put your own data in it and clear this cell. Delete the example rows, or this column, when done."
 
 // markExamples writes the example-marker column after a sheet's own
-// columns: its header, a note, and inputs.ExampleMark on each example row.
+// columns: its header, a note, and schema.ExampleMark on each example row.
 // The mark is a cell of its own, so that it survives edits to the row's
 // other cells, and the reader recognises it by its header
-// (inputs.ExampleColumn).
-func markExamples(b *book, l inputs.SheetLayout, header int) error {
+// (schema.ExampleColumn).
+func markExamples(b *book, l schema.SheetLayout, header int) error {
 	if len(l.Example) == 0 {
 		return nil
 	}
 	s, c := l.Name, len(l.Columns)+1
-	if err := b.str(s, c, 1, inputs.ExampleColumn, header); err != nil {
+	if err := b.str(s, c, 1, schema.ExampleColumn, header); err != nil {
 		return err
 	}
 	if err := b.f.AddComment(s, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: exampleNote,
@@ -31,10 +31,10 @@ func markExamples(b *book, l inputs.SheetLayout, header int) error {
 		return err
 	}
 	for r := range l.Example {
-		if err := b.str(s, c, r+2, inputs.ExampleMark, b.s.note); err != nil {
+		if err := b.str(s, c, r+2, schema.ExampleMark, b.s.note); err != nil {
 			return err
 		}
 	}
-	b.widen(s, c, float64(textWidth(inputs.ExampleMark))+2)
+	b.widen(s, c, float64(textWidth(schema.ExampleMark))+2)
 	return nil
 }

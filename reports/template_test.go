@@ -8,7 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"rexpo/inputs"
+	"rexpo/schema"
 )
 
 func TestTemplate(t *testing.T) {
@@ -23,7 +23,7 @@ func TestTemplate(t *testing.T) {
 	}
 	defer f.Close()
 	want := []string{sheetReadMe}
-	for _, l := range inputs.Layouts {
+	for _, l := range schema.Layouts {
 		want = append(want, l.Name)
 	}
 	want = append(want, sheetLists)
@@ -33,7 +33,7 @@ func TestTemplate(t *testing.T) {
 	if v, _ := f.GetSheetVisible(sheetLists); v {
 		t.Errorf("%s is visible", sheetLists)
 	}
-	for _, l := range inputs.Layouts {
+	for _, l := range schema.Layouts {
 		comments, err := f.GetComments(l.Name)
 		if err != nil {
 			t.Fatal(err)
@@ -51,7 +51,7 @@ func TestTemplate(t *testing.T) {
 			if got := cellValue(t, f, l.Name, cellName(i+1, 1)); got != c.Name {
 				t.Errorf("%s!%s = %q, want header %q", l.Name, cellName(i+1, 1), got, c.Name)
 			}
-			if c.List != inputs.NoList {
+			if c.List != schema.NoList {
 				lists++
 			}
 		}
@@ -153,7 +153,7 @@ func TestScenarioWorkbook(t *testing.T) {
 	}
 	// Headers are the input's columns, so the file can go back in with --scenarios.
 	for _, name := range []string{"Scenarios", "Controls", "Tariffs"} {
-		l, _ := inputs.LayoutOf(name)
+		l, _ := schema.LayoutOf(name)
 		for i, c := range l.Columns {
 			if got := cellValue(t, f, name, cellName(i+1, 1)); got != c.Name {
 				t.Errorf("%s!%s = %q, want %q", name, cellName(i+1, 1), got, c.Name)
@@ -161,7 +161,7 @@ func TestScenarioWorkbook(t *testing.T) {
 		}
 	}
 	at := func(sheet, header string, row int) string {
-		l, _ := inputs.LayoutOf(sheet)
+		l, _ := schema.LayoutOf(sheet)
 		for i, c := range l.Columns {
 			if c.Name == header {
 				return cellName(i+1, row)

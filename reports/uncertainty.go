@@ -9,7 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 )
 
 // This file writes what SPEC sections 6 and 7 add to the Scenarios and
@@ -387,7 +387,7 @@ func phaseText(sc exposure.Scenario, ph exposure.Phase) string {
 		}
 		elems := "every element"
 		if !c.AllElements {
-			elems = inputs.ElementsText(c.Elements)
+			elems = reference.ElementsText(c.Elements)
 		}
 		cls := classText(c.Class) + " sources"
 		if c.Class == exposure.AnyClass {

@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 )
 
 // Problem is one warning or error found in the input, with its place.
@@ -206,7 +206,7 @@ func countryName(code string) string {
 	case "*":
 		return "Any"
 	}
-	if n := inputs.CountryName(code); n != "" {
+	if n := reference.CountryName(code); n != "" {
 		return n
 	}
 	return code

@@ -9,6 +9,7 @@ import (
 
 	"rexpo/exposure"
 	"rexpo/inputs"
+	"rexpo/workbook"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -79,7 +80,7 @@ func exitCode(err error) int {
 // broken, encrypted or oversized file, a file that does not exist.
 func isInputError(err error) bool {
 	for _, target := range []error{
-		inputs.ErrInput, inputs.ErrNotWorkbook, inputs.ErrEncrypted, inputs.ErrDamaged, inputs.ErrTooLarge,
+		inputs.ErrInput, workbook.ErrNotWorkbook, workbook.ErrEncrypted, workbook.ErrDamaged, workbook.ErrTooLarge,
 		exposure.ErrAmbiguousRule, exposure.ErrNotTree, exposure.ErrHorizon, exposure.ErrTooLarge, errInputFile,
 	} {
 		if errors.Is(err, target) {

@@ -14,8 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"rexpo/inputs"
 	"rexpo/internal/genbom"
+	"rexpo/workbook"
 )
 
 // benchLines are the BOM sizes of BenchmarkReport: REXPO_BENCH_LINES, a
@@ -149,7 +149,7 @@ func benchRun(b *testing.B, input, out string) {
 // benchRead runs the input stage of `rexpo report` on input and returns
 // the number of BOM lines read.
 func benchRead(b *testing.B, input string) int {
-	o := runOptions{input: input, limits: inputs.DefaultLimits(), now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
+	o := runOptions{input: input, limits: workbook.DefaultLimits(), now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
 	book, _, _, err := openInput(context.Background(), o)
 	if err != nil {
 		b.Fatal(err)

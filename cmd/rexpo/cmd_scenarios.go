@@ -8,6 +8,7 @@ import (
 
 	"rexpo/inputs"
 	"rexpo/reports"
+	"rexpo/workbook"
 )
 
 var scenariosCmd = &cli.Command{
@@ -25,9 +26,9 @@ var scenariosCmd = &cli.Command{
 		if c.NArg() > 0 {
 			return usagef("scenarios takes no arguments (got %q)", c.Args().First())
 		}
-		var src *inputs.Book
+		var src *workbook.Book
 		if p := c.String("scenarios"); p != "" {
-			b, err := inputs.OpenBook(p, inputs.DefaultLimits())
+			b, err := workbook.OpenBook(p, workbook.DefaultLimits())
 			if err != nil {
 				return fmt.Errorf("%w: %w", errInputFile, err)
 			}

@@ -6,7 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"rexpo/inputs"
+	"rexpo/exposure"
+	"rexpo/reference"
 	"rexpo/reports"
 )
 
@@ -39,15 +40,9 @@ var templateCmd = &cli.Command{
 
 // templateLists gathers the drop-down values of the template.
 func templateLists() (reports.TemplateLists, error) {
-	mats, err := inputs.MaterialCodes()
-	if err != nil {
+	if _, err := reference.Load(); err != nil {
 		return reports.TemplateLists{}, err
 	}
-	info, err := inputs.EmbeddedMaterials()
-	if err != nil {
-		return reports.TemplateLists{}, err
-	}
-	var elems []string
-	elems = append(elems, inputs.RareEarths()...)
-	return reports.TemplateLists{Countries: inputs.CountryNames(), Elements: elems, Materials: mats, MaterialInfo: info}, nil
+	return reports.TemplateLists{Countries: reference.CountryNames(), Elements: exposure.RareEarths(),
+		Materials: reference.MaterialCodes(), MaterialInfo: reference.Materials()}, nil
 }

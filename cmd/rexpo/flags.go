@@ -11,7 +11,7 @@ var (
 	maxUnzippedFlag = &cli.StringFlag{Name: "max-unzipped", Usage: "refuse workbooks that unzip to more than `SIZE` (e.g. 1GiB, 500MiB or a number of bytes)", Value: "8GiB", DefaultText: "8 GiB"}
 	asOfFlag        = &cli.StringFlag{Name: "as-of", Usage: "timestamp printed in the outputs (`TIME`, e.g. 2026-11-26T09:00:00Z); default now"}
 	// declarationsFlag is also the Settings key declarations (not among
-	// inputs.SettingKeys, so that an upload's form cannot name a path).
+	// schema.SettingKeys, so that an upload's form cannot name a path).
 	declarationsFlag = &cli.StringFlag{Name: "declarations", Usage: "suppliers' material declarations (IPC-1752A, IEC 62474): an .xml `PATH` or a folder of them; they fill the rare-earth content of BOM lines that give none"}
 )
 

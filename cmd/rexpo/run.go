@@ -20,6 +20,7 @@ import (
 	"rexpo/exposure"
 	"rexpo/inputs"
 	"rexpo/reports"
+	"rexpo/workbook"
 )
 
 // errInputFile marks an input file that cannot be opened at all.
@@ -36,7 +37,7 @@ type runOptions struct {
 	mapFile   string
 	// decimalComma: numbers written as text use ',' for decimals.
 	decimalComma bool
-	limits       inputs.Limits
+	limits       workbook.Limits
 	now          time.Time
 	progress     *progressLine // nil unless stderr is a terminal
 }
@@ -50,7 +51,7 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 		mapFile:      c.String("map"),
 		decimalComma: c.Bool("decimal-comma"),
 		settings:     map[string]string{},
-		limits:       inputs.DefaultLimits(),
+		limits:       workbook.DefaultLimits(),
 		now:          time.Now().UTC().Truncate(time.Second),
 	}
 	o.progress = newProgressLine(c.App.ErrWriter)
@@ -113,7 +114,7 @@ func load(ctx context.Context, o runOptions) (*loaded, error) {
 
 // loadBook reads an input that is already open (serve opens uploads from
 // memory) and computes every scenario. The caller closes book.
-func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum string) (*loaded, error) {
+func loadBook(ctx context.Context, o runOptions, book *workbook.Book, name, sum string) (*loaded, error) {
 	ld, err := readBook(ctx, o, book)
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func loadBook(ctx context.Context, o runOptions, book *inputs.Book, name, sum st
 
 // readBook reads and checks an opened input with the options' mapping,
 // scenarios and settings: the input stage of every computing command.
-func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loaded, error) {
+func readBook(ctx context.Context, o runOptions, book *workbook.Book) (*inputs.Loaded, error) {
 	var err error
 	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, DecimalComma: o.decimalComma, Context: ctx}
 	if o.progress != nil {
@@ -159,7 +160,7 @@ func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loa
 		}
 	}
 	if o.scenarios != "" {
-		sb, err := inputs.OpenBookContext(ctx, o.scenarios, o.limits)
+		sb, err := workbook.OpenBookContext(ctx, o.scenarios, o.limits)
 		if err != nil {
 			return nil, fmt.Errorf("%w: scenarios %s: %w", errInputFile, o.scenarios, err)
 		}
@@ -176,7 +177,7 @@ func readBook(ctx context.Context, o runOptions, book *inputs.Book) (*inputs.Loa
 }
 
 // openInput opens the BOM (or the embedded sample) and hashes it.
-func openInput(ctx context.Context, o runOptions) (*inputs.Book, string, string, error) {
+func openInput(ctx context.Context, o runOptions) (*workbook.Book, string, string, error) {
 	if o.input == "" {
 		b, err := inputs.Sample()
 		if err != nil {
@@ -202,7 +203,7 @@ func openInput(ctx context.Context, o runOptions) (*inputs.Book, string, string,
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
-	b, err := inputs.OpenBookContext(ctx, o.input, o.limits)
+	b, err := workbook.OpenBookContext(ctx, o.input, o.limits)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}

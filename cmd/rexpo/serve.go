@@ -32,6 +32,8 @@ import (
 	"rexpo/exposure"
 	"rexpo/inputs"
 	"rexpo/reports"
+	"rexpo/schema"
+	"rexpo/workbook"
 )
 
 // The upload page (SPEC section 12) is an adapter like the other commands:
@@ -180,7 +182,7 @@ type server struct {
 	kept     *store
 	// load reads and computes an open book; tests replace it to make a
 	// report slow.
-	load func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error)
+	load func(ctx context.Context, o runOptions, b *workbook.Book, name, sum string) (*loaded, error)
 	// uploads counts the uploads held in memory, from their first byte to
 	// the answer, in all and per client address (see holdUpload).
 	uploadsMu sync.Mutex
@@ -559,7 +561,7 @@ func formChecked(v string) bool {
 // report flags that are also Settings keys, with '-' between words.
 func fieldNames() map[string]bool {
 	m := map[string]bool{"only": true, "decimal-comma": true}
-	for _, k := range inputs.SettingKeys {
+	for _, k := range schema.SettingKeys {
 		m[strings.ReplaceAll(k, "_", "-")] = true
 	}
 	return m
@@ -678,13 +680,13 @@ func reportName(name string) string {
 // compute opens the upload from memory, reads, computes and renders. Reads
 // of the upload and writes of the report stop once ctx ends.
 func (s *server) compute(ctx context.Context, u *upload, wantWorkbook, wantJSON bool) outcome {
-	lim := inputs.Limits{MaxUnzipped: s.o.maxUnzipped}
-	var book *inputs.Book
+	lim := workbook.Limits{MaxUnzipped: s.o.maxUnzipped}
+	var book *workbook.Book
 	var err error
 	if strings.EqualFold(path.Ext(u.name), ".csv") && !bytes.HasPrefix(u.file, []byte("PK")) {
-		book, err = inputs.OpenCSVFS(fstest.MapFS{"bom.csv": {Data: u.file}}, ".")
+		book, err = workbook.OpenCSVFS(fstest.MapFS{"bom.csv": {Data: u.file}}, ".")
 	} else {
-		book, err = inputs.OpenXLSX(inputs.ContextReaderAt(ctx, bytes.NewReader(u.file)), int64(len(u.file)), u.name, lim)
+		book, err = workbook.OpenXLSX(workbook.ContextReaderAt(ctx, bytes.NewReader(u.file)), int64(len(u.file)), u.name, lim)
 	}
 	if err != nil {
 		return outcome{err: err}

@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
-	"rexpo/inputs"
+	"rexpo/reference"
 	"rexpo/reports"
 )
 
@@ -63,7 +63,7 @@ func (s *server) page(w http.ResponseWriter, status int, d *pageData) {
 	d.Version = version
 	d.MaxUpload = sizeString(s.o.maxUpload)
 	d.KeepFor = durationWords(keepFor)
-	d.Countries = inputs.CountryNames()
+	d.Countries = reference.CountryNames()
 	ticked := map[string]bool{}
 	if d.Form != nil {
 		for _, id := range d.Form.fields["only"] {
@@ -72,7 +72,7 @@ func (s *server) page(w http.ResponseWriter, status int, d *pageData) {
 	}
 	for _, sc := range s.library {
 		d.Library = append(d.Library, scenarioBox{
-			ID: sc.ID, Name: sc.Name, Stance: sc.Stance,
+			ID: sc.ID, Name: sc.Name, Stance: sc.Stance.String(),
 			Prior:   pct(sc.Prior, 0),
 			Checked: len(ticked) == 0 || ticked[sc.ID],
 		})
@@ -205,7 +205,7 @@ func newResultView(ld *loaded, fileName string, size int) *resultView {
 	}
 	for _, s := range r.Scenarios {
 		row := scenarioRow{
-			ID: s.Scenario.ID, Name: s.Scenario.Name, Stance: s.Scenario.Stance,
+			ID: s.Scenario.ID, Name: s.Scenario.Name, Stance: s.Scenario.Stance.String(),
 			Probability: pct(s.Probability, 1),
 			Annual:      whole(s.AnnualDelta), Horizon: whole(s.HorizonDelta),
 			Price: whole(s.Split.Price), Shortage: whole(s.Split.Shortage),
@@ -261,7 +261,7 @@ func newSignalsView(sr *exposure.SignalReport) *signalsView {
 		case ro.Matched && len(ro.Scenarios) > 0:
 			v.Fired = append(v.Fired, firedRule{
 				ID: name, Signal: ro.Rule.Signal, Condition: ro.Rule.Condition(), Evidence: ro.Evidence(),
-				Stance: ro.Rule.Stance, LR: ro.Rule.LR.String(), Scenarios: strings.Join(ro.Scenarios, ", "),
+				Stance: ro.Rule.Stance.String(), LR: ro.Rule.LR.String(), Scenarios: strings.Join(ro.Scenarios, ", "),
 			})
 		case !ro.Stale && ro.Lacks() != "":
 			v.Lacking = append(v.Lacking, name+" lacks "+ro.Lacks())
@@ -281,7 +281,7 @@ func newPlanView(r *exposure.Result) *planView {
 	if !p.CapAll {
 		var names []string
 		for _, c := range p.CapCountries {
-			if n := inputs.CountryName(c); n != "" {
+			if n := reference.CountryName(c); n != "" {
 				names = append(names, n)
 			} else {
 				names = append(names, c)

@@ -24,6 +24,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/inputs"
+	"rexpo/workbook"
 )
 
 // testAsOf fixes the as-of time (and so the projection's start) of the
@@ -578,7 +579,7 @@ func TestServeTimeout(t *testing.T) {
 	o.reportTimeout = 300 * time.Millisecond
 	s, ts, _ := newTestServer(t, o)
 	stopped := make(chan struct{})
-	s.load = func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error) {
+	s.load = func(ctx context.Context, o runOptions, b *workbook.Book, name, sum string) (*loaded, error) {
 		<-ctx.Done() // a slow report that notices its end
 		close(stopped)
 		return nil, ctx.Err()
@@ -605,7 +606,7 @@ func TestServeTimeoutKeepsSlot(t *testing.T) {
 	o.reportTimeout, o.maxConcurrent, o.queueWait = 200*time.Millisecond, 1, 50*time.Millisecond
 	s, ts, _ := newTestServer(t, o)
 	release := make(chan struct{})
-	s.load = func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error) {
+	s.load = func(ctx context.Context, o runOptions, b *workbook.Book, name, sum string) (*loaded, error) {
 		<-release
 		return nil, errors.New("stopped")
 	}
@@ -628,7 +629,7 @@ func TestServeOverload(t *testing.T) {
 	o.maxConcurrent, o.queueWait = 1, 200*time.Millisecond
 	s, ts, _ := newTestServer(t, o)
 	release := make(chan struct{})
-	s.load = func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error) {
+	s.load = func(ctx context.Context, o runOptions, b *workbook.Book, name, sum string) (*loaded, error) {
 		<-release
 		return loadBook(ctx, o, b, name, sum)
 	}
@@ -661,7 +662,7 @@ func TestServeOverload(t *testing.T) {
 	o.queueWait = 30 * time.Second
 	s2, ts2, _ := newTestServer(t, o)
 	gate := make(chan struct{})
-	s2.load = func(ctx context.Context, o runOptions, b *inputs.Book, name, sum string) (*loaded, error) {
+	s2.load = func(ctx context.Context, o runOptions, b *workbook.Book, name, sum string) (*loaded, error) {
 		<-gate
 		return loadBook(ctx, o, b, name, sum)
 	}

@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ func TestOLEFilesToldApart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unreadable := append(append([]byte{}, xlsxOLEMagic...), make([]byte, 600)...)
+	unreadable := append(append([]byte{}, oleMagic...), make([]byte, 600)...)
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name     string
@@ -67,7 +67,7 @@ func FuzzOLEKind(f *testing.F) {
 	if xls, err := os.ReadFile(filepath.Join("testdata", "ole", "old-format.xls")); err == nil {
 		f.Add(xls)
 	}
-	f.Add(append(append([]byte{}, xlsxOLEMagic...), make([]byte, 600)...))
+	f.Add(append(append([]byte{}, oleMagic...), make([]byte, 600)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		oleKind(bytes.NewReader(data), int64(len(data)))
 	})

@@ -1,4 +1,4 @@
-package inputs
+package reference
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 
 func elemTable(t testing.TB) *elementTable {
 	t.Helper()
-	tab, err := refElements()
+	tab, err := loadedElements()
 	if err != nil {
 		t.Fatalf("load embedded elements: %v", err)
 	}
@@ -71,21 +71,18 @@ func TestElementLookupErrors(t *testing.T) {
 }
 
 func TestElementRareEarths(t *testing.T) {
-	elemTable(t)
+	tab := elemTable(t)
+	// IsRareEarth is the table's flag, for a symbol in any case.
+	IsRareEarth := func(s string) bool { e := tab.bySymbol[tab.symbol(s)]; return e != nil && e.rare }
 	want := []string{"Sc", "Y", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu"}
-	got := RareEarths()
-	if !slices.Equal(got, want) {
-		t.Fatalf("RareEarths() = %v, want %v", got, want)
-	}
-	got[0] = "changed"
-	if RareEarths()[0] != "Sc" {
-		t.Error("RareEarths returns the table's own slice")
+	if !slices.Equal(tab.rare, want) {
+		t.Fatalf("elements.csv lists %v, want %v", tab.rare, want)
 	}
 	for _, sym := range want {
 		if !IsRareEarth(sym) {
 			t.Errorf("IsRareEarth(%s) = false", sym)
 		}
-		if cas := CASNumber(sym); !refCASValid(cas) {
+		if cas := CASNumber(sym); !validCAS(cas) {
 			t.Errorf("CASNumber(%s) = %q, not a valid CAS number", sym, cas)
 		}
 	}
@@ -119,10 +116,10 @@ func TestElementRareEarths(t *testing.T) {
 	}
 }
 
-// refCASValid checks a CAS number's check digit: the digits before it,
+// validCAS checks a CAS number's check digit: the digits before it,
 // read from the right and weighted 1, 2, 3, ..., sum to it modulo 10.
-func refCASValid(cas string) bool {
-	if !refIsCAS(cas) {
+func validCAS(cas string) bool {
+	if !isCAS(cas) {
 		return false
 	}
 	digits := strings.ReplaceAll(cas[:len(cas)-2], "-", "")
@@ -150,8 +147,8 @@ func TestElementData(t *testing.T) {
 			t.Errorf("ElementName(%s) = %q, want %q", sym, ElementName(sym), e.name)
 		}
 	}
-	if !refCASValid("7440-00-8") || refCASValid("7440-00-9") {
-		t.Error("refCASValid is wrong on neodymium's CAS number")
+	if !validCAS("7440-00-8") || validCAS("7440-00-9") {
+		t.Error("validCAS is wrong on neodymium's CAS number")
 	}
 }
 

@@ -1,8 +1,41 @@
-package inputs
+package schema
+
+import (
+	"strings"
+	"unicode"
+)
 
 // This file is the one place where the input workbook's sheets and
 // columns are defined: their names, aliases, kinds and notes. The reader,
 // the validator and `rexpo template` all work from it.
+
+// The template marks its example rows with ExampleMark in a column headed
+// ExampleColumn, after the sheet's own columns. The reader skips a row so
+// marked with a warning: the mark survives edits to the row's other cells,
+// and clearing it (or deleting the column) makes the row the user's.
+const (
+	ExampleColumn = "example"
+	ExampleMark   = "EXAMPLE: replace or delete this row"
+)
+
+// NormalizeKey folds a sheet name, header, Settings key or word value for
+// matching: lower case, and spaces, '_', '-', '%', '(' and ')' removed, so
+// "Share (%)" becomes "share" and "Status-Quo" becomes "statusquo". A byte
+// order mark or zero-width space (left by some CSV exports) is removed too.
+func NormalizeKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '_' || r == '-' || r == '%' || r == '(' || r == ')':
+		case r == '\ufeff' || r == '\u200b':
+		case unicode.IsSpace(r):
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
 
 // ColumnKind says how a column's cells are parsed.
 type ColumnKind int

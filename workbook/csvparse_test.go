@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"bufio"
@@ -21,7 +21,7 @@ type csvRecordReader interface {
 	FieldPos(i int) (line, column int)
 }
 
-// csvStdReader is encoding/csv configured as csvsrc configured it.
+// csvStdReader is encoding/csv configured as csv.go configures it.
 func csvStdReader(r io.Reader, comma byte) *csv.Reader {
 	cr := csv.NewReader(r)
 	cr.Comma = rune(comma)
@@ -272,7 +272,7 @@ func TestCSVParserManyFields(t *testing.T) {
 			}
 		}
 	}
-	// csvsrc asks only for the first and the last position.
+	// csv.go asks only for the first and the last position.
 	p := newCSVParser(strings.NewReader("aa,b,,cccc\n"), ',', 64)
 	p.Read()
 	if l, c := p.FieldPos(3); l != 1 || c != 7 {
@@ -486,7 +486,7 @@ func csvBenchData(b *testing.B, lines int) []byte {
 
 // BenchmarkCSVParser reads a generated BOM of 100,000 lines from memory
 // with encoding/csv (ReuseRecord) and with csvParser, asking for the
-// positions csvsrc asks for.
+// positions csv.go asks for.
 func BenchmarkCSVParser(b *testing.B) {
 	data := csvBenchData(b, 100000)
 	run := func(b *testing.B, newReader func(io.Reader) csvRecordReader) {
@@ -520,7 +520,7 @@ func BenchmarkCSVParser(b *testing.B) {
 	})
 }
 
-// bufioSized buffers r as csvsrc buffered encoding/csv's input.
+// bufioSized buffers r as csv.go buffers encoding/csv's input.
 func bufioSized(r io.Reader) io.Reader { return bufio.NewReaderSize(r, csvBufSize) }
 
 // TestCSVParserValidUTF8 checks when the parser vouches for a record's

@@ -1,4 +1,4 @@
-package inputs
+package reference
 
 import (
 	"fmt"
@@ -6,7 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+
+	"rexpo/schema"
 )
 
 // The embedded element tables: data/periodic.csv lists every chemical
@@ -14,21 +15,21 @@ import (
 // rare earths with their CAS registry numbers (symbol, name, cas,
 // atomic_number).
 const (
-	refPeriodicFile   = "data/periodic.csv"
-	refRareEarthsFile = "data/elements.csv"
+	periodicFile   = "data/periodic.csv"
+	rareEarthsFile = "data/elements.csv"
 )
 
-// refSpellings are other English spellings of element names (American,
+// spellings are other English spellings of element names (American,
 // British, old), accepted beside the name in the periodic table.
-var refSpellings = map[string][]string{
+var spellings = map[string][]string{
 	"Al": {"Aluminum", "Aluminium"},
 	"Cs": {"Cesium", "Caesium"},
 	"S":  {"Sulfur", "Sulphur"},
 	"W":  {"Tungsten", "Wolfram"},
 }
 
-// refElement is one chemical element.
-type refElement struct {
+// element is one chemical element.
+type element struct {
 	symbol, name string
 	number       int
 	cas          string // rare earths only
@@ -37,42 +38,37 @@ type refElement struct {
 
 // elementTable finds elements by symbol or name.
 type elementTable struct {
-	bySymbol map[string]*refElement // canonical symbol ("Nd")
-	index    *refIndex
+	bySymbol map[string]*element // canonical symbol ("Nd")
+	index    *nameIndex
 	rare     []string // rare-earth symbols in atomic-number order
 }
 
-var (
-	refElementsOnce sync.Once
-	refElementsTab  *elementTable
-	refElementsErr  error
-)
-
-// refElements returns the embedded element table, loaded on first use.
-func refElements() (*elementTable, error) {
-	refElementsOnce.Do(func() {
-		refElementsTab, refElementsErr = loadElements(dataFS)
-	})
-	return refElementsTab, refElementsErr
+// loadedElements returns the embedded element table (Load).
+func loadedElements() (*elementTable, error) {
+	d, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return d.elements, nil
 }
 
 // loadElements reads data/periodic.csv and data/elements.csv from fsys.
 func loadElements(fsys fs.FS) (*elementTable, error) {
-	rows, err := refReadCSV(fsys, refPeriodicFile, "atomic_number", "symbol", "name")
+	rows, err := readCSV(fsys, periodicFile, "atomic_number", "symbol", "name")
 	if err != nil {
 		return nil, err
 	}
-	t := &elementTable{bySymbol: make(map[string]*refElement, len(rows)), index: newRefIndex()}
+	t := &elementTable{bySymbol: make(map[string]*element, len(rows)), index: newNameIndex()}
 	numbers := make(map[int]bool, len(rows))
 	for _, r := range rows {
-		e := &refElement{symbol: r.get("symbol"), name: r.get("name")}
+		e := &element{symbol: r.get("symbol"), name: r.get("name")}
 		e.number, err = strconv.Atoi(r.get("atomic_number"))
 		switch {
 		case err != nil || e.number < 1:
 			return nil, r.errorf("atomic_number %q is not a number from 1", r.get("atomic_number"))
 		case numbers[e.number]:
 			return nil, r.errorf("atomic number %d appears twice", e.number)
-		case !refIsSymbol(e.symbol):
+		case !isSymbol(e.symbol):
 			return nil, r.errorf("symbol %q is not a chemical symbol such as Nd", e.symbol)
 		case e.name == "":
 			return nil, r.errorf("no name for %s", e.symbol)
@@ -81,13 +77,13 @@ func loadElements(fsys fs.FS) (*elementTable, error) {
 		}
 		numbers[e.number] = true
 		t.bySymbol[e.symbol] = e
-		t.index.addName(e.name, e.symbol, refKindName)
-		for _, v := range refSpellings[e.symbol] {
-			t.index.addName(v, e.symbol, refKindVariant)
+		t.index.addName(e.name, e.symbol, kindName)
+		for _, v := range spellings[e.symbol] {
+			t.index.addName(v, e.symbol, kindVariant)
 		}
 	}
 
-	rows, err = refReadCSV(fsys, refRareEarthsFile, "symbol", "name", "cas", "atomic_number")
+	rows, err = readCSV(fsys, rareEarthsFile, "symbol", "name", "cas", "atomic_number")
 	if err != nil {
 		return nil, err
 	}
@@ -96,17 +92,17 @@ func loadElements(fsys fs.FS) (*elementTable, error) {
 		e := t.bySymbol[sym]
 		switch {
 		case e == nil:
-			return nil, r.errorf("symbol %q is not in %s", sym, refPeriodicFile)
+			return nil, r.errorf("symbol %q is not in %s", sym, periodicFile)
 		case e.rare:
 			return nil, r.errorf("%s appears twice", sym)
 		case r.get("atomic_number") != strconv.Itoa(e.number):
-			return nil, r.errorf("atomic number %q of %s, want %d as in %s", r.get("atomic_number"), sym, e.number, refPeriodicFile)
-		case !refIsCAS(r.get("cas")):
+			return nil, r.errorf("atomic number %q of %s, want %d as in %s", r.get("atomic_number"), sym, e.number, periodicFile)
+		case !isCAS(r.get("cas")):
 			return nil, r.errorf("CAS number %q of %s is not of the form 7440-00-8", r.get("cas"), sym)
 		}
 		e.rare, e.cas = true, r.get("cas")
 		if name := r.get("name"); name != "" {
-			t.index.addName(name, sym, refKindVariant)
+			t.index.addName(name, sym, kindVariant)
 		}
 		t.rare = append(t.rare, sym)
 	}
@@ -115,9 +111,9 @@ func loadElements(fsys fs.FS) (*elementTable, error) {
 	return t, nil
 }
 
-// refIsSymbol reports whether s looks like a chemical symbol: an upper-case
+// isSymbol reports whether s looks like a chemical symbol: an upper-case
 // letter and up to two lower-case ones.
-func refIsSymbol(s string) bool {
+func isSymbol(s string) bool {
 	if len(s) < 1 || len(s) > 3 || s[0] < 'A' || s[0] > 'Z' {
 		return false
 	}
@@ -129,18 +125,28 @@ func refIsSymbol(s string) bool {
 	return true
 }
 
-// refIsCAS reports whether s has the form of a CAS registry number:
+// isCAS reports whether s has the form of a CAS registry number:
 // 2–7 digits, 2 digits and a check digit, joined by hyphens.
-func refIsCAS(s string) bool {
+func isCAS(s string) bool {
 	parts := strings.Split(s, "-")
-	return len(parts) == 3 && len(parts[0]) >= 2 && len(parts[0]) <= 7 && valAllDigits(parts[0]) &&
-		len(parts[1]) == 2 && valAllDigits(parts[1]) && len(parts[2]) == 1 && valAllDigits(parts[2])
+	return len(parts) == 3 && len(parts[0]) >= 2 && len(parts[0]) <= 7 && allDigits(parts[0]) &&
+		len(parts[1]) == 2 && allDigits(parts[1]) && len(parts[2]) == 1 && allDigits(parts[2])
+}
+
+// allDigits reports whether s is non-empty ASCII digits only.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // symbol returns the canonical symbol for a symbol in any case, or "".
 func (t *elementTable) symbol(s string) string {
 	s = strings.TrimSpace(s)
-	if len(s) > 3 || !refLetters(s) {
+	if len(s) > 3 || !isLetters(s) {
 		return ""
 	}
 	return t.index.codes[strings.ToUpper(s)]
@@ -148,7 +154,7 @@ func (t *elementTable) symbol(s string) string {
 
 // lookup returns the symbol for text; see LookupElement.
 func (t *elementTable) lookup(text string) (string, error) {
-	s := valTrim(text)
+	s := schema.Trim(text)
 	if s == "" {
 		return "", fmt.Errorf("%w: the cell is empty", ErrUnknownElement)
 	}
@@ -157,15 +163,15 @@ func (t *elementTable) lookup(text string) (string, error) {
 		return id, nil
 	}
 	if len(ties) > 0 {
-		return "", fmt.Errorf("%w %s (it could be %s; write the symbol)", ErrUnknownElement, valQuote(text), t.describe(ties))
+		return "", fmt.Errorf("%w %s (it could be %s; write the symbol)", ErrUnknownElement, schema.Quote(text), t.describe(ties))
 	}
 	if strings.HasPrefix(s, "#") {
-		return "", fmt.Errorf("%w %s (the cell holds a formula error)", ErrUnknownElement, valQuote(text))
+		return "", fmt.Errorf("%w %s (the cell holds a formula error)", ErrUnknownElement, schema.Quote(text))
 	}
 	if ids := t.index.suggest(s); len(ids) > 0 {
-		return "", fmt.Errorf("%w %s (did you mean %s?)", ErrUnknownElement, valQuote(text), t.describe(ids))
+		return "", fmt.Errorf("%w %s (did you mean %s?)", ErrUnknownElement, schema.Quote(text), t.describe(ids))
 	}
-	return "", fmt.Errorf("%w %s (write a chemical symbol such as Nd or an English name such as neodymium)", ErrUnknownElement, valQuote(text))
+	return "", fmt.Errorf("%w %s (write a chemical symbol such as Nd or an English name such as neodymium)", ErrUnknownElement, schema.Quote(text))
 }
 
 // describe names elements for a message: "Neodymium (Nd)".
@@ -185,38 +191,17 @@ func (t *elementTable) describe(ids []string) string {
 // wrapping ErrUnknownElement that suggests the nearest match when one is
 // close: `unknown element "Neodymum" (did you mean Neodymium (Nd)?)`.
 func LookupElement(text string) (string, error) {
-	t, err := refElements()
+	t, err := loadedElements()
 	if err != nil {
 		return "", fmt.Errorf("look up element: %w", err)
 	}
 	return t.lookup(text)
 }
 
-// IsRareEarth reports whether symbol (in any case) is one of the 17 rare
-// earths: scandium, yttrium and the fifteen lanthanides.
-func IsRareEarth(symbol string) bool {
-	t, err := refElements()
-	if err != nil {
-		return false
-	}
-	e := t.bySymbol[t.symbol(symbol)]
-	return e != nil && e.rare
-}
-
-// RareEarths returns the symbols of the 17 rare earths in atomic-number
-// order (Sc, Y, La, Ce, …, Lu). The slice is the caller's.
-func RareEarths() []string {
-	t, err := refElements()
-	if err != nil {
-		return nil
-	}
-	return append([]string(nil), t.rare...)
-}
-
 // ElementName returns the English name of a symbol (in any case), or ""
 // for an unknown symbol.
 func ElementName(symbol string) string {
-	t, err := refElements()
+	t, err := loadedElements()
 	if err != nil {
 		return ""
 	}
@@ -229,7 +214,7 @@ func ElementName(symbol string) string {
 // CASNumber returns the CAS registry number of a rare earth (symbol in any
 // case), or "" for any other symbol.
 func CASNumber(symbol string) string {
-	t, err := refElements()
+	t, err := loadedElements()
 	if err != nil {
 		return ""
 	}

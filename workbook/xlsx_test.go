@@ -1,20 +1,14 @@
-package inputs
+package workbook
 
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -49,7 +43,7 @@ func xlsxTestRead(t *testing.T, data []byte, sheet string) (map[string]Cell, []i
 		nums = append(nums, row.Num)
 		for i, c := range row.Cells {
 			if c.Kind != CellEmpty {
-				cells[sheetCellName(i, row.Num)] = c
+				cells[cellName(i, row.Num)] = c
 			}
 		}
 	}
@@ -323,35 +317,35 @@ func TestXLSXCodeKind(t *testing.T) {
 		code string
 		want uint8
 	}{
-		{"General", xlsxFmtOther},
-		{"0.00", xlsxFmtOther},
-		{"0%", xlsxFmtPercent},
-		{"0.0%;[Red]-0.0%", xlsxFmtPercent},
-		{`0 "%"`, xlsxFmtOther},
-		{`0\%`, xlsxFmtOther},
-		{`#,##0.00 [$%-409]`, xlsxFmtOther},
-		{"yyyy-mm-dd", xlsxFmtDate},
-		{"mmm yy", xlsxFmtDate},
-		{"h:mm AM/PM", xlsxFmtDate},
-		{"[h]:mm:ss", xlsxFmtDate},
-		{"[$-409]d-mmm", xlsxFmtDate},
-		{`[Red][<=100]0;"big"`, xlsxFmtOther},
-		{`0 "days"`, xlsxFmtOther},
-		{`0_m`, xlsxFmtOther},
-		{`0*s`, xlsxFmtOther},
-		{`"unterminated`, xlsxFmtOther},
-		{`[Blue`, xlsxFmtOther},
-		{"0.00E+00", xlsxFmtOther},
-		{"@", xlsxFmtOther},
+		{"General", fmtOther},
+		{"0.00", fmtOther},
+		{"0%", fmtPercent},
+		{"0.0%;[Red]-0.0%", fmtPercent},
+		{`0 "%"`, fmtOther},
+		{`0\%`, fmtOther},
+		{`#,##0.00 [$%-409]`, fmtOther},
+		{"yyyy-mm-dd", fmtDate},
+		{"mmm yy", fmtDate},
+		{"h:mm AM/PM", fmtDate},
+		{"[h]:mm:ss", fmtDate},
+		{"[$-409]d-mmm", fmtDate},
+		{`[Red][<=100]0;"big"`, fmtOther},
+		{`0 "days"`, fmtOther},
+		{`0_m`, fmtOther},
+		{`0*s`, fmtOther},
+		{`"unterminated`, fmtOther},
+		{`[Blue`, fmtOther},
+		{"0.00E+00", fmtOther},
+		{"@", fmtOther},
 	}
 	for _, tc := range tests {
-		if got := xlsxCodeKind(tc.code); got != tc.want {
+		if got := codeKind(tc.code); got != tc.want {
 			t.Errorf("xlsxCodeKind(%q) = %d, want %d", tc.code, got, tc.want)
 		}
 	}
-	for id, want := range map[int]uint8{0: xlsxFmtOther, 2: xlsxFmtOther, 9: xlsxFmtPercent, 10: xlsxFmtPercent,
-		14: xlsxFmtDate, 22: xlsxFmtDate, 23: xlsxFmtOther, 45: xlsxFmtDate, 47: xlsxFmtDate, 49: xlsxFmtOther} {
-		if got := xlsxFormatKind(id, "", false); got != want {
+	for id, want := range map[int]uint8{0: fmtOther, 2: fmtOther, 9: fmtPercent, 10: fmtPercent,
+		14: fmtDate, 22: fmtDate, 23: fmtOther, 45: fmtDate, 47: fmtDate, 49: fmtOther} {
+		if got := formatKind(id, "", false); got != want {
 			t.Errorf("xlsxFormatKind(%d) = %d, want %d", id, got, want)
 		}
 	}
@@ -368,7 +362,7 @@ func TestXLSXParseRef(t *testing.T) {
 		{"AAAA1", 0, false}, {"A1B", 0, false}, {"$A$1", 0, false}, {"", 0, false}, {"A-1", 0, false},
 	}
 	for _, tc := range tests {
-		col, ok := xlsxParseRef(tc.ref)
+		col, ok := parseRef(tc.ref)
 		if ok != tc.ok || ok && col != tc.col {
 			t.Errorf("xlsxParseRef(%q) = %d, %v; want %d, %v", tc.ref, col, ok, tc.col, tc.ok)
 		}
@@ -408,7 +402,7 @@ func TestXLSXBroken(t *testing.T) {
 	// A worksheet that inflates far beyond its compressed size.
 	bomb := xlsxTestBook(t, strings.Repeat(`<row><c><v>1</v></c></row>`, 200000))
 	tiny := Limits{MaxUnzipped: 1 << 20, MaxPartBytes: 64 << 10}
-	ole := append(append([]byte{}, xlsxOLEMagic...), make([]byte, 504)...)
+	ole := append(append([]byte{}, oleMagic...), make([]byte, 504)...)
 
 	tests := []struct {
 		name string
@@ -479,7 +473,7 @@ func FuzzOpenXLSX(f *testing.F) {
 	f.Add(gen.Bytes())
 	f.Add(gen.Bytes()[:gen.Len()/2])
 	f.Add([]byte("PK\x03\x04"))
-	f.Add(append([]byte{}, xlsxOLEMagic...))
+	f.Add(append([]byte{}, oleMagic...))
 	f.Add([]byte("a,b\n1,2\n"))
 	lim := Limits{MaxUnzipped: 4 << 20, MaxPartBytes: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -510,174 +504,6 @@ func FuzzXLSXSheetXML(f *testing.F) {
 		if err != nil && !errors.Is(err, ErrDamaged) && !errors.Is(err, ErrTooLarge) {
 			t.Errorf("error %v is neither ErrDamaged nor ErrTooLarge", err)
 		}
-	})
-}
-
-// xlsxTestRefTokens tokenizes data with encoding/xml's strict RawToken,
-// the oracle for our tokenizer: tags as "S prefix:local a=v ..." and
-// "E local", adjacent character data joined as "T text", comments and
-// processing instructions left out. ok is false when the document holds a
-// directive, which our tokenizer refuses on purpose.
-func xlsxTestRefTokens(data []byte) (toks []string, ok bool, err error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	var text []byte
-	inText := false
-	flush := func() {
-		if inText {
-			toks = append(toks, "T "+string(text))
-			text, inText = text[:0], false
-		}
-	}
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			flush()
-			return toks, true, nil
-		}
-		if err != nil {
-			return toks, true, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			flush()
-			var b strings.Builder
-			b.WriteString("S " + t.Name.Space + ":" + t.Name.Local)
-			for _, a := range t.Attr {
-				b.WriteString(" " + a.Name.Space + ":" + a.Name.Local + "=" + strconv.Quote(a.Value))
-			}
-			toks = append(toks, b.String())
-		case xml.EndElement:
-			flush()
-			toks = append(toks, "E "+t.Name.Local)
-		case xml.CharData:
-			text, inText = append(text, t...), true
-		case xml.Directive:
-			return nil, false, nil
-		}
-	}
-}
-
-// xlsxTestOurTokens tokenizes data with our tokenizer, in the same form.
-func xlsxTestOurTokens(r io.Reader) (toks []string, err error) {
-	x := newXLSXXML(r, 1<<20)
-	var text []byte
-	inText := false
-	flush := func() {
-		if inText {
-			toks = append(toks, "T "+string(text))
-			text, inText = text[:0], false
-		}
-	}
-	for {
-		t, err := x.next()
-		if err == io.EOF {
-			flush()
-			return toks, nil
-		}
-		if err != nil {
-			return toks, err
-		}
-		switch t.kind {
-		case xlsxTokStart:
-			flush()
-			var b strings.Builder
-			b.WriteString("S " + string(t.space) + ":" + t.name)
-			for _, a := range t.attrs {
-				b.WriteString(" " + string(a.space) + ":" + string(a.local) + "=" + strconv.Quote(string(a.value)))
-			}
-			toks = append(toks, b.String())
-			if t.selfClose {
-				toks = append(toks, "E "+t.name)
-			}
-		case xlsxTokEnd:
-			flush()
-			toks = append(toks, "E "+t.name)
-		case xlsxTokText:
-			text, inText = append(text, t.text...), true
-		}
-	}
-}
-
-// xlsxTestTokenizerAgrees checks our tokenizer against encoding/xml: where
-// encoding/xml reads a document, ours reads the same tokens, whether the
-// input arrives whole or a byte at a time.
-func xlsxTestTokenizerAgrees(t *testing.T, data []byte) {
-	t.Helper()
-	want, comparable, refErr := xlsxTestRefTokens(data)
-	got, err := xlsxTestOurTokens(bytes.NewReader(data))
-	got1, err1 := xlsxTestOurTokens(iotest.OneByteReader(bytes.NewReader(data)))
-	if (err == nil) != (err1 == nil) || strings.Join(got, "\n") != strings.Join(got1, "\n") {
-		t.Fatalf("%q: whole input gives %q, %v; byte by byte %q, %v", data, got, err, got1, err1)
-	}
-	if !comparable || refErr != nil {
-		return
-	}
-	if err != nil {
-		t.Fatalf("%q: encoding/xml reads %q, ours fails: %v", data, want, err)
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("%q:\nours  %q\nwant  %q", data, got, want)
-	}
-}
-
-var xlsxTestXMLSeeds = []string{
-	`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" + `<x:worksheet xmlns:x="urn:x"><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
-	`<a b='1' c = "2"d="&lt;&gt;&amp;&apos;&quot;&#65;&#x42;&#x1F600;"/>`,
-	"<a>line\r\nbreak\rx\n</a>",
-	`<a><![CDATA[<b> & ]] ]]>tail]]&gt;</a>`,
-	`<a><!-- a comment --><?pi data?>text</a>`,
-	`<a>]]></a>`,
-	`<a>&unknown;</a>`,
-	`<a>&#0;</a>`,
-	`<a>&#xD800;</a>`,
-	`<a>&#1114112;</a>`,
-	`<a b="x<y"/>`,
-	`<a:b:c/>`,
-	`<:a a:="1"/>`,
-	`<a></b>`,
-	`<é attr="ü">ß</é>`,
-	"<a>\xff</a>",
-	"\xEF\xBB\xBF<a/>",
-	`<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>`,
-	`<a><!-- -- --></a>`,
-	`<a b="1" b="2"/>`,
-	`<a>text`,
-	`<a`,
-	`<a b`,
-	`<a b=`,
-	`<a b="`,
-	`</a >`,
-	`< a/>`,
-	`<a/ >`,
-	`<1a/>`,
-	`<a>&amp</a>`,
-	`<a>&#x;</a>`,
-	`<a>&#X41;</a>`,
-	`<a>&#00000000000000000065;</a>`,
-}
-
-func TestXLSXTokenizer(t *testing.T) {
-	for _, s := range xlsxTestXMLSeeds {
-		xlsxTestTokenizerAgrees(t, []byte(s))
-	}
-	// A token longer than the budget is refused, not buffered.
-	x := newXLSXXML(strings.NewReader("<a>"+strings.Repeat("x", 1<<20)+"</a>"), 1<<10)
-	var err error
-	for err == nil {
-		_, err = x.next()
-	}
-	if !errors.Is(err, errXLSXTokenTooLong) {
-		t.Errorf("a 1 MiB text with a 1 KiB budget: %v", err)
-	}
-}
-
-func FuzzXLSXTokenizer(f *testing.F) {
-	for _, s := range xlsxTestXMLSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		xlsxTestTokenizerAgrees(t, data)
 	})
 }
 
@@ -715,7 +541,7 @@ func xlsxTestMatchExcelize(t *testing.T, seed int64) (percents int) {
 		for r, row := range rows {
 			for c, v := range row {
 				if v != "" {
-					want[sheetCellName(c, r+1)] = v
+					want[cellName(c, r+1)] = v
 				}
 			}
 		}
@@ -823,141 +649,6 @@ func TestXLSXAllocs(t *testing.T) {
 	}
 }
 
-const benchLines = 100000
-
-func BenchmarkReadXLSX(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "bom.xlsx")
-	out, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := genbom.WriteXLSX(out, benchLines, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("reader=rexpo", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			book, err := OpenBook(path, DefaultLimits())
-			if err != nil {
-				b.Fatal(err)
-			}
-			rr, err := book.Rows("BOM")
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows, cells := 0, 0
-			for rr.Next() {
-				rows++
-				cells += len(rr.Row().Cells)
-			}
-			if err := rr.Err(); err != nil {
-				b.Fatal(err)
-			}
-			rr.Close()
-			book.Close()
-			if rows != benchLines+1 || cells < benchLines*5 {
-				b.Fatalf("read %d rows, %d cells", rows, cells)
-			}
-		}
-	})
-	b.Run("reader=excelize", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			f, err := excelize.OpenFile(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows, err := f.Rows("BOM")
-			if err != nil {
-				b.Fatal(err)
-			}
-			n, cells := 0, 0
-			for rows.Next() {
-				cols, err := rows.Columns()
-				if err != nil {
-					b.Fatal(err)
-				}
-				n++
-				cells += len(cols)
-			}
-			rows.Close()
-			f.Close()
-			if n != benchLines+1 || cells < benchLines*5 {
-				b.Fatalf("read %d rows, %d cells", n, cells)
-			}
-		}
-	})
-}
-
-func BenchmarkReadCSV(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "bom.csv")
-	out, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := genbom.WriteCSV(out, benchLines, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		b.Fatal(err)
-	}
-	b.Run("reader=rexpo", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			book, err := OpenBook(path, DefaultLimits())
-			if err != nil {
-				b.Fatal(err)
-			}
-			rr, err := book.Rows("BOM")
-			if err != nil {
-				b.Fatal(err)
-			}
-			rows := 0
-			for rr.Next() {
-				rows++
-			}
-			if err := rr.Err(); err != nil {
-				b.Fatal(err)
-			}
-			rr.Close()
-			book.Close()
-			if rows != benchLines+1 {
-				b.Fatalf("read %d rows", rows)
-			}
-		}
-	})
-	b.Run("reader=encoding/csv", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			f, err := os.Open(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cr := csv.NewReader(f)
-			cr.FieldsPerRecord = -1
-			cr.ReuseRecord = true
-			rows := 0
-			for {
-				_, err := cr.Read()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				rows++
-			}
-			f.Close()
-			if rows != benchLines+1 {
-				b.Fatalf("read %d rows", rows)
-			}
-		}
-	})
-}
-
 // TestXLSXRowsHint checks the row-count guess a sheet's <dimension> gives
 // once the first row is read, and that a dimension the XML is too small to
 // hold is not believed.
@@ -999,7 +690,7 @@ func TestXLSXRowsHint(t *testing.T) {
 				t.Fatalf("no first row: %v", rr.Err())
 			}
 			if tc.want < 0 {
-				tc.want = len(sheet) / xlsxMinRowBytes
+				tc.want = len(sheet) / minRowBytes
 			}
 			if got := rr.RowsHint(); got != tc.want {
 				t.Errorf("RowsHint() = %d, want %d", got, tc.want)

@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"rexpo/internal/cp1252"
 )
 
 // CSV input: one file is the BOM sheet; a folder holds one file per sheet.
@@ -74,7 +76,7 @@ func openCSVFile(p string, lim Limits) (*Book, error) {
 	return &Book{name: p, sheets: []string{"BOM"}, csv: c}, nil
 }
 
-func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
+func (c *csvBook) rows(sheet string) (rowSource, error) {
 	name := c.display[sheet]
 	f, err := c.fsys.Open(c.files[sheet])
 	if err != nil {
@@ -90,7 +92,7 @@ func (c *csvBook) rows(sheet string) (sheetRowSource, error) {
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: the file is UTF-16 text: save it as \"CSV UTF-8\"", name, ErrDamaged)
-	case xlsxIsZipMagic(head), xlsxIsOLEMagic(head):
+	case isZip(head), isOLE(head):
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: the file is a workbook, not CSV text: name it .xlsx", name, ErrDamaged)
 	}
@@ -193,9 +195,9 @@ func (r *csvSheetReader) next(row *Row) error {
 		r.err = r.wrap(err)
 		return r.err
 	}
-	if len(rec) > sheetMaxCols {
+	if len(rec) > maxCols {
 		line, _ := r.cr.FieldPos(0)
-		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), sheetMaxCols)
+		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), maxCols)
 		return r.err
 	}
 	valid := r.cr.ValidUTF8() // asked before FieldPos, which may forget it
@@ -205,8 +207,8 @@ func (r *csvSheetReader) next(row *Row) error {
 	last, _ := r.cr.FieldPos(len(rec) - 1)
 	r.num += max(start-r.endLine, 1)
 	r.endLine = last + strings.Count(rec[len(rec)-1], "\n")
-	if r.num > sheetMaxRows {
-		r.err = fmt.Errorf("%s: %w: more than %d lines, the most a sheet holds", r.name, ErrTooLarge, sheetMaxRows)
+	if r.num > maxRows {
+		r.err = fmt.Errorf("%s: %w: more than %d lines, the most a sheet holds", r.name, ErrTooLarge, maxRows)
 		return r.err
 	}
 
@@ -223,7 +225,7 @@ func (r *csvSheetReader) next(row *Row) error {
 		cells = append(cells, Cell{Text: s, Kind: CellText, CommaUnsure: unsure})
 	}
 	row.Num = r.num
-	row.Cells = sheetTrimRow(cells)
+	row.Cells = trimRow(cells)
 	return nil
 }
 
@@ -234,7 +236,7 @@ func (r *csvSheetReader) wrap(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, errCSVRecordTooLong) {
-			return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, pe.StartLine, sheetBytes(r.cnt.budget-csvBufSize))
+			return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, pe.StartLine, byteSize(r.cnt.budget-csvBufSize))
 		}
 		hint := ""
 		if errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote) {
@@ -243,16 +245,9 @@ func (r *csvSheetReader) wrap(err error) error {
 		return fmt.Errorf("%s: %w: line %d, column %d: %w%s", r.name, ErrDamaged, pe.Line, pe.Column, pe.Err, hint)
 	}
 	if errors.Is(err, errCSVRecordTooLong) {
-		return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, r.endLine+1, sheetBytes(r.cnt.budget-csvBufSize))
+		return fmt.Errorf("%s: %w: line %d: a record longer than %s", r.name, ErrTooLarge, r.endLine+1, byteSize(r.cnt.budget-csvBufSize))
 	}
 	return fmt.Errorf("%s: %w", r.name, err)
-}
-
-// csvWindows1252 maps bytes 0x80–0x9F of Windows-1252 to Unicode (0 where
-// the code page leaves a byte undefined; the byte then reads as Latin-1).
-var csvWindows1252 = [32]rune{
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 }
 
 // csvFromWindows1252 decodes a field that is not UTF-8 as Windows-1252,
@@ -262,13 +257,10 @@ func csvFromWindows1252(s string) string {
 	b.Grow(len(s) + len(s)/2)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c < 0x80:
+		if c < 0x80 {
 			b.WriteByte(c)
-		case c < 0xA0 && csvWindows1252[c-0x80] != 0:
-			b.WriteRune(csvWindows1252[c-0x80])
-		default:
-			b.WriteRune(rune(c))
+		} else {
+			b.WriteRune(cp1252.Rune(c))
 		}
 	}
 	return b.String()

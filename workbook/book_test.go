@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func TestOpenBookByExtension(t *testing.T) {
 	if err := genbom.WriteXLSX(&wb, 20, 1); err != nil {
 		t.Fatal(err)
 	}
-	ole := append(append([]byte{}, xlsxOLEMagic...), make([]byte, 512)...)
+	ole := append(append([]byte{}, oleMagic...), make([]byte, 512)...)
 	write := func(name string, data []byte) string {
 		t.Helper()
 		p := filepath.Join(dir, name)
@@ -111,14 +111,14 @@ func TestBookRowsAndClose(t *testing.T) {
 
 func TestSheetNames(t *testing.T) {
 	for col, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 701: "ZZ", 702: "AAA", 16383: "XFD"} {
-		if got := sheetColName(col); got != want {
+		if got := colName(col); got != want {
 			t.Errorf("sheetColName(%d) = %s, want %s", col, got, want)
 		}
-		if got, ok := xlsxParseRef(want + "1"); !ok || got != col {
+		if got, ok := parseRef(want + "1"); !ok || got != col {
 			t.Errorf("xlsxParseRef(%s1) = %d, %v", want, got, ok)
 		}
 	}
-	if got := sheetCellName(2, 12); got != "C12" {
+	if got := cellName(2, 12); got != "C12" {
 		t.Errorf("sheetCellName(2, 12) = %s", got)
 	}
 	if l := (Limits{}).withDefaults(); l != DefaultLimits() {

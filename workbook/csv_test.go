@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"errors"
@@ -99,7 +99,7 @@ func TestCSVErrors(t *testing.T) {
 		{"UTF-16", "\xFF\xFEa\x00,\x00", Limits{}, ErrDamaged, "UTF-16"},
 		{"a workbook named .csv", "PK\x03\x04rest", Limits{}, ErrDamaged, ".xlsx"},
 		{"record too long", "a\n" + long + "\n", Limits{MaxPartBytes: 1 << 10}, ErrTooLarge, "line 2"},
-		{"too many columns", strings.Repeat(",", sheetMaxCols) + "\n", Limits{}, ErrDamaged, "columns"},
+		{"too many columns", strings.Repeat(",", maxCols) + "\n", Limits{}, ErrDamaged, "columns"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

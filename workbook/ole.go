@@ -1,4 +1,4 @@
-package inputs
+package workbook
 
 import (
 	"encoding/binary"
@@ -33,7 +33,7 @@ const (
 // oleKind tells what the OLE compound file in r (size bytes) holds.
 func oleKind(r io.ReaderAt, size int64) oleFileKind {
 	var h [512]byte
-	if n, _ := r.ReadAt(h[:], 0); n < len(h) || !xlsxIsOLEMagic(h[:]) {
+	if n, _ := r.ReadAt(h[:], 0); n < len(h) || !isOLE(h[:]) {
 		return oleUnknown
 	}
 	le := binary.LittleEndian

@@ -1,20 +1,16 @@
-package inputs
+package workbook
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
-
-// This file holds the low-level sheet reader shared by the workbook and CSV
-// sources: a Book is an opened input, its RowReader streams one sheet row by
-// row as raw cells. Deciding what a cell means (a number, a country, a
-// percentage) is left to the value parser; this layer only says what was
-// stored and how it was formatted.
 
 // CellKind tells what a cell holds.
 type CellKind uint8
@@ -52,20 +48,6 @@ type Cell struct {
 	// writes CSV where ',' is the decimal mark: a ',' in a number there
 	// may be a decimal mark or a thousands separator (checkComma).
 	CommaUnsure bool
-}
-
-// commaUnsureHint explains why a number with a comma in a ';'-separated
-// CSV file is refused.
-const commaUnsureHint = "this file separates its fields with ';', as Excel does where ',' marks decimals, so the comma could mean either: give --decimal-comma if the file writes decimals with ',', else write the number with '.' for decimals and no thousands separator"
-
-// checkComma refuses a number with a comma in a cell where the comma's
-// meaning is unsure (Cell.CommaUnsure): "1,500" there is as likely 1.5
-// as 1500, and SPEC section 2 says an ambiguous number is an error.
-func checkComma(c Cell) error {
-	if c.CommaUnsure && strings.ContainsRune(c.Text, ',') {
-		return fmt.Errorf("%w %s: %s", ErrAmbiguousNumber, valQuote(c.Text), commaUnsureHint)
-	}
-	return nil
 }
 
 // Row is one row as read. Num is its 1-based row number in the sheet (for a
@@ -112,14 +94,14 @@ func (l Limits) withDefaults() Limits {
 
 // tokenBudget is the most one XML token or one CSV record may take.
 func (l Limits) tokenBudget() int64 {
-	return min(l.MaxPartBytes, sheetMaxTokenBytes)
+	return min(l.MaxPartBytes, maxTokenBytes)
 }
 
 // Sheet size limits, those of Excel.
 const (
-	sheetMaxRows       = 1 << 20 // 1,048,576
-	sheetMaxCols       = 1 << 14 // 16,384 (column XFD)
-	sheetMaxTokenBytes = 64 << 20
+	maxRows       = 1 << 20 // 1,048,576
+	maxCols       = 1 << 14 // 16,384 (column XFD)
+	maxTokenBytes = 64 << 20
 )
 
 // Errors a Book reports, wrapped with the file name and the place; match
@@ -199,7 +181,7 @@ func openBook(ctx context.Context, path string, lim Limits) (*Book, error) {
 	var magic [8]byte
 	n, _ := io.ReadFull(f, magic[:])
 	f.Close()
-	if xlsxIsZipMagic(magic[:n]) || xlsxIsOLEMagic(magic[:n]) {
+	if isZip(magic[:n]) || isOLE(magic[:n]) {
 		return openXLSXFile(ctx, path, lim)
 	}
 	return nil, fmt.Errorf("%s: %w: expected an .xlsx workbook, a .csv file or a folder of .csv files", path, ErrNotWorkbook)
@@ -233,9 +215,27 @@ func (b *Book) Name() string { return b.name }
 // files, in file name order).
 func (b *Book) Sheets() []string { return append([]string(nil), b.sheets...) }
 
-// loneCSV reports whether the book is a single CSV file: it has no other
+// CSV reports whether the book is CSV text: one file or a folder of files.
+func (b *Book) CSV() bool { return b.csv != nil }
+
+// LoneCSV reports whether the book is a single CSV file: it has no other
 // sheet to put settings or rates in.
-func (b *Book) loneCSV() bool { return b.csv != nil && b.csv.single }
+func (b *Book) LoneCSV() bool { return b.csv != nil && b.csv.single }
+
+// SetContext makes the book's row readers opened from now on stop with
+// ctx's error once ctx is done, as OpenBookContext does for a book it
+// opens: a reader of a book opened elsewhere can still be cut short.
+func (b *Book) SetContext(ctx context.Context) { b.ctx = ctx }
+
+// Err returns the error of the context the book was opened with once it
+// is done (nil before, and for a book opened without one), so that a
+// reader stops between sheets as its row readers do within one.
+func (b *Book) Err() error {
+	if b.ctx == nil {
+		return nil
+	}
+	return b.ctx.Err()
+}
 
 // Date1904 reports whether the workbook counts date serials from 1904 (an
 // old Mac setting) instead of 1900. It is false for CSV input.
@@ -255,7 +255,7 @@ func (b *Book) Rows(sheet string) (*RowReader, error) {
 		return nil, fmt.Errorf("%s: no sheet %q (sheets: %s)", b.name, sheet, strings.Join(b.sheets, ", "))
 	}
 	var (
-		src sheetRowSource
+		src rowSource
 		err error
 	)
 	switch {
@@ -304,15 +304,15 @@ func (b *Book) Close() error {
 	return nil
 }
 
-// sheetRowSource is what a RowReader pulls rows from: the workbook and the
+// rowSource is what a RowReader pulls rows from: the workbook and the
 // CSV readers.
-type sheetRowSource interface {
+type rowSource interface {
 	// next fills row with the next row, reusing row.Cells; io.EOF at the end.
 	next(row *Row) error
 	close() error
 }
 
-// rowCounter is a sheetRowSource that can guess its row count before
+// rowCounter is a rowSource that can guess its row count before
 // reading, so that a caller can size its slices once.
 type rowCounter interface {
 	rowsHint() int
@@ -329,7 +329,7 @@ type rowCounter interface {
 //	}
 //	if err := rr.Err(); err != nil { ... }
 type RowReader struct {
-	src  sheetRowSource
+	src  rowSource
 	ctx  context.Context // the book's, or nil
 	n    int             // rows read
 	row  Row
@@ -376,7 +376,7 @@ func (r *RowReader) Err() error { return r.err }
 // hint, never a limit: the guess may be off either way.
 func (r *RowReader) RowsHint() int {
 	if c, ok := r.src.(rowCounter); ok {
-		return min(c.rowsHint(), sheetMaxRows)
+		return min(c.rowsHint(), maxRows)
 	}
 	return 0
 }
@@ -392,8 +392,8 @@ func (r *RowReader) Close() error {
 	return err
 }
 
-// sheetTrimRow drops trailing empty cells.
-func sheetTrimRow(cells []Cell) []Cell {
+// trimRow drops trailing empty cells.
+func trimRow(cells []Cell) []Cell {
 	n := len(cells)
 	for n > 0 && cells[n-1].Kind == CellEmpty {
 		n--
@@ -401,8 +401,8 @@ func sheetTrimRow(cells []Cell) []Cell {
 	return cells[:n]
 }
 
-// sheetColName returns the column letters of 0-based column col (0 is A).
-func sheetColName(col int) string {
+// colName returns the column letters of 0-based column col (0 is A).
+func colName(col int) string {
 	var buf [4]byte
 	i := len(buf)
 	col++
@@ -415,7 +415,38 @@ func sheetColName(col int) string {
 	return string(buf[i:])
 }
 
-// sheetCellName returns the A1 name of 0-based column col in 1-based row.
-func sheetCellName(col, row int) string {
-	return sheetColName(col) + fmt.Sprint(row)
+// cellName returns the A1 name of 0-based column col in 1-based row.
+func cellName(col, row int) string {
+	return colName(col) + fmt.Sprint(row)
 }
+
+// Folder returns where a relative path in the book (a Settings value
+// naming a file) points: the folder of CSV files, or the folder of the workbook file.
+// Books read from a stream (an upload) have none. A folder on disk is
+// opened as an os.Root, which no symbolic link or ".." leads out of (a
+// link to /etc inside the folder must not make rexpo read /etc); close
+// it when done.
+func (b *Book) Folder() (fsys fs.FS, dir string, closer io.Closer, err error) {
+	osDir := ""
+	switch {
+	case b.csv != nil && b.csv.osDir != "":
+		osDir = b.csv.osDir
+	case b.csv != nil:
+		for _, f := range b.csv.files { // an embedded folder: nothing to escape to
+			return b.csv.fsys, path.Dir(f), io.NopCloser(nil), nil
+		}
+	case b.xlsx != nil && b.closer != nil:
+		osDir = filepath.Dir(b.name)
+	}
+	if osDir == "" {
+		return nil, "", nil, ErrNoFolder
+	}
+	root, err := os.OpenRoot(osDir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return root.FS(), ".", root, nil
+}
+
+// ErrNoFolder: the book was not read from a folder (Folder).
+var ErrNoFolder = errors.New("no folder")

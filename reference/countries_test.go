@@ -1,4 +1,4 @@
-package inputs
+package reference
 
 import (
 	"errors"
@@ -33,7 +33,7 @@ GM,GMB,Gambia,
 // does not load.
 func ctryTable(t testing.TB) *countryTable {
 	t.Helper()
-	tab, err := refCountries()
+	tab, err := loadedCountries()
 	if err != nil {
 		t.Fatalf("load embedded countries: %v", err)
 	}
@@ -197,7 +197,7 @@ func TestCountryData(t *testing.T) {
 	if n := len(tab.byAlpha2); n != 249 {
 		t.Errorf("%d countries, want the 249 of ISO 3166-1", n)
 	}
-	rows, err := refReadCSV(dataFS, refCountriesFile, "alpha2", "alpha3", "name", "variants")
+	rows, err := readCSV(files, countriesFile, "alpha2", "alpha3", "name", "variants")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestCountryNames(t *testing.T) {
 	if len(names) != 249 {
 		t.Errorf("CountryNames() has %d names, want 249", len(names))
 	}
-	if !sort.SliceIsSorted(names, func(i, j int) bool { return refFold(names[i]) < refFold(names[j]) }) {
+	if !sort.SliceIsSorted(names, func(i, j int) bool { return fold(names[i]) < fold(names[j]) }) {
 		t.Errorf("CountryNames() not sorted: %q", names)
 	}
 	// Åland sorts with A, not after Z.
@@ -260,8 +260,8 @@ func TestCountryFold(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := refFold(tc.in); got != tc.want {
-				t.Errorf("refFold(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := fold(tc.in); got != tc.want {
+				t.Errorf("fold(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -280,11 +280,11 @@ func TestCountryDistance(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.a+"/"+tc.b, func(t *testing.T) {
-			if got := refDistance(tc.a, tc.b, 10); got != tc.want {
-				t.Errorf("refDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+			if got := distance(tc.a, tc.b, 10); got != tc.want {
+				t.Errorf("distance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 			}
-			if got := refDistance(tc.a, tc.b, tc.want-1); tc.want > 0 && got < tc.want {
-				t.Errorf("refDistance(%q, %q, bound %d) = %d, want above the bound", tc.a, tc.b, tc.want-1, got)
+			if got := distance(tc.a, tc.b, tc.want-1); tc.want > 0 && got < tc.want {
+				t.Errorf("distance(%q, %q, bound %d) = %d, want above the bound", tc.a, tc.b, tc.want-1, got)
 			}
 		})
 	}

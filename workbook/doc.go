@@ -1,0 +1,31 @@
+// Package workbook reads the files a user gives rexpo as one kind of
+// thing: a book of named sheets whose rows stream as raw cells. A book is
+// an .xlsx workbook, one CSV file (the sheet "BOM") or a folder of CSV
+// files (one sheet per file) — SPEC section 2. It says what each
+// cell stores and how it is formatted (a number shown as a percentage or a
+// date, a CSV field whose comma is unsure), never what it means: turning
+// cells into amounts, countries and BOM lines is the inputs package's job.
+//
+// The package is named for what it yields, not for a file format: CSV
+// input is read into the same Book, Row and Cell as a workbook, so inputs
+// never asks which it has.
+//
+// Where things are:
+//
+//   - book.go: Book, OpenBook, Cell, Row, RowReader, Limits and the errors
+//     (ErrNotWorkbook, ErrEncrypted, ErrDamaged, ErrTooLarge);
+//   - zip.go: opening an .xlsx — the zip archive, its parts and
+//     relationships, and the byte limits every part is read under
+//     (--max-unzipped: the zip bomb of SPEC section 11);
+//   - xml.go: the XML tokenizer (slices into a buffer, no DTDs, no
+//     entity expansion);
+//   - styles.go: the shared strings and the number formats of cell styles;
+//   - rows.go: the worksheet reader, row by row;
+//   - csv.go and csvparse.go: CSV files and folders, and the CSV parser
+//     (encoding/csv's grammar, faster);
+//   - ole.go: telling an encrypted workbook from an old .xls.
+//
+// The reader streams: a worksheet or CSV file of a million rows is read a
+// row at a time into a reused slice, and only the shared strings and styles
+// are held whole, under Limits, so that a zip bomb ends in ErrTooLarge.
+package workbook

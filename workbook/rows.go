@@ -1,0 +1,393 @@
+package workbook
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// The worksheet reader: <sheetData> streamed row by row into Cells, each
+// with its kind and number format (styles.go) and its shared string
+// resolved.
+
+// rows opens the worksheet of the named sheet for streaming.
+func (x *xlsxBook) rows(sheet string) (rowSource, error) {
+	part := x.parts[sheet]
+	if part == "" {
+		return nil, fmt.Errorf("%s: %w: sheet %q has no worksheet part", x.name, ErrDamaged, sheet)
+	}
+	s, err := x.open(part, 0)
+	if err != nil {
+		return nil, err
+	}
+	s.part = "sheet " + sheet // messages name the sheet, not its part
+	s.cnt.part = s.part
+	return &xlsxSheetReader{book: x, sheet: sheet, sc: s, partSize: x.files[partKey(part)].UncompressedSize64}, nil
+}
+
+// Worksheet reader states.
+const (
+	beforeSheetData = iota
+	inSheetData
+	afterSheetData
+)
+
+// xlsxSheetReader streams <sheetData>: worksheet(1) / sheetData(2) /
+// row(3) / c(4) / v, is, f(5) / t, r, rPh(6) / t(7).
+type xlsxSheetReader struct {
+	book    *xlsxBook
+	sheet   string
+	sc      *partScanner
+	state   int
+	prevRow int
+	text    []byte
+	err     error
+
+	dimRows  int    // the last row of the sheet's <dimension>, 0 when none
+	partSize uint64 // the sheet XML's size as the zip declares it
+}
+
+func (r *xlsxSheetReader) close() error { return r.sc.close() }
+
+// minRowBytes is about the least XML a row with a cell takes
+// (<row r="1"><c r="A1"><v>1</v></c></row>), which bounds the row count a
+// sheet's size allows.
+const minRowBytes = 40
+
+// rowsHint is the sheet's declared last row, trusted only as far as the
+// size of its XML allows: a wrong dimension must not make a caller size
+// its slices for a million rows.
+func (r *xlsxSheetReader) rowsHint() int {
+	return int(min(uint64(r.dimRows), r.partSize/minRowBytes))
+}
+
+func (r *xlsxSheetReader) next(row *Row) error {
+	if r.err != nil {
+		return r.err
+	}
+	err := r.advance(row)
+	if err != nil {
+		r.err = err
+	}
+	return err
+}
+
+func (r *xlsxSheetReader) advance(row *Row) error {
+	if r.state == afterSheetData {
+		return io.EOF
+	}
+	sc := r.sc
+	for {
+		tok, err := sc.token()
+		if err != nil {
+			if err == io.EOF {
+				r.state = afterSheetData
+			}
+			return err
+		}
+		switch tok.kind {
+		case tokenStart:
+			switch {
+			case r.state == beforeSheetData && tok.name == "dimension" && sc.depth() == 2:
+				r.dimRows = dimensionRows(tok)
+			case r.state == beforeSheetData && tok.name == "sheetData" && sc.depth() == 2:
+				r.state = inSheetData
+			case r.state == inSheetData && tok.name == "row" && sc.depth() == 3:
+				return r.readRow(tok, row)
+			}
+		case tokenEnd:
+			if r.state == inSheetData && sc.depth() == 1 {
+				// </sheetData>: what follows (merged cells, extensions) is
+				// not needed.
+				r.state = afterSheetData
+				return io.EOF
+			}
+		}
+	}
+}
+
+// dimensionRows returns the last row of a <dimension ref="A1:T500">,
+// 0 when the reference does not say.
+func dimensionRows(tok *token) int {
+	ref, _ := tok.attr("ref")
+	if i := bytes.LastIndexByte(ref, ':'); i >= 0 {
+		ref = ref[i+1:]
+	}
+	ref = bytes.TrimLeft(ref, "$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+	n, ok := parseUint(ref)
+	if !ok || n > maxRows {
+		return 0
+	}
+	return n
+}
+
+func (r *xlsxSheetReader) damagedAt(col, rowNum int, format string, args ...any) error {
+	return fmt.Errorf("%s: %w: %s!%s: %s", r.book.name, ErrDamaged, r.sheet, cellName(col, rowNum), fmt.Sprintf(format, args...))
+}
+
+// Cell types (the t attribute).
+const (
+	typeNumber  = iota // n, or none
+	typeShared         // s
+	typeInline         // inlineStr
+	typeFormula        // str
+	typeBool           // b
+	typeError          // e
+	typeDate           // d
+	typeUnknown
+)
+
+func cellType(v []byte) int {
+	switch string(v) {
+	case "", "n":
+		return typeNumber
+	case "s":
+		return typeShared
+	case "inlineStr":
+		return typeInline
+	case "str":
+		return typeFormula
+	case "b":
+		return typeBool
+	case "e":
+		return typeError
+	case "d":
+		return typeDate
+	}
+	return typeUnknown
+}
+
+// readRow reads the cells of the <row> just opened by start.
+func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
+	sc := r.sc
+	num := r.prevRow + 1
+	if v, ok := start.attr("r"); ok {
+		n, ok := parseUint(v)
+		if !ok || n < 1 || n > maxRows {
+			return fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, maxRows)
+		}
+		if n <= r.prevRow {
+			// Each row once, in order, as Excel writes them: a row repeated
+			// would read as many lines as the file can hold.
+			return fmt.Errorf("%s: %w: sheet %s: row %d comes after row %d (row numbers must increase)", r.book.name, ErrDamaged, r.sheet, n, r.prevRow)
+		}
+		num = n
+	} else if num > maxRows {
+		return fmt.Errorf("%s: %w: sheet %s: more than %d rows", r.book.name, ErrDamaged, r.sheet, maxRows)
+	}
+	r.prevRow = num
+
+	cells := row.Cells[:0]
+	col := -1
+	var (
+		inCell, capture, inIS, hasV bool
+		typ, style                  int
+		typText                     string
+	)
+	for {
+		tok, err := sc.token()
+		if err != nil {
+			if err == io.EOF {
+				return sc.damagedf("the XML ends inside a row")
+			}
+			return err
+		}
+		switch tok.kind {
+		case tokenStart:
+			d := sc.depth()
+			switch {
+			case d == 4 && tok.name == "c":
+				inCell, inIS, hasV, capture = true, false, false, false
+				typ, style = typeNumber, -1
+				r.text = r.text[:0]
+				var ref []byte
+				for _, a := range tok.attrs {
+					if len(a.space) > 0 || len(a.local) != 1 {
+						continue
+					}
+					switch a.local[0] {
+					case 'r':
+						ref = a.value
+					case 't':
+						if typ = cellType(a.value); typ == typeUnknown {
+							typText = string(a.value)
+						}
+					case 's':
+						if n, ok := parseUint(a.value); ok {
+							style = n
+						}
+					}
+				}
+				if ref != nil {
+					c, ok := parseRef(ref)
+					if !ok {
+						return fmt.Errorf("%s: %w: sheet %s, row %d: bad cell reference %q", r.book.name, ErrDamaged, r.sheet, num, ref)
+					}
+					col = c
+				} else {
+					col++
+					if col >= maxCols {
+						return fmt.Errorf("%s: %w: sheet %s, row %d: more than %d columns", r.book.name, ErrDamaged, r.sheet, num, maxCols)
+					}
+				}
+			case !inCell:
+			case d == 5 && tok.name == "v":
+				capture, hasV = true, true
+			case d == 5 && tok.name == "is":
+				inIS = true
+			case inIS && tok.name == "t" && (d == 6 || d == 7 && sc.stack[5] == "r"):
+				capture = true
+			}
+		case tokenText:
+			if capture {
+				r.text = append(r.text, tok.text...)
+			}
+		case tokenEnd:
+			capture = false
+			switch sc.depth() {
+			case 2: // </row>
+				row.Num = num
+				row.Cells = trimRow(cells)
+				return nil
+			case 3: // </c>
+				if !inCell {
+					continue
+				}
+				inCell = false
+				cell, err := r.cell(col, num, typ, typText, style, hasV, inIS)
+				if err != nil {
+					return err
+				}
+				for len(cells) <= col {
+					cells = append(cells, Cell{})
+				}
+				cells[col] = cell
+			}
+		}
+	}
+}
+
+// cell makes the cell just read (its text in r.text).
+func (r *xlsxSheetReader) cell(col, num, typ int, typText string, style int, hasV, inIS bool) (Cell, error) {
+	text := r.text
+	switch typ {
+	case typeShared:
+		if !hasV {
+			return Cell{}, nil
+		}
+		i, ok := parseUint(bytes.TrimSpace(text))
+		if !ok || i >= r.book.sst.len() {
+			return Cell{}, r.damagedAt(col, num, "shared string %q does not exist (the table has %d)", text, r.book.sst.len())
+		}
+		s := r.book.sst.at(i)
+		if s == "" {
+			return Cell{}, nil
+		}
+		return Cell{Text: s, Kind: CellText}, nil
+	case typeInline:
+		if !inIS || len(text) == 0 {
+			return Cell{}, nil
+		}
+		return Cell{Text: unescape(string(text)), Kind: CellText}, nil
+	case typeFormula:
+		if len(text) == 0 {
+			return Cell{}, nil
+		}
+		return Cell{Text: string(text), Kind: CellText}, nil
+	case typeBool:
+		switch string(bytes.TrimSpace(text)) {
+		case "":
+			return Cell{}, nil
+		case "1", "true", "TRUE":
+			return Cell{Text: "TRUE", Kind: CellBool}, nil
+		case "0", "false", "FALSE":
+			return Cell{Text: "FALSE", Kind: CellBool}, nil
+		}
+		return Cell{}, r.damagedAt(col, num, "bad boolean %q", text)
+	case typeError:
+		if len(text) == 0 {
+			return Cell{}, nil
+		}
+		return Cell{Text: string(text), Kind: CellError}, nil
+	case typeDate:
+		text = bytes.TrimSpace(text)
+		if len(text) == 0 {
+			return Cell{}, nil
+		}
+		return Cell{Text: string(text), Kind: CellDate}, nil
+	case typeNumber:
+		text = bytes.TrimSpace(text)
+		if len(text) == 0 {
+			return Cell{}, nil
+		}
+		c := Cell{Text: numberText(text), Kind: CellNumber}
+		if style >= 0 && style < len(r.book.xfKind) {
+			switch r.book.xfKind[style] {
+			case fmtPercent:
+				c.Percent = true
+			case fmtDate:
+				c.Date = true
+			}
+		}
+		return c, nil
+	}
+	return Cell{}, r.damagedAt(col, num, "unknown cell type %q", typText)
+}
+
+// smallIntTexts holds the texts "0" to "99", so that the commonest numbers
+// (quantities, flags) cost no allocation.
+var smallIntTexts = func() (t [100]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return
+}()
+
+func numberText(b []byte) string {
+	switch {
+	case len(b) == 1 && b[0] >= '0' && b[0] <= '9':
+		return smallIntTexts[b[0]-'0']
+	case len(b) == 2 && b[0] >= '1' && b[0] <= '9' && b[1] >= '0' && b[1] <= '9':
+		return smallIntTexts[int(b[0]-'0')*10+int(b[1]-'0')]
+	}
+	return string(b)
+}
+
+// parseUint parses a decimal non-negative int of at most 9 digits.
+func parseUint[T string | []byte](s T) (int, bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// parseRef parses an A1 cell reference and returns its 0-based column;
+// the row must be valid but is not returned (the row element's number
+// wins).
+func parseRef[T string | []byte](ref T) (int, bool) {
+	i, col := 0, 0
+	for ; i < len(ref) && i < 3; i++ {
+		c := ref[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a') + 1
+	}
+	if i == 0 || col > maxCols {
+		return 0, false
+	}
+	n, ok := parseUint(ref[i:])
+	if !ok || n < 1 || n > maxRows {
+		return 0, false
+	}
+	return col - 1, true
+}

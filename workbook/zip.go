@@ -1,0 +1,427 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync/atomic"
+)
+
+// Opening an .xlsx: the zip archive, its parts and relationships, and the
+// byte limits every part is read under (Limits). The workbook reader
+// streams SpreadsheetML itself (archive/zip and the XML tokenizer of
+// xml.go) instead of going through excelize: excelize's row
+// iterator returns only strings, hiding the number format that tells a
+// percentage (stored 0.05, shown 5%) or a date from a plain number, and it
+// is about eight times slower. Elements are matched by local name, so
+// documents written with a prefix (x:worksheet, x:c) read the same.
+
+// xlsxBook is the workbook side of a Book.
+type xlsxBook struct {
+	name     string
+	lim      Limits
+	files    map[string]*zip.File // by lower-case part name
+	total    atomic.Int64         // uncompressed bytes read so far, all parts
+	sst      sharedStrings        // shared strings
+	xfKind   []uint8              // cellXfs index → fmtOther, fmtPercent or fmtDate
+	parts    map[string]string    // sheet name → worksheet part ("" when the relationship is missing)
+	date1904 bool
+}
+
+// Number format classes of a cell style.
+const (
+	fmtOther uint8 = iota
+	fmtPercent
+	fmtDate
+)
+
+// partBufSize is the initial read buffer of one part; it grows only for a
+// token longer than that, up to the token budget.
+const partBufSize = 64 << 10
+
+// maxDepth bounds element nesting; SpreadsheetML needs a dozen levels.
+const maxDepth = 256
+
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+func isOLE(b []byte) bool {
+	return len(b) >= len(oleMagic) && bytes.Equal(b[:len(oleMagic)], oleMagic)
+}
+
+func isZip(b []byte) bool {
+	return len(b) >= 4 && b[0] == 'P' && b[1] == 'K' &&
+		(b[2] == 3 && b[3] == 4 || b[2] == 5 && b[3] == 6 || b[2] == 7 && b[3] == 8)
+}
+
+// OpenXLSX opens the workbook in r (size bytes; name is used in messages).
+// It reads the workbook, its relationships, the shared strings and the
+// styles; worksheets are streamed later by Rows.
+func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
+	lim = lim.withDefaults()
+	var magic [8]byte
+	n, err := r.ReadAt(magic[:], 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("%s: %w", name, err) // a read error, or the reader's context done
+	}
+	switch {
+	case isOLE(magic[:n]):
+		return nil, oleError(r, size, name) // encrypted, an old .xls, or which cannot be told
+	case n == 0:
+		return nil, fmt.Errorf("%s: %w: the file is empty", name, ErrNotWorkbook)
+	case !isZip(magic[:n]):
+		return nil, fmt.Errorf("%s: %w: it is not a zip archive (an .xls, HTML or XML spreadsheet must be opened in Excel and saved as .xlsx)", name, ErrNotWorkbook)
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil && (zr == nil || !errors.Is(err, zip.ErrInsecurePath)) {
+		return nil, fmt.Errorf("%s: %w: %w", name, ErrDamaged, err)
+	}
+	x := &xlsxBook{name: name, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
+	for _, f := range zr.File {
+		key := partKey(f.Name)
+		if first, dup := x.files[key]; dup && !strings.HasSuffix(key, "/") {
+			// Readers disagree on which of two entries wins (openpyxl
+			// takes the last, this reader the first): a file that reads
+			// differently elsewhere is refused.
+			return nil, fmt.Errorf("%s: %w: the zip archive holds two entries named %q and %q", name, ErrDamaged, first.Name, f.Name)
+		}
+		x.files[key] = f
+	}
+
+	wbPart := "xl/workbook.xml"
+	if _, ok := x.files["_rels/.rels"]; ok {
+		rels, err := x.readRels("_rels/.rels")
+		if err != nil {
+			return nil, err
+		}
+		for _, rel := range rels {
+			if strings.HasSuffix(rel.typ, "/officeDocument") {
+				wbPart = resolvePart("", rel.target)
+				break
+			}
+		}
+	}
+	if x.files[partKey(wbPart)] == nil {
+		return nil, x.notWorkbook()
+	}
+	sheets, err := x.readWorkbook(wbPart)
+	if err != nil {
+		return nil, err
+	}
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("%s: %w: %s lists no sheets", name, ErrDamaged, wbPart)
+	}
+
+	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
+	byID := map[string]string{}
+	sstPart, stylesPart := "", ""
+	if _, ok := x.files[partKey(relsPart)]; ok {
+		rels, err := x.readRels(relsPart)
+		if err != nil {
+			return nil, err
+		}
+		for _, rel := range rels {
+			if rel.external {
+				continue
+			}
+			target := resolvePart(wbPart, rel.target)
+			byID[rel.id] = target
+			switch {
+			case strings.HasSuffix(rel.typ, "/sharedStrings"):
+				sstPart = target
+			case strings.HasSuffix(rel.typ, "/styles"):
+				stylesPart = target
+			}
+		}
+	}
+	dir := path.Dir(wbPart)
+	if sstPart == "" {
+		sstPart = path.Join(dir, "sharedStrings.xml")
+	}
+	if stylesPart == "" {
+		stylesPart = path.Join(dir, "styles.xml")
+	}
+	if _, ok := x.files[partKey(sstPart)]; ok {
+		if x.sst, err = x.readSharedStrings(sstPart, x.sharedStringsCap(sheets, byID)); err != nil {
+			return nil, err
+		}
+	}
+	if _, ok := x.files[partKey(stylesPart)]; ok {
+		if x.xfKind, err = x.readStyles(stylesPart); err != nil {
+			return nil, err
+		}
+	}
+
+	b := &Book{name: name, xlsx: x, date1904: x.date1904}
+	x.parts = make(map[string]string, len(sheets))
+	for _, s := range sheets {
+		if _, dup := x.parts[s.name]; dup {
+			continue
+		}
+		x.parts[s.name] = byID[s.rid]
+		b.sheets = append(b.sheets, s.name)
+	}
+	return b, nil
+}
+
+// notWorkbook explains what a zip without a workbook part is.
+func (x *xlsxBook) notWorkbook() error {
+	switch {
+	case x.files["xl/workbook.bin"] != nil:
+		return fmt.Errorf("%s: %w: it is a binary .xlsb workbook: save it as .xlsx", x.name, ErrNotWorkbook)
+	case x.files["content.xml"] != nil && x.files["mimetype"] != nil:
+		return fmt.Errorf("%s: %w: it is an OpenDocument file (.ods): save it as .xlsx", x.name, ErrNotWorkbook)
+	case x.files["word/document.xml"] != nil, x.files["ppt/presentation.xml"] != nil:
+		return fmt.Errorf("%s: %w: it is a Word or PowerPoint document", x.name, ErrNotWorkbook)
+	}
+	return fmt.Errorf("%s: %w: the zip archive has no xl/workbook.xml", x.name, ErrNotWorkbook)
+}
+
+// partKey normalises a zip entry or part name for lookup: part names
+// are case-insensitive in OPC.
+func partKey(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	return strings.ToLower(strings.TrimPrefix(name, "/"))
+}
+
+// resolvePart resolves a relationship target against the part that owns
+// the relationship ("" for the package root).
+func resolvePart(base, target string) string {
+	target = strings.ReplaceAll(target, `\`, "/")
+	if strings.HasPrefix(target, "/") {
+		return path.Clean(target[1:])
+	}
+	return path.Clean(path.Join(path.Dir(base), target))
+}
+
+// --- reading parts ---------------------------------------------------------
+
+// partCounter counts the uncompressed bytes read from one part, against the
+// book's total and the part's own limit.
+type partCounter struct {
+	r         io.Reader
+	book      *xlsxBook
+	part      string
+	n         int64 // bytes read from this part
+	partLimit int64 // 0: none (worksheets)
+	err       error
+}
+
+func (c *partCounter) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	lim := c.book.lim
+	switch {
+	case c.book.total.Add(int64(n)) > lim.MaxUnzipped:
+		c.err = fmt.Errorf("%s: %w: %s: the workbook unzips to more than %s (raise the limit with --max-unzipped)",
+			c.book.name, ErrTooLarge, c.part, byteSize(lim.MaxUnzipped))
+	case c.partLimit > 0 && c.n > c.partLimit:
+		c.err = fmt.Errorf("%s: %w: %s unzips to more than %s (raise the limit with --max-unzipped)",
+			c.book.name, ErrTooLarge, c.part, byteSize(c.partLimit))
+	}
+	if c.err != nil {
+		return 0, c.err
+	}
+	return n, err
+}
+
+// byteSize formats a byte count for messages.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// partScanner reads the XML tokens of one part, keeping the stack of open
+// elements: the tokenizer does not check nesting.
+type partScanner struct {
+	book      *xlsxBook
+	part      string
+	rc        io.ReadCloser
+	cnt       *partCounter
+	xt        *tokenizer
+	stack     []string // local names of the open elements
+	seenRoot  bool
+	needClose bool // the last start tag was self-closing
+}
+
+// open starts reading part; partLimit 0 streams it (worksheets).
+func (x *xlsxBook) open(part string, partLimit int64) (*partScanner, error) {
+	f := x.files[partKey(part)]
+	if f == nil {
+		return nil, fmt.Errorf("%s: %w: part %s is missing", x.name, ErrDamaged, part)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %s: %w", x.name, ErrDamaged, part, err)
+	}
+	cnt := &partCounter{r: rc, book: x, part: part, partLimit: partLimit}
+	return &partScanner{book: x, part: part, rc: rc, cnt: cnt,
+		xt: newTokenizer(cnt, int(x.lim.tokenBudget())), stack: make([]string, 0, 16)}, nil
+}
+
+func (s *partScanner) close() error { return s.rc.Close() }
+
+func (s *partScanner) damagedf(format string, args ...any) error {
+	return fmt.Errorf("%s: %w: %s: %s", s.book.name, ErrDamaged, s.part, fmt.Sprintf(format, args...))
+}
+
+// token returns the next token; io.EOF only at a clean end of the
+// document. Any other error is already wrapped. The token is valid until
+// the next call.
+func (s *partScanner) token() (*token, error) {
+	if s.needClose {
+		s.needClose = false
+		tok := &s.xt.tok
+		tok.kind, tok.attrs, tok.text = tokenEnd, tok.attrs[:0], nil
+		tok.name = s.stack[len(s.stack)-1]
+		s.stack = s.stack[:len(s.stack)-1]
+		return tok, nil
+	}
+	tok, err := s.xt.next()
+	if err != nil {
+		switch {
+		case err == io.EOF && len(s.stack) > 0:
+			return nil, s.damagedf("the XML ends inside <%s>", s.stack[len(s.stack)-1])
+		case err == io.EOF && !s.seenRoot:
+			return nil, s.damagedf("the part holds no XML")
+		case err == io.EOF:
+			return nil, io.EOF
+		case errors.Is(err, ErrTooLarge), errors.Is(err, ErrDamaged):
+			return nil, err // from the counter, already wrapped
+		case errors.Is(err, errXLSXTokenTooLong):
+			return nil, fmt.Errorf("%s: %w: %s: one XML element or text is longer than %s (raise the limit with --max-unzipped)",
+				s.book.name, ErrTooLarge, s.part, byteSize(s.book.lim.tokenBudget()))
+		}
+		return nil, fmt.Errorf("%s: %w: %s: %w", s.book.name, ErrDamaged, s.part, err)
+	}
+	switch tok.kind {
+	case tokenStart:
+		if len(s.stack) == 0 && s.seenRoot {
+			return nil, s.damagedf("a second root element <%s>", tok.name)
+		}
+		if len(s.stack) >= maxDepth {
+			return nil, s.damagedf("elements nested more than %d deep", maxDepth)
+		}
+		s.seenRoot = true
+		s.stack = append(s.stack, tok.name)
+		s.needClose = tok.selfClose
+	case tokenEnd:
+		if len(s.stack) == 0 || s.stack[len(s.stack)-1] != tok.name {
+			return nil, s.damagedf("unexpected </%s>", tok.name)
+		}
+		s.stack = s.stack[:len(s.stack)-1]
+	}
+	return tok, nil
+}
+
+// depth is the number of open elements (1 inside the root element).
+func (s *partScanner) depth() int { return len(s.stack) }
+
+// parent is the local name of the element enclosing the innermost one.
+func (s *partScanner) parent() string {
+	if len(s.stack) < 2 {
+		return ""
+	}
+	return s.stack[len(s.stack)-2]
+}
+
+type relationship struct {
+	id, typ, target string
+	external        bool
+}
+
+func (x *xlsxBook) readRels(part string) ([]relationship, error) {
+	s, err := x.open(part, x.lim.MaxPartBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	var rels []relationship
+	for {
+		tok, err := s.token()
+		if err == io.EOF {
+			return rels, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if tok.kind == tokenStart && tok.name == "Relationship" {
+			var r relationship
+			for _, a := range tok.attrs {
+				if len(a.space) > 0 {
+					continue
+				}
+				switch string(a.local) {
+				case "Id":
+					r.id = string(a.value)
+				case "Type":
+					r.typ = string(a.value)
+				case "Target":
+					r.target = string(a.value)
+				case "TargetMode":
+					r.external = strings.EqualFold(string(a.value), "External")
+				}
+			}
+			rels = append(rels, r)
+		}
+	}
+}
+
+type sheetRef struct{ name, rid string }
+
+func (x *xlsxBook) readWorkbook(part string) ([]sheetRef, error) {
+	s, err := x.open(part, x.lim.MaxPartBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	var sheets []sheetRef
+	for {
+		tok, err := s.token()
+		if err == io.EOF {
+			return sheets, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if tok.kind != tokenStart {
+			continue
+		}
+		switch tok.name {
+		case "workbookPr":
+			if v, ok := tok.attr("date1904"); ok {
+				x.date1904 = string(v) == "1" || string(v) == "true"
+			}
+		case "sheet":
+			if s.parent() != "sheets" {
+				continue
+			}
+			var ref sheetRef
+			for _, a := range tok.attrs {
+				switch {
+				case string(a.local) == "name" && len(a.space) == 0:
+					ref.name = string(a.value)
+				case string(a.local) == "id" && len(a.space) > 0 && string(a.space) != "xmlns":
+					ref.rid = string(a.value)
+				}
+			}
+			if ref.name == "" {
+				return nil, s.damagedf("a sheet without a name")
+			}
+			sheets = append(sheets, ref)
+		}
+	}
+}
