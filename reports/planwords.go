@@ -511,7 +511,7 @@ func (rep *report) lineNotes(lp *exposure.LinePlan) string {
 // the cap and the no-regression rule allow under the objective (the
 // program's only reason to move share). A buyer reading "HHI rises"
 // under a diversification plan needs both.
-func hhiRiseWhy(lp *exposure.LinePlan, up []exposure.Stage, objective string) string {
+func hhiRiseWhy(lp *exposure.LinePlan, up []exposure.Stage, objective exposure.Objective) string {
 	before, after := stageShares(lp, true), stageShares(lp, false)
 	type fall struct{ stages []string }
 	falls := map[string]*fall{}
@@ -537,7 +537,7 @@ func hhiRiseWhy(lp *exposure.LinePlan, up []exposure.Stage, objective string) st
 		}
 	}
 	cheapest := "the cheapest mix in expectation that the cap allows"
-	if objective == "worst" {
+	if objective == exposure.ObjectiveWorst {
 		cheapest = "the mix with the smallest worst case that the cap allows"
 	}
 	if len(order) == 0 {
