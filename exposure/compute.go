@@ -227,6 +227,7 @@ func ComputeContext(ctx context.Context, in Input) (*Result, error) {
 	if err := m.ctxErr(); err != nil {
 		return nil, err
 	}
+	r.Weigh()
 	return r, nil
 }
 

@@ -142,6 +142,19 @@
 // covers them. A plan that costs more in expectation than today's mix is
 // required by the cap; the sum of those costs is the cost of the cap.
 //
+// # Figures for the report
+//
+// Compute ends with Weigh (weighted.go), which computes once what a report
+// prints beside each scenario's own figures: the probability-weighted
+// horizon delta, split and monthly change (Σ_s w_s · x_s), the expected
+// annual delta as a share of the baseline annual cost (to 6 places), each
+// product's outlook (expected unit and annual delta, worst annual delta,
+// most units at risk), each element's price part per scenario, and the
+// totals (baseline annual cost, the worst scenario, the sums over the
+// elements). Recommend ends with Tally (planfigures.go): how many changed
+// lines pay back within the horizon and when the first and last plans
+// take effect.
+//
 // # Rounding
 //
 // Every figure is a decimal. Nothing is rounded except the two divisions

@@ -57,6 +57,10 @@ type Plan struct {
 	// savings (net of qualification costs) and the qualification costs.
 	HorizonSaving     decimal.Decimal
 	QualificationCost decimal.Decimal
+	// Over the lines whose mix changes, set by Tally: how many pay back
+	// within the horizon (LinePlan.PaysBack), and the first and last
+	// month (1-based) a plan takes effect, 0 when no line changes.
+	PaidBack, FirstEffect, LastEffect int
 }
 
 // MaxUnplanned is how many exposed lines without alternatives a Plan lists.
@@ -223,6 +227,7 @@ func Recommend(r *Result) (*Plan, error) {
 		return nil, err
 	}
 	rc.finish()
+	plan.Tally()
 	return plan, nil
 }
 

@@ -57,6 +57,7 @@ type ProductResult struct {
 	Name             string
 	AnnualVolume     decimal.Decimal
 	BaselineUnitCost decimal.Decimal // Σ over cost-bearing lines of Q·Σ x_j c_j
+	Outlook          ProductOutlook  // over the scenarios, set by Result.Weigh
 }
 
 // ProductDelta is a scenario's effect on one product.
@@ -111,6 +112,7 @@ type ElementExposure struct {
 	AnnualKg   decimal.Decimal
 	ByClass    [NumClasses]decimal.Decimal // kg a year per class
 	ChinaPrice decimal.Decimal             // report currency per kg
+	PriceDelta []decimal.Decimal           // per scenario: the price part of its annual delta from the element, set by Result.Weigh
 }
 
 // StageCountry is one country's share of the BOM's rare-earth mass at one
@@ -169,6 +171,11 @@ type Result struct {
 	Mix         Mix           // the probability-weighted mixture of the scenarios' draws
 	MixMonths   []Band        // per month, the mixture's P10..P90 band
 	Sensitivity []Swing       // tornado of the expected annual delta, largest swing first
+
+	// Figures the report prints, computed once from the above by Weigh
+	// (weighted.go).
+	Expected Expected // probability-weighted
+	Totals   Totals   // sums and extremes over products, elements and scenarios
 }
 
 // Parts calls fn for every BOM line that is cost-bearing or carries
