@@ -123,6 +123,7 @@ func newFixture() *fixture {
 		r.Months = append(r.Months, m.Month)
 	}
 	addUncertainty(r)
+	r.Weigh() // the figures Compute would weigh
 	rows := []exposure.PartRow{
 		{Index: 1, Line: &in.BOM.Lines[1], Level: 2, Qty: d("1"), AnnualQty: d("1000"), CostBearing: true, UnitCost: d("180"),
 			ClassProb: [3]decimal.Decimal{d("1"), d("0"), d("0")},

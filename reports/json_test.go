@@ -123,6 +123,7 @@ func TestJSONValues(t *testing.T) {
 func TestJSONEmptyListsAreArrays(t *testing.T) {
 	fx := newFixture()
 	fx.r.Scenarios, fx.r.Elements, fx.r.Stages, fx.r.Products, fx.rows, fx.m.Warnings = nil, nil, nil, nil, nil, nil
+	fx.r.Weigh()
 	_, raw := writeFixtureJSON(t, fx)
 	if strings.Contains(raw, "null") {
 		t.Errorf("JSON holds null lists:\n%s", raw)

@@ -279,6 +279,7 @@ func TestFlatChartAxis(t *testing.T) {
 		}
 	}
 	fx.r.MixMonths = nil
+	fx.r.Weigh()
 	for i := range fx.r.Sensitivity {
 		fx.r.Sensitivity[i].Low, fx.r.Sensitivity[i].High = fx.r.ExpectedAnnualDelta, fx.r.ExpectedAnnualDelta
 	}

@@ -260,6 +260,7 @@ func mlPlan() (*exposure.Result, *exposure.LinePlan) {
 		Premium: d("700"), ExpectedSaving: d("-250"), WorstSaving: d("1200"), HorizonSaving: d("-300"),
 		RequiredByCap: 1, CostOfCap: d("250"), Current: []decimal.Decimal{d("0"), d("0")}, Recommended: []decimal.Decimal{d("0"), d("0")},
 	}
+	r.Plan.Tally()
 	return r, &r.Plan.Lines[0]
 }
 

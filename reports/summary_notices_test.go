@@ -61,6 +61,7 @@ func TestSummaryZeroForWantOfContent(t *testing.T) {
 		fx.r.Scenarios[i].AnnualDelta = decimal.Zero
 	}
 	fx.r.ExpectedAnnualDelta = decimal.Zero
+	fx.r.Weigh()
 	lines := make([]exposure.Line, len(fx.r.Input.BOM.Lines))
 	for i, l := range fx.r.Input.BOM.Lines {
 		l.Content = nil

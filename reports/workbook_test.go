@@ -399,6 +399,7 @@ func TestWorkbookEmptyResult(t *testing.T) {
 	fx := newFixture()
 	fx.r.Scenarios, fx.r.Elements, fx.r.Stages, fx.r.Products, fx.rows = nil, nil, nil, nil, nil
 	fx.r.ExpectedAnnualDelta = d("0")
+	fx.r.Weigh()
 	f, _ := writeFixture(t, fx)
 	if got := cellValue(t, f, "Parts", "A2"); !strings.Contains(got, "No BOM line") {
 		t.Errorf("Parts!A2 = %q, want a note", got)
@@ -473,6 +474,7 @@ func TestSummaryNothingMoves(t *testing.T) {
 		fx.r.Scenarios[i].AnnualDelta = decimal.Zero
 	}
 	fx.r.ExpectedAnnualDelta = decimal.Zero
+	fx.r.Weigh()
 	f, _ := writeFixture(t, fx)
 	rows, err := f.GetRows("Summary")
 	if err != nil {
