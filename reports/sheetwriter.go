@@ -67,6 +67,15 @@ func (w *sheetWriter) pageSetup(titleRows int) {
 	w.do(func() error { return w.b.pageSetup(w.sheet, titleRows) })
 }
 
+// wrapNotesTo has the notes under the sheet's block titles wrap within
+// columns 1..last, the printed page (book.subtitle).
+func (w *sheetWriter) wrapNotesTo(last int) {
+	if w.b.noteSpan == nil {
+		w.b.noteSpan = map[string]int{}
+	}
+	w.b.noteSpan[w.sheet] = last
+}
+
 // plain sets the sheet up for one table (book.plainSheet).
 func (w *sheetWriter) plain(freezeCols int) {
 	w.do(func() error { return w.b.plainSheet(w.sheet, freezeCols) })

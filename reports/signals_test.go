@@ -67,6 +67,7 @@ func computedSignals() *fixture {
 		r.Scenarios[i].Probability = w[i]
 	}
 	r.Signals = rep
+	r.Weigh() // the new probabilities weigh the expected figures
 	return fx
 }
 

@@ -48,43 +48,27 @@ func (rep *report) percentileNote(q int) string {
 
 // uncertaintyBlocks writes, below the Scenarios table from row top, the
 // range over all scenarios and the tornado of the expected annual change.
-func (rep *report) uncertaintyBlocks(top int) error {
-	b, sheet, r := rep.b, sheetScenarios, rep.r
+func (rep *report) uncertaintyBlocks(w *sheetWriter, top int) {
+	r := rep.r
 	row := top
 	if r.Mix.Draws > 0 {
-		if err := b.str(sheet, 1, row, "Range of the annual change over all scenarios (Monte Carlo)", b.s.section); err != nil {
-			return err
-		}
+		w.str(1, row, "Range of the annual change over all scenarios (Monte Carlo)", w.b.s.section)
 		row++
-		if err := b.subtitle(sheet, row, "Each draw first picks a scenario by its probability, then draws the scenario's ranged parameters; "+rep.drawsText()+"."); err != nil {
-			return err
-		}
+		w.subtitle(row, "Each draw first picks a scenario by its probability, then draws the scenario's ranged parameters; "+rep.drawsText()+".")
 		row++
-		t, err := b.newTable(sheet, 1, row, []col{
+		t := w.table(1, row, []col{
 			{head: "Measure", kind: kText},
 			{head: "What it means", kind: kWrap},
 			{head: rep.money("Annual change"), kind: kMoney},
 		})
-		if err != nil {
-			return err
-		}
-		rows := [][]any{
-			{"Mean of the draws", "The average simulated year: Σ probability × each scenario's mean draw. It exceeds the expected annual change above when the ranges reach further up than down (a triangular range's mean is (low + value + high) / 3).", r.Mix.Mean},
-			{"P50", "Half the simulated years cost more than this, half less.", r.Mix.P50},
-			{"P90", "1 simulated year in 10 costs more than this.", r.Mix.P90},
-			{"P95", "1 simulated year in 20 costs more than this.", r.Mix.P95},
-		}
-		for _, v := range rows {
-			if err := t.add(v...); err != nil {
-				return err
-			}
-		}
-		if err := t.asTable("Mix"); err != nil {
-			return err
-		}
+		t.add("Mean of the draws", "The average simulated year: Σ probability × each scenario's mean draw. It exceeds the expected annual change above when the ranges reach further up than down (a triangular range's mean is (low + value + high) / 3).", r.Mix.Mean)
+		t.add("P50", "Half the simulated years cost more than this, half less.", r.Mix.P50)
+		t.add("P90", "1 simulated year in 10 costs more than this.", r.Mix.P90)
+		t.add("P95", "1 simulated year in 20 costs more than this.", r.Mix.P95)
+		t.asTable("Mix")
 		row = t.row + 3
 	}
-	return rep.tornado(row)
+	rep.tornado(w, row)
 }
 
 // swingLabel names a tornado bar as a buyer reads it.
@@ -124,23 +108,18 @@ func rangeCode(sw exposure.Swing) string {
 }
 
 // tornado writes the sensitivity table and its chart from row top.
-func (rep *report) tornado(top int) error {
-	b, sheet, r := rep.b, sheetScenarios, rep.r
+func (rep *report) tornado(w *sheetWriter, top int) {
+	r := rep.r
 	if len(r.Sensitivity) == 0 {
-		return nil
+		return
 	}
 	row := top
-	if err := b.str(sheet, 1, row, "What moves the expected annual change most (sensitivity)", b.s.section); err != nil {
-		return err
-	}
+	w.str(1, row, "What moves the expected annual change most (sensitivity)", w.b.s.section)
 	row++
-	sub := fmt.Sprintf("Each line moves one group of assumptions from its low to its high end, everything else at its value, and shows the expected (probability-weighted) annual change at both ends, largest swing first. At the values it is %s %s.",
-		rep.cur, moneyText(r.ExpectedAnnualDelta))
-	if err := b.subtitle(sheet, row, sub); err != nil {
-		return err
-	}
+	w.subtitle(row, fmt.Sprintf("Each line moves one group of assumptions from its low to its high end, everything else at its value, and shows the expected (probability-weighted) annual change at both ends, largest swing first. At the values it is %s %s.",
+		rep.cur, moneyText(r.ExpectedAnnualDelta)))
 	row++
-	t, err := b.newTable(sheet, 1, row, []col{
+	t := w.table(1, row, []col{
 		{head: "Rank", kind: kInt},
 		{head: "Assumption", kind: kWrap},
 		{head: "Low and high", kind: kText},
@@ -150,22 +129,21 @@ func (rep *report) tornado(top int) error {
 		{head: rep.money("Low end vs expected"), kind: kMoney, width: moneyWidth},
 		{head: rep.money("High end vs expected"), kind: kMoney, width: moneyWidth},
 	})
-	if err != nil {
-		return err
-	}
-	if err := b.note(sheet, 3, t.top, fmt.Sprintf("Where the low and high ends come from. ranges given: the ranges in the Controls, Tariffs or Scenarios rows. ±%d%%: no range was given, so the value ±%d%% (availability: its shortfall, 100%% minus the value, ±%d%%; element prices and the carrying rate always). ranges, else ±%d%%: both, row by row.",
-		exposure.DefaultSwingPct, exposure.DefaultSwingPct, exposure.DefaultSwingPct, exposure.DefaultSwingPct)); err != nil {
-		return err
-	}
+	w.note(3, t.top, fmt.Sprintf("Where the low and high ends come from. ranges given: the ranges in the Controls, Tariffs or Scenarios rows. ±%d%%: no range was given, so the value ±%d%% (availability: its shortfall, 100%% minus the value, ±%d%%; element prices and the carrying rate always). ranges, else ±%d%%: both, row by row.",
+		exposure.DefaultSwingPct, exposure.DefaultSwingPct, exposure.DefaultSwingPct, exposure.DefaultSwingPct))
 	exp := r.ExpectedAnnualDelta
 	for i, sw := range r.Sensitivity {
-		if err := t.add(i+1, rep.swingLabel(sw), rangeCode(sw), sw.Low, sw.High, sw.Swing, sw.Low.Sub(exp), sw.High.Sub(exp)); err != nil {
-			return err
-		}
+		t.add(i+1, rep.swingLabel(sw), rangeCode(sw), sw.Low, sw.High, sw.Swing, sw.Low.Sub(exp), sw.High.Sub(exp))
 	}
-	if err := t.asTable("Sensitivity"); err != nil {
-		return err
-	}
+	t.asTable("Sensitivity")
+	rep.tornadoChart(w, t)
+}
+
+// tornadoChart draws the tornado's largest swings as bars from the
+// expected annual change, below the table t.
+func (rep *report) tornadoChart(w *sheetWriter, t *sheetTable) {
+	r, sheet := rep.r, w.sheet
+	exp := r.ExpectedAnnualDelta
 	n := min(len(r.Sensitivity), tornadoBars)
 	first, last := t.top+1, t.top+n
 	series := []excelize.ChartSeries{
@@ -193,8 +171,7 @@ func (rep *report) tornado(top int) error {
 		Format: excelize.GraphicOptions{AltText: "Tornado chart: the expected annual change with each assumption at its low and its high end"},
 	}
 	flatAxis(&bars.YAxis, vals)
-	b.chart(sheet, cellName(1, t.row+3), bars)
-	return nil
+	w.chart(1, t.row+3, bars)
 }
 
 // hasBand reports whether the Monte Carlo gave a band for every month.
@@ -217,15 +194,24 @@ func bandValues(b exposure.Band) []any {
 }
 
 // projectionChart draws the monthly lines of the scenarios and of the
-// expected change over the shaded P10–P90 band of all scenarios, then
-// lists each scenario's phases below the chart.
-func (rep *report) projectionChart(t *table, series []excelize.ChartSeries) error {
-	b, sheet, r := rep.b, sheetProjection, rep.r
+// expected change over the shaded P10–P90 band of all scenarios, below
+// the Projection table t, then lists each scenario's phases below the
+// chart.
+func (rep *report) projectionChart(w *sheetWriter, t *sheetTable) {
+	r, sheet := rep.r, w.sheet
 	first, last := t.top+1, t.row
 	if last-first < 36 { // the table fits a page: keep its header off the chart's page
-		if err := b.dropPrintTitles(sheet); err != nil {
-			return err
-		}
+		w.do(func() error { return w.b.dropPrintTitles(sheet) })
+	}
+	var series []excelize.ChartSeries
+	for i := range r.Scenarios {
+		series = append(series, excelize.ChartSeries{
+			Name:       absCell(sheet, 2+i, t.top),
+			Categories: absRange(sheet, 1, first, 1, last),
+			Values:     absRange(sheet, 2+i, first, 2+i, last),
+			Line:       excelize.LineOptions{Width: 2},
+			Marker:     excelize.ChartMarker{Symbol: "none"},
+		})
 	}
 	expCol := 2 + len(r.Scenarios)
 	series = append(series, excelize.ChartSeries{
@@ -237,11 +223,30 @@ func (rep *report) projectionChart(t *table, series []excelize.ChartSeries) erro
 		Marker:     excelize.ChartMarker{Symbol: "none"},
 	})
 	height := 380 + 14*len(series)
-	title := "Monthly cost change by scenario (" + rep.cur + ")"
+	lines := rep.monthlyLines(series, height)
+	if rep.hasBand() {
+		band := rep.bandChart(sheet, t, lines)
+		lines.Title, lines.Format = excelize.ChartTitle{}, excelize.GraphicOptions{}
+		w.chart(1, t.row+3, band, lines)
+	} else {
+		w.chart(1, t.row+3, lines)
+	}
+	rep.phasesBlock(w, t.row+3+height/15+2)
+}
+
+// monthlyChartTitle is the Projection chart's title.
+func (rep *report) monthlyChartTitle() string {
+	return "Monthly cost change by scenario (" + rep.cur + ")"
+}
+
+// monthlyLines is the line chart of the monthly changes, its value axis
+// spanning the scenarios' months and the band.
+func (rep *report) monthlyLines(series []excelize.ChartSeries, height int) *excelize.Chart {
+	r := rep.r
 	lines := &excelize.Chart{
 		Type:      excelize.Line,
 		Series:    series,
-		Title:     chartTitle(title),
+		Title:     chartTitle(rep.monthlyChartTitle()),
 		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 8, Color: colAxis}},
 		Dimension: excelize.ChartDimension{Width: 860, Height: uint(height)},
 		XAxis: excelize.ChartAxis{Title: axisTitle("Month"), TickLabelSkip: 3, Font: excelize.Font{Size: 8, Color: colAxis},
@@ -261,54 +266,52 @@ func (rep *report) projectionChart(t *table, series []excelize.ChartSeries) erro
 		}
 	}
 	flatAxis(&lines.YAxis, vals)
-	if rep.hasBand() {
-		p10, spread := expCol+1, expCol+3
-		band := &excelize.Chart{
-			Type: excelize.AreaStacked,
-			Series: []excelize.ChartSeries{
-				{Name: absCell(sheet, p10, t.top), Categories: absRange(sheet, 1, first, 1, last), Values: absRange(sheet, p10, first, p10, last),
-					Fill: excelize.Fill{Type: "pattern", Pattern: 0}},
-				{Name: absCell(sheet, spread, t.top), Categories: absRange(sheet, 1, first, 1, last), Values: absRange(sheet, spread, first, spread, last),
-					Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}},
-			},
-			Title:     chartTitle(title + ", shaded: P10 to P90 over all scenarios"),
-			Legend:    lines.Legend,
-			Dimension: lines.Dimension,
-			XAxis:     lines.XAxis,
-			YAxis:     lines.YAxis,
-			Format:    excelize.GraphicOptions{AltText: "Monthly cost change per scenario over the shaded P10 to P90 range of all scenarios"},
-		}
-		lines.Title, lines.Format = excelize.ChartTitle{}, excelize.GraphicOptions{}
-		b.chart(sheet, cellName(1, t.row+3), band, lines)
-	} else {
-		b.chart(sheet, cellName(1, t.row+3), lines)
+	return lines
+}
+
+// bandChart is the shaded P10–P90 band of all scenarios, drawn under the
+// lines on the same axes: a stacked area of an invisible P10 and the
+// band's width.
+func (rep *report) bandChart(sheet string, t *sheetTable, lines *excelize.Chart) *excelize.Chart {
+	first, last := t.top+1, t.row
+	p10 := 2 + len(rep.r.Scenarios) + 1
+	spread := p10 + 2
+	return &excelize.Chart{
+		Type: excelize.AreaStacked,
+		Series: []excelize.ChartSeries{
+			{Name: absCell(sheet, p10, t.top), Categories: absRange(sheet, 1, first, 1, last), Values: absRange(sheet, p10, first, p10, last),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 0}},
+			{Name: absCell(sheet, spread, t.top), Categories: absRange(sheet, 1, first, 1, last), Values: absRange(sheet, spread, first, spread, last),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}},
+		},
+		Title:     chartTitle(rep.monthlyChartTitle() + ", shaded: P10 to P90 over all scenarios"),
+		Legend:    lines.Legend,
+		Dimension: lines.Dimension,
+		XAxis:     lines.XAxis,
+		YAxis:     lines.YAxis,
+		Format:    excelize.GraphicOptions{AltText: "Monthly cost change per scenario over the shaded P10 to P90 range of all scenarios"},
 	}
-	return rep.phasesBlock(t.row + 3 + height/15 + 2)
 }
 
 // phasesBlock lists, scenario by scenario, the runs of months in which
 // the same Controls and Tariffs rows are in force for this BOM.
-func (rep *report) phasesBlock(top int) error {
-	b, sheet, r := rep.b, sheetProjection, rep.r
+func (rep *report) phasesBlock(w *sheetWriter, top int) {
+	r := rep.r
 	any := false
 	for _, s := range r.Scenarios {
 		any = any || len(s.Phases) > 0
 	}
 	if !any {
-		return nil
+		return
 	}
 	lastCol := max(len(r.Scenarios)+2, 6)
 	if rep.hasBand() {
 		lastCol += 3
 	}
 	row := top
-	if err := b.str(sheet, 1, row, "Phases: which Controls and Tariffs rows are in force, month by month", b.s.section); err != nil {
-		return err
-	}
+	w.str(1, row, "Phases: which Controls and Tariffs rows are in force, month by month", w.b.s.section)
 	row++
-	if err := b.str(sheet, 1, row, "Runs of months in which the same rows apply to this BOM. Percentages and days as in the Assumptions sheet, ranges in brackets.", b.s.subtitle); err != nil {
-		return err
-	}
+	w.str(1, row, "Runs of months in which the same rows apply to this BOM. Percentages and days as in the Assumptions sheet, ranges in brackets.", w.b.s.subtitle)
 	row += 2
 	width := 0.0
 	for c := 4; c <= lastCol; c++ {
@@ -318,51 +321,37 @@ func (rep *report) phasesBlock(top int) error {
 		if len(s.Phases) == 0 {
 			continue
 		}
-		if err := b.str(sheet, 1, row, scenarioName(s.Scenario)+" ("+s.Scenario.ID+")", b.s.boldLeft); err != nil {
-			return err
-		}
+		w.str(1, row, scenarioName(s.Scenario)+" ("+s.Scenario.ID+")", w.b.s.boldLeft)
 		row++
-		for _, h := range []struct {
-			c    int
-			text string
-		}{{1, "From"}, {2, "To"}, {3, "Months"}, {4, "In force"}} {
-			if err := b.str(sheet, h.c, row, h.text, b.s.headerLeft); err != nil {
-				return err
-			}
+		for c, h := range []string{"From", "To", "Months", "In force"} {
+			w.str(c+1, row, h, w.b.s.headerLeft)
 		}
 		row++
 		for _, ph := range s.Phases {
-			text := phaseText(s.Scenario, ph)
-			if err := b.str(sheet, 1, row, ph.FromMonth, b.s.text); err != nil {
-				return err
-			}
-			if err := b.str(sheet, 2, row, ph.ToMonth, b.s.text); err != nil {
-				return err
-			}
-			if err := b.put(sheet, 3, row, ph.To-ph.From+1, kInt, false); err != nil {
-				return err
-			}
-			if err := b.str(sheet, 4, row, text, b.s.wrap); err != nil {
-				return err
-			}
-			if err := b.f.MergeCell(sheet, cellName(4, row), cellName(lastCol, row)); err != nil {
-				return err
-			}
-			n := 0
-			for _, para := range strings.Split(text, "\n") {
-				n += textLines(para, width)
-			}
-			if n > 1 {
-				if err := b.f.SetRowHeight(sheet, row, math.Min(float64(n)*15+2, 409)); err != nil {
-					return err
-				}
-			}
-			b.extend(sheet, lastCol, row)
+			rep.phaseRow(w, row, lastCol, width, s.Scenario, ph)
 			row++
 		}
 		row++
 	}
-	return nil
+}
+
+// phaseRow writes one phase on row, its rows in force merged across to
+// lastCol (width characters wide) and the row as high as they need.
+func (rep *report) phaseRow(w *sheetWriter, row, lastCol int, width float64, sc exposure.Scenario, ph exposure.Phase) {
+	text := phaseText(sc, ph)
+	w.str(1, row, ph.FromMonth, w.b.s.text)
+	w.str(2, row, ph.ToMonth, w.b.s.text)
+	w.put(3, row, ph.To-ph.From+1, kInt, false)
+	w.str(4, row, text, w.b.s.wrap)
+	w.merge(4, row, lastCol, row)
+	n := 0
+	for _, para := range strings.Split(text, "\n") {
+		n += textLines(para, width)
+	}
+	if n > 1 {
+		w.height(row, math.Min(float64(n)*15+2, 409))
+	}
+	w.b.extend(w.sheet, lastCol, row)
 }
 
 // phaseText says what a phase's rows do, one row a line: "HRE7, direct
