@@ -30,30 +30,29 @@ const assumptionLastCol = 13
 // the materials used, every scenario with its Controls and Tariffs rows,
 // and the world stage shares used for stages of unknown origin.
 func (rep *report) assumptionsSheet() error {
-	b, sheet, r := rep.b, sheetAssumptions, rep.r
-	if err := b.pageSetup(sheet, 0); err != nil {
-		return err
+	w := rep.writer(sheetAssumptions)
+	w.pageSetup(0)
+	w.panes(1, 0)
+	for i, width := range assumptionWidths {
+		w.b.fix(w.sheet, i+1, width)
 	}
-	if err := b.f.SetPanes(sheet, freezePanes(1, 0)); err != nil {
-		return err
-	}
-	for i, w := range assumptionWidths {
-		b.fix(sheet, i+1, w)
-	}
-	if b.noteSpan == nil {
-		b.noteSpan = map[string]int{}
-	}
-	b.noteSpan[sheet] = assumptionLastCol // notes wrap within the page
-	if err := b.str(sheet, 1, 1, "Assumptions behind every figure of this report", b.s.title); err != nil {
-		return err
-	}
+	w.wrapNotesTo(assumptionLastCol)
+	w.str(1, 1, "Assumptions behind every figure of this report", w.b.s.title)
 	row := 3
-	block := func(title, note string, cols []col, rows [][]any, name string) error {
-		return b.block(sheet, &row, title, note, cols, rows, name)
+	rep.runBlock(w, &row)
+	rep.pricesBlock(w, &row)
+	if rep.r.Input != nil {
+		rep.materialsBlock(w, &row)
 	}
+	scens := rep.assumedScenarios()
+	rep.scenarioBlocks(w, &row, scens)
+	rep.stageSharesBlock(w, &row, scens)
+	return w.err
+}
 
-	// The run.
-	s := r.Settings
+// runBlock lists the run and its settings.
+func (rep *report) runBlock(w *sheetWriter, row *int) {
+	s := rep.r.Settings
 	run := [][]any{
 		{"Input file", rep.m.InputName},
 		{"Input SHA-256", rep.m.InputSHA256},
@@ -73,12 +72,13 @@ func (rep *report) assumptionsSheet() error {
 		{"Monte Carlo draws", strconv.Itoa(s.Draws)},
 		{"Seed", strconv.FormatInt(s.Seed, 10)},
 	}
-	if err := block("Run and settings", "", []col{{head: "Setting", kind: kWrap, width: assumptionWidths[0]}, {head: "Value", kind: kSpill, span: assumptionLastCol}}, run, ""); err != nil {
-		return err
-	}
+	w.block(row, "Run and settings", "", []col{{head: "Setting", kind: kWrap, width: assumptionWidths[0]}, {head: "Value", kind: kSpill, span: assumptionLastCol}}, run, "")
+}
 
-	// Prices of the elements in the BOM.
-	in := r.Input
+// pricesBlock lists the prices of the elements in the BOM, in USD and,
+// for another report currency, in that currency too.
+func (rep *report) pricesBlock(w *sheetWriter, row *int) {
+	in := rep.r.Input
 	usd := rep.cur == "USD"
 	pc := []col{{head: "Element", kind: kText},
 		{head: "China-origin price (USD/kg)", kind: kUnitMoney}, {head: "Ex-China price, 2025 stress (USD/kg)", kind: kUnitMoney}}
@@ -87,7 +87,7 @@ func (rep *report) assumptionsSheet() error {
 	}
 	pc = append(pc, col{head: "As of", kind: kText}, col{head: "Source", kind: kSpill, span: assumptionLastCol})
 	var prices [][]any
-	for _, e := range r.Elements {
+	for _, e := range rep.r.Elements {
 		var p exposure.Price
 		ok := false
 		if in != nil {
@@ -108,31 +108,30 @@ func (rep *report) assumptionsSheet() error {
 		}
 		prices = append(prices, append(v, p.AsOf, p.Source))
 	}
-	if err := block("Element prices",
+	w.block(row, "Element prices",
 		"Per kg of metal. Uplifts of direct and upstream sources apply to the China-origin price, of free sources to the ex-China price (the China-origin price when there is none). "+
 			"The ex-China column holds the 2025 stress quotes (European spot at the height of the licensing shock, reference section 2.4), not today's ex-China price: free sources' uplifts are measured from it.",
-		pc, prices, "Prices"); err != nil {
-		return err
-	}
+		pc, prices, "Prices")
+}
 
-	if in != nil {
-		if err := rep.materialsBlock(block); err != nil {
-			return err
-		}
-	}
-
-	// Scenarios and their rows.
-	var scen, ctl, tar [][]any
+// assumedScenarios are the scenarios of the result, else the input's.
+func (rep *report) assumedScenarios() []exposure.Scenario {
 	var scens []exposure.Scenario
-	for _, sr := range r.Scenarios {
+	for _, sr := range rep.r.Scenarios {
 		scens = append(scens, sr.Scenario)
 	}
-	if len(scens) == 0 && in != nil {
-		scens = in.Scenarios
+	if len(scens) == 0 && rep.r.Input != nil {
+		scens = rep.r.Input.Scenarios
 	}
-	month := func(m exposure.Month, open string) string {
-		return monthShort(m, s.Start, open)
-	}
+	return scens
+}
+
+// scenarioBlocks lists the scenarios, then their Controls rows and their
+// Tariffs rows.
+func (rep *report) scenarioBlocks(w *sheetWriter, row *int, scens []exposure.Scenario) {
+	start := rep.r.Settings.Start
+	month := func(m exposure.Month, open string) string { return monthShort(m, start, open) }
+	var scen, ctl, tar [][]any
 	for _, sc := range scens {
 		scen = append(scen, []any{sc.ID, scenarioName(sc), sc.Stance.String(), sc.Prior, countryName(sc.Country),
 			pct(sc.SpotPremium.Value), rangeText(sc.SpotPremium), sc.Checked, sc.DecidedOn, sc.Source})
@@ -147,15 +146,13 @@ func (rep *report) assumptionsSheet() error {
 				pct(t.Pct.Value), rangeText(t.Pct), month(t.From, "start"), month(t.To, "open-ended"), t.Ref})
 		}
 	}
-	if err := block("Scenarios", "", []col{
+	w.block(row, "Scenarios", "", []col{
 		{head: "ID", kind: kText}, {head: "Name", kind: kWrap, width: assumptionWidths[1]}, {head: "Stance", kind: kText},
 		{head: "Prior probability (%)", kind: kPct}, {head: "Controlling country", kind: kText},
 		{head: "Spot premium (%)", kind: kPct}, {head: "Spot premium range (%)", kind: kText},
 		{head: "Checked", kind: kText}, {head: "Decided on", kind: kText}, {head: "Source", kind: kSpill, span: assumptionLastCol},
-	}, scen, "Scenarios"); err != nil {
-		return err
-	}
-	if err := block("Export controls (Controls rows)",
+	}, scen, "Scenarios")
+	w.block(row, "Export controls (Controls rows)",
 		"For an element, exposure class, line and month the most specific row applies as a whole: the row whose HS prefix matches more digits of the line's HS code (a row with a prefix reaches only lines whose code starts with it), then the row with fewer elements, then a named class. Months: calendar, or (mN) the Nth month of the projection.",
 		[]col{
 			{head: "Scenario", kind: kText}, {head: "Elements", kind: kWrap, width: assumptionWidths[1]}, {head: "Class", kind: kText},
@@ -164,60 +161,57 @@ func (rep *report) assumptionsSheet() error {
 			{head: "Availability (%)", kind: kPct}, {head: "Availability range (%)", kind: kText},
 			{head: "Delay (days)", kind: kDec}, {head: "Delay range (days)", kind: kText},
 			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kText},
-		}, ctl, "Controls"); err != nil {
-		return err
-	}
-	if err := block("Tariffs (Tariffs rows)",
+		}, ctl, "Controls")
+	w.block(row, "Tariffs (Tariffs rows)",
 		"Changes against the duties a part pays today (already in its unit cost), as a percentage of unit cost. A row applies to the products built in its import country; a part made in that country pays none; the most specific matching row applies.",
 		[]col{
 			{head: "Scenario", kind: kText}, {head: "Import country", kind: kText}, {head: "Origin", kind: kText},
 			{head: "Material", kind: kText}, {head: "HS prefix", kind: kText},
 			{head: "Tariff (%)", kind: kPct}, {head: "Tariff range (%)", kind: kText},
 			{head: "From", kind: kText}, {head: "To", kind: kText}, {head: "Input row", kind: kText},
-		}, tar, "Tariffs"); err != nil {
-		return err
-	}
+		}, tar, "Tariffs")
+}
 
-	// World stage shares of the controlling countries, which split stages
-	// of unknown origin.
-	if in != nil && len(in.StageShares) > 0 && s.UnknownOrigin == exposure.UnknownWorld {
-		control := map[string]bool{s.ControllingCountry: true}
-		for _, sc := range scens {
-			control[sc.Country] = true
-		}
-		var shares []exposure.StageShare
-		for _, x := range in.StageShares {
-			if control[x.Country] {
-				shares = append(shares, x)
-			}
-		}
-		sort.SliceStable(shares, func(i, j int) bool {
-			if shares[i].Family != shares[j].Family {
-				return shares[i].Family < shares[j].Family
-			}
-			return shares[i].Stage < shares[j].Stage
-		})
-		var ss [][]any
-		for _, x := range shares {
-			fam := x.Family
-			if fam == "" {
-				fam = "all materials"
-			}
-			ss = append(ss, []any{stageLabel(x.Stage), fam, countryName(x.Country), x.Share, x.AsOf, x.Source})
-		}
-		if err := block("World output by stage",
-			"A stage whose country is unknown counts as in the controlling country with that country's share of world output (unknown origin: world).",
-			[]col{{head: "Stage", kind: kText}, {head: "Material family", kind: kText}, {head: "Country", kind: kText},
-				{head: "Share of world output (%)", kind: kPct}, {head: "As of", kind: kText}, {head: "Source", kind: kSpill, span: assumptionLastCol}},
-			ss, "StageShares"); err != nil {
-			return err
+// stageSharesBlock lists the world stage shares of the controlling
+// countries, which split stages of unknown origin (unknown origin: world).
+func (rep *report) stageSharesBlock(w *sheetWriter, row *int, scens []exposure.Scenario) {
+	in, s := rep.r.Input, rep.r.Settings
+	if in == nil || len(in.StageShares) == 0 || s.UnknownOrigin != exposure.UnknownWorld {
+		return
+	}
+	control := map[string]bool{s.ControllingCountry: true}
+	for _, sc := range scens {
+		control[sc.Country] = true
+	}
+	var shares []exposure.StageShare
+	for _, x := range in.StageShares {
+		if control[x.Country] {
+			shares = append(shares, x)
 		}
 	}
-	return nil
+	sort.SliceStable(shares, func(i, j int) bool {
+		if shares[i].Family != shares[j].Family {
+			return shares[i].Family < shares[j].Family
+		}
+		return shares[i].Stage < shares[j].Stage
+	})
+	var ss [][]any
+	for _, x := range shares {
+		fam := x.Family
+		if fam == "" {
+			fam = "all materials"
+		}
+		ss = append(ss, []any{stageLabel(x.Stage), fam, countryName(x.Country), x.Share, x.AsOf, x.Source})
+	}
+	w.block(row, "World output by stage",
+		"A stage whose country is unknown counts as in the controlling country with that country's share of world output (unknown origin: world).",
+		[]col{{head: "Stage", kind: kText}, {head: "Material family", kind: kText}, {head: "Country", kind: kText},
+			{head: "Share of world output (%)", kind: kPct}, {head: "As of", kind: kText}, {head: "Source", kind: kSpill, span: assumptionLastCol}},
+		ss, "StageShares")
 }
 
 // materialsBlock lists the compositions of the materials the BOM uses.
-func (rep *report) materialsBlock(block func(string, string, []col, [][]any, string) error) error {
+func (rep *report) materialsBlock(w *sheetWriter, row *int) {
 	in := rep.r.Input
 	var used []string
 	seen := map[string]bool{}
@@ -234,32 +228,38 @@ func (rep *report) materialsBlock(block func(string, string, []col, [][]any, str
 			rows = append(rows, []any{code, nil, nil, nil, nil, nil, "not in the materials table: element content from the BOM row"})
 			continue
 		}
-		var re decimal.Decimal
-		for e, w := range m.WtPct {
-			if exposure.IsRareEarth(e) {
-				re = re.Add(w)
-			}
-		}
-		comp := composition(m.WtPct)
-		if m.Source != "" {
-			comp += " (source: " + m.Source + ")"
-		}
-		var price, asOf any
-		if m.USDPerKg.Sign() > 0 {
-			price, asOf = cellNum{m.USDPerKg, kUnitMoney}, m.PriceAsOf
-			if m.PriceSource != "" {
-				comp += "; price: " + m.PriceSource
-			}
-		}
-		rows = append(rows, []any{code, m.Description, m.Family, cellNum{re, kDec}, price, asOf, comp})
+		rows = append(rows, materialRow(code, m))
 	}
-	return block("Materials: compositions and prices",
+	w.block(row, "Materials: compositions and prices",
 		"Default element content of the materials the BOM uses, in wt%; a BOM row's own element columns override them element by element. "+
 			"The price is what one kg of the material itself costs, China-made: with the part's re_mass_kg it gives the material's value B, the base of shortage and carrying.",
 		[]col{{head: "Material", kind: kText}, {head: "Description", kind: kWrap, width: assumptionWidths[1]}, {head: "Family", kind: kText},
 			{head: "Rare earths (wt%)", kind: kDec}, {head: "Price (USD/kg)", kind: kUnitMoney}, {head: "Price as of", kind: kText},
 			{head: "Composition (wt%) and sources", kind: kSpill, span: assumptionLastCol}},
 		rows, "Materials")
+}
+
+// materialRow is a material's row: its rare-earth content, price and
+// composition with their sources.
+func materialRow(code string, m exposure.Material) []any {
+	var re decimal.Decimal
+	for e, w := range m.WtPct {
+		if exposure.IsRareEarth(e) {
+			re = re.Add(w)
+		}
+	}
+	comp := composition(m.WtPct)
+	if m.Source != "" {
+		comp += " (source: " + m.Source + ")"
+	}
+	var price, asOf any
+	if m.USDPerKg.Sign() > 0 {
+		price, asOf = cellNum{m.USDPerKg, kUnitMoney}, m.PriceAsOf
+		if m.PriceSource != "" {
+			comp += "; price: " + m.PriceSource
+		}
+	}
+	return []any{code, m.Description, m.Family, cellNum{re, kDec}, price, asOf, comp}
 }
 
 // composition prints wt% by element, rare earths first, largest first:
