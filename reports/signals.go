@@ -40,46 +40,45 @@ var signalAbout = map[string][2]string{
 // signal's history as a small chart, and the readings given with their
 // sources. It is labelled a heuristic throughout.
 func (rep *report) signalsSheet() error {
-	b, sheet, r := rep.b, sheetSignals, rep.r
-	sr := r.Signals
+	sr := rep.r.Signals
 	if sr == nil {
 		return nil
 	}
-	if err := b.pageSetup(sheet, 0); err != nil {
-		return err
+	w := rep.writer(sheetSignals)
+	w.pageSetup(0)
+	w.panes(1, 0)
+	for i, width := range signalWidths {
+		w.b.fix(w.sheet, i+1, width)
 	}
-	if err := b.f.SetPanes(sheet, freezePanes(1, 0)); err != nil {
-		return err
-	}
-	for i, w := range signalWidths {
-		b.fix(sheet, i+1, w)
-	}
-	if err := b.str(sheet, 1, 1, "Signals: how public readings of the negotiation moved the scenario probabilities (a transparent heuristic)", b.s.title); err != nil {
-		return err
-	}
+	w.str(1, 1, "Signals: how public readings of the negotiation moved the scenario probabilities (a transparent heuristic)", w.b.s.title)
 	intro := "A transparent heuristic, not a forecast. Each rule multiplies the prior of the scenarios of its stance by a likelihood ratio " +
 		"(how much more often such a reading came before that stance than before the others, judged from the 2025 record) when the newest " +
 		"reading of its signal meets its condition; the products are then scaled to add up to 100%. Monthly numbers are read against their own " +
 		"history: yoy compares the newest month with the same month a year earlier (so a seasonal low is no signal), avg3 takes the mean of the " +
 		"newest three months; a rule whose history is missing does not fire. " +
 		fmt.Sprintf("A signal whose newest reading is over %d days before the as-of date moves nothing. Rules used: %s.", exposure.StaleAfterDays, sr.RuleSet)
-	if err := b.str(sheet, 1, 2, intro, b.s.note); err != nil {
-		return err
-	}
-	if err := b.f.MergeCell(sheet, cellName(1, 2), cellName(len(signalWidths), 2)); err != nil {
-		return err
-	}
-	if err := b.f.SetRowHeight(sheet, 2, 62); err != nil {
-		return err
-	}
+	w.str(1, 2, intro, w.b.s.note)
+	w.merge(1, 2, len(signalWidths), 2)
+	w.height(2, 62)
 	row := 4
-	block := func(title, note string, cols []col, rows [][]any, name string) error {
-		return b.block(sheet, &row, title, note, cols, rows, name)
+	rep.probabilitiesBlock(w, &row)
+	rep.rulesBlock(w, &row)
+	if len(sr.Unruled) > 0 {
+		w.str(1, row-2, "No rule names "+strings.Join(sr.Unruled, ", ")+": these signals moved nothing.", w.b.s.note)
+		row++
 	}
+	// Each signal's history, a table and a small chart beside it.
+	rep.signalHistories(w, &row)
+	rep.signalReadings(w, row)
+	return w.err
+}
 
-	// Prior and posterior, with the rules that moved each scenario.
+// probabilitiesBlock lists each scenario's prior and posterior, with the
+// rules that moved it.
+func (rep *report) probabilitiesBlock(w *sheetWriter, row *int) {
+	sr := rep.r.Signals
 	names := map[string]string{}
-	for _, s := range r.Scenarios {
+	for _, s := range rep.r.Scenarios {
 		names[s.Scenario.ID] = scenarioName(s.Scenario)
 	}
 	applied := map[string][]string{}
@@ -89,24 +88,25 @@ func (rep *report) signalsSheet() error {
 		}
 	}
 	var probs [][]any
-	for _, w := range sr.Weights {
-		rules := strings.Join(applied[w.ID], "\n")
+	for _, wt := range sr.Weights {
+		rules := strings.Join(applied[wt.ID], "\n")
 		if rules == "" {
 			rules = "none"
 		}
-		probs = append(probs, []any{names[w.ID], rules, w.Stance.String(), w.Prior, cellNum{w.Factor, kDec}, w.Posterior,
-			cellNum{w.Posterior.Sub(w.Prior).Mul(hundred).Round(1), kDec}})
+		probs = append(probs, []any{names[wt.ID], rules, wt.Stance.String(), wt.Prior, cellNum{wt.Factor, kDec}, wt.Posterior,
+			cellNum{wt.Posterior.Sub(wt.Prior).Mul(hundred).Round(1), kDec}})
 	}
-	if err := block("Probabilities before and after the signals", "",
+	w.block(row, "Probabilities before and after the signals", "",
 		[]col{{head: "Scenario", kind: kWrap, width: signalWidths[0]}, {head: "Rules applied", kind: kWrap, width: signalWidths[1]},
 			{head: "Stance", kind: kText}, {head: "Prior (%)", kind: kPct}, {head: "Likelihood ratios multiplied (×)", kind: kDec},
 			{head: "After signals (%)", kind: kPct}, {head: "Change (points)", kind: kDec}},
-		probs, "Probabilities"); err != nil {
-		return err
-	}
+		probs, "Probabilities")
+}
 
-	// Every rule: fired or not, on which reading, against which.
-	asOf := r.Settings.AsOf
+// rulesBlock lists every rule: fired or not, on which reading, against
+// which, those that fired first.
+func (rep *report) rulesBlock(w *sheetWriter, row *int) {
+	sr, asOf := rep.r.Signals, rep.r.Settings.AsOf
 	var rules [][]any
 	fired := 0
 	for _, ro := range sr.Rules {
@@ -130,27 +130,12 @@ func (rep *report) signalsSheet() error {
 	if len(sr.Latest) > 0 && len(sr.Stale) == len(sr.Latest) {
 		note = fmt.Sprintf("No signal has a reading from the %d days before the as-of date, so none moves anything and the priors stand: add current readings. ", exposure.StaleAfterDays) + note
 	}
-	if err := block("Rules: which fired, on which reading, against which earlier reading", note,
+	w.block(row, "Rules: which fired, on which reading, against which earlier reading", note,
 		[]col{{head: "Rule", kind: kWrap, width: signalWidths[0]}, {head: "Signal", kind: kWrap, width: signalWidths[1]},
 			{head: "Condition", kind: kWrap, width: signalWidths[2]}, {head: "Stance", kind: kText}, {head: "Likelihood ratio", kind: kDec},
 			{head: "Result", kind: kWrap, width: signalWidths[5]}, {head: "Reading, and what it was compared with", kind: kWrap, width: signalWidths[6]},
 			{head: "Threshold, rationale and sources", kind: kWrap, width: signalWidths[7]}},
-		rules, "Rules"); err != nil {
-		return err
-	}
-	if len(sr.Unruled) > 0 {
-		msg := "No rule names " + strings.Join(sr.Unruled, ", ") + ": these signals moved nothing."
-		if err := b.str(sheet, 1, row-2, msg, b.s.note); err != nil {
-			return err
-		}
-		row++
-	}
-
-	// Each signal's history, a table and a small chart beside it.
-	if err := rep.signalHistories(&row); err != nil {
-		return err
-	}
-	return rep.signalReadings(row)
+		rules, "Rules")
 }
 
 // ruleResult says in a few words what became of a rule.
@@ -198,26 +183,20 @@ type historyRow struct {
 // percentage of the same month a year earlier and the three-month mean
 // the yoy and avg3 rules test. Words get one row a reading, placed on a
 // scale from the stances of the rules that test them.
-func (rep *report) signalHistories(row *int) error {
-	b, sheet, r := rep.b, sheetSignals, rep.r
+func (rep *report) signalHistories(w *sheetWriter, row *int) {
+	r := rep.r
 	if r.Input == nil || len(r.Input.Signals) == 0 {
-		return nil
+		return
 	}
 	// The history starts a page, and a signal's table and chart are kept
 	// on one page: a page holds about historyPageRows rows at the width
 	// the sheet prints.
-	if err := b.f.InsertPageBreak(sheet, cellName(1, *row)); err != nil {
-		return err
-	}
+	w.pageBreak(*row)
 	pageTop := *row
-	if err := b.str(sheet, 1, *row, "History of each signal", b.s.section); err != nil {
-		return err
-	}
+	w.str(1, *row, "History of each signal", w.b.s.section)
 	*row++
-	if err := b.str(sheet, 1, *row, "The readings the rules read, oldest first; for monthly numbers one row a month (the latest reading of the month), "+
-		"with the figures the yoy and avg3 conditions test. A blank month has no reading.", b.s.subtitle); err != nil {
-		return err
-	}
+	w.str(1, *row, "The readings the rules read, oldest first; for monthly numbers one row a month (the latest reading of the month), "+
+		"with the figures the yoy and avg3 conditions test. A blank month has no reading.", w.b.s.subtitle)
 	*row += 2
 	bySignal := map[string][]exposure.Signal{}
 	var order []string
@@ -234,16 +213,12 @@ func (rep *report) signalHistories(row *int) error {
 	}
 	for _, k := range order {
 		if *row+historyRows(bySignal[k]) > pageTop+historyPageRows {
-			if err := b.f.InsertPageBreak(sheet, cellName(1, *row)); err != nil {
-				return err
-			}
+			w.pageBreak(*row)
 			pageTop = *row
 		}
-		if err := rep.signalHistory(row, k, bySignal[k], stale[k]); err != nil {
-			return err
-		}
+		rep.signalHistory(w, row, k, bySignal[k], stale[k])
 	}
-	return b.f.InsertPageBreak(sheet, cellName(1, *row))
+	w.pageBreak(*row)
 }
 
 // historyPageRows is about how many rows of a history block a printed
@@ -275,10 +250,38 @@ func historyRows(readings []exposure.Signal) int {
 // chartHeight is the height of a history chart in pixels.
 const chartHeight = 220
 
-func (rep *report) signalHistory(row *int, key string, readings []exposure.Signal, stale bool) error {
-	b, sheet, r := rep.b, sheetSignals, rep.r
+// signalHistory writes one signal's readings from *row, titled with its
+// newest reading, as a table with a small chart beside it, and moves *row
+// below both.
+func (rep *report) signalHistory(w *sheetWriter, row *int, key string, readings []exposure.Signal, stale bool) {
 	sort.SliceStable(readings, func(i, j int) bool { return readings[i].Date.Before(readings[j].Date) })
 	newest := readings[len(readings)-1]
+	about, unit := newest.Name, ""
+	if a, ok := signalAbout[key]; ok {
+		about, unit = newest.Name+": "+a[0], a[1]
+	}
+	title := fmt.Sprintf("%s. Newest %s: %s", about, newest.Date.Format("2006-01-02"), newest.Value)
+	if unit != "" {
+		title += " " + unit
+	}
+	if stale {
+		title += fmt.Sprintf(" (%s before the as-of date: stale, moves nothing)", daysText(newest.Date, rep.r.Settings.AsOf))
+	}
+	w.str(1, *row, title, w.b.s.bold)
+	*row++
+	top := *row
+	t, numeric, n := rep.historyTable(w, top, key, readings, unit)
+	rep.historyChart(w, t, newest.Name, unit, numeric, n)
+	// Leave room for the chart below a short table (rows are about 17
+	// pixels in LibreOffice, 20 in Excel).
+	*row = max(t.row+2, top+chartHeight/17+2)
+}
+
+// historyTable writes a signal's readings at row top: numbers one row a
+// month with the yoy and avg3 figures, words one row a reading on the
+// scale of the rules' stances. It returns the table, whether the readings
+// are numbers and how many rows it holds.
+func (rep *report) historyTable(w *sheetWriter, top int, key string, readings []exposure.Signal, unit string) (*sheetTable, bool, int) {
 	numeric, whole := true, true
 	for _, s := range readings {
 		numeric = numeric && s.IsNum
@@ -289,22 +292,6 @@ func (rep *report) signalHistory(row *int, key string, readings []exposure.Signa
 	if whole {
 		numKind = kQty
 	}
-	about, unit := newest.Name, ""
-	if a, ok := signalAbout[key]; ok {
-		about, unit = newest.Name+": "+a[0], a[1]
-	}
-	title := fmt.Sprintf("%s. Newest %s: %s", about, newest.Date.Format("2006-01-02"), newest.Value)
-	if unit != "" {
-		title += " " + unit
-	}
-	if stale {
-		title += fmt.Sprintf(" (%s before the as-of date: stale, moves nothing)", daysText(newest.Date, r.Settings.AsOf))
-	}
-	if err := b.str(sheet, 1, *row, title, b.s.bold); err != nil {
-		return err
-	}
-	*row++
-	top := *row
 	var rows []historyRow
 	var cols []col
 	if numeric {
@@ -319,10 +306,7 @@ func (rep *report) signalHistory(row *int, key string, readings []exposure.Signa
 		rows = wordRows(readings, rep.r.Signals.Rules, key)
 		cols = []col{{head: "Date", kind: kText}, {head: "Reading", kind: kText}, {head: "Scale (+1 easing, 0 neutral, -1 tightening)", kind: kDec}}
 	}
-	t, err := b.newTable(sheet, 1, top, cols)
-	if err != nil {
-		return err
-	}
+	t := w.table(1, top, cols)
 	for i, h := range rows {
 		vals := []any{h.label}
 		switch {
@@ -333,17 +317,22 @@ func (rep *report) signalHistory(row *int, key string, readings []exposure.Signa
 		default:
 			vals = append(vals, h.s.Value, cellNum{h.level, kDec})
 		}
-		if err := t.add(vals...); err != nil {
-			return err
-		}
+		t.add(vals...)
 	}
-	first, last := top+1, t.row
+	return t, numeric, len(rows)
+}
+
+// historyChart draws the history table t beside it: numbers as a line,
+// words as bars up (easing) or down (tightening) from 0.
+func (rep *report) historyChart(w *sheetWriter, t *sheetTable, name, unit string, numeric bool, rows int) {
+	sheet := w.sheet
+	first, last := t.top+1, t.row
 	valCol := 2
 	if !numeric {
 		valCol = 3
 	}
 	series := excelize.ChartSeries{
-		Name:       absCell(sheet, valCol, top),
+		Name:       absCell(sheet, valCol, t.top),
 		Categories: absRange(sheet, 1, first, 1, last),
 		Values:     absRange(sheet, valCol, first, valCol, last),
 		Line:       excelize.LineOptions{Width: 2},
@@ -356,8 +345,7 @@ func (rep *report) signalHistory(row *int, key string, readings []exposure.Signa
 	}
 	chartType := excelize.Line
 	if !numeric {
-		// Words plot as bars up (easing) or down (tightening) from 0, one
-		// a reading, on an axis labelled in words.
+		// Words plot as bars, one a reading, on an axis labelled in words.
 		chartType = excelize.Col
 		series.Line, series.Marker = excelize.LineOptions{}, excelize.ChartMarker{}
 		yAxis.NumFmt = excelize.ChartNumFmt{CustomNumFmt: `[>0]"easing";[<0]"tightening";"neutral"`}
@@ -365,24 +353,20 @@ func (rep *report) signalHistory(row *int, key string, readings []exposure.Signa
 		yAxis.Minimum, yAxis.Maximum = ptr(-1.0), ptr(1.0)
 	}
 	skip := 1
-	if n := len(rows); n > 12 {
-		skip = (n + 11) / 12
+	if rows > 12 {
+		skip = (rows + 11) / 12
 	}
-	b.chart(sheet, cellName(len(cols)+2, top), &excelize.Chart{
+	w.chart(len(t.cols)+2, t.top, &excelize.Chart{
 		Type:      chartType,
 		Series:    []excelize.ChartSeries{series},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: newest.Name, Font: &excelize.Font{Bold: true, Size: 10, Color: colTitle}}}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: name, Font: &excelize.Font{Bold: true, Size: 10, Color: colTitle}}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 560, Height: chartHeight},
 		XAxis: excelize.ChartAxis{TickLabelSkip: skip, TickLabelPosition: excelize.ChartTickLabelLow, Font: excelize.Font{Size: 8, Color: colAxis},
 			Alignment: excelize.Alignment{TextRotation: -45}},
 		YAxis:  yAxis,
-		Format: excelize.GraphicOptions{AltText: "Line chart of the readings of " + newest.Name},
+		Format: excelize.GraphicOptions{AltText: "Line chart of the readings of " + name},
 	})
-	// Leave room for the chart below a short table (rows are about 17
-	// pixels in LibreOffice, 20 in Excel).
-	*row = max(t.row+2, top+chartHeight/17+2)
-	return nil
 }
 
 // monthRows lays numeric readings out one row a calendar month from the
@@ -460,8 +444,8 @@ func wordRows(readings []exposure.Signal, rules []exposure.RuleOutcome, key stri
 
 // signalReadings lists every reading given, newest first within each
 // signal, with its source spanning the columns to the right.
-func (rep *report) signalReadings(row int) error {
-	b, sheet, r := rep.b, sheetSignals, rep.r
+func (rep *report) signalReadings(w *sheetWriter, row int) {
+	r := rep.r
 	var all []exposure.Signal
 	if r.Input != nil {
 		all = append(all, r.Input.Signals...)
@@ -473,44 +457,29 @@ func (rep *report) signalReadings(row int) error {
 		}
 		return all[i].Date.After(all[j].Date)
 	})
-	if err := b.str(sheet, 1, row, "All readings given, with their sources", b.s.section); err != nil {
-		return err
-	}
+	w.str(1, row, "All readings given, with their sources", w.b.s.section)
 	row++
 	last := len(signalWidths)
 	for i, h := range []string{"Signal", "Date", "Value", "Source"} {
-		if err := b.str(sheet, 1+i, row, h, b.s.headerLeft); err != nil {
-			return err
-		}
+		w.str(1+i, row, h, w.b.s.headerLeft)
 	}
-	if err := b.f.MergeCell(sheet, cellName(4, row), cellName(last, row)); err != nil {
-		return err
-	}
+	w.merge(4, row, last, row)
 	var srcWidth float64
-	for _, w := range signalWidths[3:] {
-		srcWidth += w
+	for _, width := range signalWidths[3:] {
+		srcWidth += width
 	}
 	for _, s := range all {
 		row++
 		for i, v := range []string{s.Name, s.Date.Format("2006-01-02"), s.Value} {
-			if err := b.str(sheet, 1+i, row, v, b.s.text); err != nil {
-				return err
-			}
+			w.str(1+i, row, v, w.b.s.text)
 		}
-		if err := b.str(sheet, 4, row, s.Source, b.s.wrap); err != nil {
-			return err
-		}
-		if err := b.f.MergeCell(sheet, cellName(4, row), cellName(last, row)); err != nil {
-			return err
-		}
+		w.str(4, row, s.Source, w.b.s.wrap)
+		w.merge(4, row, last, row)
 		if n := textLines(s.Source, srcWidth); n > 1 {
-			if err := b.f.SetRowHeight(sheet, row, float64(n)*15+2); err != nil {
-				return err
-			}
+			w.height(row, float64(n)*15+2)
 		}
-		b.extend(sheet, last, row)
+		w.b.extend(w.sheet, last, row)
 	}
-	return nil
 }
 
 // ruleName is the rule's id, or its signal and condition.
