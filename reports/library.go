@@ -274,41 +274,24 @@ func monthCell(m exposure.Month) any {
 	return monthText(m)
 }
 
+// writeLibrarySheet writes one sheet of the scenario library under the
+// input layout's headers, a note on each, and finishes it.
 func writeLibrarySheet(b *book, name string, rows []map[string]any) error {
 	l, ok := schema.LayoutOf(name)
 	if !ok {
 		return fmt.Errorf("no input layout %q", name)
 	}
-	if err := b.plainSheet(name, 1); err != nil {
-		return err
-	}
+	w := newSheetWriter(b, name)
+	w.plain(1)
 	has := map[string]bool{}
 	var cols []col
 	for _, c := range l.Columns {
 		has[c.Name] = true
-		k := kText
-		switch c.Kind {
-		case schema.KindFraction:
-			k = kPct
-		case schema.KindAmount, schema.KindPercent, schema.KindRange, schema.KindPercentRange:
-			k = kDec
-		case schema.KindMonth:
-			k = kInt
-		}
-		if c.Name == "description" || c.Name == "source" {
-			cols = append(cols, col{head: c.Name, kind: kWrap, width: 60})
-			continue
-		}
-		cols = append(cols, col{head: c.Name, kind: k})
+		cols = append(cols, libraryColumn(c))
 	}
-	t, err := b.newTable(name, 1, 1, cols)
-	if err != nil {
-		return err
-	}
+	t := w.table(1, 1, cols)
 	for i, c := range l.Columns {
-		if err := b.note(name, i+1, 1, columnNote(c)); err != nil {
-			return err
-		}
+		w.note(i+1, 1, columnNote(c))
 	}
 	for _, row := range rows {
 		vals := make([]any, len(l.Columns))
@@ -326,12 +309,27 @@ func writeLibrarySheet(b *book, name string, rows []map[string]any) error {
 			}
 			vals[i] = v
 		}
-		if err := t.add(vals...); err != nil {
-			return err
-		}
+		t.add(vals...)
 	}
-	if err := t.filter(); err != nil {
-		return err
+	t.filter()
+	w.do(func() error { return b.finishSheet(name) })
+	return w.err
+}
+
+// libraryColumn is the library sheet's column for an input column: its
+// values' kind, long text wrapped.
+func libraryColumn(c schema.Column) col {
+	if c.Name == "description" || c.Name == "source" {
+		return col{head: c.Name, kind: kWrap, width: 60}
 	}
-	return b.finishSheet(name)
+	k := kText
+	switch c.Kind {
+	case schema.KindFraction:
+		k = kPct
+	case schema.KindAmount, schema.KindPercent, schema.KindRange, schema.KindPercentRange:
+		k = kDec
+	case schema.KindMonth:
+		k = kInt
+	}
+	return col{head: c.Name, kind: k}
 }

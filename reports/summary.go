@@ -21,12 +21,7 @@ const summaryWidth = 7
 func (rep *report) summarySheet(sc *partsScan) error {
 	w := rep.writer(sheetSummary)
 	rep.summaryTitle(w)
-	row := 4
-	w.do(func() error {
-		var err error
-		row, err = rep.noticesBlock(sheetSummary, row)
-		return err
-	})
+	row := rep.noticesBlock(w, 4)
 	row = rep.keyFigures(w, row)
 	row = rep.summaryText(w, row+2, sc)
 	row = rep.scenarioChart(w, row)

@@ -36,38 +36,35 @@ func (rep *report) figureWarnings() []Problem {
 // the title, so that a report of zeros is not taken for good news. It
 // returns the row where the next block starts (row itself when there are
 // no such warnings).
-func (rep *report) noticesBlock(sheet string, row int) (int, error) {
+func (rep *report) noticesBlock(w *sheetWriter, row int) int {
 	ws := rep.figureWarnings()
 	if len(ws) == 0 {
-		return row, nil
+		return row
 	}
-	b := rep.b
-	head, err := b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "C00000"}})
-	if err != nil {
-		return row, err
-	}
-	body, err := b.f.NewStyle(&excelize.Style{
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}},
-		Border:    []excelize.Border{{Type: "left", Color: "E0A800", Style: 5}},
-		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true, Indent: 1},
+	var head, body int
+	w.do(func() error {
+		var err error
+		head, err = w.b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12, Color: "C00000"}})
+		return err
 	})
-	if err != nil {
-		return row, err
-	}
+	w.do(func() error {
+		var err error
+		body, err = w.b.f.NewStyle(&excelize.Style{
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}},
+			Border:    []excelize.Border{{Type: "left", Color: "E0A800", Style: 5}},
+			Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true, Indent: 1},
+		})
+		return err
+	})
 	title := "Read this first: a warning bears on these figures"
 	if len(ws) > 1 {
 		title = fmt.Sprintf("Read this first: %d warnings bear on these figures", len(ws))
 	}
-	if err := b.str(sheet, 1, row, title, head); err != nil {
-		return row, err
-	}
+	w.str(1, row, title, head)
 	row++
 	for i, p := range ws {
 		if i == maxNotices {
-			more := fmt.Sprintf("… and %d more: see the Warnings sheet.", len(ws)-maxNotices)
-			if err := b.str(sheet, 1, row, more, b.s.subtitle); err != nil {
-				return row, err
-			}
+			w.str(1, row, fmt.Sprintf("… and %d more: see the Warnings sheet.", len(ws)-maxNotices), w.b.s.subtitle)
 			row++
 			break
 		}
@@ -75,21 +72,15 @@ func (rep *report) noticesBlock(sheet string, row int) (int, error) {
 		if pl := place(p); pl != "" {
 			text = pl + ": " + text
 		}
-		if err := b.str(sheet, 1, row, text, body); err != nil {
-			return row, err
-		}
-		if err := b.f.MergeCell(sheet, cellName(1, row), cellName(summaryWidth, row)); err != nil {
-			return row, err
-		}
+		w.str(1, row, text, body)
+		w.merge(1, row, summaryWidth, row)
 		// Merged cells do not grow with their text: about 135 characters
 		// a line across A:G.
 		lines := math.Ceil(float64(utf8.RuneCountInString(text)) / 135)
-		if err := b.f.SetRowHeight(sheet, row, lines*15+3); err != nil {
-			return row, err
-		}
+		w.height(row, lines*15+3)
 		row++
 	}
-	return row + 1, nil
+	return row + 1
 }
 
 // place is a problem's "BOM!F12", "BOM" or "".

@@ -118,43 +118,35 @@ func writeLists(b *book, lists TemplateLists) (map[schema.DropDown]string, error
 	for _, k := range order[3:] {
 		all[k] = k.Words() // the fixed word lists
 	}
+	w := newSheetWriter(b, sheetLists)
 	refs := map[schema.DropDown]string{}
 	for i, k := range order {
 		c := i + 1
-		if err := b.str(sheetLists, c, 1, listTitles[k], b.s.headerLeft); err != nil {
-			return nil, err
-		}
+		w.str(c, 1, listTitles[k], b.s.headerLeft)
 		b.widen(sheetLists, c, float64(len(listTitles[k]))+2)
 		vals := all[k]
 		for j, v := range vals {
-			if err := b.str(sheetLists, c, j+2, v, 0); err != nil {
-				return nil, err
-			}
+			w.str(c, j+2, v, 0)
 			b.widen(sheetLists, c, float64(textWidth(v))+2)
 		}
 		if len(vals) > 0 {
 			refs[k] = absRange(sheetLists, c, 2, c, len(vals)+1)
 		}
 	}
-	return refs, nil
+	return refs, w.err
 }
 
 // readMeLastCol is the last column of the Read me sheet: its sentences
 // wrap within columns A to C, one landscape page wide.
 const readMeLastCol = 3
 
+// writeReadMe explains the template: how to fill it in and run it, what
+// each sheet holds and what the material codes are.
 func writeReadMe(b *book, lists TemplateLists) error {
-	s := sheetReadMe
-	if err := b.pageSetup(s, 0); err != nil { // landscape, one page wide
-		return err
-	}
-	if b.noteSpan == nil {
-		b.noteSpan = map[string]int{}
-	}
-	b.noteSpan[s] = readMeLastCol
-	if err := b.str(s, 1, 1, "rexpo input workbook", b.s.title); err != nil {
-		return err
-	}
+	w := newSheetWriter(b, sheetReadMe)
+	w.pageSetup(0) // landscape, one page wide
+	w.wrapNotesTo(readMeLastCol)
+	w.str(1, 1, "rexpo input workbook", b.s.title)
 	lines := []string{
 		"Fill in the sheets and run:  rexpo report this-file.xlsx   (rexpo validate this-file.xlsx lists every problem first).",
 		"Hover over a column header for what it holds. Orange headers are required; the others may be left empty or deleted.",
@@ -165,35 +157,27 @@ func writeReadMe(b *book, lists TemplateLists) error {
 	}
 	for i, l := range lines {
 		// Merged across the page and wrapped: never cut at its edge.
-		if err := b.spanText(s, 1, readMeLastCol, 3+i, l, false); err != nil {
-			return err
-		}
+		w.spanText(1, readMeLastCol, 3+i, l, false)
 	}
-	t, err := b.newTable(s, 1, 4+len(lines), []col{
+	t := w.table(1, 4+len(lines), []col{
 		{head: "Sheet", kind: kText}, {head: "Required", kind: kText}, {head: "What it holds", kind: kWrap, width: 100},
 	})
-	if err != nil {
-		return err
-	}
 	for _, l := range schema.Layouts {
-		if err := t.add(l.Name, yesNo(l.Required), l.Note); err != nil {
-			return err
-		}
+		t.add(l.Name, yesNo(l.Required), l.Note)
 	}
 	row := t.row + 3
-	if err := materialCodes(b, &row, lists); err != nil {
-		return err
-	}
-	b.fix(s, 1, 22)
-	b.fix(s, 2, 10)
-	return b.f.SetPanes(s, freezePanes(1, 0))
+	materialCodes(w, &row, lists)
+	b.fix(sheetReadMe, 1, 22)
+	b.fix(sheetReadMe, 2, 10)
+	w.panes(1, 0)
+	return w.err
 }
 
 // materialCodes lists on the Read me sheet, from *row, the material codes
 // the drop-down lists offer, with what each is and its composition.
-func materialCodes(b *book, row *int, lists TemplateLists) error {
+func materialCodes(w *sheetWriter, row *int, lists TemplateLists) {
 	if len(lists.Materials) == 0 {
-		return nil
+		return
 	}
 	var rows [][]any
 	for _, code := range lists.Materials {
@@ -206,7 +190,7 @@ func materialCodes(b *book, row *int, lists TemplateLists) error {
 		}
 		rows = append(rows, []any{code, what})
 	}
-	return b.block(sheetReadMe, row, "Material codes",
+	w.block(row, "Material codes",
 		"The BOM's material column takes one of these codes (or one of your own on the Materials sheet); its composition is the default element content of the line's rare-earth-bearing material.",
 		[]col{{head: "Material", kind: kText}, {head: "What it is", kind: kSpill, span: readMeLastCol}}, rows, "")
 }
@@ -247,37 +231,26 @@ func exampleValue(c schema.Column, v string) (float64, bool) {
 	return d.InexactFloat64(), true
 }
 
+// writeInputSheet writes one input sheet of the template: its headers,
+// required ones orange, a note on each, the drop-down lists, the example
+// rows and their marker column.
 func writeInputSheet(b *book, l schema.SheetLayout, refs map[schema.DropDown]string, req, opt int) error {
-	s := l.Name
-	if err := b.pageSetup(s, 1); err != nil {
-		return err
-	}
+	w := newSheetWriter(b, l.Name)
+	w.pageSetup(1)
 	for i, c := range l.Columns {
 		style := opt
 		if c.Required {
 			style = req
 		}
-		if err := b.str(s, i+1, 1, c.Name, style); err != nil {
-			return err
-		}
-		b.widen(s, i+1, float64(textWidth(c.Name))+3)
+		w.str(i+1, 1, c.Name, style)
+		b.widen(l.Name, i+1, float64(textWidth(c.Name))+3)
 		note := columnNote(c)
 		if i == 0 && l.Note != "" {
 			note = "Sheet " + l.Name + ": " + l.Note + "\n\n" + c.Name + ": " + note
 		}
-		if err := b.f.AddComment(s, excelize.Comment{Author: "rexpo", Cell: cellName(i+1, 1), Text: note,
-			Width: 300, Height: uint(math.Min(60+float64(len(note))/2, 220))}); err != nil {
-			return err
-		}
+		templateNote(w, i+1, note)
 		if ref, ok := refs[c.List]; ok && c.List != schema.NoList {
-			dv := excelize.NewDataValidation(true)
-			dv.Sqref = fmt.Sprintf("%s2:%s%d", colName(i+1), colName(i+1), excelize.TotalRows)
-			dv.SetSqrefDropList(ref)
-			dv.SetError(excelize.DataValidationErrorStyleWarning, "Not in the list",
-				"This value is not in the list. rexpo also accepts other spellings (names, codes, any case); keep it if you are sure.")
-			if err := b.f.AddDataValidation(s, dv); err != nil {
-				return err
-			}
+			dropDown(w, i+1, ref)
 		}
 	}
 	for r, ex := range l.Example {
@@ -285,19 +258,35 @@ func writeInputSheet(b *book, l schema.SheetLayout, refs map[schema.DropDown]str
 			if i >= len(l.Columns) || v == "" {
 				continue
 			}
-			cell := cellName(i+1, r+2)
 			if f, ok := exampleValue(l.Columns[i], v); ok {
-				if err := b.f.SetCellFloat(s, cell, f, -1, 64); err != nil {
-					return err
-				}
-			} else if err := b.str(s, i+1, r+2, v, 0); err != nil {
-				return err
+				cell := cellName(i+1, r+2)
+				w.do(func() error { return b.f.SetCellFloat(l.Name, cell, f, -1, 64) })
+			} else {
+				w.str(i+1, r+2, v, 0)
 			}
-			b.widen(s, i+1, math.Min(float64(textWidth(v))+2, 40))
+			b.widen(l.Name, i+1, math.Min(float64(textWidth(v))+2, 40))
 		}
 	}
-	if err := markExamples(b, l, opt); err != nil {
-		return err
-	}
-	return b.f.SetPanes(s, freezePanes(1, 0))
+	markExamples(w, l, opt)
+	w.panes(1, 0)
+	return w.err
+}
+
+// templateNote attaches a note to header column c, sized for its text.
+func templateNote(w *sheetWriter, c int, text string) {
+	w.do(func() error {
+		return w.b.f.AddComment(w.sheet, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text,
+			Width: 300, Height: uint(math.Min(60+float64(len(text))/2, 220))})
+	})
+}
+
+// dropDown offers the list at ref in column c below the header, warning
+// (not refusing) a value not in it.
+func dropDown(w *sheetWriter, c int, ref string) {
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = fmt.Sprintf("%s2:%s%d", colName(c), colName(c), excelize.TotalRows)
+	dv.SetSqrefDropList(ref)
+	dv.SetError(excelize.DataValidationErrorStyleWarning, "Not in the list",
+		"This value is not in the list. rexpo also accepts other spellings (names, codes, any case); keep it if you are sure.")
+	w.do(func() error { return w.b.f.AddDataValidation(w.sheet, dv) })
 }

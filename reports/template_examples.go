@@ -1,12 +1,6 @@
 package reports
 
-import (
-	"math"
-
-	"github.com/xuri/excelize/v2"
-
-	"rexpo/schema"
-)
+import "rexpo/schema"
 
 // exampleNote is the note on the template's example-marker header.
 const exampleNote = "Marks the template's example rows. rexpo skips a row whose cell here starts with EXAMPLE, with a warning, and never runs it: " +
@@ -18,23 +12,15 @@ const exampleNote = "Marks the template's example rows. rexpo skips a row whose 
 // The mark is a cell of its own, so that it survives edits to the row's
 // other cells, and the reader recognises it by its header
 // (schema.ExampleColumn).
-func markExamples(b *book, l schema.SheetLayout, header int) error {
+func markExamples(w *sheetWriter, l schema.SheetLayout, header int) {
 	if len(l.Example) == 0 {
-		return nil
+		return
 	}
-	s, c := l.Name, len(l.Columns)+1
-	if err := b.str(s, c, 1, schema.ExampleColumn, header); err != nil {
-		return err
-	}
-	if err := b.f.AddComment(s, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: exampleNote,
-		Width: 300, Height: uint(math.Min(60+float64(len(exampleNote))/2, 220))}); err != nil {
-		return err
-	}
+	c := len(l.Columns) + 1
+	w.str(c, 1, schema.ExampleColumn, header)
+	templateNote(w, c, exampleNote)
 	for r := range l.Example {
-		if err := b.str(s, c, r+2, schema.ExampleMark, b.s.note); err != nil {
-			return err
-		}
+		w.str(c, r+2, schema.ExampleMark, w.b.s.note)
 	}
-	b.widen(s, c, float64(textWidth(schema.ExampleMark))+2)
-	return nil
+	w.b.widen(w.sheet, c, float64(textWidth(schema.ExampleMark))+2)
 }
