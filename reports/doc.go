@@ -41,4 +41,24 @@
 // streamed sheet's dimension, widths and panes must be known before its
 // first row), the second writes. Beyond 1,048,575 lines the sheet
 // continues on "Parts (2)", "Parts (3)", ...
+//
+// # Files
+//
+// The report workbook: workbook.go puts the sheets in order; book.go
+// wraps the excelize file (tables, widths, print setup) and
+// sheetwriter.go writes a sheet through it keeping the first error, so
+// that each sheet function reads as its layout. One file per sheet or
+// group of sheets: summary.go and summary_notices.go (Summary), sheets.go
+// (Scenarios, Projection, Warnings) with uncertainty.go (percentiles,
+// tornado, band, phases), parts.go and declarations.go (Parts),
+// elements.go, countries.go, recommendations.go with planchart.go,
+// signals.go, assumptions.go. The plan in words: planwords.go (mixes,
+// caps), planhhi.go (concentration), planparagraph.go (the Summary's
+// paragraph, PlanLines). The JSON: json.go and planjson.go. Formats and
+// colours: style.go, colours.go; the zip: zipwriter.go. The template:
+// template.go, template_examples.go; the scenario library: library.go.
+//
+// The figures are exposure's: the probability-weighted ones, totals and
+// outlooks come computed (exposure.Result.Weigh, Plan.Tally), and the
+// sheets only lay them out.
 package reports
