@@ -57,17 +57,17 @@ func (r *reader) readProducts() {
 	for t.next() {
 		id := t.text("product")
 		if id == "" {
-			t.badIs("product", ErrMissingValue, "product id is empty")
+			t.bad("product", ErrMissingValue, "product id is empty")
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			t.badIs("product", ErrDuplicate, "product %q already defined at %s", id, first)
+			t.bad("product", ErrDuplicate, "product %q already defined at %s", id, first)
 			continue
 		}
 		seen[id] = t.refOf("product")
 		vol, ok := t.amount("annual_volume")
 		if !ok && t.text("annual_volume") == "" {
-			t.badIs("annual_volume", ErrMissingValue, "annual volume is empty")
+			t.bad("annual_volume", ErrMissingValue, "annual volume is empty")
 		}
 		// An empty import country stays "": the cost model takes the
 		// Settings import_country for it.
@@ -235,7 +235,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 		r.noProducts.noColumn = true
 	}
 	if l.Product == "" {
-		t.badIs("product", ErrMissingValue, "product is empty")
+		t.bad("product", ErrMissingValue, "product is empty")
 		return p, false
 	}
 	if !lr.products[l.Product] {
@@ -247,13 +247,13 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 			lr.products[l.Product] = true
 			r.noProducts.ids = append(r.noProducts.ids, l.Product)
 		default:
-			t.badIs("product", ErrUnknownName, "product %q is not on the Products sheet", l.Product)
+			t.bad("product", ErrUnknownName, "product %q is not on the Products sheet", l.Product)
 			return p, false
 		}
 	}
 	l.PartNumber = t.textAt(c.partNumber)
 	if l.PartNumber == "" {
-		t.badIs("part_number", ErrMissingValue, "part number is empty")
+		t.bad("part_number", ErrMissingValue, "part number is empty")
 		return p, false
 	}
 	l.Description = t.textAt(c.description) // cut to what a cell holds by t.next
@@ -262,14 +262,14 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	if q, ok := t.amountAt(c.qtyPer, true); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
-		t.badIs("qty_per", ErrMissingValue, "quantity is empty")
+		t.bad("qty_per", ErrMissingValue, "quantity is empty")
 	}
 	if c.byLevel {
 		p.col = int32(c.level)
 		lv := strings.Trim(t.textAt(c.level), ". ")
 		n, err := strconv.Atoi(lv)
 		if err != nil || n < 0 || n > 1<<30 {
-			t.badIs("level", ErrNotTree, "level %q is not a BOM level such as 1, .2 or ..3", t.textAt(c.level))
+			t.bad("level", ErrNotTree, "level %q is not a BOM level such as 1, .2 or ..3", t.textAt(c.level))
 			return p, false
 		}
 		p.level = int32(n)
@@ -356,7 +356,7 @@ func (r *reader) material(t *table) string {
 	if m, ok := r.materialByKey[schema.NormalizeKey(code)]; ok {
 		return m
 	}
-	t.badIs("material", ErrUnknownName, "unknown material %q%s", code, r.suggestMaterial(code))
+	t.bad("material", ErrUnknownName, "unknown material %q%s", code, r.suggestMaterial(code))
 	return ""
 }
 
@@ -490,7 +490,7 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 	mass, hasMass := lr.massAt(c.reMassKg, "re_mass_kg", 0)
 	if g, ok := lr.massAt(c.reMassG, "re_mass_g", -3); ok {
 		if hasMass {
-			t.badIs("re_mass_g", ErrConflict, "give re_mass_kg or re_mass_g, not both")
+			t.bad("re_mass_g", ErrConflict, "give re_mass_kg or re_mass_g, not both")
 		}
 		mass, hasMass = g.Shift(-3), true
 	}
@@ -891,7 +891,7 @@ func (r *reader) readSourcing() {
 	for t.next() {
 		pn := t.text("part_number")
 		if pn == "" {
-			t.badIs("part_number", ErrMissingValue, "part number is empty")
+			t.bad("part_number", ErrMissingValue, "part number is empty")
 			continue
 		}
 		product := t.text("product")
@@ -906,11 +906,11 @@ func (r *reader) readSourcing() {
 		share, ok := t.percent("share_pct")
 		if !ok {
 			if t.text("share_pct") == "" {
-				t.badIs("share_pct", ErrMissingValue, "share is empty")
+				t.bad("share_pct", ErrMissingValue, "share is empty")
 			}
 			g.bad = true
 		} else if share.Sign() < 0 || share.GreaterThan(hundred) {
-			t.badIs("share_pct", ErrOutOfRange, "share %s%% is not between 0 and 100", share)
+			t.bad("share_pct", ErrOutOfRange, "share %s%% is not between 0 and 100", share)
 			g.bad = true
 		}
 		src := exposure.Source{Supplier: t.text("supplier"), Share: share,

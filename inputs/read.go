@@ -264,7 +264,7 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 	if !ok {
 		if !r.missingFX[currency] { // once per currency: one fix mends every cell
 			r.missingFX[currency] = true
-			t.badIs(col, ErrMissingRate, "no FX rate for %s: %s; other %s cells are not listed", currency, r.fxHint(currency), currency)
+			t.bad(col, ErrMissingRate, "no FX rate for %s: %s; other %s cells are not listed", currency, r.fxHint(currency), currency)
 		} else {
 			r.ps.errs++
 		}
@@ -286,18 +286,18 @@ func (r *reader) readFX() error {
 	for t.next() {
 		cur := strings.ToUpper(t.text("currency"))
 		if cur == "" {
-			t.badIs("currency", ErrMissingValue, "currency is empty")
+			t.bad("currency", ErrMissingValue, "currency is empty")
 			continue
 		}
 		rate, ok := t.amount("rate")
 		if !ok || rate.IsZero() {
 			if ok || t.text("rate") == "" {
-				t.badIs("rate", ErrOutOfRange, "rate must be a number above 0")
+				t.bad("rate", ErrOutOfRange, "rate must be a number above 0")
 			}
 			continue
 		}
 		if cur == r.settings.Currency && !rate.Equal(decimal.NewFromInt(1)) {
-			t.badIs("rate", ErrOutOfRange, "%s is the report currency: its rate must be 1", cur)
+			t.bad("rate", ErrOutOfRange, "%s is the report currency: its rate must be 1", cur)
 			continue
 		}
 		r.fx[cur] = rate

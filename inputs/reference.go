@@ -81,7 +81,7 @@ func (r *reader) pricesFrom(b *workbook.Book) {
 		cn, ok := t.amount("price_usd_per_kg")
 		if !ok {
 			if t.text("price_usd_per_kg") == "" {
-				t.badIs("price_usd_per_kg", ErrMissingValue, "price is empty")
+				t.bad("price_usd_per_kg", ErrMissingValue, "price is empty")
 			}
 			continue
 		}
@@ -126,7 +126,7 @@ func (r *reader) materialsFrom(t *table) {
 	for t.next() {
 		code := strings.ToUpper(t.text("material"))
 		if code == "" {
-			t.badIs("material", ErrMissingValue, "material code is empty")
+			t.bad("material", ErrMissingValue, "material code is empty")
 			continue
 		}
 		m := exposure.Material{Code: code, Description: t.text("description"), Family: schema.NormalizeKey(t.text("family")),

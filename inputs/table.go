@@ -438,14 +438,9 @@ func (t *table) rowRef() string {
 	return string(strconv.AppendInt(b, int64(t.row.Num), 10)) // one allocation, not two
 }
 
-// bad records an error at the named cell.
-func (t *table) bad(name, format string, args ...any) {
-	t.badIs(name, nil, format, args...)
-}
-
-// badIs is bad whose cause also wraps the sentinel kind, which the
-// message need not name.
-func (t *table) badIs(name string, kind error, format string, args ...any) {
+// bad records an error at the named cell whose cause wraps the sentinel
+// kind (nil for none), which the message need not name.
+func (t *table) bad(name string, kind error, format string, args ...any) {
 	ce := &CellError{Sheet: t.sheet, Row: t.row.Num, Col: t.colOf(name), Field: name, Err: causef(kind, format, args...)}
 	if ce.Col >= 0 {
 		ce.Field = t.header(ce.Col)
