@@ -40,7 +40,7 @@ type Options struct {
 	Declarations []declaration.File
 	// Context, when set, stops reading with its error once it is done
 	// (Ctrl-C, a request's deadline); the book's own context, from
-	// OpenBookContext, does so too.
+	// OpenPath, does so too.
 	Context context.Context
 }
 
