@@ -180,7 +180,7 @@ func (b *Book) CSV() bool { return b.csv != nil }
 func (b *Book) LoneCSV() bool { return b.csv != nil && b.csv.single }
 
 // SetContext makes the book's row readers opened from now on stop with
-// ctx's error once ctx is done, as OpenBookContext does for a book it
+// ctx's error once ctx is done, as OpenFolder does for a book it
 // opens: a reader of a book opened elsewhere can still be cut short.
 func (b *Book) SetContext(ctx context.Context) { b.ctx = ctx }
 

@@ -156,7 +156,7 @@ func TestOpenCSVFS(t *testing.T) {
 	}
 }
 
-func TestOpenBookCSV(t *testing.T) {
+func TestOpenCSV(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "my bom.csv")
 	if err := os.WriteFile(file, []byte("part_number,qty\nA,2\n"), 0o644); err != nil {
