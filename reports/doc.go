@@ -20,9 +20,7 @@
 // The JSON keeps more: money, masses, quantities and fractions are decimal
 // strings of the exact value rounded to 6 decimal places
 // (decimal.Decimal.Round(6).String(), so "10.5", not "10.500000"). Field
-// names are a contract and stay stable; figures of features not yet built
-// (p10/p50/p90, mix, recommendations) are left out rather than written as
-// zeros.
+// names are a contract and stay stable.
 //
 // # Text
 //

@@ -494,7 +494,7 @@ func (rep *report) lineNotes(lp *exposure.LinePlan) string {
 	if lp.Changed {
 		m := hhiMoves(lp)
 		if up := stagesWith(m, hhiRises); len(up) > 0 {
-			s = append(s, "HHI rises at "+shortWords(up)+".")
+			s = append(s, "HHI rises at "+shortWords(up)+": "+hhiRiseWhy(lp, up, p.Objective)+".")
 		}
 	}
 	for _, c := range lp.Candidates {
@@ -504,6 +504,50 @@ func (rep *report) lineNotes(lp *exposure.LinePlan) string {
 		}
 	}
 	return strings.Join(s, " ")
+}
+
+// hhiRiseWhy says why a stage's concentration rises: the countries the
+// plan buys less from at those stages, and that the mix is the cheapest
+// the cap and the no-regression rule allow under the objective (the
+// program's only reason to move share). A buyer reading "HHI rises"
+// under a diversification plan needs both.
+func hhiRiseWhy(lp *exposure.LinePlan, up []exposure.Stage, objective exposure.Objective) string {
+	before, after := stageShares(lp, true), stageShares(lp, false)
+	type fall struct{ stages []string }
+	falls := map[string]*fall{}
+	var order []string
+	for _, g := range up {
+		var cs []string
+		for c := range before[g] {
+			cs = append(cs, c)
+		}
+		sort.Strings(cs)
+		for _, c := range cs {
+			b, a := before[g][c], after[g][c]
+			if !b.Round(4).GreaterThan(a.Round(4)) {
+				continue
+			}
+			f := falls[c]
+			if f == nil {
+				f = &fall{}
+				falls[c] = f
+				order = append(order, c)
+			}
+			f.stages = append(f.stages, fmt.Sprintf("%s %s → %s", capStageShort(g), sharePct(b), sharePct(a)))
+		}
+	}
+	cheapest := "the cheapest mix in expectation that the cap allows"
+	if objective == exposure.ObjectiveWorst {
+		cheapest = "the mix with the smallest worst case that the cap allows"
+	}
+	if len(order) == 0 {
+		return cheapest
+	}
+	w := make([]string, len(order))
+	for i, c := range order {
+		w[i] = fmt.Sprintf("%s (%s)", countryName(c), strings.Join(falls[c].stages, ", "))
+	}
+	return "less from " + joinAnd(w) + ", " + cheapest
 }
 
 // shortWords lists stages as a table's text names them.

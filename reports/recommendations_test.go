@@ -358,12 +358,18 @@ func TestPlanParagraphNegativeSaving(t *testing.T) {
 // concentration table, and the plan is not said to cut concentration.
 func TestHHIRiseNamed(t *testing.T) {
 	r, lp := mlPlan()
+	// Today CN 60% (Ningbo) and EE 40% (Neo Narva) at the component
+	// stage (the HHI figures below are the test's own); the plan's
+	// CN 65% (39 + 26) and EE 35% give 65² + 35² = 5,450, a rise because
+	// Estonia's share falls from 40% to 35%.
+	lp.Candidates[1].CurrentShare = d("0")
+	lp.Candidates[2].CurrentShare = d("0.4")
 	lp.HHIBefore[exposure.StageComponent] = exposure.HHI{Value: d("4450"), Known: true}
 	lp.HHIAfter[exposure.StageComponent] = exposure.HHI{Value: d("5450"), Known: true}
 	rep := newReport(r, Meta{})
 	notes := rep.lineNotes(lp)
-	if !strings.Contains(notes, "HHI rises at component.") {
-		t.Errorf("notes %q do not name the component stage's rise", notes)
+	if want := "HHI rises at component: less from Estonia (component 40% → 35%), the cheapest mix in expectation that the cap allows."; !strings.Contains(notes, want) {
+		t.Errorf("notes %q do not name the component stage's rise and why: want %q", notes, want)
 	}
 	if got := hhiText(lp, true); got != "HHI rises at component (4,450 → 5,450); falls at separation (10,000 → 5,450), heavy-rare-earth separation (10,000 → 5,450) and metal (10,000 → 5,450)" {
 		t.Errorf("hhiText %q", got)
