@@ -46,7 +46,8 @@ from decimal import Decimal as D, getcontext
 getcontext().prec = 60
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.normpath(os.path.join(HERE, '..', 'inputs', 'data'))
+REFERENCE = os.path.normpath(os.path.join(HERE, '..', 'reference', 'data'))  # package reference's files
+SAMPLE = os.path.normpath(os.path.join(HERE, '..', 'inputs', 'data', 'sample'))  # the demo's input
 AS_OF_MONTH = (2026, 11)  # --as-of 2026-11-26T00:00:00Z, as .ci/run runs the demo
 CLASSES = ('direct', 'upstream', 'free')
 RARE_EARTHS = 'Sc Y La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu'.split()
@@ -145,11 +146,11 @@ class Model:
     pass
 
 
-def load(base=DATA):
+def load(base=REFERENCE, sample=SAMPLE):
     """Reads the reference data and the sample into a Model."""
     m = Model()
     ref = lambda n: read_rows(os.path.join(base, n))[1]
-    smp = lambda n: read_rows(os.path.join(base, 'sample', n))[1]
+    smp = lambda n: read_rows(os.path.join(sample, n))[1]
 
     # periodic table and names
     m.symbols = {}
@@ -222,7 +223,7 @@ def load(base=DATA):
             import_country=m_country(m, g(r, 'import_country')) or m.import_default)
 
     # BOM
-    hdr, bom = read_rows(os.path.join(base, 'sample', 'bom.csv'))
+    hdr, bom = read_rows(os.path.join(sample, 'bom.csv'))
     gram_cols = {h: gram_header(m, h) for h in hdr if gram_header(m, h)}
     wt_cols = {h: wt_header(m, h) for h in hdr if h not in gram_cols and wt_header(m, h)}
     m.lines = []

@@ -50,6 +50,10 @@ func (p Problem) String() string {
 	return p.File + " " + p.Path + ": " + p.Text()
 }
 
+// Error is String: a Problem is an error, with its own position, for the
+// inputs package's problem list.
+func (p Problem) Error() string { return p.String() }
+
 // Text returns the message as the problem list shows it, after the
 // file and path: "line 12: ..." when the line is known.
 func (p Problem) Text() string {

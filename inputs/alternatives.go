@@ -106,14 +106,14 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 	}
 	switch {
 	case a.PartNumber != "" && t.text("material") != "":
-		t.bad("material", "give part_number or material, not both")
+		t.bad("material", ErrConflict, "give part_number or material, not both")
 		ok = false
 	case a.PartNumber == "" && t.text("material") == "":
-		t.bad("part_number", "give the part number or the material the source is offered for")
+		t.bad("part_number", ErrMissingValue, "give the part number or the material the source is offered for")
 		ok = false
 	}
 	if a.Supplier == "" {
-		t.bad("supplier", "supplier is empty: say who the source is")
+		t.bad("supplier", ErrMissingValue, "supplier is empty: say who the source is")
 		ok = false
 	}
 	for g, name := range stageColumnNames {
@@ -125,25 +125,25 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 		// A material row is bought by the kg of material, shipped from
 		// where the component is made: only a part-number row may say
 		// the part ships from elsewhere.
-		t.bad("origin_country", "origin %s differs from the component country %s: only a part-number row may give another origin", a.Origin, c)
+		t.bad("origin_country", ErrConflict, "origin %s differs from the component country %s: only a part-number row may give another origin", a.Origin, c)
 		ok = false
 	}
 	cost, hasCost := t.amount("unit_cost")
 	premium, hasPremium := t.percent("premium_pct")
 	switch {
 	case hasCost && hasPremium:
-		t.bad("premium_pct", "give unit_cost or premium_pct, not both")
+		t.bad("premium_pct", ErrConflict, "give unit_cost or premium_pct, not both")
 		ok = false
 	case hasCost:
 		a.UnitCost = r.convert(t, "currency", cost, strings.ToUpper(t.text("currency")))
 	case hasPremium:
 		if premium.LessThanOrEqual(decimal.NewFromInt(-100)) {
-			t.bad("premium_pct", "a premium of %s%% would make the part free or worse: it must be above -100", premium)
+			t.bad("premium_pct", ErrOutOfRange, "a premium of %s%% would make the part free or worse: it must be above -100", premium)
 			ok = false
 		}
 		a.PremiumPct, a.ByPremium = premium, true
 	case t.text("unit_cost") == "" && t.text("premium_pct") == "":
-		t.bad("unit_cost", "give the source's unit_cost or its premium_pct over today's unit cost")
+		t.bad("unit_cost", ErrMissingValue, "give the source's unit_cost or its premium_pct over today's unit cost")
 		ok = false
 	default:
 		ok = false // the bad cell is already reported
@@ -155,13 +155,13 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 		capCol, wrongCol = wrongCol, capCol
 	}
 	if t.text(wrongCol) != "" {
-		t.bad(wrongCol, "%s belongs to %s rows; a %s row gives %s", wrongCol, map[bool]string{true: "material", false: "part-number"}[wrongCol == "capacity_kg"],
+		t.bad(wrongCol, ErrConflict, "%s belongs to %s rows; a %s row gives %s", wrongCol, map[bool]string{true: "material", false: "part-number"}[wrongCol == "capacity_kg"],
 			map[bool]string{true: "material", false: "part-number"}[a.Material != ""], capCol)
 		ok = false
 	}
 	if c, has := t.amount(capCol); has {
 		if c.IsZero() {
-			t.bad(capCol, "capacity 0 offers nothing: leave it empty for no limit, or drop the row")
+			t.bad(capCol, ErrOutOfRange, "capacity 0 offers nothing: leave it empty for no limit, or drop the row")
 			ok = false
 		}
 		a.Capacity, a.HasCapacity = c, true
@@ -175,7 +175,7 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 	}
 	if m, has := t.amount("qualification_months"); has {
 		if !m.IsInteger() || m.GreaterThan(decimal.NewFromInt(600)) {
-			t.bad("qualification_months", "qualification %s: expected a whole number of months", m)
+			t.bad("qualification_months", ErrInvalidNumber, "qualification %s: expected a whole number of months", m)
 			ok = false
 		} else {
 			a.QualificationMonths = int(m.IntPart())

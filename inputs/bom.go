@@ -57,17 +57,17 @@ func (r *reader) readProducts() {
 	for t.next() {
 		id := t.text("product")
 		if id == "" {
-			t.bad("product", "product id is empty")
+			t.bad("product", ErrMissingValue, "product id is empty")
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			t.bad("product", "product %q already defined at %s", id, first)
+			t.bad("product", ErrDuplicate, "product %q already defined at %s", id, first)
 			continue
 		}
 		seen[id] = t.refOf("product")
 		vol, ok := t.amount("annual_volume")
 		if !ok && t.text("annual_volume") == "" {
-			t.bad("annual_volume", "annual volume is empty")
+			t.bad("annual_volume", ErrMissingValue, "annual volume is empty")
 		}
 		// An empty import country stays "": the cost model takes the
 		// Settings import_country for it.
@@ -103,7 +103,7 @@ func (r *reader) reportMissingProducts() {
 	if r.book.CSV() {
 		what = "a products.csv file"
 	}
-	r.ps.errorf("", "", "%s has no Products sheet (sheets found: %s): add %s with the columns product and annual_volume and %s",
+	r.ps.errorIs(ErrMissingSheet, "", "", "%s has no Products sheet (sheets found: %s): add %s with the columns product and annual_volume and %s",
 		r.book.Name(), quoteList(r.book.Sheets()), what, rows)
 }
 
@@ -127,7 +127,7 @@ func (r *reader) readBOM() {
 		lr.single = r.bom.Products[0].ID
 	}
 	if cols.product < 0 && lr.single == "" && len(r.bom.Products) > 1 {
-		r.ps.errorf(t.sheet, fmt.Sprint(t.headerRow), "no product column, but Products has %d rows: say which product each line belongs to", len(r.bom.Products))
+		r.ps.errorIs(ErrMissingColumn, t.sheet, fmt.Sprint(t.headerRow), "no product column, but Products has %d rows: say which product each line belongs to", len(r.bom.Products))
 		return
 	}
 	hint := t.rows.RowsHint()
@@ -235,7 +235,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 		r.noProducts.noColumn = true
 	}
 	if l.Product == "" {
-		t.bad("product", "product is empty")
+		t.bad("product", ErrMissingValue, "product is empty")
 		return p, false
 	}
 	if !lr.products[l.Product] {
@@ -247,13 +247,13 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 			lr.products[l.Product] = true
 			r.noProducts.ids = append(r.noProducts.ids, l.Product)
 		default:
-			t.bad("product", "product %q is not on the Products sheet", l.Product)
+			t.bad("product", ErrUnknownName, "product %q is not on the Products sheet", l.Product)
 			return p, false
 		}
 	}
 	l.PartNumber = t.textAt(c.partNumber)
 	if l.PartNumber == "" {
-		t.bad("part_number", "part number is empty")
+		t.bad("part_number", ErrMissingValue, "part number is empty")
 		return p, false
 	}
 	l.Description = t.textAt(c.description) // cut to what a cell holds by t.next
@@ -262,14 +262,14 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	if q, ok := t.amountAt(c.qtyPer, true); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
-		t.bad("qty_per", "quantity is empty")
+		t.bad("qty_per", ErrMissingValue, "quantity is empty")
 	}
 	if c.byLevel {
 		p.col = int32(c.level)
 		lv := strings.Trim(t.textAt(c.level), ". ")
 		n, err := strconv.Atoi(lv)
 		if err != nil || n < 0 || n > 1<<30 {
-			t.bad("level", "level %q is not a BOM level such as 1, .2 or ..3", t.textAt(c.level))
+			t.bad("level", ErrNotTree, "level %q is not a BOM level such as 1, .2 or ..3", t.textAt(c.level))
 			return p, false
 		}
 		p.level = int32(n)
@@ -356,7 +356,7 @@ func (r *reader) material(t *table) string {
 	if m, ok := r.materialByKey[schema.NormalizeKey(code)]; ok {
 		return m
 	}
-	t.bad("material", "unknown material %q%s", code, r.suggestMaterial(code))
+	t.bad("material", ErrUnknownName, "unknown material %q%s", code, r.suggestMaterial(code))
 	return ""
 }
 
@@ -490,7 +490,7 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 	mass, hasMass := lr.massAt(c.reMassKg, "re_mass_kg", 0)
 	if g, ok := lr.massAt(c.reMassG, "re_mass_g", -3); ok {
 		if hasMass {
-			t.bad("re_mass_g", "give re_mass_kg or re_mass_g, not both")
+			t.bad("re_mass_g", ErrConflict, "give re_mass_kg or re_mass_g, not both")
 		}
 		mass, hasMass = g.Shift(-3), true
 	}
@@ -556,7 +556,7 @@ func (lr *lineReader) massAt(col int, name string, shift int32) (decimal.Decimal
 	if shift == -3 {
 		other, otherShift = "re_mass_kg", 0
 	}
-	t.ps.errorf(t.sheet, t.ref(col), "%s %s: the column is in %s, so write the number alone: %s (or head the column %s and write %s)",
+	t.ps.errorIs(ErrInvalidNumber, t.sheet, t.ref(col), "%s %s: the column is in %s, so write the number alone: %s (or head the column %s and write %s)",
 		name, schema.Quote(t.textAt(col)), map[int32]string{0: "kg", -3: "grams"}[shift], inCol, other, v.Shift(unit-otherShift))
 	return decimal.Decimal{}, false
 }
@@ -581,15 +581,15 @@ func (lr *lineReader) giveWay(mc *materialComposition, material string) {
 	case b < 0:
 		if over.GreaterThan(compositionSlack) {
 			if material == "" {
-				t.ps.errorf(t.sheet, lr.rowCell(""), "composition adds up to %s wt%%, more than 100", total)
+				t.ps.errorIs(ErrOutOfRange, t.sheet, lr.rowCell(""), "composition adds up to %s wt%%, more than 100", total)
 			} else {
-				t.ps.errorf(t.sheet, lr.rowCell(""), "composition adds up to %s wt%%, more than 100, and %s has no element other than rare earths to give way", total, material)
+				t.ps.errorIs(ErrOutOfRange, t.sheet, lr.rowCell(""), "composition adds up to %s wt%%, more than 100, and %s has no element other than rare earths to give way", total, material)
 			}
 		}
 		return
 	case mc.elems[b].row:
 		if over.GreaterThan(compositionSlack) {
-			t.ps.errorf(t.sheet, lr.rowCell(mc.balance), "composition adds up to %s wt%%, more than 100: %s, the balance of %s, is set on this row too, so it does not give way",
+			t.ps.errorIs(ErrOutOfRange, t.sheet, lr.rowCell(mc.balance), "composition adds up to %s wt%%, more than 100: %s, the balance of %s, is set on this row too, so it does not give way",
 				total, mc.balance, material)
 		}
 		return
@@ -601,13 +601,13 @@ func (lr *lineReader) giveWay(mc *materialComposition, material string) {
 		}
 	}
 	if re.GreaterThan(maxComposition) {
-		t.ps.errorf(t.sheet, lr.rowCell(""), "the rare earths alone add up to %s wt%%, more than 100", re)
+		t.ps.errorIs(ErrOutOfRange, t.sheet, lr.rowCell(""), "the rare earths alone add up to %s wt%%, more than 100", re)
 		return
 	}
 	left := mc.elems[b].pct.Sub(over)
 	if left.Sign() < 0 {
 		if over.GreaterThan(compositionSlack) {
-			t.ps.errorf(t.sheet, lr.rowCell(""), "composition adds up to %s wt%%: %s, the balance of %s, would have to give way by %s from %s wt%% and go below 0",
+			t.ps.errorIs(ErrOutOfRange, t.sheet, lr.rowCell(""), "composition adds up to %s wt%%: %s, the balance of %s, would have to give way by %s from %s wt%% and go below 0",
 				total, mc.balance, material, over, mc.elems[b].pct)
 		}
 		return
@@ -765,12 +765,12 @@ func (r *reader) resolveParents(pend []pendingLine) {
 		j, ok := byKey[k]
 		switch {
 		case !known:
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 		case !ok:
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, lines[f].Ref, l.Product)
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, lines[f].Ref, l.Product)
 		default:
 			if d, dup := dups[k]; dup {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
+				r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
 				continue
 			}
 			l.Parent = j
@@ -804,10 +804,10 @@ func (r *reader) resolveLevels(pend []pendingLine) {
 		depth := lv - top
 		switch {
 		case depth < 0:
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "level %d is above the product's top level %d", lv, top)
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "level %d is above the product's top level %d", lv, top)
 			continue
 		case depth > len(stack):
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "level %d has no row at level %d above it", lv, lv-1)
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "level %d has no row at level %d above it", lv, lv-1)
 			continue
 		}
 		stack = stack[:depth]
@@ -836,7 +836,7 @@ func (r *reader) checkCycles(pend []pendingLine) {
 			// j is on the current path: a cycle through j.
 			p := lines[j].Parent
 			// The place names the row; the message, the parent's.
-			r.ps.errorf(r.bomSheet, pend[j].parentAt(), "the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[j].parentAt(), "the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
 				lines[j].PartNumber, lines[p].PartNumber, r.bom.Lines[p].Ref)
 			for _, k := range path {
 				lines[k].Parent = -1 // break the cycle so later steps terminate
@@ -891,7 +891,7 @@ func (r *reader) readSourcing() {
 	for t.next() {
 		pn := t.text("part_number")
 		if pn == "" {
-			t.bad("part_number", "part number is empty")
+			t.bad("part_number", ErrMissingValue, "part number is empty")
 			continue
 		}
 		product := t.text("product")
@@ -906,11 +906,11 @@ func (r *reader) readSourcing() {
 		share, ok := t.percent("share_pct")
 		if !ok {
 			if t.text("share_pct") == "" {
-				t.bad("share_pct", "share is empty")
+				t.bad("share_pct", ErrMissingValue, "share is empty")
 			}
 			g.bad = true
 		} else if share.Sign() < 0 || share.GreaterThan(hundred) {
-			t.bad("share_pct", "share %s%% is not between 0 and 100", share)
+			t.bad("share_pct", ErrOutOfRange, "share %s%% is not between 0 and 100", share)
 			g.bad = true
 		}
 		src := exposure.Source{Supplier: t.text("supplier"), Share: share,
@@ -940,7 +940,7 @@ func (r *reader) readSourcing() {
 			continue
 		}
 		if d := g.total.Sub(hundred).Abs(); d.GreaterThan(compositionSlack) {
-			r.ps.errorf(g.sheet, g.share, "shares of part %q add up to %s%%, not 100", pn, g.total)
+			r.ps.errorIs(ErrOutOfRange, g.sheet, g.share, "shares of part %q add up to %s%%, not 100", pn, g.total)
 			continue
 		}
 		// Scale the shares to add up to exactly 1: the last one takes

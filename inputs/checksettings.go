@@ -14,7 +14,7 @@ func CheckSettings(settings map[string]string) []Problem {
 	r := &reader{opts: Options{Settings: settings, Now: time.Now()},
 		fx: map[string]decimal.Decimal{}, named: map[string]bool{}, missingFX: map[string]bool{}}
 	if err := r.readSettings(); err != nil {
-		return []Problem{{Message: err.Error(), Error: true}}
+		return []Problem{{Message: err.Error(), Error: true, Err: err}}
 	}
 	return r.ps.finish()
 }

@@ -65,7 +65,7 @@ func (r *reader) loadDeclarations(v settingValue) ([]declaration.File, bool) {
 	if v.sheet == "" {
 		st, err := os.Stat(p)
 		if err != nil {
-			r.ps.errorf("", v.place, "declarations %q: %s", p, declPathError(err))
+			r.ps.errorf("", v.place, "declarations %q: %w", p, declPathError(err))
 			return nil, false
 		}
 		if st.IsDir() {
@@ -80,7 +80,7 @@ func (r *reader) loadDeclarations(v settingValue) ([]declaration.File, bool) {
 			r.ps.warnf(v.sheet, v.place, "declarations %q ignored: this input was not read from a folder, so a path in its Settings has nothing to be relative to (use --declarations)", p)
 			return nil, false
 		case err != nil:
-			r.ps.errorf(v.sheet, v.place, "declarations %q: %s", p, declPathError(err))
+			r.ps.errorf(v.sheet, v.place, "declarations %q: %w", p, declPathError(err))
 			return nil, false
 		}
 		defer root.Close()
@@ -93,7 +93,7 @@ func (r *reader) loadDeclarations(v settingValue) ([]declaration.File, bool) {
 	}
 	decls, err := declaration.Read(fsys, name, p, field)
 	if err != nil {
-		r.ps.errorf(v.sheet, v.place, "declarations %q: %s", p, declPathError(err))
+		r.ps.errorf(v.sheet, v.place, "declarations %q: %w", p, declPathError(err))
 		return nil, false
 	}
 	if len(decls) == 0 {
@@ -103,16 +103,18 @@ func (r *reader) loadDeclarations(v settingValue) ([]declaration.File, bool) {
 	return decls, true
 }
 
-// declPathError says why a declarations path cannot be read.
-func declPathError(err error) string {
+// declPathError says why a declarations path cannot be read, in words
+// that leave out the path (the message names it), wrapping err.
+func declPathError(err error) error {
 	var pe *fs.PathError
+	msg := err.Error()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
+		msg = "no such file or folder"
 	case errors.As(err, &pe):
-		return pe.Err.Error()
+		msg = pe.Err.Error()
 	}
-	return err.Error()
+	return &causeError{msg: msg, errs: []error{err}}
 }
 
 // partKey is how part numbers are compared: trimmed, ignoring case.
@@ -136,7 +138,7 @@ func (r *reader) applyDeclarations(decls []declaration.File) {
 		for _, p := range d.Problems {
 			// A declaration's problems are warnings, listed by file and
 			// element path in place of sheet and cell.
-			r.ps.add(Problem{Sheet: p.File, Cell: p.Path, Message: p.Text()})
+			r.ps.add(Problem{Sheet: p.File, Cell: p.Path, Message: p.Text(), Err: p})
 		}
 		for j := range d.Products {
 			p := &d.Products[j]

@@ -10,12 +10,18 @@
 // Every problem is collected with its place (BOM!F12) and listed in one
 // run, errors and warnings apart, up to MaxProblems (SPEC section 11):
 // Read returns an *InputError when any is an error, and the Loaded input
-// with its warnings otherwise. Warnings that change the figures (a column
+// with its warnings otherwise. Programs match a problem by its Err, a
+// *CellError (sheet, row, column, field) whose cause wraps a sentinel:
+// errors.Is(err, ErrInvalidNumber), not words. Warnings that change the figures (a column
 // not understood, no rare-earth content, stale data, ...) are marked so
 // that the report's Summary repeats them: nothing is ignored silently.
 //
 // Where things are:
 //
+//   - open.go: Open, the one place that tells what an input file is (by
+//     its bytes, then its name), for an upload and for the command line's
+//     OpenPath; fields.go: OptionsFrom, the flags or form fields beside
+//     the input as Options;
 //   - read.go: Read, Options, Loaded, ReadLibrary, and the order the
 //     sheets are read in;
 //   - table.go: a sheet as a table of named columns (headers found below a
@@ -34,5 +40,7 @@
 //     demo's sample (data/sample);
 //   - declarations_bom.go: suppliers' declarations matched to BOM lines;
 //   - silent.go: the warnings of SPEC section 11, "Nothing ignored
-//     silently"; problems.go: Problem, InputError and the capped list.
+//     silently"; problems.go: Problem, InputError and the capped list;
+//     errors.go: CellError (a problem placed as csv.ParseError places a
+//     field) and the sentinels its causes wrap.
 package inputs

@@ -28,32 +28,32 @@ func (r *reader) parseFXSetting(v settingValue) {
 	if text == "" {
 		return
 	}
-	bad := func(format string, args ...any) {
-		r.ps.errorf(v.sheet, v.place, "%s %s: %s", schema.FXKey, schema.Quote(text), fmt.Sprintf(format, args...))
+	bad := func(kind error, format string, args ...any) {
+		r.ps.errorIs(kind, v.sheet, v.place, "%s %s: %w", schema.FXKey, schema.Quote(text), fmt.Errorf(format, args...))
 	}
 	seen := map[string]bool{}
 	for _, e := range strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == ';' }) {
 		e = strings.TrimSpace(e)
 		m := fxEntry.FindStringSubmatch(e)
 		if m == nil && strings.Trim(e, "0123456789") == "" && len(seen) > 0 {
-			bad("write a rate with a decimal point (1.08, not 1,08): a comma separates entries")
+			bad(ErrAmbiguousNumber, "write a rate with a decimal point (1.08, not 1,08): a comma separates entries")
 			return
 		}
 		if m == nil {
-			bad("expected CUR=RATE entries separated by commas, such as EUR=1.08, GBP=1.27 (RATE in %s per one CUR, written with a decimal point); %s is not one", r.settings.Currency, schema.Quote(e))
+			bad(nil, "expected CUR=RATE entries separated by commas, such as EUR=1.08, GBP=1.27 (RATE in %s per one CUR, written with a decimal point); %s is not one", r.settings.Currency, schema.Quote(e))
 			return
 		}
 		cur := strings.ToUpper(m[1])
 		rate, err := ParseAmount(m[2])
 		switch {
 		case err != nil || rate.Sign() <= 0:
-			bad("the rate of %s, %s, is not a number above 0", cur, schema.Quote(m[2]))
+			bad(ErrOutOfRange, "the rate of %s, %s, is not a number above 0", cur, schema.Quote(m[2]))
 			return
 		case seen[cur]:
-			bad("%s is given twice", cur)
+			bad(ErrDuplicate, "%s is given twice", cur)
 			return
 		case cur == r.settings.Currency && !rate.Equal(decimal.NewFromInt(1)):
-			bad("%s is the report currency: its rate is 1", cur)
+			bad(ErrOutOfRange, "%s is the report currency: its rate is 1", cur)
 			return
 		}
 		seen[cur] = true

@@ -40,7 +40,7 @@ func (r *reader) checkExploded(pend []pendingLine, qtyCol int) {
 				if qtyCol >= 0 {
 					cell = cellName(qtyCol, int(pend[l].row))
 				}
-				r.ps.errorf(r.bomSheet, cell, "the exploded quantity of part %q, the product of qty_per from product %q down to it, is about 1e%.0f, beyond 1e40: check the quantities up the tree",
+				r.ps.errorIs(ErrOutOfRange, r.bomSheet, cell, "the exploded quantity of part %q, the product of qty_per from product %q down to it, is about 1e%.0f, beyond 1e40: check the quantities up the tree",
 					lines[l].PartNumber, lines[l].Product, math.Floor(q))
 			}
 		}

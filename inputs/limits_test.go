@@ -144,10 +144,10 @@ func TestReadStopsWithContext(t *testing.T) {
 	path := mustWorkbook(t, map[string][][]any{"Products": oneProduct(), "BOM": simpleBOM()})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := workbook.OpenBookContext(ctx, path, workbook.Limits{}); !errors.Is(err, context.Canceled) {
-		t.Errorf("OpenBookContext after cancel: %v, want context.Canceled", err)
+	if _, err := OpenPath(ctx, path, workbook.Limits{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("OpenPath after cancel: %v, want context.Canceled", err)
 	}
-	b, err := workbook.OpenBook(path, workbook.Limits{})
+	b, err := OpenPath(context.Background(), path, workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

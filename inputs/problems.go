@@ -25,6 +25,12 @@ type Problem struct {
 	// Summary's first screen repeats it, so that a report of zeros is not
 	// read as "nothing changes".
 	Figures bool
+	// Err is the problem as an error, for programs: a *CellError for a
+	// problem in the input's sheets (or its flags), a declaration.Problem
+	// for one in a supplier's declaration. Its cause wraps one of the
+	// sentinels (ErrInvalidNumber, ErrMissingColumn, ...) when the kind
+	// of problem has one. Message is what users read.
+	Err error
 }
 
 // Place returns "BOM!F12", "BOM!12", "BOM" or "" as the problem's place.
@@ -76,8 +82,19 @@ func (e *InputError) Error() string {
 	return b.String()
 }
 
-// Unwrap lets errors.Is(err, ErrInput) match.
-func (e *InputError) Unwrap() error { return ErrInput }
+// Unwrap returns ErrInput and the errors of the problems that are errors,
+// so that errors.Is(err, ErrInput) matches any input with errors,
+// errors.Is(err, ErrInvalidNumber) one with a bad number, and errors.As
+// finds the first *CellError.
+func (e *InputError) Unwrap() []error {
+	out := []error{ErrInput}
+	for _, p := range e.Problems {
+		if p.Error && p.Err != nil {
+			out = append(out, p.Err)
+		}
+	}
+	return out
+}
 
 // problems collects problems up to MaxProblems and counts the rest.
 type problems struct {
@@ -138,8 +155,24 @@ func cutMessage(m string) string {
 	return m[:cut] + "…"
 }
 
+// errorf records an error at sheet and cell (an A1 name, a row number, a
+// flag such as "--only", or ""). A %w verb wraps its error in the
+// problem's cause, with the same text as %v.
 func (ps *problems) errorf(sheet, cell, format string, args ...any) {
-	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...), Error: true})
+	ps.errorIs(nil, sheet, cell, format, args...)
+}
+
+// errorIs is errorf whose cause also wraps the sentinel kind, which the
+// message need not name.
+func (ps *problems) errorIs(kind error, sheet, cell, format string, args ...any) {
+	ce := at(sheet, cell)
+	ce.Err = causef(kind, format, args...)
+	ps.errorAt(ce, cell, ce.Err.Error())
+}
+
+// errorAt records ce as an error at cell with the message users read.
+func (ps *problems) errorAt(ce *CellError, cell, message string) {
+	ps.add(Problem{Sheet: ce.Sheet, Cell: cell, Message: message, Error: true, Err: ce})
 }
 
 func (ps *problems) warnf(sheet, cell, format string, args ...any) {
@@ -147,14 +180,21 @@ func (ps *problems) warnf(sheet, cell, format string, args ...any) {
 		ps.dropped++ // a warning cannot join a full list: not worth formatting
 		return
 	}
-	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...)})
+	ps.warnAt(sheet, cell, false, fmt.Errorf(format, args...))
 }
 
 // figuref records a warning that bears on the report's figures
 // (Problem.Figures). Unlike warnf it may displace an ordinary warning from
 // a full list.
 func (ps *problems) figuref(sheet, cell, format string, args ...any) {
-	ps.add(Problem{Sheet: sheet, Cell: cell, Message: fmt.Sprintf(format, args...), Figures: true})
+	ps.warnAt(sheet, cell, true, fmt.Errorf(format, args...))
+}
+
+// warnAt records a warning whose message is the cause's text.
+func (ps *problems) warnAt(sheet, cell string, figures bool, cause error) {
+	ce := at(sheet, cell)
+	ce.Err = cause
+	ps.add(Problem{Sheet: sheet, Cell: cell, Message: cause.Error(), Figures: figures, Err: ce})
 }
 
 // lastWarning returns the index of the last warning in list that p may

@@ -40,7 +40,7 @@ type Options struct {
 	Declarations []declaration.File
 	// Context, when set, stops reading with its error once it is done
 	// (Ctrl-C, a request's deadline); the book's own context, from
-	// OpenBookContext, does so too.
+	// OpenPath, does so too.
 	Context context.Context
 }
 
@@ -169,7 +169,7 @@ func (r *reader) readAll() error {
 	}
 	r.warnFigures()
 	if len(r.bom.Lines) == 0 && r.ps.errs == 0 {
-		r.ps.errorf("BOM", "", "the BOM has no lines")
+		r.ps.errorIs(ErrMissingValue, "BOM", "", "the BOM has no lines")
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func (r *reader) checkMapping() {
 	known[schema.NormalizeKey(schema.DeclarationPartKey)] = true
 	for _, ours := range sortedKeys(r.opts.Mapping) {
 		if !known[schema.NormalizeKey(ours)] {
-			r.ps.errorf("", "--map", "%q is not one of our columns (e.g. part_number, qty_per, unit_cost)", ours)
+			r.ps.errorIs(ErrUnknownName, "", "--map", "%q is not one of our columns (e.g. part_number, qty_per, unit_cost)", ours)
 		}
 	}
 }
@@ -221,7 +221,7 @@ func (r *reader) openIn(b *workbook.Book, name string, withElements bool) *table
 	sheet := findSheet(b, name)
 	if sheet == "" {
 		if l.Required && b == r.book {
-			r.ps.errorf("", "", "%s has no %s sheet (sheets found: %s)", b.Name(), name, quoteList(b.Sheets()))
+			r.ps.errorIs(ErrMissingSheet, "", "", "%s has no %s sheet (sheets found: %s)", b.Name(), name, quoteList(b.Sheets()))
 		}
 		return nil
 	}
@@ -264,7 +264,7 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 	if !ok {
 		if !r.missingFX[currency] { // once per currency: one fix mends every cell
 			r.missingFX[currency] = true
-			t.bad(col, "no FX rate for %s: %s; other %s cells are not listed", currency, r.fxHint(currency), currency)
+			t.bad(col, ErrMissingRate, "no FX rate for %s: %s; other %s cells are not listed", currency, r.fxHint(currency), currency)
 		} else {
 			r.ps.errs++
 		}
@@ -286,18 +286,18 @@ func (r *reader) readFX() error {
 	for t.next() {
 		cur := strings.ToUpper(t.text("currency"))
 		if cur == "" {
-			t.bad("currency", "currency is empty")
+			t.bad("currency", ErrMissingValue, "currency is empty")
 			continue
 		}
 		rate, ok := t.amount("rate")
 		if !ok || rate.IsZero() {
 			if ok || t.text("rate") == "" {
-				t.bad("rate", "rate must be a number above 0")
+				t.bad("rate", ErrOutOfRange, "rate must be a number above 0")
 			}
 			continue
 		}
 		if cur == r.settings.Currency && !rate.Equal(decimal.NewFromInt(1)) {
-			t.bad("rate", "%s is the report currency: its rate must be 1", cur)
+			t.bad("rate", ErrOutOfRange, "%s is the report currency: its rate must be 1", cur)
 			continue
 		}
 		r.fx[cur] = rate

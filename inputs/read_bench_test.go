@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -58,7 +59,7 @@ func BenchmarkReadBOM(b *testing.B) {
 		b.Run(fmt.Sprintf("lines=%d/read", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				bk, err := workbook.OpenBook(dir, workbook.DefaultLimits())
+				bk, err := OpenPath(context.Background(), dir, workbook.DefaultLimits())
 				if err != nil {
 					b.Fatal(err)
 				}

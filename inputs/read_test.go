@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -118,9 +119,9 @@ func mustWorkbook(t *testing.T, sheets map[string][][]any) string {
 // readPath opens path and reads it.
 func readPath(t *testing.T, path string, opts Options) (*Loaded, error) {
 	t.Helper()
-	b, err := workbook.OpenBook(path, workbook.Limits{})
+	b, err := OpenPath(context.Background(), path, workbook.Limits{})
 	if err != nil {
-		t.Fatalf("OpenBook(%s): %v", path, err)
+		t.Fatalf("OpenPath(%s): %v", path, err)
 	}
 	defer b.Close()
 	if opts.Now.IsZero() {
@@ -933,7 +934,7 @@ func TestReadBrokenFiles(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := workbook.OpenBook(tc.path, workbook.Limits{})
+			b, err := OpenPath(context.Background(), tc.path, workbook.Limits{})
 			if err == nil {
 				_, err = Read(b, Options{Now: readNow})
 				b.Close()
@@ -946,7 +947,7 @@ func TestReadBrokenFiles(t *testing.T) {
 			}
 		})
 	}
-	if _, err := workbook.OpenBook(filepath.Join(dir, "missing.xlsx"), workbook.Limits{}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := OpenPath(context.Background(), filepath.Join(dir, "missing.xlsx"), workbook.Limits{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -973,7 +974,7 @@ func TestReadDamagedNeverPanics(t *testing.T) {
 					t.Fatalf("cut at %d bytes: panic %v", n, r)
 				}
 			}()
-			b, err := workbook.OpenBook(p, workbook.Limits{})
+			b, err := OpenPath(context.Background(), p, workbook.Limits{})
 			if err != nil {
 				return
 			}
@@ -995,7 +996,7 @@ func TestReadDamagedNeverPanics(t *testing.T) {
 					t.Fatalf("byte %d flipped: panic %v", i, r)
 				}
 			}()
-			b, err := workbook.OpenBook(p, workbook.Limits{})
+			b, err := OpenPath(context.Background(), p, workbook.Limits{})
 			if err != nil {
 				return
 			}
@@ -1162,7 +1163,7 @@ func TestReadSemicolonCSV(t *testing.T) {
 		"P1;MAG;MOT;2;1,500;NDFEB_N42;0.5;\n"+ // row 3: E3 refused
 		"P1;SEG;MOT;0.5;12.5;NDFEB_N42;0.25;1,5\n") // row 4: qty 0.5 read; H4 refused
 	write("settings.csv", "key;value\nvolume;2,000\n")
-	b, err := workbook.OpenBook(dir, workbook.Limits{})
+	b, err := OpenPath(context.Background(), dir, workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func (r *reader) usdRate() (rate decimal.Decimal, ok bool) {
 	}
 	if !r.missingFX["USD"] {
 		r.missingFX["USD"] = true
-		r.ps.errorf("FX", "", "no FX rate for USD: element and material prices are in USD; %s", r.fxHint("USD"))
+		r.ps.errorIs(ErrMissingRate, "FX", "", "no FX rate for USD: element and material prices are in USD; %s", r.fxHint("USD"))
 	}
 	return decimal.Decimal{}, false
 }
@@ -81,7 +81,7 @@ func (r *reader) pricesFrom(b *workbook.Book) {
 		cn, ok := t.amount("price_usd_per_kg")
 		if !ok {
 			if t.text("price_usd_per_kg") == "" {
-				t.bad("price_usd_per_kg", "price is empty")
+				t.bad("price_usd_per_kg", ErrMissingValue, "price is empty")
 			}
 			continue
 		}
@@ -126,7 +126,7 @@ func (r *reader) materialsFrom(t *table) {
 	for t.next() {
 		code := strings.ToUpper(t.text("material"))
 		if code == "" {
-			t.bad("material", "material code is empty")
+			t.bad("material", ErrMissingValue, "material code is empty")
 			continue
 		}
 		m := exposure.Material{Code: code, Description: t.text("description"), Family: schema.NormalizeKey(t.text("family")),
@@ -156,7 +156,7 @@ func (r *reader) materialsFrom(t *table) {
 		}
 		// A row states a whole composition: no element gives way.
 		if total.GreaterThan(maxComposition) {
-			r.ps.errorf(t.sheet, t.ref(first), "composition of %s adds up to %s wt%%, more than 100: a Materials row states the whole composition", code, total)
+			r.ps.errorIs(ErrOutOfRange, t.sheet, t.ref(first), "composition of %s adds up to %s wt%%, more than 100: a Materials row states the whole composition", code, total)
 			continue
 		}
 		r.materials[code] = m

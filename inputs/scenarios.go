@@ -31,7 +31,7 @@ func (r *reader) readScenarios() error {
 		src = r.opts.Scenarios
 		r.scenarioSrc = r.opts.Scenarios.Name()
 		if findSheet(src, "Scenarios") == "" {
-			r.ps.errorf("", "", "%s has no Scenarios sheet (sheets found: %s)", src.Name(), quoteList(src.Sheets()))
+			r.ps.errorIs(ErrMissingSheet, "", "", "%s has no Scenarios sheet (sheets found: %s)", src.Name(), quoteList(src.Sheets()))
 			return nil
 		}
 	case !r.libraryOnly && !examples && findSheet(r.book, "Scenarios") != "":
@@ -40,7 +40,7 @@ func (r *reader) readScenarios() error {
 	case !r.libraryOnly && !examples:
 		for _, s := range []string{"Controls", "Tariffs"} {
 			if sh := findSheet(r.book, s); sh != "" {
-				r.ps.errorf(sh, "", "a %s sheet needs a Scenarios sheet beside it: its rows replace the built-in library", s)
+				r.ps.errorIs(ErrMissingSheet, sh, "", "a %s sheet needs a Scenarios sheet beside it: its rows replace the built-in library", s)
 			}
 		}
 	}
@@ -77,11 +77,11 @@ func (r *reader) scenarioRows(b *workbook.Book) *scenarioIndex {
 	for t.next() {
 		id := t.text("scenario")
 		if id == "" {
-			t.bad("scenario", "scenario id is empty")
+			t.bad("scenario", ErrMissingValue, "scenario id is empty")
 			continue
 		}
 		if first, dup := ix.idx[id]; dup {
-			t.bad("scenario", "scenario %q already defined at %s", id, ix.where[first])
+			t.bad("scenario", ErrDuplicate, "scenario %q already defined at %s", id, ix.where[first])
 			continue
 		}
 		sc := exposure.Scenario{ID: id, Name: t.text("name"), Description: t.text("description"), Source: t.text("source"), Country: "CN", Checked: t.text("checked")}
@@ -91,7 +91,7 @@ func (r *reader) scenarioRows(b *workbook.Book) *scenarioIndex {
 		if v := t.text("stance"); v != "" {
 			st, ok := schema.Stances.Lookup(v)
 			if !ok {
-				t.bad("stance", "stance %q: expected %s", v, schema.Stances.OneOf())
+				t.bad("stance", ErrUnknownWord, "stance %q: expected %s", v, schema.Stances.OneOf())
 			}
 			sc.Stance = st
 		}
@@ -114,7 +114,7 @@ func (r *reader) scenarioRows(b *workbook.Book) *scenarioIndex {
 		}
 		sc.SpotPremium = r.param(t, "spot_premium_pct", "spot_premium_low", "spot_premium_high", true, decimal.Zero)
 		if sc.SpotPremium.Value.Sign() < 0 {
-			t.bad("spot_premium_pct", "spot premium must be 0 or more")
+			t.bad("spot_premium_pct", ErrNegative, "spot premium must be 0 or more")
 		}
 		ix.idx[id] = len(r.scenarios)
 		sc.PriorBlank = !given
@@ -155,7 +155,7 @@ func (r *reader) param(t *table, col, lowCol, highCol string, pct bool, def deci
 	high, hasHigh := r.rangeEnd(t, highCol, pct)
 	if hasLow || hasHigh {
 		if p.Ranged {
-			t.bad(lowCol, "the range is given twice: in %s and in %s/%s", col, lowCol, highCol)
+			t.bad(lowCol, ErrConflict, "the range is given twice: in %s and in %s/%s", col, lowCol, highCol)
 			return p
 		}
 		if !hasLow {
@@ -165,7 +165,7 @@ func (r *reader) param(t *table, col, lowCol, highCol string, pct bool, def deci
 			high = p.Value
 		}
 		if low.GreaterThan(p.Value) || high.LessThan(p.Value) {
-			t.bad(lowCol, "range %s..%s does not contain the value %s", low, high, p.Value)
+			t.bad(lowCol, ErrOutOfRange, "range %s..%s does not contain the value %s", low, high, p.Value)
 			return p
 		}
 		p.Low, p.High, p.Ranged = low, high, true
@@ -201,7 +201,7 @@ func (r *reader) scenarioOf(t *table, ix *scenarioIndex) *exposure.Scenario {
 	id := t.text("scenario")
 	i, ok := ix.idx[id]
 	if !ok {
-		t.bad("scenario", "scenario %q is not on the Scenarios sheet", id)
+		t.bad("scenario", ErrUnknownName, "scenario %q is not on the Scenarios sheet", id)
 		return nil
 	}
 	return &r.scenarios[i]
@@ -225,7 +225,7 @@ func (r *reader) controlRows(b *workbook.Book, ix *scenarioIndex) {
 		}
 		cls, ok := schema.Classes.Lookup(t.text("class"))
 		if !ok {
-			t.bad("class", "class %q: expected %s", t.text("class"), schema.Classes.OneOf())
+			t.bad("class", ErrUnknownWord, "class %q: expected %s", t.text("class"), schema.Classes.OneOf())
 			continue
 		}
 		c.Class = cls
@@ -236,13 +236,13 @@ func (r *reader) controlRows(b *workbook.Book, ix *scenarioIndex) {
 		c.Availability = r.param(t, "availability_pct", "availability_low", "availability_high", true, hundred)
 		c.Delay = r.param(t, "delay_days", "delay_low", "delay_high", false, decimal.Zero)
 		if c.Uplift.Low.LessThan(minus100) {
-			t.bad("price_uplift_pct", "a price uplift cannot be below -100%%")
+			t.bad("price_uplift_pct", ErrOutOfRange, "a price uplift cannot be below -100%%")
 		}
 		if c.Availability.Low.Sign() < 0 || c.Availability.High.GreaterThan(hundred) {
-			t.bad("availability_pct", "availability must be between 0 and 100%%")
+			t.bad("availability_pct", ErrOutOfRange, "availability must be between 0 and 100%%")
 		}
 		if c.Delay.Low.Sign() < 0 {
-			t.bad("delay_days", "delay must be 0 days or more")
+			t.bad("delay_days", ErrNegative, "delay must be 0 days or more")
 		}
 		c.From, c.To = r.window(t)
 		sc.Controls = append(sc.Controls, c)
@@ -255,7 +255,7 @@ func (r *reader) controlRows(b *workbook.Book, ix *scenarioIndex) {
 func (r *reader) controlElements(t *table, c *exposure.Control) bool {
 	cell := t.text("elements")
 	if cell == "" {
-		t.bad("elements", "elements is empty: name elements, a group such as HRE7, or *")
+		t.bad("elements", ErrMissingValue, "elements is empty: name elements, a group such as HRE7, or *")
 		return false
 	}
 	seen := map[string]bool{}
@@ -276,7 +276,7 @@ func (r *reader) controlElements(t *table, c *exposure.Control) bool {
 		default:
 			sym, err := reference.LookupElement(tok)
 			if err != nil {
-				t.bad("elements", "%v (groups: %s)", err, strings.Join(sortedKeys(r.groups), ", "))
+				t.bad("elements", ErrUnknownElement, "%v (groups: %s)", err, strings.Join(sortedKeys(r.groups), ", "))
 				ok = false
 				continue
 			}
@@ -288,7 +288,7 @@ func (r *reader) controlElements(t *table, c *exposure.Control) bool {
 		}
 	}
 	if c.AllElements && len(c.Elements) > 0 {
-		t.bad("elements", "* already means every element: list elements or *, not both")
+		t.bad("elements", ErrConflict, "* already means every element: list elements or *, not both")
 		return false
 	}
 	return ok
@@ -299,7 +299,7 @@ func (r *reader) window(t *table) (exposure.Month, exposure.Month) {
 	from, to := t.month("from_month"), t.month("to_month")
 	if !from.IsZero() && !to.IsZero() && (from.Relative > 0) == (to.Relative > 0) {
 		if to.Index(from) < 1 {
-			t.bad("to_month", "to_month is before from_month")
+			t.bad("to_month", ErrOutOfRange, "to_month is before from_month")
 		}
 	}
 	return from, to
@@ -318,7 +318,7 @@ func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 		}
 		tr := exposure.Tariff{Ref: t.rowRef(), ImportCountry: t.country("import_country"), Origin: "*"}
 		if tr.ImportCountry == "" && t.text("import_country") == "" {
-			t.bad("import_country", "import country is empty")
+			t.bad("import_country", ErrMissingValue, "import country is empty")
 		}
 		if o := t.text("origin_country"); o != "" && o != "*" {
 			code, err := reference.LookupCountry(o)
@@ -331,19 +331,19 @@ func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 		if m := t.text("material"); m != "" {
 			code, ok := r.materialByKey[schema.NormalizeKey(m)]
 			if !ok {
-				t.bad("material", "unknown material %q%s", m, r.suggestMaterial(m))
+				t.bad("material", ErrUnknownName, "unknown material %q%s", m, r.suggestMaterial(m))
 				continue
 			}
 			tr.Material = code
 		}
 		tr.HSPrefix = t.text("hs_prefix")
 		if strings.Trim(tr.HSPrefix, "0123456789. ") != "" {
-			t.bad("hs_prefix", "HS prefix %q: expected digits such as 8505.11", tr.HSPrefix)
+			t.bad("hs_prefix", ErrInvalidNumber, "HS prefix %q: expected digits such as 8505.11", tr.HSPrefix)
 			continue
 		}
 		tr.Pct = r.param(t, "tariff_pct", "tariff_low", "tariff_high", true, decimal.Zero)
 		if t.text("tariff_pct") == "" {
-			t.bad("tariff_pct", "tariff is empty")
+			t.bad("tariff_pct", ErrMissingValue, "tariff is empty")
 		}
 		tr.From, tr.To = r.window(t)
 		sc.Tariffs = append(sc.Tariffs, tr)
@@ -357,7 +357,7 @@ func (r *reader) tariffRows(b *workbook.Book, ix *scenarioIndex) {
 func hsPrefix(t *table) (digits string, ok bool) {
 	text := t.text("hs_prefix")
 	if strings.Trim(text, "0123456789. ") != "" || text != "" && strings.Trim(text, ". ") == "" {
-		t.bad("hs_prefix", "HS prefix %q: expected digits such as 8505.11", text)
+		t.bad("hs_prefix", ErrInvalidNumber, "HS prefix %q: expected digits such as 8505.11", text)
 		return "", false
 	}
 	return strings.Map(func(r rune) rune {
@@ -417,7 +417,7 @@ func (r *reader) filterOnly() {
 		for _, sc := range r.scenarios {
 			ids = append(ids, sc.ID)
 		}
-		r.ps.errorf("", "--only", "unknown scenario %q (known: %s)", id, strings.Join(ids, ", "))
+		r.ps.errorIs(ErrUnknownName, "", "--only", "unknown scenario %q (known: %s)", id, strings.Join(ids, ", "))
 	}
 	r.scenarios = kept
 }
@@ -428,7 +428,7 @@ func (r *reader) filterOnly() {
 func (r *reader) normalisePriors() {
 	if len(r.scenarios) == 0 {
 		if r.ps.errs == 0 {
-			r.ps.errorf("Scenarios", "", "no scenarios to compute")
+			r.ps.errorIs(ErrMissingValue, "Scenarios", "", "no scenarios to compute")
 		}
 		return
 	}
@@ -455,7 +455,7 @@ func (r *reader) normalisePriors() {
 			}
 		}
 	case given.IsZero():
-		r.ps.errorf("Scenarios", "", "every probability is 0: give at least one scenario a probability")
+		r.ps.errorIs(ErrOutOfRange, "Scenarios", "", "every probability is 0: give at least one scenario a probability")
 	case !given.Equal(one):
 		r.ps.warnf("Scenarios", "", "probabilities add up to %s: scaled to 1", given)
 		for i := range r.scenarios {

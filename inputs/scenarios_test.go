@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -379,7 +380,7 @@ func TestScenariosFlagBook(t *testing.T) {
 		"Scenarios": {{"scenario", "probability"}, {"x", 0.7}, {"y", 0.3}},
 		"Controls":  {{"scenario", "elements", "class", "price_uplift_pct"}, {"x", "Nd,Pr", "direct", 40}},
 	})
-	sb, err := workbook.OpenBook(lib, workbook.Limits{})
+	sb, err := OpenPath(context.Background(), lib, workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +402,7 @@ func TestScenariosFlagBook(t *testing.T) {
 	}
 
 	// A --scenarios book without a Scenarios sheet.
-	nb, err := workbook.OpenBook(mustWorkbook(t, map[string][][]any{"Controls": {{"scenario", "elements"}}}), workbook.Limits{})
+	nb, err := OpenPath(context.Background(), mustWorkbook(t, map[string][][]any{"Controls": {{"scenario", "elements"}}}), workbook.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,9 +72,9 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		CarryingRate: decimal.NewFromInt(25), CountryCap: decimal.NewFromInt(65),
 		Objective: exposure.ObjectiveExpected, Draws: 10000, Seed: 1, AsOf: r.opts.Now,
 	}
-	bad := func(key string, format string, args ...any) {
+	bad := func(key string, kind error, format string, args ...any) {
 		v := vals[key]
-		r.ps.errorf(v.sheet, v.place, "%s %q: %s", key, v.text, fmt.Sprintf(format, args...))
+		r.ps.errorIs(kind, v.sheet, v.place, "%s %q: %w", key, v.text, fmt.Errorf(format, args...))
 	}
 	get := func(key string) (string, bool) {
 		v, ok := vals[key]
@@ -86,7 +86,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	if v, ok := get("currency"); ok {
 		r.silent.currencyGiven = true
 		if len(v) != 3 {
-			bad("currency", "expected a three-letter ISO currency code such as USD or EUR")
+			bad("currency", nil, "expected a three-letter ISO currency code such as USD or EUR")
 		} else {
 			s.Currency = strings.ToUpper(v)
 		}
@@ -98,7 +98,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		if v, ok := get(c.key); ok {
 			code, err := reference.LookupCountry(v)
 			if err != nil {
-				bad(c.key, "%v", err)
+				bad(c.key, nil, "%w", err)
 			} else {
 				*c.dst = code
 			}
@@ -110,7 +110,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 			t, err = serialTime(v)
 		}
 		if err != nil {
-			bad("as_of", "expected a date or timestamp such as 2026-11-26 or 2026-11-26T09:00:00Z")
+			bad("as_of", ErrInvalidDate, "expected a date or timestamp such as 2026-11-26 or 2026-11-26T09:00:00Z")
 		} else {
 			s.AsOf = t
 		}
@@ -119,7 +119,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	if v, ok := get("start"); ok {
 		m, err := ParseMonth(v, vals["start"].date)
 		if err != nil || m.Relative > 0 {
-			bad("start", "expected a calendar month such as 2026-12")
+			bad("start", ErrInvalidMonth, "expected a calendar month such as 2026-12")
 		} else {
 			s.Start = m
 		}
@@ -128,7 +128,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 		if v, ok := get(key); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < min || n > max {
-				bad(key, "expected a whole number from %d to %d", min, max)
+				bad(key, ErrOutOfRange, "expected a whole number from %d to %d", min, max)
 				return
 			}
 			*dst = n
@@ -143,14 +143,14 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 				key = "as_of"
 			}
 		}
-		bad(key, "%v", err)
+		bad(key, nil, "%w", err)
 		s.Start = exposure.Month{Year: exposure.MaxYear, Month: time.January}
 		s.Horizon = exposure.MinHorizon
 	}
 	if v, ok := get("seed"); ok {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			bad("seed", "expected a whole number")
+			bad("seed", ErrInvalidNumber, "expected a whole number")
 		} else {
 			s.Seed = n
 		}
@@ -158,12 +158,12 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	pctSetting := func(key string, dst *decimal.Decimal, max int64) {
 		if _, ok := get(key); ok {
 			if vals[key].numErr != nil {
-				bad(key, "%s", commaUnsureHint)
+				bad(key, ErrAmbiguousNumber, "%s", commaUnsureHint)
 				return
 			}
 			d, err := ParsePercent(vals[key].num, vals[key].percent)
 			if err != nil || d.Sign() < 0 || (max > 0 && d.GreaterThan(decimal.NewFromInt(max))) {
-				bad(key, "expected a percentage from 0%s", map[bool]string{true: fmt.Sprintf(" to %d", max), false: ""}[max > 0])
+				bad(key, ErrOutOfRange, "expected a percentage from 0%s", map[bool]string{true: fmt.Sprintf(" to %d", max), false: ""}[max > 0])
 				return
 			}
 			*dst = d
@@ -183,7 +183,7 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 				}
 				code, err := reference.LookupCountry(name)
 				if err != nil {
-					bad("cap_countries", "expected controlling, all or a comma-separated list of countries: %v", err)
+					bad("cap_countries", nil, "expected controlling, all or a comma-separated list of countries: %w", err)
 					s.CapCountries.Countries = nil
 					break
 				}
@@ -197,9 +197,9 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 	if _, ok := get("volume"); ok {
 		d, err := ParseAmount(vals["volume"].num)
 		if vals["volume"].numErr != nil {
-			bad("volume", "%s", commaUnsureHint)
+			bad("volume", ErrAmbiguousNumber, "%s", commaUnsureHint)
 		} else if err != nil || d.Sign() <= 0 {
-			bad("volume", "expected a number of units above 0")
+			bad("volume", ErrOutOfRange, "expected a number of units above 0")
 		} else {
 			r.volume = d
 		}
@@ -219,14 +219,14 @@ func (r *reader) parseSettings(vals map[string]settingValue) {
 // settingWord sets *dst to the word the setting key gives, when it gives
 // one of ws, and reports any other word with the accepted ones in
 // alphabetical order.
-func settingWord[T comparable](get func(string) (string, bool), bad func(key, format string, args ...any), key string, ws schema.Words[T], dst *T) {
+func settingWord[T comparable](get func(string) (string, bool), bad func(key string, kind error, format string, args ...any), key string, ws schema.Words[T], dst *T) {
 	v, ok := get(key)
 	if !ok {
 		return
 	}
 	w, found := ws.Lookup(v)
 	if !found {
-		bad(key, "expected one of %s", strings.Join(slices.Sorted(slices.Values(ws.Texts())), ", "))
+		bad(key, ErrUnknownWord, "expected one of %s", strings.Join(slices.Sorted(slices.Values(ws.Texts())), ", "))
 		return
 	}
 	*dst = w

@@ -129,11 +129,11 @@ func (r *reader) signalRows() []exposure.Signal {
 	for t.next() {
 		s := exposure.Signal{Name: t.text("signal"), Value: t.text("value"), Source: t.text("source"), Ref: t.refOf("value")}
 		if s.Name == "" {
-			t.bad("signal", "signal is empty: name it, e.g. soybean_imports_us_mt, mofcom_tone or us_exemption")
+			t.bad("signal", ErrMissingValue, "signal is empty: name it, e.g. soybean_imports_us_mt, mofcom_tone or us_exemption")
 			continue
 		}
 		if s.Value == "" {
-			t.bad("value", "value of %s is empty", s.Name)
+			t.bad("value", ErrMissingValue, "value of %s is empty", s.Name)
 			continue
 		}
 		d, ok := t.date("date")
@@ -170,7 +170,7 @@ func (t *table) date(name string) (time.Time, bool) {
 	c := t.cellAt(i)
 	text := strings.TrimSpace(c.Text)
 	if !ok || text == "" {
-		t.bad(name, "%s is empty: give the date of the value, e.g. 2026-01-05", name)
+		t.bad(name, ErrMissingValue, "%s is empty: give the date of the value, e.g. 2026-01-05", name)
 		return time.Time{}, false
 	}
 	if c.Date && c.Kind == workbook.CellNumber {
@@ -205,7 +205,7 @@ func (r *reader) signalRuleRows(b *workbook.Book) []exposure.SignalRule {
 	for t.next() {
 		rule := exposure.SignalRule{ID: t.text("rule"), Signal: t.text("signal"), Rationale: t.text("rationale"), Source: t.text("source"), Ref: t.rowRef()}
 		if rule.Signal == "" {
-			t.bad("signal", "signal is empty")
+			t.bad("signal", ErrMissingValue, "signal is empty")
 			continue
 		}
 		c, err := ParseCondition(t.text("condition"))
@@ -216,14 +216,14 @@ func (r *reader) signalRuleRows(b *workbook.Book) []exposure.SignalRule {
 		rule.Measure, rule.Op, rule.Operand, rule.Number, rule.IsNum = c.Measure, c.Op, c.Operand, c.Number, c.IsNum
 		st, ok := schema.Stances.Lookup(t.text("stance"))
 		if !ok {
-			t.bad("stance", "stance %q: expected %s", t.text("stance"), schema.Stances.OneOf())
+			t.bad("stance", ErrUnknownWord, "stance %q: expected %s", t.text("stance"), schema.Stances.OneOf())
 			continue
 		}
 		rule.Stance = st
 		lr, ok := t.amount("likelihood_ratio")
 		if !ok || lr.Sign() <= 0 {
 			if ok || t.text("likelihood_ratio") == "" {
-				t.bad("likelihood_ratio", "likelihood ratio must be a number above 0 (above 1 supports the stance, below 1 weighs against it)")
+				t.bad("likelihood_ratio", ErrOutOfRange, "likelihood ratio must be a number above 0 (above 1 supports the stance, below 1 weighs against it)")
 			}
 			continue
 		}
@@ -272,7 +272,7 @@ func (r *reader) checkSignals(signals []exposure.Signal, rules []exposure.Signal
 		case rs == nil:
 			r.ps.warnf(sheet, s.Ref, "no SignalRules row names signal %q: it moves nothing (signals with rules: %s)", s.Name, strings.Join(names, ", "))
 		case rs.numeric && !s.IsNum:
-			r.ps.errorf(sheet, s.Ref, "%s %q: the rules of %s compare numbers; write a number", s.Name, s.Value, s.Name)
+			r.ps.errorIs(ErrInvalidNumber, sheet, s.Ref, "%s %q: the rules of %s compare numbers; write a number", s.Name, s.Value, s.Name)
 		case len(rs.words) > 0 && !rs.numeric && !rs.anyRule && !matchesAnyWord(s, rules) && !yesNoAnswer(s, rs.words):
 			r.ps.warnf(sheet, s.Ref, "%s %q matches no rule (the rules expect %s)", s.Name, s.Value, strings.Join(rs.spellings, ", "))
 		}

@@ -625,7 +625,7 @@ func sameCurrency(code, report string) bool {
 // the report's figures rest on.
 func (r *reader) warnFigures() {
 	if n := r.ps.examples[r.bomName()]; n > 0 && len(r.bom.Lines) == 0 && r.ps.errs == 0 {
-		r.ps.errorf(r.bomName(), "", "the BOM has no lines of its own: its %d row(s) are the template's examples, which are skipped; add your parts (and products) below them or in their place, clearing their example cells", n)
+		r.ps.errorIs(ErrMissingValue, r.bomName(), "", "the BOM has no lines of its own: its %d row(s) are the template's examples, which are skipped; add your parts (and products) below them or in their place, clearing their example cells", n)
 	}
 	if r.ps.errs == 0 && len(r.bom.Lines) > 0 {
 		// With errors no report is made, and lines may be missing: the

@@ -156,11 +156,11 @@ func openTable(b *workbook.Book, sheet string, l *schema.SheetLayout, mapping ma
 	if t.col == nil {
 		rr.Close()
 		if bestRow < 0 {
-			ps.errorf(sheet, "", "the sheet is empty: expected a header row with %s", requiredNames(l))
+			ps.errorIs(ErrMissingColumn, sheet, "", "the sheet is empty: expected a header row with %s", requiredNames(l))
 			return nil, nil
 		}
 		hdr := ahead[bestRow]
-		ps.errorf(sheet, fmt.Sprint(hdr.Num), "%s (headers found in row %d: %s)",
+		ps.errorIs(ErrMissingColumn, sheet, fmt.Sprint(hdr.Num), "%s (headers found in row %d: %s)",
 			missingColumns(l, hdr.Cells, keys), hdr.Num, quoteList(texts(hdr.Cells)))
 		return nil, nil
 	}
@@ -438,23 +438,35 @@ func (t *table) rowRef() string {
 	return string(strconv.AppendInt(b, int64(t.row.Num), 10)) // one allocation, not two
 }
 
-// bad records an error at the named cell.
-func (t *table) bad(name, format string, args ...any) {
-	t.ps.errorf(t.sheet, t.refOf(name), format, args...)
+// bad records an error at the named cell whose cause wraps the sentinel
+// kind (nil for none), which the message need not name.
+func (t *table) bad(name string, kind error, format string, args ...any) {
+	ce := &CellError{Sheet: t.sheet, Row: t.row.Num, Col: t.colOf(name), Field: name, Err: causef(kind, format, args...)}
+	if ce.Col >= 0 {
+		ce.Field = t.header(ce.Col)
+	}
+	t.ps.errorAt(ce, t.refOf(name), ce.Err.Error())
 }
 
-// cellErr records a value error at column i with the header and value.
+// header returns the header of column i as the sheet writes it, trimmed.
+func (t *table) header(i int) string {
+	if i < 0 || i >= len(t.headers) {
+		return ""
+	}
+	return strings.TrimSpace(t.headers[i])
+}
+
+// cellErr records a value error at column i with the header and value:
+// the message reads `unit_cost "1,5": ambiguous number ...`, and the
+// problem's *CellError has the field and wraps err.
 func (t *table) cellErr(i int, err error) {
 	c := t.cellAt(i)
-	h := ""
-	if i < len(t.headers) {
-		h = t.headers[i]
-	}
+	h := t.header(i)
+	msg := fmt.Sprintf("%s %q: %v", h, c.Text, err)
 	if strings.Contains(err.Error(), strings.TrimSpace(c.Text)) || len(c.Text) > 60 {
-		t.ps.errorf(t.sheet, t.ref(i), "%s: %v", strings.TrimSpace(h), err) // the cause already quotes the text
-		return
+		msg = fmt.Sprintf("%s: %v", h, err) // the cause already quotes the text
 	}
-	t.ps.errorf(t.sheet, t.ref(i), "%s %q: %v", strings.TrimSpace(h), c.Text, err)
+	t.ps.errorAt(&CellError{Sheet: t.sheet, Row: t.row.Num, Col: i, Field: h, Err: err}, t.ref(i), msg)
 }
 
 // amount parses a non-negative amount column; ok is false when the cell is

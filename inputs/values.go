@@ -13,38 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
-	"rexpo/reference"
 	"rexpo/schema"
-)
-
-// Causes of a bad cell value. The functions below wrap them with the text
-// that failed, so errors.Is tells the kind of problem and Error() reads as
-// a message for the user, e.g. `ambiguous number "1,5" (...)`.
-var (
-	// ErrInvalidNumber: the text is not a number.
-	ErrInvalidNumber = errors.New("invalid number")
-	// ErrAmbiguousNumber: the text is a number only under a guess about
-	// its separators ("1,5", "1.234,5", "1234,567"); rexpo never guesses.
-	ErrAmbiguousNumber = errors.New("ambiguous number")
-	// ErrPercentNotAllowed: a '%' in a column that is not in percent.
-	ErrPercentNotAllowed = errors.New("percent not allowed")
-	// ErrNegative: a negative value where only values ≥ 0 make sense
-	// (quantities, costs, masses). The parsers accept negative numbers;
-	// callers that need ≥ 0 report this cause.
-	ErrNegative = errors.New("negative value")
-	// ErrOutOfRange: a value outside the range its column allows (a
-	// probability above 1, a range whose value lies outside its bounds, a
-	// number too large or too small to be meant).
-	ErrOutOfRange = errors.New("value out of range")
-	// ErrUnknownCountry: a country cell that names no ISO 3166 country
-	// (the reference package's sentinel, which its lookups wrap).
-	ErrUnknownCountry = reference.ErrUnknownCountry
-	// ErrUnknownElement: an element cell that names no chemical element.
-	ErrUnknownElement = reference.ErrUnknownElement
-	// ErrInvalidMonth: a month cell that is no calendar or relative month.
-	ErrInvalidMonth = errors.New("invalid month")
-	// ErrInvalidYesNo: a yes/no cell with another word in it.
-	ErrInvalidYesNo = errors.New("not yes or no")
 )
 
 // smallInts are the decimals 0 to 255, shared: decimals are immutable, and

@@ -30,7 +30,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 	b.Run("reader=rexpo", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			book, err := OpenBook(path, DefaultLimits())
+			book, err := openPath(path, DefaultLimits())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.Run("reader=rexpo", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			book, err := OpenBook(path, DefaultLimits())
+			book, err := openPath(path, DefaultLimits())
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -129,85 +129,42 @@ type Book struct {
 	xlsx     *xlsxBook
 	csv      *csvBook
 	closer   io.Closer
+	dir      string // the folder on disk the book was read from (Folder), "" for none
 }
 
-// OpenBook opens the input at path, deciding by its extension: .xlsx,
-// .xlsm (and the template forms .xltx, .xltm) are workbooks; .csv is one
-// sheet named "BOM"; a directory is a folder of CSV files, each *.csv a
-// sheet named after the file stem (bom.csv is sheet "bom"). Any other file
-// is sniffed: a zip or OLE file is tried as a workbook, so that an .xls gets
-// the "save it as .xlsx" message.
-func OpenBook(path string, lim Limits) (*Book, error) {
-	return OpenBookContext(context.Background(), path, lim)
-}
-
-// OpenBookContext is OpenBook whose reading (of the workbook's shared
-// strings now, of its rows later) stops with ctx's error once ctx is done:
-// a zip bomb is refused within its limits, but reaching them takes time
-// that Ctrl-C must be able to cut short.
-func OpenBookContext(ctx context.Context, path string, lim Limits) (*Book, error) {
-	b, err := openBook(ctx, path, lim)
+// OpenFolder opens the folder at path as a book of CSV files: each *.csv
+// file in it is a sheet named after the file stem (bom.csv is sheet
+// "bom"), in file name order. Reading its rows stops with ctx's error once
+// ctx is done. A relative path in its Settings points into the folder
+// (Folder). A single file is opened from its bytes: OpenXLSX, OpenCSV.
+func OpenFolder(ctx context.Context, path string, lim Limits) (*Book, error) {
+	b, err := openCSVDir(os.DirFS(path), ".", path, lim)
 	if err != nil {
 		return nil, err
 	}
-	b.ctx = ctx
+	b.ctx, b.dir = ctx, path
 	return b, nil
 }
 
-func openBook(ctx context.Context, path string, lim Limits) (*Book, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err // *PathError names the file
-	}
-	if st.IsDir() {
-		b, err := openCSVDir(os.DirFS(path), ".", path, lim)
-		if err != nil {
-			return nil, err
-		}
-		b.csv.osDir = path
-		return b, nil
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return openCSVFile(path, lim)
-	case ".xlsx", ".xlsm", ".xltx", ".xltm":
-		return openXLSXFile(ctx, path, lim)
-	}
-	// Unknown extension: look at the first bytes.
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
+// LooksLikeWorkbook reports whether r starts as a zip archive (an .xlsx
+// workbook, or another Office file) or an OLE compound file (an encrypted
+// workbook or an old .xls): what OpenXLSX reads or explains. It is false
+// when r cannot be read; OpenXLSX then says why.
+func LooksLikeWorkbook(r io.ReaderAt) bool {
 	var magic [8]byte
-	n, _ := io.ReadFull(f, magic[:])
-	f.Close()
-	if isZip(magic[:n]) || isOLE(magic[:n]) {
-		return openXLSXFile(ctx, path, lim)
-	}
-	return nil, fmt.Errorf("%s: %w: expected an .xlsx workbook, a .csv file or a folder of .csv files", path, ErrNotWorkbook)
+	n, _ := r.ReadAt(magic[:], 0)
+	return isZip(magic[:n]) || isOLE(magic[:n])
 }
 
-func openXLSXFile(ctx context.Context, path string, lim Limits) (*Book, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	b, err := OpenXLSX(ctxReaderAt{ctx, f}, st.Size(), path, lim)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	b.closer = f
-	return b, nil
+// InFile says the book was opened from the bytes of f, a file on this
+// machine: a relative path in its Settings points into f's folder
+// (Folder), and Close closes f.
+func (b *Book) InFile(f *os.File) {
+	b.dir, b.closer = filepath.Dir(f.Name()), f
 }
 
-// Name returns the name the book was opened with (the path given to
-// OpenBook, the name given to OpenXLSX, the folder given to OpenCSVFS), for
+// Name returns the name the book was opened with (the name given to
+// OpenXLSX or OpenCSV, the folder given to OpenFolder or OpenCSVFS), for
 // messages.
 func (b *Book) Name() string { return b.name }
 
@@ -223,7 +180,7 @@ func (b *Book) CSV() bool { return b.csv != nil }
 func (b *Book) LoneCSV() bool { return b.csv != nil && b.csv.single }
 
 // SetContext makes the book's row readers opened from now on stop with
-// ctx's error once ctx is done, as OpenBookContext does for a book it
+// ctx's error once ctx is done, as OpenFolder does for a book it
 // opens: a reader of a book opened elsewhere can still be cut short.
 func (b *Book) SetContext(ctx context.Context) { b.ctx = ctx }
 
@@ -421,31 +378,25 @@ func cellName(col, row int) string {
 }
 
 // Folder returns where a relative path in the book (a Settings value
-// naming a file) points: the folder of CSV files, or the folder of the workbook file.
-// Books read from a stream (an upload) have none. A folder on disk is
-// opened as an os.Root, which no symbolic link or ".." leads out of (a
-// link to /etc inside the folder must not make rexpo read /etc); close
-// it when done.
+// naming a file) points: the folder of CSV files, or the folder of the
+// file the book was read from (InFile). A book read from bytes alone (an
+// upload) has none. A folder on disk is opened as an os.Root, which no
+// symbolic link or ".." leads out of (a link to /etc inside the folder
+// must not make rexpo read /etc); close it when done.
 func (b *Book) Folder() (fsys fs.FS, dir string, closer io.Closer, err error) {
-	osDir := ""
 	switch {
-	case b.csv != nil && b.csv.osDir != "":
-		osDir = b.csv.osDir
-	case b.csv != nil:
+	case b.dir != "":
+		root, err := os.OpenRoot(b.dir)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		return root.FS(), ".", root, nil
+	case b.csv != nil && b.csv.embedded:
 		for _, f := range b.csv.files { // an embedded folder: nothing to escape to
 			return b.csv.fsys, path.Dir(f), io.NopCloser(nil), nil
 		}
-	case b.xlsx != nil && b.closer != nil:
-		osDir = filepath.Dir(b.name)
 	}
-	if osDir == "" {
-		return nil, "", nil, ErrNoFolder
-	}
-	root, err := os.OpenRoot(osDir)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	return root.FS(), ".", root, nil
+	return nil, "", nil, ErrNoFolder
 }
 
 // ErrNoFolder: the book was not read from a folder (Folder).

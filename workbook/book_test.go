@@ -2,7 +2,7 @@ package workbook
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,64 +11,32 @@ import (
 	"rexpo/internal/genbom"
 )
 
-func TestOpenBookByExtension(t *testing.T) {
-	dir := t.TempDir()
-	var wb bytes.Buffer
-	if err := genbom.WriteXLSX(&wb, 20, 1); err != nil {
-		t.Fatal(err)
+// openPath opens a test file as the command line would (inputs.OpenPath,
+// which this package cannot import): a folder with OpenFolder, a .csv file
+// with OpenCSV, any other file with OpenXLSX. Close closes the file.
+func openPath(path string, lim Limits) (*Book, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
 	}
-	ole := append(append([]byte{}, oleMagic...), make([]byte, 512)...)
-	write := func(name string, data []byte) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
+	if st.IsDir() {
+		return OpenFolder(context.Background(), path, lim)
 	}
-	tests := []struct {
-		name   string
-		data   []byte
-		want   error  // nil: opens
-		sheets string // when it opens
-	}{
-		{"bom.xlsx", wb.Bytes(), nil, "BOM,Products,FX"},
-		{"BOM.XLSM", wb.Bytes(), nil, "BOM,Products,FX"},
-		{"no-extension", wb.Bytes(), nil, "BOM,Products,FX"},
-		{"old.xls", ole, ErrEncrypted, ""},
-		{"locked.xlsx", ole, ErrEncrypted, ""},
-		{"notes.txt", []byte("hello"), ErrNotWorkbook, ""},
-		{"fake.xlsx", []byte("part,qty\n"), ErrNotWorkbook, ""},
-		{"bom.csv", []byte("a,b\n"), nil, "BOM"},
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			p := write(tc.name, tc.data)
-			b, err := OpenBook(p, DefaultLimits())
-			if tc.want != nil {
-				if !errors.Is(err, tc.want) {
-					t.Fatalf("error %v, want %v", err, tc.want)
-				}
-				if !strings.HasPrefix(err.Error(), p+": ") {
-					t.Errorf("error %q does not name the file", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Close()
-			if got := strings.Join(b.Sheets(), ","); got != tc.sheets {
-				t.Errorf("Sheets() = %s, want %s", got, tc.sheets)
-			}
-			if b.Name() != p {
-				t.Errorf("Name() = %q, want %q", b.Name(), p)
-			}
-		})
+	open := OpenXLSX
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		open = OpenCSV
 	}
-	if _, err := OpenBook(filepath.Join(dir, "missing.xlsx"), DefaultLimits()); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a missing file: %v", err)
+	b, err := open(f, st.Size(), path, lim)
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
+	b.InFile(f)
+	return b, nil
 }
 
 func TestBookRowsAndClose(t *testing.T) {

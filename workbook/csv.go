@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"rexpo/internal/cp1252"
@@ -22,19 +22,24 @@ import (
 
 // csvBook is the CSV side of a Book.
 type csvBook struct {
-	fsys    fs.FS
-	files   map[string]string // sheet → file in fsys
-	display map[string]string // sheet → file name for messages
-	lim     Limits
-	single  bool   // one CSV file, not a folder
-	osDir   string // the folder on disk fsys reads, "" for another file system
+	fsys     fs.FS
+	files    map[string]string // sheet → file in fsys
+	display  map[string]string // sheet → file name for messages
+	lim      Limits
+	single   bool // one CSV file, not a folder
+	embedded bool // a folder of a file system given to OpenCSVFS (Folder)
 }
 
 // OpenCSVFS opens the folder dir of fsys as a book: each *.csv file in it is
 // a sheet named after the file stem (bom.csv is sheet "bom"), in file name
 // order. The embedded sample is read this way.
 func OpenCSVFS(fsys fs.FS, dir string) (*Book, error) {
-	return openCSVDir(fsys, dir, dir, DefaultLimits())
+	b, err := openCSVDir(fsys, dir, dir, DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	b.csv.embedded = true
+	return b, nil
 }
 
 func openCSVDir(fsys fs.FS, dir, name string, lim Limits) (*Book, error) {
@@ -63,18 +68,51 @@ func openCSVDir(fsys fs.FS, dir, name string, lim Limits) (*Book, error) {
 	return b, nil
 }
 
-// openCSVFile opens one CSV file as a book with the single sheet "BOM".
-func openCSVFile(p string, lim Limits) (*Book, error) {
+// OpenCSV opens one CSV file of size bytes in r as a book with the single
+// sheet "BOM"; name is the file's name for messages. Its rows are read
+// from r each time they are asked for.
+func OpenCSV(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	c := &csvBook{
-		osDir:   filepath.Dir(p),
-		fsys:    os.DirFS(filepath.Dir(p)),
-		files:   map[string]string{"BOM": filepath.Base(p)},
-		display: map[string]string{"BOM": p},
+		fsys:    readerFS{r: r, size: size},
+		files:   map[string]string{"BOM": readerFSName},
+		display: map[string]string{"BOM": name},
 		lim:     lim.withDefaults(),
 		single:  true,
 	}
-	return &Book{name: p, sheets: []string{"BOM"}, csv: c}, nil
+	return &Book{name: name, sheets: []string{"BOM"}, csv: c}, nil
 }
+
+// readerFS is a file system of one file, readerFSName, whose bytes are
+// r's: each Open reads them from the start.
+type readerFS struct {
+	r    io.ReaderAt
+	size int64
+}
+
+const readerFSName = "input.csv"
+
+func (f readerFS) Open(name string) (fs.File, error) {
+	if name != readerFSName {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &readerFile{SectionReader: io.NewSectionReader(f.r, 0, f.size)}, nil
+}
+
+// readerFile is the open file of a readerFS.
+type readerFile struct{ *io.SectionReader }
+
+func (f *readerFile) Stat() (fs.FileInfo, error) { return readerInfo{size: f.Size()}, nil }
+func (f *readerFile) Close() error               { return nil }
+
+// readerInfo describes a readerFS's file: its size, for the row-count guess.
+type readerInfo struct{ size int64 }
+
+func (i readerInfo) Name() string       { return readerFSName }
+func (i readerInfo) Size() int64        { return i.size }
+func (i readerInfo) Mode() fs.FileMode  { return 0o444 }
+func (i readerInfo) ModTime() time.Time { return time.Time{} }
+func (i readerInfo) IsDir() bool        { return false }
+func (i readerInfo) Sys() any           { return nil }
 
 func (c *csvBook) rows(sheet string) (rowSource, error) {
 	name := c.display[sheet]

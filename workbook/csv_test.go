@@ -156,13 +156,13 @@ func TestOpenCSVFS(t *testing.T) {
 	}
 }
 
-func TestOpenBookCSV(t *testing.T) {
+func TestOpenCSV(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "my bom.csv")
 	if err := os.WriteFile(file, []byte("part_number,qty\nA,2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, err := OpenBook(file, DefaultLimits())
+	b, err := openPath(file, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestOpenBookCSV(t *testing.T) {
 	}
 	b.Close()
 
-	b, err = OpenBook(dir, DefaultLimits())
+	b, err = openPath(dir, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

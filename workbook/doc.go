@@ -8,20 +8,22 @@
 //
 // The package is named for what it yields, not for a file format: CSV
 // input is read into the same Book, Row and Cell as a workbook, so inputs
-// never asks which it has.
+// never asks which it has. It opens what it is told to (OpenXLSX, OpenCSV,
+// OpenFolder, OpenCSVFS); deciding what a file is, from its bytes and its
+// name, is inputs.Open's.
 //
 // Where things are:
 //
-//   - book.go: Book, OpenBook, Cell, Row, RowReader, Limits and the errors
+//   - book.go: Book, OpenFolder, Cell, Row, RowReader, Limits and the errors
 //     (ErrNotWorkbook, ErrEncrypted, ErrDamaged, ErrTooLarge);
-//   - zip.go: opening an .xlsx — the zip archive, its parts and
+//   - zip.go: OpenXLSX — the zip archive, its parts and
 //     relationships, and the byte limits every part is read under
 //     (--max-unzipped: the zip bomb of SPEC section 11);
 //   - xml.go: the XML tokenizer (slices into a buffer, no DTDs, no
 //     entity expansion);
 //   - styles.go: the shared strings and the number formats of cell styles;
 //   - rows.go: the worksheet reader, row by row;
-//   - csv.go and csvparse.go: CSV files and folders, and the CSV parser
+//   - csv.go and csvparse.go: CSV files (OpenCSV) and folders, and the CSV parser
 //     (encoding/csv's grammar, faster);
 //   - ole.go: telling an encrypted workbook from an old .xls.
 //

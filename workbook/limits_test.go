@@ -84,7 +84,7 @@ func TestCSVLineCap(t *testing.T) {
 	if err := os.WriteFile(p, []byte("qty\n"+strings.Repeat("1\n", maxRows)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, err := OpenBook(p, Limits{})
+	b, err := openPath(p, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

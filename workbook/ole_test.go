@@ -50,7 +50,7 @@ func TestOLEFilesToldApart(t *testing.T) {
 			if err := os.WriteFile(p, tc.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := OpenBook(p, DefaultLimits())
+			_, err := openPath(p, DefaultLimits())
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error %v, want %v", err, tc.want)
 			}

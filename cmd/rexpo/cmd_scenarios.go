@@ -28,7 +28,7 @@ var scenariosCmd = &cli.Command{
 		}
 		var src *workbook.Book
 		if p := c.String("scenarios"); p != "" {
-			b, err := workbook.OpenBook(p, workbook.DefaultLimits())
+			b, err := inputs.OpenPath(c.Context, p, workbook.DefaultLimits())
 			if err != nil {
 				return fmt.Errorf("%w: %w", errInputFile, err)
 			}

@@ -110,7 +110,7 @@ func TestInterruptWhileWritingLeavesNothing(t *testing.T) {
 	outDir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	o := runOptions{input: dir, output: filepath.Join(outDir, "r.xlsx"), settings: map[string]string{}, now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
+	o := runOptions{input: dir, output: filepath.Join(outDir, "r.xlsx"), now: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
 	ld, err := load(ctx, o)
 	if err != nil {
 		t.Fatal(err)

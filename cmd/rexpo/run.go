@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,28 +32,25 @@ type runOptions struct {
 	input     string // BOM path; "" for the embedded sample
 	output    string // workbook path; "" for none
 	json      string // JSON path, "-" for stdout, "" for none
-	settings  map[string]string
 	scenarios string
-	only      []string
 	mapFile   string
-	// decimalComma: numbers written as text use ',' for decimals.
-	decimalComma bool
-	limits       workbook.Limits
-	now          time.Time
-	progress     *progressLine // nil unless stderr is a terminal
+	// read is what the flags add to the input (inputs.OptionsFrom): the
+	// settings, the scenarios kept, the decimal comma.
+	read     inputs.Options
+	limits   workbook.Limits
+	now      time.Time
+	progress *progressLine // nil unless stderr is a terminal
 }
 
 // readRunOptions reads the flags every computing command shares.
 func readRunOptions(c *cli.Context) (runOptions, error) {
 	o := runOptions{
-		output:       c.String(outputFlag.Name),
-		json:         c.String(jsonFlag.Name),
-		scenarios:    c.String("scenarios"),
-		mapFile:      c.String("map"),
-		decimalComma: c.Bool("decimal-comma"),
-		settings:     map[string]string{},
-		limits:       workbook.DefaultLimits(),
-		now:          time.Now().UTC().Truncate(time.Second),
+		output:    c.String(outputFlag.Name),
+		json:      c.String(jsonFlag.Name),
+		scenarios: c.String("scenarios"),
+		mapFile:   c.String("map"),
+		limits:    workbook.DefaultLimits(),
+		now:       time.Now().UTC().Truncate(time.Second),
 	}
 	o.progress = newProgressLine(c.App.ErrWriter)
 	if c.IsSet(maxUnzippedFlag.Name) {
@@ -64,6 +62,7 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 		}
 		o.limits.MaxUnzipped, o.limits.MaxPartBytes = n, n
 	}
+	fields := map[string]string{}
 	for _, f := range settingFlags {
 		name := f.Names()[0]
 		if !c.IsSet(name) {
@@ -73,19 +72,15 @@ func readRunOptions(c *cli.Context) (runOptions, error) {
 		if _, many := f.(*cli.StringSliceFlag); many {
 			v = strings.Join(c.StringSlice(name), ",") // --fx EUR=1.08 --fx GBP=1.27
 		}
-		o.settings[strings.ReplaceAll(name, "-", "_")] = v
+		fields[name] = v
 	}
-	if err := checkSettingFlags(o.settings); err != nil {
-		return o, err
+	fields[inputs.FieldOnly] = c.String(inputs.FieldOnly)
+	fields[inputs.FieldDecimalComma] = strconv.FormatBool(c.Bool(inputs.FieldDecimalComma))
+	var err error
+	if o.read, err = inputs.OptionsFrom(fields, true); err != nil {
+		return o, usagef("%v", err)
 	}
-	if v := c.String("only"); v != "" {
-		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				o.only = append(o.only, id)
-			}
-		}
-	}
-	return o, nil
+	return o, checkSettingFlags(o.read.Settings)
 }
 
 // isTerminal reports whether f is a character device (a terminal), where
@@ -149,7 +144,8 @@ func loadBook(ctx context.Context, o runOptions, book *workbook.Book, name, sum 
 // scenarios and settings: the input stage of every computing command.
 func readBook(ctx context.Context, o runOptions, book *workbook.Book) (*inputs.Loaded, error) {
 	var err error
-	opts := inputs.Options{Settings: o.settings, Only: o.only, Now: o.now, DecimalComma: o.decimalComma, Context: ctx}
+	opts := o.read
+	opts.Now, opts.Context = o.now, ctx
 	if o.progress != nil {
 		opts.Progress = o.progress.rows
 		o.progress.show("reading %s", book.Name())
@@ -160,7 +156,7 @@ func readBook(ctx context.Context, o runOptions, book *workbook.Book) (*inputs.L
 		}
 	}
 	if o.scenarios != "" {
-		sb, err := workbook.OpenBookContext(ctx, o.scenarios, o.limits)
+		sb, err := inputs.OpenPath(ctx, o.scenarios, o.limits)
 		if err != nil {
 			return nil, fmt.Errorf("%w: scenarios %s: %w", errInputFile, o.scenarios, err)
 		}
@@ -203,7 +199,7 @@ func openInput(ctx context.Context, o runOptions) (*workbook.Book, string, strin
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}
-	b, err := workbook.OpenBookContext(ctx, o.input, o.limits)
+	b, err := inputs.OpenPath(ctx, o.input, o.limits)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%w: %w", errInputFile, err)
 	}

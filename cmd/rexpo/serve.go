@@ -13,18 +13,15 @@ import (
 	"html/template"
 	"io"
 	"log"
-	"maps"
 	"mime"
 	"net"
 	"net/http"
 	"os"
 	"path"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"testing/fstest"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -32,7 +29,6 @@ import (
 	"rexpo/exposure"
 	"rexpo/inputs"
 	"rexpo/reports"
-	"rexpo/schema"
 	"rexpo/workbook"
 )
 
@@ -547,26 +543,6 @@ func (s *server) tooLarge() *httpError {
 		message: fmt.Sprintf("This server takes uploads up to %s (--max-upload). Run rexpo report on your own machine for larger BOMs.", sizeString(s.o.maxUpload))}
 }
 
-// formChecked reads a checkbox field: a checked box sends "on"; an API
-// caller may send true, 1 or yes.
-func formChecked(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "true", "1", "yes":
-		return true
-	}
-	return false
-}
-
-// fieldNames are the settings fields a report request may carry: the
-// report flags that are also Settings keys, with '-' between words.
-func fieldNames() map[string]bool {
-	m := map[string]bool{"only": true, "decimal-comma": true}
-	for _, k := range schema.SettingKeys {
-		m[strings.ReplaceAll(k, "_", "-")] = true
-	}
-	return m
-}
-
 // readUpload reads the multipart form into memory: the file in field
 // "bom", settings in fields named like the report flags.
 func (s *server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, *httpError) {
@@ -575,7 +551,10 @@ func (s *server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, *h
 	if err != nil {
 		return nil, badRequest("send a multipart/form-data request with the workbook in field \"bom\" (%v)", err)
 	}
-	known := fieldNames()
+	known := map[string]bool{}
+	for _, n := range inputs.FieldNames() {
+		known[n] = true
+	}
 	u := &upload{fields: map[string][]string{}}
 	gotFile := false
 	for n := 0; ; n++ {
@@ -617,7 +596,7 @@ func (s *server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, *h
 		}
 		key := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), "_", "-"))
 		if !known[key] {
-			return u, badRequest("unknown field %q (the workbook goes in \"bom\"; settings in %s)", name, strings.Join(sortedFieldNames(known), ", "))
+			return u, badRequest("unknown field %q (the workbook goes in \"bom\"; settings in %s)", name, strings.Join(inputs.FieldNames(), ", "))
 		}
 		v, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 		if err != nil {
@@ -637,10 +616,6 @@ func (s *server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, *h
 		return u, badRequest("%s is empty", u.name)
 	}
 	return u, nil
-}
-
-func sortedFieldNames(m map[string]bool) []string {
-	return slices.Sorted(maps.Keys(m))
 }
 
 // bodyError turns a failed read of the request body into an answer.
@@ -681,38 +656,27 @@ func reportName(name string) string {
 // of the upload and writes of the report stop once ctx ends.
 func (s *server) compute(ctx context.Context, u *upload, wantWorkbook, wantJSON bool) outcome {
 	lim := workbook.Limits{MaxUnzipped: s.o.maxUnzipped}
-	var book *workbook.Book
-	var err error
-	if strings.EqualFold(path.Ext(u.name), ".csv") && !bytes.HasPrefix(u.file, []byte("PK")) {
-		book, err = workbook.OpenCSVFS(fstest.MapFS{"bom.csv": {Data: u.file}}, ".")
-	} else {
-		book, err = workbook.OpenXLSX(workbook.ContextReaderAt(ctx, bytes.NewReader(u.file)), int64(len(u.file)), u.name, lim)
-	}
+	book, err := inputs.Open(u.name, workbook.ContextReaderAt(ctx, bytes.NewReader(u.file)), int64(len(u.file)), lim)
 	if err != nil {
 		return outcome{err: err}
 	}
 	defer book.Close()
 	sum := sha256.Sum256(u.file)
-	o := runOptions{settings: map[string]string{}, limits: lim, now: time.Now().UTC().Truncate(time.Second)}
+	fields := map[string]string{}
 	for k, vs := range u.fields {
-		if k == "decimal-comma" {
-			o.decimalComma = formChecked(vs[len(vs)-1])
-			continue
+		v := vs[len(vs)-1]
+		if k == inputs.FieldOnly {
+			v = strings.Join(vs, ",") // one box per scenario
 		}
-		if k == "only" {
-			for _, v := range vs {
-				for _, id := range strings.Split(v, ",") {
-					if id = strings.TrimSpace(id); id != "" {
-						o.only = append(o.only, id)
-					}
-				}
-			}
-			continue
-		}
-		if v := strings.TrimSpace(vs[len(vs)-1]); v != "" {
-			o.settings[strings.ReplaceAll(k, "-", "_")] = v
+		if strings.TrimSpace(v) != "" { // a form sends its empty fields too: they are not given
+			fields[k] = v
 		}
 	}
+	read, err := inputs.OptionsFrom(fields, false)
+	if err != nil {
+		return outcome{err: err}
+	}
+	o := runOptions{read: read, limits: lim, now: time.Now().UTC().Truncate(time.Second)}
 	ld, err := s.load(ctx, o, book, u.name, hex.EncodeToString(sum[:]))
 	if err != nil {
 		return outcome{err: err}

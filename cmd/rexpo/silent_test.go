@@ -215,7 +215,7 @@ func TestServePageNotices(t *testing.T) {
 		t.Fatalf("no notices above the figures")
 	}
 	notices := page[i:j]
-	for _, want := range []string{"Read this first", "warning bom!D1: column &#34;RE material&#34; is not recognised", "no BOM line carries rare-earth content"} {
+	for _, want := range []string{"Read this first", "warning BOM!D1: column &#34;RE material&#34; is not recognised", "no BOM line carries rare-earth content"} {
 		if !strings.Contains(notices, want) {
 			t.Errorf("the notices lack %q:\n%s", want, notices)
 		}

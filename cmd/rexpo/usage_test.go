@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // Tests of bad usage (SPEC sections 1 and 11): a mistyped command or flag,
@@ -45,6 +47,7 @@ func TestMistypedFlag(t *testing.T) {
 		{[]string{"report", dir, "--frobnicate"}, "--frobnicate: no such flag (rexpo report --help lists the flags)"},
 		{[]string{"--frobnicate"}, "--frobnicate: no such flag (rexpo --help lists the flags)"},
 		{[]string{"report", dir, "-o"}, "-o needs a value"},
+		{[]string{"help", "--frobnicate"}, "--frobnicate: no such flag"}, // urfave's own help command
 	} {
 		stdout, stderr, code := run(t, tc.args...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) || stdout != "" {
@@ -189,5 +192,22 @@ func TestFXFlag(t *testing.T) {
 	}
 	if _, stderr, code := run(t, "validate", p, "--fx", "EUR=1,08"); code != exitUsage || !strings.Contains(stderr, "decimal point") {
 		t.Errorf("--fx EUR=1,08: exit %d, want %d: %s", code, exitUsage, stderr)
+	}
+}
+
+// TestNoRequiredFlags: exitCode tells bad usage by error type, and urfave's
+// error for a missing required flag has no exported type; no flag may be
+// Required (check the value in the command's Action instead, as a
+// usagef).
+func TestNoRequiredFlags(t *testing.T) {
+	app := newApp()
+	flags := append([]cli.Flag(nil), app.Flags...)
+	for _, c := range app.Commands {
+		flags = append(flags, c.Flags...)
+	}
+	for _, f := range flags {
+		if r, ok := f.(cli.RequiredFlag); ok && r.IsRequired() {
+			t.Errorf("flag %s is Required", f.Names()[0])
+		}
 	}
 }
