@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -33,6 +34,10 @@ type book struct {
 	// noteSpan is, for a sheet whose blocks' notes wrap within the page,
 	// the last column of the page (block).
 	noteSpan map[string]int
+	// bodies are the rows of the streamed Parts sheets, by part name,
+	// written into the zip by stableZip.
+	bodies map[string]*sheetBody
+	tmpDir string // where bodies spill ("" for the system's folder)
 }
 
 // unitRun is one table column of money per unit: its cells get the places
@@ -144,17 +149,32 @@ type headerRow struct {
 
 func newBook(cur, footer string, opts ...excelize.Options) (*book, error) {
 	f := excelize.NewFile(opts...)
-	f.SetZipWriter(newStableZip)
 	s, err := newStyles(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("styles: %w", err)
 	}
-	return &book{
+	b := &book{
 		f: f, s: s, cur: cur, footer: footer,
 		widths: map[string]map[int]float64{}, fixed: map[string]map[int]float64{},
 		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{}, printed: map[string]*printSpec{},
-	}, nil
+		bodies: map[string]*sheetBody{},
+	}
+	for _, o := range opts {
+		b.tmpDir = o.TmpDir
+	}
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newStableZip(w, b.bodies) })
+	return b, nil
+}
+
+// close releases the workbook and the rows of its streamed sheets,
+// removing their temporary files; it may be called more than once.
+func (b *book) close() error {
+	err := b.f.Close()
+	for _, body := range b.bodies {
+		err = errors.Join(err, body.close())
+	}
+	return err
 }
 
 // addSheets creates the sheets in order; the first replaces excelize's
@@ -727,7 +747,7 @@ const defaultColWidth = 9.140625
 
 // finish writes the workbook to w and releases it.
 func (b *book) finish(w io.Writer) error {
-	defer b.f.Close()
+	defer b.close()
 	if _, err := b.f.WriteTo(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}

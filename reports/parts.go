@@ -103,8 +103,10 @@ func expectedOf(r *exposure.Result, pr *exposure.PartRow) decimal.Decimal {
 	return e
 }
 
-// gramsOf returns the grams of each scan element in one unit of the line.
-func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.Decimal {
+// kgOf returns the kilograms of each scan element in one unit of the
+// line (the Parts sheet shows grams). An element listed once costs no
+// arithmetic.
+func (sc *partsScan) kgOf(l *exposure.Line, out []decimal.Decimal) []decimal.Decimal {
 	out = out[:0]
 	for range sc.elements {
 		out = append(out, decimal.Decimal{})
@@ -112,10 +114,13 @@ func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.
 	if l == nil {
 		return out
 	}
-	thousand := decimal.NewFromInt(1000)
 	for _, c := range l.Content {
 		if i, ok := sc.elemIdx[c.Element]; ok {
-			out[i] = out[i].Add(c.Kg.Mul(thousand))
+			if out[i].IsZero() {
+				out[i] = c.Kg
+			} else {
+				out[i] = out[i].Add(c.Kg)
+			}
 		}
 	}
 	return out
@@ -360,7 +365,10 @@ func (sc *partsScan) columnWidth(c int) float64 {
 	return math.Min(math.Max(w, 7.5), limit)
 }
 
-// partsSheets streams the part rows onto the Parts sheets.
+// partsSheets streams the part rows onto the Parts sheets. excelize's
+// stream writer writes each sheet's start (its header row included) and
+// end; the rows themselves are formatted by sheetRows and deflated as
+// they come (sheetBody), and stableZip puts them between the two.
 func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	b := rep.b
 	names := sc.sheetNames()
@@ -384,9 +392,11 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 
 	var (
 		sw    *excelize.StreamWriter
+		body  *sheetBody
 		sheet int // index in names
 		row   int // last row written on the current sheet
 	)
+	rows := newSheetRows(last)
 	open := func(i int) error {
 		name := names[i]
 		if err := b.pageSetup(name, 1); err != nil {
@@ -431,6 +441,11 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 				return err
 			}
 		}
+		if sc.rows > 0 {
+			path := fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID)
+			body = newSheetBody(path, rows, b.tmpDir)
+			b.bodies[path] = body
+		}
 		row = 1
 		sc.minDelta, sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
 		return nil
@@ -443,6 +458,11 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		}
 		if err := rep.heatMap(name, sc, lastRow); err != nil {
 			return err
+		}
+		if body != nil {
+			if err := body.finish(); err != nil {
+				return err
+			}
 		}
 		return sw.Flush()
 	}
@@ -458,8 +478,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		return closeSheet()
 	}
 
-	vals := make([]any, last)
-	var grams []decimal.Decimal
+	pw := partWriter{rep: rep, sc: sc, rows: rows}
 	written := 0
 	ranks := map[partKey]partRank{}
 	err := parts(exposure.PartOptions{}, func(pr exposure.PartRow) error {
@@ -477,17 +496,10 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		}
 		row++
 		written++
-		rep.partRow(sc, &pr, vals, &grams, names[sheet], row)
-		var opts []excelize.RowOpts
-		if pr.Line != nil {
-			if n := sc.descLines(pr.Line.Description); n > 1 {
-				opts = append(opts, excelize.RowOpts{Height: math.Min(float64(n)*15+2, 409)})
-			}
-		}
-		if err := sw.SetRow(cellName(1, row), vals, opts...); err != nil {
+		exp := pw.row(&pr, names[sheet], row)
+		if err := body.rowDone(); err != nil {
 			return err
 		}
-		exp := expectedOf(rep.r, &pr)
 		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
 			sc.delta(pr.Deltas[s].AnnualDelta, row == 2 && s == 0)
 		}
@@ -572,9 +584,19 @@ func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts par
 	return nil
 }
 
-// partRow fills vals with one part row's cells.
-func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, grams *[]decimal.Decimal, sheet string, row int) {
-	s := &rep.b.s
+// partWriter writes part rows onto a Parts sheet.
+type partWriter struct {
+	rep   *report
+	sc    *partsScan
+	rows  *sheetRows
+	grams []decimal.Decimal // kilograms of each scan element in one unit of the line
+}
+
+// row writes one part row as row r of sheet, cells in column order and
+// empty ones left out, and returns the row's expected annual delta.
+func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Decimal {
+	sc, w := pw.sc, pw.rows
+	s := &pw.rep.b.s
 	l := pr.Line
 	if l == nil {
 		l = &exposure.Line{}
@@ -582,71 +604,73 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	str := func(c int, v string, style int) {
 		v, was := cut(v)
 		if was {
-			rep.b.cutAt(sheet, cellName(c, row))
+			pw.rep.b.cutAt(sheet, cellName(c, r))
 		}
-		if v == "" {
-			vals[c-1] = nil
-			return
+		if v != "" {
+			w.str(c, style, v)
 		}
-		vals[c-1] = excelize.Cell{StyleID: style, Value: v}
 	}
-	num := func(c int, d decimal.Decimal) {
+	num := func(c int, d decimal.Decimal, shift int32) {
 		k := sc.cols[c-1].kind
-		style := s.styleFor(k, d, false)
-		if k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0 {
+		var style int
+		switch {
+		case k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0:
 			style = s.unitFixed[sc.unitP[c]][0] // the same places down the column
+		case k == kQty && shift != 0:
+			style = s.quickStyleFor(k, d.Shift(shift))
+		default:
+			style = s.quickStyleFor(k, d) // which looks at d for a quantity only
 		}
-		vals[c-1] = excelize.Cell{StyleID: style, Value: number(d, k)}
+		w.float(c, style, scaledNumber(d, shift, k))
 	}
+	descLines := sc.descLines(l.Description)
+	height := 0.0
+	if descLines > 1 {
+		height = math.Min(float64(descLines)*15+2, 409)
+	}
+	w.startRow(r, height)
 	str(pcProduct, l.Product, s.text)
 	str(pcPart, l.PartNumber, s.indent[min(max(pr.Level-1, 0), maxIndent)])
 	descStyle := s.text
-	if sc.descLines(l.Description) > 1 {
+	if descLines > 1 {
 		descStyle = s.wrap // a long description wraps, its row grows: never clipped
 	}
 	str(pcDesc, l.Description, descStyle)
-	vals[pcLevel-1] = excelize.Cell{StyleID: s.center, Value: pr.Level}
+	w.int(pcLevel, s.center, int64(pr.Level))
 	str(pcMaterial, l.Material, s.text)
 	str(pcUOM, l.UOM, s.text)
-	num(pcQty, pr.Qty)
-	num(pcAnnualQty, pr.AnnualQty)
-	num(pcUnitCost, pr.UnitCost)
-	if pr.MaterialValue.IsZero() {
-		vals[pcMaterialValue-1] = nil
-	} else {
-		num(pcMaterialValue, pr.MaterialValue)
+	num(pcQty, pr.Qty, 0)
+	num(pcAnnualQty, pr.AnnualQty, 0)
+	num(pcUnitCost, pr.UnitCost, 0)
+	if !pr.MaterialValue.IsZero() {
+		num(pcMaterialValue, pr.MaterialValue, 0)
 	}
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
-	*grams = sc.gramsOf(pr.Line, *grams)
+	pw.grams = sc.kgOf(pr.Line, pw.grams)
 	content := false
-	for i, g := range *grams {
-		if g.IsZero() {
-			vals[sc.elemCol(i)-1] = nil
-			continue
+	for i, kg := range pw.grams {
+		if !kg.IsZero() {
+			content = true
+			num(sc.elemCol(i), kg, 3) // grams
 		}
-		content = true
-		num(sc.elemCol(i), g)
 	}
 	if sc.sourceCol {
 		str(sc.sourceColumn(), contentSource(l, content), s.text)
 	}
 	// Classes say where rare-earth content comes from: blank for a line
 	// that holds none.
-	for k := 0; k < exposure.NumClasses; k++ {
-		if content {
-			num(sc.classCol(k), pr.ClassProb[k])
-		} else {
-			vals[sc.classCol(k)-1] = nil
+	if content {
+		for k := 0; k < exposure.NumClasses; k++ {
+			num(sc.classCol(k), pr.ClassProb[k], 0)
 		}
 	}
-	for i := 0; i < sc.nScen; i++ {
-		if i < len(pr.Deltas) {
-			num(sc.scenCol(i), pr.Deltas[i].AnnualDelta)
-		} else {
-			vals[sc.scenCol(i)-1] = nil
-		}
+	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
+		num(sc.scenCol(i), pr.Deltas[i].AnnualDelta, 0)
 	}
-	num(sc.expCol(), expectedOf(rep.r, pr))
+	exp := expectedOf(pw.rep.r, pr)
+	num(sc.expCol(), exp, 0)
+	w.endRow()
+	return exp
 }
 
 // heatMap colours the delta columns on one symmetric scale, so that the

@@ -67,7 +67,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	if err != nil {
 		return err
 	}
-	defer b.f.Close() // removes the spilled sheets, on a panic too
+	defer b.close() // removes the spilled sheets, on a panic too
 	rep.b = b
 	names := []string{sheetSummary, sheetScenarios, sheetProjection}
 	names = append(names, scan.sheetNames()...)
@@ -77,7 +77,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	}
 	names = append(names, sheetAssumptions, sheetWarnings)
 	if err := b.addSheets(names...); err != nil {
-		b.f.Close()
+		b.close()
 		return err
 	}
 	steps := []struct {
@@ -97,7 +97,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	}
 	for _, s := range steps {
 		if err := s.fn(); err != nil {
-			b.f.Close()
+			b.close()
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
 	}
@@ -106,12 +106,12 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 			continue
 		}
 		if err := b.finishSheet(n); err != nil {
-			b.f.Close()
+			b.close()
 			return fmt.Errorf("sheet %s: %w", n, err)
 		}
 	}
 	if err := b.addCharts(); err != nil {
-		b.f.Close()
+		b.close()
 		return err
 	}
 	// Summary, the first sheet, is active as created. SetActiveSheet would
