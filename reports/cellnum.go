@@ -2,6 +2,11 @@ package reports
 
 import (
 	"math"
+	"math/big"
+	"math/bits"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -14,6 +19,9 @@ import (
 // pow10Int[k] is 10^k.
 var pow10Int = [19]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
+// pow10Word[k] is 10^k, up to the largest a 64-bit word holds.
+var pow10Word = [20]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
 // pow10Float[k] is 10^k, exactly.
 var pow10Float = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
@@ -22,7 +30,7 @@ var pow10Float = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1
 // c×10^-p; ok is false when d's coefficient or c does not fit an int64.
 func roundedCoef(d decimal.Decimal, shift, p int32) (c int64, ok bool) {
 	if d.NumDigits() > 18 {
-		return 0, false
+		return roundedBigCoef(d, shift, p)
 	}
 	v, e := d.CoefficientInt64(), d.Exponent()+shift
 	if e >= -p { // exact: scale up
@@ -47,6 +55,60 @@ func roundedCoef(d decimal.Decimal, shift, p int32) (c int64, ok bool) {
 		q += 5
 	}
 	return q / 10, true
+}
+
+// roundedBigCoef is roundedCoef for a coefficient longer than an int64
+// holds, as the exposure figures' often are (20 to 45 digits): it
+// divides a copy of the coefficient's words by a power of ten in place,
+// a word at a time, where decimal's Round makes a new big.Int and divides
+// by a big one.
+func roundedBigCoef(d decimal.Decimal, shift, p int32) (int64, bool) {
+	e := d.Exponent() + shift
+	if e >= -p {
+		return 0, false // scaled up, it is longer still
+	}
+	coef := d.Coefficient() // a copy: its words may be overwritten
+	neg := coef.Sign() < 0
+	words := coef.Bits()
+	for k := -p - e - 1; k > 0 && len(words) > 0; { // truncate to p+1 places
+		step := min(k, maxWordPow10)
+		words = divWords(words, uint(pow10Word[step]))
+		k -= step
+	}
+	var q int64
+	switch {
+	case len(words) > 1 || len(words) == 1 && uint64(words[0]) > math.MaxInt64-5:
+		return 0, false
+	case len(words) == 1:
+		q = int64(words[0])
+	}
+	if neg {
+		q = -q
+	}
+	if q < 0 {
+		q -= 5
+	} else {
+		q += 5
+	}
+	return q / 10, true
+}
+
+// maxWordPow10 is the largest power of ten a big.Word holds.
+const maxWordPow10 = 9 + 10*(bits.UintSize/64)
+
+// divWords divides the magnitude words (least significant first) by
+// div in place, truncating, and returns them without leading zeros.
+func divWords(words []big.Word, div uint) []big.Word {
+	var rem uint
+	for i := len(words) - 1; i >= 0; i-- {
+		var q uint
+		q, rem = bits.Div(rem, uint(words[i]), div)
+		words[i] = big.Word(q)
+	}
+	for len(words) > 0 && words[len(words)-1] == 0 {
+		words = words[:len(words)-1]
+	}
+	return words
 }
 
 // coefFloat is c×10^-p as decimal's Float64 gives it (correctly rounded:
@@ -93,4 +155,47 @@ func (s *styles) quickStyleFor(k kind, d decimal.Decimal) int {
 		return s.qtyFrac
 	}
 	return s.byKind[k]
+}
+
+// quickUnitPlaces is unitPlaces(d).
+func quickUnitPlaces(d decimal.Decimal) int32 {
+	top := places(kUnitMoney)
+	c, ok := roundedCoef(d, 0, top)
+	if !ok {
+		return unitPlaces(d)
+	}
+	for p := int32(2); p < top; p++ {
+		if c%pow10Int[top-p] == 0 {
+			return p
+		}
+	}
+	return top
+}
+
+// quickTextWidth is textWidth(s), without splitting s when it is one
+// line.
+func quickTextWidth(s string) int {
+	if strings.IndexByte(s, '\n') < 0 {
+		return utf8.RuneCountInString(s)
+	}
+	return textWidth(s)
+}
+
+// exactFloat is d.InexactFloat64(). For a coefficient longer than an
+// int64, decimal reduces a big fraction to lowest terms first; parsing
+// the decimal's digits gives the same nearest float64 (both round
+// correctly) in a fraction of the time.
+func exactFloat(d decimal.Decimal, scratch *[]byte) float64 {
+	if d.NumDigits() <= 18 {
+		return d.InexactFloat64()
+	}
+	b := d.Coefficient().Append((*scratch)[:0], 10)
+	b = append(b, 'e')
+	b = strconv.AppendInt(b, int64(d.Exponent()), 10)
+	*scratch = b
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return d.InexactFloat64() // out of range: decimal says what it gives
+	}
+	return f
 }

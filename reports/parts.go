@@ -126,7 +126,9 @@ func (sc *partsScan) kgOf(l *exposure.Line, out []decimal.Decimal) []decimal.Dec
 	return out
 }
 
-// scanParts is the first pass over the part rows.
+// scanParts is the first pass over the part rows. It measures without
+// formatting: the largest magnitudes are kept as decimals and turned into
+// widths once, at the end.
 func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	r := rep.r
 	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios)}
@@ -134,16 +136,17 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	// the rows reveal them) and of the scenario columns.
 	fixW := make([]int, partFixedCols+1)
 	fixMax := make([]decimal.Decimal, partFixedCols+1)
-	var elemMax []decimal.Decimal
+	var elemMax []decimal.Decimal // kilograms; the sheet shows grams
 	var fracQty, fracAnnual, negCost bool
 	var costP, valueP int32 = 2, 2
+	maxLevel := 0
 	grow := func(m *decimal.Decimal, d decimal.Decimal) {
 		if a := d.Abs(); a.GreaterThan(*m) {
 			*m = a
 		}
 	}
 	text := func(c int, s string, extra int) {
-		if w := textWidth(s) + extra; w > fixW[c] {
+		if w := quickTextWidth(s) + extra; w > fixW[c] {
 			fixW[c] = w
 		}
 	}
@@ -174,7 +177,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 				sc.elements = append(sc.elements, c.Element)
 				elemMax = append(elemMax, decimal.Decimal{})
 			}
-			grow(&elemMax[i], c.Kg.Mul(thousand))
+			grow(&elemMax[i], c.Kg)
 		}
 		sc.noteSource(l)
 		text(pcProduct, l.Product, 0)
@@ -182,19 +185,23 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		text(pcDesc, l.Description, 0)
 		text(pcMaterial, l.Material, 0)
 		text(pcUOM, l.UOM, 0)
-		grow(&fixMax[pcLevel], decimal.NewFromInt(int64(pr.Level)))
+		maxLevel = max(maxLevel, pr.Level, -pr.Level)
 		grow(&fixMax[pcQty], pr.Qty)
 		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
 		grow(&fixMax[pcUnitCost], pr.UnitCost)
 		grow(&fixMax[pcMaterialValue], pr.MaterialValue)
-		costP, valueP = max(costP, unitPlaces(pr.UnitCost)), max(valueP, unitPlaces(pr.MaterialValue))
-		fracQty = fracQty || !pr.Qty.Round(6).IsInteger()
-		fracAnnual = fracAnnual || !pr.AnnualQty.Round(6).IsInteger()
+		costP, valueP = max(costP, quickUnitPlaces(pr.UnitCost)), max(valueP, quickUnitPlaces(pr.MaterialValue))
+		fracQty = fracQty || !wholeQty(pr.Qty)
+		fracAnnual = fracAnnual || !wholeQty(pr.AnnualQty)
 		negCost = negCost || pr.UnitCost.Sign() < 0
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	fixMax[pcLevel] = decimal.NewFromInt(int64(maxLevel))
+	for i := range elemMax {
+		elemMax[i] = elemMax[i].Mul(thousand) // grams
 	}
 	sc.cols = partsColumns(rep, sc)
 	n := len(sc.cols)
@@ -480,7 +487,8 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 
 	pw := partWriter{rep: rep, sc: sc, rows: rows}
 	written := 0
-	ranks := map[partKey]partRank{}
+	ranks := make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
+	var scratch []byte
 	err := parts(exposure.PartOptions{}, func(pr exposure.PartRow) error {
 		if written >= sc.rows {
 			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
@@ -510,7 +518,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 			if !ok {
 				rk.first = written
 			}
-			rk.expected += exp.InexactFloat64()
+			rk.expected += exactFloat(exp, &scratch)
 			ranks[key] = rk
 		}
 		return nil

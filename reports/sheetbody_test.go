@@ -5,6 +5,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"math/big"
+	mrand "math/rand"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -21,7 +23,7 @@ func TestCellNumber(t *testing.T) {
 	var vals []decimal.Decimal
 	for _, s := range []string{
 		"0", "1", "-1", "0.5", "0.125", "-0.125", "2.675", "0.0000005", "-0.0000005", "0.00000049999", "1234.5678",
-		"0.045", "-0.045", "0.0449999", "0.00005", "-0.00015", "999999.9999995", "12345678901234567", "123456789012345678",
+		"0.045", "-0.045", "0.0449999", "12.3", "12.34", "12.345", "12.3456", "12.34565", "-0.00015", "7.00004999", "0.00005", "-0.00015", "999999.9999995", "12345678901234567", "123456789012345678",
 		"1234567890123456789", "-98765432109876543210.123456789", "0.1234567890123456789012345", "1e20", "-3e18", "1e-30",
 		"4.9999999999999999999e-7", "9007199254740993", "90071992547409.93", "0.3333333333333333333333333333",
 	} {
@@ -34,6 +36,12 @@ func TestCellNumber(t *testing.T) {
 			c = -c
 		}
 		vals = append(vals, decimal.New(c, int32(rng.IntN(30)-22)))
+		// Coefficients of 20 to 45 digits, as the exposure figures have.
+		co := new(big.Int).Rand(mrand.New(mrand.NewSource(int64(i))), new(big.Int).Lsh(big.NewInt(1), uint(64+rng.IntN(90))))
+		if rng.IntN(2) == 0 {
+			co.Neg(co)
+		}
+		vals = append(vals, decimal.NewFromBigInt(co, int32(rng.IntN(45)-38)))
 	}
 	for _, v := range vals {
 		for _, k := range []kind{kMoney, kUnitMoney, kKg, kPct, kInt, kQty} {
@@ -46,6 +54,20 @@ func TestCellNumber(t *testing.T) {
 		}
 		if got, want := wholeQty(v), v.Round(6).IsInteger(); got != want {
 			t.Fatalf("wholeQty(%s) = %v, want %v", v, got, want)
+		}
+		if got, want := exactFloat(v, new([]byte)), v.InexactFloat64(); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("exactFloat(%s) = %v, want %v", v, got, want)
+		}
+		if got, want := quickUnitPlaces(v), unitPlaces(v); got != want {
+			t.Fatalf("quickUnitPlaces(%s) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+func TestQuickTextWidth(t *testing.T) {
+	for _, s := range append(awkwardTexts, "two\nlines", "\n", "a\nlonger line\n") {
+		if got, want := quickTextWidth(s), textWidth(s); got != want {
+			t.Errorf("quickTextWidth(%q) = %d, want %d", s, got, want)
 		}
 	}
 }
