@@ -745,10 +745,20 @@ func (b *book) layoutColumns(sheet string) ([]float64, error) {
 // character units.
 const defaultColWidth = 9.140625
 
-// finish writes the workbook to w and releases it.
+// finish writes the workbook to w and releases it. The zip goes to w as
+// it is made: excelize's WriteTo would first build the whole file in a
+// buffer of its own (80 MB for a million-line report, more while the
+// buffer grows), then copy it. Its buffer stays empty, since the zip
+// writer is ours; only a workbook with a password or a part over 4 GiB
+// would need it, and neither is written here.
 func (b *book) finish(w io.Writer) error {
 	defer b.close()
-	if _, err := b.f.WriteTo(w); err != nil {
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newStableZip(w, b.bodies) })
+	buf, err := b.f.WriteToBuffer()
+	if err == nil && buf.Len() > 0 {
+		err = fmt.Errorf("excelize wrote %d bytes past the zip writer", buf.Len())
+	}
+	if err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
