@@ -629,6 +629,10 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Dec
 		default:
 			style = s.quickStyleFor(k, d) // which looks at d for a quantity only
 		}
+		if coef, ok := roundedCoef(d, shift, places(k)); ok && coef >= -maxDecimalCoef && coef <= maxDecimalCoef {
+			w.decimal(c, style, coef, places(k))
+			return
+		}
 		w.float(c, style, scaledNumber(d, shift, k))
 	}
 	descLines := sc.descLines(l.Description)

@@ -93,6 +93,52 @@ func (w *sheetRows) float(c, style int, v float64) {
 	w.buf = append(w.buf, `</v></c>`...)
 }
 
+// decimal writes the number c×10^-p for |c| < 10^15, exactly as float
+// writes the float64 nearest to it, without making the float: a decimal
+// of at most 15 significant digits is the shortest that reads back as
+// its nearest float64 (float64 holds 15 digits whole, and any shorter or
+// other decimal lies further away than half the gap between floats),
+// and 15 digits are not cut.
+func (w *sheetRows) decimal(c, style int, coef int64, p int32) {
+	w.cellStart(c, style, "")
+	w.buf = append(w.buf, `<v>`...)
+	w.buf = appendDecimal(w.buf, coef, p)
+	w.buf = append(w.buf, `</v></c>`...)
+}
+
+// maxDecimalCoef bounds the coefficients decimal takes: 15 digits.
+const maxDecimalCoef = 1e15 - 1
+
+// appendDecimal appends c×10^-p (p ≥ 0) in plain notation without
+// trailing zeros: 1.5, 0.0025, -120.
+func appendDecimal(buf []byte, c int64, p int32) []byte {
+	u := uint64(c)
+	if c < 0 {
+		buf = append(buf, '-')
+		u = uint64(-c)
+	}
+	for p > 0 && u%10 == 0 {
+		u /= 10
+		p--
+	}
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], u, 10)
+	n := int(p)
+	switch {
+	case n == 0:
+		return append(buf, d...)
+	case len(d) > n:
+		buf = append(buf, d[:len(d)-n]...)
+		buf = append(buf, '.')
+		return append(buf, d[len(d)-n:]...)
+	}
+	buf = append(buf, "0."...)
+	for i := len(d); i < n; i++ {
+		buf = append(buf, '0')
+	}
+	return append(buf, d...)
+}
+
 // str writes an inline string cell; "" too (callers leave empty cells
 // out, as the Parts sheet does).
 func (w *sheetRows) str(c, style int, s string) {

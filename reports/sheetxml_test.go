@@ -162,3 +162,35 @@ func FuzzSheetRowsText(f *testing.F) {
 		compareRows(t, [][]any{{excelize.Cell{StyleID: 2, Value: s}, excelize.Cell{StyleID: 5, Value: v}}}, []float64{0})
 	})
 }
+
+// TestSheetRowsDecimal: a rounded figure written from its coefficient
+// reads as the float nearest to it does, to the byte.
+func TestSheetRowsDecimal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	coefs := []int64{0, 1, -1, 5, 10, 100, 120, -120, 999999999999999, -999999999999999, 123456789012345, 100000000000000, 1 << 40, 450359962737049, 900719925474099}
+	for i := 0; i < 200000; i++ {
+		c := rng.Int64N(1<<53) >> rng.IntN(50) // 16 digits too: the test must see where the bound is needed
+		if rng.IntN(2) == 0 {
+			c = -c
+		}
+		coefs = append(coefs, c, c-c%1000)
+	}
+	a, b := newSheetRows(1), newSheetRows(1)
+	for _, c := range coefs {
+		if c < -maxDecimalCoef || c > maxDecimalCoef {
+			continue
+		}
+		for p := int32(0); p <= 6; p++ {
+			a.buf, b.buf = a.buf[:0], b.buf[:0]
+			f, ok := coefFloat(c, p)
+			if !ok {
+				t.Fatalf("%d×10^-%d has no exact float", c, p)
+			}
+			a.decimal(1, 3, c, p)
+			b.float(1, 3, f)
+			if !bytes.Equal(a.buf, b.buf) {
+				t.Fatalf("%d×10^-%d: %s, want %s", c, p, a.buf, b.buf)
+			}
+		}
+	}
+}
