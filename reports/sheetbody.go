@@ -32,8 +32,41 @@ const deflateChunk = 1 << 20
 // nothing in size.
 const dictSize = 32 << 10
 
+// deflaters keeps compressors for reuse: each holds over a megabyte of
+// tables, and a workbook has some seventy parts. A compressor reset
+// writes what a new one would.
+var deflaters sync.Pool
+
+// getDeflater returns a compressor writing to w.
+func getDeflater(w io.Writer) *kflate.Writer {
+	if fw, ok := deflaters.Get().(*kflate.Writer); ok {
+		reuseDeflater(fw, w)
+		return fw
+	}
+	fw, err := kflate.NewWriter(w, deflateLevel)
+	if err != nil {
+		panic(err) // deflateLevel is a valid level
+	}
+	return fw
+}
+
+// reuseDeflater makes fw write to w as a new compressor would. Its Reset
+// would fill in the dictionary of its last ResetDict, which a chunk's
+// worker sets.
+func reuseDeflater(fw *kflate.Writer, w io.Writer) { fw.ResetDict(w, nil) }
+
+// pooledDeflater goes back to deflaters when closed.
+type pooledDeflater struct{ *kflate.Writer }
+
+func (p pooledDeflater) Close() error {
+	err := p.Writer.Close()
+	p.Writer.Reset(nil)
+	deflaters.Put(p.Writer)
+	return err
+}
+
 // newDeflater is the compressor registered on the zip writer.
-func newDeflater(w io.Writer) (io.WriteCloser, error) { return kflate.NewWriter(w, deflateLevel) }
+func newDeflater(w io.Writer) (io.WriteCloser, error) { return pooledDeflater{getDeflater(w)}, nil }
 
 // sheetBody holds the rows of one streamed sheet, deflated as they are
 // written, until the workbook's zip is written: excelize writes the
@@ -146,13 +179,15 @@ func (b *sheetBody) start() {
 func (wk *deflateWorker) run(wg *sync.WaitGroup) {
 	defer wg.Done()
 	var fw *kflate.Writer
+	defer func() {
+		if fw != nil {
+			fw.Reset(nil)
+			deflaters.Put(fw)
+		}
+	}()
 	for j := range wk.jobs {
 		if fw == nil {
-			var err error
-			if fw, err = kflate.NewWriter(nil, deflateLevel); err != nil {
-				j.done <- err
-				continue
-			}
+			fw = getDeflater(nil)
 		}
 		j.out.Reset()
 		fw.ResetDict(&j.out, j.dict)
@@ -224,22 +259,8 @@ func (b *sheetBody) writeEntry(zw *zip.Writer, sheet []byte) error {
 		return fmt.Errorf("%s: no </sheetData> to put the rows before", b.path)
 	}
 	head, tail := sheet[:cut], sheet[cut:]
-	var zhead, ztail bytes.Buffer
-	fw, err := kflate.NewWriter(&zhead, deflateLevel)
+	zhead, ztail, err := deflateEnds(head, tail)
 	if err != nil {
-		return err
-	}
-	if _, err := fw.Write(head); err != nil {
-		return err
-	}
-	if err := fw.Flush(); err != nil { // the rows' first chunk starts on a byte
-		return err
-	}
-	fw.Reset(&ztail)
-	if _, err := fw.Write(tail); err != nil {
-		return err
-	}
-	if err := fw.Close(); err != nil {
 		return err
 	}
 	rows, rowsLen, err := b.out.reader()
@@ -273,6 +294,31 @@ func (b *sheetBody) writeEntry(zw *zip.Writer, sheet []byte) error {
 	}
 	_, err = w.Write(ztail.Bytes())
 	return err
+}
+
+// deflateEnds deflates a sheet's start, ending in a sync flush so that
+// the rows' first chunk starts on a byte, and its end, ending the stream.
+func deflateEnds(head, tail []byte) (zhead, ztail *bytes.Buffer, err error) {
+	zhead, ztail = new(bytes.Buffer), new(bytes.Buffer)
+	fw := getDeflater(zhead)
+	defer func() {
+		fw.Reset(nil)
+		deflaters.Put(fw)
+	}()
+	if _, err := fw.Write(head); err != nil {
+		return nil, nil, err
+	}
+	if err := fw.Flush(); err != nil {
+		return nil, nil, err
+	}
+	fw.Reset(ztail)
+	if _, err := fw.Write(tail); err != nil {
+		return nil, nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, nil, err
+	}
+	return zhead, ztail, nil
 }
 
 // spill holds bytes in memory, or in a temporary file in dir once told

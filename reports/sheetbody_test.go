@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"testing"
 
+	kflate "github.com/klauspost/compress/flate"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -69,6 +70,35 @@ func TestQuickTextWidth(t *testing.T) {
 		if got, want := quickTextWidth(s), textWidth(s); got != want {
 			t.Errorf("quickTextWidth(%q) = %d, want %d", s, got, want)
 		}
+	}
+}
+
+// TestDeflaterReuse: a compressor reused, after a chunk deflated with a
+// dictionary as the workers do, writes what a new one writes; else the
+// part would be corrupt, or a workbook's bytes would depend on what the
+// process wrote before.
+func TestDeflaterReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	text := func(n int) []byte {
+		var b bytes.Buffer
+		for b.Len() < n {
+			b.WriteString(`<c r="B` + strconv.Itoa(rng.IntN(1e6)) + `" s="7"><v>` + strconv.Itoa(rng.IntN(1e4)) + `</v></c>`)
+		}
+		return b.Bytes()
+	}
+	x, y := text(300000), text(500000)
+	var fresh, reused bytes.Buffer
+	fw, _ := kflate.NewWriter(&fresh, deflateLevel)
+	fw.Write(x)
+	fw.Close()
+	fw.ResetDict(io.Discard, x[len(x)-dictSize:])
+	fw.Write(y)
+	fw.Flush()
+	reuseDeflater(fw, &reused)
+	fw.Write(x)
+	fw.Close()
+	if !bytes.Equal(fresh.Bytes(), reused.Bytes()) {
+		t.Fatalf("a reused compressor wrote %d bytes, a new one %d", reused.Len(), fresh.Len())
 	}
 }
 
