@@ -20,19 +20,37 @@ import (
 // and built its reference and value as new strings. Tests compare its
 // output with SetRow's.
 type sheetRows struct {
-	buf  []byte
-	cols []string // column letters, 1-based
-	ref  []byte   // the current row's number
-	num  []byte   // scratch for numbers
+	buf    []byte
+	cells  []string // `<c r="` and the column's letters, by column (1-based)
+	ref    []byte   // the current row's number
+	styles []string // `" s="7"` by style, made as styles come
 }
 
 // newSheetRows returns a writer for rows of up to last columns.
 func newSheetRows(last int) *sheetRows {
-	w := &sheetRows{cols: make([]string, last+1)}
+	w := &sheetRows{cells: make([]string, last+1)}
 	for c := 1; c <= last; c++ {
-		w.cols[c] = colName(c)
+		w.cells[c] = `<c r="` + colName(c)
 	}
 	return w
+}
+
+// styleAttr is what follows a cell's reference for style: its closing
+// quote and, unless the style is 0, ` s="7"`.
+func (w *sheetRows) styleAttr(style int) string {
+	if style < 0 || style > 1<<16 {
+		return `" s="` + strconv.Itoa(style) + `"`
+	}
+	if style >= len(w.styles) {
+		w.styles = append(w.styles, make([]string, style+1-len(w.styles))...)
+	}
+	if w.styles[style] == "" {
+		w.styles[style] = `"`
+		if style != 0 {
+			w.styles[style] = `" s="` + strconv.Itoa(style) + `"`
+		}
+	}
+	return w.styles[style]
 }
 
 // startRow opens row r; a height > 0 is the row's custom height in points.
@@ -55,15 +73,9 @@ func (w *sheetRows) endRow() { w.buf = append(w.buf, `</row>`...) }
 // style of 0 is left out, as the stream writer does for a sheet without
 // column or row styles (the Parts sheet has none).
 func (w *sheetRows) cellStart(c, style int, t string) {
-	w.buf = append(w.buf, `<c r="`...)
-	w.buf = append(w.buf, w.cols[c]...)
+	w.buf = append(w.buf, w.cells[c]...)
 	w.buf = append(w.buf, w.ref...)
-	w.buf = append(w.buf, '"')
-	if style != 0 {
-		w.buf = append(w.buf, ` s="`...)
-		w.buf = strconv.AppendInt(w.buf, int64(style), 10)
-		w.buf = append(w.buf, '"')
-	}
+	w.buf = append(w.buf, w.styleAttr(style)...)
 	if t != "" {
 		w.buf = append(w.buf, ` t="`...)
 		w.buf = append(w.buf, t...)
