@@ -28,8 +28,9 @@ type Meta struct {
 	Version        string // tool version
 	ScenarioSource string // "built-in library (checked 2026-01-29)" or the workbook/sheet it came from
 	Warnings       []Problem
-	// TempDir is where a Parts sheet over 16 MiB is spilled while the
-	// workbook is written ("" for the system's); the files are removed
+	// TempDir is where the rows of a Parts sheet over 16 MiB are spilled,
+	// deflated, while the workbook is written ("" for the system's); the
+	// files are removed
 	// before WriteWorkbook returns, even when it fails or panics. The
 	// caller gives a folder of its own and removes it, so that nothing of
 	// a report outlives the run or request (SPEC section 12).
