@@ -158,7 +158,7 @@ func TestPartRowsAsStreamWriter(t *testing.T) {
 	rep.b = b
 	sc.descWidth = sc.columnWidth(pcDesc)
 	last := sc.lastCol()
-	pw := partWriter{rep: rep, sc: sc, rows: newSheetRows(last)}
+	pw := newPartWriter(rep, sc, newSheetRows(last))
 	var ref [][]any
 	var heights []float64
 	wraps := 0

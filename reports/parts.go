@@ -485,7 +485,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		return closeSheet()
 	}
 
-	pw := partWriter{rep: rep, sc: sc, rows: rows}
+	pw := newPartWriter(rep, sc, rows)
 	written := 0
 	ranks := make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
 	var scratch []byte
@@ -598,6 +598,11 @@ type partWriter struct {
 	sc    *partsScan
 	rows  *sheetRows
 	grams []decimal.Decimal // kilograms of each scan element in one unit of the line
+	sum   *expectedSum
+}
+
+func newPartWriter(rep *report, sc *partsScan, rows *sheetRows) *partWriter {
+	return &partWriter{rep: rep, sc: sc, rows: rows, sum: newExpectedSum(rep.r)}
 }
 
 // row writes one part row as row r of sheet, cells in column order and
@@ -618,23 +623,6 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Dec
 			w.str(c, style, v)
 		}
 	}
-	num := func(c int, d decimal.Decimal, shift int32) {
-		k := sc.cols[c-1].kind
-		var style int
-		switch {
-		case k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0:
-			style = s.unitFixed[sc.unitP[c]][0] // the same places down the column
-		case k == kQty && shift != 0:
-			style = s.quickStyleFor(k, d.Shift(shift))
-		default:
-			style = s.quickStyleFor(k, d) // which looks at d for a quantity only
-		}
-		if coef, ok := roundedCoef(d, shift, places(k)); ok && coef >= -maxDecimalCoef && coef <= maxDecimalCoef {
-			w.decimal(c, style, coef, places(k))
-			return
-		}
-		w.float(c, style, scaledNumber(d, shift, k))
-	}
 	descLines := sc.descLines(l.Description)
 	height := 0.0
 	if descLines > 1 {
@@ -651,11 +639,11 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Dec
 	w.int(pcLevel, s.center, int64(pr.Level))
 	str(pcMaterial, l.Material, s.text)
 	str(pcUOM, l.UOM, s.text)
-	num(pcQty, pr.Qty, 0)
-	num(pcAnnualQty, pr.AnnualQty, 0)
-	num(pcUnitCost, pr.UnitCost, 0)
+	pw.num(pcQty, pr.Qty, 0)
+	pw.num(pcAnnualQty, pr.AnnualQty, 0)
+	pw.num(pcUnitCost, pr.UnitCost, 0)
 	if !pr.MaterialValue.IsZero() {
-		num(pcMaterialValue, pr.MaterialValue, 0)
+		pw.num(pcMaterialValue, pr.MaterialValue, 0)
 	}
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
 	pw.grams = sc.kgOf(pr.Line, pw.grams)
@@ -663,7 +651,7 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Dec
 	for i, kg := range pw.grams {
 		if !kg.IsZero() {
 			content = true
-			num(sc.elemCol(i), kg, 3) // grams
+			pw.num(sc.elemCol(i), kg, 3) // grams
 		}
 	}
 	if sc.sourceCol {
@@ -673,16 +661,68 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Dec
 	// that holds none.
 	if content {
 		for k := 0; k < exposure.NumClasses; k++ {
-			num(sc.classCol(k), pr.ClassProb[k], 0)
+			pw.num(sc.classCol(k), pr.ClassProb[k], 0)
 		}
 	}
-	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
-		num(sc.scenCol(i), pr.Deltas[i].AnnualDelta, 0)
-	}
-	exp := expectedOf(pw.rep.r, pr)
-	num(sc.expCol(), exp, 0)
+	exp := pw.deltas(pr)
 	w.endRow()
 	return exp
+}
+
+// deltas writes the row's annual delta under each scenario and the
+// expected one, which it returns. Each delta's coefficient, mostly too
+// long for an int64, is copied once: summed into the expected delta, then
+// rounded for its cell.
+func (pw *partWriter) deltas(pr *exposure.PartRow) decimal.Decimal {
+	sc, sum := pw.sc, pw.sum
+	sum.reset()
+	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
+		d := pr.Deltas[i].AnnualDelta
+		if d.NumDigits() <= 18 {
+			sum.add(i, sum.int64Coef(d), d.Exponent())
+			pw.num(sc.scenCol(i), d, 0)
+			continue
+		}
+		c := d.Coefficient()
+		sum.add(i, c, d.Exponent())
+		coef, ok := roundedOwnedCoef(c, d.Exponent(), places(kMoney))
+		pw.numRounded(sc.scenCol(i), d, 0, coef, ok)
+	}
+	exp := sum.value()
+	pw.num(sc.expCol(), exp, 0)
+	return exp
+}
+
+// num writes d×10^shift in column c, rounded for the column's kind.
+func (pw *partWriter) num(c int, d decimal.Decimal, shift int32) {
+	coef, ok := roundedCoef(d, shift, places(pw.sc.cols[c-1].kind))
+	pw.numRounded(c, d, shift, coef, ok)
+}
+
+// numRounded is num given d×10^shift rounded: coef×10^-places, when ok.
+func (pw *partWriter) numRounded(c int, d decimal.Decimal, shift int32, coef int64, ok bool) {
+	sc, s := pw.sc, &pw.rep.b.s
+	k := sc.cols[c-1].kind
+	var style int
+	switch {
+	case k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0:
+		style = s.unitFixed[sc.unitP[c]][0] // the same places down the column
+	case k == kQty && shift != 0:
+		style = s.quickStyleFor(k, d.Shift(shift))
+	default:
+		style = s.quickStyleFor(k, d) // which looks at d for a quantity only
+	}
+	if ok && coef >= -maxDecimalCoef && coef <= maxDecimalCoef {
+		pw.rows.decimal(c, style, coef, places(k))
+		return
+	}
+	if ok {
+		if f, exact := coefFloat(coef, places(k)); exact {
+			pw.rows.float(c, style, f)
+			return
+		}
+	}
+	pw.rows.float(c, style, number(d.Shift(shift), k))
 }
 
 // heatMap colours the delta columns on one symmetric scale, so that the

@@ -15,6 +15,8 @@ import (
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+
+	"rexpo/exposure"
 )
 
 // TestCellNumber: the quick conversions give decimal's results, bit for
@@ -61,6 +63,42 @@ func TestCellNumber(t *testing.T) {
 		}
 		if got, want := quickUnitPlaces(v), unitPlaces(v); got != want {
 			t.Fatalf("quickUnitPlaces(%s) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// TestExpectedSum: the expected delta summed in kept big.Ints equals
+// expectedOf's, for deltas short and long, zero, and more or fewer than
+// the scenarios.
+func TestExpectedSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	r := &exposure.Result{}
+	for _, p := range []string{"0.3", "0.1", "0.15", "0", "1", "0.3333333333333333333333", "0.05", "0.025"} {
+		r.Scenarios = append(r.Scenarios, exposure.ScenarioResult{Probability: d(p)})
+	}
+	sum := newExpectedSum(r)
+	src := mrand.New(mrand.NewSource(15))
+	for i := 0; i < 3000; i++ {
+		pr := exposure.PartRow{Deltas: make([]exposure.PartDelta, rng.IntN(len(r.Scenarios)+3))}
+		for s := range pr.Deltas {
+			switch rng.IntN(4) {
+			case 0: // zero
+			case 1:
+				pr.Deltas[s].AnnualDelta = decimal.New(rng.Int64N(1e12)-5e11, int32(rng.IntN(12)-8))
+			default:
+				co := new(big.Int).Rand(src, new(big.Int).Lsh(big.NewInt(1), uint(64+rng.IntN(80))))
+				if rng.IntN(2) == 0 {
+					co.Neg(co)
+				}
+				pr.Deltas[s].AnnualDelta = decimal.NewFromBigInt(co, int32(rng.IntN(20)-31))
+			}
+		}
+		sum.reset()
+		for s, pd := range pr.Deltas {
+			sum.add(s, pd.AnnualDelta.Coefficient(), pd.AnnualDelta.Exponent())
+		}
+		if got, want := sum.value(), expectedOf(r, &pr); !got.Equal(want) {
+			t.Fatalf("row %d: %s, want %s", i, got, want)
 		}
 	}
 }
