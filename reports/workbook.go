@@ -30,10 +30,10 @@ type Meta struct {
 	Warnings       []Problem
 	// TempDir is where the rows of a Parts sheet over 16 MiB are spilled,
 	// deflated, while the workbook is written ("" for the system's); the
-	// files are removed
-	// before WriteWorkbook returns, even when it fails or panics. The
-	// caller gives a folder of its own and removes it, so that nothing of
-	// a report outlives the run or request (SPEC section 12).
+	// files are removed before WriteWorkbook returns, even when it fails
+	// or panics. The caller gives a folder of its own and removes it, so
+	// that nothing of a report outlives the run or request (SPEC section
+	// 12).
 	TempDir string
 }
 

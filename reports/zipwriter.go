@@ -28,7 +28,7 @@ type stableZip struct {
 	contentTypes *bytes.Buffer // held until the next Create or Close
 
 	bodies map[string]*sheetBody // by part name; never changed here
-	held   *bytes.Buffer         // what excelize wrote of heldBody's sheet
+	held   *bytes.Buffer         // what excelize wrote of body's sheet, until the next Create or Close
 	body   *sheetBody
 	wrote  map[string]bool // the bodies written
 }
