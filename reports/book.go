@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -33,6 +34,10 @@ type book struct {
 	// noteSpan is, for a sheet whose blocks' notes wrap within the page,
 	// the last column of the page (block).
 	noteSpan map[string]int
+	// bodies are the rows of the streamed Parts sheets, by part name,
+	// written into the zip by stableZip.
+	bodies map[string]*sheetBody
+	tmpDir string // where bodies spill ("" for the system's folder)
 }
 
 // unitRun is one table column of money per unit: its cells get the places
@@ -144,17 +149,32 @@ type headerRow struct {
 
 func newBook(cur, footer string, opts ...excelize.Options) (*book, error) {
 	f := excelize.NewFile(opts...)
-	f.SetZipWriter(newStableZip)
 	s, err := newStyles(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("styles: %w", err)
 	}
-	return &book{
+	b := &book{
 		f: f, s: s, cur: cur, footer: footer,
 		widths: map[string]map[int]float64{}, fixed: map[string]map[int]float64{},
 		headers: map[string][]headerRow{}, extent: map[string][2]int{}, wraps: map[string][]wrapCell{}, printed: map[string]*printSpec{},
-	}, nil
+		bodies: map[string]*sheetBody{},
+	}
+	for _, o := range opts {
+		b.tmpDir = o.TmpDir
+	}
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newStableZip(w, b.bodies) })
+	return b, nil
+}
+
+// close releases the workbook and the rows of its streamed sheets,
+// removing their temporary files; it may be called more than once.
+func (b *book) close() error {
+	err := b.f.Close()
+	for _, body := range b.bodies {
+		err = errors.Join(err, body.close())
+	}
+	return err
 }
 
 // addSheets creates the sheets in order; the first replaces excelize's
@@ -725,10 +745,20 @@ func (b *book) layoutColumns(sheet string) ([]float64, error) {
 // character units.
 const defaultColWidth = 9.140625
 
-// finish writes the workbook to w and releases it.
+// finish writes the workbook to w and releases it. The zip goes to w as
+// it is made: excelize's WriteTo would first build the whole file in a
+// buffer of its own (80 MB for a million-line report, more while the
+// buffer grows), then copy it. Its buffer stays empty, since the zip
+// writer is ours; only a workbook with a password or a part over 4 GiB
+// would need it, and neither is written here.
 func (b *book) finish(w io.Writer) error {
-	defer b.f.Close()
-	if _, err := b.f.WriteTo(w); err != nil {
+	defer b.close()
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newStableZip(w, b.bodies) })
+	buf, err := b.f.WriteToBuffer()
+	if err == nil && buf.Len() > 0 {
+		err = fmt.Errorf("excelize wrote %d bytes past the zip writer", buf.Len())
+	}
+	if err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil

@@ -36,11 +36,16 @@
 // filter), units in its headers, a dimension (openpyxl's read-only mode
 // trusts it), and prints landscape, one page wide.
 //
-// The Parts sheet is streamed (excelize.StreamWriter) in two passes over
-// exposure.Result.Parts: the first counts rows and measures columns (a
-// streamed sheet's dimension, widths and panes must be known before its
-// first row), the second writes. Beyond 1,048,575 lines the sheet
-// continues on "Parts (2)", "Parts (3)", ...
+// The Parts sheet is streamed in two passes over exposure.Result.Parts:
+// the first counts rows and measures columns (a streamed sheet's
+// dimension, widths and panes must be known before its first row, and
+// its cells' styles and heights depend on them), the second writes.
+// excelize's StreamWriter writes the sheet's start, header row and end;
+// the rows are formatted straight into a buffer, byte for byte as the
+// stream writer would write them (sheetRows), deflated in chunks on every
+// core as they come (sheetBody), and put between the two when the zip is
+// written (stableZip). Beyond 1,048,575 lines the sheet continues on
+// "Parts (2)", "Parts (3)", ...
 //
 // # Files
 //
@@ -50,7 +55,8 @@
 // that each sheet function reads as its layout. One file per sheet or
 // group of sheets: summary.go and summary_notices.go (Summary), sheets.go
 // (Scenarios, Projection, Warnings) with uncertainty.go (percentiles,
-// tornado, band, phases), parts.go and declarations.go (Parts),
+// tornado, band, phases), parts.go, sheetxml.go, cellnum.go,
+// sheetbody.go and declarations.go (Parts),
 // elements.go, countries.go, recommendations.go with planchart.go,
 // signals.go, assumptions.go. The plan in words: planwords.go (mixes,
 // caps), planhhi.go (concentration), planparagraph.go (the Summary's

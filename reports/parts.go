@@ -103,8 +103,10 @@ func expectedOf(r *exposure.Result, pr *exposure.PartRow) decimal.Decimal {
 	return e
 }
 
-// gramsOf returns the grams of each scan element in one unit of the line.
-func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.Decimal {
+// kgOf returns the kilograms of each scan element in one unit of the
+// line (the Parts sheet shows grams). An element listed once costs no
+// arithmetic.
+func (sc *partsScan) kgOf(l *exposure.Line, out []decimal.Decimal) []decimal.Decimal {
 	out = out[:0]
 	for range sc.elements {
 		out = append(out, decimal.Decimal{})
@@ -112,16 +114,21 @@ func (sc *partsScan) gramsOf(l *exposure.Line, out []decimal.Decimal) []decimal.
 	if l == nil {
 		return out
 	}
-	thousand := decimal.NewFromInt(1000)
 	for _, c := range l.Content {
 		if i, ok := sc.elemIdx[c.Element]; ok {
-			out[i] = out[i].Add(c.Kg.Mul(thousand))
+			if out[i].IsZero() {
+				out[i] = c.Kg
+			} else {
+				out[i] = out[i].Add(c.Kg)
+			}
 		}
 	}
 	return out
 }
 
-// scanParts is the first pass over the part rows.
+// scanParts is the first pass over the part rows. It measures without
+// formatting: the largest magnitudes are kept as decimals and turned into
+// widths once, at the end.
 func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	r := rep.r
 	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios)}
@@ -129,16 +136,17 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	// the rows reveal them) and of the scenario columns.
 	fixW := make([]int, partFixedCols+1)
 	fixMax := make([]decimal.Decimal, partFixedCols+1)
-	var elemMax []decimal.Decimal
+	var elemMax []decimal.Decimal // kilograms; the sheet shows grams
 	var fracQty, fracAnnual, negCost bool
 	var costP, valueP int32 = 2, 2
+	maxLevel := 0
 	grow := func(m *decimal.Decimal, d decimal.Decimal) {
 		if a := d.Abs(); a.GreaterThan(*m) {
 			*m = a
 		}
 	}
 	text := func(c int, s string, extra int) {
-		if w := textWidth(s) + extra; w > fixW[c] {
+		if w := quickTextWidth(s) + extra; w > fixW[c] {
 			fixW[c] = w
 		}
 	}
@@ -169,7 +177,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 				sc.elements = append(sc.elements, c.Element)
 				elemMax = append(elemMax, decimal.Decimal{})
 			}
-			grow(&elemMax[i], c.Kg.Mul(thousand))
+			grow(&elemMax[i], c.Kg)
 		}
 		sc.noteSource(l)
 		text(pcProduct, l.Product, 0)
@@ -177,19 +185,23 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 		text(pcDesc, l.Description, 0)
 		text(pcMaterial, l.Material, 0)
 		text(pcUOM, l.UOM, 0)
-		grow(&fixMax[pcLevel], decimal.NewFromInt(int64(pr.Level)))
+		maxLevel = max(maxLevel, pr.Level, -pr.Level)
 		grow(&fixMax[pcQty], pr.Qty)
 		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
 		grow(&fixMax[pcUnitCost], pr.UnitCost)
 		grow(&fixMax[pcMaterialValue], pr.MaterialValue)
-		costP, valueP = max(costP, unitPlaces(pr.UnitCost)), max(valueP, unitPlaces(pr.MaterialValue))
-		fracQty = fracQty || !pr.Qty.Round(6).IsInteger()
-		fracAnnual = fracAnnual || !pr.AnnualQty.Round(6).IsInteger()
+		costP, valueP = max(costP, quickUnitPlaces(pr.UnitCost)), max(valueP, quickUnitPlaces(pr.MaterialValue))
+		fracQty = fracQty || !wholeQty(pr.Qty)
+		fracAnnual = fracAnnual || !wholeQty(pr.AnnualQty)
 		negCost = negCost || pr.UnitCost.Sign() < 0
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	fixMax[pcLevel] = decimal.NewFromInt(int64(maxLevel))
+	for i := range elemMax {
+		elemMax[i] = elemMax[i].Mul(thousand) // grams
 	}
 	sc.cols = partsColumns(rep, sc)
 	n := len(sc.cols)
@@ -360,7 +372,10 @@ func (sc *partsScan) columnWidth(c int) float64 {
 	return math.Min(math.Max(w, 7.5), limit)
 }
 
-// partsSheets streams the part rows onto the Parts sheets.
+// partsSheets streams the part rows onto the Parts sheets. excelize's
+// stream writer writes each sheet's start (its header row included) and
+// end; the rows themselves are formatted by sheetRows and deflated as
+// they come (sheetBody), and stableZip puts them between the two.
 func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	b := rep.b
 	names := sc.sheetNames()
@@ -384,9 +399,11 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 
 	var (
 		sw    *excelize.StreamWriter
+		body  *sheetBody
 		sheet int // index in names
 		row   int // last row written on the current sheet
 	)
+	rows := newSheetRows(last)
 	open := func(i int) error {
 		name := names[i]
 		if err := b.pageSetup(name, 1); err != nil {
@@ -431,6 +448,11 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 				return err
 			}
 		}
+		if sc.rows > 0 {
+			path := fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID)
+			body = newSheetBody(path, rows, b.tmpDir)
+			b.bodies[path] = body
+		}
 		row = 1
 		sc.minDelta, sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
 		return nil
@@ -443,6 +465,11 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		}
 		if err := rep.heatMap(name, sc, lastRow); err != nil {
 			return err
+		}
+		if body != nil {
+			if err := body.finish(); err != nil {
+				return err
+			}
 		}
 		return sw.Flush()
 	}
@@ -458,10 +485,10 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		return closeSheet()
 	}
 
-	vals := make([]any, last)
-	var grams []decimal.Decimal
+	pw := newPartWriter(rep, sc, rows)
 	written := 0
-	ranks := map[partKey]partRank{}
+	ranks := make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
+	var scratch []byte
 	err := parts(exposure.PartOptions{}, func(pr exposure.PartRow) error {
 		if written >= sc.rows {
 			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
@@ -477,17 +504,10 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		}
 		row++
 		written++
-		rep.partRow(sc, &pr, vals, &grams, names[sheet], row)
-		var opts []excelize.RowOpts
-		if pr.Line != nil {
-			if n := sc.descLines(pr.Line.Description); n > 1 {
-				opts = append(opts, excelize.RowOpts{Height: math.Min(float64(n)*15+2, 409)})
-			}
-		}
-		if err := sw.SetRow(cellName(1, row), vals, opts...); err != nil {
+		exp := pw.row(&pr, names[sheet], row)
+		if err := body.rowDone(); err != nil {
 			return err
 		}
-		exp := expectedOf(rep.r, &pr)
 		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
 			sc.delta(pr.Deltas[s].AnnualDelta, row == 2 && s == 0)
 		}
@@ -498,7 +518,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 			if !ok {
 				rk.first = written
 			}
-			rk.expected += exp.InexactFloat64()
+			rk.expected += exactFloat(exp, &scratch)
 			ranks[key] = rk
 		}
 		return nil
@@ -572,9 +592,24 @@ func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts par
 	return nil
 }
 
-// partRow fills vals with one part row's cells.
-func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, grams *[]decimal.Decimal, sheet string, row int) {
-	s := &rep.b.s
+// partWriter writes part rows onto a Parts sheet.
+type partWriter struct {
+	rep   *report
+	sc    *partsScan
+	rows  *sheetRows
+	grams []decimal.Decimal // kilograms of each scan element in one unit of the line
+	sum   *expectedSum
+}
+
+func newPartWriter(rep *report, sc *partsScan, rows *sheetRows) *partWriter {
+	return &partWriter{rep: rep, sc: sc, rows: rows, sum: newExpectedSum(rep.r)}
+}
+
+// row writes one part row as row r of sheet, cells in column order and
+// empty ones left out, and returns the row's expected annual delta.
+func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Decimal {
+	sc, w := pw.sc, pw.rows
+	s := &pw.rep.b.s
 	l := pr.Line
 	if l == nil {
 		l = &exposure.Line{}
@@ -582,71 +617,112 @@ func (rep *report) partRow(sc *partsScan, pr *exposure.PartRow, vals []any, gram
 	str := func(c int, v string, style int) {
 		v, was := cut(v)
 		if was {
-			rep.b.cutAt(sheet, cellName(c, row))
+			pw.rep.b.cutAt(sheet, cellName(c, r))
 		}
-		if v == "" {
-			vals[c-1] = nil
-			return
+		if v != "" {
+			w.str(c, style, v)
 		}
-		vals[c-1] = excelize.Cell{StyleID: style, Value: v}
 	}
-	num := func(c int, d decimal.Decimal) {
-		k := sc.cols[c-1].kind
-		style := s.styleFor(k, d, false)
-		if k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0 {
-			style = s.unitFixed[sc.unitP[c]][0] // the same places down the column
-		}
-		vals[c-1] = excelize.Cell{StyleID: style, Value: number(d, k)}
+	descLines := sc.descLines(l.Description)
+	height := 0.0
+	if descLines > 1 {
+		height = math.Min(float64(descLines)*15+2, 409)
 	}
+	w.startRow(r, height)
 	str(pcProduct, l.Product, s.text)
 	str(pcPart, l.PartNumber, s.indent[min(max(pr.Level-1, 0), maxIndent)])
 	descStyle := s.text
-	if sc.descLines(l.Description) > 1 {
+	if descLines > 1 {
 		descStyle = s.wrap // a long description wraps, its row grows: never clipped
 	}
 	str(pcDesc, l.Description, descStyle)
-	vals[pcLevel-1] = excelize.Cell{StyleID: s.center, Value: pr.Level}
+	w.int(pcLevel, s.center, int64(pr.Level))
 	str(pcMaterial, l.Material, s.text)
 	str(pcUOM, l.UOM, s.text)
-	num(pcQty, pr.Qty)
-	num(pcAnnualQty, pr.AnnualQty)
-	num(pcUnitCost, pr.UnitCost)
-	if pr.MaterialValue.IsZero() {
-		vals[pcMaterialValue-1] = nil
-	} else {
-		num(pcMaterialValue, pr.MaterialValue)
+	pw.num(pcQty, pr.Qty, 0)
+	pw.num(pcAnnualQty, pr.AnnualQty, 0)
+	pw.num(pcUnitCost, pr.UnitCost, 0)
+	if !pr.MaterialValue.IsZero() {
+		pw.num(pcMaterialValue, pr.MaterialValue, 0)
 	}
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
-	*grams = sc.gramsOf(pr.Line, *grams)
+	pw.grams = sc.kgOf(pr.Line, pw.grams)
 	content := false
-	for i, g := range *grams {
-		if g.IsZero() {
-			vals[sc.elemCol(i)-1] = nil
-			continue
+	for i, kg := range pw.grams {
+		if !kg.IsZero() {
+			content = true
+			pw.num(sc.elemCol(i), kg, 3) // grams
 		}
-		content = true
-		num(sc.elemCol(i), g)
 	}
 	if sc.sourceCol {
 		str(sc.sourceColumn(), contentSource(l, content), s.text)
 	}
 	// Classes say where rare-earth content comes from: blank for a line
 	// that holds none.
-	for k := 0; k < exposure.NumClasses; k++ {
-		if content {
-			num(sc.classCol(k), pr.ClassProb[k])
-		} else {
-			vals[sc.classCol(k)-1] = nil
+	if content {
+		for k := 0; k < exposure.NumClasses; k++ {
+			pw.num(sc.classCol(k), pr.ClassProb[k], 0)
 		}
 	}
-	for i := 0; i < sc.nScen; i++ {
-		if i < len(pr.Deltas) {
-			num(sc.scenCol(i), pr.Deltas[i].AnnualDelta)
-		} else {
-			vals[sc.scenCol(i)-1] = nil
+	exp := pw.deltas(pr)
+	w.endRow()
+	return exp
+}
+
+// deltas writes the row's annual delta under each scenario and the
+// expected one, which it returns. Each delta's coefficient, mostly too
+// long for an int64, is copied once: summed into the expected delta, then
+// rounded for its cell.
+func (pw *partWriter) deltas(pr *exposure.PartRow) decimal.Decimal {
+	sc, sum := pw.sc, pw.sum
+	sum.reset()
+	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
+		d := pr.Deltas[i].AnnualDelta
+		if d.NumDigits() <= 18 {
+			sum.add(i, sum.int64Coef(d), d.Exponent())
+			pw.num(sc.scenCol(i), d, 0)
+			continue
+		}
+		c := d.Coefficient()
+		sum.add(i, c, d.Exponent())
+		coef, ok := roundedOwnedCoef(c, d.Exponent(), places(kMoney))
+		pw.numRounded(sc.scenCol(i), d, 0, coef, ok)
+	}
+	exp := sum.value()
+	pw.num(sc.expCol(), exp, 0)
+	return exp
+}
+
+// num writes d×10^shift in column c, rounded for the column's kind.
+func (pw *partWriter) num(c int, d decimal.Decimal, shift int32) {
+	coef, ok := roundedCoef(d, shift, places(pw.sc.cols[c-1].kind))
+	pw.numRounded(c, d, shift, coef, ok)
+}
+
+// numRounded is num given d×10^shift rounded: coef×10^-places, when ok.
+func (pw *partWriter) numRounded(c int, d decimal.Decimal, shift int32, coef int64, ok bool) {
+	sc, s := pw.sc, &pw.rep.b.s
+	k := sc.cols[c-1].kind
+	var style int
+	switch {
+	case k == kUnitMoney && c < len(sc.unitP) && sc.unitP[c] > 0:
+		style = s.unitFixed[sc.unitP[c]][0] // the same places down the column
+	case k == kQty && shift != 0:
+		style = s.quickStyleFor(k, d.Shift(shift))
+	default:
+		style = s.quickStyleFor(k, d) // which looks at d for a quantity only
+	}
+	if ok && coef >= -maxDecimalCoef && coef <= maxDecimalCoef {
+		pw.rows.decimal(c, style, coef, places(k))
+		return
+	}
+	if ok {
+		if f, exact := coefFloat(coef, places(k)); exact {
+			pw.rows.float(c, style, f)
+			return
 		}
 	}
-	num(sc.expCol(), expectedOf(rep.r, pr))
+	pw.rows.float(c, style, number(d.Shift(shift), k))
 }
 
 // heatMap colours the delta columns on one symmetric scale, so that the

@@ -28,11 +28,12 @@ type Meta struct {
 	Version        string // tool version
 	ScenarioSource string // "built-in library (checked 2026-01-29)" or the workbook/sheet it came from
 	Warnings       []Problem
-	// TempDir is where a Parts sheet over 16 MiB is spilled while the
-	// workbook is written ("" for the system's); the files are removed
-	// before WriteWorkbook returns, even when it fails or panics. The
-	// caller gives a folder of its own and removes it, so that nothing of
-	// a report outlives the run or request (SPEC section 12).
+	// TempDir is where the rows of a Parts sheet over 16 MiB are spilled,
+	// deflated, while the workbook is written ("" for the system's); the
+	// files are removed before WriteWorkbook returns, even when it fails
+	// or panics. The caller gives a folder of its own and removes it, so
+	// that nothing of a report outlives the run or request (SPEC section
+	// 12).
 	TempDir string
 }
 
@@ -67,7 +68,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	if err != nil {
 		return err
 	}
-	defer b.f.Close() // removes the spilled sheets, on a panic too
+	defer b.close() // removes the spilled sheets, on a panic too
 	rep.b = b
 	names := []string{sheetSummary, sheetScenarios, sheetProjection}
 	names = append(names, scan.sheetNames()...)
@@ -77,7 +78,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	}
 	names = append(names, sheetAssumptions, sheetWarnings)
 	if err := b.addSheets(names...); err != nil {
-		b.f.Close()
+		b.close()
 		return err
 	}
 	steps := []struct {
@@ -97,7 +98,7 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	}
 	for _, s := range steps {
 		if err := s.fn(); err != nil {
-			b.f.Close()
+			b.close()
 			return fmt.Errorf("sheet %s: %w", s.name, err)
 		}
 	}
@@ -106,12 +107,12 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 			continue
 		}
 		if err := b.finishSheet(n); err != nil {
-			b.f.Close()
+			b.close()
 			return fmt.Errorf("sheet %s: %w", n, err)
 		}
 	}
 	if err := b.addCharts(); err != nil {
-		b.f.Close()
+		b.close()
 		return err
 	}
 	// Summary, the first sheet, is active as created. SetActiveSheet would

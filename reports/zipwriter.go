@@ -3,12 +3,11 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"regexp"
 	"slices"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // stableZip is the zip writer of every workbook rexpo writes. It makes
@@ -18,14 +17,31 @@ import (
 // checksums an auditor may keep). The part keeps its place in the zip; it
 // is held until the next part is created, then written with its Default
 // entries sorted.
+//
+// It also puts the rows of the sheets streamed through a sheetBody (the
+// Parts sheets) into their parts: excelize writes such a sheet's start
+// and end only, which are held likewise, then written around the rows
+// deflated beforehand. And it deflates with klauspost's compressor
+// (deflateLevel), several times faster than compress/flate.
 type stableZip struct {
 	*zip.Writer
 	contentTypes *bytes.Buffer // held until the next Create or Close
+
+	bodies map[string]*sheetBody // by part name; never changed here
+	held   *bytes.Buffer         // what excelize wrote of body's sheet, until the next Create or Close
+	body   *sheetBody
+	wrote  map[string]bool // the bodies written
 }
 
 const contentTypesPart = "[Content_Types].xml"
 
-func newStableZip(w io.Writer) excelize.ZipWriter { return &stableZip{Writer: zip.NewWriter(w)} }
+// newStableZip returns a zip writer for w that fills the sheets of
+// bodies with their rows.
+func newStableZip(w io.Writer, bodies map[string]*sheetBody) *stableZip {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, newDeflater)
+	return &stableZip{Writer: zw, bodies: bodies, wrote: map[string]bool{}}
+}
 
 func (z *stableZip) Create(name string) (io.Writer, error) {
 	if err := z.flush(); err != nil {
@@ -34,6 +50,13 @@ func (z *stableZip) Create(name string) (io.Writer, error) {
 	if name == contentTypesPart {
 		z.contentTypes = new(bytes.Buffer)
 		return z.contentTypes, nil
+	}
+	if b := z.bodies[name]; b != nil {
+		if z.wrote[name] {
+			return nil, fmt.Errorf("zip: %s written twice", name)
+		}
+		z.held, z.body = new(bytes.Buffer), b
+		return z.held, nil
 	}
 	return z.Writer.Create(name)
 }
@@ -49,10 +72,22 @@ func (z *stableZip) Close() error {
 	if err := z.flush(); err != nil {
 		return err
 	}
+	for name := range z.bodies {
+		if !z.wrote[name] {
+			return fmt.Errorf("zip: excelize wrote no %s for its rows", name)
+		}
+	}
 	return z.Writer.Close()
 }
 
+// flush writes the part held, if any.
 func (z *stableZip) flush() error {
+	if b := z.body; b != nil {
+		sheet := z.held.Bytes()
+		z.held, z.body = nil, nil
+		z.wrote[b.path] = true
+		return b.writeEntry(z.Writer, sheet)
+	}
 	if z.contentTypes == nil {
 		return nil
 	}
