@@ -1,0 +1,326 @@
+package exposure
+
+import (
+	"encoding/binary"
+	"math"
+	"math/big"
+	"math/bits"
+
+	"github.com/shopspring/decimal"
+)
+
+// dec128 is a decimal.Decimal held without allocating: its value as a
+// magnitude of up to 128 bits (hi, lo) times 10^scale, a sign, and the
+// exponent decimal would give it (exp). Its operations give the very
+// value and exponent decimal's would (Mul adds exponents, Add takes the
+// smaller one, DivRound rounds half away from zero at the given places),
+// so a figure computed in dec128 and turned back into a decimal.Decimal
+// is the same decimal, coefficient and exponent.
+//
+// The magnitude is kept apart from the exponent because decimal's
+// exponents run far below the digits that matter: a factor divided at 16
+// or 18 places and multiplied by fractions has an exponent near −40 and a
+// coefficient of 10^41 whose last 30 digits are zeros. Held as its
+// significant digits it fits in 128 bits; the zeros are added back only
+// when the figure becomes a decimal again.
+//
+// An operation whose magnitude would not fit in 128 bits sets over, which
+// every later operation keeps: the caller then computes the figure again
+// with decimal.Decimal. The per-line figures of a million-line BOM are
+// hundreds of millions of such operations, and decimal's allocate.
+type dec128 struct {
+	hi, lo uint64 // the magnitude: the value is ±(hi·2^64 + lo)·10^scale
+	scale  int32
+	exp    int32 // decimal's exponent, never above scale
+	neg    bool  // never set on a zero
+	over   bool  // some operation leading here overflowed: the value is meaningless
+}
+
+// pow10u64 holds 10^0 … 10^19, the powers of ten that fit in a uint64.
+var pow10u64 = func() [20]uint64 {
+	var p [20]uint64
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// dec128Of returns d as a dec128; over is set when d's significant digits
+// need more than 128 bits. Coefficients of up to 18 digits, the common
+// case, cost no allocation.
+func dec128Of(d decimal.Decimal) dec128 {
+	if d.NumDigits() <= 18 {
+		c := d.CoefficientInt64()
+		x := dec128{exp: d.Exponent(), scale: d.Exponent()}
+		if c < 0 {
+			x.neg, c = true, -c
+		}
+		for c != 0 && c%10 == 0 && x.scale < math.MaxInt32 {
+			c /= 10
+			x.scale++
+		}
+		x.lo = uint64(c)
+		return x
+	}
+	// Drop the coefficient's trailing zeros, then see whether it fits.
+	c := d.Coefficient()
+	neg := c.Sign() < 0
+	c.Abs(c)
+	scale := int64(d.Exponent())
+	var q, r big.Int
+	ten := big.NewInt(10)
+	for {
+		q.QuoRem(c, ten, &r)
+		if r.Sign() != 0 || scale == math.MaxInt32 {
+			break
+		}
+		c.Set(&q)
+		scale++
+	}
+	if c.BitLen() > 128 {
+		return dec128{over: true}
+	}
+	var buf [16]byte
+	c.FillBytes(buf[:])
+	return dec128{hi: binary.BigEndian.Uint64(buf[:8]), lo: binary.BigEndian.Uint64(buf[8:]), scale: int32(scale), exp: d.Exponent(), neg: neg}
+}
+
+func (x dec128) isZero() bool { return x.hi == 0 && x.lo == 0 }
+
+// isOne reports whether x's value is 1, as decimal's Equal(one) does at
+// any exponent.
+func (x dec128) isOne() bool {
+	if x.neg || x.hi != 0 || x.scale > 0 || x.scale < -19 {
+		return false
+	}
+	return x.lo == pow10u64[-x.scale]
+}
+
+// mul128 returns (hi, lo)·m and whether it overflowed 128 bits.
+func mul128(hi, lo, m uint64) (uint64, uint64, bool) {
+	h1, l1 := bits.Mul64(lo, m)
+	h2, l2 := bits.Mul64(hi, m)
+	sum, carry := bits.Add64(h1, l2, 0)
+	return sum, l1, h2 != 0 || carry != 0
+}
+
+// exponentSum returns a + b, and false when decimal would panic on it.
+func exponentSum(a, b int32) (int32, bool) {
+	e := int64(a) + int64(b)
+	return int32(e), e <= math.MaxInt32 && e >= math.MinInt32
+}
+
+// mul returns x·y at decimal's exponent, x.exp + y.exp.
+func (x dec128) mul(y dec128) dec128 {
+	exp, ok1 := exponentSum(x.exp, y.exp)
+	scale, ok2 := exponentSum(x.scale, y.scale)
+	if x.over || y.over || !ok1 || !ok2 || (x.hi != 0 && y.hi != 0) {
+		return dec128{over: true}
+	}
+	if x.hi != 0 {
+		x, y = y, x
+	}
+	hi, lo, over := mul128(y.hi, y.lo, x.lo)
+	if over {
+		return dec128{over: true}
+	}
+	z := dec128{hi: hi, lo: lo, scale: scale, exp: exp, neg: x.neg != y.neg}
+	if z.isZero() {
+		z.neg, z.scale = false, exp
+	}
+	return z
+}
+
+// mulNonZero is mulNonZero in dec128: the zero decimal (exponent 0) when
+// either side is zero, else x·y.
+func (x dec128) mulNonZero(y dec128) dec128 {
+	if x.over || y.over {
+		return dec128{over: true}
+	}
+	if x.isZero() || y.isZero() {
+		return dec128{}
+	}
+	return x.mul(y)
+}
+
+// scaleDown returns x with its magnitude times 10^k and its scale k lower.
+func (x dec128) scaleDown(k int64) dec128 {
+	for k > 0 {
+		step := min(k, 19)
+		var over bool
+		if x.hi, x.lo, over = mul128(x.hi, x.lo, pow10u64[step]); over {
+			return dec128{over: true}
+		}
+		x.scale -= int32(step)
+		k -= step
+	}
+	return x
+}
+
+// add returns x + y at decimal's exponent, the smaller of the two.
+func (x dec128) add(y dec128) dec128 {
+	if x.over || y.over {
+		return dec128{over: true}
+	}
+	exp := min(x.exp, y.exp)
+	switch {
+	case y.isZero():
+		x.exp = exp
+		return x
+	case x.isZero():
+		y.exp = exp
+		return y
+	}
+	if x.scale > y.scale {
+		x = x.scaleDown(int64(x.scale) - int64(y.scale))
+	} else if y.scale > x.scale {
+		y = y.scaleDown(int64(y.scale) - int64(x.scale))
+	}
+	if x.over || y.over {
+		return dec128{over: true}
+	}
+	z := dec128{scale: x.scale, exp: exp}
+	if x.neg == y.neg {
+		var c uint64
+		z.lo, c = bits.Add64(x.lo, y.lo, 0)
+		z.hi, c = bits.Add64(x.hi, y.hi, c)
+		if c != 0 {
+			return dec128{over: true}
+		}
+		z.neg = x.neg
+		return z
+	}
+	// Opposite signs: the larger magnitude less the smaller, with its sign.
+	if x.hi < y.hi || (x.hi == y.hi && x.lo < y.lo) {
+		x, y = y, x
+	}
+	var b uint64
+	z.lo, b = bits.Sub64(x.lo, y.lo, 0)
+	z.hi, _ = bits.Sub64(x.hi, y.hi, b)
+	z.neg = x.neg && !z.isZero()
+	return z
+}
+
+// negate returns −x.
+func (x dec128) negate() dec128 {
+	if !x.isZero() {
+		x.neg = !x.neg
+	}
+	return x
+}
+
+// sub returns x − y, as decimal's Sub.
+func (x dec128) sub(y dec128) dec128 { return x.add(y.negate()) }
+
+// divRound returns x / y rounded half away from zero to places decimal
+// places, at exponent −places, as decimal's DivRound (whose result
+// depends on the values alone). Divisors whose magnitude, scaled, needs
+// more than 64 bits set over. y must not be zero.
+func (x dec128) divRound(y dec128, places int32) dec128 {
+	if x.over || y.over || y.hi != 0 || y.isZero() {
+		return dec128{over: true}
+	}
+	// |x|/|y|·10^places = a·10^e / b, e = xs − ys + places.
+	e := int64(x.scale) - int64(y.scale) + int64(places)
+	a := dec128{hi: x.hi, lo: x.lo}
+	b := dec128{lo: y.lo}
+	if e >= 0 {
+		a = a.scaleDown(e)
+	} else {
+		b = b.scaleDown(-e)
+	}
+	if a.over || b.over || b.hi != 0 {
+		return dec128{over: true}
+	}
+	// 128-bit by 64-bit long division: the quotient's high word, then its
+	// low word, each a bits.Div64 whose high part is below the divisor.
+	qhi, r := bits.Div64(0, a.hi, b.lo)
+	qlo, r := bits.Div64(r, a.lo, b.lo)
+	// Round half away from zero: up when 2r ≥ b (r < b, so 2r fits in 65 bits).
+	if r>>63 != 0 || r<<1 >= b.lo {
+		var c uint64
+		if qlo, c = bits.Add64(qlo, 1, 0); c != 0 {
+			if qhi++; qhi == 0 {
+				return dec128{over: true}
+			}
+		}
+	}
+	z := dec128{hi: qhi, lo: qlo, scale: -places, exp: -places, neg: x.neg != y.neg}
+	if z.isZero() {
+		z.neg = false
+	}
+	return z
+}
+
+// decimals turns dec128 values back into decimal.Decimal. It keeps a
+// scratch big.Int and the zeros it has made, so that a zero costs nothing
+// and any other value one decimal (two allocations). Not safe for
+// concurrent use.
+type decimals struct {
+	scratch big.Int
+	zeros   map[int32]decimal.Decimal
+	pow10   []*big.Int // 10^k, made as needed
+}
+
+// of returns x as a decimal.Decimal with decimal's coefficient and
+// exponent; x must not be over.
+func (dc *decimals) of(x dec128) decimal.Decimal {
+	if x.over {
+		panic("exposure: an overflowed dec128 turned into a decimal")
+	}
+	if x.isZero() {
+		return dc.zero(x.exp)
+	}
+	k := int64(x.scale) - int64(x.exp) // trailing zeros of decimal's coefficient
+	if x.hi == 0 && k <= 18 {
+		if hi, lo := bits.Mul64(x.lo, pow10u64[k]); hi == 0 && lo <= math.MaxInt64 {
+			v := int64(lo)
+			if x.neg {
+				v = -v
+			}
+			return decimal.New(v, x.exp)
+		}
+	}
+	var buf [16]byte
+	binary.BigEndian.PutUint64(buf[:8], x.hi)
+	binary.BigEndian.PutUint64(buf[8:], x.lo)
+	dc.scratch.SetBytes(buf[:])
+	if k > 0 {
+		dc.scratch.Mul(&dc.scratch, dc.pow(k))
+	}
+	if x.neg {
+		dc.scratch.Neg(&dc.scratch)
+	}
+	return decimal.NewFromBigInt(&dc.scratch, x.exp) // copies
+}
+
+// pow returns 10^k.
+func (dc *decimals) pow(k int64) *big.Int {
+	if k >= int64(len(dc.pow10)) {
+		if k > 1000 { // far beyond any figure here: not worth keeping
+			return new(big.Int).Exp(big.NewInt(10), big.NewInt(k), nil)
+		}
+		dc.pow10 = append(dc.pow10, make([]*big.Int, int(k)+1-len(dc.pow10))...)
+	}
+	if dc.pow10[k] == nil {
+		dc.pow10[k] = new(big.Int).Exp(big.NewInt(10), big.NewInt(k), nil)
+	}
+	return dc.pow10[k]
+}
+
+// zero returns a zero decimal of exponent exp, made once.
+func (dc *decimals) zero(exp int32) decimal.Decimal {
+	if exp == 0 {
+		return decimal.Decimal{}
+	}
+	z, ok := dc.zeros[exp]
+	if !ok {
+		if dc.zeros == nil {
+			dc.zeros = map[int32]decimal.Decimal{}
+		}
+		z = decimal.New(0, exp)
+		dc.zeros[exp] = z
+	}
+	return z
+}
