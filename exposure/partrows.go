@@ -52,9 +52,9 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 // dec128), row after row: it holds the profiles' factors converted once,
 // the scratch of one row and the decimals it hands out.
 type partCalc struct {
-	m   *model
-	S   int
-	dc  decimals
+	m  *model
+	S  int
+	dc decimals
 	// slab is where the next rows' Deltas are cut from: one allocation
 	// for many rows.
 	slab []PartDelta
