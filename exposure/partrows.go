@@ -1,6 +1,10 @@
 package exposure
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
 
 // parts yields one PartRow per line that bears cost or holds rare-earth
 // content, computing its figures from the profiles' factors.
@@ -48,32 +52,32 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 	return nil
 }
 
-// partCalc computes the part rows of one Result.PartsWith in dec128 (see
-// dec128), row after row: it holds the profiles' factors converted once,
-// the scratch of one row and the decimals it hands out.
+// partCalc computes the part rows of one Result.PartsWith in exact
+// 128-bit decimals (package dec128), row after row: it holds the scratch
+// of one row and the decimals it hands out.
 type partCalc struct {
 	m  *model
 	S  int
-	dc decimals
+	dc dec128.Converter
 	// slab is where the next rows' Deltas are cut from: one allocation
 	// for many rows.
 	slab []PartDelta
 	// One row's inputs in dec128.
-	kg          []dec128 // per content entry
-	share, cost []dec128 // per source
+	kg          []dec128.Decimal // per content entry
+	share, cost []dec128.Decimal // per source
 }
 
 // part128 is partFactors in dec128; ok is false when some factor does
 // not fit, and the lines of the profile are computed with decimals.
 type part128 struct {
-	gAnnual, g1 []dec128 // per element index
+	gAnnual, g1 []dec128.Decimal // per element index
 	fAnnual     split4
-	v1, c1      dec128
+	v1, c1      dec128.Decimal
 	ok          bool
 }
 
 // split4 is a Split in dec128: price, shortage, carrying, tariff.
-type split4 [4]dec128
+type split4 [4]dec128.Decimal
 
 const (
 	spPrice = iota
@@ -107,19 +111,19 @@ func (pc *partCalc) factors(p *profile, s, pi int, vol decimal.Decimal) *part128
 
 // newPart128 converts f to dec128.
 func newPart128(d *partFactors) *part128 {
-	f := &part128{gAnnual: make([]dec128, len(d.gAnnual)), g1: make([]dec128, len(d.g1)), ok: true}
+	f := &part128{gAnnual: make([]dec128.Decimal, len(d.gAnnual)), g1: make([]dec128.Decimal, len(d.g1)), ok: true}
 	for e := range d.gAnnual {
-		f.gAnnual[e] = dec128Of(d.gAnnual[e])
-		f.ok = f.ok && !f.gAnnual[e].over
+		f.gAnnual[e] = dec128.Of(d.gAnnual[e])
+		f.ok = f.ok && !f.gAnnual[e].Over()
 	}
 	for e := range d.g1 {
-		f.g1[e] = dec128Of(d.g1[e])
-		f.ok = f.ok && !f.g1[e].over
+		f.g1[e] = dec128.Of(d.g1[e])
+		f.ok = f.ok && !f.g1[e].Over()
 	}
-	f.fAnnual = split4{dec128Of(d.fAnnual.Price), dec128Of(d.fAnnual.Shortage), dec128Of(d.fAnnual.Carrying), dec128Of(d.fAnnual.Tariff)}
-	f.v1, f.c1 = dec128Of(d.v1), dec128Of(d.c1)
+	f.fAnnual = split4{dec128.Of(d.fAnnual.Price), dec128.Of(d.fAnnual.Shortage), dec128.Of(d.fAnnual.Carrying), dec128.Of(d.fAnnual.Tariff)}
+	f.v1, f.c1 = dec128.Of(d.v1), dec128.Of(d.c1)
 	for _, x := range append(f.fAnnual[:], f.v1, f.c1) {
-		f.ok = f.ok && !x.over
+		f.ok = f.ok && !x.Over()
 	}
 	return f
 }
@@ -129,18 +133,18 @@ func newPart128(d *partFactors) *part128 {
 func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost decimal.Decimal) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
-	if q := dec128Of(m.qty[i]).mul(dec128Of(vol)); !q.over {
-		annualQty = pc.dc.of(q)
+	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() {
+		annualQty = pc.dc.Decimal(q)
 	} else {
 		annualQty = m.qty[i].Mul(vol)
 	}
-	var c dec128
+	var c dec128.Decimal
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		c = c.add(dec128Of(src.Share).mul(dec128Of(src.UnitCost)))
+		c = c.Add(dec128.Of(src.Share).Mul(dec128.Of(src.UnitCost)))
 	}
-	if !c.over {
-		return annualQty, pc.dc.of(c)
+	if !c.Over() {
+		return annualQty, pc.dc.Decimal(c)
 	}
 	for j := range l.Sources {
 		src := &l.Sources[j]
@@ -150,17 +154,17 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 }
 
 // deltas fills out, one PartDelta per scenario, with line i's figures in
-// dec128, exactly as deltasDecimal computes them; false when something did
-// not fit in dec128 (out is then to be filled by deltasDecimal).
+// dec128.Decimal, exactly as deltasDecimal computes them; false when something did
+// not fit in dec128.Decimal (out is then to be filled by deltasDecimal).
 func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal) bool {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	vol := m.in.BOM.Products[pi].AnnualVolume
 	pc.kg = pc.kg[:0]
 	for ci, c := range l.Content {
-		x := dec128{}
+		x := dec128.Decimal{}
 		if elems[ci] >= 0 {
-			if x = dec128Of(c.Kg); x.over {
+			if x = dec128.Of(c.Kg); x.Over() {
 				return false
 			}
 		}
@@ -169,19 +173,19 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 	pc.share, pc.cost = pc.share[:0], pc.cost[:0]
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		sh, c := dec128Of(src.Share), dec128Of(src.UnitCost)
-		if sh.over || c.over {
+		sh, c := dec128.Of(src.Share), dec128.Of(src.UnitCost)
+		if sh.Over() || c.Over() {
 			return false
 		}
 		pc.share, pc.cost = append(pc.share, sh), append(pc.cost, c)
 	}
-	val, qty := dec128Of(value), dec128Of(m.qty[i])
-	if val.over || qty.over {
+	val, qty := dec128.Of(value), dec128.Of(m.qty[i])
+	if val.Over() || qty.Over() {
 		return false
 	}
-	qtyOne := qty.isOne()
+	qtyOne := qty.IsOne()
 	for s := range out {
-		var unit dec128
+		var unit dec128.Decimal
 		var annual split4 // the line's annual figures per unit of exploded quantity
 		for j := range l.Sources {
 			f := pc.factors(m.srcProfile[i][j], s, pi, vol)
@@ -189,29 +193,29 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 				return false
 			}
 			u, a := pc.source(f, l, elems, val, j, m.costBearing[i])
-			if sh := pc.share[j]; !sh.isOne() {
-				u = sh.mul(u)
+			if sh := pc.share[j]; !sh.IsOne() {
+				u = sh.Mul(u)
 				for k := range a {
-					a[k] = a[k].mul(sh)
+					a[k] = a[k].Mul(sh)
 				}
 			}
-			unit = unit.add(u)
+			unit = unit.Add(u)
 			for k := range annual {
-				annual[k] = annual[k].add(a[k])
+				annual[k] = annual[k].Add(a[k])
 			}
 		}
 		if !qtyOne {
 			for k := range annual {
-				annual[k] = annual[k].mul(qty)
+				annual[k] = annual[k].Mul(qty)
 			}
 		}
-		total := annual[spPrice].add(annual[spShortage]).add(annual[spCarrying]).add(annual[spTariff])
-		if total.over || unit.over {
+		total := annual[spPrice].Add(annual[spShortage]).Add(annual[spCarrying]).Add(annual[spTariff])
+		if total.Over() || unit.Over() {
 			return false
 		}
-		out[s] = PartDelta{UnitDelta: pc.dc.of(unit), AnnualDelta: pc.dc.of(total), Split: Split{
-			Price: pc.dc.of(annual[spPrice]), Shortage: pc.dc.of(annual[spShortage]),
-			Carrying: pc.dc.of(annual[spCarrying]), Tariff: pc.dc.of(annual[spTariff]),
+		out[s] = PartDelta{UnitDelta: pc.dc.Decimal(unit), AnnualDelta: pc.dc.Decimal(total), Split: Split{
+			Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
+			Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff]),
 		}}
 	}
 	return true
@@ -219,36 +223,36 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 
 // source returns one source's month-1 unit delta and annual split per
 // unit of the line, before its share: deltasDecimal's inner step.
-func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128, j int, costBearing bool) (dec128, split4) {
-	var u dec128
+func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal, j int, costBearing bool) (dec128.Decimal, split4) {
+	var u dec128.Decimal
 	var a split4
 	for ci := range l.Content {
 		e := elems[ci]
 		if e < 0 {
 			continue
 		}
-		if g := f.g1[e]; !g.isZero() {
-			u = u.add(pc.kg[ci].mul(g))
+		if g := f.g1[e]; !g.IsZero() {
+			u = u.Add(pc.kg[ci].Mul(g))
 		}
-		if g := f.gAnnual[e]; !g.isZero() {
-			a[spPrice] = a[spPrice].add(pc.kg[ci].mul(g))
+		if g := f.gAnnual[e]; !g.IsZero() {
+			a[spPrice] = a[spPrice].Add(pc.kg[ci].Mul(g))
 		}
 	}
-	if !val.isZero() {
-		u = u.add(val.mulNonZero(f.v1))
-		a[spShortage] = val.mulNonZero(f.fAnnual[spShortage])
-		a[spCarrying] = val.mulNonZero(f.fAnnual[spCarrying])
+	if !val.IsZero() {
+		u = u.Add(val.MulNonZero(f.v1))
+		a[spShortage] = val.MulNonZero(f.fAnnual[spShortage])
+		a[spCarrying] = val.MulNonZero(f.fAnnual[spCarrying])
 	}
-	if c := pc.cost[j]; costBearing && !c.isZero() {
-		u = u.add(c.mulNonZero(f.c1))
-		a[spTariff] = c.mulNonZero(f.fAnnual[spTariff])
+	if c := pc.cost[j]; costBearing && !c.IsZero() {
+		u = u.Add(c.MulNonZero(f.c1))
+		a[spTariff] = c.MulNonZero(f.fAnnual[spTariff])
 	}
 	return u, a
 }
 
 // deltasDecimal fills out with line i's figures, one PartDelta per
 // scenario, in decimal.Decimal: the definition partCalc.deltas follows,
-// and what a line whose figures overflow dec128 gets.
+// and what a line whose figures overflow dec128.Decimal gets.
 func (m *model) deltasDecimal(out []PartDelta, i, pi int, elems []int, value, vol decimal.Decimal) {
 	l := &m.in.BOM.Lines[i]
 	for s := range out {

@@ -128,7 +128,7 @@ func TestPartsWithSameOnOneCPU(t *testing.T) {
 	}
 }
 
-// TestPartRowsAsDecimal checks that the part rows computed in dec128 are
+// TestPartRowsAsDecimal checks that the part rows computed in dec128.Decimal are
 // the decimals deltasDecimal and decimal's Mul and Add give, coefficient
 // and exponent, on BOMs whose figures fit in 128 bits and on one whose
 // huge quantities and masses do not (those lines take the decimal path).
@@ -149,7 +149,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		in       Input
-		overflow bool // some line must overflow dec128
+		overflow bool // some line must overflow dec128.Decimal
 	}{{"bench", benchInput(3000), false}, {"drive", drive(RollupAll), false}, {"drive-leaves", drive(RollupLeaves), false}, {"huge", huge, true}} {
 		t.Run(c.name, func(t *testing.T) {
 			r, err := Compute(c.in)
@@ -205,4 +205,10 @@ func TestPartRowsAsDecimal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameDecimal reports whether a and b have the same coefficient and
+// exponent, not only the same value.
+func sameDecimal(a, b decimal.Decimal) bool {
+	return a.Exponent() == b.Exponent() && a.Coefficient().Cmp(b.Coefficient()) == 0
 }

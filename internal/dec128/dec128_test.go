@@ -1,4 +1,4 @@
-package exposure
+package dec128
 
 import (
 	"math/big"
@@ -69,42 +69,43 @@ func sigBits(d decimal.Decimal) int { m, _ := significant(d); return m.BitLen() 
 // other's scale (Add, DivRound).
 func TestDec128MatchesDecimal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var dc decimals
+	var dc Converter
 	checked := 0
-	check := func(op string, a, b, want decimal.Decimal, got dec128, mayOver bool) {
+	check := func(op string, a, b, want decimal.Decimal, got Decimal, mayOver bool) {
 		t.Helper()
-		if got.over {
+		if got.Over() {
 			if !mayOver {
 				t.Fatalf("%s(%s, %s) overflowed, want %s", op, a, b, want)
 			}
 			return
 		}
 		checked++
-		if g := dc.of(got); !sameDecimal(g, want) {
+		if g := dc.Decimal(got); !sameDecimal(g, want) {
 			t.Fatalf("%s(%s, %s) = %s·10^%d, want %s·10^%d", op, a, b, g.Coefficient(), g.Exponent(), want.Coefficient(), want.Exponent())
 		}
 	}
 	overs := 0
 	for i := 0; i < 200000; i++ {
 		a, b := randDecimal(rng), randDecimal(rng)
-		x, y := dec128Of(a), dec128Of(b)
-		if x.over != (sigBits(a) > 128) || y.over != (sigBits(b) > 128) {
-			t.Fatalf("dec128Of(%s) over = %v, significant digits %d bits", a, x.over, sigBits(a))
+		x, y := Of(a), Of(b)
+		// Of gives up on coefficients past 256 bits, whatever their zeros.
+		if x.Over() != (sigBits(a) > 128 || a.Coefficient().BitLen() > 256) || y.Over() != (sigBits(b) > 128 || b.Coefficient().BitLen() > 256) {
+			t.Fatalf("Of(%s) over = %v, significant digits %d bits", a, x.Over(), sigBits(a))
 		}
-		if x.over || y.over {
+		if x.Over() || y.Over() {
 			overs++
-			if !x.mul(y).over || !x.add(y).over || !x.divRound(y, 2).over {
+			if !x.Mul(y).Over() || !x.Add(y).Over() || !x.DivRound(y, 2).Over() {
 				t.Fatalf("an operation on an overflowed operand did not overflow")
 			}
 			continue
 		}
-		if got := dc.of(x); !sameDecimal(got, a) {
-			t.Fatalf("dec128Of(%s) round trip = %s·10^%d", a, got.Coefficient(), got.Exponent())
+		if got := dc.Decimal(x); !sameDecimal(got, a) {
+			t.Fatalf("Of(%s) round trip = %s·10^%d", a, got.Coefficient(), got.Exponent())
 		}
 		ma, sa := significant(a)
 		mb, sb := significant(b)
 		want := a.Mul(b)
-		check("Mul", a, b, want, x.mul(y), new(big.Int).Mul(ma, mb).BitLen() > 128)
+		check("Mul", a, b, want, x.Mul(y), new(big.Int).Mul(ma, mb).BitLen() > 128)
 		// Add and Sub bring the operand of the larger scale down to the
 		// other's (a zero is never brought).
 		aligned := func(m *big.Int, s, to int64) bool {
@@ -117,8 +118,8 @@ func TestDec128MatchesDecimal(t *testing.T) {
 			to = sa
 		}
 		addOver := !aligned(ma, sa, to) || !aligned(mb, sb, to)
-		check("Add", a, b, a.Add(b), x.add(y), addOver || sigBits(a.Add(b)) > 128)
-		check("Sub", a, b, a.Sub(b), x.sub(y), addOver || sigBits(a.Sub(b)) > 128)
+		check("Add", a, b, a.Add(b), x.Add(y), addOver || sigBits(a.Add(b)) > 128)
+		check("Sub", a, b, a.Sub(b), x.Sub(y), addOver || sigBits(a.Sub(b)) > 128)
 		if !b.IsZero() {
 			places := int32(rng.IntN(21))
 			want := a.DivRound(b, places)
@@ -130,10 +131,10 @@ func TestDec128MatchesDecimal(t *testing.T) {
 				den.Mul(den, pow10Big(-e))
 			}
 			mayOver := num.BitLen() > 128 || den.BitLen() > 64 || want.Coefficient().BitLen() > 128
-			check("DivRound", a, b, want, x.divRound(y, places), mayOver)
+			check("DivRound", a, b, want, x.DivRound(y, places), mayOver)
 		}
-		if x.isOne() != a.Equal(one) {
-			t.Fatalf("isOne(%s) = %v", a, x.isOne())
+		if x.IsOne() != a.Equal(decimal.NewFromInt(1)) {
+			t.Fatalf("isOne(%s) = %v", a, x.IsOne())
 		}
 	}
 	if overs == 0 || checked < 200000 {
@@ -142,7 +143,7 @@ func TestDec128MatchesDecimal(t *testing.T) {
 	// Ones at several exponents, and values that are not one.
 	for _, s := range []string{"1", "1.0", "1.000000000000000000", "10e-1", "0.1", "-1", "11e-1", "100000000000000000000000e-23"} {
 		d := decimal.RequireFromString(s)
-		if got := dec128Of(d).isOne(); got != d.Equal(one) {
+		if got := Of(d).IsOne(); got != d.Equal(decimal.NewFromInt(1)) {
 			t.Errorf("isOne(%s) = %v", s, got)
 		}
 	}
@@ -151,14 +152,14 @@ func TestDec128MatchesDecimal(t *testing.T) {
 // TestDec128Rounding works DivRound's halves by hand: 5/2 = 2.5 → 3,
 // −5/2 → −3, 1/3 → 0.33, 2/3 → 0.67, −1/200 at 2 places → −0.01.
 func TestDec128Rounding(t *testing.T) {
-	var dc decimals
+	var dc Converter
 	for _, c := range []struct {
 		a, b   string
 		places int32
 		want   string
 	}{{"5", "2", 0, "3"}, {"-5", "2", 0, "-3"}, {"1", "3", 2, "0.33"}, {"2", "3", 2, "0.67"}, {"-1", "200", 2, "-0.01"}, {"0.001", "7", 2, "0"}} {
-		got := dec128Of(decimal.RequireFromString(c.a)).divRound(dec128Of(decimal.RequireFromString(c.b)), c.places)
-		if s := dc.of(got).String(); s != c.want || dc.of(got).Exponent() != -c.places {
+		got := Of(decimal.RequireFromString(c.a)).DivRound(Of(decimal.RequireFromString(c.b)), c.places)
+		if s := dc.Decimal(got).String(); s != c.want || dc.Decimal(got).Exponent() != -c.places {
 			t.Errorf("%s / %s at %d places = %s (exponent %d), want %s", c.a, c.b, c.places, s, got.exp, c.want)
 		}
 	}

@@ -1,4 +1,7 @@
-package exposure
+// Package dec128 computes with decimal.Decimal values without
+// allocating: exact 128-bit decimals that give the very coefficient and
+// exponent decimal's operations would, and say when they cannot.
+package dec128
 
 import (
 	"encoding/binary"
@@ -9,26 +12,27 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// dec128 is a decimal.Decimal held without allocating: its value as a
+// Decimal is a decimal.Decimal held without allocating: its value as a
 // magnitude of up to 128 bits (hi, lo) times 10^scale, a sign, and the
 // exponent decimal would give it (exp). Its operations give the very
 // value and exponent decimal's would (Mul adds exponents, Add takes the
 // smaller one, DivRound rounds half away from zero at the given places),
-// so a figure computed in dec128 and turned back into a decimal.Decimal
-// is the same decimal, coefficient and exponent.
+// so a figure computed here and turned back into a decimal.Decimal is the
+// same decimal, coefficient and exponent.
 //
 // The magnitude is kept apart from the exponent because decimal's
 // exponents run far below the digits that matter: a factor divided at 16
 // or 18 places and multiplied by fractions has an exponent near −40 and a
 // coefficient of 10^41 whose last 30 digits are zeros. Held as its
 // significant digits it fits in 128 bits; the zeros are added back only
-// when the figure becomes a decimal again.
+// when the figure becomes a decimal.Decimal again.
 //
-// An operation whose magnitude would not fit in 128 bits sets over, which
-// every later operation keeps: the caller then computes the figure again
-// with decimal.Decimal. The per-line figures of a million-line BOM are
-// hundreds of millions of such operations, and decimal's allocate.
-type dec128 struct {
+// An operation whose magnitude would not fit in 128 bits makes an Over
+// result, which every later operation keeps: the caller then computes
+// the figure again with decimal.Decimal. The per-line figures of a
+// million-line BOM are hundreds of millions of operations, and decimal's
+// allocate. The zero Decimal is 0 at exponent 0, as decimal's.
+type Decimal struct {
 	hi, lo uint64 // the magnitude: the value is ±(hi·2^64 + lo)·10^scale
 	scale  int32
 	exp    int32 // decimal's exponent, never above scale
@@ -46,13 +50,13 @@ var pow10u64 = func() [20]uint64 {
 	return p
 }()
 
-// dec128Of returns d as a dec128; over is set when d's significant digits
-// need more than 128 bits. Coefficients of up to 18 digits, the common
-// case, cost no allocation.
-func dec128Of(d decimal.Decimal) dec128 {
+// Of returns d as a Decimal, Over when d's significant digits need more
+// than 128 bits. Coefficients of up to 18 digits, the common case, cost
+// no allocation; longer ones a copy of the coefficient.
+func Of(d decimal.Decimal) Decimal {
 	if d.NumDigits() <= 18 {
 		c := d.CoefficientInt64()
-		x := dec128{exp: d.Exponent(), scale: d.Exponent()}
+		x := Decimal{exp: d.Exponent(), scale: d.Exponent()}
 		if c < 0 {
 			x.neg, c = true, -c
 		}
@@ -63,34 +67,54 @@ func dec128Of(d decimal.Decimal) dec128 {
 		x.lo = uint64(c)
 		return x
 	}
-	// Drop the coefficient's trailing zeros, then see whether it fits.
 	c := d.Coefficient()
+	if c.BitLen() > 256 {
+		return Decimal{over: true} // even without its zeros, past any figure computed here
+	}
 	neg := c.Sign() < 0
-	c.Abs(c)
+	var buf [32]byte
+	c.Abs(c).FillBytes(buf[:])
+	var w [4]uint64 // most significant first
+	for i := range w {
+		w[i] = binary.BigEndian.Uint64(buf[8*i:])
+	}
 	scale := int64(d.Exponent())
-	var q, r big.Int
-	ten := big.NewInt(10)
-	for {
-		q.QuoRem(c, ten, &r)
-		if r.Sign() != 0 || scale == math.MaxInt32 {
-			break
+	// Drop the trailing zeros: 19 at a time, then one at a time.
+	for _, k := range []int{19, 1} {
+		for w != [4]uint64{} && scale+int64(k) <= math.MaxInt32 {
+			q, r := div256(w, pow10u64[k])
+			if r != 0 {
+				break
+			}
+			w, scale = q, scale+int64(k)
 		}
-		c.Set(&q)
-		scale++
 	}
-	if c.BitLen() > 128 {
-		return dec128{over: true}
+	if w[0] != 0 || w[1] != 0 {
+		return Decimal{over: true}
 	}
-	var buf [16]byte
-	c.FillBytes(buf[:])
-	return dec128{hi: binary.BigEndian.Uint64(buf[:8]), lo: binary.BigEndian.Uint64(buf[8:]), scale: int32(scale), exp: d.Exponent(), neg: neg}
+	return Decimal{hi: w[2], lo: w[3], scale: int32(scale), exp: d.Exponent(), neg: neg}
 }
 
-func (x dec128) isZero() bool { return x.hi == 0 && x.lo == 0 }
+// div256 divides the 256-bit w (most significant word first) by m.
+func div256(w [4]uint64, m uint64) ([4]uint64, uint64) {
+	var q [4]uint64
+	var r uint64
+	for i := range w {
+		q[i], r = bits.Div64(r, w[i], m)
+	}
+	return q, r
+}
 
-// isOne reports whether x's value is 1, as decimal's Equal(one) does at
+// Over reports whether an operation leading to x overflowed 128 bits:
+// then x means nothing and the figure is to be computed with decimals.
+func (x Decimal) Over() bool { return x.over }
+
+// IsZero reports whether x is 0.
+func (x Decimal) IsZero() bool { return x.hi == 0 && x.lo == 0 }
+
+// IsOne reports whether x's value is 1, as decimal's Equal(1) does at
 // any exponent.
-func (x dec128) isOne() bool {
+func (x Decimal) IsOne() bool {
 	if x.neg || x.hi != 0 || x.scale > 0 || x.scale < -19 {
 		return false
 	}
@@ -111,46 +135,46 @@ func exponentSum(a, b int32) (int32, bool) {
 	return int32(e), e <= math.MaxInt32 && e >= math.MinInt32
 }
 
-// mul returns x·y at decimal's exponent, x.exp + y.exp.
-func (x dec128) mul(y dec128) dec128 {
+// Mul returns x·y at decimal's exponent, x.exp + y.exp.
+func (x Decimal) Mul(y Decimal) Decimal {
 	exp, ok1 := exponentSum(x.exp, y.exp)
 	scale, ok2 := exponentSum(x.scale, y.scale)
 	if x.over || y.over || !ok1 || !ok2 || (x.hi != 0 && y.hi != 0) {
-		return dec128{over: true}
+		return Decimal{over: true}
 	}
 	if x.hi != 0 {
 		x, y = y, x
 	}
 	hi, lo, over := mul128(y.hi, y.lo, x.lo)
 	if over {
-		return dec128{over: true}
+		return Decimal{over: true}
 	}
-	z := dec128{hi: hi, lo: lo, scale: scale, exp: exp, neg: x.neg != y.neg}
-	if z.isZero() {
+	z := Decimal{hi: hi, lo: lo, scale: scale, exp: exp, neg: x.neg != y.neg}
+	if z.IsZero() {
 		z.neg, z.scale = false, exp
 	}
 	return z
 }
 
-// mulNonZero is mulNonZero in dec128: the zero decimal (exponent 0) when
-// either side is zero, else x·y.
-func (x dec128) mulNonZero(y dec128) dec128 {
+// MulNonZero returns the zero Decimal (exponent 0) when either side is
+// zero, else x·y: what the callers' "skip a product with a zero" gives.
+func (x Decimal) MulNonZero(y Decimal) Decimal {
 	if x.over || y.over {
-		return dec128{over: true}
+		return Decimal{over: true}
 	}
-	if x.isZero() || y.isZero() {
-		return dec128{}
+	if x.IsZero() || y.IsZero() {
+		return Decimal{}
 	}
-	return x.mul(y)
+	return x.Mul(y)
 }
 
 // scaleDown returns x with its magnitude times 10^k and its scale k lower.
-func (x dec128) scaleDown(k int64) dec128 {
+func (x Decimal) scaleDown(k int64) Decimal {
 	for k > 0 {
 		step := min(k, 19)
 		var over bool
 		if x.hi, x.lo, over = mul128(x.hi, x.lo, pow10u64[step]); over {
-			return dec128{over: true}
+			return Decimal{over: true}
 		}
 		x.scale -= int32(step)
 		k -= step
@@ -158,17 +182,17 @@ func (x dec128) scaleDown(k int64) dec128 {
 	return x
 }
 
-// add returns x + y at decimal's exponent, the smaller of the two.
-func (x dec128) add(y dec128) dec128 {
+// Add returns x + y at decimal's exponent, the smaller of the two.
+func (x Decimal) Add(y Decimal) Decimal {
 	if x.over || y.over {
-		return dec128{over: true}
+		return Decimal{over: true}
 	}
 	exp := min(x.exp, y.exp)
 	switch {
-	case y.isZero():
+	case y.IsZero():
 		x.exp = exp
 		return x
-	case x.isZero():
+	case x.IsZero():
 		y.exp = exp
 		return y
 	}
@@ -178,15 +202,15 @@ func (x dec128) add(y dec128) dec128 {
 		y = y.scaleDown(int64(y.scale) - int64(x.scale))
 	}
 	if x.over || y.over {
-		return dec128{over: true}
+		return Decimal{over: true}
 	}
-	z := dec128{scale: x.scale, exp: exp}
+	z := Decimal{scale: x.scale, exp: exp}
 	if x.neg == y.neg {
 		var c uint64
 		z.lo, c = bits.Add64(x.lo, y.lo, 0)
 		z.hi, c = bits.Add64(x.hi, y.hi, c)
 		if c != 0 {
-			return dec128{over: true}
+			return Decimal{over: true}
 		}
 		z.neg = x.neg
 		return z
@@ -198,40 +222,40 @@ func (x dec128) add(y dec128) dec128 {
 	var b uint64
 	z.lo, b = bits.Sub64(x.lo, y.lo, 0)
 	z.hi, _ = bits.Sub64(x.hi, y.hi, b)
-	z.neg = x.neg && !z.isZero()
+	z.neg = x.neg && !z.IsZero()
 	return z
 }
 
-// negate returns −x.
-func (x dec128) negate() dec128 {
-	if !x.isZero() {
+// Neg returns −x.
+func (x Decimal) Neg() Decimal {
+	if !x.IsZero() {
 		x.neg = !x.neg
 	}
 	return x
 }
 
-// sub returns x − y, as decimal's Sub.
-func (x dec128) sub(y dec128) dec128 { return x.add(y.negate()) }
+// Sub returns x − y, as decimal's Sub.
+func (x Decimal) Sub(y Decimal) Decimal { return x.Add(y.Neg()) }
 
-// divRound returns x / y rounded half away from zero to places decimal
+// DivRound returns x / y rounded half away from zero to places decimal
 // places, at exponent −places, as decimal's DivRound (whose result
 // depends on the values alone). Divisors whose magnitude, scaled, needs
-// more than 64 bits set over. y must not be zero.
-func (x dec128) divRound(y dec128, places int32) dec128 {
-	if x.over || y.over || y.hi != 0 || y.isZero() {
-		return dec128{over: true}
+// more than 64 bits give Over. y must not be zero.
+func (x Decimal) DivRound(y Decimal, places int32) Decimal {
+	if x.over || y.over || y.hi != 0 || y.IsZero() {
+		return Decimal{over: true}
 	}
 	// |x|/|y|·10^places = a·10^e / b, e = xs − ys + places.
 	e := int64(x.scale) - int64(y.scale) + int64(places)
-	a := dec128{hi: x.hi, lo: x.lo}
-	b := dec128{lo: y.lo}
+	a := Decimal{hi: x.hi, lo: x.lo}
+	b := Decimal{lo: y.lo}
 	if e >= 0 {
 		a = a.scaleDown(e)
 	} else {
 		b = b.scaleDown(-e)
 	}
 	if a.over || b.over || b.hi != 0 {
-		return dec128{over: true}
+		return Decimal{over: true}
 	}
 	// 128-bit by 64-bit long division: the quotient's high word, then its
 	// low word, each a bits.Div64 whose high part is below the divisor.
@@ -242,34 +266,34 @@ func (x dec128) divRound(y dec128, places int32) dec128 {
 		var c uint64
 		if qlo, c = bits.Add64(qlo, 1, 0); c != 0 {
 			if qhi++; qhi == 0 {
-				return dec128{over: true}
+				return Decimal{over: true}
 			}
 		}
 	}
-	z := dec128{hi: qhi, lo: qlo, scale: -places, exp: -places, neg: x.neg != y.neg}
-	if z.isZero() {
+	z := Decimal{hi: qhi, lo: qlo, scale: -places, exp: -places, neg: x.neg != y.neg}
+	if z.IsZero() {
 		z.neg = false
 	}
 	return z
 }
 
-// decimals turns dec128 values back into decimal.Decimal. It keeps a
+// Converter turns Decimals back into decimal.Decimal. It keeps a
 // scratch big.Int and the zeros it has made, so that a zero costs nothing
 // and any other value one decimal (two allocations). Not safe for
 // concurrent use.
-type decimals struct {
+type Converter struct {
 	scratch big.Int
 	zeros   map[int32]decimal.Decimal
 	pow10   []*big.Int // 10^k, made as needed
 }
 
-// of returns x as a decimal.Decimal with decimal's coefficient and
-// exponent; x must not be over.
-func (dc *decimals) of(x dec128) decimal.Decimal {
+// Decimal returns x as a decimal.Decimal with decimal's coefficient and
+// exponent; x must not be Over.
+func (dc *Converter) Decimal(x Decimal) decimal.Decimal {
 	if x.over {
-		panic("exposure: an overflowed dec128 turned into a decimal")
+		panic("dec128: an overflowed Decimal turned into a decimal.Decimal")
 	}
-	if x.isZero() {
+	if x.IsZero() {
 		return dc.zero(x.exp)
 	}
 	k := int64(x.scale) - int64(x.exp) // trailing zeros of decimal's coefficient
@@ -296,7 +320,7 @@ func (dc *decimals) of(x dec128) decimal.Decimal {
 }
 
 // pow returns 10^k.
-func (dc *decimals) pow(k int64) *big.Int {
+func (dc *Converter) pow(k int64) *big.Int {
 	if k >= int64(len(dc.pow10)) {
 		if k > 1000 { // far beyond any figure here: not worth keeping
 			return new(big.Int).Exp(big.NewInt(10), big.NewInt(k), nil)
@@ -310,7 +334,7 @@ func (dc *decimals) pow(k int64) *big.Int {
 }
 
 // zero returns a zero decimal of exponent exp, made once.
-func (dc *decimals) zero(exp int32) decimal.Decimal {
+func (dc *Converter) zero(exp int32) decimal.Decimal {
 	if exp == 0 {
 		return decimal.Decimal{}
 	}
