@@ -11,6 +11,9 @@ import (
 type PartOptions struct {
 	// NoDeltas leaves PartRow.Deltas nil: no per-scenario figures.
 	NoDeltas bool
+	// NoSplit leaves every PartDelta.Split zero: a reader of the unit and
+	// annual deltas alone saves four decimals per scenario and line.
+	NoSplit bool
 	// Keep, when set, limits the rows to the lines it accepts.
 	Keep func(*Line) bool
 }
