@@ -218,7 +218,7 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 		if total.Over() || unit.Over() {
 			return false
 		}
-		out[s] = PartDelta{UnitDelta: pc.dc.Decimal(unit), AnnualDelta: pc.dc.Decimal(total)}
+		out[s] = PartDelta{UnitDelta: pc.dc.Decimal(unit), AnnualDelta: pc.dc.Decimal(total), unit: unit, annual: total, exact: true}
 		if !noSplit {
 			out[s].Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
 				Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff])}

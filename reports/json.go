@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/internal/dec128"
 )
 
 // jsonPlaces is where the JSON rounds its exact decimals.
@@ -281,12 +282,34 @@ type jsonParts struct {
 func (ps *jsonParts) figs() int { return 1 + 2*ps.n }
 
 // jsonSum sums one part's lines exactly, as the JSON always has:
-// quantities, quantity-weighted unit deltas and annual deltas.
+// quantities, quantity-weighted unit deltas and annual deltas. The sums
+// are dec128 values (the rows' own, see exposure.PartDelta.Exact) until
+// one needs more than 128 bits; from then on, the part's sums are
+// decimals (dec).
 type jsonSum struct {
-	qty       decimal.Decimal
-	weighted  []decimal.Decimal // Σ annual qty × unit delta, per scenario
-	firstUnit []decimal.Decimal // the first line's unit delta, for parts without volume
-	annual    []decimal.Decimal
+	qty              dec128.Decimal
+	weighted, annual []dec128.Decimal  // per scenario; weighted is Σ annual qty × unit delta
+	firstUnit        []decimal.Decimal // the first line's unit delta, for parts without volume
+	dec              *jsonSumDecimal
+}
+
+// jsonSumDecimal is a jsonSum in decimals.
+type jsonSumDecimal struct {
+	qty              decimal.Decimal
+	weighted, annual []decimal.Decimal
+}
+
+func newJSONSum(n int) *jsonSum {
+	return &jsonSum{weighted: make([]dec128.Decimal, n), annual: make([]dec128.Decimal, n), firstUnit: make([]decimal.Decimal, n)}
+}
+
+// reset makes a an empty sum again.
+func (a *jsonSum) reset() {
+	a.qty = dec128.Decimal{}
+	clear(a.weighted)
+	clear(a.annual)
+	clear(a.firstUnit)
+	a.dec = nil
 }
 
 // sumJSONParts makes two passes over the rows: one counts the lines of
@@ -315,7 +338,9 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	}
 	index = nil // not needed any more: let it go before the figures grow
 	ps.fig = make([]int64, len(ps.keys)*ps.figs())
-	open := map[int32]*jsonSum{}
+	open := map[int32]*jsonSum{} // parts with lines still to come
+	single := newJSONSum(n)      // a part of one line, summed and rounded at once
+	var sc jsonScratch
 	row := 0
 	err = parts(exposure.PartOptions{NoSplit: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
@@ -325,15 +350,20 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 		row++
 		sum := open[p]
 		if sum == nil {
-			sum = &jsonSum{weighted: make([]decimal.Decimal, n), firstUnit: make([]decimal.Decimal, n), annual: make([]decimal.Decimal, n)}
+			if count[p] == 1 {
+				sum = single
+				sum.reset()
+			} else {
+				sum = newJSONSum(n)
+				open[p] = sum
+			}
 			for s := 0; s < n && s < len(pr.Deltas); s++ {
 				sum.firstUnit[s] = pr.Deltas[s].UnitDelta
 			}
-			open[p] = sum
 		}
-		sum.add(&pr)
+		sum.add(&pr, &sc)
 		if count[p]--; count[p] == 0 {
-			ps.round(int(p), sum)
+			ps.round(int(p), sum, &sc)
 			delete(open, p)
 		}
 		return nil
@@ -342,6 +372,12 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 		err = fmt.Errorf("the part rows changed between two passes: %d rows, then %d", len(rowPart), row)
 	}
 	return ps, err
+}
+
+// jsonScratch is what summing and rounding reuse.
+type jsonScratch struct {
+	dc               dec128.Converter
+	weighted, annual []dec128.Decimal
 }
 
 // keyOf is the part a row belongs to.
@@ -353,27 +389,104 @@ func keyOf(pr *exposure.PartRow) partKey {
 }
 
 // add adds one line's figures.
-func (a *jsonSum) add(pr *exposure.PartRow) {
-	a.qty = a.qty.Add(pr.AnnualQty)
-	for s := 0; s < len(a.annual) && s < len(pr.Deltas); s++ {
-		d := &pr.Deltas[s]
-		a.weighted[s] = a.weighted[s].Add(pr.AnnualQty.Mul(d.UnitDelta))
-		a.annual[s] = a.annual[s].Add(d.AnnualDelta)
+func (a *jsonSum) add(pr *exposure.PartRow, sc *jsonScratch) {
+	if a.dec == nil {
+		if a.addExact(pr, sc) {
+			return
+		}
+		a.toDecimal(&sc.dc)
+	}
+	d := a.dec
+	d.qty = d.qty.Add(pr.AnnualQty)
+	for s := 0; s < len(d.annual) && s < len(pr.Deltas); s++ {
+		pd := &pr.Deltas[s]
+		d.weighted[s] = d.weighted[s].Add(pr.AnnualQty.Mul(pd.UnitDelta))
+		d.annual[s] = d.annual[s].Add(pd.AnnualDelta)
 	}
 }
 
-// round keeps part p's figures as the JSON shows them.
-func (ps *jsonParts) round(p int, a *jsonSum) {
+// addExact adds one line's figures in dec128; false, with a unchanged,
+// when some sum would need more than 128 bits.
+func (a *jsonSum) addExact(pr *exposure.PartRow, sc *jsonScratch) bool {
+	q := dec128.Of(pr.AnnualQty)
+	qty := a.qty.Add(q)
+	sc.weighted = append(sc.weighted[:0], a.weighted...)
+	sc.annual = append(sc.annual[:0], a.annual...)
+	for s := 0; s < len(a.annual) && s < len(pr.Deltas); s++ {
+		pd := &pr.Deltas[s]
+		unit, annual, ok := pd.Exact()
+		if !ok {
+			unit, annual = dec128.Of(pd.UnitDelta), dec128.Of(pd.AnnualDelta)
+		}
+		sc.weighted[s] = sc.weighted[s].Add(q.Mul(unit))
+		sc.annual[s] = sc.annual[s].Add(annual)
+		if sc.weighted[s].Over() || sc.annual[s].Over() {
+			return false
+		}
+	}
+	if qty.Over() {
+		return false
+	}
+	a.qty = qty
+	copy(a.weighted, sc.weighted)
+	copy(a.annual, sc.annual)
+	return true
+}
+
+// toDecimal moves a's sums to decimals.
+func (a *jsonSum) toDecimal(dc *dec128.Converter) {
+	d := &jsonSumDecimal{qty: dc.Decimal(a.qty), weighted: make([]decimal.Decimal, len(a.weighted)), annual: make([]decimal.Decimal, len(a.annual))}
+	for s := range a.weighted {
+		d.weighted[s], d.annual[s] = dc.Decimal(a.weighted[s]), dc.Decimal(a.annual[s])
+	}
+	a.dec = d
+}
+
+// round keeps part p's figures as the JSON shows them: the unit delta is
+// the weighted sum divided by the quantity at 18 places, then, as every
+// figure, rounded to 6.
+func (ps *jsonParts) round(p int, a *jsonSum, sc *jsonScratch) {
 	base := p * ps.figs()
-	ps.set(base, a.qty)
+	if a.dec == nil {
+		if ps.roundExact(base, a) {
+			return
+		}
+		a.toDecimal(&sc.dc)
+	}
+	d := a.dec
+	ps.set(base, d.qty)
 	for s := 0; s < ps.n; s++ {
 		unit := a.firstUnit[s]
-		if a.qty.Sign() != 0 {
-			unit = a.weighted[s].DivRound(a.qty, 18)
+		if d.qty.Sign() != 0 {
+			unit = d.weighted[s].DivRound(d.qty, 18)
 		}
 		ps.set(base+1+2*s, unit)
-		ps.set(base+2+2*s, a.annual[s])
+		ps.set(base+2+2*s, d.annual[s])
 	}
+}
+
+// roundExact is round in dec128; false when a figure needs more than
+// 128 bits or int64 millionths.
+func (ps *jsonParts) roundExact(base int, a *jsonSum) bool {
+	ok := ps.setExact(base, a.qty)
+	for s := 0; s < ps.n && ok; s++ {
+		var unit dec128.Decimal
+		if a.qty.IsZero() {
+			unit = dec128.Of(a.firstUnit[s])
+		} else {
+			unit = a.weighted[s].DivRound(a.qty, 18)
+		}
+		ok = ps.setExact(base+1+2*s, unit) && ps.setExact(base+2+2*s, a.annual[s])
+	}
+	return ok
+}
+
+// setExact keeps x rounded to the JSON's places at figure i; false when
+// it does not fit.
+func (ps *jsonParts) setExact(i int, x dec128.Decimal) bool {
+	c, ok := x.Round(jsonPlaces).Coefficient64()
+	ps.fig[i] = c
+	return ok
 }
 
 // set keeps d rounded to the JSON's places at figure i.

@@ -277,6 +277,34 @@ func (x Decimal) DivRound(y Decimal, places int32) Decimal {
 	return z
 }
 
+// Round returns x rounded half away from zero to places decimal places,
+// at exponent −places, as decimal's Round.
+func (x Decimal) Round(places int32) Decimal {
+	return x.DivRound(Decimal{lo: 1}, places)
+}
+
+// Coefficient64 returns decimal's coefficient of x (its value is the
+// coefficient times 10^exponent) and true when it fits in an int64.
+func (x Decimal) Coefficient64() (int64, bool) {
+	k := int64(x.scale) - int64(x.exp)
+	switch {
+	case x.over || x.hi != 0:
+		return 0, false
+	case x.lo == 0:
+		return 0, true
+	case k > 18:
+		return 0, false
+	}
+	hi, lo := bits.Mul64(x.lo, pow10u64[k])
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if x.neg {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
 // Converter turns Decimals back into decimal.Decimal. It keeps a
 // scratch big.Int and the zeros it has made, so that a zero costs nothing
 // and any other value one decimal (two allocations). Not safe for

@@ -133,6 +133,16 @@ func TestDec128MatchesDecimal(t *testing.T) {
 			mayOver := num.BitLen() > 128 || den.BitLen() > 64 || want.Coefficient().BitLen() > 128
 			check("DivRound", a, b, want, x.DivRound(y, places), mayOver)
 		}
+		{
+			places := int32(rng.IntN(21))
+			want := a.Round(places)
+			e := sa + int64(places)
+			mayOver := e < -19 || (e >= 0 && new(big.Int).Mul(ma, pow10Big(e)).BitLen() > 128) || want.Coefficient().BitLen() > 128
+			check("Round", a, b, want, x.Round(places), mayOver)
+		}
+		if c, ok := x.Coefficient64(); ok != a.Coefficient().IsInt64() || (ok && c != a.CoefficientInt64()) {
+			t.Fatalf("Coefficient64(%s) = %d, %v", a, c, ok)
+		}
 		if x.IsOne() != a.Equal(decimal.NewFromInt(1)) {
 			t.Fatalf("isOne(%s) = %v", a, x.IsOne())
 		}
