@@ -81,32 +81,42 @@ func BenchmarkGenCompute(b *testing.B) {
 }
 
 // BenchmarkGenParts is one pass over the part rows with every scenario's
-// figures, as the Parts sheet and the JSON make it.
+// figures, as the Parts sheet and the JSON make it; with NoSplit, as the
+// JSON's summing pass makes it; and with NoDeltas, as their first looks.
 func BenchmarkGenParts(b *testing.B) {
 	for _, n := range genLines(b) {
-		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
-			r, err := exposure.Compute(genInput(b, n))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				rows := 0
-				err := r.Parts(func(p exposure.PartRow) error {
-					rows++
-					if len(p.Deltas) != len(r.Scenarios) {
-						return fmt.Errorf("row %d: %d deltas, want %d", p.Index, len(p.Deltas), len(r.Scenarios))
-					}
-					return nil
-				})
+		for _, o := range []struct {
+			name string
+			opts exposure.PartOptions
+		}{{"all", exposure.PartOptions{}}, {"nosplit", exposure.PartOptions{NoSplit: true}}, {"nodeltas", exposure.PartOptions{NoDeltas: true}}} {
+			b.Run(fmt.Sprintf("lines=%d/%s", n, o.name), func(b *testing.B) {
+				r, err := exposure.Compute(genInput(b, n))
 				if err != nil {
 					b.Fatal(err)
 				}
-				if rows == 0 {
-					b.Fatal("no part rows")
+				want := len(r.Scenarios)
+				if o.opts.NoDeltas {
+					want = 0
 				}
-			}
-		})
+				b.ReportAllocs()
+				for b.Loop() {
+					rows := 0
+					err := r.PartsWith(o.opts, func(p exposure.PartRow) error {
+						rows++
+						if len(p.Deltas) != want {
+							return fmt.Errorf("row %d: %d deltas, want %d", p.Index, len(p.Deltas), want)
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rows == 0 {
+						b.Fatal("no part rows")
+					}
+				}
+			})
+		}
 	}
 }
 
