@@ -138,7 +138,7 @@ func newPart128(d *partFactors) *part128 {
 func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost decimal.Decimal) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
-	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() {
+	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() && !noDec128 {
 		annualQty = pc.dc.Decimal(q)
 	} else {
 		annualQty = m.qty[i].Mul(vol)
@@ -148,7 +148,7 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 		src := &l.Sources[j]
 		c = c.Add(dec128.Of(src.Share).Mul(dec128.Of(src.UnitCost)))
 	}
-	if !c.Over() {
+	if !c.Over() && !noDec128 {
 		return annualQty, pc.dc.Decimal(c)
 	}
 	for j := range l.Sources {
@@ -162,6 +162,9 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 // dec128.Decimal, exactly as deltasDecimal computes them; false when something did
 // not fit in dec128.Decimal (out is then to be filled by deltasDecimal).
 func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, noSplit bool) bool {
+	if noDec128 {
+		return false
+	}
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	vol := m.in.BOM.Products[pi].AnnualVolume

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // Plan is the diversification plan of SPEC section 8: for every
@@ -271,6 +273,10 @@ type recFactors struct {
 	// not yet scaled by V/12.
 	eg     [][]decimal.Decimal
 	ev, ec []decimal.Decimal
+	// The same in dec128 (expectedMonthly128), when ok128.
+	eg128        [][]dec128.Decimal
+	ev128, ec128 []dec128.Decimal
+	ok128        bool
 }
 
 // lineWork is one cost-bearing line being planned.
@@ -306,7 +312,9 @@ type recClass struct {
 	note    string
 	first   *mix              // the first line's costs, when keepIfBetter computed them
 	monthly []decimal.Decimal // per unit of annual quantity, month t (1..H): the expected saving; set by linePlan's first line
-	once    sync.Once
+	// monthly128 is monthly in dec128, when it fits (then monthly is nil).
+	monthly128 []dec128.Decimal
+	once       sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.
@@ -602,13 +610,15 @@ func (rc *recContext) expectedMonthly(p *profile, f *recFactors) {
 			f.ec[t] = addProduct(f.ec[t], w, ps.f[t].Tariff)
 		}
 	}
+	f.expectedMonthly128()
 }
 
 // monthlySaving returns, per unit of the line's annual quantity, the
 // expected saving of the recommended mix over today's in each month
 // t = 1..H: Σ_j (x_j today − x_j recommended) · (c_j + X_jt) / 12, X_jt
 // being candidate j's probability-weighted change of unit cost in month t.
-func (rc *recContext) monthlySaving(w *lineWork, cur, rec []decimal.Decimal) []decimal.Decimal {
+// This is its definition in decimals; monthlySaving128 gives the same.
+func (rc *recContext) monthlySavingDecimal(w *lineWork, cur, rec []decimal.Decimal) []decimal.Decimal {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
@@ -1450,13 +1460,22 @@ type mix struct {
 // (Result.Parts' figure with x_j = 1), and a mix's annual cost in
 // scenario s is Σ_j x_j (C_j + A_js).
 func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
+	cands := rc.candidates(w)
+	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
+		return mc
+	}
+	return rc.mixCostsDecimal(w, cands, cur, rec)
+}
+
+// mixCostsDecimal is mixCosts in decimals, its definition.
+func (rc *recContext) mixCostsDecimal(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) *mix {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	qty := m.qty[w.line]
 	q := qty.Mul(m.in.BOM.Products[pi].AnnualVolume)
 	mc := &mix{cur: make([]decimal.Decimal, rc.S), rec: make([]decimal.Decimal, rc.S)}
-	for j, cd := range rc.candidates(w) {
+	for j, cd := range cands {
 		xc, xr := cur[j], rec[j]
 		if xc.IsZero() && xr.IsZero() {
 			continue
@@ -1704,10 +1723,28 @@ func (rc *recContext) timing(lp *LinePlan, w *lineWork, c *recClass, cur []decim
 		return
 	}
 	// Lines of a class are the same per unit of annual quantity.
-	c.once.Do(func() { c.monthly = rc.monthlySaving(w, cur, c.y) })
+	c.once.Do(func() {
+		var ok bool
+		if c.monthly128, ok = rc.monthlySaving128(w, cur, c.y); !ok {
+			c.monthly = rc.monthlySavingDecimal(w, cur, c.y)
+		}
+	})
+	monthly := c.monthly
+	if c.monthly128 != nil {
+		var ok bool
+		if lp.PaybackMonth, lp.HorizonSaving, ok = horizonSaving128(lp.AnnualQty, lp.QualificationCost, c.monthly128, Q+1, H); ok {
+			return
+		}
+		lp.PaybackMonth = 0
+		var dc dec128.Converter
+		monthly = make([]decimal.Decimal, len(c.monthly128))
+		for t, v := range c.monthly128 {
+			monthly[t] = dc.Decimal(v)
+		}
+	}
 	var sum decimal.Decimal
 	for t := Q + 1; t <= H; t++ {
-		sum = sum.Add(lp.AnnualQty.Mul(c.monthly[t]))
+		sum = sum.Add(lp.AnnualQty.Mul(monthly[t]))
 		if lp.PaybackMonth == 0 && sum.Sign() > 0 && sum.GreaterThanOrEqual(lp.QualificationCost) {
 			lp.PaybackMonth = t
 		}

@@ -105,17 +105,34 @@ func div256(w [4]uint64, m uint64) ([4]uint64, uint64) {
 	return q, r
 }
 
+// Overflowed returns an Over Decimal: a figure that is not to be computed
+// in 128 bits.
+func Overflowed() Decimal { return Decimal{over: true} }
+
 // Over reports whether an operation leading to x overflowed 128 bits:
 // then x means nothing and the figure is to be computed with decimals.
 func (x Decimal) Over() bool { return x.over }
 
-// IsZero reports whether x is 0.
-func (x Decimal) IsZero() bool { return x.hi == 0 && x.lo == 0 }
+// Sign returns −1, 0 or 1 as x is negative, zero or positive; 0 when x
+// is Over.
+func (x Decimal) Sign() int {
+	switch {
+	case x.over || x.IsZero():
+		return 0
+	case x.neg:
+		return -1
+	}
+	return 1
+}
+
+// IsZero reports whether x is 0 (never when x is Over: what cannot be
+// computed is not known to be zero).
+func (x Decimal) IsZero() bool { return x.hi == 0 && x.lo == 0 && !x.over }
 
 // IsOne reports whether x's value is 1, as decimal's Equal(1) does at
 // any exponent.
 func (x Decimal) IsOne() bool {
-	if x.neg || x.hi != 0 || x.scale > 0 || x.scale < -19 {
+	if x.over || x.neg || x.hi != 0 || x.scale > 0 || x.scale < -19 {
 		return false
 	}
 	return x.lo == pow10u64[-x.scale]
