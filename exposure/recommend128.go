@@ -91,7 +91,6 @@ func (rc *recContext) unitDelta128(l *Line, kg []dec128.Decimal, pi int, c *cand
 	return x
 }
 
-
 // mixCosts128 is mixCostsDecimal in dec128; false when a figure does not
 // fit.
 func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) (*mix, bool) {
