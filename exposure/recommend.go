@@ -219,6 +219,7 @@ func Recommend(r *Result) (*Plan, error) {
 	}
 	rc.evaluate()
 	rc.limit()
+	rc.classify()
 	rc.group()
 	rc.solve()
 	if err := m.ctxErr(); err != nil { // ComputeContext's context is done
@@ -291,7 +292,10 @@ type lineWork struct {
 	uExp    decimal.Decimal // unplanned lines: expected and largest annual delta
 	uWorst  decimal.Decimal
 	expF    float64 // today's expected annual delta, in floats: for ranking only
-	skipped bool    // exposed and plannable, but beyond maxPlannedLines
+	// plannable: exposed with two candidates or more; classify gives it
+	// its unit figures and class key unless limit skips it.
+	plannable bool
+	skipped   bool // exposed and plannable, but beyond maxPlannedLines
 }
 
 // recClass is a set of lines that are the same per unit of annual
@@ -708,14 +712,20 @@ type candidate struct {
 
 // candPart is one way of buying a share of the line within a candidate.
 type candPart struct {
-	prof   *profile
-	cost   decimal.Decimal // unit cost, on which its tariff falls
-	weight decimal.Decimal
+	prof           *profile
+	cost           decimal.Decimal // unit cost, on which its tariff falls
+	weight         decimal.Decimal
+	costF, weightF float64 // the same in floats, for the program
+}
+
+// newCandPart returns a candPart with its floats.
+func newCandPart(p *profile, cost, weight decimal.Decimal) candPart {
+	return candPart{prof: p, cost: cost, weight: weight, costF: cost.InexactFloat64(), weightF: weight.InexactFloat64()}
 }
 
 // single is a candidate of one part.
 func single(p *profile, cost, value decimal.Decimal) candidate {
-	return candidate{parts: []candPart{{p, cost, one}}, cost: cost, value: value, valueF: value.InexactFloat64()}
+	return candidate{parts: []candPart{newCandPart(p, cost, one)}, cost: cost, value: value, valueF: value.InexactFloat64()}
 }
 
 // candidates lists today's sources, then the alternatives, with their
@@ -726,11 +736,9 @@ func single(p *profile, cost, value decimal.Decimal) candidate {
 func (rc *recContext) candidates(w *lineWork) []candidate {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
-	out := make([]candidate, 0, len(l.Sources)+len(w.alts))
+	out, value := rc.sourceCandidates(w, len(l.Sources)+len(w.alts))
 	var avg decimal.Decimal
-	value := m.materialValue(l)
-	for j, s := range l.Sources {
-		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+	for _, s := range l.Sources {
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
 	}
 	for k, a := range w.alts {
@@ -749,12 +757,26 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 			if alt.ByPremium {
 				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
 			}
-			cd.parts = append(cd.parts, candPart{w.profs[k][j], c, s.Share})
+			cd.parts = append(cd.parts, newCandPart(w.profs[k][j], c, s.Share))
 			cd.cost = cd.cost.Add(s.Share.Mul(c))
 		}
 		out = append(out, cd)
 	}
 	return out
+}
+
+// sourceCandidates returns the first candidates of candidates, today's
+// sources, in a slice of capacity n, and the value B of the line's
+// material.
+func (rc *recContext) sourceCandidates(w *lineWork, n int) ([]candidate, decimal.Decimal) {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	out := make([]candidate, 0, n)
+	value := m.materialValue(l)
+	for j, s := range l.Sources {
+		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+	}
+	return out, value
 }
 
 // unitDelta returns a candidate's annual delta per unit of the line's
@@ -801,22 +823,21 @@ func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate,
 				y += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
 			}
 		}
-		y += c.valueF*f.fv[i] + pt.cost.InexactFloat64()*f.fc[i]
-		x += pt.weight.InexactFloat64() * y
+		y += c.valueF*f.fv[i] + pt.costF*f.fc[i]
+		x += pt.weightF * y
 	}
 	return x, any
 }
 
-// evaluate decides, in parallel, which lines are exposed, and gives every
-// planned line its class key.
+// evaluate decides, in parallel, which lines are exposed and which of
+// them could be planned, with today's expected annual delta to rank them.
 func (rc *recContext) evaluate() {
 	m := rc.m
 	parallel(len(rc.work), func(k int) {
 		w := &rc.work[k]
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
-		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
-		cands := rc.candidates(w)
+		cands, _ := rc.sourceCandidates(w, len(l.Sources)) // today's only: the alternatives wait for classify
 		kg := make([]float64, len(l.Content))
 		for i, c := range l.Content {
 			kg[i] = c.Kg.InexactFloat64()
@@ -854,8 +875,31 @@ func (rc *recContext) evaluate() {
 			}
 		}
 		w.exposed = exposed
-		if !exposed || len(cands) < 2 {
-			return
+		w.plannable = exposed && len(l.Sources)+len(w.alts) >= 2
+	})
+}
+
+// classify gives every plannable line that limit kept its figures per
+// unit of annual quantity and its class key: after limit, so that a BOM
+// with hundreds of thousands of plannable lines computes them for the
+// maxPlannedLines planned only.
+func (rc *recContext) classify() {
+	m := rc.m
+	var kept []int
+	for k := range rc.work {
+		if rc.work[k].plannable {
+			kept = append(kept, k)
+		}
+	}
+	parallel(len(kept), func(i int) {
+		w := &rc.work[kept[i]]
+		l := &m.in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
+		cands := rc.candidates(w)
+		kg := make([]float64, len(l.Content))
+		for i, c := range l.Content {
+			kg[i] = c.Kg.InexactFloat64()
 		}
 		// Per unit of annual quantity: X_s / V.
 		w.unit = make([]float64, len(cands)*rc.S)
@@ -877,7 +921,7 @@ func (rc *recContext) evaluate() {
 func (rc *recContext) limit() {
 	var plannable []int
 	for k := range rc.work {
-		if rc.work[k].key != "" {
+		if rc.work[k].plannable {
 			plannable = append(plannable, k)
 		}
 	}
@@ -889,7 +933,7 @@ func (rc *recContext) limit() {
 	})
 	for _, k := range plannable[maxPlannedLines:] {
 		w := &rc.work[k]
-		w.key, w.unit, w.skipped = "", nil, true
+		w.plannable, w.skipped = false, true
 	}
 	rc.plan.Skipped = len(plannable) - maxPlannedLines
 	rc.plan.Notes = append(rc.plan.Notes, fmt.Sprintf("%d exposed parts with alternatives are not planned: the plan covers the %d with the largest expected annual change", rc.plan.Skipped, maxPlannedLines))
