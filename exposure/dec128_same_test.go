@@ -9,10 +9,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// TestDec128SameAsDecimal computes part rows and plans twice, once with
+// TestDec128SameAsDecimal computes results, part rows and plans twice, once with
 // the figures that have a dec128 path taking it and once with every
 // figure in decimals (noDec128), and checks that every decimal of the
-// rows and the plan has the same coefficient and exponent: on plans with
+// result, the rows and the plan has the same coefficient and exponent: on plans with
 // and without a shared capacity, on random one-line plans, and on the
 // benchmark BOM with material alternatives.
 func TestDec128SameAsDecimal(t *testing.T) {
@@ -25,10 +25,23 @@ func TestDec128SameAsDecimal(t *testing.T) {
 			withAlts.BOM.Lines[i].MaterialKg = dec("0.031")
 		}
 	}
+	// Masses and quantities of 40 significant digits do not fit in 128
+	// bits: their lines take the decimal paths.
+	wide := benchInput(400)
+	for i := range wide.BOM.Lines {
+		l := &wide.BOM.Lines[i]
+		if i%13 == 4 && len(l.Content) > 0 {
+			l.Content = append([]ElementMass(nil), l.Content...)
+			l.Content[0].Kg = dec("0.0012345678901234567890123456789012345678901")
+		}
+		if i%17 == 9 {
+			l.QtyPer = dec("1.234567890123456789012345678901234567891")
+		}
+	}
 	cases := []struct {
 		name string
 		in   Input
-	}{{"plan", benchPlanInput(300, false)}, {"plan-shared", benchPlanInput(300, true)}, {"bench", withAlts}}
+	}{{"plan", benchPlanInput(300, false)}, {"plan-shared", benchPlanInput(300, true)}, {"bench", withAlts}, {"wide", wide}}
 	rng := rand.New(rand.NewPCG(7, 11))
 	for k := 0; k < 40; k++ {
 		cases = append(cases, struct {
@@ -39,7 +52,7 @@ func TestDec128SameAsDecimal(t *testing.T) {
 	planned := 0
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			run := func(off bool) (*Plan, []PartRow) {
+			run := func(off bool) (*Result, *Plan, []PartRow) {
 				noDec128 = off
 				defer func() { noDec128 = false }()
 				r, err := Compute(c.in)
@@ -54,10 +67,15 @@ func TestDec128SameAsDecimal(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return plan, rows
+				return r, plan, rows
 			}
-			plan, rows := run(false)
-			wantPlan, wantRows := run(true)
+			r, plan, rows := run(false)
+			want, wantPlan, wantRows := run(true)
+			for _, f := range []string{"Products", "Scenarios", "ExpectedAnnualDelta", "Elements", "Stages"} {
+				if err := sameDecimals(f, reflect.ValueOf(*r).FieldByName(f), reflect.ValueOf(*want).FieldByName(f)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if err := sameDecimals("rows", reflect.ValueOf(rows), reflect.ValueOf(wantRows)); err != nil {
 				t.Fatal(err)
 			}
