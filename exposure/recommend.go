@@ -291,7 +291,10 @@ type lineWork struct {
 	key     string
 	uExp    decimal.Decimal // unplanned lines: expected and largest annual delta
 	uWorst  decimal.Decimal
-	expF    float64 // today's expected annual delta, in floats: for ranking only
+	// The same in dec128 when u128 (then uExp and uWorst are unset).
+	uExp128, uWorst128 dec128.Decimal
+	u128               bool
+	expF               float64 // today's expected annual delta, in floats: for ranking only
 	// plannable: exposed with two candidates or more; classify gives it
 	// its unit figures and class key unless limit skips it.
 	plannable bool
@@ -1608,6 +1611,9 @@ func (rc *recContext) finish() {
 	parallel(len(un), func(i int) {
 		w := &rc.work[un[i]]
 		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
+		if rc.unplanned128(w, pi) {
+			return
+		}
 		for s := 0; s < rc.S; s++ {
 			a := rc.lineDelta(w, pi, s)
 			w.uExp = w.uExp.Add(rc.w[s].Mul(a))
@@ -1616,13 +1622,19 @@ func (rc *recContext) finish() {
 			}
 		}
 	})
+	var dc dec128.Converter
+	var total sum128
 	for _, k := range un {
-		plan.UnplannedDelta = plan.UnplannedDelta.Add(rc.work[k].uExp)
+		if w := &rc.work[k]; w.u128 {
+			total.add(w.uExp128, &dc)
+		} else {
+			total.addDecimal(w.uExp, &dc)
+		}
 	}
+	plan.UnplannedDelta = plan.UnplannedDelta.Add(total.decimal(&dc))
 	sort.SliceStable(un, func(i, j int) bool {
-		a, b := rc.work[un[i]].uExp, rc.work[un[j]].uExp
-		if !a.Equal(b) {
-			return a.GreaterThan(b)
+		if c := rc.cmpUnplanned(&rc.work[un[i]], &rc.work[un[j]], &dc); c != 0 {
+			return c > 0
 		}
 		return un[i] < un[j]
 	})
@@ -1630,6 +1642,9 @@ func (rc *recContext) finish() {
 		w := &rc.work[k]
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
+		if w.u128 {
+			w.uExp, w.uWorst = dc.Decimal(w.uExp128), dc.Decimal(w.uWorst128)
+		}
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
 			Expected: w.uExp, Worst: w.uWorst})
 	}

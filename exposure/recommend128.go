@@ -241,3 +241,65 @@ func horizonSaving128(annualQty, qualCost decimal.Decimal, monthly []dec128.Deci
 	var dc dec128.Converter
 	return payback, dc.Decimal(h), true
 }
+
+// unplanned128 sets an unplanned line's expected and largest annual
+// delta (uExp, uWorst) in dec128: lineDelta per scenario, weighted by the
+// probabilities. False, with nothing set, when a figure does not fit.
+func (rc *recContext) unplanned128(w *lineWork, pi int) bool {
+	if noDec128 {
+		return false
+	}
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	value, ok := m.materialValue128(l)
+	kg, ok2 := contentKg128(l)
+	qty := dec128.Of(m.qty[w.line])
+	if !ok || !ok2 || qty.Over() {
+		return false
+	}
+	cands := make([]candidate128, len(l.Sources))
+	shares := make([]dec128.Decimal, len(l.Sources))
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		cands[j] = candidate128{value: value, parts: []candPart128{{prof: m.srcProfile[w.line][j], cost: dec128.Of(src.UnitCost), weight: dec128.Of(one)}}}
+		shares[j] = dec128.Of(src.Share)
+	}
+	var exp, worst dec128.Decimal
+	for s := 0; s < rc.S; s++ {
+		var a dec128.Decimal
+		for j := range l.Sources {
+			a = a.Add(shares[j].Mul(rc.unitDelta128(l, kg, pi, &cands[j], s)))
+		}
+		a = a.Mul(qty)
+		exp = exp.Add(dec128.Of(rc.w[s]).Mul(a))
+		if s == 0 {
+			worst = a
+		} else if d := a.Sub(worst); d.Over() {
+			return false
+		} else if d.Sign() > 0 {
+			worst = a
+		}
+	}
+	if exp.Over() || worst.Over() {
+		return false
+	}
+	w.uExp128, w.uWorst128, w.u128 = exp, worst, true
+	return true
+}
+
+// cmpUnplanned compares two unplanned lines' expected annual deltas.
+func (rc *recContext) cmpUnplanned(a, b *lineWork, dc *dec128.Converter) int {
+	if a.u128 && b.u128 {
+		if d := a.uExp128.Sub(b.uExp128); !d.Over() {
+			return d.Sign()
+		}
+	}
+	x, y := a.uExp, b.uExp
+	if a.u128 {
+		x = dc.Decimal(a.uExp128)
+	}
+	if b.u128 {
+		y = dc.Decimal(b.uExp128)
+	}
+	return x.Cmp(y)
+}
