@@ -289,12 +289,7 @@ type lineWork struct {
 	cls     int       // its class, -1 when unplanned
 	unit    []float64 // per candidate and scenario, for the class (first line of a class only)
 	key     string
-	uExp    decimal.Decimal // unplanned lines: expected and largest annual delta
-	uWorst  decimal.Decimal
-	// The same in dec128 when u128 (then uExp and uWorst are unset).
-	uExp128, uWorst128 dec128.Decimal
-	u128               bool
-	expF               float64 // today's expected annual delta, in floats: for ranking only
+	expF    float64 // today's expected annual delta, in floats: for ranking only
 	// plannable: exposed with two candidates or more; classify gives it
 	// its unit figures and class key unless limit skips it.
 	plannable bool
@@ -1608,45 +1603,48 @@ func (rc *recContext) finish() {
 		}
 	}
 	plan.UnplannedCount = len(un)
+	figs := make([]unplannedFigures, len(un)) // by place in un
 	parallel(len(un), func(i int) {
-		w := &rc.work[un[i]]
+		w, u := &rc.work[un[i]], &figs[i]
 		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
-		if rc.unplanned128(w, pi) {
+		if rc.unplanned128(w, pi, u) {
 			return
 		}
 		for s := 0; s < rc.S; s++ {
 			a := rc.lineDelta(w, pi, s)
-			w.uExp = w.uExp.Add(rc.w[s].Mul(a))
-			if s == 0 || a.GreaterThan(w.uWorst) {
-				w.uWorst = a
+			u.exp = u.exp.Add(rc.w[s].Mul(a))
+			if s == 0 || a.GreaterThan(u.worst) {
+				u.worst = a
 			}
 		}
 	})
 	var dc dec128.Converter
 	var total sum128
-	for _, k := range un {
-		if w := &rc.work[k]; w.u128 {
-			total.add(w.uExp128, &dc)
+	order := make([]int, len(un)) // places in un, largest expected delta first
+	for i := range figs {
+		if u := &figs[i]; u.exact {
+			total.add(u.exp128, &dc)
 		} else {
-			total.addDecimal(w.uExp, &dc)
+			total.addDecimal(u.exp, &dc)
 		}
+		order[i] = i
 	}
 	plan.UnplannedDelta = plan.UnplannedDelta.Add(total.decimal(&dc))
-	sort.SliceStable(un, func(i, j int) bool {
-		if c := rc.cmpUnplanned(&rc.work[un[i]], &rc.work[un[j]], &dc); c != 0 {
+	sort.SliceStable(order, func(i, j int) bool {
+		if c := figs[order[i]].cmp(&figs[order[j]], &dc); c != 0 {
 			return c > 0
 		}
-		return un[i] < un[j]
+		return un[order[i]] < un[order[j]]
 	})
-	for _, k := range un[:min(len(un), MaxUnplanned)] {
-		w := &rc.work[k]
+	for _, i := range order[:min(len(order), MaxUnplanned)] {
+		w, u := &rc.work[un[i]], &figs[i]
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
-		if w.u128 {
-			w.uExp, w.uWorst = dc.Decimal(w.uExp128), dc.Decimal(w.uWorst128)
+		if u.exact {
+			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
 		}
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
-			Expected: w.uExp, Worst: w.uWorst})
+			Expected: u.exp, Worst: u.worst})
 	}
 }
 

@@ -242,10 +242,18 @@ func horizonSaving128(annualQty, qualCost decimal.Decimal, monthly []dec128.Deci
 	return payback, dc.Decimal(h), true
 }
 
+// unplannedFigures are an unplanned line's expected and largest annual
+// delta, in dec128 when exact, else in decimals.
+type unplannedFigures struct {
+	exp, worst       decimal.Decimal
+	exp128, worst128 dec128.Decimal
+	exact            bool
+}
+
 // unplanned128 sets an unplanned line's expected and largest annual
-// delta (uExp, uWorst) in dec128: lineDelta per scenario, weighted by the
-// probabilities. False, with nothing set, when a figure does not fit.
-func (rc *recContext) unplanned128(w *lineWork, pi int) bool {
+// delta in dec128: lineDelta per scenario, weighted by the probabilities.
+// False, with nothing set, when a figure does not fit.
+func (rc *recContext) unplanned128(w *lineWork, pi int, u *unplannedFigures) bool {
 	if noDec128 {
 		return false
 	}
@@ -283,23 +291,23 @@ func (rc *recContext) unplanned128(w *lineWork, pi int) bool {
 	if exp.Over() || worst.Over() {
 		return false
 	}
-	w.uExp128, w.uWorst128, w.u128 = exp, worst, true
+	u.exp128, u.worst128, u.exact = exp, worst, true
 	return true
 }
 
-// cmpUnplanned compares two unplanned lines' expected annual deltas.
-func (rc *recContext) cmpUnplanned(a, b *lineWork, dc *dec128.Converter) int {
-	if a.u128 && b.u128 {
-		if d := a.uExp128.Sub(b.uExp128); !d.Over() {
+// cmp compares two unplanned lines' expected annual deltas.
+func (u *unplannedFigures) cmp(v *unplannedFigures, dc *dec128.Converter) int {
+	if u.exact && v.exact {
+		if d := u.exp128.Sub(v.exp128); !d.Over() {
 			return d.Sign()
 		}
 	}
-	x, y := a.uExp, b.uExp
-	if a.u128 {
-		x = dc.Decimal(a.uExp128)
+	x, y := u.exp, v.exp
+	if u.exact {
+		x = dc.Decimal(u.exp128)
 	}
-	if b.u128 {
-		y = dc.Decimal(b.uExp128)
+	if v.exact {
+		y = dc.Decimal(v.exp128)
 	}
 	return x.Cmp(y)
 }
