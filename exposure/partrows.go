@@ -41,7 +41,7 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 		row.ClassProb = m.contentClasses(i, elems)
 		if !o.NoDeltas {
 			row.Deltas = pc.newDeltas() // the caller may keep the row
-			if !pc.deltas(row.Deltas, i, pi, elems, value, o.NoSplit) {
+			if !pc.deltas(row.Deltas, i, pi, elems, value, o) {
 				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
 				if o.NoSplit {
 					for s := range row.Deltas {
@@ -161,7 +161,7 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 // deltas fills out, one PartDelta per scenario, with line i's figures in
 // dec128.Decimal, exactly as deltasDecimal computes them; false when something did
 // not fit in dec128.Decimal (out is then to be filled by deltasDecimal).
-func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, noSplit bool) bool {
+func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
 	if noDec128 {
 		return false
 	}
@@ -221,8 +221,11 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 		if total.Over() || unit.Over() {
 			return false
 		}
-		out[s] = PartDelta{UnitDelta: pc.dc.Decimal(unit), AnnualDelta: pc.dc.Decimal(total), unit: unit, annual: total, exact: true}
-		if !noSplit {
+		out[s] = PartDelta{unit: unit, annual: total, exact: true}
+		if !o.NoSplit || !o.ExactOnly {
+			out[s].UnitDelta, out[s].AnnualDelta = pc.dc.Decimal(unit), pc.dc.Decimal(total)
+		}
+		if !o.NoSplit {
 			out[s].Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
 				Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff])}
 		}

@@ -14,6 +14,12 @@ type PartOptions struct {
 	// NoSplit leaves every PartDelta.Split zero: a reader of the unit and
 	// annual deltas alone saves four decimals per scenario and line.
 	NoSplit bool
+	// ExactOnly, with NoSplit, gives the unit and annual deltas through
+	// PartDelta.Exact alone where they were computed in dec128, leaving
+	// UnitDelta and AnnualDelta zero there: a reader that sums them in
+	// dec128 saves two more decimals per scenario and line. Where Exact
+	// says no, the decimals are set as always.
+	ExactOnly bool
 	// Keep, when set, limits the rows to the lines it accepts.
 	Keep func(*Line) bool
 }

@@ -174,7 +174,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				}
 				want := make([]PartDelta, len(p.Deltas))
 				m.deltasDecimal(want, i, pi, elems, m.materialValue(l), vol)
-				if !pc.deltas(make([]PartDelta, len(p.Deltas)), i, pi, elems, m.materialValue(l), false) {
+				if !pc.deltas(make([]PartDelta, len(p.Deltas)), i, pi, elems, m.materialValue(l), PartOptions{}) {
 					fellBack++
 				}
 				for s := range want {

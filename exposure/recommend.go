@@ -435,6 +435,13 @@ func (rc *recContext) prepare() error {
 			byMat[a.Material] = append(byMat[a.Material], i)
 		}
 	}
+	n := 0 // the lines to plan at most: a work list of a million lines is not grown by appending
+	for i := range in.BOM.Lines {
+		if m.costBearing[i] && len(in.BOM.Lines[i].Sources) > 0 {
+			n++
+		}
+	}
+	rc.work = make([]lineWork, 0, n)
 	for i := range in.BOM.Lines {
 		l := &in.BOM.Lines[i]
 		if !m.costBearing[i] || len(l.Sources) == 0 {
@@ -443,7 +450,7 @@ func (rc *recContext) prepare() error {
 		pi := m.prodIdx[l.Product]
 		// A line bought less than a billionth of a unit a year has nothing
 		// to plan, and such magnitudes stall the float simplex.
-		if m.qty[i].Mul(in.BOM.Products[pi].AnnualVolume).LessThan(minPlannedQty) {
+		if belowPlannedQty(m.qty[i], in.BOM.Products[pi].AnnualVolume) {
 			continue
 		}
 		w := lineWork{line: i, cls: -1}
@@ -496,6 +503,15 @@ func (rc *recContext) prepare() error {
 		rc.work = append(rc.work, w)
 	}
 	return nil
+}
+
+// belowPlannedQty reports whether qty·volume < minPlannedQty, in dec128
+// when it can.
+func belowPlannedQty(qty, volume decimal.Decimal) bool {
+	if d := dec128.Of(qty).Mul(dec128.Of(volume)).Sub(dec128.Of(minPlannedQty)); !d.Over() && !noDec128 {
+		return d.Sign() < 0
+	}
+	return qty.Mul(volume).LessThan(minPlannedQty)
 }
 
 // isCurrent reports whether an alternative is one of the line's sources

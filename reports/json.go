@@ -289,7 +289,7 @@ func (ps *jsonParts) figs() int { return 1 + 2*ps.n }
 type jsonSum struct {
 	qty              dec128.Decimal
 	weighted, annual []dec128.Decimal  // per scenario; weighted is Σ annual qty × unit delta
-	firstUnit        []decimal.Decimal // the first line's unit delta, for parts without volume
+	firstUnit        []*exposure.PartDelta // the first line's deltas, for the unit delta of parts without volume
 	dec              *jsonSumDecimal
 }
 
@@ -300,7 +300,7 @@ type jsonSumDecimal struct {
 }
 
 func newJSONSum(n int) *jsonSum {
-	return &jsonSum{weighted: make([]dec128.Decimal, n), annual: make([]dec128.Decimal, n), firstUnit: make([]decimal.Decimal, n)}
+	return &jsonSum{weighted: make([]dec128.Decimal, n), annual: make([]dec128.Decimal, n), firstUnit: make([]*exposure.PartDelta, n)}
 }
 
 // reset makes a an empty sum again.
@@ -342,7 +342,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
-	err = parts(exposure.PartOptions{NoSplit: true}, func(pr exposure.PartRow) error {
+	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}
@@ -358,7 +358,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 				open[p] = sum
 			}
 			for s := 0; s < n && s < len(pr.Deltas); s++ {
-				sum.firstUnit[s] = pr.Deltas[s].UnitDelta
+				sum.firstUnit[s] = &pr.Deltas[s]
 			}
 		}
 		sum.add(&pr, &sc)
@@ -399,10 +399,20 @@ func (a *jsonSum) add(pr *exposure.PartRow, sc *jsonScratch) {
 	d := a.dec
 	d.qty = d.qty.Add(pr.AnnualQty)
 	for s := 0; s < len(d.annual) && s < len(pr.Deltas); s++ {
-		pd := &pr.Deltas[s]
-		d.weighted[s] = d.weighted[s].Add(pr.AnnualQty.Mul(pd.UnitDelta))
-		d.annual[s] = d.annual[s].Add(pd.AnnualDelta)
+		unit, annual := deltaDecimals(&pr.Deltas[s], &sc.dc)
+		d.weighted[s] = d.weighted[s].Add(pr.AnnualQty.Mul(unit))
+		d.annual[s] = d.annual[s].Add(annual)
 	}
+}
+
+// deltaDecimals returns a row's unit and annual delta as decimals: from
+// Exact where the row gives them so (its decimals are then left zero, see
+// exposure.PartOptions.ExactOnly).
+func deltaDecimals(pd *exposure.PartDelta, dc *dec128.Converter) (unit, annual decimal.Decimal) {
+	if u, a, ok := pd.Exact(); ok {
+		return dc.Decimal(u), dc.Decimal(a)
+	}
+	return pd.UnitDelta, pd.AnnualDelta
 }
 
 // addExact adds one line's figures in dec128; false, with a unchanged,
@@ -456,7 +466,10 @@ func (ps *jsonParts) round(p int, a *jsonSum, sc *jsonScratch) {
 	d := a.dec
 	ps.set(base, d.qty)
 	for s := 0; s < ps.n; s++ {
-		unit := a.firstUnit[s]
+		var unit decimal.Decimal
+		if a.firstUnit[s] != nil {
+			unit, _ = deltaDecimals(a.firstUnit[s], &sc.dc)
+		}
 		if d.qty.Sign() != 0 {
 			unit = d.weighted[s].DivRound(d.qty, 18)
 		}
@@ -472,7 +485,12 @@ func (ps *jsonParts) roundExact(base int, a *jsonSum) bool {
 	for s := 0; s < ps.n && ok; s++ {
 		var unit dec128.Decimal
 		if a.qty.IsZero() {
-			unit = dec128.Of(a.firstUnit[s])
+			if f := a.firstUnit[s]; f != nil {
+				var ok bool
+				if unit, _, ok = f.Exact(); !ok {
+					unit = dec128.Of(f.UnitDelta)
+				}
+			}
 		} else {
 			unit = a.weighted[s].DivRound(a.qty, 18)
 		}

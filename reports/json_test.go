@@ -245,4 +245,30 @@ func TestJSONAsEncodedWhole(t *testing.T) {
 			}
 		})
 	}
+	// Rows computed by exposure carry their exact deltas (and leave the
+	// decimals zero when asked): the same document, also when no part has
+	// volume and each shows its first line's unit delta.
+	for _, volume := range []string{"", "0"} {
+		in := computeInput()
+		if volume != "" {
+			in.BOM.Products = append([]exposure.Product(nil), in.BOM.Products...)
+			for i := range in.BOM.Products {
+				in.BOM.Products[i].AnnualVolume = d(volume)
+			}
+		}
+		res, err := exposure.Compute(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want bytes.Buffer
+		if err := writeJSON(&got, res, fx.m, res.PartsWith); err != nil {
+			t.Fatal(err)
+		}
+		if err := oldWriteJSON(&want, res, fx.m, res.PartsWith); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) || !strings.Contains(got.String(), `"part_number"`) {
+			t.Errorf("volume %q: streamed JSON of computed rows differs from the whole document:\n%.3000s\nwant\n%.3000s", volume, got.String(), want.String())
+		}
+	}
 }
