@@ -288,7 +288,7 @@ func (ps *jsonParts) figs() int { return 1 + 2*ps.n }
 // decimals (dec).
 type jsonSum struct {
 	qty              dec128.Decimal
-	weighted, annual []dec128.Decimal  // per scenario; weighted is Σ annual qty × unit delta
+	weighted, annual []dec128.Decimal      // per scenario; weighted is Σ annual qty × unit delta
 	firstUnit        []*exposure.PartDelta // the first line's deltas, for the unit delta of parts without volume
 	dec              *jsonSumDecimal
 }
