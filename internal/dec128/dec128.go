@@ -154,6 +154,20 @@ func exponentSum(a, b int32) (int32, bool) {
 
 // Mul returns x·y at decimal's exponent, x.exp + y.exp.
 func (x Decimal) Mul(y Decimal) Decimal {
+	// The common case first: two magnitudes of 64 bits, whose product
+	// always fits.
+	if x.hi|y.hi == 0 && !x.over && !y.over {
+		hi, lo := bits.Mul64(x.lo, y.lo)
+		exp, scale := int64(x.exp)+int64(y.exp), int64(x.scale)+int64(y.scale)
+		if hi|lo != 0 && exp == int64(int32(exp)) && scale == int64(int32(scale)) {
+			return Decimal{hi: hi, lo: lo, scale: int32(scale), exp: int32(exp), neg: x.neg != y.neg}
+		}
+	}
+	return x.mul(y)
+}
+
+// mul is Mul's general case.
+func (x Decimal) mul(y Decimal) Decimal {
 	exp, ok1 := exponentSum(x.exp, y.exp)
 	scale, ok2 := exponentSum(x.scale, y.scale)
 	if x.over || y.over || !ok1 || !ok2 || (x.hi != 0 && y.hi != 0) {
@@ -213,13 +227,18 @@ func (x Decimal) Add(y Decimal) Decimal {
 		y.exp = exp
 		return y
 	}
-	if x.scale > y.scale {
-		x = x.scaleDown(int64(x.scale) - int64(y.scale))
-	} else if y.scale > x.scale {
-		y = y.scaleDown(int64(y.scale) - int64(x.scale))
+	// Bring the larger scale down to the smaller: at most 19 digits on a
+	// 64-bit magnitude in one multiplication.
+	if x.scale < y.scale {
+		x, y = y, x
 	}
-	if x.over || y.over {
-		return Decimal{over: true}
+	if d := int64(x.scale) - int64(y.scale); d > 0 {
+		if x.hi == 0 && d <= 19 {
+			x.hi, x.lo = bits.Mul64(x.lo, pow10u64[d])
+			x.scale = y.scale
+		} else if x = x.scaleDown(d); x.over {
+			return Decimal{over: true}
+		}
 	}
 	z := Decimal{scale: x.scale, exp: exp}
 	if x.neg == y.neg {

@@ -174,3 +174,41 @@ func TestDec128Rounding(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSumOfProducts is the per-line figures' typical work: a sum of
+// products of masses (few digits) and factors (long fractions).
+func BenchmarkSumOfProducts(b *testing.B) {
+	kg := []Decimal{Of(decimal.RequireFromString("0.0123")), Of(decimal.RequireFromString("0.00375")), Of(decimal.RequireFromString("0.0005"))}
+	g := []Decimal{Of(decimal.RequireFromString("2250.0753300000000000000000000")), Of(decimal.RequireFromString("30.001004400000000000")), Of(decimal.RequireFromString("22.2602739726027395"))}
+	qty := Of(decimal.RequireFromString("8"))
+	var sink Decimal
+	for b.Loop() {
+		var s Decimal
+		for i := range kg {
+			s = s.Add(kg[i].Mul(g[i]))
+		}
+		sink = s.Mul(qty)
+	}
+	if sink.Over() {
+		b.Fatal("overflow")
+	}
+}
+
+// BenchmarkSumOfProductsDecimal is BenchmarkSumOfProducts in decimal, for
+// comparison.
+func BenchmarkSumOfProductsDecimal(b *testing.B) {
+	kg := []decimal.Decimal{decimal.RequireFromString("0.0123"), decimal.RequireFromString("0.00375"), decimal.RequireFromString("0.0005")}
+	g := []decimal.Decimal{decimal.RequireFromString("2250.0753300000000000000000000"), decimal.RequireFromString("30.001004400000000000"), decimal.RequireFromString("22.2602739726027395")}
+	qty := decimal.RequireFromString("8")
+	var sink decimal.Decimal
+	for b.Loop() {
+		var s decimal.Decimal
+		for i := range kg {
+			s = s.Add(kg[i].Mul(g[i]))
+		}
+		sink = s.Mul(qty)
+	}
+	if sink.IsZero() {
+		b.Fatal("zero")
+	}
+}
