@@ -435,13 +435,7 @@ func (rc *recContext) prepare() error {
 			byMat[a.Material] = append(byMat[a.Material], i)
 		}
 	}
-	n := 0 // the lines to plan at most: a work list of a million lines is not grown by appending
-	for i := range in.BOM.Lines {
-		if m.costBearing[i] && len(in.BOM.Lines[i].Sources) > 0 {
-			n++
-		}
-	}
-	rc.work = make([]lineWork, 0, n)
+	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
 	for i := range in.BOM.Lines {
 		l := &in.BOM.Lines[i]
 		if !m.costBearing[i] || len(l.Sources) == 0 {
@@ -503,6 +497,18 @@ func (rc *recContext) prepare() error {
 		rc.work = append(rc.work, w)
 	}
 	return nil
+}
+
+// workCapacity is how many lines prepare may plan at most: the
+// cost-bearing lines with sources.
+func (rc *recContext) workCapacity() int {
+	n := 0
+	for i := range rc.m.in.BOM.Lines {
+		if rc.m.costBearing[i] && len(rc.m.in.BOM.Lines[i].Sources) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // belowPlannedQty reports whether qty·volume < minPlannedQty, in dec128
@@ -1557,8 +1563,6 @@ func (rc *recContext) mixCostsDecimal(w *lineWork, cands []candidate, cur, rec [
 // finish computes every line's money figures from the rounded shares, in
 // decimals, and the portfolio totals.
 func (rc *recContext) finish() {
-	m := rc.m
-	in := m.in
 	plan := rc.plan
 	var planned []int
 	for k := range rc.work {
@@ -1611,7 +1615,15 @@ func (rc *recContext) finish() {
 	if rc.S > 0 {
 		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
 	}
-	// Exposed lines without alternatives: the largest by expected change.
+	rc.unplanned()
+}
+
+// unplanned lists the exposed lines without alternatives: the largest by
+// expected change, and the total of them all.
+func (rc *recContext) unplanned() {
+	m := rc.m
+	in := m.in
+	plan := rc.plan
 	var un []int
 	for k := range rc.work {
 		if w := &rc.work[k]; w.exposed && w.cls < 0 && !w.skipped {
