@@ -207,6 +207,7 @@ type partFactors struct {
 	g1      []decimal.Decimal // month 1, per unit
 	v1      decimal.Decimal   // month 1, per unit of B: shortage + carrying
 	c1      decimal.Decimal   // month 1, per unit of cost: tariff
+	fixed   *part128          // the same in dec128, for the part rows
 }
 
 // factorsFor returns (and caches) the profile's partFactors.
@@ -226,95 +227,9 @@ func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *
 	for _, e := range p.elems {
 		f.gAnnual[e] = perMonth(ps.gAnnual[e], volume)
 	}
+	f.fixed = newPart128(f)
 	p.parts[s][product] = f
 	return f
-}
-
-// parts yields one PartRow per line that bears cost or holds rare-earth
-// content, computing its figures from the profiles' factors.
-func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
-	lines := m.in.BOM.Lines
-	var elems []int // element index per content entry, -1 when no mass
-	for i := range lines {
-		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
-			return m.ctxErr()
-		}
-		l := &lines[i]
-		if o.Keep != nil && !o.Keep(l) {
-			continue
-		}
-		hasContent := false
-		elems = elems[:0]
-		for _, c := range l.Content {
-			if c.Kg.Sign() > 0 {
-				hasContent = true
-				elems = append(elems, m.elemIdx[c.Element])
-			} else {
-				elems = append(elems, -1)
-			}
-		}
-		if !m.costBearing[i] && !hasContent {
-			continue
-		}
-		pi := m.prodIdx[l.Product]
-		vol := r.Products[pi].AnnualVolume
-		var deltas []PartDelta
-		if !o.NoDeltas {
-			deltas = make([]PartDelta, len(m.scen)) // the caller may keep the row
-		}
-		value := m.materialValue(l)
-		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], AnnualQty: m.qty[i].Mul(vol), CostBearing: m.costBearing[i],
-			MaterialValue: value, Deltas: deltas}
-		for j := range l.Sources {
-			src := &l.Sources[j]
-			row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
-		}
-		row.ClassProb = m.contentClasses(i, elems)
-		for s := range deltas {
-			var unit decimal.Decimal
-			var annual Split // the line's annual figures per unit of exploded quantity
-			for j := range l.Sources {
-				src := &l.Sources[j]
-				f := m.factorsFor(m.srcProfile[i][j], s, pi, vol)
-				var u decimal.Decimal
-				var a Split
-				for ci, c := range l.Content {
-					e := elems[ci]
-					if e < 0 {
-						continue
-					}
-					if !f.g1[e].IsZero() {
-						u = u.Add(c.Kg.Mul(f.g1[e]))
-					}
-					if !f.gAnnual[e].IsZero() {
-						a.Price = a.Price.Add(c.Kg.Mul(f.gAnnual[e]))
-					}
-				}
-				if !value.IsZero() {
-					u = u.Add(mulNonZero(value, f.v1))
-					a.Shortage = mulNonZero(value, f.fAnnual.Shortage)
-					a.Carrying = mulNonZero(value, f.fAnnual.Carrying)
-				}
-				if m.costBearing[i] && !src.UnitCost.IsZero() {
-					u = u.Add(mulNonZero(src.UnitCost, f.c1))
-					a.Tariff = mulNonZero(src.UnitCost, f.fAnnual.Tariff)
-				}
-				if !src.Share.Equal(one) {
-					u, a = src.Share.Mul(u), a.Mul(src.Share)
-				}
-				unit = unit.Add(u)
-				annual = annual.Add(a)
-			}
-			if !m.qty[i].Equal(one) {
-				annual = annual.Mul(m.qty[i])
-			}
-			deltas[s] = PartDelta{UnitDelta: unit, AnnualDelta: annual.Total(), Split: annual}
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // contentClasses splits line i's rare-earth content by class under the

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -575,87 +573,6 @@ func (m *model) familyOf(material string) string {
 	return ""
 }
 
-// buildProfiles gives every source its profile and adds the line to the
-// profile's per-product aggregate.
-func (m *model) buildProfiles() error {
-	byKey := map[string]*profile{}
-	lines := m.in.BOM.Lines
-	m.srcProfile = make([][]*profile, len(lines))
-	m.risk = make([]riskSet, len(m.in.BOM.Products))
-	cn := m.canonicaliser()
-	for g := range m.stageKg {
-		m.stageKg[g] = map[string]decimal.Decimal{}
-	}
-	var kb strings.Builder
-	elems := make([]int, 0, 8)
-	for i := range lines {
-		if i%4096 == 0 && m.stopped() {
-			return m.ctxErr()
-		}
-		l := &lines[i]
-		elems = elems[:0]
-		var reKg decimal.Decimal // rare-earth kg per unit of the part
-		for _, c := range l.Content {
-			if c.Kg.Sign() > 0 {
-				elems = append(elems, m.elemIdx[c.Element])
-				if rareEarths[c.Element] {
-					reKg = reKg.Add(c.Kg)
-				}
-			}
-		}
-		sort.Ints(elems)
-		family := m.familyOf(l.Material)
-		hs, material := cn.hs(digitsOnly(l.HSCode)), cn.material(l.Material)
-		m.srcProfile[i] = make([]*profile, len(l.Sources))
-		pi := m.prodIdx[l.Product]
-		importer := m.importOf[pi]
-		annualRE := reKg.Mul(m.qty[i]).Mul(m.in.BOM.Products[pi].AnnualVolume)
-		value := m.materialValue(l)
-		for j := range l.Sources {
-			src := &l.Sources[j]
-			if !annualRE.IsZero() {
-				kg := annualRE.Mul(src.Share)
-				for g, c := range src.Countries {
-					m.stageKg[g][c] = m.stageKg[g][c].Add(kg)
-				}
-			}
-			var countries [NumStages]string
-			for g, c := range src.Countries {
-				countries[g] = cn.country(c)
-			}
-			hreSep, origin := cn.country(src.hreSeparation()), cn.country(src.origin())
-			kb.Reset()
-			kb.WriteString(m.classKey(countries, hreSep, family))
-			for _, part := range []string{origin, importer, material, hs} {
-				kb.WriteByte('|')
-				kb.WriteString(part)
-			}
-			for _, e := range elems {
-				kb.WriteByte('|')
-				kb.WriteString(strconv.Itoa(e))
-			}
-			key := kb.String()
-			p := byKey[key]
-			if p == nil {
-				p = &profile{key: key, countries: countries, hreSep: hreSep, origin: origin, importer: importer,
-					family: family, material: material, hs: hs, elems: append([]int(nil), elems...)}
-				if err := m.fillProfile(p); err != nil {
-					return err
-				}
-				byKey[key] = p
-				p.id = len(m.profiles)
-				m.profiles = append(m.profiles, p)
-			}
-			m.srcProfile[i][j] = p
-			m.aggregate(p, pi, i, src, value)
-		}
-		if !reKg.IsZero() {
-			m.risk[pi].add(m.srcProfile[i], l.Sources)
-		}
-	}
-	return nil
-}
-
 // origin returns the source's origin country, defaulted as the reader
 // does (SPEC section 2): an empty origin takes the component country.
 func (src *Source) origin() string {
@@ -799,34 +716,6 @@ func (cn *canonicaliser) material(code string) string {
 		return code
 	}
 	return ""
-}
-
-func (m *model) aggregate(p *profile, product, line int, src *Source, value decimal.Decimal) {
-	if p.agg == nil {
-		p.agg = make([]aggregate, len(m.in.BOM.Products))
-	}
-	a := &p.agg[product]
-	if !a.used {
-		a.used = true
-		m.byProduct[product] = append(m.byProduct[product], p)
-	}
-	if a.mass == nil {
-		a.mass = make([]decimal.Decimal, len(m.elements))
-	}
-	l := &m.in.BOM.Lines[line]
-	qx := m.qty[line].Mul(src.Share)
-	for _, c := range l.Content {
-		if c.Kg.Sign() > 0 {
-			e := m.elemIdx[c.Element]
-			a.mass[e] = a.mass[e].Add(qx.Mul(c.Kg))
-		}
-	}
-	if !value.IsZero() {
-		a.value = a.value.Add(qx.Mul(value))
-	}
-	if m.costBearing[line] {
-		a.cost = a.cost.Add(qx.Mul(src.UnitCost))
-	}
 }
 
 // fillProfile computes the profile's factors for every scenario and month.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 // TestPipelineRowsInOrder checks that every row emitted reaches the
@@ -124,4 +126,89 @@ func TestPartsWithSameOnOneCPU(t *testing.T) {
 	if fmt.Sprint(piped) != fmt.Sprint(plain) || len(plain) == 0 {
 		t.Errorf("pipelined rows\n%v\nwithout the pipeline\n%v", piped, plain)
 	}
+}
+
+// TestPartRowsAsDecimal checks that the part rows computed in dec128.Decimal are
+// the decimals deltasDecimal and decimal's Mul and Add give, coefficient
+// and exponent, on BOMs whose figures fit in 128 bits and on one whose
+// huge quantities and masses do not (those lines take the decimal path).
+func TestPartRowsAsDecimal(t *testing.T) {
+	huge := benchInput(400)
+	for i := range huge.BOM.Lines {
+		l := &huge.BOM.Lines[i]
+		switch i % 7 {
+		case 3:
+			l.QtyPer = dec("1234567890123.5")
+		case 5:
+			if len(l.Content) > 0 {
+				l.Content = append([]ElementMass(nil), l.Content...)
+				l.Content[0].Kg = dec("0.000000000012345678901234567890123")
+			}
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		in       Input
+		overflow bool // some line must overflow dec128.Decimal
+	}{{"bench", benchInput(3000), false}, {"drive", drive(RollupAll), false}, {"drive-leaves", drive(RollupLeaves), false}, {"huge", huge, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Compute(c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := r.model
+			pc := newPartCalc(m)
+			rows, fellBack := 0, 0
+			err = r.Parts(func(p PartRow) error {
+				rows++
+				i, l := p.Index, p.Line
+				pi := m.prodIdx[l.Product]
+				vol := m.in.BOM.Products[pi].AnnualVolume
+				var elems []int
+				for _, cm := range l.Content {
+					e := -1
+					if cm.Kg.Sign() > 0 {
+						e = m.elemIdx[cm.Element]
+					}
+					elems = append(elems, e)
+				}
+				want := make([]PartDelta, len(p.Deltas))
+				m.deltasDecimal(want, i, pi, elems, m.materialValue(l), vol)
+				if !pc.deltas(make([]PartDelta, len(p.Deltas)), i, pi, elems, m.materialValue(l), PartOptions{}) {
+					fellBack++
+				}
+				for s := range want {
+					g, w := p.Deltas[s], want[s]
+					for k, pair := range [][2]decimal.Decimal{{g.UnitDelta, w.UnitDelta}, {g.AnnualDelta, w.AnnualDelta},
+						{g.Split.Price, w.Split.Price}, {g.Split.Shortage, w.Split.Shortage}, {g.Split.Carrying, w.Split.Carrying}, {g.Split.Tariff, w.Split.Tariff}} {
+						if !sameDecimal(pair[0], pair[1]) {
+							return fmt.Errorf("%s scenario %d figure %d: %s·10^%d, want %s·10^%d", l.Ref, s, k,
+								pair[0].Coefficient(), pair[0].Exponent(), pair[1].Coefficient(), pair[1].Exponent())
+						}
+					}
+				}
+				wantQty := m.qty[i].Mul(vol)
+				var wantCost decimal.Decimal
+				for _, src := range l.Sources {
+					wantCost = wantCost.Add(src.Share.Mul(src.UnitCost))
+				}
+				if !sameDecimal(p.AnnualQty, wantQty) || !sameDecimal(p.UnitCost, wantCost) {
+					return fmt.Errorf("%s: annual qty %s, unit cost %s, want %s and %s", l.Ref, p.AnnualQty, p.UnitCost, wantQty, wantCost)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows == 0 || (fellBack > 0) != c.overflow {
+				t.Errorf("%d rows, %d computed in decimal; want rows and overflow %v", rows, fellBack, c.overflow)
+			}
+		})
+	}
+}
+
+// sameDecimal reports whether a and b have the same coefficient and
+// exponent, not only the same value.
+func sameDecimal(a, b decimal.Decimal) bool {
+	return a.Exponent() == b.Exponent() && a.Coefficient().Cmp(b.Coefficient()) == 0
 }

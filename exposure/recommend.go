@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // Plan is the diversification plan of SPEC section 8: for every
@@ -221,6 +223,7 @@ func Recommend(r *Result) (*Plan, error) {
 	}
 	rc.evaluate()
 	rc.limit()
+	rc.classify()
 	rc.group()
 	rc.solve()
 	if err := m.ctxErr(); err != nil { // ComputeContext's context is done
@@ -276,6 +279,10 @@ type recFactors struct {
 	// not yet scaled by V/12.
 	eg     [][]decimal.Decimal
 	ev, ec []decimal.Decimal
+	// The same in dec128 (expectedMonthly128), when ok128.
+	eg128        [][]dec128.Decimal
+	ev128, ec128 []dec128.Decimal
+	ok128        bool
 }
 
 // lineWork is one cost-bearing line being planned.
@@ -287,10 +294,11 @@ type lineWork struct {
 	cls     int       // its class, -1 when unplanned
 	unit    []float64 // per candidate and scenario, for the class (first line of a class only)
 	key     string
-	uExp    decimal.Decimal // unplanned lines: expected and largest annual delta
-	uWorst  decimal.Decimal
 	expF    float64 // today's expected annual delta, in floats: for ranking only
-	skipped bool    // exposed and plannable, but beyond maxPlannedLines
+	// plannable: exposed with two candidates or more; classify gives it
+	// its unit figures and class key unless limit skips it.
+	plannable bool
+	skipped   bool // exposed and plannable, but beyond maxPlannedLines
 }
 
 // recClass is a set of lines that are the same per unit of annual
@@ -311,7 +319,9 @@ type recClass struct {
 	note    string
 	first   *mix              // the first line's costs, when keepIfBetter computed them
 	monthly []decimal.Decimal // per unit of annual quantity, month t (1..H): the expected saving; set by linePlan's first line
-	once    sync.Once
+	// monthly128 is monthly in dec128, when it fits (then monthly is nil).
+	monthly128 []dec128.Decimal
+	once       sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.
@@ -430,6 +440,7 @@ func (rc *recContext) prepare() error {
 			byMat[a.Material] = append(byMat[a.Material], i)
 		}
 	}
+	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
 	for i := range in.BOM.Lines {
 		l := &in.BOM.Lines[i]
 		if !m.costBearing[i] || len(l.Sources) == 0 {
@@ -438,7 +449,7 @@ func (rc *recContext) prepare() error {
 		pi := m.prodIdx[l.Product]
 		// A line bought less than a billionth of a unit a year has nothing
 		// to plan, and such magnitudes stall the float simplex.
-		if m.qty[i].Mul(in.BOM.Products[pi].AnnualVolume).LessThan(minPlannedQty) {
+		if belowPlannedQty(m.qty[i], in.BOM.Products[pi].AnnualVolume) {
 			continue
 		}
 		w := lineWork{line: i, cls: -1}
@@ -491,6 +502,27 @@ func (rc *recContext) prepare() error {
 		rc.work = append(rc.work, w)
 	}
 	return nil
+}
+
+// workCapacity is how many lines prepare may plan at most: the
+// cost-bearing lines with sources.
+func (rc *recContext) workCapacity() int {
+	n := 0
+	for i := range rc.m.in.BOM.Lines {
+		if rc.m.costBearing[i] && len(rc.m.in.BOM.Lines[i].Sources) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// belowPlannedQty reports whether qty·volume < minPlannedQty, in dec128
+// when it can.
+func belowPlannedQty(qty, volume decimal.Decimal) bool {
+	if d := dec128.Of(qty).Mul(dec128.Of(volume)).Sub(dec128.Of(minPlannedQty)); !d.Over() && !noDec128 {
+		return d.Sign() < 0
+	}
+	return qty.Mul(volume).LessThan(minPlannedQty)
 }
 
 // isCurrent reports whether an alternative is one of the line's sources
@@ -607,13 +639,15 @@ func (rc *recContext) expectedMonthly(p *profile, f *recFactors) {
 			f.ec[t] = addProduct(f.ec[t], w, ps.f[t].Tariff)
 		}
 	}
+	f.expectedMonthly128()
 }
 
 // monthlySaving returns, per unit of the line's annual quantity, the
 // expected saving of the recommended mix over today's in each month
 // t = 1..H: Σ_j (x_j today − x_j recommended) · (c_j + X_jt) / 12, X_jt
 // being candidate j's probability-weighted change of unit cost in month t.
-func (rc *recContext) monthlySaving(w *lineWork, cur, rec []decimal.Decimal) []decimal.Decimal {
+// This is its definition in decimals; monthlySaving128 gives the same.
+func (rc *recContext) monthlySavingDecimal(w *lineWork, cur, rec []decimal.Decimal) []decimal.Decimal {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
@@ -703,14 +737,20 @@ type candidate struct {
 
 // candPart is one way of buying a share of the line within a candidate.
 type candPart struct {
-	prof   *profile
-	cost   decimal.Decimal // unit cost, on which its tariff falls
-	weight decimal.Decimal
+	prof           *profile
+	cost           decimal.Decimal // unit cost, on which its tariff falls
+	weight         decimal.Decimal
+	costF, weightF float64 // the same in floats, for the program
+}
+
+// newCandPart returns a candPart with its floats.
+func newCandPart(p *profile, cost, weight decimal.Decimal) candPart {
+	return candPart{prof: p, cost: cost, weight: weight, costF: cost.InexactFloat64(), weightF: weight.InexactFloat64()}
 }
 
 // single is a candidate of one part.
 func single(p *profile, cost, value decimal.Decimal) candidate {
-	return candidate{parts: []candPart{{p, cost, one}}, cost: cost, value: value, valueF: value.InexactFloat64()}
+	return candidate{parts: []candPart{newCandPart(p, cost, one)}, cost: cost, value: value, valueF: value.InexactFloat64()}
 }
 
 // candidates lists today's sources, then the alternatives, with their
@@ -721,11 +761,9 @@ func single(p *profile, cost, value decimal.Decimal) candidate {
 func (rc *recContext) candidates(w *lineWork) []candidate {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
-	out := make([]candidate, 0, len(l.Sources)+len(w.alts))
+	out, value := rc.sourceCandidates(w, len(l.Sources)+len(w.alts))
 	var avg decimal.Decimal
-	value := m.materialValue(l)
-	for j, s := range l.Sources {
-		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+	for _, s := range l.Sources {
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
 	}
 	for k, a := range w.alts {
@@ -744,12 +782,26 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 			if alt.ByPremium {
 				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
 			}
-			cd.parts = append(cd.parts, candPart{w.profs[k][j], c, s.Share})
+			cd.parts = append(cd.parts, newCandPart(w.profs[k][j], c, s.Share))
 			cd.cost = cd.cost.Add(s.Share.Mul(c))
 		}
 		out = append(out, cd)
 	}
 	return out
+}
+
+// sourceCandidates returns the first candidates of candidates, today's
+// sources, in a slice of capacity n, and the value B of the line's
+// material.
+func (rc *recContext) sourceCandidates(w *lineWork, n int) ([]candidate, decimal.Decimal) {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	out := make([]candidate, 0, n)
+	value := m.materialValue(l)
+	for j, s := range l.Sources {
+		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+	}
+	return out, value
 }
 
 // unitDelta returns a candidate's annual delta per unit of the line's
@@ -796,22 +848,21 @@ func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate,
 				y += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
 			}
 		}
-		y += c.valueF*f.fv[i] + pt.cost.InexactFloat64()*f.fc[i]
-		x += pt.weight.InexactFloat64() * y
+		y += c.valueF*f.fv[i] + pt.costF*f.fc[i]
+		x += pt.weightF * y
 	}
 	return x, any
 }
 
-// evaluate decides, in parallel, which lines are exposed, and gives every
-// planned line its class key.
+// evaluate decides, in parallel, which lines are exposed and which of
+// them could be planned, with today's expected annual delta to rank them.
 func (rc *recContext) evaluate() {
 	m := rc.m
 	parallel(len(rc.work), func(k int) {
 		w := &rc.work[k]
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
-		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
-		cands := rc.candidates(w)
+		cands, _ := rc.sourceCandidates(w, len(l.Sources)) // today's only: the alternatives wait for classify
 		kg := make([]float64, len(l.Content))
 		for i, c := range l.Content {
 			kg[i] = c.Kg.InexactFloat64()
@@ -849,8 +900,31 @@ func (rc *recContext) evaluate() {
 			}
 		}
 		w.exposed = exposed
-		if !exposed || len(cands) < 2 {
-			return
+		w.plannable = exposed && len(l.Sources)+len(w.alts) >= 2
+	})
+}
+
+// classify gives every plannable line that limit kept its figures per
+// unit of annual quantity and its class key: after limit, so that a BOM
+// with hundreds of thousands of plannable lines computes them for the
+// maxPlannedLines planned only.
+func (rc *recContext) classify() {
+	m := rc.m
+	var kept []int
+	for k := range rc.work {
+		if rc.work[k].plannable {
+			kept = append(kept, k)
+		}
+	}
+	parallel(len(kept), func(i int) {
+		w := &rc.work[kept[i]]
+		l := &m.in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
+		cands := rc.candidates(w)
+		kg := make([]float64, len(l.Content))
+		for i, c := range l.Content {
+			kg[i] = c.Kg.InexactFloat64()
 		}
 		// Per unit of annual quantity: X_s / V.
 		w.unit = make([]float64, len(cands)*rc.S)
@@ -872,7 +946,7 @@ func (rc *recContext) evaluate() {
 func (rc *recContext) limit() {
 	var plannable []int
 	for k := range rc.work {
-		if rc.work[k].key != "" {
+		if rc.work[k].plannable {
 			plannable = append(plannable, k)
 		}
 	}
@@ -884,7 +958,7 @@ func (rc *recContext) limit() {
 	})
 	for _, k := range plannable[maxPlannedLines:] {
 		w := &rc.work[k]
-		w.key, w.unit, w.skipped = "", nil, true
+		w.plannable, w.skipped = false, true
 	}
 	rc.plan.Skipped = len(plannable) - maxPlannedLines
 	rc.plan.Notes = append(rc.plan.Notes, fmt.Sprintf("%d exposed parts with alternatives are not planned: the plan covers the %d with the largest expected annual change", rc.plan.Skipped, maxPlannedLines))
@@ -1455,13 +1529,22 @@ type mix struct {
 // (Result.Parts' figure with x_j = 1), and a mix's annual cost in
 // scenario s is Σ_j x_j (C_j + A_js).
 func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
+	cands := rc.candidates(w)
+	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
+		return mc
+	}
+	return rc.mixCostsDecimal(w, cands, cur, rec)
+}
+
+// mixCostsDecimal is mixCosts in decimals, its definition.
+func (rc *recContext) mixCostsDecimal(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) *mix {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	qty := m.qty[w.line]
 	q := qty.Mul(m.in.BOM.Products[pi].AnnualVolume)
 	mc := &mix{cur: make([]decimal.Decimal, rc.S), rec: make([]decimal.Decimal, rc.S)}
-	for j, cd := range rc.candidates(w) {
+	for j, cd := range cands {
 		xc, xr := cur[j], rec[j]
 		if xc.IsZero() && xr.IsZero() {
 			continue
@@ -1485,8 +1568,6 @@ func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
 // finish computes every line's money figures from the rounded shares, in
 // decimals, and the portfolio totals.
 func (rc *recContext) finish() {
-	m := rc.m
-	in := m.in
 	plan := rc.plan
 	var planned []int
 	for k := range rc.work {
@@ -1539,7 +1620,15 @@ func (rc *recContext) finish() {
 	if rc.S > 0 {
 		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
 	}
-	// Exposed lines without alternatives: the largest by expected change.
+	rc.unplanned()
+}
+
+// unplanned lists the exposed lines without alternatives: the largest by
+// expected change, and the total of them all.
+func (rc *recContext) unplanned() {
+	m := rc.m
+	in := m.in
+	plan := rc.plan
 	var un []int
 	for k := range rc.work {
 		if w := &rc.work[k]; w.exposed && w.cls < 0 && !w.skipped {
@@ -1547,33 +1636,48 @@ func (rc *recContext) finish() {
 		}
 	}
 	plan.UnplannedCount = len(un)
+	figs := make([]unplannedFigures, len(un)) // by place in un
 	parallel(len(un), func(i int) {
-		w := &rc.work[un[i]]
+		w, u := &rc.work[un[i]], &figs[i]
 		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
+		if rc.unplanned128(w, pi, u) {
+			return
+		}
 		for s := 0; s < rc.S; s++ {
 			a := rc.lineDelta(w, pi, s)
-			w.uExp = w.uExp.Add(rc.w[s].Mul(a))
-			if s == 0 || a.GreaterThan(w.uWorst) {
-				w.uWorst = a
+			u.exp = u.exp.Add(rc.w[s].Mul(a))
+			if s == 0 || a.GreaterThan(u.worst) {
+				u.worst = a
 			}
 		}
 	})
-	for _, k := range un {
-		plan.UnplannedDelta = plan.UnplannedDelta.Add(rc.work[k].uExp)
-	}
-	sort.SliceStable(un, func(i, j int) bool {
-		a, b := rc.work[un[i]].uExp, rc.work[un[j]].uExp
-		if !a.Equal(b) {
-			return a.GreaterThan(b)
+	var dc dec128.Converter
+	var total sum128
+	order := make([]int, len(un)) // places in un, largest expected delta first
+	for i := range figs {
+		if u := &figs[i]; u.exact {
+			total.add(u.exp128, &dc)
+		} else {
+			total.addDecimal(u.exp, &dc)
 		}
-		return un[i] < un[j]
+		order[i] = i
+	}
+	plan.UnplannedDelta = plan.UnplannedDelta.Add(total.decimal(&dc))
+	sort.SliceStable(order, func(i, j int) bool {
+		if c := figs[order[i]].cmp(&figs[order[j]], &dc); c != 0 {
+			return c > 0
+		}
+		return un[order[i]] < un[order[j]]
 	})
-	for _, k := range un[:min(len(un), MaxUnplanned)] {
-		w := &rc.work[k]
+	for _, i := range order[:min(len(order), MaxUnplanned)] {
+		w, u := &rc.work[un[i]], &figs[i]
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
+		if u.exact {
+			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
+		}
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
-			Expected: w.uExp, Worst: w.uWorst})
+			Expected: u.exp, Worst: u.worst})
 	}
 }
 
@@ -1709,10 +1813,28 @@ func (rc *recContext) timing(lp *LinePlan, w *lineWork, c *recClass, cur []decim
 		return
 	}
 	// Lines of a class are the same per unit of annual quantity.
-	c.once.Do(func() { c.monthly = rc.monthlySaving(w, cur, c.y) })
+	c.once.Do(func() {
+		var ok bool
+		if c.monthly128, ok = rc.monthlySaving128(w, cur, c.y); !ok {
+			c.monthly = rc.monthlySavingDecimal(w, cur, c.y)
+		}
+	})
+	monthly := c.monthly
+	if c.monthly128 != nil {
+		var ok bool
+		if lp.PaybackMonth, lp.HorizonSaving, ok = horizonSaving128(lp.AnnualQty, lp.QualificationCost, c.monthly128, Q+1, H); ok {
+			return
+		}
+		lp.PaybackMonth = 0
+		var dc dec128.Converter
+		monthly = make([]decimal.Decimal, len(c.monthly128))
+		for t, v := range c.monthly128 {
+			monthly[t] = dc.Decimal(v)
+		}
+	}
 	var sum decimal.Decimal
 	for t := Q + 1; t <= H; t++ {
-		sum = sum.Add(lp.AnnualQty.Mul(c.monthly[t]))
+		sum = sum.Add(lp.AnnualQty.Mul(monthly[t]))
 		if lp.PaybackMonth == 0 && sum.Sign() > 0 && sum.GreaterThanOrEqual(lp.QualificationCost) {
 			lp.PaybackMonth = t
 		}

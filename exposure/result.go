@@ -1,6 +1,10 @@
 package exposure
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
 
 // Input is everything Compute needs: the BOM, the scenarios and the
 // reference data, all in the report currency.
@@ -131,6 +135,19 @@ type PartDelta struct {
 	UnitDelta   decimal.Decimal // per unit of the part, month 1
 	AnnualDelta decimal.Decimal // the line's annual delta for its product
 	Split       Split           // of AnnualDelta
+
+	// The unit and annual deltas as computed, in dec128, for readers that
+	// sum them without decimal's allocations (see Exact).
+	unit, annual dec128.Decimal
+	exact        bool
+}
+
+// Exact returns UnitDelta and AnnualDelta as dec128 values, the same
+// coefficients and exponents, when Result.PartsWith computed them so;
+// ok is false otherwise (a line whose figures need more than 128 bits,
+// a PartDelta made elsewhere), and the decimals are to be used.
+func (d *PartDelta) Exact() (unit, annual dec128.Decimal, ok bool) {
+	return d.unit, d.annual, d.exact
 }
 
 // PartRow is one BOM line with its computed figures, as Result.Parts

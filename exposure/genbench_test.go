@@ -1,0 +1,146 @@
+package exposure_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"rexpo/exposure"
+	"rexpo/inputs"
+	"rexpo/internal/genbom"
+)
+
+// genLines are the generated BOM sizes of the Gen benchmarks:
+// REXPO_BENCH_LINES, a comma-separated list, default 100000 (as in
+// cmd/rexpo's BenchmarkReport).
+func genLines(b *testing.B) []int {
+	spec := os.Getenv("REXPO_BENCH_LINES")
+	if spec == "" {
+		spec = "100000"
+	}
+	var out []int
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("REXPO_BENCH_LINES: bad size %q", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+var (
+	genMu     sync.Mutex
+	genInputs = map[int]exposure.Input{}
+)
+
+// genInput reads (once per process and size) the BOM internal/genbom
+// writes for n lines, seed 1, as `rexpo report` reads it with the
+// built-in scenarios and the as-of date of the README's baselines.
+func genInput(b *testing.B, n int) exposure.Input {
+	genMu.Lock()
+	defer genMu.Unlock()
+	if in, ok := genInputs[n]; ok {
+		return in
+	}
+	var buf bytes.Buffer
+	if err := genbom.WriteXLSX(&buf, n, 1); err != nil {
+		b.Fatal(err)
+	}
+	book, err := inputs.OpenXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "bom.xlsx", inputs.DefaultLimits())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer book.Close()
+	ld, err := inputs.Read(book, inputs.Options{Now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	genInputs[n] = ld.Input
+	return ld.Input
+}
+
+// BenchmarkGenCompute is Compute alone on a generated BOM.
+func BenchmarkGenCompute(b *testing.B) {
+	for _, n := range genLines(b) {
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			in := genInput(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := exposure.Compute(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGenParts is one pass over the part rows with every scenario's
+// figures, as the Parts sheet and the JSON make it; with NoSplit, as the
+// JSON's summing pass makes it; and with NoDeltas, as their first looks.
+func BenchmarkGenParts(b *testing.B) {
+	for _, n := range genLines(b) {
+		for _, o := range []struct {
+			name string
+			opts exposure.PartOptions
+		}{{"all", exposure.PartOptions{}}, {"nosplit", exposure.PartOptions{NoSplit: true}}, {"nodeltas", exposure.PartOptions{NoDeltas: true}}} {
+			b.Run(fmt.Sprintf("lines=%d/%s", n, o.name), func(b *testing.B) {
+				r, err := exposure.Compute(genInput(b, n))
+				if err != nil {
+					b.Fatal(err)
+				}
+				want := len(r.Scenarios)
+				if o.opts.NoDeltas {
+					want = 0
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					rows := 0
+					err := r.PartsWith(o.opts, func(p exposure.PartRow) error {
+						rows++
+						if len(p.Deltas) != want {
+							return fmt.Errorf("row %d: %d deltas, want %d", p.Index, len(p.Deltas), want)
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rows == 0 {
+						b.Fatal("no part rows")
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkGenRecommend is the plan alone, on a result computed once.
+func BenchmarkGenRecommend(b *testing.B) {
+	for _, n := range genLines(b) {
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			in := genInput(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				r, err := exposure.Compute(in) // Recommend fills caches of the result
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				p, err := exposure.Recommend(r)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p.Exposed == 0 {
+					b.Fatal("nothing exposed")
+				}
+			}
+		})
+	}
+}

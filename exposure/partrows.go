@@ -1,0 +1,310 @@
+package exposure
+
+import (
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
+
+// parts yields one PartRow per line that bears cost or holds rare-earth
+// content, computing its figures from the profiles' factors.
+func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
+	lines := m.in.BOM.Lines
+	pc := newPartCalc(m)
+	var elems []int // element index per content entry, -1 when no mass
+	for i := range lines {
+		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
+			return m.ctxErr()
+		}
+		l := &lines[i]
+		if o.Keep != nil && !o.Keep(l) {
+			continue
+		}
+		hasContent := false
+		elems = elems[:0]
+		for _, c := range l.Content {
+			if c.Kg.Sign() > 0 {
+				hasContent = true
+				elems = append(elems, m.elemIdx[c.Element])
+			} else {
+				elems = append(elems, -1)
+			}
+		}
+		if !m.costBearing[i] && !hasContent {
+			continue
+		}
+		pi := m.prodIdx[l.Product]
+		vol := r.Products[pi].AnnualVolume
+		value := m.materialValue(l)
+		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], CostBearing: m.costBearing[i], MaterialValue: value}
+		row.AnnualQty, row.UnitCost = pc.quantities(i, vol)
+		row.ClassProb = m.contentClasses(i, elems)
+		if !o.NoDeltas {
+			row.Deltas = pc.newDeltas() // the caller may keep the row
+			if !pc.deltas(row.Deltas, i, pi, elems, value, o) {
+				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
+				if o.NoSplit {
+					for s := range row.Deltas {
+						row.Deltas[s].Split = Split{}
+					}
+				}
+			}
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partCalc computes the part rows of one Result.PartsWith in exact
+// 128-bit decimals (package dec128), row after row: it holds the scratch
+// of one row and the decimals it hands out.
+type partCalc struct {
+	m  *model
+	S  int
+	dc dec128.Converter
+	// slab is where the next rows' Deltas are cut from: one allocation
+	// for many rows.
+	slab []PartDelta
+	// One row's inputs in dec128.
+	kg          []dec128.Decimal // per content entry
+	share, cost []dec128.Decimal // per source
+}
+
+// part128 is partFactors in dec128; ok is false when some factor does
+// not fit, and the lines of the profile are computed with decimals.
+type part128 struct {
+	gAnnual, g1 []dec128.Decimal // per element index
+	fAnnual     split4
+	v1, c1      dec128.Decimal
+	ok          bool
+}
+
+// split4 is a Split in dec128: price, shortage, carrying, tariff.
+type split4 [4]dec128.Decimal
+
+const (
+	spPrice = iota
+	spShortage
+	spCarrying
+	spTariff
+)
+
+// slabRows is how many rows' Deltas one allocation holds.
+const slabRows = 64
+
+func newPartCalc(m *model) *partCalc {
+	return &partCalc{m: m, S: len(m.scen)}
+}
+
+// newDeltas returns a fresh slice of S deltas.
+func (pc *partCalc) newDeltas() []PartDelta {
+	if len(pc.slab) < pc.S {
+		pc.slab = make([]PartDelta, pc.S*slabRows)
+	}
+	d := pc.slab[:pc.S:pc.S]
+	pc.slab = pc.slab[pc.S:]
+	return d
+}
+
+// factors returns profile p's factors for scenario s and product pi in
+// dec128.
+func (pc *partCalc) factors(p *profile, s, pi int, vol decimal.Decimal) *part128 {
+	return pc.m.factorsFor(p, s, pi, vol).fixed
+}
+
+// newPart128 converts f to dec128.
+func newPart128(d *partFactors) *part128 {
+	f := &part128{gAnnual: make([]dec128.Decimal, len(d.gAnnual)), g1: make([]dec128.Decimal, len(d.g1)), ok: true}
+	for e := range d.gAnnual {
+		f.gAnnual[e] = dec128.Of(d.gAnnual[e])
+		f.ok = f.ok && !f.gAnnual[e].Over()
+	}
+	for e := range d.g1 {
+		f.g1[e] = dec128.Of(d.g1[e])
+		f.ok = f.ok && !f.g1[e].Over()
+	}
+	f.fAnnual = split4{dec128.Of(d.fAnnual.Price), dec128.Of(d.fAnnual.Shortage), dec128.Of(d.fAnnual.Carrying), dec128.Of(d.fAnnual.Tariff)}
+	f.v1, f.c1 = dec128.Of(d.v1), dec128.Of(d.c1)
+	for _, x := range append(f.fAnnual[:], f.v1, f.c1) {
+		f.ok = f.ok && !x.Over()
+	}
+	return f
+}
+
+// quantities returns line i's annual quantity (Q·V) and its unit cost
+// Σ_j x_j c_j, as the decimals decimal's Mul and Add would give.
+func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost decimal.Decimal) {
+	m := pc.m
+	l := &m.in.BOM.Lines[i]
+	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() && !noDec128 {
+		annualQty = pc.dc.Decimal(q)
+	} else {
+		annualQty = m.qty[i].Mul(vol)
+	}
+	var c dec128.Decimal
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		c = c.Add(dec128.Of(src.Share).Mul(dec128.Of(src.UnitCost)))
+	}
+	if !c.Over() && !noDec128 {
+		return annualQty, pc.dc.Decimal(c)
+	}
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		unitCost = unitCost.Add(src.Share.Mul(src.UnitCost))
+	}
+	return annualQty, unitCost
+}
+
+// deltas fills out, one PartDelta per scenario, with line i's figures in
+// dec128.Decimal, exactly as deltasDecimal computes them; false when something did
+// not fit in dec128.Decimal (out is then to be filled by deltasDecimal).
+func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
+	if noDec128 {
+		return false
+	}
+	m := pc.m
+	l := &m.in.BOM.Lines[i]
+	vol := m.in.BOM.Products[pi].AnnualVolume
+	pc.kg = pc.kg[:0]
+	for ci, c := range l.Content {
+		x := dec128.Decimal{}
+		if elems[ci] >= 0 {
+			if x = dec128.Of(c.Kg); x.Over() {
+				return false
+			}
+		}
+		pc.kg = append(pc.kg, x)
+	}
+	pc.share, pc.cost = pc.share[:0], pc.cost[:0]
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		sh, c := dec128.Of(src.Share), dec128.Of(src.UnitCost)
+		if sh.Over() || c.Over() {
+			return false
+		}
+		pc.share, pc.cost = append(pc.share, sh), append(pc.cost, c)
+	}
+	val, qty := dec128.Of(value), dec128.Of(m.qty[i])
+	if val.Over() || qty.Over() {
+		return false
+	}
+	qtyOne := qty.IsOne()
+	for s := range out {
+		var unit dec128.Decimal
+		var annual split4 // the line's annual figures per unit of exploded quantity
+		for j := range l.Sources {
+			f := pc.factors(m.srcProfile[i][j], s, pi, vol)
+			if !f.ok {
+				return false
+			}
+			u, a := pc.source(f, l, elems, val, j, m.costBearing[i])
+			if sh := pc.share[j]; !sh.IsOne() {
+				u = sh.Mul(u)
+				for k := range a {
+					a[k] = a[k].Mul(sh)
+				}
+			}
+			unit = unit.Add(u)
+			for k := range annual {
+				annual[k] = annual[k].Add(a[k])
+			}
+		}
+		if !qtyOne {
+			for k := range annual {
+				annual[k] = annual[k].Mul(qty)
+			}
+		}
+		total := annual[spPrice].Add(annual[spShortage]).Add(annual[spCarrying]).Add(annual[spTariff])
+		if total.Over() || unit.Over() {
+			return false
+		}
+		out[s] = PartDelta{unit: unit, annual: total, exact: true}
+		if !o.NoSplit || !o.ExactOnly {
+			out[s].UnitDelta, out[s].AnnualDelta = pc.dc.Decimal(unit), pc.dc.Decimal(total)
+		}
+		if !o.NoSplit {
+			out[s].Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
+				Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff])}
+		}
+	}
+	return true
+}
+
+// source returns one source's month-1 unit delta and annual split per
+// unit of the line, before its share: deltasDecimal's inner step.
+func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal, j int, costBearing bool) (dec128.Decimal, split4) {
+	var u dec128.Decimal
+	var a split4
+	for ci := range l.Content {
+		e := elems[ci]
+		if e < 0 {
+			continue
+		}
+		if g := f.g1[e]; !g.IsZero() {
+			u = u.Add(pc.kg[ci].Mul(g))
+		}
+		if g := f.gAnnual[e]; !g.IsZero() {
+			a[spPrice] = a[spPrice].Add(pc.kg[ci].Mul(g))
+		}
+	}
+	if !val.IsZero() {
+		u = u.Add(val.MulNonZero(f.v1))
+		a[spShortage] = val.MulNonZero(f.fAnnual[spShortage])
+		a[spCarrying] = val.MulNonZero(f.fAnnual[spCarrying])
+	}
+	if c := pc.cost[j]; costBearing && !c.IsZero() {
+		u = u.Add(c.MulNonZero(f.c1))
+		a[spTariff] = c.MulNonZero(f.fAnnual[spTariff])
+	}
+	return u, a
+}
+
+// deltasDecimal fills out with line i's figures, one PartDelta per
+// scenario, in decimal.Decimal: the definition partCalc.deltas follows,
+// and what a line whose figures overflow dec128.Decimal gets.
+func (m *model) deltasDecimal(out []PartDelta, i, pi int, elems []int, value, vol decimal.Decimal) {
+	l := &m.in.BOM.Lines[i]
+	for s := range out {
+		var unit decimal.Decimal
+		var annual Split // the line's annual figures per unit of exploded quantity
+		for j := range l.Sources {
+			src := &l.Sources[j]
+			f := m.factorsFor(m.srcProfile[i][j], s, pi, vol)
+			var u decimal.Decimal
+			var a Split
+			for ci, c := range l.Content {
+				e := elems[ci]
+				if e < 0 {
+					continue
+				}
+				if !f.g1[e].IsZero() {
+					u = u.Add(c.Kg.Mul(f.g1[e]))
+				}
+				if !f.gAnnual[e].IsZero() {
+					a.Price = a.Price.Add(c.Kg.Mul(f.gAnnual[e]))
+				}
+			}
+			if !value.IsZero() {
+				u = u.Add(mulNonZero(value, f.v1))
+				a.Shortage = mulNonZero(value, f.fAnnual.Shortage)
+				a.Carrying = mulNonZero(value, f.fAnnual.Carrying)
+			}
+			if m.costBearing[i] && !src.UnitCost.IsZero() {
+				u = u.Add(mulNonZero(src.UnitCost, f.c1))
+				a.Tariff = mulNonZero(src.UnitCost, f.fAnnual.Tariff)
+			}
+			if !src.Share.Equal(one) {
+				u, a = src.Share.Mul(u), a.Mul(src.Share)
+			}
+			unit = unit.Add(u)
+			annual = annual.Add(a)
+		}
+		if !m.qty[i].Equal(one) {
+			annual = annual.Mul(m.qty[i])
+		}
+		out[s] = PartDelta{UnitDelta: unit, AnnualDelta: annual.Total(), Split: annual}
+	}
+}

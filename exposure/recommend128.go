@@ -1,0 +1,313 @@
+package exposure
+
+import (
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
+
+// The plan's money figures per line (mixCosts, monthlySaving) computed in
+// dec128, the same decimals to the exponent; each falls back to its
+// decimal.Decimal definition when a figure needs more than 128 bits. The
+// plan computes them for tens of thousands of lines, over every scenario
+// or month.
+
+// noDec128, set by tests, makes every figure computed in dec128 take its
+// decimal definition instead, so that the two can be compared.
+var noDec128 bool
+
+// candidate128 is a candidate's figures in dec128.
+type candidate128 struct {
+	parts       []candPart128
+	cost, value dec128.Decimal
+}
+
+type candPart128 struct {
+	prof         *profile
+	cost, weight dec128.Decimal
+}
+
+// candidates128 converts cands; false when some figure does not fit.
+func candidates128(cands []candidate) ([]candidate128, bool) {
+	if noDec128 {
+		return nil, false
+	}
+	out := make([]candidate128, len(cands))
+	for j, cd := range cands {
+		c := candidate128{cost: dec128.Of(cd.cost), value: dec128.Of(cd.value), parts: make([]candPart128, len(cd.parts))}
+		if c.cost.Over() || c.value.Over() {
+			return nil, false
+		}
+		for k, pt := range cd.parts {
+			p := candPart128{prof: pt.prof, cost: dec128.Of(pt.cost), weight: dec128.Of(pt.weight)}
+			if p.cost.Over() || p.weight.Over() {
+				return nil, false
+			}
+			c.parts[k] = p
+		}
+		out[j] = c
+	}
+	return out, true
+}
+
+// contentKg128 returns the line's positive masses in dec128 (zero for the
+// others); false when one does not fit.
+func contentKg128(l *Line) ([]dec128.Decimal, bool) {
+	out := make([]dec128.Decimal, len(l.Content))
+	for i, cm := range l.Content {
+		if cm.Kg.Sign() > 0 {
+			if out[i] = dec128.Of(cm.Kg); out[i].Over() {
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
+// unitDelta128 is unitDelta in dec128.
+func (rc *recContext) unitDelta128(l *Line, kg []dec128.Decimal, pi int, c *candidate128, s int) dec128.Decimal {
+	var x dec128.Decimal
+	for _, pt := range c.parts {
+		f := rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi].fixed
+		if !f.ok {
+			return dec128.Overflowed()
+		}
+		var y dec128.Decimal
+		for i, cm := range l.Content {
+			if cm.Kg.Sign() <= 0 {
+				continue
+			}
+			if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
+				y = y.Add(kg[i].Mul(g))
+			}
+		}
+		y = y.Add(c.value.MulNonZero(f.fAnnual[spShortage])).Add(c.value.MulNonZero(f.fAnnual[spCarrying]))
+		y = y.Add(pt.cost.MulNonZero(f.fAnnual[spTariff]))
+		if !pt.weight.IsOne() {
+			y = y.Mul(pt.weight)
+		}
+		x = x.Add(y)
+	}
+	return x
+}
+
+// mixCosts128 is mixCostsDecimal in dec128; false when a figure does not
+// fit.
+func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) (*mix, bool) {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	pi := m.prodIdx[l.Product]
+	c128, ok := candidates128(cands)
+	kg, ok2 := contentKg128(l)
+	qty := dec128.Of(m.qty[w.line])
+	q := qty.Mul(dec128.Of(m.in.BOM.Products[pi].AnnualVolume))
+	if !ok || !ok2 || q.Over() {
+		return nil, false
+	}
+	curS, recS := make([]dec128.Decimal, rc.S), make([]dec128.Decimal, rc.S)
+	var curBase, recBase dec128.Decimal
+	for j := range c128 {
+		cd := &c128[j]
+		xc, xr := dec128.Of(cur[j]), dec128.Of(rec[j])
+		if xc.IsZero() && xr.IsZero() {
+			continue
+		}
+		C := q.Mul(cd.cost)
+		curBase = curBase.Add(xc.Mul(C))
+		recBase = recBase.Add(xr.Mul(C))
+		for s := 0; s < rc.S; s++ {
+			v := C.Add(qty.Mul(rc.unitDelta128(l, kg, pi, cd, s)))
+			if !xc.IsZero() {
+				curS[s] = curS[s].Add(xc.Mul(v))
+			}
+			if !xr.IsZero() {
+				recS[s] = recS[s].Add(xr.Mul(v))
+			}
+		}
+	}
+	var dc dec128.Converter
+	if curBase.Over() || recBase.Over() {
+		return nil, false
+	}
+	mc := &mix{cur: make([]decimal.Decimal, rc.S), rec: make([]decimal.Decimal, rc.S), curBase: dc.Decimal(curBase), recBase: dc.Decimal(recBase)}
+	for s := range curS {
+		if curS[s].Over() || recS[s].Over() {
+			return nil, false
+		}
+		mc.cur[s], mc.rec[s] = dc.Decimal(curS[s]), dc.Decimal(recS[s])
+	}
+	return mc, true
+}
+
+// expectedMonthly128 fills f's probability-weighted monthly factors in
+// dec128 from the decimals expectedMonthly made.
+func (f *recFactors) expectedMonthly128() {
+	f.ok128 = true
+	f.eg128 = make([][]dec128.Decimal, len(f.eg))
+	f.ev128, f.ec128 = make([]dec128.Decimal, len(f.ev)), make([]dec128.Decimal, len(f.ec))
+	for t := range f.eg {
+		f.eg128[t] = make([]dec128.Decimal, len(f.eg[t]))
+		for e, v := range f.eg[t] {
+			f.eg128[t][e] = dec128.Of(v)
+			f.ok128 = f.ok128 && !f.eg128[t][e].Over()
+		}
+		f.ev128[t], f.ec128[t] = dec128.Of(f.ev[t]), dec128.Of(f.ec[t])
+		f.ok128 = f.ok128 && !f.ev128[t].Over() && !f.ec128[t].Over()
+	}
+}
+
+// addProduct128 is addProduct in dec128: sum + a·b, or sum when a or b is
+// zero.
+func addProduct128(sum, a, b dec128.Decimal) dec128.Decimal {
+	if a.IsZero() || b.IsZero() {
+		return sum
+	}
+	return sum.Add(a.Mul(b))
+}
+
+// monthlySaving128 is monthlySavingDecimal in dec128, returning dec128
+// values too (timing sums them); false when a figure does not fit.
+func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) ([]dec128.Decimal, bool) {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	H := m.horizon
+	c128, ok := candidates128(rc.candidates(w))
+	kg, ok2 := contentKg128(l)
+	if !ok || !ok2 {
+		return nil, false
+	}
+	out := make([]dec128.Decimal, H+1) // Σ_j d_j (c_j + X_jt), divided by 12 at the end
+	for j := range c128 {
+		cd := &c128[j]
+		d := dec128.Of(cur[j]).Sub(dec128.Of(rec[j]))
+		if d.IsZero() {
+			continue
+		}
+		for _, pt := range cd.parts {
+			if !rc.factors[pt.prof].ok128 {
+				return nil, false
+			}
+		}
+		for t := 1; t <= H; t++ {
+			x := cd.cost
+			for _, pt := range cd.parts {
+				f := rc.factors[pt.prof]
+				var y dec128.Decimal
+				for i, cm := range l.Content {
+					if cm.Kg.Sign() > 0 {
+						y = addProduct128(y, kg[i], f.eg128[t][m.elemIdx[cm.Element]])
+					}
+				}
+				y = addProduct128(y, cd.value, f.ev128[t])
+				y = addProduct128(y, pt.cost, f.ec128[t])
+				x = addProduct128(x, pt.weight, y)
+			}
+			out[t] = out[t].Add(d.Mul(x))
+		}
+	}
+	twelve128 := dec128.Of(twelve)
+	for t := 1; t <= H; t++ {
+		if !out[t].IsZero() {
+			out[t] = out[t].DivRound(twelve128, divPlaces)
+		}
+		if out[t].Over() {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// horizonSaving128 is timing's sum in dec128: the payback month and the
+// saving over months from..H; false when a figure does not fit.
+func horizonSaving128(annualQty, qualCost decimal.Decimal, monthly []dec128.Decimal, from, H int) (payback int, saving decimal.Decimal, ok bool) {
+	q, qc := dec128.Of(annualQty), dec128.Of(qualCost)
+	var sum dec128.Decimal
+	for t := from; t <= H; t++ {
+		sum = sum.Add(q.Mul(monthly[t]))
+		if payback == 0 && sum.Sign() > 0 {
+			d := sum.Sub(qc)
+			if d.Over() {
+				return 0, decimal.Decimal{}, false
+			}
+			if d.Sign() >= 0 {
+				payback = t
+			}
+		}
+	}
+	h := sum.Sub(qc)
+	if h.Over() {
+		return 0, decimal.Decimal{}, false
+	}
+	var dc dec128.Converter
+	return payback, dc.Decimal(h), true
+}
+
+// unplannedFigures are an unplanned line's expected and largest annual
+// delta, in dec128 when exact, else in decimals.
+type unplannedFigures struct {
+	exp, worst       decimal.Decimal
+	exp128, worst128 dec128.Decimal
+	exact            bool
+}
+
+// unplanned128 sets an unplanned line's expected and largest annual
+// delta in dec128: lineDelta per scenario, weighted by the probabilities.
+// False, with nothing set, when a figure does not fit.
+func (rc *recContext) unplanned128(w *lineWork, pi int, u *unplannedFigures) bool {
+	if noDec128 {
+		return false
+	}
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	value, ok := m.materialValue128(l)
+	kg, ok2 := contentKg128(l)
+	qty := dec128.Of(m.qty[w.line])
+	if !ok || !ok2 || qty.Over() {
+		return false
+	}
+	cands := make([]candidate128, len(l.Sources))
+	shares := make([]dec128.Decimal, len(l.Sources))
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		cands[j] = candidate128{value: value, parts: []candPart128{{prof: m.srcProfile[w.line][j], cost: dec128.Of(src.UnitCost), weight: dec128.Of(one)}}}
+		shares[j] = dec128.Of(src.Share)
+	}
+	var exp, worst dec128.Decimal
+	for s := 0; s < rc.S; s++ {
+		var a dec128.Decimal
+		for j := range l.Sources {
+			a = a.Add(shares[j].Mul(rc.unitDelta128(l, kg, pi, &cands[j], s)))
+		}
+		a = a.Mul(qty)
+		exp = exp.Add(dec128.Of(rc.w[s]).Mul(a))
+		if s == 0 {
+			worst = a
+		} else if d := a.Sub(worst); d.Over() {
+			return false
+		} else if d.Sign() > 0 {
+			worst = a
+		}
+	}
+	if exp.Over() || worst.Over() {
+		return false
+	}
+	u.exp128, u.worst128, u.exact = exp, worst, true
+	return true
+}
+
+// cmp compares two unplanned lines' expected annual deltas.
+func (u *unplannedFigures) cmp(v *unplannedFigures, dc *dec128.Converter) int {
+	if u.exact && v.exact {
+		if d := u.exp128.Sub(v.exp128); !d.Over() {
+			return d.Sign()
+		}
+	}
+	x, y := u.exp, v.exp
+	if u.exact {
+		x = dc.Decimal(u.exp128)
+	}
+	if v.exact {
+		y = dc.Decimal(v.exp128)
+	}
+	return x.Cmp(y)
+}
