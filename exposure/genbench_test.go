@@ -13,6 +13,7 @@ import (
 	"rexpo/exposure"
 	"rexpo/inputs"
 	"rexpo/internal/genbom"
+	"rexpo/workbook"
 )
 
 // genLines are the generated BOM sizes of the Gen benchmarks:
@@ -52,7 +53,7 @@ func genInput(b *testing.B, n int) exposure.Input {
 	if err := genbom.WriteXLSX(&buf, n, 1); err != nil {
 		b.Fatal(err)
 	}
-	book, err := inputs.OpenXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "bom.xlsx", inputs.DefaultLimits())
+	book, err := inputs.Open("bom.xlsx", bytes.NewReader(buf.Bytes()), int64(buf.Len()), workbook.DefaultLimits())
 	if err != nil {
 		b.Fatal(err)
 	}
