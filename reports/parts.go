@@ -489,7 +489,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	written := 0
 	ranks := make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
 	var scratch []byte
-	err := parts(exposure.PartOptions{}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoSplit: true}, func(pr exposure.PartRow) error {
 		if written >= sc.rows {
 			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
 		}
@@ -571,7 +571,7 @@ func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts par
 		return nil
 	}
 	keep := func(l *exposure.Line) bool { return l != nil && sc.byKey[partKey{l.Product, l.PartNumber}] != nil }
-	err := parts(exposure.PartOptions{Keep: keep}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{Keep: keep, NoSplit: true}, func(pr exposure.PartRow) error {
 		l := pr.Line
 		a := sc.byKey[partKey{l.Product, l.PartNumber}]
 		if !a.seen {
