@@ -4,6 +4,7 @@ package inputs
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -26,4 +27,14 @@ func joinLast(items []string, last string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
+}
+
+// sortedKeys returns a map's keys in order, for stable messages.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

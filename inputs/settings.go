@@ -241,26 +241,3 @@ func ProjectionFits(start exposure.Month, horizon int) error {
 	}
 	return nil
 }
-
-// parseTimestamp accepts RFC 3339 timestamps and plain dates (UTC).
-func parseTimestamp(v string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("not a timestamp: %q", v)
-}
-
-// serialTime turns the serial number of a date cell (days in Excel's 1900
-// date system, the fraction the time of day) into a UTC time.
-func serialTime(v string) (time.Time, error) {
-	d, err := decimal.NewFromString(v)
-	if err != nil || d.LessThan(decimal.NewFromInt(61)) || d.GreaterThan(decimal.NewFromInt(2958465)) {
-		return time.Time{}, fmt.Errorf("not a date serial: %q", v)
-	}
-	days := d.IntPart()
-	secs := d.Sub(decimal.NewFromInt(days)).Mul(decimal.NewFromInt(86400)).Round(0).IntPart()
-	base := time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
-	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), nil
-}

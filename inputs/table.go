@@ -580,16 +580,6 @@ func (t *table) month(name string) exposure.Month {
 	return v
 }
 
-// sortedKeys returns a map's keys in order, for stable messages.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // cellName returns the A1 name of 0-based column i in row.
 func cellName(i, row int) string { return colName(i) + fmt.Sprint(row) }
 
