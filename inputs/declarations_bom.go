@@ -123,38 +123,18 @@ func partKey(pn string) string { return strings.ToUpper(strings.TrimSpace(pn)) }
 // eachUnits are the unitType values that mean one piece.
 var eachUnits = map[string]bool{"": true, "each": true, "ea": true, "piece": true, "pieces": true, "pc": true, "pcs": true, "unit": true, "units": true, "set": true}
 
+// declared is one declared product, by the file that declares it, and
+// whether a BOM line matched it.
+type declared struct {
+	p       *declaration.Product
+	file    string
+	matched bool
+}
+
 // applyDeclarations lists the declarations' problems, then fills or
 // checks the content of the BOM lines they match.
 func (r *reader) applyDeclarations(decls []declaration.File) {
-	type entry struct {
-		p       *declaration.Product
-		file    string
-		matched bool
-	}
-	byPart := map[string]*entry{}
-	var order []*entry
-	for i := range decls {
-		d := &decls[i]
-		for _, p := range d.Problems {
-			// A declaration's problems are warnings, listed by file and
-			// element path in place of sheet and cell.
-			r.ps.add(Problem{Sheet: p.File, Cell: p.Path, Message: p.Text(), Err: p})
-		}
-		for j := range d.Products {
-			p := &d.Products[j]
-			if p.PartNumber == "" {
-				continue
-			}
-			k := partKey(p.PartNumber)
-			if first, dup := byPart[k]; dup {
-				r.ps.warnf(d.Name, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
-				continue
-			}
-			e := &entry{p: p, file: d.Name}
-			byPart[k] = e
-			order = append(order, e)
-		}
-	}
+	byPart, order := r.indexDeclarations(decls)
 	if len(byPart) == 0 {
 		return
 	}
@@ -176,51 +156,103 @@ func (r *reader) applyDeclarations(decls []declaration.File) {
 				bom[c.Element] = bom[c.Element].Add(c.Kg.Shift(3))
 			}
 		}
-		sheet, row := splitRef(l.Ref)
 		if len(bom) == 0 {
-			added := false
-			for _, sym := range rare {
-				if g := e.p.Grams[sym]; g.Sign() > 0 {
-					l.Content = append(l.Content, exposure.ElementMass{Element: sym, Kg: g.Shift(-3)})
-					added = true
-				}
-			}
-			if added {
-				l.ContentSource = e.file
-				if u := e.p.Unit; !eachUnits[schema.NormalizeKey(u)] && schema.NormalizeKey(u) != schema.NormalizeKey(l.UOM) {
-					r.ps.warnf(sheet, row, "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
-				}
-			}
-			continue
-		}
-		differ := false
-		for _, sym := range rare {
-			b, d := bom[sym], e.p.Grams[sym]
-			if d.Sub(b).Abs().GreaterThan(b.Mul(slack)) {
-				differ = true
-				break
-			}
-		}
-		if differ {
-			r.ps.warnf(sheet, row, "part %q: the BOM gives %s per unit, the supplier declaration %s gives %s: the BOM's figures are used (they differ by more than 5%%)",
-				l.PartNumber, gramsList(bom, rare), e.file, gramsList(e.p.Grams, rare))
+			r.fillFromDeclaration(l, e, rare)
+		} else {
+			r.checkDeclaration(l, e, bom, slack, rare)
 		}
 	}
+	r.warnUnmatchedDeclarations(order)
+}
+
+// indexDeclarations lists every declaration's problems (as warnings, by
+// file and element path in place of sheet and cell) and indexes the
+// declared products by part number, in the order read; a part declared
+// twice keeps its first declaration, with a warning.
+func (r *reader) indexDeclarations(decls []declaration.File) (map[string]*declared, []*declared) {
+	byPart := map[string]*declared{}
+	var order []*declared
+	for i := range decls {
+		d := &decls[i]
+		for _, p := range d.Problems {
+			r.ps.add(Problem{Sheet: p.File, Cell: p.Path, Message: p.Text(), Err: p})
+		}
+		for j := range d.Products {
+			p := &d.Products[j]
+			if p.PartNumber == "" {
+				continue
+			}
+			k := partKey(p.PartNumber)
+			if first, dup := byPart[k]; dup {
+				r.ps.warnf(d.Name, p.Path, "part %q is declared again (first in %s): this declaration is ignored", p.PartNumber, first.file)
+				continue
+			}
+			e := &declared{p: p, file: d.Name}
+			byPart[k] = e
+			order = append(order, e)
+		}
+	}
+	return byPart, order
+}
+
+// fillFromDeclaration gives a BOM line without rare-earth content the
+// grams its declaration gives, per BOM unit: a declaration per another
+// unit than the BOM's is warned about, since the masses are taken as they
+// are.
+func (r *reader) fillFromDeclaration(l *exposure.Line, e *declared, rare []string) {
+	added := false
+	for _, sym := range rare {
+		if g := e.p.Grams[sym]; g.Sign() > 0 {
+			l.Content = append(l.Content, exposure.ElementMass{Element: sym, Kg: g.Shift(-3)})
+			added = true
+		}
+	}
+	if !added {
+		return
+	}
+	l.ContentSource = e.file
+	if u := e.p.Unit; !eachUnits[schema.NormalizeKey(u)] && schema.NormalizeKey(u) != schema.NormalizeKey(l.UOM) {
+		sheet, row := splitRef(l.Ref)
+		r.ps.warnf(sheet, row, "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
+	}
+}
+
+// checkDeclaration compares the grams a BOM line gives (bom) with its
+// declaration's: the BOM's figures stand, and a difference of more than
+// slack in any rare earth is warned about with both lists.
+func (r *reader) checkDeclaration(l *exposure.Line, e *declared, bom map[string]decimal.Decimal, slack decimal.Decimal, rare []string) {
+	for _, sym := range rare {
+		b, d := bom[sym], e.p.Grams[sym]
+		if d.Sub(b).Abs().GreaterThan(b.Mul(slack)) {
+			sheet, row := splitRef(l.Ref)
+			r.ps.warnf(sheet, row, "part %q: the BOM gives %s per unit, the supplier declaration %s gives %s: the BOM's figures are used (they differ by more than 5%%)",
+				l.PartNumber, gramsList(bom, rare), e.file, gramsList(e.p.Grams, rare))
+			return
+		}
+	}
+}
+
+// warnUnmatchedDeclarations names (the first five of) the declared
+// products that no BOM line matched: most often a part number written
+// differently, which --map can point at another field.
+func (r *reader) warnUnmatchedDeclarations(order []*declared) {
 	var unmatched []string
 	for _, e := range order {
 		if !e.matched {
 			unmatched = append(unmatched, fmt.Sprintf("%q (%s)", e.p.PartNumber, e.file))
 		}
 	}
-	if n := len(unmatched); n > 0 {
-		const show = 5
-		more := ""
-		if n > show {
-			unmatched, more = unmatched[:show], fmt.Sprintf(" and %d more", n-show)
-		}
-		r.ps.warnf(r.declPlace[0], r.declPlace[1], "%d declared product(s) match no BOM part number: %s%s (a declaration is matched by its item number; --map %s: <attribute> names another field)",
-			n, strings.Join(unmatched, ", "), more, schema.DeclarationPartKey)
+	n := len(unmatched)
+	if n == 0 {
+		return
 	}
+	const show = 5
+	more := ""
+	if n > show {
+		unmatched, more = unmatched[:show], fmt.Sprintf(" and %d more", n-show)
+	}
+	r.ps.warnf(r.declPlace[0], r.declPlace[1], "%d declared product(s) match no BOM part number: %s%s (a declaration is matched by its item number; --map %s: <attribute> names another field)",
+		n, strings.Join(unmatched, ", "), more, schema.DeclarationPartKey)
 }
 
 // gramsList writes element masses as "Nd 22 g, Dy 3.5 g" in atomic-number
