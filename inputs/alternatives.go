@@ -95,9 +95,29 @@ func (r *reader) defaultAlternatives() ([]exposure.Alternative, error) {
 	return out, nil
 }
 
-// alternative reads the current row of an Alternatives table.
+// alternative reads the current row of an Alternatives table; ok is
+// false when any of its cells is bad (each is recorded). Every step runs
+// whatever the one before found, so a row's problems are listed in one
+// pass, in the order of the steps.
 func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, bool) {
 	a := exposure.Alternative{PartNumber: t.text("part_number"), Supplier: t.text("supplier"), Ref: t.rowRef(), Indicative: embedded}
+	ok := r.alternativeTarget(t, &a)
+	ok = alternativeCountries(t, &a) && ok
+	ok = r.alternativeCost(t, &a) && ok
+	ok = alternativeCapacity(t, &a) && ok
+	ok = r.alternativeQualification(t, &a) && ok
+	if embedded {
+		a.Supplier += Indicative
+		a.Source = t.text("source") + " (checked " + t.text("as_of") + ")"
+		a.Note = t.text("notes")
+		a.Ref = "embedded default, alternatives.csv row " + fmt.Sprint(t.row.Num)
+	}
+	return a, ok
+}
+
+// alternativeTarget reads what the source offers, a part number or a
+// material (one of them, not both), and who the supplier is.
+func (r *reader) alternativeTarget(t *table, a *exposure.Alternative) bool {
 	ok := true
 	if code := t.text("material"); code != "" {
 		if a.Material = r.material(t); a.Material == "" {
@@ -116,40 +136,58 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 		t.bad("supplier", ErrMissingValue, "supplier is empty: say who the source is")
 		ok = false
 	}
+	return ok
+}
+
+// alternativeCountries reads the source's stage countries and origin.
+// A material row is bought by the kg of material, shipped from where the
+// component is made: only a part-number row may say the part ships from
+// elsewhere.
+func alternativeCountries(t *table, a *exposure.Alternative) bool {
 	for g, name := range stageColumnNames {
 		a.Countries[g] = t.country(name)
 	}
 	a.HRESeparation, a.Origin = t.country("hre_separation_country"), t.country("origin_country")
 	defaultCountries(&a.Countries, &a.HRESeparation, &a.Origin)
 	if c := a.Countries[exposure.StageComponent]; a.Material != "" && a.Origin != c {
-		// A material row is bought by the kg of material, shipped from
-		// where the component is made: only a part-number row may say
-		// the part ships from elsewhere.
 		t.bad("origin_country", ErrConflict, "origin %s differs from the component country %s: only a part-number row may give another origin", a.Origin, c)
-		ok = false
+		return false
 	}
+	return true
+}
+
+// alternativeCost reads the source's price: a unit_cost (converted to
+// the report currency) or a premium_pct over today's unit cost, one of
+// them.
+func (r *reader) alternativeCost(t *table, a *exposure.Alternative) bool {
 	cost, hasCost := t.amount("unit_cost")
 	premium, hasPremium := t.percent("premium_pct")
 	switch {
 	case hasCost && hasPremium:
 		t.bad("premium_pct", ErrConflict, "give unit_cost or premium_pct, not both")
-		ok = false
+		return false
 	case hasCost:
 		a.UnitCost = r.convert(t, "currency", cost, strings.ToUpper(t.text("currency")))
+		return true
 	case hasPremium:
+		a.PremiumPct, a.ByPremium = premium, true
 		if premium.LessThanOrEqual(decimal.NewFromInt(-100)) {
 			t.bad("premium_pct", ErrOutOfRange, "a premium of %s%% would make the part free or worse: it must be above -100", premium)
-			ok = false
+			return false
 		}
-		a.PremiumPct, a.ByPremium = premium, true
+		return true
 	case t.text("unit_cost") == "" && t.text("premium_pct") == "":
 		t.bad("unit_cost", ErrMissingValue, "give the source's unit_cost or its premium_pct over today's unit cost")
-		ok = false
-	default:
-		ok = false // the bad cell is already reported
+		return false
 	}
-	// Capacity: units of the part for a part-number row, kg of the
-	// material for a material row (SPEC section 2).
+	return false // the bad cell is already reported
+}
+
+// alternativeCapacity reads the source's capacity: units of the part for
+// a part-number row, kg of the material for a material row (SPEC section
+// 2); the other column must be empty.
+func alternativeCapacity(t *table, a *exposure.Alternative) bool {
+	ok := true
 	capCol, wrongCol := "capacity_units", "capacity_kg"
 	if a.Material != "" {
 		capCol, wrongCol = wrongCol, capCol
@@ -168,6 +206,14 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 	} else if t.text(capCol) != "" {
 		ok = false
 	}
+	return ok
+}
+
+// alternativeQualification reads what switching to the source takes: a
+// qualification cost (converted to the report currency) and a whole
+// number of months.
+func (r *reader) alternativeQualification(t *table, a *exposure.Alternative) bool {
+	ok := true
 	if c, has := t.amount("qualification_cost"); has {
 		a.QualificationCost = r.convert(t, "currency", c, strings.ToUpper(t.text("currency")))
 	} else if t.text("qualification_cost") != "" {
@@ -183,11 +229,5 @@ func (r *reader) alternative(t *table, embedded bool) (exposure.Alternative, boo
 	} else if t.text("qualification_months") != "" {
 		ok = false
 	}
-	if embedded {
-		a.Supplier += Indicative
-		a.Source = t.text("source") + " (checked " + t.text("as_of") + ")"
-		a.Note = t.text("notes")
-		a.Ref = "embedded default, alternatives.csv row " + fmt.Sprint(t.row.Num)
-	}
-	return a, ok
+	return ok
 }
