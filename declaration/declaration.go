@@ -133,55 +133,75 @@ func (l *limitedReader) Read(b []byte) (int, error) {
 // parallel). display is the name messages give the file or folder. An
 // error means name cannot be read at all; broken files yield problems.
 func Read(fsys fs.FS, name, display, partField string) ([]File, error) {
+	files, err := listFiles(fsys, name, display)
+	if err != nil {
+		return nil, err
+	}
+	return parseAll(fsys, files, partField), nil
+}
+
+// listedFile is one declaration file to read.
+type listedFile struct {
+	name, display string
+	special       bool // not a regular file: a pipe would block the read for ever
+}
+
+// listFiles lists the file name, or the .xml files under the folder name
+// in name order, skipping hidden files and folders. A file that is not
+// regular (a pipe, a device, a link that leads nowhere) is listed as
+// special, to be reported rather than opened.
+func listFiles(fsys fs.FS, name, display string) ([]listedFile, error) {
 	st, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	type file struct {
-		name, display string
-		special       bool // not a regular file: a pipe would block the read for ever
-	}
-	var files []file
 	if !st.IsDir() {
 		if !st.Mode().IsRegular() {
 			return nil, fmt.Errorf("%s: not a regular file (%s)", display, st.Mode().Type())
 		}
-		files = append(files, file{name: name, display: display})
-	} else {
-		err := fs.WalkDir(fsys, name, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if p != name && strings.HasPrefix(e.Name(), ".") {
-				if e.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if !e.IsDir() && strings.EqualFold(path.Ext(e.Name()), ".xml") {
-				rel := strings.TrimPrefix(strings.TrimPrefix(p, name), "/")
-				if name == "." {
-					rel = p
-				}
-				regular := e.Type().IsRegular()
-				if e.Type()&fs.ModeSymlink != 0 {
-					st, err := fs.Stat(fsys, p) // where the link leads, if fsys lets it
-					regular = err == nil && st.Mode().IsRegular()
-				}
-				files = append(files, file{name: p, display: path.Join(strings.TrimSuffix(display, "/"), rel), special: !regular})
+		return []listedFile{{name: name, display: display}}, nil
+	}
+	var files []listedFile
+	err = fs.WalkDir(fsys, name, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != name && strings.HasPrefix(e.Name(), ".") {
+			if e.IsDir() {
+				return fs.SkipDir
 			}
 			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-		sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+		if !e.IsDir() && strings.EqualFold(path.Ext(e.Name()), ".xml") {
+			rel := strings.TrimPrefix(strings.TrimPrefix(p, name), "/")
+			if name == "." {
+				rel = p
+			}
+			regular := e.Type().IsRegular()
+			if e.Type()&fs.ModeSymlink != 0 {
+				st, err := fs.Stat(fsys, p) // where the link leads, if fsys lets it
+				regular = err == nil && st.Mode().IsRegular()
+			}
+			files = append(files, listedFile{name: p, display: path.Join(strings.TrimSuffix(display, "/"), rel), special: !regular})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+	return files, nil
+}
+
+// parseAll parses the files on as many goroutines as there are CPUs,
+// each result in its file's place. A worker's panic is raised again in
+// the caller's goroutine, once every worker has stopped.
+func parseAll(fsys fs.FS, files []listedFile, partField string) []File {
 	out := make([]File, len(files))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	var crash sync.Once
-	var crashed any // a worker's panic, raised again in the caller's goroutine
+	var crashed any
 	for w := 0; w < min(runtime.GOMAXPROCS(0), len(files)); w++ {
 		wg.Add(1)
 		go func() {
@@ -194,19 +214,7 @@ func Read(fsys fs.FS, name, display, partField string) ([]File, error) {
 				}
 			}()
 			for i := range work {
-				if files[i].special {
-					out[i] = File{Name: files[i].display}
-					out[i].problem("", 0, "skipped: not a regular file (a pipe, a device, or a link that leads out of the folder or nowhere)")
-					continue
-				}
-				f, err := fsys.Open(files[i].name)
-				if err != nil {
-					out[i] = File{Name: files[i].display}
-					out[i].problem("", 0, "cannot open: %v", err)
-					continue
-				}
-				out[i] = Parse(f, files[i].display, partField)
-				f.Close()
+				out[i] = parseFile(fsys, files[i], partField)
 			}
 		}()
 	}
@@ -218,5 +226,23 @@ func Read(fsys fs.FS, name, display, partField string) ([]File, error) {
 	if crashed != nil {
 		panic(crashed)
 	}
-	return out, nil
+	return out
+}
+
+// parseFile parses one listed file; one that cannot be opened, or is not
+// regular, becomes a File with that problem.
+func parseFile(fsys fs.FS, lf listedFile, partField string) File {
+	if lf.special {
+		f := File{Name: lf.display}
+		f.problem("", 0, "skipped: not a regular file (a pipe, a device, or a link that leads out of the folder or nowhere)")
+		return f
+	}
+	fh, err := fsys.Open(lf.name)
+	if err != nil {
+		f := File{Name: lf.display}
+		f.problem("", 0, "cannot open: %v", err)
+		return f
+	}
+	defer fh.Close()
+	return Parse(fh, lf.display, partField)
 }

@@ -12,7 +12,28 @@ import (
 	"rexpo/schema"
 )
 
+// resolve turns a product's tree of parts, materials and substances
+// into the grams of each rare earth in one unit of it. A figure that
+// cannot be trusted (broken, listed twice, without a CAS number or a
+// mass to take a share of) makes the whole product unusable rather than
+// short: a declaration that undercounts would look like a clean one.
 func (p *parser) resolve(prod *node) Product {
+	dp := p.identify(prod)
+	massOf, hasMaterials := containerMasses(prod)
+	t := tally{anyMass: hasMaterials, hasMaterials: hasMaterials, seen: map[*node]map[string]*node{}}
+	for _, s := range substancesOf(prod) {
+		p.count(&dp, &t, prod, s, massOf)
+	}
+	dp.Masses = t.anyMass
+	p.checkTotals(prod, massOf)
+	p.judge(&dp, prod, t.reNamed)
+	return dp
+}
+
+// identify starts the product with its names and unit and its part
+// number: the --map field when the product has it, else the IPC-1752A
+// itemNumber, else the IEC 62474 identifier.
+func (p *parser) identify(prod *node) Product {
 	ids := p.ids
 	dp := Product{Name: ids.name, Unit: ids.unit, Path: prod.path, Usable: true, Grams: map[string]decimal.Decimal{}}
 	switch {
@@ -30,12 +51,15 @@ func (p *parser) resolve(prod *node) Product {
 		p.out.problem(prod.path, prod.line, "the product has no itemNumber (IPC-1752A) or identifier (IEC 62474) in its ProductID: it cannot be matched to a BOM line")
 		dp.Usable = false
 	}
-	who := fmt.Sprintf("part %q", dp.PartNumber)
+	return dp
+}
 
-	// Grams of each container, from its own mass or a share of its parent's.
-	massOf := map[*node]decimal.Decimal{}
+// containerMasses gives the grams of each container (product, part,
+// material) that states a mass or a share of its parent's, and whether
+// the product has any homogeneous material.
+func containerMasses(prod *node) (massOf map[*node]decimal.Decimal, hasMaterials bool) {
+	massOf = map[*node]decimal.Decimal{}
 	var walk func(n *node, parentG *decimal.Decimal)
-	hasMaterials := false
 	walk = func(n *node, parentG *decimal.Decimal) {
 		if n.kind == kindSubstance {
 			return
@@ -60,82 +84,112 @@ func (p *parser) resolve(prod *node) Product {
 		}
 	}
 	walk(prod, nil)
+	return massOf, hasMaterials
+}
 
-	var substances []*node
-	var collect func(n *node)
-	collect = func(n *node) {
-		for _, c := range n.children {
-			if c.kind == kindSubstance {
-				substances = append(substances, c)
-			}
-			collect(c)
+// substancesOf lists the substances under n, in document order.
+func substancesOf(n *node) []*node {
+	var out []*node
+	for _, c := range n.children {
+		if c.kind == kindSubstance {
+			out = append(out, c)
 		}
+		out = append(out, substancesOf(c)...)
 	}
-	collect(prod)
+	return out
+}
 
-	anyMass := hasMaterials
-	var reNamed []string
-	seen := map[*node]map[string]*node{} // container → substance key → first
-	for _, s := range substances {
-		sp, isRE := p.species[s.cas]
-		if s.abs != nil || s.rel != nil {
-			anyMass = true
+// tally is what resolve keeps across a product's substances.
+type tally struct {
+	anyMass      bool                       // a material or a substance states a quantity
+	hasMaterials bool                       // the product has homogeneous materials
+	reNamed      []string                   // the rare earths named, for the message of a declaration without masses
+	seen         map[*node]map[string]*node // container → substance key → first
+}
+
+// count adds one substance's rare-earth grams to dp, or records why it
+// cannot (and marks dp unusable when the missing figure is a rare
+// earth's).
+func (p *parser) count(dp *Product, t *tally, prod, s *node, massOf map[*node]decimal.Decimal) {
+	sp, isRE := p.species[s.cas]
+	if s.abs != nil || s.rel != nil {
+		t.anyMass = true
+	}
+	if p.listedTwice(s, t.seen) {
+		if isRE {
+			dp.Usable = false
 		}
-		// Duplicates within one container.
-		key := s.cas
-		if key == "" {
-			key = "name:" + strings.ToLower(s.name)
-		}
-		if seen[s.parent] == nil {
-			seen[s.parent] = map[string]*node{}
-		}
-		if first, dup := seen[s.parent][key]; dup && key != "name:" {
-			p.out.problem(s.path, s.line, "%s is listed twice in %s (first at line %d)", s.describe(), containerName(s.parent), first.line)
-			if isRE {
+		return
+	}
+	if !isRE {
+		if s.cas == "" {
+			if sym, err := reference.LookupElement(s.name); err == nil && exposure.IsRareEarth(sym) {
+				p.out.problem(s.path, s.line, "%s has no CAS number: its %s is not counted", s.describe(), reference.ElementName(sym))
 				dp.Usable = false
 			}
-			continue
 		}
-		seen[s.parent][key] = s
-		if !isRE {
-			if s.cas == "" {
-				if sym, err := reference.LookupElement(s.name); err == nil && exposure.IsRareEarth(sym) {
-					p.out.problem(s.path, s.line, "%s has no CAS number: its %s is not counted", s.describe(), reference.ElementName(sym))
-					dp.Usable = false
-				}
-			}
-			continue
-		}
-		reNamed = append(reNamed, sp.element)
-		if s.bad || brokenAbove(s) {
-			dp.Usable = false // the problem is already listed
-			continue
-		}
-		var grams decimal.Decimal
-		switch {
-		case s.abs != nil:
-			grams = s.abs.grams
-		case s.rel != nil:
-			base, ok := p.baseOf(s, massOf)
-			if !ok {
-				if hasMaterials || prod.abs != nil {
-					p.out.problem(s.path, s.line, "%s is given as %s, but %s states no mass: its grams are unknown", s.describe(), s.rel.text, containerName(s.parent))
-					dp.Usable = false
-				}
-				continue
-			}
-			grams = base.Mul(s.rel.fraction)
-		default:
-			if hasMaterials {
-				p.out.problem(s.path, s.line, "%s states no mass", s.describe())
+		return
+	}
+	t.reNamed = append(t.reNamed, sp.element)
+	if s.bad || brokenAbove(s) {
+		dp.Usable = false // the problem is already listed
+		return
+	}
+	grams, ok := p.substanceGrams(dp, prod, s, massOf, t.hasMaterials)
+	if !ok {
+		return
+	}
+	dp.Grams[sp.element] = dp.Grams[sp.element].Add(grams.Mul(sp.factor))
+}
+
+// listedTwice reports (and records) a substance listed a second time in
+// the same container, by CAS number or, without one, by name.
+func (p *parser) listedTwice(s *node, seen map[*node]map[string]*node) bool {
+	key := s.cas
+	if key == "" {
+		key = "name:" + strings.ToLower(s.name)
+	}
+	if seen[s.parent] == nil {
+		seen[s.parent] = map[string]*node{}
+	}
+	if first, dup := seen[s.parent][key]; dup && key != "name:" {
+		p.out.problem(s.path, s.line, "%s is listed twice in %s (first at line %d)", s.describe(), containerName(s.parent), first.line)
+		return true
+	}
+	seen[s.parent][key] = s
+	return false
+}
+
+// substanceGrams is a rare-earth substance's grams: its own mass, or its
+// share of the mass it is a share of (baseOf). Without either, a product
+// with masses elsewhere gets a problem and is unusable; one without any
+// (a compliance-only declaration) is judged as a whole by judge.
+func (p *parser) substanceGrams(dp *Product, prod, s *node, massOf map[*node]decimal.Decimal, hasMaterials bool) (decimal.Decimal, bool) {
+	switch {
+	case s.abs != nil:
+		return s.abs.grams, true
+	case s.rel != nil:
+		base, ok := p.baseOf(s, massOf)
+		if !ok {
+			if hasMaterials || prod.abs != nil {
+				p.out.problem(s.path, s.line, "%s is given as %s, but %s states no mass: its grams are unknown", s.describe(), s.rel.text, containerName(s.parent))
 				dp.Usable = false
 			}
-			continue
+			return decimal.Decimal{}, false
 		}
-		dp.Grams[sp.element] = dp.Grams[sp.element].Add(grams.Mul(sp.factor))
+		return base.Mul(s.rel.fraction), true
 	}
-	dp.Masses = anyMass
-	p.checkTotals(prod, massOf)
+	if hasMaterials {
+		p.out.problem(s.path, s.line, "%s states no mass", s.describe())
+		dp.Usable = false
+	}
+	return decimal.Decimal{}, false
+}
+
+// judge says, once for the product, why it supplies no content: it gives
+// no masses at all, or one of its rare-earth figures is broken.
+func (p *parser) judge(dp *Product, prod *node, reNamed []string) {
+	who := fmt.Sprintf("part %q", dp.PartNumber)
 	switch {
 	case !dp.Masses:
 		named := ""
@@ -147,7 +201,6 @@ func (p *parser) resolve(prod *node) Product {
 	case !dp.Usable && dp.PartNumber != "":
 		p.out.problem(prod.path, prod.line, "%s: a rare-earth figure of this declaration is broken (see the problems above): it supplies no content", who)
 	}
-	return dp
 }
 
 // baseOf returns the grams a share of substance s is taken of: its
@@ -208,6 +261,7 @@ func (p *parser) checkTotals(n *node, massOf map[*node]decimal.Decimal) {
 	}
 }
 
+// containerName names a substance's container for a message.
 func containerName(n *node) string {
 	if n == nil {
 		return "its container"
@@ -215,6 +269,7 @@ func containerName(n *node) string {
 	return n.describe()
 }
 
+// uniqueSorted sorts in and drops repeats, in place.
 func uniqueSorted(in []string) []string {
 	sort.Strings(in)
 	out := in[:0]
