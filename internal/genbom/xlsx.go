@@ -84,10 +84,9 @@ func WriteXLSX(w io.Writer, lines int, seed int64) error {
 	if lines < 0 || lines > 1<<20-1 {
 		return errLines(lines)
 	}
-	g := newGen(lines, seed)
-	zw := zip.NewWriter(w)
+	x := &xlsxWriter{g: newGen(lines, seed), zw: zip.NewWriter(w)}
 	for _, p := range staticParts {
-		f, err := zw.Create(p.name)
+		f, err := x.zw.Create(p.name)
 		if err != nil {
 			return err
 		}
@@ -95,71 +94,102 @@ func WriteXLSX(w io.Writer, lines int, seed int64) error {
 			return err
 		}
 	}
-	refs := 0 // string cells, for the sst count attribute
+	for _, write := range []func() error{x.bomSheet, x.productsSheet, x.fxSheet, x.sharedStrings} {
+		if err := write(); err != nil {
+			return err
+		}
+	}
+	return x.zw.Close()
+}
 
-	// BOM sheet.
-	f, err := zw.Create("xl/worksheets/sheet1.xml")
+// xlsxWriter writes the generated workbook's parts one after the other
+// through one buffer, counting the string cells as it goes: the shared
+// strings part, written last, gives their count.
+type xlsxWriter struct {
+	g    *gen
+	zw   *zip.Writer
+	bw   *bufio.Writer
+	buf  []byte // one row
+	refs int    // string cells, for the sst count attribute
+}
+
+// part starts the zip entry name, writing through x.bw.
+func (x *xlsxWriter) part(name string) error {
+	f, err := x.zw.Create(name)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f, 256<<10)
+	if x.bw == nil {
+		x.bw = bufio.NewWriterSize(f, 256<<10)
+	} else {
+		x.bw.Reset(f)
+	}
+	return nil
+}
+
+// bomSheet writes the BOM sheet: a frozen header row, then a row per
+// generated line.
+func (x *xlsxWriter) bomSheet() error {
+	if err := x.part("xl/worksheets/sheet1.xml"); err != nil {
+		return err
+	}
+	g, bw := x.g, x.bw
 	bw.WriteString(sheetHead)
 	bw.WriteString(`<dimension ref="A1:`)
-	bw.WriteString(colLetters[numCols-1] + strconv.Itoa(lines+1))
+	bw.WriteString(colLetters[numCols-1] + strconv.Itoa(g.lines+1))
 	bw.WriteString(`"/><sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`)
 	bw.WriteString(`<sheetFormatPr defaultRowHeight="15"/><sheetData>`)
-	var buf []byte
 	var hdr [numCols]value
 	for i := range hdr {
 		hdr[i] = value{kind: valString, s: g.v.header + i}
 	}
-	buf = appendRow(buf[:0], 1, hdr[:], styleHeader, &refs)
-	bw.Write(buf)
+	x.buf = appendRow(x.buf[:0], 1, hdr[:], styleHeader, &x.refs)
+	bw.Write(x.buf)
 	for n := 2; g.next(); n++ {
-		buf = appendRow(buf[:0], n, g.row[:], styleGeneral, &refs)
-		if _, err := bw.Write(buf); err != nil {
+		x.buf = appendRow(x.buf[:0], n, g.row[:], styleGeneral, &x.refs)
+		if _, err := bw.Write(x.buf); err != nil {
 			return err
 		}
 	}
 	bw.WriteString(sheetTail)
-	if err := bw.Flush(); err != nil {
-		return err
-	}
+	return bw.Flush()
+}
 
-	// Products sheet.
-	f, err = zw.Create("xl/worksheets/sheet2.xml")
-	if err != nil {
+// productsSheet writes the Products sheet: each product's ID, annual
+// volume and name.
+func (x *xlsxWriter) productsSheet() error {
+	if err := x.part("xl/worksheets/sheet2.xml"); err != nil {
 		return err
 	}
-	bw.Reset(f)
+	g, bw := x.g, x.bw
 	bw.WriteString(sheetHead)
 	bw.WriteString(`<dimension ref="A1:C` + strconv.Itoa(len(g.products)+1) + `"/><sheetFormatPr defaultRowHeight="15"/><sheetData>`)
 	var prow [3]value
 	for i := range prow {
 		prow[i] = value{kind: valString, s: g.v.productHeader + i}
 	}
-	buf = appendRow(buf[:0], 1, prow[:], styleHeader, &refs)
-	bw.Write(buf)
+	x.buf = appendRow(x.buf[:0], 1, prow[:], styleHeader, &x.refs)
+	bw.Write(x.buf)
 	for i, p := range g.products {
 		prow = [3]value{
 			{kind: valString, s: g.v.productID + i},
 			{kind: valNumber, num: strconv.Itoa(p.volume)},
 			{kind: valString, s: g.v.productName + i},
 		}
-		buf = appendRow(buf[:0], i+2, prow[:], styleGeneral, &refs)
-		bw.Write(buf)
+		x.buf = appendRow(x.buf[:0], i+2, prow[:], styleGeneral, &x.refs)
+		bw.Write(x.buf)
 	}
 	bw.WriteString(sheetTail)
-	if err := bw.Flush(); err != nil {
-		return err
-	}
+	return bw.Flush()
+}
 
-	// FX sheet: the rates of the currencies the BOM uses, in USD.
-	f, err = zw.Create("xl/worksheets/sheet3.xml")
-	if err != nil {
+// fxSheet writes the FX sheet: the rates of the currencies the BOM uses,
+// in USD.
+func (x *xlsxWriter) fxSheet() error {
+	if err := x.part("xl/worksheets/sheet3.xml"); err != nil {
 		return err
 	}
-	bw.Reset(f)
+	bw := x.bw
 	bw.WriteString(sheetHead + `<dimension ref="A1:B` + strconv.Itoa(len(FXRates)+1) + `"/><sheetData>`)
 	bw.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>currency</t></is></c><c r="B1" t="inlineStr"><is><t>rate</t></is></c></row>`)
 	for i, fx := range FXRates {
@@ -167,31 +197,28 @@ func WriteXLSX(w io.Writer, lines int, seed int64) error {
 		bw.WriteString(`<row r="` + n + `"><c r="A` + n + `" t="inlineStr"><is><t>` + fx[0] + `</t></is></c><c r="B` + n + `"><v>` + fx[1] + `</v></c></row>`)
 	}
 	bw.WriteString(sheetTail)
-	if err := bw.Flush(); err != nil {
-		return err
-	}
+	return bw.Flush()
+}
 
-	// Shared strings: the vocabulary, then one part number per line.
-	f, err = zw.Create("xl/sharedStrings.xml")
-	if err != nil {
+// sharedStrings writes the shared strings: the vocabulary, then one part
+// number per line.
+func (x *xlsxWriter) sharedStrings() error {
+	if err := x.part("xl/sharedStrings.xml"); err != nil {
 		return err
 	}
-	bw.Reset(f)
+	g, bw := x.g, x.bw
 	total := g.numStrings()
-	bw.WriteString(xmlHeader + `<sst xmlns="` + nsMain + `" count="` + strconv.Itoa(refs) + `" uniqueCount="` + strconv.Itoa(total) + `">`)
+	bw.WriteString(xmlHeader + `<sst xmlns="` + nsMain + `" count="` + strconv.Itoa(x.refs) + `" uniqueCount="` + strconv.Itoa(total) + `">`)
 	for i := range total {
-		buf = append(buf[:0], "<si><t>"...)
-		buf = appendEscaped(buf, g.str(i))
-		buf = append(buf, "</t></si>"...)
-		if _, err := bw.Write(buf); err != nil {
+		x.buf = append(x.buf[:0], "<si><t>"...)
+		x.buf = appendEscaped(x.buf, g.str(i))
+		x.buf = append(x.buf, "</t></si>"...)
+		if _, err := bw.Write(x.buf); err != nil {
 			return err
 		}
 	}
 	bw.WriteString(`</sst>`)
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return zw.Close()
+	return bw.Flush()
 }
 
 var colLetters = func() (t [numCols]string) {
@@ -244,6 +271,8 @@ func appendRow(buf []byte, n int, vals []value, style int, refs *int) []byte {
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
+// appendEscaped appends s with the XML specials escaped, without a
+// copy when it has none (most part numbers).
 func appendEscaped(buf []byte, s string) []byte {
 	if !strings.ContainsAny(s, `&<>"`) {
 		return append(buf, s...)
