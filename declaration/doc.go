@@ -14,7 +14,8 @@
 // line, not a sheet and a cell: the inputs package lists it beside the
 // workbook's problems and matches products to BOM lines.
 //
-// Where things are: declaration.go (File, Product, Problem, Parse, Read),
+// Where things are: declaration.go (File, Product, Problem, Parse, and
+// Read, which lists a folder's files and parses them in parallel),
 // parser.go (the element-by-element reading), resolve.go (masses and
 // shares into grams, and the checks of totals), species.go (the rare-earth
 // CAS numbers and the oxides counted by element), encoding.go (UTF-16,

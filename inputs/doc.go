@@ -24,23 +24,35 @@
 //     the input as Options;
 //   - read.go: Read, Options, Loaded, ReadLibrary, and the order the
 //     sheets are read in;
-//   - table.go: a sheet as a table of named columns (headers found below a
-//     title block, aliases, --map, ERP exports) and its typed cells;
-//   - values.go: cell text to numbers, percentages, ranges, months and
-//     yes/no (ParseAmount, ParsePercent, ParseMonth, ...) and the causes
-//     they wrap (ErrInvalidNumber, ErrAmbiguousNumber, ...);
-//   - bom.go: Products, BOM (the tree, element content, balance element)
-//     and Sourcing; limits.go: the exploded-quantity and date-cell guards;
-//   - scenarios.go: Scenarios, Controls, Tariffs (SPEC section 4);
-//     alternatives.go: Alternatives (section 8); signals.go: Signals and
-//     SignalRules (section 6); settings.go, fx.go and checksettings.go:
-//     Settings, FX and the report flags;
-//   - reference.go: the embedded prices and materials with the input's
-//     Prices and Materials sheets over them, the built-in library and the
-//     demo's sample (data/sample);
-//   - declarations_bom.go: suppliers' declarations matched to BOM lines;
-//   - silent.go: the warnings of SPEC section 11, "Nothing ignored
-//     silently"; problems.go: Problem, InputError and the capped list;
-//     errors.go: CellError (a problem placed as csv.ParseError places a
-//     field) and the sentinels its causes wrap.
+//   - a sheet as a table: table.go (opening a sheet and walking its rows),
+//     headers.go (which header means which column: names, aliases, --map,
+//     ERP exports, element columns; a missing required column),
+//     cells.go (the current row's cells typed by column, each bad cell a
+//     CellError), longtext.go (texts longer than a cell holds);
+//   - cell text to values: values.go (ParseAmount, ParsePercent,
+//     ParseFraction, ParseRange, ParseYesNo), numbers.go (the number
+//     grammar: signs, brackets, thousands, decimal commas),
+//     currencytext.go (a currency beside an amount), dates.go (ParseMonth,
+//     days, timestamps, date serials);
+//   - the sheets of SPEC section 2: bom.go (Products, BOM: the tree,
+//     element content, the balance element; Sourcing) with limits.go (the
+//     exploded-quantity and date-cell guards); reference.go (the embedded
+//     prices and materials with the input's Prices and Materials sheets
+//     over them, the built-in library, the demo's sample, data/sample via
+//     embed.go); fx.go (FX); settings.go (Settings and the report flags
+//     over it), checksettings.go (flag values checked before any input);
+//     scenarios.go (Scenarios, Controls, Tariffs: section 4);
+//     signals.go (Signals, SignalRules: section 6); alternatives.go
+//     (Alternatives: section 8); declarations_bom.go (suppliers'
+//     declarations matched to BOM lines);
+//   - problems (SPEC section 11): problems.go (Problem, InputError and the
+//     capped list), errors.go (CellError, placed as csv.ParseError places
+//     a field, and the sentinels its causes wrap); the warnings of
+//     "Nothing ignored silently", listed in silent.go: unknowncolumns.go
+//     with nearheaders.go (unrecognised headers and the nearest known
+//     one), costwatch.go (costs read in an assumed currency),
+//     examples.go (the template's example rows), figurewarnings.go (no
+//     content, no country, HS codes, unknown origins, past tariffs) and
+//     dataage.go (stale data and decided scenarios: section 4, "Data
+//     age"); lists.go joins names for their messages.
 package inputs

@@ -14,7 +14,8 @@
 // One loader, Load, parses and checks every table the first time it is
 // needed and returns its error; the lookups (LookupCountry,
 // LookupElement) wrap ErrUnknownCountry and ErrUnknownElement and suggest
-// the nearest match. Where things are: load.go (Load, Files), elements.go,
+// the nearest match. Where things are: load.go (Load, Files), csv.go (a
+// reference CSV file's rows by column name), elements.go,
 // countries.go (and index.go, the name index both share), groups.go
 // (Groups, ElementsText), materials.go (materials, prices, stage shares).
 // The package does no other I/O and imports no reader.

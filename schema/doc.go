@@ -2,8 +2,9 @@
 // sheets and their columns, each column's aliases, kind and template note
 // (layout.go); the words a word column or setting accepts, beside the
 // drop-down lists that offer them (words.go); the Settings keys
-// (settings.go); and NormalizeKey, the one rule by which sheet names,
-// headers, keys and words are matched.
+// (settings.go); NormalizeKey (layout.go), the one rule by which sheet names,
+// headers, keys and words are matched; and Quote and Trim (text.go), how
+// a cell's text is cut for a message and trimmed of every kind of space.
 //
 // The inputs package reads by it, `rexpo template` (package reports)
 // writes the empty workbook from it, and the scenario library is written

@@ -1,5 +1,3 @@
-// Command rexpo tells a manufacturer what rare-earth export tightening
-// would do to its costs. See README.md for the commands.
 package main
 
 import (

@@ -1,14 +1,3 @@
-// Package genbom generates synthetic bills of materials for benchmarks and
-// tests: a workbook written the way Excel saves one (every text in the
-// shared-string table, empty cells left out, number formats in styles.xml),
-// or the same BOM as CSV.
-//
-// The workbook is written streamingly and never held in memory, so that a
-// full sheet (1,048,575 lines) can be generated: the shared-string table is
-// a fixed vocabulary followed by one part number per line, so each string's
-// index is known without collecting the strings first.
-//
-// The same lines and seed always give the same BOM.
 package genbom
 
 import (
