@@ -252,6 +252,9 @@ func (m *model) explode() error {
 	state := make([]uint8, n)
 	var path []int
 	for i := range lines {
+		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
+			return m.ctxErr()
+		}
 		path = path[:0]
 		j := i
 		for j >= 0 && state[j] != done {

@@ -161,6 +161,9 @@ func (m *model) uncertainty(r *Result) {
 		m.in.Progress(PhaseMonteCarlo)
 	}
 	sps, phases := m.samplers()
+	if m.stopped() {
+		return // some samplers may be missing; Compute returns the context's error
+	}
 	for s := range r.Scenarios {
 		r.Scenarios[s].Phases = phases[s]
 		r.Scenarios[s].Uncertain = sps[s].uncertain

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
@@ -218,6 +219,9 @@ func Recommend(r *Result) (*Plan, error) {
 	rc.evaluate()
 	rc.limit()
 	rc.classify()
+	if err := m.ctxErr(); err != nil { // evaluate or classify may have left lines undone
+		return nil, err
+	}
 	rc.group()
 	rc.solve()
 	if err := m.ctxErr(); err != nil { // ComputeContext's context is done
@@ -249,6 +253,8 @@ type recContext struct {
 	classes []*recClass
 	units   [][]int // classes of each program group
 	res     []recResource
+
+	halt atomic.Bool // the context was found done: see halted
 }
 
 type altKey struct {

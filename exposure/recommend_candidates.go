@@ -145,6 +145,9 @@ func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate,
 func (rc *recContext) evaluate() {
 	m := rc.m
 	parallel(len(rc.work), func(k int) {
+		if rc.halted(k) {
+			return // Recommend returns the context's error
+		}
 		w := &rc.work[k]
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
@@ -203,6 +206,9 @@ func (rc *recContext) classify() {
 		}
 	}
 	parallel(len(kept), func(i int) {
+		if rc.halted(i) {
+			return // Recommend returns the context's error
+		}
 		w := &rc.work[kept[i]]
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]

@@ -2,10 +2,11 @@ package exposure
 
 import (
 	"fmt"
-	"rexpo/internal/dec128"
 	"sort"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // finish computes every line's money figures from the rounded shares, in

@@ -1,10 +1,11 @@
 package exposure
 
 import (
-	"rexpo/internal/dec128"
 	"sort"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // timing sets the line's qualification month and cost, horizon saving and

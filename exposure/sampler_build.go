@@ -63,6 +63,9 @@ func (m *model) samplers() ([]*sampler, [][]Phase) {
 	out := make([]*sampler, len(m.scen))
 	phases := make([][]Phase, len(m.scen))
 	for s, st := range m.scen {
+		if m.stopped() {
+			break // uncertainty drops the samplers; Compute returns the context's error
+		}
 		out[s], phases[s] = m.buildSampler(s, st, cost, value, mass, elemKeys, prices)
 	}
 	return out, phases
