@@ -32,18 +32,6 @@ var (
 // 365 days) are rounded: far below any displayed cent.
 const divPlaces = 18
 
-// rareEarths are the 17 elements the exposure figures count.
-var rareEarths = map[string]bool{
-	"Sc": true, "Y": true, "La": true, "Ce": true, "Pr": true, "Nd": true, "Pm": true, "Sm": true, "Eu": true,
-	"Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true,
-}
-
-// heavyRareEarths are the elements whose separation stage is the source's
-// heavy-rare-earth separation country (SPEC section 3).
-var heavyRareEarths = map[string]bool{
-	"Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true, "Y": true,
-}
-
 // Element kinds for class probabilities: light elements separate where
 // the source's separation country says, heavy ones where its
 // heavy-rare-earth separation country says.
@@ -58,7 +46,7 @@ type classProbs [2][NumClasses]decimal.Decimal
 
 // allElementsCount is how many elements `*` counts as when rows are ranked
 // by specificity.
-const allElementsCount = 17
+const allElementsCount = len(rareEarthOrder)
 
 // model holds what Compute derived from the input, so that Parts can
 // produce per-line figures on demand.
