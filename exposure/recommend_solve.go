@@ -122,17 +122,44 @@ func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 // solveChunk solves one program and rounds its shares; left holds the
 // capacity earlier chunks of the group left, and is updated.
 func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
-	p := &lpProblem{capf: rc.capf.InexactFloat64(), worst: rc.plan.Objective == "worst", w: rc.wf}
-	resIdx := map[int]int{} // rc.res index → p.caps index
-	var resList []int
 	capLeft := func(ri int) decimal.Decimal {
 		if v, ok := left[ri]; ok {
 			return v
 		}
 		return rc.res[ri].cap
 	}
-	// A candidate whose capacity earlier chunks used up stays out of the
-	// program (its share is 0); active maps the program's candidates back.
+	p, active := rc.program(chunk, capLeft)
+	sol := p.solve(warm)
+	rc.widen(chunk, &sol, active)
+	limits := rc.capLimits(chunk, sol)
+	// Round the shares onto the grid, keeping caps and capacities; finer
+	// grids when the 4-decimal one has no room; today's mix at worst.
+	var ys [][]decimal.Decimal
+	for places := int32(sharePlaces); places <= 8 && ys == nil; places += 2 {
+		ys = rc.roundChunk(chunk, sol, limits, places, capLeft)
+	}
+	rc.setShares(chunk, sol, ys)
+	// Keep today's mix where the program did no better, and charge the
+	// capacity actually used to the chunks that follow.
+	for _, ci := range chunk {
+		c := rc.classes[ci]
+		rc.keepIfBetter(c)
+		for j, ri := range c.res {
+			if ri >= 0 && rc.res[ri].binding && c.y[j].Sign() > 0 {
+				left[ri] = capLeft(ri).Sub(c.q.Mul(c.resCoef[j]).Mul(c.y[j]))
+			}
+		}
+	}
+}
+
+// program is the linear program of the chunk's classes, in floats. A
+// candidate whose capacity earlier chunks used up (capLeft at most 0)
+// stays out of the program (its share is 0); active maps each class's
+// program candidates back to its candidates.
+func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*lpProblem, [][]int) {
+	p := &lpProblem{capf: rc.capf.InexactFloat64(), worst: rc.plan.Objective == "worst", w: rc.wf}
+	resIdx := map[int]int{} // rc.res index → p.caps index
+	var resList []int
 	active := make([][]int, len(chunk))
 	for k, ci := range chunk {
 		c := rc.classes[ci]
@@ -167,7 +194,13 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 		c.lp = lc
 		p.classes = append(p.classes, lc)
 	}
-	sol := p.solve(warm)
+	return p, active
+}
+
+// widen maps the solution's shares and cap-row members from the program's
+// candidates (active) back to all the class's candidates, those left out
+// getting share 0, so that rounding and the plan index candidates alike.
+func (rc *recContext) widen(chunk []int, sol *lpResult, active [][]int) {
 	for k, ci := range chunk {
 		n := len(rc.classes[ci].cands)
 		if len(active[k]) == n {
@@ -186,8 +219,12 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 			sol.rows[k][r].members = members
 		}
 	}
-	// Each cap row's limit: the cap plus the excess the program gave it,
-	// up to the grid, never above today's share where that was higher.
+}
+
+// capLimits is each cap row's limit: the cap plus the excess the program
+// gave it, up to the grid, never above today's share where that was
+// higher.
+func (rc *recContext) capLimits(chunk []int, sol lpResult) [][]decimal.Decimal {
 	limits := make([][]decimal.Decimal, len(chunk))
 	for k, ci := range chunk {
 		c := rc.classes[ci]
@@ -203,12 +240,13 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 			limits[k] = append(limits[k], lim)
 		}
 	}
-	// Round the shares onto the grid, keeping caps and capacities; finer
-	// grids when the 4-decimal one has no room; today's mix at worst.
-	var ys [][]decimal.Decimal
-	for places := int32(sharePlaces); places <= 8 && ys == nil; places += 2 {
-		ys = rc.roundChunk(chunk, sol, limits, places, capLeft)
-	}
+	return limits
+}
+
+// setShares gives each class of the chunk its cap rows, least excess and
+// rounded shares ys, or today's mix with a note when no grid had room
+// (ys nil); an optimiser that did not finish is noted too.
+func (rc *recContext) setShares(chunk []int, sol lpResult, ys [][]decimal.Decimal) {
 	for k, ci := range chunk {
 		c := rc.classes[ci]
 		c.rows, c.total = sol.rows[k], sol.total[k]
@@ -224,17 +262,6 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 			continue
 		}
 		c.y = ys[k]
-	}
-	// Keep today's mix where the program did no better, and charge the
-	// capacity actually used to the chunks that follow.
-	for _, ci := range chunk {
-		c := rc.classes[ci]
-		rc.keepIfBetter(c)
-		for j, ri := range c.res {
-			if ri >= 0 && rc.res[ri].binding && c.y[j].Sign() > 0 {
-				left[ri] = capLeft(ri).Sub(c.q.Mul(c.resCoef[j]).Mul(c.y[j]))
-			}
-		}
 	}
 }
 
