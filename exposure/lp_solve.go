@@ -13,17 +13,6 @@ func (p *lpProblem) solve(warm *warmStart) lpResult {
 	}
 	s, ly := p.build(res.rows)
 	today := p.todayPoint(s, ly, res.rows)
-	fallback := func(err error) lpResult {
-		for l, c := range p.classes {
-			res.x[l] = append([]float64(nil), c.today...)
-			res.excess[l] = make([]float64, len(res.rows[l]))
-			for i, r := range res.rows[l] {
-				res.excess[l][i] = r.allow
-			}
-		}
-		res.err = err
-		return res
-	}
 	hasExcess := false
 	for l := range p.classes {
 		for _, e := range ly.e[l] {
@@ -37,42 +26,96 @@ func (p *lpProblem) solve(warm *warmStart) lpResult {
 		copy(res.total, warm.total)
 		copy(res.capMet, warm.capMet)
 	case hasExcess:
-		c := make([]float64, len(s.c))
-		total := 0.0
-		for _, cl := range p.classes {
-			total += cl.q
-		}
-		for l, cl := range p.classes {
-			for i, e := range ly.e[l] {
-				if e >= 0 {
-					c[e] = cl.q / total * float64(len(res.rows[l][i].places))
-				}
-			}
-		}
-		x, err := simplex(c, s, completeBasis(s, today))
+		x, err := p.phase1(s, ly, &res, today)
 		if err != nil {
-			for l := range p.classes {
-				res.capMet[l] = false
-			}
-			return fallback(err)
+			return p.todaysMix(&res, err)
 		}
 		x1 = x
-		for l := range p.classes {
-			for i, e := range ly.e[l] {
-				if e >= 0 {
-					res.total[l] += float64(len(res.rows[l][i].places)) * math.Max(x[e], 0)
-				}
-			}
-			res.capMet[l] = res.total[l] <= excessTol
-		}
 		basis1 = completeBasis(s, x1)
 		if warm != nil {
 			*warm = warmStart{phase1: true, x1: x1, basis1: basis1, total: append([]float64(nil), res.total...),
 				capMet: append([]bool(nil), res.capMet...)}
 		}
 	}
-	// Phase 2: keep each class's total excess, add the objective.
-	ly.totSl = make([]int, L)
+	p.keepExcess(s, ly, &res)
+	p.objective(s, ly)
+	x0, start := p.phase2Start(s, ly, x1, basis1, res.rows, res.total)
+	var last []int
+	if warm != nil {
+		last = warm.basis2
+	}
+	x, err := simplex(s.c, s, last, start)
+	if err != nil && feasible(s, x0) == nil {
+		// Phase 1's answer meets every constraint of phase 2 but is
+		// not optimised: better than nothing.
+		x = x0
+	}
+	if x == nil {
+		return p.todaysMix(&res, err)
+	}
+	res.err = err
+	if warm != nil && err == nil {
+		warm.basis2 = completeBasis(s, x)
+	}
+	p.read(x, ly, &res)
+	return res
+}
+
+// todaysMix is the answer when the optimiser fails: today's shares, each
+// cap row allowed what today's mix exceeds it by, and the error, so that
+// the plan keeps today's mix and says why.
+func (p *lpProblem) todaysMix(res *lpResult, err error) lpResult {
+	for l, c := range p.classes {
+		res.x[l] = append([]float64(nil), c.today...)
+		res.excess[l] = make([]float64, len(res.rows[l]))
+		for i, r := range res.rows[l] {
+			res.excess[l][i] = r.allow
+		}
+	}
+	res.err = err
+	return *res
+}
+
+// phase1 finds, from today's mix, the least excess over the cap: each
+// class's excess weighted by its share of the annual quantity and by the
+// places a row counts. It records each class's least total excess and
+// whether the cap can be met; when the optimiser fails, no class meets it.
+func (p *lpProblem) phase1(s *sf, ly *layout, res *lpResult, today []float64) ([]float64, error) {
+	c := make([]float64, len(s.c))
+	total := 0.0
+	for _, cl := range p.classes {
+		total += cl.q
+	}
+	for l, cl := range p.classes {
+		for i, e := range ly.e[l] {
+			if e >= 0 {
+				c[e] = cl.q / total * float64(len(res.rows[l][i].places))
+			}
+		}
+	}
+	x, err := simplex(c, s, completeBasis(s, today))
+	if err != nil {
+		for l := range p.classes {
+			res.capMet[l] = false
+		}
+		return nil, err
+	}
+	for l := range p.classes {
+		for i, e := range ly.e[l] {
+			if e >= 0 {
+				res.total[l] += float64(len(res.rows[l][i].places)) * math.Max(x[e], 0)
+			}
+		}
+		res.capMet[l] = res.total[l] <= excessTol
+	}
+	return x, nil
+}
+
+// keepExcess adds phase 2's rows that hold each class's total excess at
+// the least phase 1 found (within excessTol), so that the objective is
+// optimised among the mixes that give way to the cap no more than needed.
+func (p *lpProblem) keepExcess(s *sf, ly *layout, res *lpResult) {
+	ly.totSl = make([]int, len(p.classes))
 	for l := range p.classes {
 		ly.totSl[l] = -1
 		r := -1
@@ -89,25 +132,11 @@ func (p *lpProblem) solve(warm *warmStart) lpResult {
 			ly.totSl[l] = s.col(0, true, entry{r, 1})
 		}
 	}
-	p.objective(s, ly)
-	x0, start := p.phase2Start(s, ly, x1, basis1, res.rows, res.total)
-	var last []int
-	if warm != nil {
-		last = warm.basis2
-	}
-	x, err := simplex(s.c, s, last, start)
-	if err != nil && feasible(s, x0) == nil {
-		// Phase 1's answer meets every constraint of phase 2 but is
-		// not optimised: better than nothing.
-		x = x0
-	}
-	if x == nil {
-		return fallback(err)
-	}
-	res.err = err
-	if warm != nil && err == nil {
-		warm.basis2 = completeBasis(s, x)
-	}
+}
+
+// read takes the shares and each cap row's excess out of the solution x,
+// negatives of rounding noise made 0.
+func (p *lpProblem) read(x []float64, ly *layout, res *lpResult) {
 	for l, cl := range p.classes {
 		res.x[l] = make([]float64, len(cl.cost))
 		for j := range cl.cost {
@@ -120,7 +149,6 @@ func (p *lpProblem) solve(warm *warmStart) lpResult {
 			}
 		}
 	}
-	return res
 }
 
 // objective adds phase 2's objective (and, for worst, its epigraph rows).
