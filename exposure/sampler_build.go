@@ -71,8 +71,27 @@ func (m *model) samplers() ([]*sampler, [][]Phase) {
 	return out, phases
 }
 
+// buildSampler folds scenario s's figures over the profiles into the
+// sampler's coefficients and terms, so that a draw costs the same however
+// large the BOM, and returns the scenario's phases (the rows in force
+// month by month).
 func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, mass [][]float64, elemKeys []string, prices [][NumClasses]float64) (*sampler, []Phase) {
-	sc := st.sc
+	sp := m.newSampler(st.sc)
+	ctrlAt := make([]map[int]bool, m.horizon) // rows in force per month, for phases
+	tarAt := make([]map[int]bool, m.horizon)
+	for t := range ctrlAt {
+		ctrlAt[t], tarAt[t] = map[int]bool{}, map[int]bool{}
+	}
+	sgs, tgs := m.groupProfiles(s, st, cost, value, mass, elemKeys)
+	m.priceTerms(sp, sgs, prices, ctrlAt)
+	sp.constTerms()
+	m.tariffCoefs(sp, st, tgs, tarAt)
+	sp.markUncertain()
+	return sp, m.phases(ctrlAt, tarAt)
+}
+
+// newSampler is scenario sc's sampler with its tables sized and zero.
+func (m *model) newSampler(sc *Scenario) *sampler {
 	H := m.horizon
 	sp := &sampler{sc: sc, H: H, rate: m.in.Settings.CarryingRate.InexactFloat64(), stopped: m.stopped,
 		shortConst: make([]float64, H), carryConst: make([]float64, H),
@@ -86,17 +105,14 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 	for i := range sp.tarCoef {
 		sp.tarCoef[i] = make([]float64, H)
 	}
-	tarIdx := make(map[*Tariff]int, len(sc.Tariffs))
-	for i := range sc.Tariffs {
-		tarIdx[&sc.Tariffs[i]] = i
-	}
-	ctrlAt := make([]map[int]bool, H) // rows in force per month, for phases
-	tarAt := make([]map[int]bool, H)
-	for t := range ctrlAt {
-		ctrlAt[t], tarAt[t] = map[int]bool{}, map[int]bool{}
-	}
+	return sp
+}
 
-	// Group the profiles.
+// groupProfiles gathers the profiles of scenario s: into sgroups by class
+// probabilities, Controls table and elements (they meet the same Controls
+// rows), and into tgroups by what the Tariffs rows match, so that the
+// sampler's work grows with the groups, not the profiles.
+func (m *model) groupProfiles(s int, st *scenarioTables, cost, value []float64, mass [][]float64, elemKeys []string) ([]sgroup, []tgroup) {
 	type skey struct {
 		p     [2][NumClasses]uint64
 		ct    *controlTable
@@ -147,13 +163,19 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 			tgs[g].cost += cost[i]
 		}
 	}
+	return sgs, tgs
+}
 
-	// Price coefficients and availability/delay terms.
+// priceTerms adds the groups' price coefficients (per point of each
+// Controls row's uplift) and their availability/delay terms, one per
+// distinct assignment of rows to elements and classes, listing the months
+// it holds in; ctrlAt hears which rows are in force each month.
+func (m *model) priceTerms(sp *sampler, sgs []sgroup, prices [][NumClasses]float64, ctrlAt []map[int]bool) {
 	termIdx := map[string]int{}
 	var sig strings.Builder
 	for g := range sgs {
 		grp := &sgs[g]
-		for t := 1; t <= H; t++ {
+		for t := 1; t <= sp.H; t++ {
 			sig.Reset()
 			sig.WriteString(strconv.Itoa(g))
 			for _, e := range grp.elems {
@@ -183,23 +205,34 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 			if !ok {
 				ti = len(sp.terms)
 				termIdx[key] = ti
-				tm := term{weight: grp.value, elems: make([][]classRow, len(grp.elems))}
-				for j, e := range grp.elems {
-					pk := &grp.p[m.elemKind[e]]
-					for k := Class(0); k < NumClasses; k++ {
-						if pk[k] != 0 {
-							tm.elems[j] = append(tm.elems[j], classRow{row: grp.ct.rowOf[t][e][k], p: pk[k]})
-						}
-					}
-				}
-				sp.terms = append(sp.terms, tm)
+				sp.terms = append(sp.terms, m.newTerm(grp, t))
 			}
 			sp.terms[ti].months = append(sp.terms[ti].months, int32(t-1))
 		}
 	}
-	// Terms whose availability or delay has no range become constants
-	// for the draws; the sensitivity analysis still moves them all.
-	base := sp.params(func(p Param) float64 { return p.Value.InexactFloat64() })
+}
+
+// newTerm is group grp's availability/delay term in month t: per element,
+// each class it may fall in with the Controls row that applies.
+func (m *model) newTerm(grp *sgroup, t int) term {
+	tm := term{weight: grp.value, elems: make([][]classRow, len(grp.elems))}
+	for j, e := range grp.elems {
+		pk := &grp.p[m.elemKind[e]]
+		for k := Class(0); k < NumClasses; k++ {
+			if pk[k] != 0 {
+				tm.elems[j] = append(tm.elems[j], classRow{row: grp.ct.rowOf[t][e][k], p: pk[k]})
+			}
+		}
+	}
+	return tm
+}
+
+// constTerms turns the terms whose availability or delay has no range
+// into constants for the draws (the sensitivity analysis still moves them
+// all) and lists the others as drawn.
+func (sp *sampler) constTerms() {
+	sc := sp.sc
+	base := sp.params(paramValue)
 	for i := range sp.terms {
 		tm := &sp.terms[i]
 		for _, cls := range tm.elems {
@@ -226,8 +259,17 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 			sp.drawn = append(sp.drawn, i)
 		}
 	}
+}
 
-	// Tariff coefficients, as tariffFraction weighs them.
+// tariffCoefs adds the tariff coefficients (per point of each Tariffs
+// row), as tariffFraction weighs them; tarAt hears which rows are in
+// force each month.
+func (m *model) tariffCoefs(sp *sampler, st *scenarioTables, tgs []tgroup, tarAt []map[int]bool) {
+	sc := sp.sc
+	tarIdx := make(map[*Tariff]int, len(sc.Tariffs))
+	for i := range sc.Tariffs {
+		tarIdx[&sc.Tariffs[i]] = i
+	}
 	for _, g := range tgs {
 		p := g.rep
 		if p.origin == p.importer {
@@ -245,7 +287,7 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 		}
 		w := m.unknownIn(StageComponent, p.family, sc.Country)
 		wf := w.InexactFloat64()
-		for t := 1; t <= H; t++ {
+		for t := 1; t <= sp.H; t++ {
 			switch {
 			case p.origin != "":
 				add(p.origin, 1, t)
@@ -259,7 +301,12 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 			}
 		}
 	}
+}
 
+// markUncertain says whether some parameter the BOM feels has a range:
+// a scenario without one is its point figure in every draw.
+func (sp *sampler) markUncertain() {
+	sc := sp.sc
 	for r, c := range sc.Controls {
 		if (sp.upUsed[r] && c.Uplift.Ranged) || (sp.avUsed[r] && c.Availability.Ranged) || (sp.dlUsed[r] && c.Delay.Ranged) {
 			sp.uncertain = true
@@ -273,7 +320,6 @@ func (m *model) buildSampler(s int, st *scenarioTables, cost, value []float64, m
 	if sc.SpotPremium.Ranged && sp.feelsShortage() {
 		sp.uncertain = true
 	}
-	return sp, m.phases(ctrlAt, tarAt)
 }
 
 // feelsShortage reports whether some month has a shortfall for the spot
