@@ -15,10 +15,16 @@ func (m *model) result() *Result {
 	for t := 1; t <= H; t++ {
 		r.Months = append(r.Months, m.monthName(t))
 	}
-	for _, p := range m.profiles {
+	for i, p := range m.profiles {
+		if i%4096 == 0 && m.stopped() {
+			return r // Compute returns the context's error
+		}
 		p.ctrlProb = m.classProbabilities(p.countries, p.hreSep, p.family, in.Settings.ControllingCountry)
 	}
 	for pi, prod := range in.BOM.Products {
+		if m.stopped() {
+			return r // Compute returns the context's error
+		}
 		var base decimal.Decimal
 		for _, p := range m.profiles {
 			if p.agg != nil {
@@ -138,6 +144,9 @@ func (m *model) elementExposure() []ElementExposure {
 		}
 	}
 	for pi, prod := range m.in.BOM.Products {
+		if m.stopped() {
+			return out // Compute returns the context's error
+		}
 		for _, p := range m.profiles {
 			if p.agg == nil || p.agg[pi].mass == nil {
 				continue

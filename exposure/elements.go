@@ -1,11 +1,27 @@
 package exposure
 
 // rareEarthOrder are the 17 rare earths in atomic-number order:
-// scandium, yttrium and the fifteen lanthanides. The rareEarths set of
-// compute.go holds the same symbols (TestRareEarthsAgree).
+// scandium, yttrium and the fifteen lanthanides. The symbols are written
+// here only; rareEarths is the same list as a set.
 var rareEarthOrder = [...]string{
 	"Sc", "Y", "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu",
 	"Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+}
+
+// rareEarths are the 17 elements the exposure figures count, as a set:
+// the loops over a million lines' content ask it once per entry.
+var rareEarths = func() map[string]bool {
+	set := make(map[string]bool, len(rareEarthOrder))
+	for _, s := range rareEarthOrder {
+		set[s] = true
+	}
+	return set
+}()
+
+// heavyRareEarths are the elements whose separation stage is the source's
+// heavy-rare-earth separation country (SPEC section 3).
+var heavyRareEarths = map[string]bool{
+	"Gd": true, "Tb": true, "Dy": true, "Ho": true, "Er": true, "Tm": true, "Yb": true, "Lu": true, "Y": true,
 }
 
 // RareEarths returns the symbols of the 17 rare earths in atomic-number

@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// TestRareEarthsAgree checks the ordered list against the set the
-// computation uses: the same 17 symbols, each once.
+// TestRareEarthsAgree checks the ordered list and the set the computation
+// builds from it: the same 17 symbols, each once, the heavy ones among
+// them.
 func TestRareEarthsAgree(t *testing.T) {
 	list := RareEarths()
 	if len(list) != 17 || len(rareEarths) != 17 {
@@ -34,6 +35,11 @@ func TestRareEarthsAgree(t *testing.T) {
 	for _, s := range []string{"Fe", "nd", "ND", ""} {
 		if IsRareEarth(s) {
 			t.Errorf("IsRareEarth(%q) = true, want false", s)
+		}
+	}
+	for s := range heavyRareEarths {
+		if !IsRareEarth(s) {
+			t.Errorf("heavy rare earth %s is not a rare earth", s)
 		}
 	}
 	if !IsHeavyRareEarth("Dy") || IsHeavyRareEarth("Nd") {

@@ -1,0 +1,283 @@
+package exposure
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// candidate is what the line's figures need of one candidate: its parts
+// (one for a source or a part-number alternative; for a material-level
+// candidate, each of today's sources with its material remade, weighted
+// by today's shares), its average unit cost and the value B of the line's
+// material.
+type candidate struct {
+	parts  []candPart
+	cost   decimal.Decimal // Σ weight · part cost
+	value  decimal.Decimal
+	valueF float64
+}
+
+// candPart is one way of buying a share of the line within a candidate.
+type candPart struct {
+	prof           *profile
+	cost           decimal.Decimal // unit cost, on which its tariff falls
+	weight         decimal.Decimal
+	costF, weightF float64 // the same in floats, for the program
+}
+
+// newCandPart returns a candPart with its floats.
+func newCandPart(p *profile, cost, weight decimal.Decimal) candPart {
+	return candPart{prof: p, cost: cost, weight: weight, costF: cost.InexactFloat64(), weightF: weight.InexactFloat64()}
+}
+
+// single is a candidate of one part.
+func single(p *profile, cost, value decimal.Decimal) candidate {
+	return candidate{parts: []candPart{newCandPart(p, cost, one)}, cost: cost, value: value, valueF: value.InexactFloat64()}
+}
+
+// candidates lists today's sources, then the alternatives, with their
+// unit costs: a part-number row's premium applies to today's average unit
+// cost; a material row's to the value B of the line's material, inside
+// each of today's sources (c_j + B · premium), or its price per kg
+// replaces the material's (c_j − B + re_mass_kg · price) (SPEC section 8).
+func (rc *recContext) candidates(w *lineWork) []candidate {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	out, value := rc.sourceCandidates(w, len(l.Sources)+len(w.alts))
+	var avg decimal.Decimal
+	for _, s := range l.Sources {
+		avg = avg.Add(s.Share.Mul(s.UnitCost))
+	}
+	for k, a := range w.alts {
+		alt := &m.in.Alternatives[a]
+		if alt.PartNumber != "" {
+			c := alt.UnitCost
+			if alt.ByPremium {
+				c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
+			}
+			out = append(out, single(w.profs[k][0], c, value))
+			continue
+		}
+		cd := candidate{value: value, valueF: value.InexactFloat64()}
+		for j, s := range l.Sources {
+			c := s.UnitCost.Sub(value).Add(l.MaterialKg.Mul(alt.UnitCost))
+			if alt.ByPremium {
+				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
+			}
+			cd.parts = append(cd.parts, newCandPart(w.profs[k][j], c, s.Share))
+			cd.cost = cd.cost.Add(s.Share.Mul(c))
+		}
+		out = append(out, cd)
+	}
+	return out
+}
+
+// sourceCandidates returns the first candidates of candidates, today's
+// sources, in a slice of capacity n, and the value B of the line's
+// material.
+func (rc *recContext) sourceCandidates(w *lineWork, n int) ([]candidate, decimal.Decimal) {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	out := make([]candidate, 0, n)
+	value := m.materialValue(l)
+	for j, s := range l.Sources {
+		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+	}
+	return out, value
+}
+
+// unitDelta returns a candidate's annual delta per unit of the line's
+// exploded quantity, X_s in A_js = Q_p · X_s, exactly as Result.Parts
+// computes a source's figures (a material-level candidate: its parts
+// weighted by today's shares).
+func (rc *recContext) unitDelta(l *Line, pi int, c candidate, s int) decimal.Decimal {
+	var x decimal.Decimal
+	for _, pt := range c.parts {
+		f := rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi]
+		var y decimal.Decimal
+		for _, cm := range l.Content {
+			if cm.Kg.Sign() <= 0 {
+				continue
+			}
+			if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
+				y = y.Add(cm.Kg.Mul(g))
+			}
+		}
+		y = y.Add(mulNonZero(c.value, f.fAnnual.Shortage)).Add(mulNonZero(c.value, f.fAnnual.Carrying))
+		y = y.Add(mulNonZero(pt.cost, f.fAnnual.Tariff))
+		if !pt.weight.Equal(one) {
+			y = y.Mul(pt.weight)
+		}
+		x = x.Add(y)
+	}
+	return x
+}
+
+// unitDeltaFloat is unitDelta in float64, for the program; false when
+// every factor is zero.
+func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate, s int) (float64, bool) {
+	i := s*len(rc.m.in.BOM.Products) + pi
+	x, any := 0.0, false
+	for _, pt := range c.parts {
+		f := rc.factors[pt.prof]
+		if !f.nz[i] {
+			continue
+		}
+		any = true
+		y := 0.0
+		for k, cm := range l.Content {
+			if kg[k] > 0 {
+				y += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
+			}
+		}
+		y += c.valueF*f.fv[i] + pt.costF*f.fc[i]
+		x += pt.weightF * y
+	}
+	return x, any
+}
+
+// evaluate decides, in parallel, which lines are exposed and which of
+// them could be planned, with today's expected annual delta to rank them.
+func (rc *recContext) evaluate() {
+	m := rc.m
+	parallel(len(rc.work), func(k int) {
+		if rc.halted(k) {
+			return // Recommend returns the context's error
+		}
+		w := &rc.work[k]
+		l := &m.in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		cands, _ := rc.sourceCandidates(w, len(l.Sources)) // today's only: the alternatives wait for classify
+		kg := make([]float64, len(l.Content))
+		for i, c := range l.Content {
+			kg[i] = c.Kg.InexactFloat64()
+		}
+		// Exposed: today's mix changes cost in some scenario. Floats
+		// decide unless they come out (near) zero; decimals settle it.
+		exposed, unsure := false, false
+		qty := m.qty[w.line].InexactFloat64()
+		for s := 0; s < rc.S; s++ {
+			sum, mag := 0.0, 0.0
+			any := false
+			for j, src := range l.Sources {
+				v, nz := rc.unitDeltaFloat(l, kg, pi, cands[j], s)
+				any = any || nz
+				x := src.Share.InexactFloat64() * v
+				sum += x
+				mag += math.Abs(x)
+			}
+			w.expF += rc.wf[s] * sum * qty
+			switch {
+			case !any:
+			case math.Abs(sum) > 1e-9*mag:
+				exposed = true
+			default:
+				unsure = true
+			}
+		}
+		if !exposed && unsure {
+			for s := 0; s < rc.S && !exposed; s++ {
+				var sum decimal.Decimal
+				for j, src := range l.Sources {
+					sum = sum.Add(src.Share.Mul(rc.unitDelta(l, pi, cands[j], s)))
+				}
+				exposed = !sum.IsZero()
+			}
+		}
+		w.exposed = exposed
+		w.plannable = exposed && len(l.Sources)+len(w.alts) >= 2
+	})
+}
+
+// classify gives every plannable line that limit kept its figures per
+// unit of annual quantity and its class key: after limit, so that a BOM
+// with hundreds of thousands of plannable lines computes them for the
+// maxPlannedLines planned only.
+func (rc *recContext) classify() {
+	m := rc.m
+	var kept []int
+	for k := range rc.work {
+		if rc.work[k].plannable {
+			kept = append(kept, k)
+		}
+	}
+	parallel(len(kept), func(i int) {
+		if rc.halted(i) {
+			return // Recommend returns the context's error
+		}
+		w := &rc.work[kept[i]]
+		l := &m.in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
+		cands := rc.candidates(w)
+		kg := make([]float64, len(l.Content))
+		for i, c := range l.Content {
+			kg[i] = c.Kg.InexactFloat64()
+		}
+		// Per unit of annual quantity: X_s / V.
+		w.unit = make([]float64, len(cands)*rc.S)
+		for j, c := range cands {
+			for s := 0; s < rc.S; s++ {
+				v, _ := rc.unitDeltaFloat(l, kg, pi, c, s)
+				w.unit[j*rc.S+s] = v / vol
+			}
+		}
+		w.key = rc.classKey(w, l, pi, cands)
+	})
+}
+
+// limit keeps the program to the maxPlannedLines plannable lines with the
+// largest expected annual change: on a BOM with hundreds of thousands of
+// exposed lines the plan would otherwise dominate the report's time and
+// memory, for lines whose change is smallest. The Plan's notes say how
+// many were left out.
+func (rc *recContext) limit() {
+	var plannable []int
+	for k := range rc.work {
+		if rc.work[k].plannable {
+			plannable = append(plannable, k)
+		}
+	}
+	if len(plannable) <= maxPlannedLines {
+		return
+	}
+	sort.SliceStable(plannable, func(i, j int) bool {
+		return math.Abs(rc.work[plannable[i]].expF) > math.Abs(rc.work[plannable[j]].expF)
+	})
+	for _, k := range plannable[maxPlannedLines:] {
+		w := &rc.work[k]
+		w.plannable, w.skipped = false, true
+	}
+	rc.plan.Skipped = len(plannable) - maxPlannedLines
+	rc.plan.Notes = append(rc.plan.Notes, fmt.Sprintf("%d exposed parts with alternatives are not planned: the plan covers the %d with the largest expected annual change", rc.plan.Skipped, maxPlannedLines))
+}
+
+// classKey is what makes two lines the same per unit of annual quantity.
+func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|", pi)
+	for _, c := range l.Content {
+		if c.Kg.Sign() > 0 {
+			b.WriteString(c.Element)
+			b.WriteByte('=')
+			b.WriteString(c.Kg.String())
+			b.WriteByte(';')
+		}
+	}
+	fmt.Fprintf(&b, "|B%s", cands[0].value.String())
+	for j, c := range cands {
+		for _, pt := range c.parts {
+			fmt.Fprintf(&b, "|%d:%s:%s", rc.factors[pt.prof].id, pt.cost.String(), pt.weight.String())
+		}
+		if j < len(l.Sources) {
+			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
+		} else {
+			fmt.Fprintf(&b, ":a%d", w.alts[j-len(l.Sources)])
+		}
+	}
+	return b.String()
+}

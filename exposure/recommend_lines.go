@@ -1,0 +1,240 @@
+package exposure
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
+
+// finish computes every line's money figures from the rounded shares, in
+// decimals, and the portfolio totals.
+func (rc *recContext) finish() {
+	plan := rc.plan
+	var planned []int
+	for k := range rc.work {
+		if rc.work[k].cls >= 0 {
+			planned = append(planned, k)
+		}
+	}
+	plan.Planned = len(planned)
+	plan.Current = make([]decimal.Decimal, rc.S)
+	plan.Recommended = make([]decimal.Decimal, rc.S)
+	spend := map[stageCountry]*StageSpend{}
+	// Line plans are made a chunk at a time: the totals take every line,
+	// but only the maxLinePlans largest expected savings are kept, so that
+	// a BOM of a million lines does not hold a plan for each.
+	const chunk = 4096
+	buf := make([]LinePlan, 0, chunk)
+	for start := 0; start < len(planned); start += chunk {
+		part := planned[start:min(start+chunk, len(planned))]
+		buf = buf[:len(part)]
+		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
+		for i := range buf {
+			rc.addToTotals(&buf[i], spend)
+			// A line whose plan is today's mix is not listed (SPEC
+			// section 8), unless there is something to say about it: a
+			// note, or a stage left above the cap, which must be named.
+			if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
+				plan.Lines = append(plan.Lines, buf[i])
+			}
+		}
+		if len(plan.Lines) > 2*maxLinePlans {
+			keepLargestSavings(&plan.Lines)
+		}
+	}
+	if len(plan.Lines) > maxLinePlans {
+		keepLargestSavings(&plan.Lines)
+		plan.Notes = append(plan.Notes, fmt.Sprintf("%d parts have a plan; the %d with the largest expected saving are listed, the totals cover all of them.", plan.Planned, maxLinePlans))
+	}
+	sort.Slice(plan.Lines, func(i, j int) bool { return plan.Lines[i].Index < plan.Lines[j].Index })
+	for _, sp := range spend {
+		plan.Spend = append(plan.Spend, *sp)
+	}
+	sort.Slice(plan.Spend, func(i, j int) bool {
+		a, b := plan.Spend[i], plan.Spend[j]
+		if a.Stage != b.Stage {
+			return a.Stage < b.Stage
+		}
+		return a.Country < b.Country
+	})
+	plan.WorstCurrent, plan.WorstRecommended = argMax(plan.Current), argMax(plan.Recommended)
+	if rc.S > 0 {
+		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
+	}
+	rc.unplanned()
+}
+
+// unplanned lists the exposed lines without alternatives: the largest by
+// expected change, and the total of them all.
+func (rc *recContext) unplanned() {
+	m := rc.m
+	in := m.in
+	plan := rc.plan
+	var un []int
+	for k := range rc.work {
+		if w := &rc.work[k]; w.exposed && w.cls < 0 && !w.skipped {
+			un = append(un, k)
+		}
+	}
+	plan.UnplannedCount = len(un)
+	figs := make([]unplannedFigures, len(un)) // by place in un
+	parallel(len(un), func(i int) {
+		w, u := &rc.work[un[i]], &figs[i]
+		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
+		if rc.unplanned128(w, pi, u) {
+			return
+		}
+		for s := 0; s < rc.S; s++ {
+			a := rc.lineDelta(w, pi, s)
+			u.exp = u.exp.Add(rc.w[s].Mul(a))
+			if s == 0 || a.GreaterThan(u.worst) {
+				u.worst = a
+			}
+		}
+	})
+	var dc dec128.Converter
+	var total sum128
+	order := make([]int, len(un)) // places in un, largest expected delta first
+	for i := range figs {
+		if u := &figs[i]; u.exact {
+			total.add(u.exp128, &dc)
+		} else {
+			total.addDecimal(u.exp, &dc)
+		}
+		order[i] = i
+	}
+	plan.UnplannedDelta = plan.UnplannedDelta.Add(total.decimal(&dc))
+	sort.SliceStable(order, func(i, j int) bool {
+		if c := figs[order[i]].cmp(&figs[order[j]], &dc); c != 0 {
+			return c > 0
+		}
+		return un[order[i]] < un[order[j]]
+	})
+	for _, i := range order[:min(len(order), MaxUnplanned)] {
+		w, u := &rc.work[un[i]], &figs[i]
+		l := &in.BOM.Lines[w.line]
+		pi := m.prodIdx[l.Product]
+		if u.exact {
+			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
+		}
+		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
+			Expected: u.exp, Worst: u.worst})
+	}
+}
+
+// addToTotals adds one line's plan to the portfolio totals.
+func (rc *recContext) addToTotals(lp *LinePlan, spend map[stageCountry]*StageSpend) {
+	plan := rc.plan
+	plan.CurrentBaseline = plan.CurrentBaseline.Add(lp.CurrentBaseline)
+	plan.Premium = plan.Premium.Add(lp.Premium)
+	plan.ExpectedSaving = plan.ExpectedSaving.Add(lp.ExpectedSaving)
+	for s := 0; s < rc.S; s++ {
+		plan.Current[s] = plan.Current[s].Add(lp.Current[s])
+		plan.Recommended[s] = plan.Recommended[s].Add(lp.Recommended[s])
+	}
+	if !lp.CapMet {
+		plan.CapNotMet++
+	}
+	if lp.RequiredByCap {
+		plan.RequiredByCap++
+		plan.CostOfCap = plan.CostOfCap.Sub(lp.ExpectedSaving)
+	}
+	plan.HorizonSaving = plan.HorizonSaving.Add(lp.HorizonSaving)
+	plan.QualificationCost = plan.QualificationCost.Add(lp.QualificationCost)
+	if lp.Changed {
+		plan.Changed++
+	}
+	for _, cd := range lp.Candidates {
+		plan.IndicativeCandidate = plan.IndicativeCandidate || cd.Indicative
+		for g := StageMine; g < NumStages; g++ {
+			k := stageCountry{g, cd.Countries[g]}
+			sp := spend[k]
+			if sp == nil {
+				sp = &StageSpend{Stage: g, Country: k.country}
+				spend[k] = sp
+			}
+			sp.Today = sp.Today.Add(mulNonZero(lp.CurrentBaseline, cd.CurrentShare))
+			sp.Planned = sp.Planned.Add(mulNonZero(lp.CurrentBaseline, cd.Share))
+		}
+	}
+}
+
+// keepLargestSavings keeps the maxLinePlans plans with the largest
+// expected saving, ties in BOM order.
+func keepLargestSavings(lines *[]LinePlan) {
+	l := *lines
+	sort.Slice(l, func(i, j int) bool {
+		if c := l[i].ExpectedSaving.Cmp(l[j].ExpectedSaving); c != 0 {
+			return c > 0
+		}
+		return l[i].Index < l[j].Index
+	})
+	*lines = append(l[:0:0], l[:min(len(l), maxLinePlans)]...)
+}
+
+// lineDelta is today's annual delta of a line in scenario s, as Parts has it.
+func (rc *recContext) lineDelta(w *lineWork, pi, s int) decimal.Decimal {
+	l := &rc.m.in.BOM.Lines[w.line]
+	var a decimal.Decimal
+	value := rc.m.materialValue(l)
+	for j, src := range l.Sources {
+		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, single(rc.m.srcProfile[w.line][j], src.UnitCost, value), s)))
+	}
+	return a.Mul(rc.m.qty[w.line])
+}
+
+func argMax(v []decimal.Decimal) int {
+	best := 0
+	for i := range v {
+		if v[i].GreaterThan(v[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// linePlan computes one line's figures from its class's rounded shares.
+func (rc *recContext) linePlan(k int) LinePlan {
+	m := rc.m
+	w := &rc.work[k]
+	c := rc.classes[w.cls]
+	l := &m.in.BOM.Lines[w.line]
+	pi := m.prodIdx[l.Product]
+	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
+	lp := LinePlan{Index: w.line, Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
+	lp.Candidates = make([]Candidate, len(c.cands))
+	copy(lp.Candidates, c.cands)
+	cur := make([]decimal.Decimal, len(c.cands))
+	for j := range lp.Candidates {
+		lp.Candidates[j].Share = c.y[j]
+		if ri := c.res[j]; ri >= 0 {
+			lp.Candidates[j].Shared = rc.res[ri].lines > 1
+		}
+		cur[j] = lp.Candidates[j].CurrentShare
+		lp.Changed = lp.Changed || !cur[j].Equal(c.y[j])
+	}
+	mc := c.first
+	if mc == nil || c.lines[0] != k {
+		mc = rc.mixCosts(w, cur, c.y)
+	}
+	lp.Current, lp.Recommended = mc.cur, mc.rec
+	lp.CurrentBaseline, lp.RecommendedBaseline = mc.curBase, mc.recBase
+	lp.Premium = lp.RecommendedBaseline.Sub(lp.CurrentBaseline)
+	for s := 0; s < rc.S; s++ {
+		lp.ExpectedSaving = lp.ExpectedSaving.Add(rc.w[s].Mul(lp.Current[s].Sub(lp.Recommended[s])))
+	}
+	lp.WorstCurrent, lp.WorstRecommended = argMax(lp.Current), argMax(lp.Recommended)
+	if rc.S > 0 {
+		lp.WorstSaving = lp.Current[lp.WorstCurrent].Sub(lp.Recommended[lp.WorstRecommended])
+	}
+	lp.Kept = !lp.Changed && c.note == ""
+	lp.RequiredByCap = lp.Changed && lp.ExpectedSaving.Sign() < 0
+	lp.HHIBefore, lp.HHIAfter = stageHHI(lp.Candidates, cur, c.heavy), stageHHI(lp.Candidates, c.y, c.heavy)
+	lp.MaxShare, lp.CapBreaks = rc.capBreaks(c)
+	lp.CapMet = len(lp.CapBreaks) == 0
+	rc.timing(&lp, w, c, cur)
+	return lp
+}

@@ -1,0 +1,331 @@
+package exposure
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
+
+// prepare picks every cost-bearing line's alternatives and makes sure
+// every profile they need has its factors.
+func (rc *recContext) prepare() error {
+	m := rc.m
+	in := m.in
+	byPart, byMat, defMat := map[string][]int{}, map[string][]int{}, map[string][]int{}
+	for i, a := range in.Alternatives {
+		switch {
+		case a.Indicative:
+			defMat[a.Material] = append(defMat[a.Material], i)
+		case a.PartNumber != "":
+			byPart[a.PartNumber] = append(byPart[a.PartNumber], i)
+		case a.Material != "":
+			byMat[a.Material] = append(byMat[a.Material], i)
+		}
+	}
+	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
+	for i := range in.BOM.Lines {
+		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
+			return m.ctxErr()
+		}
+		l := &in.BOM.Lines[i]
+		if !m.costBearing[i] || len(l.Sources) == 0 {
+			continue
+		}
+		pi := m.prodIdx[l.Product]
+		// A line bought less than a billionth of a unit a year has nothing
+		// to plan, and such magnitudes stall the float simplex.
+		if belowPlannedQty(m.qty[i], in.BOM.Products[pi].AnnualVolume) {
+			continue
+		}
+		w := lineWork{line: i, cls: -1}
+		alts := byPart[l.PartNumber]
+		if len(alts) == 0 && l.Material != "" {
+			alts = byMat[l.Material]
+			if len(alts) == 0 {
+				alts = defMat[l.Material]
+			}
+		}
+		for j := range l.Sources {
+			rc.ensureFactors(m.srcProfile[i][j], pi)
+		}
+		for _, a := range alts {
+			alt := &in.Alternatives[a]
+			if isCurrent(l, alt) {
+				continue
+			}
+			if alt.PartNumber == "" && (!alt.ByPremium || alt.HasCapacity) && l.MaterialKg.Sign() <= 0 {
+				what := "quotes a price per kg of material"
+				if alt.ByPremium {
+					what = "offers a capacity in kg of material"
+				}
+				rc.note("%s (%s) %s, but some lines of %s give no re_mass_kg: it is left out of their candidates", alt.Supplier, alt.Ref, what, l.Material)
+				continue
+			}
+			// A part-number row replaces the whole part; a material row
+			// keeps each of today's sources and remakes its material.
+			bases := m.srcProfile[i][:1]
+			if alt.PartNumber == "" {
+				bases = m.srcProfile[i]
+			}
+			var profs []*profile
+			var err error
+			for _, base := range bases {
+				var p *profile
+				if p, err = rc.altProfile(base, a); err != nil {
+					break
+				}
+				rc.ensureFactors(p, pi)
+				profs = append(profs, p)
+			}
+			if err != nil {
+				rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
+				continue
+			}
+			w.alts = append(w.alts, a)
+			w.profs = append(w.profs, profs)
+		}
+		rc.work = append(rc.work, w)
+	}
+	return nil
+}
+
+// workCapacity is how many lines prepare may plan at most: the
+// cost-bearing lines with sources.
+func (rc *recContext) workCapacity() int {
+	n := 0
+	for i := range rc.m.in.BOM.Lines {
+		if rc.m.costBearing[i] && len(rc.m.in.BOM.Lines[i].Sources) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// belowPlannedQty reports whether qty·volume < minPlannedQty, in dec128
+// when it can.
+func belowPlannedQty(qty, volume decimal.Decimal) bool {
+	if d := dec128.Of(qty).Mul(dec128.Of(volume)).Sub(dec128.Of(minPlannedQty)); !d.Over() && !noDec128 {
+		return d.Sign() < 0
+	}
+	return qty.Mul(volume).LessThan(minPlannedQty)
+}
+
+// isCurrent reports whether an alternative is one of the line's sources
+// already: same supplier and stage countries.
+func isCurrent(l *Line, a *Alternative) bool {
+	for _, s := range l.Sources {
+		if strings.EqualFold(strings.TrimSpace(s.Supplier), strings.TrimSpace(a.Supplier)) && s.Countries == a.Countries {
+			return true
+		}
+	}
+	return false
+}
+
+// altProfile returns the profile of the line's material, HS code and
+// elements (those of base) made in the alternative's countries, built and
+// filled as Compute builds the current sources' profiles. A material row
+// keeps base's origin (the part is still bought where it was).
+func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
+	k := altKey{base, a}
+	if p, ok := rc.altProf[k]; ok {
+		return p, nil
+	}
+	alt := &rc.m.in.Alternatives[a]
+	hreSep, origin := alt.HRESeparation, alt.Origin
+	if hreSep == "" {
+		hreSep = alt.Countries[StageSeparation]
+	}
+	if origin == "" {
+		origin = alt.Countries[StageComponent]
+	}
+	if alt.PartNumber == "" {
+		// A material row remakes the material inside today's part: the
+		// part still ships from where it did, and pays its tariffs.
+		origin = base.origin
+	}
+	var kb strings.Builder
+	for _, c := range alt.Countries {
+		kb.WriteString(c)
+		kb.WriteByte('|')
+	}
+	for _, part := range []string{hreSep, origin, base.importer, base.family, base.material, base.hs} {
+		kb.WriteString(part)
+		kb.WriteByte('|')
+	}
+	for _, e := range base.elems {
+		kb.WriteString(strconv.Itoa(e))
+		kb.WriteByte(',')
+	}
+	key := kb.String()
+	p := rc.byKey[key]
+	if p == nil {
+		p = &profile{key: key, countries: alt.Countries, hreSep: hreSep, origin: origin, importer: base.importer,
+			family: base.family, material: base.material, hs: base.hs, elems: base.elems}
+		if err := rc.m.fillProfile(p); err != nil {
+			return nil, err
+		}
+		rc.byKey[key] = p
+	}
+	rc.altProf[k] = p
+	return p, nil
+}
+
+// ensureFactors computes a profile's annual factors for every scenario
+// for one product, so that the parallel steps only read them.
+func (rc *recContext) ensureFactors(p *profile, pi int) {
+	m := rc.m
+	P := len(m.in.BOM.Products)
+	f := rc.factors[p]
+	if f == nil {
+		f = &recFactors{id: len(rc.factors), done: make([]bool, P), dec: make([]*partFactors, rc.S*P), g: make([][]float64, rc.S*P),
+			fv: make([]float64, rc.S*P), fc: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
+		rc.factors[p] = f
+		rc.expectedMonthly(p, f)
+	}
+	if f.done[pi] {
+		return
+	}
+	f.done[pi] = true
+	vol := m.in.BOM.Products[pi].AnnualVolume
+	for s := 0; s < rc.S; s++ {
+		d := m.factorsFor(p, s, pi, vol)
+		i := s*P + pi
+		f.dec[i] = d
+		f.g[i] = make([]float64, len(d.gAnnual))
+		for e, v := range d.gAnnual {
+			if !v.IsZero() {
+				f.g[i][e] = v.InexactFloat64()
+				f.nz[i] = true
+			}
+		}
+		fv := d.fAnnual.Shortage.Add(d.fAnnual.Carrying)
+		f.fv[i], f.fc[i] = fv.InexactFloat64(), d.fAnnual.Tariff.InexactFloat64()
+		f.nz[i] = f.nz[i] || !fv.IsZero() || !d.fAnnual.Tariff.IsZero()
+	}
+}
+
+// expectedMonthly fills f's probability-weighted monthly factors.
+func (rc *recContext) expectedMonthly(p *profile, f *recFactors) {
+	H, E := rc.m.horizon, len(rc.m.elements)
+	f.eg = make([][]decimal.Decimal, H+1)
+	f.ev, f.ec = make([]decimal.Decimal, H+1), make([]decimal.Decimal, H+1)
+	for t := 1; t <= H; t++ {
+		f.eg[t] = make([]decimal.Decimal, E)
+		for s := 0; s < rc.S; s++ {
+			w := rc.w[s]
+			if w.IsZero() {
+				continue
+			}
+			ps := &p.perScen[s]
+			for _, e := range p.elems {
+				f.eg[t][e] = addProduct(f.eg[t][e], w, ps.g[t][e])
+			}
+			f.ev[t] = addProduct(f.ev[t], w, ps.f[t].Shortage.Add(ps.f[t].Carrying))
+			f.ec[t] = addProduct(f.ec[t], w, ps.f[t].Tariff)
+		}
+	}
+	f.expectedMonthly128()
+}
+
+// monthlySaving returns, per unit of the line's annual quantity, the
+// expected saving of the recommended mix over today's in each month
+// t = 1..H: Σ_j (x_j today − x_j recommended) · (c_j + X_jt) / 12, X_jt
+// being candidate j's probability-weighted change of unit cost in month t.
+// This is its definition in decimals; monthlySaving128 gives the same.
+func (rc *recContext) monthlySavingDecimal(w *lineWork, cur, rec []decimal.Decimal) []decimal.Decimal {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	H := m.horizon
+	out := make([]decimal.Decimal, H+1) // Σ_j d_j (c_j + X_jt), divided by 12 at the end
+	for j, cd := range rc.candidates(w) {
+		d := cur[j].Sub(rec[j])
+		if d.IsZero() {
+			continue
+		}
+		for t := 1; t <= H; t++ {
+			x := cd.cost
+			for _, pt := range cd.parts {
+				f := rc.factors[pt.prof]
+				var y decimal.Decimal
+				for _, cm := range l.Content {
+					if cm.Kg.Sign() > 0 {
+						y = addProduct(y, cm.Kg, f.eg[t][m.elemIdx[cm.Element]])
+					}
+				}
+				y = addProduct(y, cd.value, f.ev[t])
+				y = addProduct(y, pt.cost, f.ec[t])
+				x = addProduct(x, pt.weight, y)
+			}
+			out[t] = out[t].Add(d.Mul(x))
+		}
+	}
+	for t := 1; t <= H; t++ {
+		if !out[t].IsZero() {
+			out[t] = out[t].DivRound(twelve, divPlaces)
+		}
+	}
+	return out
+}
+
+// halted reports whether Recommend's context is done, asking it at every
+// 64th item and remembering the answer: a loop over a million lines then
+// skips its remaining items within a few microseconds of a cancel, without
+// asking the context (which may take a lock) once per line.
+func (rc *recContext) halted(k int) bool {
+	if rc.halt.Load() {
+		return true
+	}
+	if k%64 == 0 && rc.m.stopped() {
+		rc.halt.Store(true)
+		return true
+	}
+	return false
+}
+
+// parallel runs fn(i) for i in [0, n) on every processor.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value // the first worker's panic, raised again below
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					failed.CompareAndSwap(nil, fmt.Sprint(r))
+					next.Store(int64(n)) // the others stop at their next batch
+				}
+			}()
+			for {
+				lo := int(next.Add(64)) - 64
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+64, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// A panic in a worker would end the program; raised here it reaches
+	// the caller's goroutine, where the command recovers it.
+	if r := failed.Load(); r != nil {
+		panic(fmt.Sprintf("recommendations: %v", r))
+	}
+}

@@ -1,0 +1,357 @@
+package exposure
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// solve runs every program group, in parallel, then rounds its shares.
+// Lines alone in their program are sorted by shape (the candidates'
+// countries and capacities per unit) and solved in runs of the same
+// shape, each program starting from the last one's answer: the runs are
+// fixed before any work starts, so the answers do not depend on timing.
+func (rc *recContext) solve() {
+	type task struct {
+		classes []int
+		shaped  bool // single-class programs of one shape, warm-started in turn
+	}
+	var tasks []task
+	var single []int
+	shape := map[int]string{}
+	for _, u := range rc.units {
+		if len(u) == 1 {
+			single = append(single, u[0])
+			shape[u[0]] = rc.shape(u[0], nil)
+			continue
+		}
+		tasks = append(tasks, task{classes: u})
+	}
+	sort.SliceStable(single, func(i, j int) bool { return shape[single[i]] < shape[single[j]] })
+	const run = 64
+	for i := 0; i < len(single); {
+		j := i + 1
+		for j < len(single) && j-i < run && shape[single[j]] == shape[single[i]] {
+			j++
+		}
+		tasks = append(tasks, task{classes: single[i:j], shaped: true})
+		i = j
+	}
+	parallel(len(tasks), func(k int) {
+		if rc.m.stopped() {
+			return // Recommend returns the context's error
+		}
+		t := tasks[k]
+		if t.shaped {
+			warm := &warmStart{}
+			for _, ci := range t.classes {
+				rc.solveChunk([]int{ci}, map[int]decimal.Decimal{}, warm)
+			}
+			return
+		}
+		classes := append([]int(nil), t.classes...)
+		sort.SliceStable(classes, func(i, j int) bool { return rc.classes[classes[i]].q.GreaterThan(rc.classes[classes[j]].q) })
+		// Capacity left, per resource, for the chunks still to come.
+		left := map[int]decimal.Decimal{}
+		for start := 0; start < len(classes); start += maxClasses {
+			if rest := classes[start:]; !rc.capacityLeft(rest, left) {
+				// Used up: the rest no longer share anything.
+				warm := map[string]*warmStart{}
+				for _, ci := range rest {
+					key := rc.shape(ci, left)
+					if warm[key] == nil {
+						warm[key] = &warmStart{}
+					}
+					rc.solveChunk([]int{ci}, left, warm[key])
+				}
+				return
+			}
+			rc.solveChunk(classes[start:min(start+maxClasses, len(classes))], left, nil)
+		}
+	})
+}
+
+// capacityLeft reports whether a binding capacity that some of the
+// classes draw on has units left.
+func (rc *recContext) capacityLeft(classes []int, left map[int]decimal.Decimal) bool {
+	for _, ci := range classes {
+		for _, ri := range rc.classes[ci].res {
+			if ri < 0 || !rc.res[ri].binding {
+				continue
+			}
+			if v, ok := left[ri]; !ok || v.Sign() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shape is what a class's program looks like alone apart from its
+// costs: its candidates' capped countries, today's shares and the
+// capacities that bind, per unit of its annual quantity ("off" when used
+// up).
+func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
+	c := rc.classes[ci]
+	var b strings.Builder
+	for j, cd := range c.cands {
+		for _, ctry := range c.capped[j] {
+			b.WriteString(ctry)
+			b.WriteByte(',')
+		}
+		b.WriteString(cd.CurrentShare.String())
+		if ri := c.res[j]; ri >= 0 && rc.res[ri].binding {
+			k := rc.res[ri].cap
+			if v, ok := left[ri]; ok {
+				k = v
+			}
+			if k.Sign() <= 0 {
+				b.WriteString("off")
+			} else {
+				fmt.Fprintf(&b, "%s/%s", k, c.q.Mul(c.resCoef[j]))
+			}
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// solveChunk solves one program and rounds its shares; left holds the
+// capacity earlier chunks of the group left, and is updated.
+func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
+	capLeft := func(ri int) decimal.Decimal {
+		if v, ok := left[ri]; ok {
+			return v
+		}
+		return rc.res[ri].cap
+	}
+	p, active := rc.program(chunk, capLeft)
+	sol := p.solve(warm)
+	rc.widen(chunk, &sol, active)
+	limits := rc.capLimits(chunk, sol)
+	// Round the shares onto the grid, keeping caps and capacities; finer
+	// grids when the 4-decimal one has no room; today's mix at worst.
+	var ys [][]decimal.Decimal
+	for places := int32(sharePlaces); places <= 8 && ys == nil; places += 2 {
+		ys = rc.roundChunk(chunk, sol, limits, places, capLeft)
+	}
+	rc.setShares(chunk, sol, ys)
+	// Keep today's mix where the program did no better, and charge the
+	// capacity actually used to the chunks that follow.
+	for _, ci := range chunk {
+		c := rc.classes[ci]
+		rc.keepIfBetter(c)
+		for j, ri := range c.res {
+			if ri >= 0 && rc.res[ri].binding && c.y[j].Sign() > 0 {
+				left[ri] = capLeft(ri).Sub(c.q.Mul(c.resCoef[j]).Mul(c.y[j]))
+			}
+		}
+	}
+}
+
+// program is the linear program of the chunk's classes, in floats. A
+// candidate whose capacity earlier chunks used up (capLeft at most 0)
+// stays out of the program (its share is 0); active maps each class's
+// program candidates back to its candidates.
+func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*lpProblem, [][]int) {
+	p := &lpProblem{capf: rc.capf.InexactFloat64(), worst: rc.plan.Objective == "worst", w: rc.wf}
+	resIdx := map[int]int{} // rc.res index → p.caps index
+	var resList []int
+	active := make([][]int, len(chunk))
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		w := &rc.work[c.lines[0]]
+		lc := &lpClass{q: c.q.InexactFloat64()}
+		for j, cd := range c.cands {
+			ri := c.res[j]
+			binds := ri >= 0 && rc.res[ri].binding
+			if binds && capLeft(ri).Sign() <= 0 {
+				continue
+			}
+			active[k] = append(active[k], j)
+			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
+			lc.delta = append(lc.delta, w.unit[j*rc.S:(j+1)*rc.S])
+			lc.countries = append(lc.countries, c.capped[j])
+			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
+			lc.current = append(lc.current, cd.Current)
+			lc.resCoef = append(lc.resCoef, c.resCoef[j].InexactFloat64())
+			if binds {
+				pi, ok := resIdx[ri]
+				if !ok {
+					pi = len(resList)
+					resIdx[ri] = pi
+					resList = append(resList, ri)
+					p.caps = append(p.caps, capLeft(ri).InexactFloat64())
+				}
+				lc.res = append(lc.res, pi)
+			} else {
+				lc.res = append(lc.res, -1)
+			}
+		}
+		c.lp = lc
+		p.classes = append(p.classes, lc)
+	}
+	return p, active
+}
+
+// widen maps the solution's shares and cap-row members from the program's
+// candidates (active) back to all the class's candidates, those left out
+// getting share 0, so that rounding and the plan index candidates alike.
+func (rc *recContext) widen(chunk []int, sol *lpResult, active [][]int) {
+	for k, ci := range chunk {
+		n := len(rc.classes[ci].cands)
+		if len(active[k]) == n {
+			continue
+		}
+		x := make([]float64, n)
+		for i, j := range active[k] {
+			x[j] = sol.x[k][i]
+		}
+		sol.x[k] = x
+		for r := range sol.rows[k] {
+			members := make([]int, len(sol.rows[k][r].members))
+			for i, m := range sol.rows[k][r].members {
+				members[i] = active[k][m]
+			}
+			sol.rows[k][r].members = members
+		}
+	}
+}
+
+// capLimits is each cap row's limit: the cap plus the excess the program
+// gave it, up to the grid, never above today's share where that was
+// higher.
+func (rc *recContext) capLimits(chunk []int, sol lpResult) [][]decimal.Decimal {
+	limits := make([][]decimal.Decimal, len(chunk))
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		for r, row := range sol.rows[k] {
+			var today decimal.Decimal
+			for _, j := range row.members {
+				today = today.Add(c.cands[j].CurrentShare)
+			}
+			lim := rc.capf
+			if e := sol.excess[k][r]; e > 1e-12 {
+				lim = decimal.Min(decimal.NewFromFloat(math.Ceil((rc.capf.InexactFloat64()+e)*1e4-1e-6)/1e4), decimal.Max(rc.capf, today))
+			}
+			limits[k] = append(limits[k], lim)
+		}
+	}
+	return limits
+}
+
+// setShares gives each class of the chunk its cap rows, least excess and
+// rounded shares ys, or today's mix with a note when no grid had room
+// (ys nil); an optimiser that did not finish is noted too.
+func (rc *recContext) setShares(chunk []int, sol lpResult, ys [][]decimal.Decimal) {
+	for k, ci := range chunk {
+		c := rc.classes[ci]
+		c.rows, c.total = sol.rows[k], sol.total[k]
+		if sol.err != nil {
+			c.note = "the optimiser did not finish (" + sol.err.Error() + "); the shares meet the constraints but may not be the cheapest"
+		}
+		if ys == nil {
+			c.y = make([]decimal.Decimal, len(c.cands))
+			for j, cd := range c.cands {
+				c.y[j] = cd.CurrentShare
+			}
+			c.note = "the shares could not be rounded within the constraints; today's mix is kept"
+			continue
+		}
+		c.y = ys[k]
+	}
+}
+
+// keepIfBetter puts today's mix back when it gives way to the cap no
+// more than the program had to (its total excess is the least) and the
+// rounded recommendation is no cheaper by the objective. Today's sources
+// have no capacity limit, so this only frees capacity.
+func (rc *recContext) keepIfBetter(c *recClass) {
+	cur := make([]decimal.Decimal, len(c.cands))
+	same := true
+	for j, cd := range c.cands {
+		cur[j] = cd.CurrentShare
+		same = same && cur[j].Equal(c.y[j])
+	}
+	if same || c.todayExcess() > c.total+1e-7 {
+		return
+	}
+	// The class's lines are the same per unit, so its first line decides.
+	mc := rc.mixCosts(&rc.work[c.lines[0]], cur, c.y)
+	obj := func(v []decimal.Decimal) decimal.Decimal {
+		if rc.plan.Objective == "worst" {
+			return v[argMax(v)]
+		}
+		var e decimal.Decimal
+		for s := range v {
+			e = e.Add(rc.w[s].Mul(v[s]))
+		}
+		return e
+	}
+	if rc.S > 0 && obj(mc.rec).GreaterThanOrEqual(obj(mc.cur)) {
+		c.y = cur
+		c.note = ""
+		mc.rec, mc.recBase = mc.cur, mc.curBase
+	}
+	c.first = mc
+}
+
+// todayExcess is today's mix's total excess over the cap, Σ_r n_r
+// max(0, today_r − cap), as phase 1 of the program counts it.
+func (c *recClass) todayExcess() float64 {
+	e := 0.0
+	for _, r := range c.rows {
+		e += float64(len(r.places)) * r.allow
+	}
+	return e
+}
+
+// mix is a line's annual cost per scenario and when nothing happens,
+// under today's shares and the recommended ones.
+type mix struct {
+	cur, rec         []decimal.Decimal
+	curBase, recBase decimal.Decimal
+}
+
+// mixCosts computes a line's annual costs: C_j = q c_j, A_js = Q_p · X_js
+// (Result.Parts' figure with x_j = 1), and a mix's annual cost in
+// scenario s is Σ_j x_j (C_j + A_js).
+func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
+	cands := rc.candidates(w)
+	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
+		return mc
+	}
+	return rc.mixCostsDecimal(w, cands, cur, rec)
+}
+
+// mixCostsDecimal is mixCosts in decimals, its definition.
+func (rc *recContext) mixCostsDecimal(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) *mix {
+	m := rc.m
+	l := &m.in.BOM.Lines[w.line]
+	pi := m.prodIdx[l.Product]
+	qty := m.qty[w.line]
+	q := qty.Mul(m.in.BOM.Products[pi].AnnualVolume)
+	mc := &mix{cur: make([]decimal.Decimal, rc.S), rec: make([]decimal.Decimal, rc.S)}
+	for j, cd := range cands {
+		xc, xr := cur[j], rec[j]
+		if xc.IsZero() && xr.IsZero() {
+			continue
+		}
+		C := q.Mul(cd.cost)
+		mc.curBase = mc.curBase.Add(xc.Mul(C))
+		mc.recBase = mc.recBase.Add(xr.Mul(C))
+		for s := 0; s < rc.S; s++ {
+			v := C.Add(qty.Mul(rc.unitDelta(l, pi, cd, s)))
+			if !xc.IsZero() {
+				mc.cur[s] = mc.cur[s].Add(xc.Mul(v))
+			}
+			if !xr.IsZero() {
+				mc.rec[s] = mc.rec[s].Add(xr.Mul(v))
+			}
+		}
+	}
+	return mc
+}

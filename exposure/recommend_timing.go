@@ -1,0 +1,126 @@
+package exposure
+
+import (
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
+
+// timing sets the line's qualification month and cost, horizon saving and
+// payback month (SPEC section 8): the plan takes effect when its last new
+// source delivers, month Q+1.
+func (rc *recContext) timing(lp *LinePlan, w *lineWork, c *recClass, cur []decimal.Decimal) {
+	H := rc.m.horizon
+	Q := 0
+	for _, cd := range lp.Candidates {
+		if cd.Current || cd.Share.Sign() <= 0 {
+			continue
+		}
+		Q = max(Q, cd.QualificationMonths)
+		lp.QualificationCost = lp.QualificationCost.Add(cd.QualificationCost)
+	}
+	lp.QualificationMonth = Q + 1
+	if !lp.Changed {
+		return
+	}
+	// Lines of a class are the same per unit of annual quantity.
+	c.once.Do(func() {
+		var ok bool
+		if c.monthly128, ok = rc.monthlySaving128(w, cur, c.y); !ok {
+			c.monthly = rc.monthlySavingDecimal(w, cur, c.y)
+		}
+	})
+	monthly := c.monthly
+	if c.monthly128 != nil {
+		var ok bool
+		if lp.PaybackMonth, lp.HorizonSaving, ok = horizonSaving128(lp.AnnualQty, lp.QualificationCost, c.monthly128, Q+1, H); ok {
+			return
+		}
+		lp.PaybackMonth = 0
+		var dc dec128.Converter
+		monthly = make([]decimal.Decimal, len(c.monthly128))
+		for t, v := range c.monthly128 {
+			monthly[t] = dc.Decimal(v)
+		}
+	}
+	var sum decimal.Decimal
+	for t := Q + 1; t <= H; t++ {
+		sum = sum.Add(lp.AnnualQty.Mul(monthly[t]))
+		if lp.PaybackMonth == 0 && sum.Sign() > 0 && sum.GreaterThanOrEqual(lp.QualificationCost) {
+			lp.PaybackMonth = t
+		}
+	}
+	lp.HorizonSaving = sum.Sub(lp.QualificationCost)
+}
+
+// capBreaks lists the stages and capped countries whose recommended share
+// stays above the cap, with why, and the largest capped share.
+func (rc *recContext) capBreaks(c *recClass) (decimal.Decimal, []CapBreak) {
+	var most decimal.Decimal
+	var out []CapBreak
+	for _, row := range c.rows {
+		var share decimal.Decimal
+		for _, j := range row.members {
+			share = share.Add(c.y[j])
+		}
+		most = decimal.Max(most, share)
+		if !share.GreaterThan(rc.capf) {
+			continue
+		}
+		for _, pl := range row.places {
+			why := "no candidate outside it at this stage"
+			for _, cd := range c.cands {
+				if ctry := stageCountryOf(cd, pl.stage); ctry != "" && ctry != pl.country {
+					why = "the candidates outside it lack the capacity"
+					break
+				}
+			}
+			out = append(out, CapBreak{Stage: pl.stage, Country: pl.country, Share: share, Why: why})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Stage < out[j].Stage })
+	return most, out
+}
+
+// stageCountryOf is a candidate's country at a cap stage.
+func stageCountryOf(cd Candidate, g Stage) string {
+	if g == StageHRESeparation {
+		return cd.HRESeparation
+	}
+	return cd.Countries[g]
+}
+
+// stageHHI is each stage's Herfindahl–Hirschman index over its known
+// countries, shares renormalised to the known part, in percent points;
+// the heavy-separation stage only for a line with heavy rare earths.
+func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
+	var out [capStages]HHI
+	for g := Stage(0); g < capStages; g++ {
+		if g == StageHRESeparation && !heavy {
+			continue
+		}
+		by := map[string]decimal.Decimal{}
+		var known decimal.Decimal
+		for j, cd := range cands {
+			if c := stageCountryOf(cd, g); c != "" && y[j].Sign() > 0 {
+				by[c] = by[c].Add(y[j])
+				known = known.Add(y[j])
+			}
+		}
+		if known.IsZero() {
+			continue
+		}
+		var h decimal.Decimal
+		for _, v := range by {
+			sh := v.Mul(hundred)
+			if !known.Equal(one) {
+				sh = sh.DivRound(known, divPlaces)
+			}
+			h = h.Add(sh.Mul(sh))
+		}
+		out[g] = HHI{Value: h.Round(2), Known: true}
+	}
+	return out
+}
