@@ -6,6 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 
 	"rexpo/internal/genbom"
@@ -14,9 +17,12 @@ import (
 
 // BenchmarkReadBOM compares reading a generated BOM into domain values
 // (Read: parsing, validation, tree) with encoding/csv alone reading the
-// same CSV file.
+// same CSV file, and reads the same BOM as a workbook (read-xlsx). The
+// read benchmarks report resident-MB, the heap the Loaded input holds
+// once read (after a collection): what stays in memory for the
+// computation. REXPO_BENCH_LINES sets the sizes (default 10000,100000).
 func BenchmarkReadBOM(b *testing.B) {
-	for _, n := range []int{10000, 100000} {
+	for _, n := range readBenchLines(b) {
 		dir := b.TempDir()
 		write := func(name string, fn func(io.Writer) error) {
 			f, err := os.Create(filepath.Join(dir, name))
@@ -55,22 +61,57 @@ func BenchmarkReadBOM(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("lines=%d/read", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				bk, err := workbook.OpenBook(dir, workbook.DefaultLimits())
-				if err != nil {
-					b.Fatal(err)
-				}
-				ld, err := Read(bk, Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(ld.Input.BOM.Lines) != n {
-					b.Fatalf("%d lines", len(ld.Input.BOM.Lines))
-				}
-				bk.Close()
-			}
-		})
+		b.Run(fmt.Sprintf("lines=%d/read", n), func(b *testing.B) { benchRead(b, dir, n) })
+		write("bom.xlsx", func(w io.Writer) error { return genbom.WriteXLSX(w, n, 1) })
+		b.Run(fmt.Sprintf("lines=%d/read-xlsx", n), func(b *testing.B) { benchRead(b, filepath.Join(dir, "bom.xlsx"), n) })
 	}
+}
+
+// readBenchLines are the BOM sizes of BenchmarkReadBOM.
+func readBenchLines(b *testing.B) []int {
+	spec := os.Getenv("REXPO_BENCH_LINES")
+	if spec == "" {
+		return []int{10000, 100000}
+	}
+	var out []int
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("REXPO_BENCH_LINES: bad size %q", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// benchRead reads the BOM at path (a folder of CSV files or a workbook)
+// and reports the heap its Loaded holds.
+func benchRead(b *testing.B, path string, n int) {
+	b.ReportAllocs()
+	var resident uint64
+	for b.Loop() {
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		bk, err := workbook.OpenBook(path, workbook.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		ld, err := Read(bk, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bk.Close()
+		if len(ld.Input.BOM.Lines) != n {
+			b.Fatalf("%d lines", len(ld.Input.BOM.Lines))
+		}
+		b.StopTimer()
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		resident = max(resident, after.HeapInuse-min(before.HeapInuse, after.HeapInuse))
+		runtime.KeepAlive(ld)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(resident)/(1<<20), "resident-MB")
 }
