@@ -251,6 +251,16 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 		typText                     string
 	)
 	for {
+		if !inCell && !sc.needClose && sc.depth() == 3 && fastCells {
+			if cell, c, ok := r.plainCell(col, num); ok {
+				col = c
+				for len(cells) <= col {
+					cells = append(cells, Cell{})
+				}
+				cells[col] = cell
+				continue
+			}
+		}
 		tok, err := sc.token()
 		if err != nil {
 			if err == io.EOF {
@@ -320,7 +330,7 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 					continue
 				}
 				inCell = false
-				cell, err := r.cell(col, num, typ, typText, style, hasV, inIS)
+				cell, err := r.cell(r.text, col, num, typ, typText, style, hasV, inIS)
 				if err != nil {
 					return err
 				}
@@ -333,9 +343,8 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 	}
 }
 
-// cell makes the cell just read (its text in r.text).
-func (r *xlsxSheetReader) cell(col, num, typ int, typText string, style int, hasV, inIS bool) (Cell, error) {
-	text := r.text
+// cell makes the cell just read, whose <v> or <is> held text.
+func (r *xlsxSheetReader) cell(text []byte, col, num, typ int, typText string, style int, hasV, inIS bool) (Cell, error) {
 	switch typ {
 	case typeShared:
 		if !hasV {

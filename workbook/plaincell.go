@@ -1,0 +1,104 @@
+package workbook
+
+// The sheet reader's fast path. Nearly every cell Excel writes is one of
+// <c r="B7" s="3" t="s"><v>42</v></c>, <c r="B7"/> or <c r="B7"></c>:
+// plainCell reads such a cell straight from the tokenizer's buffer in one
+// pass, where the tokenizer would make five tokens of it. Anything else
+// (other attributes, spaces, entities, text beyond printable ASCII, an
+// inline string or formula, a cell cut by the end of the buffer, any
+// error) it leaves to the tokenizer, untouched, so that cells read the
+// same and errors say the same either way (FuzzPlainCell checks it).
+
+// fastCells turns the fast path on; tests turn it off to compare.
+var fastCells = true
+
+// plainCell reads a plain cell at the tokenizer's position, inside row
+// num after column col. ok is false when the cell is not plain: nothing is
+// then consumed.
+func (r *xlsxSheetReader) plainCell(col, num int) (cell Cell, newCol int, ok bool) {
+	x := r.sc.xt
+	if x.err != nil {
+		return Cell{}, 0, false
+	}
+	b := x.buf[x.pos:x.end]
+	if len(b) < 4 || b[0] != '<' || b[1] != 'c' {
+		return Cell{}, 0, false
+	}
+	typ, style := typeNumber, -1
+	var ref []byte
+	i := 2
+	for i < len(b) && b[i] == ' ' {
+		// One space, a one-letter name, ="value" of letters and digits.
+		if i+4 >= len(b) || b[i+2] != '=' || b[i+3] != '"' {
+			return Cell{}, 0, false
+		}
+		j := i + 4
+		for j < len(b) && isAlnum(b[j]) {
+			j++
+		}
+		if j >= len(b) || b[j] != '"' {
+			return Cell{}, 0, false
+		}
+		v := b[i+4 : j]
+		switch b[i+1] {
+		case 'r':
+			ref = v
+		case 't':
+			if typ = cellType(v); typ == typeUnknown {
+				return Cell{}, 0, false
+			}
+		case 's':
+			if n, ok := parseUint(v); ok {
+				style = n
+			}
+		default:
+			return Cell{}, 0, false
+		}
+		i = j + 1
+	}
+	var text []byte
+	hasV := false
+	switch rest := b[i:]; {
+	case hasPrefix(rest, "/>"):
+		i += 2
+	case hasPrefix(rest, "></c>"):
+		i += 5
+	case hasPrefix(rest, "><v>"):
+		start := i + 4
+		k := start
+		for k < len(b) && b[k] >= 0x20 && b[k] < 0x7f && b[k] != '<' && b[k] != '&' && b[k] != ']' {
+			k++
+		}
+		if !hasPrefix(b[k:], "</v></c>") {
+			return Cell{}, 0, false
+		}
+		text, hasV, i = b[start:k], true, k+8
+	default:
+		return Cell{}, 0, false
+	}
+	if ref != nil {
+		c, ok := parseRef(ref)
+		if !ok {
+			return Cell{}, 0, false
+		}
+		col = c
+	} else if col++; col >= maxCols {
+		return Cell{}, 0, false
+	}
+	cell, err := r.cell(text, col, num, typ, "", style, hasV, false)
+	if err != nil {
+		return Cell{}, 0, false
+	}
+	x.pos += i
+	return cell, col, true
+}
+
+// hasPrefix is bytes.HasPrefix for a constant prefix, which the compiler
+// turns into a few loads and compares instead of a call.
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
+}
+
+func isAlnum(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+}

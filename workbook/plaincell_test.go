@@ -1,0 +1,68 @@
+package workbook
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"rexpo/internal/genbom"
+)
+
+// readSheetDump reads every row of the BOM sheet of data into text, with
+// the fast path on or off, ending in the error if any.
+func readSheetDump(data []byte, fast bool) string {
+	defer func(was bool) { fastCells = was }(fastCells)
+	fastCells = fast
+	var out strings.Builder
+	b, err := OpenXLSX(bytes.NewReader(data), int64(len(data)), "in.xlsx", Limits{MaxUnzipped: 64 << 20, MaxPartBytes: 1 << 20})
+	if err != nil {
+		return err.Error()
+	}
+	defer b.Close()
+	rr, err := b.Rows("BOM")
+	if err != nil {
+		return err.Error()
+	}
+	defer rr.Close()
+	for rr.Next() {
+		fmt.Fprintf(&out, "%d: %+v\n", rr.Row().Num, rr.Row().Cells)
+	}
+	if err := rr.Err(); err != nil {
+		out.WriteString(err.Error())
+	}
+	return out.String()
+}
+
+// FuzzPlainCell: the sheet reader reads the same cells and fails with the
+// same errors with its fast path as without.
+func FuzzPlainCell(f *testing.F) {
+	for _, s := range []string{
+		`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>0.5</v></c><c r="C1"/><c></c><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c></row>`,
+		`<row><c r="XFD1"><v>1</v></c><c><v>2</v></c></row><row><c r="3C"><v>1</v></c></row>`,
+		`<row><c t="s"><v>7</v></c><c t="q"><v>1</v></c><c t="d"><v> 2026-01-01 </v></c><c  r="A1"><v>1</v></c><c r="A1" r="B1"><v>&amp;</v></c></row>`,
+		`<row><c t="inlineStr"><v>x</v></c><c t="inlineStr"><is><t>y</t></is></c><c s="x"><v>1</v></c><c t="b"><v>yes</v></c></row>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sheetData string) {
+		data := xlsxTestBook(t, sheetData, "xl/sharedStrings.xml", `<sst><si><t>a</t></si><si><t>b</t></si></sst>`,
+			"xl/styles.xml", `<styleSheet><cellXfs><xf/><xf numFmtId="9"/><xf numFmtId="14"/></cellXfs></styleSheet>`)
+		if fast, slow := readSheetDump(data, true), readSheetDump(data, false); fast != slow {
+			t.Fatalf("with the fast path:\n%s\nwithout:\n%s", fast, slow)
+		}
+	})
+}
+
+// TestPlainCellGenerated reads a generated BOM, whose cells are all plain
+// (and some cut by the tokenizer's buffer), both ways.
+func TestPlainCellGenerated(t *testing.T) {
+	var buf bytes.Buffer
+	if err := genbom.WriteXLSX(&buf, 3000, 7); err != nil {
+		t.Fatal(err)
+	}
+	fast, slow := readSheetDump(buf.Bytes(), true), readSheetDump(buf.Bytes(), false)
+	if fast != slow || strings.Count(fast, "\n") != 3001 {
+		t.Errorf("the fast path reads %d rows, the tokenizer %d, or they differ", strings.Count(fast, "\n"), strings.Count(slow, "\n"))
+	}
+}
