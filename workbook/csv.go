@@ -99,7 +99,11 @@ func (c *csvBook) rows(sheet string) (rowSource, error) {
 	// The parser reads as encoding/csv would with this Comma,
 	// FieldsPerRecord -1, LazyQuotes false and ReuseRecord.
 	cp.comma = byte(csvSniffComma(head))
-	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cp, hint: csvRowsHint(f, head)}, nil
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cp, hint: csvRowsHint(f, head), size: size}, nil
 }
 
 // csvRowsHint guesses a file's line count from its size and the mean
@@ -175,13 +179,16 @@ type csvSheetReader struct {
 	f       fs.File
 	cnt     *csvCounter
 	cr      *csvParser
-	num     int // row number of the last record
-	endLine int // line on which the last record ended
-	hint    int // a guess at the number of rows
+	num     int   // row number of the last record
+	endLine int   // line on which the last record ended
+	hint    int   // a guess at the number of rows
+	size    int64 // the file's size, 0 when unknown
 	err     error
 }
 
 func (r *csvSheetReader) close() error { return r.f.Close() }
+
+func (r *csvSheetReader) bytes() int64 { return r.size }
 
 func (r *csvSheetReader) rowsHint() int { return r.hint }
 

@@ -109,6 +109,8 @@ type xlsxSheetReader struct {
 
 func (r *xlsxSheetReader) close() error { return r.sc.close() }
 
+func (r *xlsxSheetReader) bytes() int64 { return int64(min(r.partSize, 1<<62)) }
+
 // minRowBytes is about the least XML a row with a cell takes
 // (<row r="1"><c r="A1"><v>1</v></c></row>), which bounds the row count a
 // sheet's size allows.
