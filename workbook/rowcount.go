@@ -141,7 +141,7 @@ func isRowTag(b []byte, i int) bool {
 	}
 	k := i - 3
 	if b[k] == ':' { // back over the prefix
-		for k--; k >= 0 && b[k] != ':' && isNameByte(b[k]); k-- {
+		for k--; k >= 0 && b[k] != ':' && (b[k] >= 0x80 || isNameByte(b[k])); k-- {
 		}
 		if k < 0 || k == i-4 {
 			return false

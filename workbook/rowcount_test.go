@@ -19,7 +19,7 @@ func TestCountRows(t *testing.T) {
 	}{
 		{"rows", `<?xml version="1.0"?><worksheet ` + ns + `><sheetData><row r="1"/><row r="2"><c><v>1</v></c></row>` +
 			"<row\n\tr=\"3\">" + `</row></sheetData></worksheet>`, 3, true},
-		{"prefixed", `<x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c/></x:row><x:row/><y:row></y:row></x:sheetData></x:worksheet>`, 3, true},
+		{"prefixed", `<x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c/></x:row><x:row/><y:row></y:row><é:row/></x:sheetData></x:worksheet>`, 4, true},
 		{"not rows", `<worksheet><sheetData><row><c row="1" t="inlineStr"><is><t>x:row y a:row&gt; row</t></is></c></row></sheetData>` +
 			`<rowBreaks count="1"><brk id="1"/></rowBreaks><:row/><a:b:row/><rows/><row:x/></worksheet>`, 1, true},
 		{"comment, CDATA and PI", `<worksheet><sheetData><!-- <row/> <row> --><!----><row><c t="inlineStr"><is><t><![CDATA[<row/>]]></t></is></c></row>` +
