@@ -26,12 +26,11 @@
 //     a sheet that deflates suspiciously well and runs past the last row
 //     is refused before a row is read;
 //   - ahead.go: reading a large sheet's rows on a goroutine of their own;
-//   - csv.go and csvparse.go: CSV files and folders, and the CSV parser
-//     (encoding/csv's grammar, faster);
+//   - csv.go: CSV files and folders, read with encoding/csv;
 //   - ole.go: telling an encrypted workbook from an old .xls.
 //
 // The reader streams: a worksheet or CSV file of a million rows is read a
-// row at a time into a reused slice, and only the shared strings and styles
+// row at a time (a large one a batch ahead of its caller), and only the shared strings and styles
 // are held whole, under Limits, so that a zip bomb ends in ErrTooLarge. A
 // part whose size as its zip entry declares it passes a limit is refused
 // before it is inflated.
