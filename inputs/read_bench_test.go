@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"rexpo/internal/genbom"
 	"rexpo/workbook"
@@ -100,14 +103,18 @@ func readBenchLines(b *testing.B) []int {
 }
 
 // benchRead reads the BOM at path (a folder of CSV files or a workbook)
-// and reports the heap its Loaded holds.
+// and reports the heap its Loaded holds (resident-MB) and the most heap
+// the read held, garbage included (peak-heap-MB, sampled every
+// millisecond; the heap before the read is not counted).
 func benchRead(b *testing.B, path string, n int) {
 	b.ReportAllocs()
-	var resident uint64
+	var resident, peak uint64
 	for b.Loop() {
 		var before runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		var top uint64
+		stop := sampleHeap(&top)
 		bk, err := workbook.OpenBook(path, workbook.DefaultLimits())
 		if err != nil {
 			b.Fatal(err)
@@ -117,10 +124,12 @@ func benchRead(b *testing.B, path string, n int) {
 			b.Fatal(err)
 		}
 		bk.Close()
+		stop()
 		if len(ld.Input.BOM.Lines) != n {
 			b.Fatalf("%d lines", len(ld.Input.BOM.Lines))
 		}
 		b.StopTimer()
+		peak = max(peak, top-min(before.HeapInuse, top))
 		var after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&after)
@@ -129,4 +138,27 @@ func benchRead(b *testing.B, path string, n int) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(resident)/(1<<20), "resident-MB")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// sampleHeap records in *peak the most heap in use (objects and
+// fragmentation) until the function it returns is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64()+s[1].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }

@@ -9,8 +9,9 @@ package workbook
 // error) it leaves to the tokenizer, untouched, so that cells read the
 // same and errors say the same either way (FuzzPlainCell checks it).
 
-// fastCells turns the fast path on; tests turn it off to compare.
-var fastCells = true
+// fastPaths turns the fast paths on (plainCell, plainSharedString);
+// tests turn them off to compare.
+var fastPaths = true
 
 // plainCell reads a plain cell at the tokenizer's position, inside row
 // num after column col. ok is false when the cell is not plain: nothing is
@@ -101,4 +102,28 @@ func hasPrefix(b []byte, prefix string) bool {
 
 func isAlnum(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+}
+
+// plainSharedString reads a shared string of the plain form
+// <si><t>text</t></si> at the tokenizer's position, inside the root of
+// the shared strings part, where the tokenizer would make five tokens of
+// it; text is printable ASCII without entities. ok is false when the
+// string is not plain: nothing is then consumed.
+func plainSharedString(x *tokenizer) (text []byte, ok bool) {
+	if x.err != nil {
+		return nil, false
+	}
+	b := x.buf[x.pos:x.end]
+	if !hasPrefix(b, "<si><t>") {
+		return nil, false
+	}
+	k := len("<si><t>")
+	for k < len(b) && b[k] >= 0x20 && b[k] < 0x7f && b[k] != '<' && b[k] != '&' && b[k] != ']' {
+		k++
+	}
+	if !hasPrefix(b[k:], "</t></si>") {
+		return nil, false
+	}
+	x.pos += k + len("</t></si>")
+	return b[len("<si><t>"):k], true
 }

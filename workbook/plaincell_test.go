@@ -12,8 +12,8 @@ import (
 // readSheetDump reads every row of the BOM sheet of data into text, with
 // the fast path on or off, ending in the error if any.
 func readSheetDump(data []byte, fast bool) string {
-	defer func(was bool) { fastCells = was }(fastCells)
-	fastCells = fast
+	defer func(was bool) { fastPaths = was }(fastPaths)
+	fastPaths = fast
 	var out strings.Builder
 	b, err := OpenXLSX(bytes.NewReader(data), int64(len(data)), "in.xlsx", Limits{MaxUnzipped: 64 << 20, MaxPartBytes: 1 << 20})
 	if err != nil {
@@ -65,4 +65,36 @@ func TestPlainCellGenerated(t *testing.T) {
 	if fast != slow || strings.Count(fast, "\n") != 3001 {
 		t.Errorf("the fast path reads %d rows, the tokenizer %d, or they differ", strings.Count(fast, "\n"), strings.Count(slow, "\n"))
 	}
+}
+
+// sharedStringsDump reads the shared strings part sst with the fast path
+// on or off: the table, or the error.
+func sharedStringsDump(t *testing.T, sst string, fast bool) string {
+	defer func(was bool) { fastPaths = was }(fastPaths)
+	fastPaths = fast
+	data := xlsxTestBook(t, `<row><c t="s"><v>0</v></c></row>`, "xl/sharedStrings.xml", sst)
+	b, err := OpenXLSX(bytes.NewReader(data), int64(len(data)), "in.xlsx", Limits{MaxUnzipped: 64 << 20, MaxPartBytes: 1 << 20})
+	if err != nil {
+		return err.Error()
+	}
+	defer b.Close()
+	return fmt.Sprintf("%q %v", b.xlsx.sst.text, b.xlsx.sst.end)
+}
+
+// FuzzPlainSharedString: the shared strings read the same, and fail the
+// same, with the fast path as without.
+func FuzzPlainSharedString(f *testing.F) {
+	for _, s := range []string{
+		`<sst><si><t>a</t></si><si><t>P1-100000</t></si><si><t></t></si><si><t>x_x000D_y</t></si></sst>`,
+		`<sst><si><t xml:space="preserve"> a </t></si><si><r><t>b</t></r><rPh><t>c</t></rPh></si><si><t>a&amp;b</t></si><si><t>é</t></si></sst>`,
+		`<x:sst xmlns:x="s"><x:si><x:t>a</x:t></x:si><si><t>b</t></si><si><t>c</t></si ></x:sst>`,
+		`<sst>` + strings.Repeat(`<si><t>s</t></si>`, 70000) + `</sst>`, // more than the sheet can use
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sst string) {
+		if fast, slow := sharedStringsDump(t, sst, true), sharedStringsDump(t, sst, false); fast != slow {
+			t.Fatalf("with the fast path:\n%.3000s\nwithout:\n%.3000s", fast, slow)
+		}
+	})
 }

@@ -253,7 +253,7 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 		typText                     string
 	)
 	for {
-		if !inCell && !sc.needClose && sc.depth() == 3 && fastCells {
+		if !inCell && !sc.needClose && sc.depth() == 3 && fastPaths {
 			if cell, c, ok := r.plainCell(col, num); ok {
 				col = c
 				for len(cells) <= col {
