@@ -108,8 +108,8 @@ func (t *table) plainNumber(c workbook.Cell) bool {
 func (lr *lineReader) amount(col int) (decimal.Decimal, bool) {
 	t := lr.t
 	c := t.cellAt(col)
-	if c.Text == "" || !t.plainNumber(c) {
-		return t.amountAt(col, true)
+	if c.Text == "" || !t.plainNumber(c) || len(c.Text) <= 2 && isDigits(c.Text) {
+		return t.amountAt(col, true) // a small whole number is a shared decimal already (smallInts)
 	}
 	slot, hit := lr.amounts.slot(c.Text, "")
 	if hit {
@@ -120,6 +120,15 @@ func (lr *lineReader) amount(col int) (decimal.Decimal, bool) {
 		slot.text, slot.currency, slot.d = lr.keep.unique(c.Text), "", d
 	}
 	return d, ok
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // cost reads the unit cost in column col in the report currency, as

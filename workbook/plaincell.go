@@ -9,7 +9,8 @@ package workbook
 // error) it leaves to the tokenizer, untouched, so that cells read the
 // same and errors say the same either way (FuzzPlainCell checks it).
 
-// fastPaths turns the fast paths on (plainCell, plainSharedString);
+// fastPaths turns the fast paths on (plainCell, plainRowStart and
+// plainRowEnd, plainSharedString);
 // tests turn them off to compare.
 var fastPaths = true
 
@@ -126,4 +127,55 @@ func plainSharedString(x *tokenizer) (text []byte, ok bool) {
 	}
 	x.pos += k + len("</t></si>")
 	return b[len("<si><t>"):k], true
+}
+
+// plainRowStart reads a row's start tag of the plain form Excel writes,
+// <row r="7" spans="1:20" ht="15">: unprefixed attributes, values of
+// letters, digits, '.', ':' and '-', and no self-closing. num is the
+// first r attribute's value when hasNum. ok is false when the tag is not
+// plain: nothing is then consumed.
+func plainRowStart(x *tokenizer) (num []byte, hasNum, ok bool) {
+	if x.err != nil {
+		return nil, false, false
+	}
+	b := x.buf[x.pos:x.end]
+	if !hasPrefix(b, "<row") {
+		return nil, false, false
+	}
+	i := len("<row")
+	for i < len(b) && b[i] == ' ' {
+		j := i + 1
+		for j < len(b) && ('a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z') {
+			j++
+		}
+		if j == i+1 || j+1 >= len(b) || b[j] != '=' || b[j+1] != '"' {
+			return nil, false, false
+		}
+		k := j + 2
+		for k < len(b) && (isAlnum(b[k]) || b[k] == '.' || b[k] == ':' || b[k] == '-') {
+			k++
+		}
+		if k >= len(b) || b[k] != '"' {
+			return nil, false, false
+		}
+		if string(b[i+1:j]) == "r" && !hasNum {
+			num, hasNum = b[j+2:k], true
+		}
+		i = k + 1
+	}
+	if i >= len(b) || b[i] != '>' {
+		return nil, false, false
+	}
+	x.pos += i + 1
+	return num, hasNum, true
+}
+
+// plainRowEnd consumes a </row> at the tokenizer's position, if there is
+// one there.
+func plainRowEnd(x *tokenizer) bool {
+	if x.err != nil || !hasPrefix(x.buf[x.pos:x.end], "</row>") {
+		return false
+	}
+	x.pos += len("</row>")
+	return true
 }

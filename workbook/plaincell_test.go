@@ -42,6 +42,8 @@ func FuzzPlainCell(f *testing.F) {
 		`<row><c r="XFD1"><v>1</v></c><c><v>2</v></c></row><row><c r="3C"><v>1</v></c></row>`,
 		`<row><c t="s"><v>7</v></c><c t="q"><v>1</v></c><c t="d"><v> 2026-01-01 </v></c><c  r="A1"><v>1</v></c><c r="A1" r="B1"><v>&amp;</v></c></row>`,
 		`<row><c t="inlineStr"><v>x</v></c><c t="inlineStr"><is><t>y</t></is></c><c s="x"><v>1</v></c><c t="b"><v>yes</v></c></row>`,
+		`<row r="1" spans="1:2" ht="15" customHeight="1"><c><v>1</v></c></row><row r="3" r="2" x14ac:dyDescent="0.25"><c/></row><row  r="4"></row><row r="x"></row>`,
+		`<row r="2"/><row r="3" ><c><v>1</v></c></row ><row r="1048577"></row><rows></rows><row r="5" s="-1.5"><c><v>1</v></c><row></row></row>`,
 	} {
 		f.Add(s)
 	}

@@ -146,6 +146,12 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 	}
 	sc := r.sc
 	for {
+		if r.state == inSheetData && !sc.needClose && sc.depth() == 2 && fastPaths {
+			if num, hasNum, ok := plainRowStart(sc.xt); ok {
+				sc.stack = append(sc.stack, "row")
+				return r.readRow(num, hasNum, row)
+			}
+		}
 		tok, err := sc.token()
 		if err != nil {
 			if err == io.EOF {
@@ -161,7 +167,8 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 			case r.state == beforeSheetData && tok.name == "sheetData" && sc.depth() == 2:
 				r.state = inSheetData
 			case r.state == inSheetData && tok.name == "row" && sc.depth() == 3:
-				return r.readRow(tok, row)
+				v, hasNum := tok.attr("r")
+				return r.readRow(v, hasNum, row)
 			}
 		case tokenEnd:
 			if r.state == inSheetData && sc.depth() == 1 {
@@ -225,11 +232,12 @@ func cellType(v []byte) int {
 	return typeUnknown
 }
 
-// readRow reads the cells of the <row> just opened by start.
-func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
+// readRow reads the cells of the <row> just opened, whose r attribute is
+// v when hasNum.
+func (r *xlsxSheetReader) readRow(v []byte, hasNum bool, row *Row) error {
 	sc := r.sc
 	num := r.prevRow + 1
-	if v, ok := start.attr("r"); ok {
+	if hasNum {
 		n, ok := parseUint(v)
 		if !ok || n < 1 || n > maxRows {
 			return fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, maxRows)
@@ -254,6 +262,12 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 	)
 	for {
 		if !inCell && !sc.needClose && sc.depth() == 3 && fastPaths {
+			if plainRowEnd(sc.xt) {
+				sc.stack = sc.stack[:2]
+				row.Num = num
+				row.Cells = trimRow(cells)
+				return nil
+			}
 			if cell, c, ok := r.plainCell(col, num); ok {
 				col = c
 				for len(cells) <= col {
