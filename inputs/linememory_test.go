@@ -23,6 +23,7 @@ func TestRepeatedAmounts(t *testing.T) {
 			{"P1", "B", 100, 100, "EUR"}, // 100 EUR = 108 USD
 			{"P1", "C", numText("100"), 100, ""},
 			{"P1", "D", 2, numText("100"), "eur"},
+			{}, // row 6 is blank, skipped: E is on row 7
 			{"P1", "E", 2, 100, "USD"},
 			{"P1", "F", 2, 100, "EUR"},
 		},
@@ -31,6 +32,9 @@ func TestRepeatedAmounts(t *testing.T) {
 		ln := lineOf(t, l, "P1", part)
 		wantDec(t, part+" qty_per", ln.QtyPer, want[0])
 		wantDec(t, part+" unit cost", ln.Sources[0].UnitCost, want[1])
+	}
+	if a, e := lineOf(t, l, "P1", "A").Ref, lineOf(t, l, "P1", "E").Ref; a != "BOM!2" || e != "BOM!7" {
+		t.Errorf("refs %s and %s, want BOM!2 and BOM!7", a, e)
 	}
 
 	// A rate that is missing is one error however often its cost repeats,
