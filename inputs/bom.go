@@ -119,7 +119,8 @@ func (r *reader) readBOM() {
 	if cols.parent < 0 && cols.level < 0 {
 		r.ps.warnf(t.sheet, fmt.Sprint(t.headerRow), "no parent or level column: every line is taken as top level")
 	}
-	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]string{}, materials: map[string]string{}}
+	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]string{}, materials: map[string]string{},
+		keep: newTextKeeper(r.book), amounts: new(amountCache)}
 	for _, p := range r.bom.Products {
 		lr.products[p.ID] = true
 	}
@@ -150,6 +151,7 @@ func (r *reader) readBOM() {
 		}
 	}
 	r.readErr(t)
+	setRefs(r.bom.Lines, pend, r.bomSheet)
 	if cols.byLevel {
 		r.resolveLevels(pend)
 	} else {
@@ -217,16 +219,17 @@ type lineReader struct {
 	scratch   []exposure.ElementMass
 	overrides []elementPct // a row's wt% cells, reused from row to row
 	merged    []elementPct
+	keep      *textKeeper // linememory.go
+	amounts   *amountCache
 }
 
 // read reads the current BOM row into l; ok is false when the row cannot
 // become a line (the problem is recorded).
 func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	r, t, c := lr.r, lr.t, &lr.cols
-	ref := t.rowRef()
-	*l = exposure.Line{Parent: -1, Ref: ref}
+	*l = exposure.Line{Parent: -1} // Ref is set once the sheet is read (setRefs)
 	p := pendingLine{row: int32(t.row.Num), col: -1}
-	l.Product = t.textAt(c.product)
+	l.Product = lr.keep.repeated(t.textAt(c.product))
 	if l.Product == "" {
 		l.Product = lr.single
 	}
@@ -251,15 +254,15 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 			return p, false
 		}
 	}
-	l.PartNumber = t.textAt(c.partNumber)
+	l.PartNumber = lr.keep.unique(t.textAt(c.partNumber))
 	if l.PartNumber == "" {
 		t.bad("part_number", ErrMissingValue, "part number is empty")
 		return p, false
 	}
-	l.Description = t.textAt(c.description) // cut to what a cell holds by t.next
-	l.UOM = t.textAt(c.uom)
-	l.HSCode = t.textAt(c.hsCode)
-	if q, ok := t.amountAt(c.qtyPer, true); ok {
+	l.Description = lr.keep.repeated(t.textAt(c.description)) // cut to what a cell holds by t.next
+	l.UOM = lr.keep.repeated(t.textAt(c.uom))
+	l.HSCode = lr.keep.once(t.textAt(c.hsCode))
+	if q, ok := lr.amount(c.qtyPer); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
 		t.bad("qty_per", ErrMissingValue, "quantity is empty")
@@ -277,12 +280,11 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 		p.parent = t.textAt(c.parent)
 		p.col = int32(c.parent)
 	}
-	cost, _ := t.amountAt(c.unitCost, true)
 	srcs := lr.sources.take(1)
 	src := &srcs[0]
-	src.Supplier = t.textAt(c.supplier)
+	src.UnitCost = lr.cost(c.unitCost, strings.ToUpper(t.textAt(c.currency)))
+	src.Supplier = lr.keep.repeated(t.textAt(c.supplier))
 	src.Share = whole
-	src.UnitCost = r.convert(t, "currency", cost, strings.ToUpper(t.textAt(c.currency)))
 	for g, col := range c.stages {
 		src.Countries[g] = lr.country(col)
 	}
@@ -542,6 +544,9 @@ var massWithUnit = regexp.MustCompile(`(?i)^\s*([0-9][0-9.,]*)\s*(mg|g|grams?|kg
 // write instead: the column's header gives the unit.
 func (lr *lineReader) massAt(col int, name string, shift int32) (decimal.Decimal, bool) {
 	t := lr.t
+	if !strings.ContainsAny(t.cellAt(col).Text, "gG") { // every unit massWithUnit knows has a g
+		return lr.amount(col)
+	}
 	m := massWithUnit.FindStringSubmatch(t.textAt(col))
 	if m == nil {
 		return t.amountAt(col, true)

@@ -7,7 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"rexpo/internal/genbom"
 	"rexpo/workbook"
@@ -15,19 +21,35 @@ import (
 
 // BenchmarkReadBOM compares reading a generated BOM into domain values
 // (Read: parsing, validation, tree) with encoding/csv alone reading the
-// same CSV file.
+// same CSV file, and reads the same BOM as a workbook (read-xlsx). The
+// read benchmarks report resident-MB, the heap the Loaded input holds
+// once read (after a collection): what stays in memory for the
+// computation. REXPO_BENCH_LINES sets the sizes (default 10000,100000).
 func BenchmarkReadBOM(b *testing.B) {
-	for _, n := range []int{10000, 100000} {
-		dir := b.TempDir()
+	for _, n := range readBenchLines(b) {
+		// The files are kept between runs, as BenchmarkReport keeps its.
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("rexpo-read-bench-%d", n))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
 		write := func(name string, fn func(io.Writer) error) {
-			f, err := os.Create(filepath.Join(dir, name))
+			path := filepath.Join(dir, name)
+			if _, err := os.Stat(path); err == nil {
+				return
+			}
+			f, err := os.Create(path + ".tmp")
 			if err != nil {
 				b.Fatal(err)
 			}
 			if err := fn(f); err != nil {
 				b.Fatal(err)
 			}
-			f.Close()
+			if err := f.Close(); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.Rename(path+".tmp", path); err != nil {
+				b.Fatal(err)
+			}
 		}
 		write("bom.csv", func(w io.Writer) error { return genbom.WriteCSV(w, n, 1) })
 		write("products.csv", func(w io.Writer) error {
@@ -56,22 +78,88 @@ func BenchmarkReadBOM(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("lines=%d/read", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				bk, err := OpenPath(context.Background(), dir, workbook.DefaultLimits())
-				if err != nil {
-					b.Fatal(err)
-				}
-				ld, err := Read(bk, Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(ld.Input.BOM.Lines) != n {
-					b.Fatalf("%d lines", len(ld.Input.BOM.Lines))
-				}
-				bk.Close()
-			}
+		b.Run(fmt.Sprintf("lines=%d/read", n), func(b *testing.B) { benchRead(b, dir, n) })
+		b.Run(fmt.Sprintf("lines=%d/read-xlsx", n), func(b *testing.B) {
+			write("bom.xlsx", func(w io.Writer) error { return genbom.WriteXLSX(w, n, 1) })
+			benchRead(b, filepath.Join(dir, "bom.xlsx"), n)
 		})
 	}
+}
+
+// readBenchLines are the BOM sizes of BenchmarkReadBOM.
+func readBenchLines(b *testing.B) []int {
+	spec := os.Getenv("REXPO_BENCH_LINES")
+	if spec == "" {
+		return []int{10000, 100000}
+	}
+	var out []int
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("REXPO_BENCH_LINES: bad size %q", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// benchRead reads the BOM at path (a folder of CSV files or a workbook)
+// and reports the heap its Loaded holds (resident-MB) and the most heap
+// the read held, garbage included (peak-heap-MB, sampled every
+// millisecond; the heap before the read is not counted).
+func benchRead(b *testing.B, path string, n int) {
+	b.ReportAllocs()
+	var resident, peak uint64
+	for b.Loop() {
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var top uint64
+		stop := sampleHeap(&top)
+		bk, err := OpenPath(context.Background(), path, workbook.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		ld, err := Read(bk, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bk.Close()
+		stop()
+		if len(ld.Input.BOM.Lines) != n {
+			b.Fatalf("%d lines", len(ld.Input.BOM.Lines))
+		}
+		b.StopTimer()
+		peak = max(peak, top-min(before.HeapInuse, top))
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		resident = max(resident, after.HeapInuse-min(before.HeapInuse, after.HeapInuse))
+		runtime.KeepAlive(ld)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(resident)/(1<<20), "resident-MB")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// sampleHeap records in *peak the most heap in use (objects and
+// fragmentation) until the function it returns is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64()+s[1].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }

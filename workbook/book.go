@@ -226,6 +226,9 @@ func (b *Book) Rows(sheet string) (*RowReader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sized, ok := src.(interface{ bytes() int64 }); ok {
+		src = readAhead(src, sized.bytes())
+	}
 	return &RowReader{src: src, ctx: b.ctx}, nil
 }
 

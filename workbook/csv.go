@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -121,11 +122,11 @@ func (c *csvBook) rows(sheet string) (rowSource, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	cnt := &csvCounter{r: f, budget: c.lim.tokenBudget() + csvBufSize}
-	cp := newCSVParser(cnt, ',', csvBufSize)
-	head := cp.peek(4096) // a short file gives fewer bytes; an error waits for Read
+	br := bufio.NewReaderSize(cnt, csvBufSize)
+	head, _ := br.Peek(4096) // a short file gives fewer bytes; an error recurs on read
 	switch {
 	case bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")):
-		cp.discard(3)
+		br.Discard(3)
 		head = head[3:]
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		f.Close()
@@ -134,10 +135,15 @@ func (c *csvBook) rows(sheet string) (rowSource, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: the file is a workbook, not CSV text: name it .xlsx", name, ErrDamaged)
 	}
-	// The parser reads as encoding/csv would with this Comma,
-	// FieldsPerRecord -1, LazyQuotes false and ReuseRecord.
-	cp.comma = byte(csvSniffComma(head))
-	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cp, hint: csvRowsHint(f, head)}, nil
+	cr := csv.NewReader(br)
+	cr.Comma = csvSniffComma(head)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	return &csvSheetReader{name: name, f: f, cnt: cnt, cr: cr, hint: csvRowsHint(f, head), size: size}, nil
 }
 
 // csvRowsHint guesses a file's line count from its size and the mean
@@ -212,14 +218,17 @@ type csvSheetReader struct {
 	name    string
 	f       fs.File
 	cnt     *csvCounter
-	cr      *csvParser
-	num     int // row number of the last record
-	endLine int // line on which the last record ended
-	hint    int // a guess at the number of rows
+	cr      *csv.Reader
+	num     int   // row number of the last record
+	endLine int   // line on which the last record ended
+	hint    int   // a guess at the number of rows
+	size    int64 // the file's size, 0 when unknown
 	err     error
 }
 
 func (r *csvSheetReader) close() error { return r.f.Close() }
+
+func (r *csvSheetReader) bytes() int64 { return r.size }
 
 func (r *csvSheetReader) rowsHint() int { return r.hint }
 
@@ -238,7 +247,6 @@ func (r *csvSheetReader) next(row *Row) error {
 		r.err = fmt.Errorf("%s: %w: line %d has %d fields, more than %d columns", r.name, ErrDamaged, line, len(rec), maxCols)
 		return r.err
 	}
-	valid := r.cr.ValidUTF8() // asked before FieldPos, which may forget it
 	// Blank lines are skipped by encoding/csv but shown as rows by a
 	// spreadsheet; count them so that row numbers match what the user sees.
 	start, _ := r.cr.FieldPos(0)
@@ -250,14 +258,14 @@ func (r *csvSheetReader) next(row *Row) error {
 		return r.err
 	}
 
-	unsure := r.cr.comma == ';' // a ',' in a number may be a decimal mark (Cell.CommaUnsure)
+	unsure := r.cr.Comma == ';' // a ',' in a number may be a decimal mark (Cell.CommaUnsure)
 	cells := row.Cells[:0]
 	for _, s := range rec {
 		if s == "" {
 			cells = append(cells, Cell{})
 			continue
 		}
-		if !valid && !utf8.ValidString(s) {
+		if !utf8.ValidString(s) {
 			s = csvFromWindows1252(s)
 		}
 		cells = append(cells, Cell{Text: s, Kind: CellText, CommaUnsure: unsure})

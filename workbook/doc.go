@@ -22,12 +22,18 @@
 //   - xml.go: the XML tokenizer (slices into a buffer, no DTDs, no
 //     entity expansion);
 //   - styles.go: the shared strings and the number formats of cell styles;
-//   - rows.go: the worksheet reader, row by row;
-//   - csv.go and csvparse.go: CSV files (OpenCSV) and folders, and the CSV parser
-//     (encoding/csv's grammar, faster);
+//   - rows.go: the worksheet reader, row by row, and plaincell.go, its
+//     fast path for the cells Excel writes;
+//   - rowcount.go: counting a worksheet's rows before reading it, so that
+//     a sheet that deflates suspiciously well and runs past the last row
+//     is refused before a row is read;
+//   - ahead.go: reading a large sheet's rows on a goroutine of their own;
+//   - csv.go: CSV files and folders, read with encoding/csv;
 //   - ole.go: telling an encrypted workbook from an old .xls.
 //
 // The reader streams: a worksheet or CSV file of a million rows is read a
-// row at a time into a reused slice, and only the shared strings and styles
-// are held whole, under Limits, so that a zip bomb ends in ErrTooLarge.
+// row at a time (a large one a batch ahead of its caller), and only the shared strings and styles
+// are held whole, under Limits, so that a zip bomb ends in ErrTooLarge. A
+// part whose size as its zip entry declares it passes a limit is refused
+// before it is inflated.
 package workbook

@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -17,13 +18,70 @@ func (x *xlsxBook) rows(sheet string) (rowSource, error) {
 	if part == "" {
 		return nil, fmt.Errorf("%s: %w: sheet %q has no worksheet part", x.name, ErrDamaged, sheet)
 	}
+	f := x.files[partKey(part)]
+	if f == nil {
+		return nil, fmt.Errorf("%s: %w: part %s is missing", x.name, ErrDamaged, part)
+	}
+	if err := x.checkDeclared(f, "sheet "+sheet, 0); err != nil {
+		return nil, err
+	}
+	rows, err := x.countRows(f, sheet)
+	if err != nil {
+		return nil, err
+	}
 	s, err := x.open(part, 0)
 	if err != nil {
 		return nil, err
 	}
 	s.part = "sheet " + sheet // messages name the sheet, not its part
 	s.cnt.part = s.part
-	return &xlsxSheetReader{book: x, sheet: sheet, sc: s, partSize: x.files[partKey(part)].UncompressedSize64}, nil
+	return &xlsxSheetReader{book: x, sheet: sheet, sc: s, partSize: f.UncompressedSize64, rows: rows}, nil
+}
+
+// Row counts ahead of reading (rowcount.go). A sheet whose XML could hold
+// more rows than a sheet has (at least minRowTag bytes a row) and that
+// deflates more than bombRatio-fold is counted before its rows are read:
+// such XML inflates cheaply, the count costs about a twentieth of
+// reading it, and a zip bomb of a million rows is then refused before
+// the caller builds anything. Ordinary sheets deflate five- to
+// fifteen-fold and are not counted, so that reading a million rows of
+// them costs no more than it did.
+const (
+	minRowTag = len("<row/>")
+	bombRatio = 20
+)
+
+// countRows counts the rows of sheet's part f ahead of reading when it
+// may be a zip bomb (see bombRatio), refusing more than a sheet holds;
+// -1 when it is not counted or the count cannot tell. Counts are kept:
+// a sheet opened again is not counted again.
+func (x *xlsxBook) countRows(f *zip.File, sheet string) (int, error) {
+	size := f.UncompressedSize64
+	if size < uint64(maxRows+1)*uint64(minRowTag) || size < bombRatio*f.CompressedSize64 {
+		return -1, nil
+	}
+	x.countMu.Lock()
+	defer x.countMu.Unlock()
+	if n, ok := x.rowCounts[f]; ok {
+		return n, nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w: sheet %s: %w", x.name, ErrDamaged, sheet, err)
+	}
+	n, ok := countRows(rc, maxRows)
+	rc.Close()
+	switch {
+	case !ok:
+		n = -1
+	case n > maxRows:
+		return 0, fmt.Errorf("%s: %w: sheet %s holds more than %d rows, the most a sheet has", x.name, ErrTooLarge, sheet, maxRows)
+	}
+	if x.rowCounts == nil {
+		x.rowCounts = map[*zip.File]int{}
+	}
+	x.rowCounts[f] = n
+	return n, nil
 }
 
 // Worksheet reader states.
@@ -46,19 +104,28 @@ type xlsxSheetReader struct {
 
 	dimRows  int    // the last row of the sheet's <dimension>, 0 when none
 	partSize uint64 // the sheet XML's size as the zip declares it
+	rows     int    // the rows counted ahead of reading, -1 when not counted
 }
 
 func (r *xlsxSheetReader) close() error { return r.sc.close() }
+
+func (r *xlsxSheetReader) bytes() int64 { return int64(min(r.partSize, 1<<62)) }
 
 // minRowBytes is about the least XML a row with a cell takes
 // (<row r="1"><c r="A1"><v>1</v></c></row>), which bounds the row count a
 // sheet's size allows.
 const minRowBytes = 40
 
-// rowsHint is the sheet's declared last row, trusted only as far as the
-// size of its XML allows: a wrong dimension must not make a caller size
-// its slices for a million rows.
+// rowsHint is the count of the sheet's rows when it was counted, else
+// its declared last row, trusted only as far as the size of its XML
+// allows: a wrong dimension must not make a caller size its slices for a
+// million rows. (A sheet is counted when its XML deflates so well that
+// its declared size says little; otherwise that size is at most
+// bombRatio times the compressed size.)
 func (r *xlsxSheetReader) rowsHint() int {
+	if r.rows >= 0 {
+		return r.rows
+	}
 	return int(min(uint64(r.dimRows), r.partSize/minRowBytes))
 }
 
@@ -79,6 +146,12 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 	}
 	sc := r.sc
 	for {
+		if r.state == inSheetData && !sc.needClose && sc.depth() == 2 && fastPaths {
+			if num, hasNum, ok := plainRowStart(sc.xt); ok {
+				sc.stack = append(sc.stack, "row")
+				return r.readRow(num, hasNum, row)
+			}
+		}
 		tok, err := sc.token()
 		if err != nil {
 			if err == io.EOF {
@@ -94,7 +167,8 @@ func (r *xlsxSheetReader) advance(row *Row) error {
 			case r.state == beforeSheetData && tok.name == "sheetData" && sc.depth() == 2:
 				r.state = inSheetData
 			case r.state == inSheetData && tok.name == "row" && sc.depth() == 3:
-				return r.readRow(tok, row)
+				v, hasNum := tok.attr("r")
+				return r.readRow(v, hasNum, row)
 			}
 		case tokenEnd:
 			if r.state == inSheetData && sc.depth() == 1 {
@@ -158,11 +232,12 @@ func cellType(v []byte) int {
 	return typeUnknown
 }
 
-// readRow reads the cells of the <row> just opened by start.
-func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
+// readRow reads the cells of the <row> just opened, whose r attribute is
+// v when hasNum.
+func (r *xlsxSheetReader) readRow(v []byte, hasNum bool, row *Row) error {
 	sc := r.sc
 	num := r.prevRow + 1
-	if v, ok := start.attr("r"); ok {
+	if hasNum {
 		n, ok := parseUint(v)
 		if !ok || n < 1 || n > maxRows {
 			return fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, maxRows)
@@ -186,6 +261,22 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 		typText                     string
 	)
 	for {
+		if !inCell && !sc.needClose && sc.depth() == 3 && fastPaths {
+			if plainRowEnd(sc.xt) {
+				sc.stack = sc.stack[:2]
+				row.Num = num
+				row.Cells = trimRow(cells)
+				return nil
+			}
+			if cell, c, ok := r.plainCell(col, num); ok {
+				col = c
+				for len(cells) <= col {
+					cells = append(cells, Cell{})
+				}
+				cells[col] = cell
+				continue
+			}
+		}
 		tok, err := sc.token()
 		if err != nil {
 			if err == io.EOF {
@@ -255,7 +346,7 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 					continue
 				}
 				inCell = false
-				cell, err := r.cell(col, num, typ, typText, style, hasV, inIS)
+				cell, err := r.cell(r.text, col, num, typ, typText, style, hasV, inIS)
 				if err != nil {
 					return err
 				}
@@ -268,9 +359,8 @@ func (r *xlsxSheetReader) readRow(start *token, row *Row) error {
 	}
 }
 
-// cell makes the cell just read (its text in r.text).
-func (r *xlsxSheetReader) cell(col, num, typ int, typText string, style int, hasV, inIS bool) (Cell, error) {
-	text := r.text
+// cell makes the cell just read, whose <v> or <is> held text.
+func (r *xlsxSheetReader) cell(text []byte, col, num, typ int, typText string, style int, hasV, inIS bool) (Cell, error) {
 	switch typ {
 	case typeShared:
 		if !hasV {

@@ -83,9 +83,23 @@ func (x *xlsxBook) readSharedStrings(part string, maxStrings int) (sharedStrings
 		capture bool
 	)
 	for {
+		if !s.needClose && s.depth() == 1 && len(end) < maxStrings && fastPaths {
+			if t, ok := plainSharedString(s.xt); ok {
+				if err := addSharedString(&text, &end, t, x.name, part); err != nil {
+					return sharedStrings{}, err
+				}
+				continue
+			}
+		}
 		tok, err := s.token()
 		if err == io.EOF {
-			return sharedStrings{text: text.String(), end: end}, nil
+			// The lines of a BOM keep slices of the text: not the spare
+			// capacity of the builder's last growth.
+			all := text.String()
+			if text.Cap()-text.Len() > text.Len()/8 {
+				all = strings.Clone(all)
+			}
+			return sharedStrings{text: all, end: end}, nil
 		}
 		if err != nil {
 			return sharedStrings{}, err
@@ -120,15 +134,9 @@ func (x *xlsxBook) readSharedStrings(part string, maxStrings int) (sharedStrings
 			switch {
 			case tok.name == "si" && inSI && s.depth() == 1:
 				inSI = false
-				if bytes.Contains(buf, []byte("_x")) {
-					text.WriteString(unescape(string(buf)))
-				} else {
-					text.Write(buf)
+				if err := addSharedString(&text, &end, buf, x.name, part); err != nil {
+					return sharedStrings{}, err
 				}
-				if text.Len() > math.MaxUint32 {
-					return sharedStrings{}, fmt.Errorf("%s: %w: %s holds more than 4 GiB of text", x.name, ErrTooLarge, part)
-				}
-				end = append(end, uint32(text.Len()))
 			case rphAt > 0 && s.depth() < rphAt:
 				rphAt = 0
 			}
@@ -138,6 +146,20 @@ func (x *xlsxBook) readSharedStrings(part string, maxStrings int) (sharedStrings
 			}
 		}
 	}
+}
+
+// addSharedString adds the text of one <si> to the table.
+func addSharedString(text *strings.Builder, end *[]uint32, buf []byte, name, part string) error {
+	if bytes.Contains(buf, []byte("_x")) {
+		text.WriteString(unescape(string(buf)))
+	} else {
+		text.Write(buf)
+	}
+	if text.Len() > math.MaxUint32 {
+		return fmt.Errorf("%s: %w: %s holds more than 4 GiB of text", name, ErrTooLarge, part)
+	}
+	*end = append(*end, uint32(text.Len()))
+	return nil
 }
 
 // readStyles classifies each cell style (cellXfs) by its number format.

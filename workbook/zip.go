@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -30,6 +31,10 @@ type xlsxBook struct {
 	xfKind   []uint8              // cellXfs index → fmtOther, fmtPercent or fmtDate
 	parts    map[string]string    // sheet name → worksheet part ("" when the relationship is missing)
 	date1904 bool
+	// rowCounts are the worksheets' rows counted ahead of reading
+	// (rows.go), -1 where the count could not tell.
+	rowCounts map[*zip.File]int
+	countMu   sync.Mutex // guards rowCounts: row readers may be opened concurrently
 }
 
 // Number format classes of a cell style.
@@ -231,6 +236,24 @@ func (c *partCounter) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// checkDeclared refuses a part whose size as its zip entry declares it
+// passes a limit, before a byte of it is inflated: archive/zip holds an
+// entry to its declared size (more is an error), so what a part declares
+// bounds what reading it costs, and a lie only ends reading sooner. The
+// counter still counts what is read, for parts read more than once.
+func (x *xlsxBook) checkDeclared(f *zip.File, part string, partLimit int64) error {
+	size := f.UncompressedSize64
+	switch {
+	case size > uint64(x.lim.MaxUnzipped) || x.total.Load()+int64(size) > x.lim.MaxUnzipped:
+		return fmt.Errorf("%s: %w: %s: the workbook unzips to more than %s (raise the limit with --max-unzipped)",
+			x.name, ErrTooLarge, part, byteSize(x.lim.MaxUnzipped))
+	case partLimit > 0 && size > uint64(partLimit):
+		return fmt.Errorf("%s: %w: %s unzips to more than %s (raise the limit with --max-unzipped)",
+			x.name, ErrTooLarge, part, byteSize(partLimit))
+	}
+	return nil
+}
+
 // byteSize formats a byte count for messages.
 func byteSize(n int64) string {
 	switch {
@@ -262,6 +285,9 @@ func (x *xlsxBook) open(part string, partLimit int64) (*partScanner, error) {
 	f := x.files[partKey(part)]
 	if f == nil {
 		return nil, fmt.Errorf("%s: %w: part %s is missing", x.name, ErrDamaged, part)
+	}
+	if err := x.checkDeclared(f, part, partLimit); err != nil {
+		return nil, err
 	}
 	rc, err := f.Open()
 	if err != nil {

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,6 +163,68 @@ func benchRead(b *testing.B, input string) int {
 		b.Fatalf("read %s: %v", input, err)
 	}
 	return len(ld.Input.BOM.Lines)
+}
+
+// BenchmarkZipBomb runs `rexpo report` on a zip bomb (genbom -bomb): a
+// 4.9 MB workbook whose BOM sheet repeats one valid line 1,048,600
+// times, 441 MB of XML, past the last row a sheet has. It must be
+// refused as too large; peak-heap-MB is the most heap the run held
+// (sampled every millisecond), which the whole process's peak resident
+// memory (/usr/bin/time) exceeds by the runtime's own few megabytes.
+//
+//	go test -run '^$' -bench ZipBomb -benchtime 3x ./cmd/rexpo
+func BenchmarkZipBomb(b *testing.B) {
+	path := filepath.Join(os.TempDir(), "rexpo-bench-bomb.xlsx")
+	if _, err := os.Stat(path); err != nil {
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := genbom.WriteBombXLSX(f, 1048600); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := filepath.Join(b.TempDir(), "report.xlsx")
+	b.ReportAllocs()
+	var peak uint64
+	for b.Loop() {
+		stop := sampleHeap(&peak)
+		app := newApp()
+		app.Writer, app.ErrWriter = io.Discard, io.Discard
+		err := app.Run(normalizeArgs(app, []string{"rexpo", "report", path, "-o", out, "--as-of", "2026-11-26"}))
+		stop()
+		if !errors.Is(err, workbook.ErrTooLarge) {
+			b.Fatalf("report of the bomb: %v, want it refused as too large", err)
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// sampleHeap records in *peak the most heap in use (objects and
+// fragmentation) until the function it returns is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64()+s[1].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 func excelizeRows(b *testing.B, path string) int {
