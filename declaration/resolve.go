@@ -19,14 +19,38 @@ import (
 // short: a declaration that undercounts would look like a clean one.
 func (p *parser) resolve(prod *node) Product {
 	dp := p.identify(prod)
-	massOf, hasMaterials := containerMasses(prod)
-	t := tally{anyMass: hasMaterials, hasMaterials: hasMaterials, seen: map[*node]map[string]*node{}}
-	for _, s := range substancesOf(prod) {
-		p.count(&dp, &t, prod, s, massOf)
+	massOf := map[*node]decimal.Decimal{}
+	hasMaterials := containerMasses(massOf, prod, nil)
+	anyMass := hasMaterials              // a material or a substance states a quantity
+	var reNamed []string                 // the rare earths named, for judge's message
+	seen := map[*node]map[string]*node{} // container → substance key → first
+	for _, s := range appendSubstances(nil, prod) {
+		sp, isRE := p.species[s.cas]
+		if s.abs != nil || s.rel != nil {
+			anyMass = true
+		}
+		if p.listedTwice(s, seen) {
+			if isRE {
+				dp.Usable = false
+			}
+			continue
+		}
+		if !isRE {
+			p.checkUnnumbered(&dp, s)
+			continue
+		}
+		reNamed = append(reNamed, sp.element)
+		if s.bad || brokenAbove(s) {
+			dp.Usable = false // the problem is already listed
+			continue
+		}
+		if grams, ok := p.substanceGrams(&dp, prod, s, massOf, hasMaterials); ok {
+			dp.Grams[sp.element] = dp.Grams[sp.element].Add(grams.Mul(sp.factor))
+		}
 	}
-	dp.Masses = t.anyMass
+	dp.Masses = anyMass
 	p.checkTotals(prod, massOf)
-	p.judge(&dp, prod, t.reNamed)
+	p.judge(&dp, prod, reNamed)
 	return dp
 }
 
@@ -54,92 +78,58 @@ func (p *parser) identify(prod *node) Product {
 	return dp
 }
 
-// containerMasses gives the grams of each container (product, part,
-// material) that states a mass or a share of its parent's, and whether
-// the product has any homogeneous material.
-func containerMasses(prod *node) (massOf map[*node]decimal.Decimal, hasMaterials bool) {
-	massOf = map[*node]decimal.Decimal{}
-	var walk func(n *node, parentG *decimal.Decimal)
-	walk = func(n *node, parentG *decimal.Decimal) {
-		if n.kind == kindSubstance {
-			return
-		}
-		if n.kind == kindMaterial {
+// containerMasses records in massOf the grams of n and of each container
+// under it (product, part, material) that states a mass, or a share of
+// its parent's (parentG, nil when the parent's is unknown), and reports
+// whether any of them is a homogeneous material.
+func containerMasses(massOf map[*node]decimal.Decimal, n *node, parentG *decimal.Decimal) (hasMaterials bool) {
+	if n.kind == kindSubstance {
+		return false
+	}
+	hasMaterials = n.kind == kindMaterial
+	var mine *decimal.Decimal
+	switch {
+	case n.abs != nil:
+		g := n.abs.grams
+		mine = &g
+	case n.rel != nil && parentG != nil:
+		g := parentG.Mul(n.rel.fraction)
+		mine = &g
+	}
+	if mine != nil {
+		massOf[n] = *mine
+	}
+	for _, c := range n.children {
+		if containerMasses(massOf, c, mine) {
 			hasMaterials = true
 		}
-		var mine *decimal.Decimal
-		switch {
-		case n.abs != nil:
-			g := n.abs.grams
-			mine = &g
-		case n.rel != nil && parentG != nil:
-			g := parentG.Mul(n.rel.fraction)
-			mine = &g
-		}
-		if mine != nil {
-			massOf[n] = *mine
-		}
-		for _, c := range n.children {
-			walk(c, mine)
-		}
 	}
-	walk(prod, nil)
-	return massOf, hasMaterials
+	return hasMaterials
 }
 
-// substancesOf lists the substances under n, in document order.
-func substancesOf(n *node) []*node {
-	var out []*node
+// appendSubstances appends the substances under n to out, in document
+// order.
+func appendSubstances(out []*node, n *node) []*node {
 	for _, c := range n.children {
 		if c.kind == kindSubstance {
 			out = append(out, c)
 		}
-		out = append(out, substancesOf(c)...)
+		out = appendSubstances(out, c)
 	}
 	return out
 }
 
-// tally is what resolve keeps across a product's substances.
-type tally struct {
-	anyMass      bool                       // a material or a substance states a quantity
-	hasMaterials bool                       // the product has homogeneous materials
-	reNamed      []string                   // the rare earths named, for the message of a declaration without masses
-	seen         map[*node]map[string]*node // container → substance key → first
-}
-
-// count adds one substance's rare-earth grams to dp, or records why it
-// cannot (and marks dp unusable when the missing figure is a rare
-// earth's).
-func (p *parser) count(dp *Product, t *tally, prod, s *node, massOf map[*node]decimal.Decimal) {
-	sp, isRE := p.species[s.cas]
-	if s.abs != nil || s.rel != nil {
-		t.anyMass = true
-	}
-	if p.listedTwice(s, t.seen) {
-		if isRE {
-			dp.Usable = false
-		}
+// checkUnnumbered records a substance without a CAS number whose name
+// is a rare earth's: its mass cannot be counted by CAS number, so the
+// product is unusable rather than short of it.
+func (p *parser) checkUnnumbered(dp *Product, s *node) {
+	if s.cas != "" {
 		return
 	}
-	if !isRE {
-		if s.cas == "" {
-			if sym, err := reference.LookupElement(s.name); err == nil && exposure.IsRareEarth(sym) {
-				p.out.problem(s.path, s.line, "%s has no CAS number: its %s is not counted", s.describe(), reference.ElementName(sym))
-				dp.Usable = false
-			}
-		}
-		return
+	if sym, err := reference.LookupElement(s.name); err == nil && exposure.IsRareEarth(sym) {
+		p.out.problem(s.path, s.line, "%s has no CAS number: its %s is not counted", s.describe(), reference.ElementName(sym))
+		dp.Usable = false
 	}
-	t.reNamed = append(t.reNamed, sp.element)
-	if s.bad || brokenAbove(s) {
-		dp.Usable = false // the problem is already listed
-		return
-	}
-	grams, ok := p.substanceGrams(dp, prod, s, massOf, t.hasMaterials)
-	if !ok {
-		return
-	}
-	dp.Grams[sp.element] = dp.Grams[sp.element].Add(grams.Mul(sp.factor))
 }
 
 // listedTwice reports (and records) a substance listed a second time in
