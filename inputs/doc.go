@@ -36,7 +36,8 @@
 //     days, timestamps, date serials);
 //   - the sheets of SPEC section 2: bom.go (Products, BOM: the tree,
 //     element content, the balance element; Sourcing) with limits.go (the
-//     exploded-quantity and date-cell guards); reference.go (the embedded
+//     exploded-quantity and date-cell guards) and linememory.go (what a
+//     line keeps in memory: texts and amounts once); reference.go (the embedded
 //     prices and materials with the input's Prices and Materials sheets
 //     over them, the built-in library, the demo's sample, data/sample via
 //     embed.go); fx.go (FX); settings.go (Settings and the report flags
