@@ -229,7 +229,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	r, t, c := lr.r, lr.t, &lr.cols
 	*l = exposure.Line{Parent: -1} // Ref is set once the sheet is read (setRefs)
 	p := pendingLine{row: int32(t.row.Num), col: -1}
-	l.Product = lr.keep.repeated(t.textAt(c.product))
+	l.Product = lr.keep.repeated(keptProduct, t.textAt(c.product))
 	if l.Product == "" {
 		l.Product = lr.single
 	}
@@ -259,10 +259,10 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 		t.bad("part_number", ErrMissingValue, "part number is empty")
 		return p, false
 	}
-	l.Description = lr.keep.repeated(t.textAt(c.description)) // cut to what a cell holds by t.next
-	l.UOM = lr.keep.repeated(t.textAt(c.uom))
+	l.Description = lr.keep.repeated(keptDescription, t.textAt(c.description)) // cut to what a cell holds by t.next
+	l.UOM = lr.keep.repeated(keptUOM, t.textAt(c.uom))
 	l.HSCode = lr.keep.once(t.textAt(c.hsCode))
-	if q, ok := lr.amount(c.qtyPer); ok {
+	if q, ok := t.amountAt(c.qtyPer, true); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
 		t.bad("qty_per", ErrMissingValue, "quantity is empty")
@@ -283,7 +283,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	srcs := lr.sources.take(1)
 	src := &srcs[0]
 	src.UnitCost = lr.cost(c.unitCost, strings.ToUpper(t.textAt(c.currency)))
-	src.Supplier = lr.keep.repeated(t.textAt(c.supplier))
+	src.Supplier = lr.keep.repeated(keptSupplier, t.textAt(c.supplier))
 	src.Share = whole
 	for g, col := range c.stages {
 		src.Countries[g] = lr.country(col)
@@ -545,7 +545,7 @@ var massWithUnit = regexp.MustCompile(`(?i)^\s*([0-9][0-9.,]*)\s*(mg|g|grams?|kg
 func (lr *lineReader) massAt(col int, name string, shift int32) (decimal.Decimal, bool) {
 	t := lr.t
 	if !strings.ContainsAny(t.cellAt(col).Text, "gG") { // every unit massWithUnit knows has a g
-		return lr.amount(col)
+		return t.amountAt(col, true)
 	}
 	m := massWithUnit.FindStringSubmatch(t.textAt(col))
 	if m == nil {

@@ -35,19 +35,35 @@ var cacheSeed = maphash.MakeSeed()
 type textKeeper struct {
 	copy  bool // the texts are slices of larger blocks
 	slots [textSlots]string
+	last  [numKept]string // the text each column kept last
 }
+
+// The columns whose texts repeat, for textKeeper.repeated: rows of one
+// product, unit or supplier often follow each other, and the text kept
+// for the row above then needs no hashing.
+const (
+	keptProduct = iota
+	keptDescription
+	keptUOM
+	keptSupplier
+	numKept
+)
 
 func newTextKeeper(b *workbook.Book) *textKeeper {
 	return &textKeeper{copy: b.CSV()}
 }
 
-// repeated keeps a text that many lines share (a product, a unit, a
-// supplier, a description).
-func (k *textKeeper) repeated(s string) string {
+// repeated keeps a text of column col (keptProduct, ...) that many
+// lines share.
+func (k *textKeeper) repeated(col int, s string) string {
 	if !k.copy {
 		return s
 	}
-	return k.once(s)
+	if s == k.last[col] {
+		return k.last[col]
+	}
+	k.last[col] = k.once(s)
+	return k.last[col]
 }
 
 // once keeps s once, whatever the book, as far as its slot allows.
@@ -74,11 +90,12 @@ func (k *textKeeper) unique(s string) string {
 	return strings.Clone(s)
 }
 
-// amountCache remembers the amounts of plain number cells by their text
-// (and, for a cost turned into the report currency, its currency), so
-// that a repeated quantity, cost or mass is parsed once and its lines
-// share one decimal: decimals are immutable, and each costs an
-// allocation of its own.
+// amountCache remembers the unit costs of plain number cells, in the
+// report currency, by their text and currency, so that a repeated cost
+// is parsed and converted once and its lines share one decimal: decimals
+// are immutable, and each costs an allocation of its own. (Quantities
+// are mostly small whole numbers, shared already, and masses seldom
+// repeat: they are not remembered.)
 type amountCache [amountSlots]struct {
 	text, currency string
 	d              decimal.Decimal
@@ -103,49 +120,22 @@ func (t *table) plainNumber(c workbook.Cell) bool {
 	return !c.Percent && !c.Date && c.Kind != workbook.CellDate && !c.CommaUnsure && !(t.decimalComma && c.Kind == workbook.CellText)
 }
 
-// amount reads the non-negative amount in column col of lr's row as
-// table.amountAt does, remembering it when the cell is a plain number.
-func (lr *lineReader) amount(col int) (decimal.Decimal, bool) {
-	t := lr.t
-	c := t.cellAt(col)
-	if c.Text == "" || !t.plainNumber(c) || len(c.Text) <= 2 && isDigits(c.Text) {
-		return t.amountAt(col, true) // a small whole number is a shared decimal already (smallInts)
-	}
-	slot, hit := lr.amounts.slot(c.Text, "")
-	if hit {
-		return slot.d, true
-	}
-	d, ok := t.amountAt(col, true)
-	if ok {
-		slot.text, slot.currency, slot.d = lr.keep.unique(c.Text), "", d
-	}
-	return d, ok
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // cost reads the unit cost in column col in the report currency, as
-// reader.convert turns it, remembering the result of plain cells.
+// table.amountAt reads it and reader.convert turns it, remembering the
+// result of plain cells whose currency has a rate.
 func (lr *lineReader) cost(col int, currency string) decimal.Decimal {
 	t := lr.t
 	c := t.cellAt(col)
 	_, rated := lr.r.fx[currency]
-	if c.Text == "" || currency == "" || currency == lr.r.settings.Currency || !rated || !t.plainNumber(c) {
-		d, _ := lr.amount(col)
+	if c.Text == "" || !t.plainNumber(c) || !rated && currency != "" && currency != lr.r.settings.Currency {
+		d, _ := t.amountAt(col, true)
 		return lr.r.convert(t, "currency", d, currency) // which records a missing rate
 	}
 	slot, hit := lr.amounts.slot(c.Text, currency)
 	if hit {
 		return slot.d
 	}
-	d, ok := lr.amount(col)
+	d, ok := t.amountAt(col, true)
 	d = lr.r.convert(t, "currency", d, currency)
 	if ok {
 		slot.text, slot.currency, slot.d = lr.keep.unique(c.Text), lr.keep.once(currency), d
