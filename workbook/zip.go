@@ -67,40 +67,91 @@ func isZip(b []byte) bool {
 // styles; worksheets are streamed later by Rows.
 func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	lim = lim.withDefaults()
-	var magic [8]byte
-	n, err := r.ReadAt(magic[:], 0)
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("%s: %w", name, err) // a read error, or the reader's context done
-	}
-	switch {
-	case isOLE(magic[:n]):
-		return nil, oleError(r, size, name) // encrypted, an old .xls, or which cannot be told
-	case n == 0:
-		return nil, fmt.Errorf("%s: %w: the file is empty", name, ErrNotWorkbook)
-	case !isZip(magic[:n]):
-		return nil, fmt.Errorf("%s: %w: it is not a zip archive (an .xls, HTML or XML spreadsheet must be opened in Excel and saved as .xlsx)", name, ErrNotWorkbook)
+	if err := checkZipMagic(r, size, name); err != nil {
+		return nil, err
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && (zr == nil || !errors.Is(err, zip.ErrInsecurePath)) {
 		return nil, fmt.Errorf("%s: %w: %w", name, ErrDamaged, err)
 	}
+	x, err := indexEntries(zr, name, lim)
+	if err != nil {
+		return nil, err
+	}
+	wbPart, err := x.workbookPart()
+	if err != nil {
+		return nil, err
+	}
+	sheets, err := x.readWorkbook(wbPart)
+	if err != nil {
+		return nil, err
+	}
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("%s: %w: %s lists no sheets", name, ErrDamaged, wbPart)
+	}
+	parts, err := x.workbookParts(wbPart)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.readTables(parts, sheets); err != nil {
+		return nil, err
+	}
+	b := &Book{name: name, xlsx: x, date1904: x.date1904}
+	x.parts = make(map[string]string, len(sheets))
+	for _, s := range sheets {
+		if _, dup := x.parts[s.name]; dup {
+			continue
+		}
+		x.parts[s.name] = parts.byID[s.rid]
+		b.sheets = append(b.sheets, s.name)
+	}
+	return b, nil
+}
+
+// checkZipMagic tells from the first bytes what a file that is not a zip
+// archive is (an OLE file: encrypted or an old .xls; empty; something
+// else), so the message can say what to do.
+func checkZipMagic(r io.ReaderAt, size int64, name string) error {
+	var magic [8]byte
+	n, err := r.ReadAt(magic[:], 0)
+	if err != nil && err != io.EOF {
+		return fmt.Errorf("%s: %w", name, err) // a read error, or the reader's context done
+	}
+	switch {
+	case isOLE(magic[:n]):
+		return oleError(r, size, name) // encrypted, an old .xls, or which cannot be told
+	case n == 0:
+		return fmt.Errorf("%s: %w: the file is empty", name, ErrNotWorkbook)
+	case !isZip(magic[:n]):
+		return fmt.Errorf("%s: %w: it is not a zip archive (an .xls, HTML or XML spreadsheet must be opened in Excel and saved as .xlsx)", name, ErrNotWorkbook)
+	}
+	return nil
+}
+
+// indexEntries indexes the archive's entries by part name. Two entries
+// of one name are refused: readers disagree on which wins (openpyxl takes
+// the last, this reader the first), and a file that reads differently
+// elsewhere must not pass.
+func indexEntries(zr *zip.Reader, name string, lim Limits) (*xlsxBook, error) {
 	x := &xlsxBook{name: name, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		key := partKey(f.Name)
 		if first, dup := x.files[key]; dup && !strings.HasSuffix(key, "/") {
-			// Readers disagree on which of two entries wins (openpyxl
-			// takes the last, this reader the first): a file that reads
-			// differently elsewhere is refused.
 			return nil, fmt.Errorf("%s: %w: the zip archive holds two entries named %q and %q", name, ErrDamaged, first.Name, f.Name)
 		}
 		x.files[key] = f
 	}
+	return x, nil
+}
 
+// workbookPart is the workbook's part as the package relationships name
+// it, else the usual xl/workbook.xml; an error when it is missing.
+func (x *xlsxBook) workbookPart() (string, error) {
 	wbPart := "xl/workbook.xml"
 	if _, ok := x.files["_rels/.rels"]; ok {
 		rels, err := x.readRels("_rels/.rels")
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		for _, rel := range rels {
 			if strings.HasSuffix(rel.typ, "/officeDocument") {
@@ -110,66 +161,67 @@ func OpenXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 		}
 	}
 	if x.files[partKey(wbPart)] == nil {
-		return nil, x.notWorkbook()
+		return "", x.notWorkbook()
 	}
-	sheets, err := x.readWorkbook(wbPart)
-	if err != nil {
-		return nil, err
-	}
-	if len(sheets) == 0 {
-		return nil, fmt.Errorf("%s: %w: %s lists no sheets", name, ErrDamaged, wbPart)
-	}
+	return wbPart, nil
+}
 
+// bookParts are the parts the workbook's relationships name: each
+// sheet's by relationship id, the shared strings and the styles (the
+// usual names beside the workbook when not named).
+type bookParts struct {
+	byID                map[string]string
+	sstPart, stylesPart string
+}
+
+// workbookParts reads the workbook's relationships.
+func (x *xlsxBook) workbookParts(wbPart string) (bookParts, error) {
 	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
-	byID := map[string]string{}
-	sstPart, stylesPart := "", ""
+	p := bookParts{byID: map[string]string{}}
 	if _, ok := x.files[partKey(relsPart)]; ok {
 		rels, err := x.readRels(relsPart)
 		if err != nil {
-			return nil, err
+			return p, err
 		}
 		for _, rel := range rels {
 			if rel.external {
 				continue
 			}
 			target := resolvePart(wbPart, rel.target)
-			byID[rel.id] = target
+			p.byID[rel.id] = target
 			switch {
 			case strings.HasSuffix(rel.typ, "/sharedStrings"):
-				sstPart = target
+				p.sstPart = target
 			case strings.HasSuffix(rel.typ, "/styles"):
-				stylesPart = target
+				p.stylesPart = target
 			}
 		}
 	}
 	dir := path.Dir(wbPart)
-	if sstPart == "" {
-		sstPart = path.Join(dir, "sharedStrings.xml")
+	if p.sstPart == "" {
+		p.sstPart = path.Join(dir, "sharedStrings.xml")
 	}
-	if stylesPart == "" {
-		stylesPart = path.Join(dir, "styles.xml")
+	if p.stylesPart == "" {
+		p.stylesPart = path.Join(dir, "styles.xml")
 	}
-	if _, ok := x.files[partKey(sstPart)]; ok {
-		if x.sst, err = x.readSharedStrings(sstPart, x.sharedStringsCap(sheets, byID)); err != nil {
-			return nil, err
-		}
-	}
-	if _, ok := x.files[partKey(stylesPart)]; ok {
-		if x.xfKind, err = x.readStyles(stylesPart); err != nil {
-			return nil, err
-		}
-	}
+	return p, nil
+}
 
-	b := &Book{name: name, xlsx: x, date1904: x.date1904}
-	x.parts = make(map[string]string, len(sheets))
-	for _, s := range sheets {
-		if _, dup := x.parts[s.name]; dup {
-			continue
+// readTables reads the shared strings (within the cap the sheets allow)
+// and the styles' number formats, when the archive holds them.
+func (x *xlsxBook) readTables(p bookParts, sheets []sheetRef) error {
+	var err error
+	if _, ok := x.files[partKey(p.sstPart)]; ok {
+		if x.sst, err = x.readSharedStrings(p.sstPart, x.sharedStringsCap(sheets, p.byID)); err != nil {
+			return err
 		}
-		x.parts[s.name] = byID[s.rid]
-		b.sheets = append(b.sheets, s.name)
 	}
-	return b, nil
+	if _, ok := x.files[partKey(p.stylesPart)]; ok {
+		if x.xfKind, err = x.readStyles(p.stylesPart); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notWorkbook explains what a zip without a workbook part is.
