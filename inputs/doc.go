@@ -34,8 +34,9 @@
 //     grammar: signs, brackets, thousands, decimal commas),
 //     currencytext.go (a currency beside an amount), dates.go (ParseMonth,
 //     days, timestamps, date serials);
-//   - the sheets of SPEC section 2: bom.go (Products, BOM: the tree,
-//     element content, the balance element; Sourcing) with limits.go (the
+//   - the sheets of SPEC section 2: bom.go (Products, BOM lines),
+//     composition.go (element content, the balance element), bomtree.go
+//     (parents, levels, cycles), sourcing.go (Sourcing) with limits.go (the
 //     exploded-quantity and date-cell guards) and linememory.go (what a
 //     line keeps in memory: texts and amounts once); reference.go (the embedded
 //     prices and materials with the input's Prices and Materials sheets
