@@ -50,7 +50,8 @@
 // # Files
 //
 // The report workbook: workbook.go puts the sheets in order; book.go
-// wraps the excelize file (tables, widths, print setup) and
+// wraps the excelize file (cells, widths), with booktable.go (tables,
+// blocks) and bookprint.go (print setup), and
 // sheetwriter.go writes a sheet through it keeping the first error, so
 // that each sheet function reads as its layout. One file per sheet or
 // group of sheets: summary.go and summary_notices.go (Summary), sheets.go
