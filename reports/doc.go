@@ -61,7 +61,8 @@
 // elements.go, countries.go, recommendations.go with planchart.go,
 // signals.go, assumptions.go. The plan in words: planwords.go (mixes,
 // caps), planhhi.go (concentration), planparagraph.go (the Summary's
-// paragraph, PlanLines). The JSON: json.go and planjson.go. Formats and
+// paragraph, PlanLines). The JSON: json.go, jsonparts.go (the
+// streamed parts pass) and planjson.go. Formats and
 // colours: style.go, colours.go; the zip: zipwriter.go. The template:
 // template.go, template_examples.go; the scenario library: library.go.
 //
