@@ -377,14 +377,54 @@ func (sc *partsScan) columnWidth(c int) float64 {
 // end; the rows themselves are formatted by sheetRows and deflated as
 // they come (sheetBody), and stableZip puts them between the two.
 func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
-	b := rep.b
-	names := sc.sheetNames()
-	perSheet := func(i int) int {
-		if i < len(names)-1 {
-			return partsPerSheet
-		}
-		return sc.rows - partsPerSheet*(len(names)-1)
+	ps := newPartsStream(rep, sc)
+	if err := ps.open(0); err != nil {
+		return err
 	}
+	if sc.rows == 0 {
+		return ps.writeNone()
+	}
+	ps.pw = newPartWriter(rep, sc, ps.rows)
+	ps.ranks = make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
+	if err := parts(exposure.PartOptions{NoSplit: true}, ps.add); err != nil {
+		return err
+	}
+	if err := ps.closeSheet(); err != nil {
+		return err
+	}
+	return rep.topParts(sc, ps.ranks, parts)
+}
+
+// partsStream is the writing pass over the Parts sheets: the layout the
+// scan settled, shared by every sheet, and the sheet being written. It
+// is a struct rather than closures over partsSheets' locals so that each
+// step (open a sheet, write a row, close it) reads as a function of its
+// own.
+type partsStream struct {
+	rep      *report
+	sc       *partsScan
+	names    []string       // the Parts sheets, "Parts", "Parts (2)", ...
+	last     int            // last column
+	widths   []float64      // column widths, from column 1
+	hdrLines int            // lines of the tallest header
+	notes    map[int]string // header comments by column
+	rows     *sheetRows
+
+	sw    *excelize.StreamWriter
+	body  *sheetBody
+	sheet int // index in names
+	row   int // last row written on the current sheet
+
+	pw      *partWriter
+	written int                  // rows written on all sheets
+	ranks   map[partKey]partRank // per part, for topParts
+	scratch []byte
+}
+
+// newPartsStream settles what every Parts sheet shares: the column
+// widths from the scan (the description's wraps the rows), the header's
+// height and comments.
+func newPartsStream(rep *report, sc *partsScan) *partsStream {
 	last := sc.lastCol()
 	widths := make([]float64, last+1)
 	for c := 1; c <= last; c++ {
@@ -395,141 +435,168 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	for c := 1; c <= last; c++ {
 		hdrLines = max(hdrLines, headerLines(sc.cols[c-1].head, widths[c]))
 	}
-	notes := partsNotes(rep, sc)
+	ps := &partsStream{rep: rep, sc: sc, names: sc.sheetNames(), last: last, widths: widths, hdrLines: hdrLines}
+	ps.notes = partsNotes(rep, sc)
+	ps.rows = newSheetRows(last)
+	return ps
+}
 
-	var (
-		sw    *excelize.StreamWriter
-		body  *sheetBody
-		sheet int // index in names
-		row   int // last row written on the current sheet
-	)
-	rows := newSheetRows(last)
-	open := func(i int) error {
-		name := names[i]
-		if err := b.pageSetup(name, 1); err != nil {
-			return err
-		}
-		b.printed[name].titleCols = 2 // the frozen part columns
-		if err := b.printAcross(name, widths[1:]); err != nil {
-			return err
-		}
-		// The dimension must be set before the stream writer writes the
-		// sheet's start, or openpyxl's read-only mode sees a single cell.
-		n := max(perSheet(i), 1)
-		if err := b.f.SetSheetDimension(name, "A1:"+cellName(last, n+1)); err != nil {
-			return err
-		}
-		var err error
-		if sw, err = b.f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		for c := 1; c <= last; c++ {
-			if err := sw.SetColWidth(c, c, widths[c]); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetPanes(freezePanes(1, 2)); err != nil {
-			return err
-		}
-		head := make([]any, last)
-		for c := 1; c <= last; c++ {
-			style := b.s.header
-			if k := sc.cols[c-1].kind; k == kText {
-				style = b.s.headerLeftIndent
-			}
-			head[c-1] = excelize.Cell{StyleID: style, Value: sc.cols[c-1].head}
-		}
-		if err := sw.SetRow("A1", head, excelize.RowOpts{Height: float64(hdrLines)*15 + 3}); err != nil {
-			return err
-		}
-		for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
-			text := notes[c]
-			if err := b.f.AddComment(name, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text, Width: 260, Height: 90}); err != nil {
-				return err
-			}
-		}
-		if sc.rows > 0 {
-			path := fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID)
-			body = newSheetBody(path, rows, b.tmpDir)
-			b.bodies[path] = body
-		}
-		row = 1
-		sc.minDelta, sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
-		return nil
+// perSheet is how many rows sheet i holds: partsPerSheet on all but the
+// last.
+func (ps *partsStream) perSheet(i int) int {
+	if i < len(ps.names)-1 {
+		return partsPerSheet
 	}
-	closeSheet := func() error {
-		name := names[sheet]
-		lastRow := max(row, 2)
-		if err := b.f.AutoFilter(name, "A1:"+cellName(last, lastRow), nil); err != nil {
-			return err
-		}
-		if err := rep.heatMap(name, sc, lastRow); err != nil {
-			return err
-		}
-		if body != nil {
-			if err := body.finish(); err != nil {
-				return err
-			}
-		}
-		return sw.Flush()
-	}
-	if err := open(0); err != nil {
-		return err
-	}
-	if sc.rows == 0 {
-		msg := "No BOM line is cost-bearing or carries rare earths."
-		if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: b.s.note, Value: msg}}); err != nil {
-			return err
-		}
-		row = 2
-		return closeSheet()
-	}
+	return ps.sc.rows - partsPerSheet*(len(ps.names)-1)
+}
 
-	pw := newPartWriter(rep, sc, rows)
-	written := 0
-	ranks := make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
-	var scratch []byte
-	err := parts(exposure.PartOptions{NoSplit: true}, func(pr exposure.PartRow) error {
-		if written >= sc.rows {
-			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
-		}
-		if row-1 >= perSheet(sheet) {
-			if err := closeSheet(); err != nil {
-				return err
-			}
-			sheet++
-			if err := open(sheet); err != nil {
-				return err
-			}
-		}
-		row++
-		written++
-		exp := pw.row(&pr, names[sheet], row)
-		if err := body.rowDone(); err != nil {
+// open starts sheet i: its print setup and dimension, its stream writer
+// with the header row, and the body its rows are deflated into.
+func (ps *partsStream) open(i int) error {
+	b := ps.rep.b
+	name := ps.names[i]
+	if err := ps.setUp(i); err != nil {
+		return err
+	}
+	var err error
+	if ps.sw, err = b.f.NewStreamWriter(name); err != nil {
+		return err
+	}
+	if err := ps.writeHeader(); err != nil {
+		return err
+	}
+	for _, c := range slices.Sorted(maps.Keys(ps.notes)) { // in column order: the file is the same from run to run
+		text := ps.notes[c]
+		if err := b.f.AddComment(name, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text, Width: 260, Height: 90}); err != nil {
 			return err
 		}
-		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
-			sc.delta(pr.Deltas[s].AnnualDelta, row == 2 && s == 0)
-		}
-		sc.delta(exp, false)
-		if l := pr.Line; l != nil {
-			key := partKey{l.Product, l.PartNumber}
-			rk, ok := ranks[key]
-			if !ok {
-				rk.first = written
-			}
-			rk.expected += exactFloat(exp, &scratch)
-			ranks[key] = rk
-		}
-		return nil
-	})
-	if err != nil {
+	}
+	if ps.sc.rows > 0 {
+		path := fmt.Sprintf("xl/worksheets/sheet%d.xml", ps.sw.SheetID)
+		ps.body = newSheetBody(path, ps.rows, b.tmpDir)
+		b.bodies[path] = ps.body
+	}
+	ps.row = 1
+	ps.sc.minDelta, ps.sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
+	return nil
+}
+
+// setUp gives sheet i what the stream writer writes at the sheet's
+// start, so it must come before the writer: print setup and dimension.
+func (ps *partsStream) setUp(i int) error {
+	b := ps.rep.b
+	name := ps.names[i]
+	if err := b.pageSetup(name, 1); err != nil {
 		return err
 	}
-	if err := closeSheet(); err != nil {
+	b.printed[name].titleCols = 2 // the frozen part columns
+	if err := b.printAcross(name, ps.widths[1:]); err != nil {
 		return err
 	}
-	return rep.topParts(sc, ranks, parts)
+	// The dimension must be set before the stream writer writes the
+	// sheet's start, or openpyxl's read-only mode sees a single cell.
+	n := max(ps.perSheet(i), 1)
+	return b.f.SetSheetDimension(name, "A1:"+cellName(ps.last, n+1))
+}
+
+// writeHeader writes the column widths, the frozen panes and the header
+// row through the stream writer, which allows them only in that order
+// and before any row.
+func (ps *partsStream) writeHeader() error {
+	b, sc := ps.rep.b, ps.sc
+	for c := 1; c <= ps.last; c++ {
+		if err := ps.sw.SetColWidth(c, c, ps.widths[c]); err != nil {
+			return err
+		}
+	}
+	if err := ps.sw.SetPanes(freezePanes(1, 2)); err != nil {
+		return err
+	}
+	head := make([]any, ps.last)
+	for c := 1; c <= ps.last; c++ {
+		style := b.s.header
+		if k := sc.cols[c-1].kind; k == kText {
+			style = b.s.headerLeftIndent
+		}
+		head[c-1] = excelize.Cell{StyleID: style, Value: sc.cols[c-1].head}
+	}
+	return ps.sw.SetRow("A1", head, excelize.RowOpts{Height: float64(ps.hdrLines)*15 + 3})
+}
+
+// closeSheet finishes the current sheet: its filter and heat map (which
+// need its last row), its deflated body and the stream writer's end.
+func (ps *partsStream) closeSheet() error {
+	name := ps.names[ps.sheet]
+	lastRow := max(ps.row, 2)
+	if err := ps.rep.b.f.AutoFilter(name, "A1:"+cellName(ps.last, lastRow), nil); err != nil {
+		return err
+	}
+	if err := ps.rep.heatMap(name, ps.sc, lastRow); err != nil {
+		return err
+	}
+	if ps.body != nil {
+		if err := ps.body.finish(); err != nil {
+			return err
+		}
+	}
+	return ps.sw.Flush()
+}
+
+// writeNone says on the only, empty, Parts sheet why it is empty, rather
+// than leave a header over nothing.
+func (ps *partsStream) writeNone() error {
+	msg := "No BOM line is cost-bearing or carries rare earths."
+	if err := ps.sw.SetRow("A2", []any{excelize.Cell{StyleID: ps.rep.b.s.note, Value: msg}}); err != nil {
+		return err
+	}
+	ps.row = 2
+	return ps.closeSheet()
+}
+
+// add writes one part row, moving to the next sheet when this one is
+// full, and notes its deltas for the heat map and its expected delta for
+// ranking the parts.
+func (ps *partsStream) add(pr exposure.PartRow) error {
+	sc := ps.sc
+	if ps.written >= sc.rows {
+		return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
+	}
+	if ps.row-1 >= ps.perSheet(ps.sheet) {
+		if err := ps.closeSheet(); err != nil {
+			return err
+		}
+		ps.sheet++
+		if err := ps.open(ps.sheet); err != nil {
+			return err
+		}
+	}
+	ps.row++
+	ps.written++
+	exp := ps.pw.row(&pr, ps.names[ps.sheet], ps.row)
+	if err := ps.body.rowDone(); err != nil {
+		return err
+	}
+	for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
+		sc.delta(pr.Deltas[s].AnnualDelta, ps.row == 2 && s == 0)
+	}
+	sc.delta(exp, false)
+	ps.rank(pr.Line, exp)
+	return nil
+}
+
+// rank adds a line's expected delta to its part's, as a float: ranking
+// needs no more, and topParts sums the few parts shown exactly.
+func (ps *partsStream) rank(l *exposure.Line, exp decimal.Decimal) {
+	if l == nil {
+		return
+	}
+	key := partKey{l.Product, l.PartNumber}
+	rk, ok := ps.ranks[key]
+	if !ok {
+		rk.first = ps.written
+	}
+	rk.expected += exactFloat(exp, &ps.scratch)
+	ps.ranks[key] = rk
 }
 
 // topParts finds the most exposed parts from the ranks gathered while
