@@ -132,76 +132,114 @@ func (sc *partsScan) kgOf(l *exposure.Line, out []decimal.Decimal) []decimal.Dec
 func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	r := rep.r
 	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios)}
-	// Widths of the fixed columns, of the element columns (which appear as
-	// the rows reveal them) and of the scenario columns.
-	fixW := make([]int, partFixedCols+1)
-	fixMax := make([]decimal.Decimal, partFixedCols+1)
-	var elemMax []decimal.Decimal // kilograms; the sheet shows grams
-	var fracQty, fracAnnual, negCost bool
-	var costP, valueP int32 = 2, 2
-	maxLevel := 0
-	grow := func(m *decimal.Decimal, d decimal.Decimal) {
-		if a := d.Abs(); a.GreaterThan(*m) {
-			*m = a
-		}
+	m := &partsMeasure{
+		fixW:   make([]int, partFixedCols+1),
+		fixMax: make([]decimal.Decimal, partFixedCols+1),
+		costP:  2, valueP: 2,
 	}
-	text := func(c int, s string, extra int) {
-		if w := quickTextWidth(s) + extra; w > fixW[c] {
-			fixW[c] = w
-		}
-	}
-	thousand := decimal.NewFromInt(1000)
 	// Element columns in the order of the Elements sheet, then any other
 	// element the rows hold.
 	for _, e := range r.Elements {
 		if _, ok := sc.elemIdx[e.Element]; !ok {
-			sc.elemIdx[e.Element] = len(sc.elements)
-			sc.elements = append(sc.elements, e.Element)
-			elemMax = append(elemMax, decimal.Decimal{})
+			sc.addElement(e.Element, m)
 		}
 	}
 	err := parts(exposure.PartOptions{NoDeltas: true}, func(pr exposure.PartRow) error {
 		sc.rows++
-		l := pr.Line
-		if l == nil {
-			l = &exposure.Line{}
-		}
-		for _, c := range l.Content {
-			if c.Kg.Sign() <= 0 {
-				continue
-			}
-			i, ok := sc.elemIdx[c.Element]
-			if !ok {
-				i = len(sc.elements)
-				sc.elemIdx[c.Element] = i
-				sc.elements = append(sc.elements, c.Element)
-				elemMax = append(elemMax, decimal.Decimal{})
-			}
-			grow(&elemMax[i], c.Kg)
-		}
-		sc.noteSource(l)
-		text(pcProduct, l.Product, 0)
-		text(pcPart, l.PartNumber, min(max(pr.Level-1, 0), maxIndent)*2)
-		text(pcDesc, l.Description, 0)
-		text(pcMaterial, l.Material, 0)
-		text(pcUOM, l.UOM, 0)
-		maxLevel = max(maxLevel, pr.Level, -pr.Level)
-		grow(&fixMax[pcQty], pr.Qty)
-		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
-		grow(&fixMax[pcUnitCost], pr.UnitCost)
-		grow(&fixMax[pcMaterialValue], pr.MaterialValue)
-		costP, valueP = max(costP, quickUnitPlaces(pr.UnitCost)), max(valueP, quickUnitPlaces(pr.MaterialValue))
-		fracQty = fracQty || !wholeQty(pr.Qty)
-		fracAnnual = fracAnnual || !wholeQty(pr.AnnualQty)
-		negCost = negCost || pr.UnitCost.Sign() < 0
+		m.row(sc, &pr)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	fixMax[pcLevel] = decimal.NewFromInt(int64(maxLevel))
-	for i := range elemMax {
-		elemMax[i] = elemMax[i].Mul(thousand) // grams
+	sc.settle(rep, m)
+	sc.sizeDeltas(r)
+	for i, c := range sc.cols {
+		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head))
+	}
+
+	return sc, nil
+}
+
+// partsMeasure is what scanParts gathers from the rows before the
+// columns exist: where the class and scenario columns fall depends on
+// the elements the rows reveal, so the fixed and element columns are
+// measured apart and copied into the scan's columns by settle.
+type partsMeasure struct {
+	fixW    []int             // widest text per fixed column
+	fixMax  []decimal.Decimal // largest magnitude per fixed column
+	elemMax []decimal.Decimal // per element column, in kilograms; the sheet shows grams
+
+	fracQty, fracAnnual, negCost bool
+	costP, valueP                int32 // places the unit cost and material value need
+	maxLevel                     int
+}
+
+// growMax raises *m to the magnitude of d when that is larger.
+func growMax(m *decimal.Decimal, d decimal.Decimal) {
+	if a := d.Abs(); a.GreaterThan(*m) {
+		*m = a
+	}
+}
+
+// text widens fixed column c to hold s, indented by extra characters.
+func (m *partsMeasure) text(c int, s string, extra int) {
+	if w := quickTextWidth(s) + extra; w > m.fixW[c] {
+		m.fixW[c] = w
+	}
+}
+
+// addElement gives element e the next element column and returns its
+// index.
+func (sc *partsScan) addElement(e string, m *partsMeasure) int {
+	i := len(sc.elements)
+	sc.elemIdx[e] = i
+	sc.elements = append(sc.elements, e)
+	m.elemMax = append(m.elemMax, decimal.Decimal{})
+	return i
+}
+
+// row measures one part row: its element masses, texts and figures.
+func (m *partsMeasure) row(sc *partsScan, pr *exposure.PartRow) {
+	l := pr.Line
+	if l == nil {
+		l = &exposure.Line{}
+	}
+	for _, c := range l.Content {
+		if c.Kg.Sign() <= 0 {
+			continue
+		}
+		i, ok := sc.elemIdx[c.Element]
+		if !ok {
+			i = sc.addElement(c.Element, m)
+		}
+		growMax(&m.elemMax[i], c.Kg)
+	}
+	sc.noteSource(l)
+	m.text(pcProduct, l.Product, 0)
+	m.text(pcPart, l.PartNumber, min(max(pr.Level-1, 0), maxIndent)*2)
+	m.text(pcDesc, l.Description, 0)
+	m.text(pcMaterial, l.Material, 0)
+	m.text(pcUOM, l.UOM, 0)
+	m.maxLevel = max(m.maxLevel, pr.Level, -pr.Level)
+	growMax(&m.fixMax[pcQty], pr.Qty)
+	growMax(&m.fixMax[pcAnnualQty], pr.AnnualQty)
+	growMax(&m.fixMax[pcUnitCost], pr.UnitCost)
+	growMax(&m.fixMax[pcMaterialValue], pr.MaterialValue)
+	m.costP, m.valueP = max(m.costP, quickUnitPlaces(pr.UnitCost)), max(m.valueP, quickUnitPlaces(pr.MaterialValue))
+	m.fracQty = m.fracQty || !wholeQty(pr.Qty)
+	m.fracAnnual = m.fracAnnual || !wholeQty(pr.AnnualQty)
+	m.negCost = m.negCost || pr.UnitCost.Sign() < 0
+}
+
+// settle lays out the columns, now that the elements are known, and
+// copies the measures of the fixed, element, class and source columns
+// into them.
+func (sc *partsScan) settle(rep *report, m *partsMeasure) {
+	m.fixMax[pcLevel] = decimal.NewFromInt(int64(m.maxLevel))
+	thousand := decimal.NewFromInt(1000)
+	for i := range m.elemMax {
+		m.elemMax[i] = m.elemMax[i].Mul(thousand) // grams
 	}
 	sc.cols = partsColumns(rep, sc)
 	n := len(sc.cols)
@@ -210,14 +248,14 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	sc.neg = make([]bool, n+1)
 	sc.frac = make([]bool, n+1)
 	for c := 1; c <= partFixedCols; c++ {
-		sc.textW[c] = fixW[c]
-		sc.maxAbs[c] = fixMax[c]
+		sc.textW[c] = m.fixW[c]
+		sc.maxAbs[c] = m.fixMax[c]
 	}
-	sc.frac[pcQty], sc.frac[pcAnnualQty], sc.neg[pcUnitCost] = fracQty, fracAnnual, negCost
+	sc.frac[pcQty], sc.frac[pcAnnualQty], sc.neg[pcUnitCost] = m.fracQty, m.fracAnnual, m.negCost
 	sc.unitP = make([]int32, n+1)
-	sc.unitP[pcUnitCost], sc.unitP[pcMaterialValue] = costP, valueP
+	sc.unitP[pcUnitCost], sc.unitP[pcMaterialValue] = m.costP, m.valueP
 	for i := range sc.elements {
-		sc.maxAbs[sc.elemCol(i)] = elemMax[i]
+		sc.maxAbs[sc.elemCol(i)] = m.elemMax[i]
 	}
 	for k := 0; k < exposure.NumClasses; k++ {
 		sc.maxAbs[sc.classCol(k)] = decimal.NewFromInt(1)
@@ -225,10 +263,13 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	if sc.sourceCol {
 		sc.textW[sc.sourceColumn()] = sc.sourceW
 	}
-	// The deltas are computed only when the rows are written: their
-	// columns are sized from the scenario and product totals, with room
-	// for one more digit, since one line can exceed a total that others
-	// offset.
+}
+
+// sizeDeltas sizes the scenario and expected columns. The deltas are
+// computed only when the rows are written: their columns are sized from
+// the scenario and product totals, with room for one more digit, since
+// one line can exceed a total that others offset.
+func (sc *partsScan) sizeDeltas(r *exposure.Result) {
 	for s := 0; s <= sc.nScen; s++ {
 		var m decimal.Decimal
 		neg := false
@@ -236,20 +277,15 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			if i != s && s != sc.nScen {
 				continue
 			}
-			grow(&m, sr.AnnualDelta)
+			growMax(&m, sr.AnnualDelta)
 			neg = neg || sr.AnnualDelta.Sign() < 0
 			for _, pd := range sr.Products {
-				grow(&m, pd.AnnualDelta)
+				growMax(&m, pd.AnnualDelta)
 				neg = neg || pd.AnnualDelta.Sign() < 0
 			}
 		}
 		sc.maxAbs[sc.scenCol(s)], sc.neg[sc.scenCol(s)] = m.Mul(decimal.NewFromInt(10)), neg
 	}
-	for i, c := range sc.cols {
-		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head))
-	}
-
-	return sc, nil
 }
 
 // descLines is how many lines a description takes in its column: 1 when
