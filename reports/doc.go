@@ -50,17 +50,20 @@
 // # Files
 //
 // The report workbook: workbook.go puts the sheets in order; book.go
-// wraps the excelize file (tables, widths, print setup) and
+// wraps the excelize file (cells, widths), with booktable.go (tables,
+// blocks) and bookprint.go (print setup), and
 // sheetwriter.go writes a sheet through it keeping the first error, so
 // that each sheet function reads as its layout. One file per sheet or
 // group of sheets: summary.go and summary_notices.go (Summary), sheets.go
 // (Scenarios, Projection, Warnings) with uncertainty.go (percentiles,
-// tornado, band, phases), parts.go, sheetxml.go, cellnum.go,
-// sheetbody.go and declarations.go (Parts),
+// tornado, band, phases), parts.go (the writing pass), partsscan.go
+// (the first pass), topparts.go (the parts the Summary lists),
+// sheetxml.go, cellnum.go, sheetbody.go and declarations.go (Parts),
 // elements.go, countries.go, recommendations.go with planchart.go,
 // signals.go, assumptions.go. The plan in words: planwords.go (mixes,
 // caps), planhhi.go (concentration), planparagraph.go (the Summary's
-// paragraph, PlanLines). The JSON: json.go and planjson.go. Formats and
+// paragraph, PlanLines). The JSON: json.go, jsonparts.go (the
+// streamed parts pass) and planjson.go. Formats and
 // colours: style.go, colours.go; the zip: zipwriter.go. The template:
 // template.go, template_examples.go; the scenario library: library.go.
 //

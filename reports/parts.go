@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -16,58 +15,6 @@ import (
 // partsPerSheet is how many BOM lines one Parts sheet holds below its
 // header: Excel's last row is 1,048,576. Tests lower it.
 var partsPerSheet = excelize.TotalRows - 1
-
-// topParts is how many parts the Summary lists.
-const topParts = 10
-
-// partsScan is what the first pass over the part rows learns (how many
-// rows and sheets, which elements, how wide each column gets, all without
-// computing deltas), and what the writing pass adds: the range of the
-// deltas for the heat map and the most exposed parts.
-type partsScan struct {
-	rows     int
-	elements []string // element columns, in first-seen order
-	elemIdx  map[string]int
-	nScen    int
-
-	cols     []col
-	textW    []int             // widest text per column
-	maxAbs   []decimal.Decimal // largest magnitude per numeric column
-	neg      []bool            // a negative value in the column
-	frac     []bool            // a quantity that is not whole
-	minDelta decimal.Decimal
-	maxDelta decimal.Decimal
-
-	top   []*partAgg           // the most exposed, largest expected delta first
-	byKey map[partKey]*partAgg // the top parts, for the second pass to sum
-
-	sourceCol bool // a line's content came from a declaration (declarations.go)
-	sourceW   int
-
-	unitP     []int32 // places shown in a column of money per unit: what its values need
-	descWidth float64 // width of the description column, where long ones wrap
-}
-
-// partKey names a part in a product. Its strings are the BOM line's, so a
-// key costs no copy.
-type partKey struct{ product, part string }
-
-// partRank is what the writing pass keeps per part: enough to rank it.
-// The float is for ranking only; the figures shown are summed exactly
-// from the lines in a last pass over the top parts alone.
-type partRank struct {
-	expected float64
-	first    int // row of the part's first line, to break ties in BOM order
-}
-
-// partAgg sums the lines of one of the most exposed parts.
-type partAgg struct {
-	key           partKey
-	desc, uom     string
-	qty, expected decimal.Decimal
-	perScen       []decimal.Decimal // annual delta per scenario
-	seen          bool
-}
 
 // Column positions of the Parts sheet (1-based); element, class and
 // scenario columns follow partFixedCols.
@@ -86,12 +33,6 @@ const (
 	partFixedCols = pcCostBearing
 )
 
-func (sc *partsScan) elemCol(i int) int  { return partFixedCols + 1 + i }
-func (sc *partsScan) classCol(k int) int { return sc.sourceColumn() + sc.sourceCols() + k }
-func (sc *partsScan) scenCol(s int) int  { return sc.classCol(exposure.NumClasses) + s }
-func (sc *partsScan) expCol() int        { return sc.scenCol(sc.nScen) }
-func (sc *partsScan) lastCol() int       { return sc.expCol() }
-
 // expectedOf is the probability-weighted annual delta of a part row.
 func expectedOf(r *exposure.Result, pr *exposure.PartRow) decimal.Decimal {
 	var e decimal.Decimal
@@ -101,195 +42,6 @@ func expectedOf(r *exposure.Result, pr *exposure.PartRow) decimal.Decimal {
 		}
 	}
 	return e
-}
-
-// kgOf returns the kilograms of each scan element in one unit of the
-// line (the Parts sheet shows grams). An element listed once costs no
-// arithmetic.
-func (sc *partsScan) kgOf(l *exposure.Line, out []decimal.Decimal) []decimal.Decimal {
-	out = out[:0]
-	for range sc.elements {
-		out = append(out, decimal.Decimal{})
-	}
-	if l == nil {
-		return out
-	}
-	for _, c := range l.Content {
-		if i, ok := sc.elemIdx[c.Element]; ok {
-			if out[i].IsZero() {
-				out[i] = c.Kg
-			} else {
-				out[i] = out[i].Add(c.Kg)
-			}
-		}
-	}
-	return out
-}
-
-// scanParts is the first pass over the part rows. It measures without
-// formatting: the largest magnitudes are kept as decimals and turned into
-// widths once, at the end.
-func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
-	r := rep.r
-	sc := &partsScan{elemIdx: map[string]int{}, nScen: len(r.Scenarios)}
-	// Widths of the fixed columns, of the element columns (which appear as
-	// the rows reveal them) and of the scenario columns.
-	fixW := make([]int, partFixedCols+1)
-	fixMax := make([]decimal.Decimal, partFixedCols+1)
-	var elemMax []decimal.Decimal // kilograms; the sheet shows grams
-	var fracQty, fracAnnual, negCost bool
-	var costP, valueP int32 = 2, 2
-	maxLevel := 0
-	grow := func(m *decimal.Decimal, d decimal.Decimal) {
-		if a := d.Abs(); a.GreaterThan(*m) {
-			*m = a
-		}
-	}
-	text := func(c int, s string, extra int) {
-		if w := quickTextWidth(s) + extra; w > fixW[c] {
-			fixW[c] = w
-		}
-	}
-	thousand := decimal.NewFromInt(1000)
-	// Element columns in the order of the Elements sheet, then any other
-	// element the rows hold.
-	for _, e := range r.Elements {
-		if _, ok := sc.elemIdx[e.Element]; !ok {
-			sc.elemIdx[e.Element] = len(sc.elements)
-			sc.elements = append(sc.elements, e.Element)
-			elemMax = append(elemMax, decimal.Decimal{})
-		}
-	}
-	err := parts(exposure.PartOptions{NoDeltas: true}, func(pr exposure.PartRow) error {
-		sc.rows++
-		l := pr.Line
-		if l == nil {
-			l = &exposure.Line{}
-		}
-		for _, c := range l.Content {
-			if c.Kg.Sign() <= 0 {
-				continue
-			}
-			i, ok := sc.elemIdx[c.Element]
-			if !ok {
-				i = len(sc.elements)
-				sc.elemIdx[c.Element] = i
-				sc.elements = append(sc.elements, c.Element)
-				elemMax = append(elemMax, decimal.Decimal{})
-			}
-			grow(&elemMax[i], c.Kg)
-		}
-		sc.noteSource(l)
-		text(pcProduct, l.Product, 0)
-		text(pcPart, l.PartNumber, min(max(pr.Level-1, 0), maxIndent)*2)
-		text(pcDesc, l.Description, 0)
-		text(pcMaterial, l.Material, 0)
-		text(pcUOM, l.UOM, 0)
-		maxLevel = max(maxLevel, pr.Level, -pr.Level)
-		grow(&fixMax[pcQty], pr.Qty)
-		grow(&fixMax[pcAnnualQty], pr.AnnualQty)
-		grow(&fixMax[pcUnitCost], pr.UnitCost)
-		grow(&fixMax[pcMaterialValue], pr.MaterialValue)
-		costP, valueP = max(costP, quickUnitPlaces(pr.UnitCost)), max(valueP, quickUnitPlaces(pr.MaterialValue))
-		fracQty = fracQty || !wholeQty(pr.Qty)
-		fracAnnual = fracAnnual || !wholeQty(pr.AnnualQty)
-		negCost = negCost || pr.UnitCost.Sign() < 0
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	fixMax[pcLevel] = decimal.NewFromInt(int64(maxLevel))
-	for i := range elemMax {
-		elemMax[i] = elemMax[i].Mul(thousand) // grams
-	}
-	sc.cols = partsColumns(rep, sc)
-	n := len(sc.cols)
-	sc.textW = make([]int, n+1)
-	sc.maxAbs = make([]decimal.Decimal, n+1)
-	sc.neg = make([]bool, n+1)
-	sc.frac = make([]bool, n+1)
-	for c := 1; c <= partFixedCols; c++ {
-		sc.textW[c] = fixW[c]
-		sc.maxAbs[c] = fixMax[c]
-	}
-	sc.frac[pcQty], sc.frac[pcAnnualQty], sc.neg[pcUnitCost] = fracQty, fracAnnual, negCost
-	sc.unitP = make([]int32, n+1)
-	sc.unitP[pcUnitCost], sc.unitP[pcMaterialValue] = costP, valueP
-	for i := range sc.elements {
-		sc.maxAbs[sc.elemCol(i)] = elemMax[i]
-	}
-	for k := 0; k < exposure.NumClasses; k++ {
-		sc.maxAbs[sc.classCol(k)] = decimal.NewFromInt(1)
-	}
-	if sc.sourceCol {
-		sc.textW[sc.sourceColumn()] = sc.sourceW
-	}
-	// The deltas are computed only when the rows are written: their
-	// columns are sized from the scenario and product totals, with room
-	// for one more digit, since one line can exceed a total that others
-	// offset.
-	for s := 0; s <= sc.nScen; s++ {
-		var m decimal.Decimal
-		neg := false
-		for i, sr := range r.Scenarios {
-			if i != s && s != sc.nScen {
-				continue
-			}
-			grow(&m, sr.AnnualDelta)
-			neg = neg || sr.AnnualDelta.Sign() < 0
-			for _, pd := range sr.Products {
-				grow(&m, pd.AnnualDelta)
-				neg = neg || pd.AnnualDelta.Sign() < 0
-			}
-		}
-		sc.maxAbs[sc.scenCol(s)], sc.neg[sc.scenCol(s)] = m.Mul(decimal.NewFromInt(10)), neg
-	}
-	for i, c := range sc.cols {
-		sc.textW[i+1] = max(sc.textW[i+1], longestWord(c.head))
-	}
-
-	return sc, nil
-}
-
-// descLines is how many lines a description takes in its column: 1 when
-// it fits on one.
-func (sc *partsScan) descLines(s string) int {
-	if sc.descWidth == 0 || colWidth(textWidth(s)) <= sc.descWidth {
-		return 1
-	}
-	return textLines(s, sc.descWidth)
-}
-
-func (sc *partsScan) delta(d decimal.Decimal, first bool) {
-	if first || d.LessThan(sc.minDelta) {
-		sc.minDelta = d
-	}
-	if first || d.GreaterThan(sc.maxDelta) {
-		sc.maxDelta = d
-	}
-}
-
-// sheetNames returns "Parts", "Parts (2)", ... as the rows need.
-func (sc *partsScan) sheetNames() []string {
-	n := 1
-	if sc.rows > 0 {
-		n = (sc.rows + partsPerSheet - 1) / partsPerSheet
-	}
-	names := []string{sheetParts}
-	for i := 2; i <= n; i++ {
-		names = append(names, fmt.Sprintf("%s (%d)", sheetParts, i))
-	}
-	return names
-}
-
-func (sc *partsScan) isPartsSheet(name string) bool {
-	for _, n := range sc.sheetNames() {
-		if n == name {
-			return true
-		}
-	}
-	return false
 }
 
 // partsColumns lists the Parts sheet's columns.
@@ -377,14 +129,54 @@ func (sc *partsScan) columnWidth(c int) float64 {
 // end; the rows themselves are formatted by sheetRows and deflated as
 // they come (sheetBody), and stableZip puts them between the two.
 func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
-	b := rep.b
-	names := sc.sheetNames()
-	perSheet := func(i int) int {
-		if i < len(names)-1 {
-			return partsPerSheet
-		}
-		return sc.rows - partsPerSheet*(len(names)-1)
+	ps := newPartsStream(rep, sc)
+	if err := ps.open(0); err != nil {
+		return err
 	}
+	if sc.rows == 0 {
+		return ps.writeNone()
+	}
+	ps.pw = newPartWriter(rep, sc, ps.rows)
+	ps.ranks = make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
+	if err := parts(exposure.PartOptions{NoSplit: true}, ps.add); err != nil {
+		return err
+	}
+	if err := ps.closeSheet(); err != nil {
+		return err
+	}
+	return rep.topParts(sc, ps.ranks, parts)
+}
+
+// partsStream is the writing pass over the Parts sheets: the layout the
+// scan settled, shared by every sheet, and the sheet being written. It
+// is a struct rather than closures over partsSheets' locals so that each
+// step (open a sheet, write a row, close it) reads as a function of its
+// own.
+type partsStream struct {
+	rep      *report
+	sc       *partsScan
+	names    []string       // the Parts sheets, "Parts", "Parts (2)", ...
+	last     int            // last column
+	widths   []float64      // column widths, from column 1
+	hdrLines int            // lines of the tallest header
+	notes    map[int]string // header comments by column
+	rows     *sheetRows
+
+	sw    *excelize.StreamWriter
+	body  *sheetBody
+	sheet int // index in names
+	row   int // last row written on the current sheet
+
+	pw      *partWriter
+	written int                  // rows written on all sheets
+	ranks   map[partKey]partRank // per part, for topParts
+	scratch []byte
+}
+
+// newPartsStream settles what every Parts sheet shares: the column
+// widths from the scan (the description's wraps the rows), the header's
+// height and comments.
+func newPartsStream(rep *report, sc *partsScan) *partsStream {
 	last := sc.lastCol()
 	widths := make([]float64, last+1)
 	for c := 1; c <= last; c++ {
@@ -395,201 +187,168 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	for c := 1; c <= last; c++ {
 		hdrLines = max(hdrLines, headerLines(sc.cols[c-1].head, widths[c]))
 	}
-	notes := partsNotes(rep, sc)
-
-	var (
-		sw    *excelize.StreamWriter
-		body  *sheetBody
-		sheet int // index in names
-		row   int // last row written on the current sheet
-	)
-	rows := newSheetRows(last)
-	open := func(i int) error {
-		name := names[i]
-		if err := b.pageSetup(name, 1); err != nil {
-			return err
-		}
-		b.printed[name].titleCols = 2 // the frozen part columns
-		if err := b.printAcross(name, widths[1:]); err != nil {
-			return err
-		}
-		// The dimension must be set before the stream writer writes the
-		// sheet's start, or openpyxl's read-only mode sees a single cell.
-		n := max(perSheet(i), 1)
-		if err := b.f.SetSheetDimension(name, "A1:"+cellName(last, n+1)); err != nil {
-			return err
-		}
-		var err error
-		if sw, err = b.f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		for c := 1; c <= last; c++ {
-			if err := sw.SetColWidth(c, c, widths[c]); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetPanes(freezePanes(1, 2)); err != nil {
-			return err
-		}
-		head := make([]any, last)
-		for c := 1; c <= last; c++ {
-			style := b.s.header
-			if k := sc.cols[c-1].kind; k == kText {
-				style = b.s.headerLeftIndent
-			}
-			head[c-1] = excelize.Cell{StyleID: style, Value: sc.cols[c-1].head}
-		}
-		if err := sw.SetRow("A1", head, excelize.RowOpts{Height: float64(hdrLines)*15 + 3}); err != nil {
-			return err
-		}
-		for _, c := range slices.Sorted(maps.Keys(notes)) { // in column order: the file is the same from run to run
-			text := notes[c]
-			if err := b.f.AddComment(name, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text, Width: 260, Height: 90}); err != nil {
-				return err
-			}
-		}
-		if sc.rows > 0 {
-			path := fmt.Sprintf("xl/worksheets/sheet%d.xml", sw.SheetID)
-			body = newSheetBody(path, rows, b.tmpDir)
-			b.bodies[path] = body
-		}
-		row = 1
-		sc.minDelta, sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
-		return nil
-	}
-	closeSheet := func() error {
-		name := names[sheet]
-		lastRow := max(row, 2)
-		if err := b.f.AutoFilter(name, "A1:"+cellName(last, lastRow), nil); err != nil {
-			return err
-		}
-		if err := rep.heatMap(name, sc, lastRow); err != nil {
-			return err
-		}
-		if body != nil {
-			if err := body.finish(); err != nil {
-				return err
-			}
-		}
-		return sw.Flush()
-	}
-	if err := open(0); err != nil {
-		return err
-	}
-	if sc.rows == 0 {
-		msg := "No BOM line is cost-bearing or carries rare earths."
-		if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: b.s.note, Value: msg}}); err != nil {
-			return err
-		}
-		row = 2
-		return closeSheet()
-	}
-
-	pw := newPartWriter(rep, sc, rows)
-	written := 0
-	ranks := make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
-	var scratch []byte
-	err := parts(exposure.PartOptions{NoSplit: true}, func(pr exposure.PartRow) error {
-		if written >= sc.rows {
-			return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
-		}
-		if row-1 >= perSheet(sheet) {
-			if err := closeSheet(); err != nil {
-				return err
-			}
-			sheet++
-			if err := open(sheet); err != nil {
-				return err
-			}
-		}
-		row++
-		written++
-		exp := pw.row(&pr, names[sheet], row)
-		if err := body.rowDone(); err != nil {
-			return err
-		}
-		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
-			sc.delta(pr.Deltas[s].AnnualDelta, row == 2 && s == 0)
-		}
-		sc.delta(exp, false)
-		if l := pr.Line; l != nil {
-			key := partKey{l.Product, l.PartNumber}
-			rk, ok := ranks[key]
-			if !ok {
-				rk.first = written
-			}
-			rk.expected += exactFloat(exp, &scratch)
-			ranks[key] = rk
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := closeSheet(); err != nil {
-		return err
-	}
-	return rep.topParts(sc, ranks, parts)
+	ps := &partsStream{rep: rep, sc: sc, names: sc.sheetNames(), last: last, widths: widths, hdrLines: hdrLines}
+	ps.notes = partsNotes(rep, sc)
+	ps.rows = newSheetRows(last)
+	return ps
 }
 
-// topParts finds the most exposed parts from the ranks gathered while
-// streaming, then sums their lines exactly in a pass that computes only
-// their rows.
-func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts partsFunc) error {
-	// The most exposed parts: largest expected annual delta first, parts
-	// whose cost does not move left out, ties in BOM order.
-	type cand struct {
-		key partKey
-		partRank
+// perSheet is how many rows sheet i holds: partsPerSheet on all but the
+// last.
+func (ps *partsStream) perSheet(i int) int {
+	if i < len(ps.names)-1 {
+		return partsPerSheet
 	}
-	var top []cand
-	for k, rk := range ranks {
-		if rk.expected == 0 {
-			continue
-		}
-		c := cand{k, rk}
-		i := sort.Search(len(top), func(i int) bool {
-			return top[i].expected < c.expected || (top[i].expected == c.expected && top[i].first > c.first)
-		})
-		if i >= topParts {
-			continue
-		}
-		top = append(top, cand{})
-		copy(top[i+1:], top[i:])
-		top[i] = c
-		if len(top) > topParts {
-			top = top[:topParts]
-		}
-	}
-	sc.byKey = map[partKey]*partAgg{}
-	for _, c := range top {
-		a := &partAgg{key: c.key, perScen: make([]decimal.Decimal, sc.nScen)}
-		sc.top = append(sc.top, a)
-		sc.byKey[c.key] = a
-	}
-	if len(sc.top) == 0 {
-		return nil
-	}
-	keep := func(l *exposure.Line) bool { return l != nil && sc.byKey[partKey{l.Product, l.PartNumber}] != nil }
-	err := parts(exposure.PartOptions{Keep: keep, NoSplit: true}, func(pr exposure.PartRow) error {
-		l := pr.Line
-		a := sc.byKey[partKey{l.Product, l.PartNumber}]
-		if !a.seen {
-			a.desc, a.uom, a.seen = l.Description, l.UOM, true
-		}
-		a.qty = a.qty.Add(pr.AnnualQty)
-		a.expected = a.expected.Add(expectedOf(rep.r, &pr))
-		for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
-			a.perScen[s] = a.perScen[s].Add(pr.Deltas[s].AnnualDelta)
-		}
-		return nil
-	})
-	if err != nil {
+	return ps.sc.rows - partsPerSheet*(len(ps.names)-1)
+}
+
+// open starts sheet i: its print setup and dimension, its stream writer
+// with the header row, and the body its rows are deflated into.
+func (ps *partsStream) open(i int) error {
+	b := ps.rep.b
+	name := ps.names[i]
+	if err := ps.setUp(i); err != nil {
 		return err
 	}
-	// The exact sums may reorder parts the floats ranked nearly equal.
-	sort.SliceStable(sc.top, func(i, j int) bool { return sc.top[i].expected.GreaterThan(sc.top[j].expected) })
+	var err error
+	if ps.sw, err = b.f.NewStreamWriter(name); err != nil {
+		return err
+	}
+	if err := ps.writeHeader(); err != nil {
+		return err
+	}
+	for _, c := range slices.Sorted(maps.Keys(ps.notes)) { // in column order: the file is the same from run to run
+		text := ps.notes[c]
+		if err := b.f.AddComment(name, excelize.Comment{Author: "rexpo", Cell: cellName(c, 1), Text: text, Width: 260, Height: 90}); err != nil {
+			return err
+		}
+	}
+	if ps.sc.rows > 0 {
+		path := fmt.Sprintf("xl/worksheets/sheet%d.xml", ps.sw.SheetID)
+		ps.body = newSheetBody(path, ps.rows, b.tmpDir)
+		b.bodies[path] = ps.body
+	}
+	ps.row = 1
+	ps.sc.minDelta, ps.sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
 	return nil
+}
+
+// setUp gives sheet i what the stream writer writes at the sheet's
+// start, so it must come before the writer: print setup and dimension.
+func (ps *partsStream) setUp(i int) error {
+	b := ps.rep.b
+	name := ps.names[i]
+	if err := b.pageSetup(name, 1); err != nil {
+		return err
+	}
+	b.printed[name].titleCols = 2 // the frozen part columns
+	if err := b.printAcross(name, ps.widths[1:]); err != nil {
+		return err
+	}
+	// The dimension must be set before the stream writer writes the
+	// sheet's start, or openpyxl's read-only mode sees a single cell.
+	n := max(ps.perSheet(i), 1)
+	return b.f.SetSheetDimension(name, "A1:"+cellName(ps.last, n+1))
+}
+
+// writeHeader writes the column widths, the frozen panes and the header
+// row through the stream writer, which allows them only in that order
+// and before any row.
+func (ps *partsStream) writeHeader() error {
+	b, sc := ps.rep.b, ps.sc
+	for c := 1; c <= ps.last; c++ {
+		if err := ps.sw.SetColWidth(c, c, ps.widths[c]); err != nil {
+			return err
+		}
+	}
+	if err := ps.sw.SetPanes(freezePanes(1, 2)); err != nil {
+		return err
+	}
+	head := make([]any, ps.last)
+	for c := 1; c <= ps.last; c++ {
+		style := b.s.header
+		if k := sc.cols[c-1].kind; k == kText {
+			style = b.s.headerLeftIndent
+		}
+		head[c-1] = excelize.Cell{StyleID: style, Value: sc.cols[c-1].head}
+	}
+	return ps.sw.SetRow("A1", head, excelize.RowOpts{Height: float64(ps.hdrLines)*15 + 3})
+}
+
+// closeSheet finishes the current sheet: its filter and heat map (which
+// need its last row), its deflated body and the stream writer's end.
+func (ps *partsStream) closeSheet() error {
+	name := ps.names[ps.sheet]
+	lastRow := max(ps.row, 2)
+	if err := ps.rep.b.f.AutoFilter(name, "A1:"+cellName(ps.last, lastRow), nil); err != nil {
+		return err
+	}
+	if err := ps.rep.heatMap(name, ps.sc, lastRow); err != nil {
+		return err
+	}
+	if ps.body != nil {
+		if err := ps.body.finish(); err != nil {
+			return err
+		}
+	}
+	return ps.sw.Flush()
+}
+
+// writeNone says on the only, empty, Parts sheet why it is empty, rather
+// than leave a header over nothing.
+func (ps *partsStream) writeNone() error {
+	msg := "No BOM line is cost-bearing or carries rare earths."
+	if err := ps.sw.SetRow("A2", []any{excelize.Cell{StyleID: ps.rep.b.s.note, Value: msg}}); err != nil {
+		return err
+	}
+	ps.row = 2
+	return ps.closeSheet()
+}
+
+// add writes one part row, moving to the next sheet when this one is
+// full, and notes its deltas for the heat map and its expected delta for
+// ranking the parts.
+func (ps *partsStream) add(pr exposure.PartRow) error {
+	sc := ps.sc
+	if ps.written >= sc.rows {
+		return fmt.Errorf("the parts changed between passes: more than %d rows", sc.rows)
+	}
+	if ps.row-1 >= ps.perSheet(ps.sheet) {
+		if err := ps.closeSheet(); err != nil {
+			return err
+		}
+		ps.sheet++
+		if err := ps.open(ps.sheet); err != nil {
+			return err
+		}
+	}
+	ps.row++
+	ps.written++
+	exp := ps.pw.row(&pr, ps.names[ps.sheet], ps.row)
+	if err := ps.body.rowDone(); err != nil {
+		return err
+	}
+	for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
+		sc.delta(pr.Deltas[s].AnnualDelta, ps.row == 2 && s == 0)
+	}
+	sc.delta(exp, false)
+	ps.rank(pr.Line, exp)
+	return nil
+}
+
+// rank adds a line's expected delta to its part's, as a float: ranking
+// needs no more, and topParts sums the few parts shown exactly.
+func (ps *partsStream) rank(l *exposure.Line, exp decimal.Decimal) {
+	if l == nil {
+		return
+	}
+	key := partKey{l.Product, l.PartNumber}
+	rk, ok := ps.ranks[key]
+	if !ok {
+		rk.first = ps.written
+	}
+	rk.expected += exactFloat(exp, &ps.scratch)
+	ps.ranks[key] = rk
 }
 
 // partWriter writes part rows onto a Parts sheet.
