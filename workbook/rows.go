@@ -236,20 +236,9 @@ func cellType(v []byte) int {
 // v when hasNum.
 func (r *xlsxSheetReader) readRow(v []byte, hasNum bool, row *Row) error {
 	sc := r.sc
-	num := r.prevRow + 1
-	if hasNum {
-		n, ok := parseUint(v)
-		if !ok || n < 1 || n > maxRows {
-			return fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, maxRows)
-		}
-		if n <= r.prevRow {
-			// Each row once, in order, as Excel writes them: a row repeated
-			// would read as many lines as the file can hold.
-			return fmt.Errorf("%s: %w: sheet %s: row %d comes after row %d (row numbers must increase)", r.book.name, ErrDamaged, r.sheet, n, r.prevRow)
-		}
-		num = n
-	} else if num > maxRows {
-		return fmt.Errorf("%s: %w: sheet %s: more than %d rows", r.book.name, ErrDamaged, r.sheet, maxRows)
+	num, err := r.rowNumber(v, hasNum)
+	if err != nil {
+		return err
 	}
 	r.prevRow = num
 
@@ -270,15 +259,12 @@ func (r *xlsxSheetReader) readRow(v []byte, hasNum bool, row *Row) error {
 			}
 			if cell, c, ok := r.plainCell(col, num); ok {
 				col = c
-				for len(cells) <= col {
-					cells = append(cells, Cell{})
-				}
-				cells[col] = cell
+				cells = putCell(cells, col, cell)
 				continue
 			}
 		}
-		tok, err := sc.token()
-		if err != nil {
+		var tok *token
+		if tok, err = sc.token(); err != nil {
 			if err == io.EOF {
 				return sc.damagedf("the XML ends inside a row")
 			}
@@ -290,37 +276,11 @@ func (r *xlsxSheetReader) readRow(v []byte, hasNum bool, row *Row) error {
 			switch {
 			case d == 4 && tok.name == "c":
 				inCell, inIS, hasV, capture = true, false, false, false
-				typ, style = typeNumber, -1
 				r.text = r.text[:0]
 				var ref []byte
-				for _, a := range tok.attrs {
-					if len(a.space) > 0 || len(a.local) != 1 {
-						continue
-					}
-					switch a.local[0] {
-					case 'r':
-						ref = a.value
-					case 't':
-						if typ = cellType(a.value); typ == typeUnknown {
-							typText = string(a.value)
-						}
-					case 's':
-						if n, ok := parseUint(a.value); ok {
-							style = n
-						}
-					}
-				}
-				if ref != nil {
-					c, ok := parseRef(ref)
-					if !ok {
-						return fmt.Errorf("%s: %w: sheet %s, row %d: bad cell reference %q", r.book.name, ErrDamaged, r.sheet, num, ref)
-					}
-					col = c
-				} else {
-					col++
-					if col >= maxCols {
-						return fmt.Errorf("%s: %w: sheet %s, row %d: more than %d columns", r.book.name, ErrDamaged, r.sheet, num, maxCols)
-					}
+				ref, typ, typText, style = cellAttrs(tok)
+				if col, err = r.cellColumn(ref, col, num); err != nil {
+					return err
 				}
 			case !inCell:
 			case d == 5 && tok.name == "v":
@@ -350,13 +310,82 @@ func (r *xlsxSheetReader) readRow(v []byte, hasNum bool, row *Row) error {
 				if err != nil {
 					return err
 				}
-				for len(cells) <= col {
-					cells = append(cells, Cell{})
-				}
-				cells[col] = cell
+				cells = putCell(cells, col, cell)
 			}
 		}
 	}
+}
+
+// rowNumber is the number of the <row> just opened: its r attribute v
+// when hasNum, else the one after the last. Each row comes once, in
+// order, as Excel writes them: a row repeated would read as many lines as
+// the file can hold.
+func (r *xlsxSheetReader) rowNumber(v []byte, hasNum bool) (int, error) {
+	num := r.prevRow + 1
+	if !hasNum {
+		if num > maxRows {
+			return 0, fmt.Errorf("%s: %w: sheet %s: more than %d rows", r.book.name, ErrDamaged, r.sheet, maxRows)
+		}
+		return num, nil
+	}
+	n, ok := parseUint(v)
+	if !ok || n < 1 || n > maxRows {
+		return 0, fmt.Errorf("%s: %w: sheet %s: bad row number %q (rows are 1 to %d)", r.book.name, ErrDamaged, r.sheet, v, maxRows)
+	}
+	if n <= r.prevRow {
+		return 0, fmt.Errorf("%s: %w: sheet %s: row %d comes after row %d (row numbers must increase)", r.book.name, ErrDamaged, r.sheet, n, r.prevRow)
+	}
+	return n, nil
+}
+
+// cellAttrs reads a <c> start tag's reference, type (typText keeps a
+// type this reader does not know, for its message) and style (-1 when
+// none).
+func cellAttrs(tok *token) (ref []byte, typ int, typText string, style int) {
+	typ, style = typeNumber, -1
+	for _, a := range tok.attrs {
+		if len(a.space) > 0 || len(a.local) != 1 {
+			continue
+		}
+		switch a.local[0] {
+		case 'r':
+			ref = a.value
+		case 't':
+			if typ = cellType(a.value); typ == typeUnknown {
+				typText = string(a.value)
+			}
+		case 's':
+			if n, ok := parseUint(a.value); ok {
+				style = n
+			}
+		}
+	}
+	return ref, typ, typText, style
+}
+
+// cellColumn is the column of a cell: its reference's, else the one
+// after the previous cell's (prev).
+func (r *xlsxSheetReader) cellColumn(ref []byte, prev, num int) (int, error) {
+	if ref != nil {
+		c, ok := parseRef(ref)
+		if !ok {
+			return 0, fmt.Errorf("%s: %w: sheet %s, row %d: bad cell reference %q", r.book.name, ErrDamaged, r.sheet, num, ref)
+		}
+		return c, nil
+	}
+	if prev+1 >= maxCols {
+		return 0, fmt.Errorf("%s: %w: sheet %s, row %d: more than %d columns", r.book.name, ErrDamaged, r.sheet, num, maxCols)
+	}
+	return prev + 1, nil
+}
+
+// putCell sets cells[col], growing cells with empty cells up to it.
+func putCell(cells []Cell, col int, cell Cell) []Cell {
+	for len(cells) <= col {
+		cells = append(cells, Cell{})
+	}
+	cells[col] = cell
+	return cells
 }
 
 // cell makes the cell just read, whose <v> or <is> held text.
