@@ -155,6 +155,28 @@
 // lines pay back within the horizon and when the first and last plans
 // take effect.
 //
+// # Files
+//
+// The domain: types.go (BOM, lines, sources, settings, scenarios),
+// enums.go (stance, objective), elements.go (the 17 rare earths, light
+// and heavy), result.go (what Compute returns), limits.go (the bounds on
+// settings and the context checks). The cost model (SPEC sections 3 and
+// 5): compute.go (Compute, exploded quantities), classes.go (exposure
+// classes and B), controls.go and tariffs.go (the most specific Controls
+// and Tariffs rows, a profile's factors), profiles.go (lines grouped by
+// what the scenarios can tell apart), aggregate.go (deltas, splits, by
+// element), risk.go (units at risk), parts.go and partrows.go (the part
+// rows, per line). Probabilities and uncertainty (sections 6 and 7):
+// signals.go (posteriors), montecarlo.go with sampler_build.go and
+// sampler_draw.go (P10/P50/P90), sensitivity.go (the tornado),
+// weighted.go (the probability-weighted figures). The plan (section 8):
+// recommend.go (Recommend) with recommend_prepare.go (which lines),
+// recommend_candidates.go, recommend_group.go (lines sharing a
+// capacity), recommend_solve.go, recommend_round.go, recommend_lines.go,
+// recommend_timing.go (qualification and payback), recommend128.go (its
+// exact sums), planfigures.go (the tally); the linear programs in lp.go,
+// lp_solve.go and simplex.go. Exact 128-bit sums: rexpo/internal/dec128.
+//
 // # Rounding
 //
 // Every figure is a decimal. Nothing is rounded except the two divisions
