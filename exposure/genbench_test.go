@@ -3,37 +3,16 @@ package exposure_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"rexpo/exposure"
 	"rexpo/inputs"
+	"rexpo/internal/benchenv"
 	"rexpo/internal/genbom"
 	"rexpo/workbook"
 )
-
-// genLines are the generated BOM sizes of the Gen benchmarks:
-// REXPO_BENCH_LINES, a comma-separated list, default 100000 (as in
-// cmd/rexpo's BenchmarkReport).
-func genLines(b *testing.B) []int {
-	spec := os.Getenv("REXPO_BENCH_LINES")
-	if spec == "" {
-		spec = "100000"
-	}
-	var out []int
-	for _, f := range strings.Split(spec, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			b.Fatalf("REXPO_BENCH_LINES: bad size %q", f)
-		}
-		out = append(out, n)
-	}
-	return out
-}
 
 var (
 	genMu     sync.Mutex
@@ -68,7 +47,7 @@ func genInput(b *testing.B, n int) exposure.Input {
 
 // BenchmarkGenCompute is Compute alone on a generated BOM.
 func BenchmarkGenCompute(b *testing.B) {
-	for _, n := range genLines(b) {
+	for _, n := range benchenv.Lines(b, "100000") {
 		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
 			in := genInput(b, n)
 			b.ReportAllocs()
@@ -85,7 +64,7 @@ func BenchmarkGenCompute(b *testing.B) {
 // figures, as the Parts sheet and the JSON make it; with NoSplit, as the
 // JSON's summing pass makes it; and with NoDeltas, as their first looks.
 func BenchmarkGenParts(b *testing.B) {
-	for _, n := range genLines(b) {
+	for _, n := range benchenv.Lines(b, "100000") {
 		for _, o := range []struct {
 			name string
 			opts exposure.PartOptions
@@ -123,7 +102,7 @@ func BenchmarkGenParts(b *testing.B) {
 
 // BenchmarkGenRecommend is the plan alone, on a result computed once.
 func BenchmarkGenRecommend(b *testing.B) {
-	for _, n := range genLines(b) {
+	for _, n := range benchenv.Lines(b, "100000") {
 		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
 			in := genInput(b, n)
 			b.ReportAllocs()

@@ -8,13 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"rexpo/internal/benchenv"
 	"rexpo/internal/genbom"
 	"rexpo/workbook"
 )
@@ -26,7 +22,7 @@ import (
 // once read (after a collection): what stays in memory for the
 // computation. REXPO_BENCH_LINES sets the sizes (default 10000,100000).
 func BenchmarkReadBOM(b *testing.B) {
-	for _, n := range readBenchLines(b) {
+	for _, n := range benchenv.Lines(b, "10000,100000") {
 		// The files are kept between runs, as BenchmarkReport keeps its.
 		dir := filepath.Join(os.TempDir(), fmt.Sprintf("rexpo-read-bench-%d", n))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -86,23 +82,6 @@ func BenchmarkReadBOM(b *testing.B) {
 	}
 }
 
-// readBenchLines are the BOM sizes of BenchmarkReadBOM.
-func readBenchLines(b *testing.B) []int {
-	spec := os.Getenv("REXPO_BENCH_LINES")
-	if spec == "" {
-		return []int{10000, 100000}
-	}
-	var out []int
-	for _, f := range strings.Split(spec, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			b.Fatalf("REXPO_BENCH_LINES: bad size %q", f)
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
 // benchRead reads the BOM at path (a folder of CSV files or a workbook)
 // and reports the heap its Loaded holds (resident-MB) and the most heap
 // the read held, garbage included (peak-heap-MB, sampled every
@@ -115,7 +94,7 @@ func benchRead(b *testing.B, path string, n int) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		var top uint64
-		stop := sampleHeap(&top)
+		stop := benchenv.SampleHeap(&top)
 		bk, err := OpenPath(context.Background(), path, workbook.DefaultLimits())
 		if err != nil {
 			b.Fatal(err)
@@ -140,26 +119,4 @@ func benchRead(b *testing.B, path string, n int) {
 	}
 	b.ReportMetric(float64(resident)/(1<<20), "resident-MB")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-}
-
-// sampleHeap records in *peak the most heap in use (objects and
-// fragmentation) until the function it returns is called.
-func sampleHeap(peak *uint64) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			*peak = max(*peak, s[0].Value.Uint64()+s[1].Value.Uint64())
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	return func() { close(done); wg.Wait() }
 }

@@ -127,11 +127,10 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 
 // report holds what every sheet needs.
 type report struct {
-	r    *exposure.Result
-	m    Meta
-	b    *book
-	cur  string
-	expS exposure.Split // probability-weighted split of the annual delta
+	r   *exposure.Result
+	m   Meta
+	b   *book
+	cur string
 	// colours is each country's colour in every chart (countryColours).
 	colours map[string]string
 }
@@ -140,9 +139,6 @@ func newReport(r *exposure.Result, m Meta) *report {
 	rep := &report{r: r, m: m, cur: r.Settings.Currency}
 	if rep.cur == "" {
 		rep.cur = "USD"
-	}
-	for _, s := range r.Scenarios {
-		rep.expS = rep.expS.Add(s.Split.Mul(s.Probability))
 	}
 	return rep
 }

@@ -8,37 +8,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/metrics"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"rexpo/internal/benchenv"
 	"rexpo/internal/genbom"
 	"rexpo/workbook"
 )
-
-// benchLines are the BOM sizes of BenchmarkReport: REXPO_BENCH_LINES, a
-// comma-separated list, default 100000. The README's figures use
-// REXPO_BENCH_LINES=100000,1048575.
-func benchLines(b *testing.B) []int {
-	spec := os.Getenv("REXPO_BENCH_LINES")
-	if spec == "" {
-		spec = "100000"
-	}
-	var out []int
-	for _, f := range strings.Split(spec, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			b.Fatalf("REXPO_BENCH_LINES: bad size %q", f)
-		}
-		out = append(out, n)
-	}
-	return out
-}
 
 // generated writes (once per process) a benchmark BOM of n lines as an
 // Excel-style workbook and as a folder of CSV files.
@@ -94,7 +73,7 @@ func generated(b *testing.B, n int) (xlsx, csvDir string) {
 //
 //	REXPO_BENCH_LINES=100000,1048575 go test -run '^$' -bench Report -benchtime 1x ./cmd/rexpo
 func BenchmarkReport(b *testing.B) {
-	for _, n := range benchLines(b) {
+	for _, n := range benchenv.Lines(b, "100000") {
 		xlsx, csvDir := generated(b, n)
 		out := filepath.Join(b.TempDir(), "report.xlsx")
 		b.Run(fmt.Sprintf("lines=%d/excelize-rows", n), func(b *testing.B) {
@@ -191,7 +170,7 @@ func BenchmarkZipBomb(b *testing.B) {
 	b.ReportAllocs()
 	var peak uint64
 	for b.Loop() {
-		stop := sampleHeap(&peak)
+		stop := benchenv.SampleHeap(&peak)
 		app := newApp()
 		app.Writer, app.ErrWriter = io.Discard, io.Discard
 		err := app.Run(normalizeArgs(app, []string{"rexpo", "report", path, "-o", out, "--as-of", "2026-11-26"}))
@@ -201,30 +180,6 @@ func BenchmarkZipBomb(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-}
-
-// sampleHeap records in *peak the most heap in use (objects and
-// fragmentation) until the function it returns is called.
-func sampleHeap(peak *uint64) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			*peak = max(*peak, s[0].Value.Uint64()+s[1].Value.Uint64())
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
 }
 
 func excelizeRows(b *testing.B, path string) int {
