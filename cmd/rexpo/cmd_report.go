@@ -42,6 +42,7 @@ func runReport(c *cli.Context, o runOptions, stdout io.Writer) error {
 		return err
 	}
 	o.progress.show("writing %s", o.output)
+	heapProfile()
 	err = writeResults(c.Context, stdout, o, ld)
 	o.progress.done()
 	if err != nil {

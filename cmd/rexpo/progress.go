@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // progressLine shows on a terminal what a long run is doing, one phase
@@ -14,6 +15,10 @@ import (
 type progressLine struct {
 	mu sync.Mutex
 	w  io.Writer
+	// start is set in log mode (REXPO_PHASES): each phase is then printed
+	// on a line of its own with the seconds since start, a developer's
+	// tool for the speed work README.md describes.
+	start time.Time
 }
 
 // stderrIsTerminal reports whether stderr is a terminal; tests replace it.
@@ -22,6 +27,9 @@ var stderrIsTerminal = func() bool { return isTerminal(os.Stderr) }
 // newProgressLine returns a progress line on w when stderr is a terminal,
 // else nil.
 func newProgressLine(w io.Writer) *progressLine {
+	if os.Getenv("REXPO_PHASES") != "" {
+		return &progressLine{w: w, start: time.Now()}
+	}
 	if !stderrIsTerminal() {
 		return nil
 	}
@@ -35,15 +43,24 @@ func (p *progressLine) show(format string, args ...any) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if !p.start.IsZero() {
+		fmt.Fprintf(p.w, "%7.2fs "+format+"\n", append([]any{time.Since(p.start).Seconds()}, args...)...)
+		return
+	}
 	fmt.Fprintf(p.w, "\r\033[K"+format, args...)
 }
 
 // rows shows how many BOM rows are read so far.
-func (p *progressLine) rows(n int) { p.show("reading the BOM: %s rows", thousands(n)) }
+func (p *progressLine) rows(n int) {
+	if p != nil && !p.start.IsZero() {
+		return // log mode prints phases, not counts
+	}
+	p.show("reading the BOM: %s rows", thousands(n))
+}
 
 // done clears the line, so that what follows starts on a clean one.
 func (p *progressLine) done() {
-	if p == nil {
+	if p == nil || !p.start.IsZero() {
 		return
 	}
 	p.mu.Lock()
