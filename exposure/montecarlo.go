@@ -1,8 +1,12 @@
 package exposure
 
 import (
+	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -154,6 +158,43 @@ func mixQuantiles(ss []stratum, qs ...float64) []float64 {
 // money turns a float figure into a decimal rounded to cents.
 func money(x float64) decimal.Decimal { return decimal.NewFromFloat(x).Round(2) }
 
+// simulateAll runs the draws of every uncertain sampler, the scenarios
+// side by side on the CPUs: each draws from a generator of its own,
+// seeded from the seed and the scenario's ID, so the draws do not depend
+// on the order the scenarios run in. A certain scenario gets no
+// simulation.
+func simulateAll(sps []*sampler, n int, seed int64) []simulation {
+	sims := make([]simulation, len(sps))
+	work := make(chan int, len(sps))
+	for s, sp := range sps {
+		if sp.uncertain {
+			work <- s
+		}
+	}
+	close(work)
+	var wg sync.WaitGroup
+	var failed atomic.Value // a worker's panic, raised again in the caller's goroutine
+	for range min(runtime.GOMAXPROCS(0), len(work)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					failed.CompareAndSwap(nil, fmt.Sprint(p))
+				}
+			}()
+			for s := range work {
+				sims[s] = sps[s].simulate(n, seed)
+			}
+		}()
+	}
+	wg.Wait()
+	if p := failed.Load(); p != nil {
+		panic(fmt.Sprintf("monte carlo: %v", p))
+	}
+	return sims
+}
+
 // uncertainty runs the Monte Carlo and the sensitivity analysis and
 // records each scenario's phases.
 func (m *model) uncertainty(r *Result) {
@@ -178,6 +219,7 @@ func (m *model) uncertainty(r *Result) {
 		return
 	}
 	H := m.horizon
+	sims := simulateAll(sps, n, r.Settings.Seed)
 	var mix []stratum
 	bands := make([][]stratum, H)
 	var mean decimal.Decimal
@@ -195,7 +237,7 @@ func (m *model) uncertainty(r *Result) {
 				bands[t] = append(bands[t], stratum{[]float64{sr.Months[t].Delta.InexactFloat64()}, w})
 			}
 		} else {
-			sim := sp.simulate(n, r.Settings.Seed)
+			sim := sims[s]
 			slices.Sort(sim.annual)
 			rank := func(q float64) decimal.Decimal { // nearest rank: the ⌈q·n⌉-th smallest
 				return money(sim.annual[max(0, int(math.Ceil(q*float64(n)-1e-9))-1)])

@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -299,5 +300,45 @@ func BenchmarkMonteCarlo(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestSimulateAllSameAsOneByOne: the scenarios' draws run side by side
+// give each scenario the draws it gets alone, and a certain scenario
+// none.
+func TestSimulateAllSameAsOneByOne(t *testing.T) {
+	in := benchInput(500)
+	for s := range in.Scenarios {
+		if s == 0 {
+			continue // left certain
+		}
+		for i := range in.Scenarios[s].Controls {
+			c := &in.Scenarios[s].Controls[i]
+			v := c.Uplift.Value
+			c.Uplift = Param{Value: v, Low: v.Sub(dec("20")), High: v.Add(dec("60")), Ranged: true}
+		}
+	}
+	r, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sps, _ := r.model.samplers()
+	all := simulateAll(sps, 700, 9)
+	uncertain := 0
+	for s, sp := range sps {
+		if !sp.uncertain {
+			if all[s].annual != nil {
+				t.Errorf("scenario %d is certain but has %d draws", s, len(all[s].annual))
+			}
+			continue
+		}
+		uncertain++
+		one := sp.simulate(700, 9)
+		if !slices.Equal(all[s].annual, one.annual) || all[s].mean != one.mean || len(all[s].months) != len(one.months) {
+			t.Errorf("scenario %d: side by side gave other draws than alone", s)
+		}
+	}
+	if uncertain < 2 {
+		t.Fatalf("%d uncertain scenarios: the test needs two or more", uncertain)
 	}
 }
