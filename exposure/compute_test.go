@@ -8,6 +8,9 @@ package exposure
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1420,4 +1423,55 @@ func TestPartsBOMOrder(t *testing.T) {
 	if want := "0:MAGNET 1:HOUSING 2:ROTOR 3:DRIVE"; strings.Join(got, " ") != want {
 		t.Errorf("Compute(case=rollup-all) parts order = %s, want %s", strings.Join(got, " "), want)
 	}
+}
+
+// TestProfileSumsInParts: the profiles' aggregates and the stage masses
+// summed over four runs of the lines are the ones summed in one, digit
+// for digit and exponent for exponent.
+func TestProfileSumsInParts(t *testing.T) {
+	defer func(n, procs int) { profileSumLines = n; runtime.GOMAXPROCS(procs) }(profileSumLines, runtime.GOMAXPROCS(4))
+	figures := func(lines int) []string {
+		profileSumLines = lines
+		r, err := Compute(benchInput(1000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range r.model.profiles {
+			for pi, a := range p.agg {
+				if !a.used {
+					continue
+				}
+				line := fmt.Sprintf("%d/%d %s %s", p.id, pi, exactDecimal(a.value), exactDecimal(a.cost))
+				for _, m := range a.mass {
+					line += " " + exactDecimal(m)
+				}
+				out = append(out, line)
+			}
+		}
+		for g, byCountry := range r.model.stageKg {
+			for _, c := range slices.Sorted(maps.Keys(byCountry)) {
+				out = append(out, fmt.Sprintf("stage %d %s %s", g, c, exactDecimal(byCountry[c])))
+			}
+		}
+		return out
+	}
+	one, four := figures(1<<30), figures(200)
+	if len(one) < 10 {
+		t.Fatalf("only %d figures: the test needs more", len(one))
+	}
+	if !slices.Equal(one, four) {
+		for i := range min(len(one), len(four)) {
+			if one[i] != four[i] {
+				t.Fatalf("figure %d: one run %s, four runs %s", i, one[i], four[i])
+			}
+		}
+		t.Fatalf("one run %d figures, four runs %d", len(one), len(four))
+	}
+}
+
+// exactDecimal shows d's coefficient and exponent, which String would
+// not tell apart (1.5 and 1.50).
+func exactDecimal(d decimal.Decimal) string {
+	return d.Coefficient().String() + "e" + fmt.Sprint(d.Exponent())
 }

@@ -1,9 +1,13 @@
 package exposure
 
 import (
+	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
@@ -46,6 +50,15 @@ func (s *sum128) addDecimal(v decimal.Decimal, dc *dec128.Converter) {
 	s.d = s.d.Add(v)
 }
 
+// addSum adds the sum o.
+func (s *sum128) addSum(o *sum128, dc *dec128.Converter) {
+	if o.big {
+		s.addDecimal(o.d, dc)
+		return
+	}
+	s.add(o.x, dc)
+}
+
 // decimal returns the sum.
 func (s *sum128) decimal(dc *dec128.Converter) decimal.Decimal {
 	if s.big {
@@ -63,13 +76,9 @@ type profileBuilder struct {
 	byKey  map[string]*profile
 	memo   map[profileMemo]*profile
 	kb     strings.Builder
-	dc     dec128.Converter
 	elems  []int
-	stage  [NumStages]map[string]*sum128 // annual rare-earth kg by stage and country
-	sums   map[*aggregate]*aggregateSums
-	srcBuf []*profile // srcProfile's slices are cut from it
-	// One line's figures in dec128.
-	kg, qx, share []dec128.Decimal
+	aggs   []*aggregate // in the order lines first use them
+	srcBuf []*profile   // srcProfile's slices are cut from it
 }
 
 // profileMemo is what decides a source's profile, as the line and the
@@ -89,16 +98,38 @@ type aggregateSums struct {
 	value, cost sum128
 }
 
+// profileSums are the sums of some of the lines: the annual rare-earth kg
+// by stage and country, and each aggregate's sums. Every sum is exact, so
+// sums of parts of the lines add up to the sums of all of them, digit for
+// digit and with the same exponent (decimal's Add keeps the smaller), in
+// whatever parts the lines were cut.
+type profileSums struct {
+	m     *model
+	dc    dec128.Converter
+	stage [NumStages]map[string]*sum128 // annual rare-earth kg by stage and country
+	aggs  map[*aggregate]*aggregateSums
+	// One line's figures in dec128.
+	kg, qx, share []dec128.Decimal
+}
+
+func newProfileSums(m *model) *profileSums {
+	ps := &profileSums{m: m, aggs: map[*aggregate]*aggregateSums{}}
+	for g := range ps.stage {
+		ps.stage[g] = map[string]*sum128{}
+	}
+	return ps
+}
+
 // buildProfiles gives every source its profile and adds the line to the
-// profile's per-product aggregate.
+// profile's per-product aggregate. Profiles are numbered, and listed per
+// product, in the order the lines first use them, so that pass is made in
+// line order; the sums, most of the work on a large BOM, are then made on
+// the CPUs over parts of the lines and added up.
 func (m *model) buildProfiles() error {
 	lines := m.in.BOM.Lines
-	b := &profileBuilder{m: m, cn: m.canonicaliser(), byKey: map[string]*profile{}, memo: map[profileMemo]*profile{}, sums: map[*aggregate]*aggregateSums{}}
+	b := &profileBuilder{m: m, cn: m.canonicaliser(), byKey: map[string]*profile{}, memo: map[profileMemo]*profile{}}
 	m.srcProfile = make([][]*profile, len(lines))
 	m.risk = make([]riskSet, len(m.in.BOM.Products))
-	for g := range b.stage {
-		b.stage[g] = map[string]*sum128{}
-	}
 	for i := range lines {
 		if i%4096 == 0 && m.stopped() {
 			return m.ctxErr()
@@ -107,18 +138,78 @@ func (m *model) buildProfiles() error {
 			return err
 		}
 	}
-	b.finish()
+	parts := m.sumLines()
+	if err := m.ctxErr(); err != nil {
+		return err
+	}
+	b.finish(parts)
 	return nil
 }
 
-// line gives line i's sources their profiles and adds its figures.
+// profileSumLines is the least number of lines worth a goroutine of their
+// own in sumLines.
+var profileSumLines = 16384
+
+// sumLines sums the lines on the CPUs, each goroutine a run of them, and
+// returns the runs' sums in line order. A panic in a goroutine is raised
+// again in the caller's.
+func (m *model) sumLines() []*profileSums {
+	n := len(m.in.BOM.Lines)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/profileSumLines))
+	parts := make([]*profileSums, workers)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for w := range parts {
+		parts[w] = newProfileSums(m)
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					failed.CompareAndSwap(nil, fmt.Sprint(p))
+				}
+			}()
+			parts[w].lines(lo, hi)
+		}()
+	}
+	wg.Wait()
+	if p := failed.Load(); p != nil {
+		panic(fmt.Sprintf("profiles: %v", p))
+	}
+	return parts
+}
+
+// lines adds lines lo..hi-1.
+func (ps *profileSums) lines(lo, hi int) {
+	m := ps.m
+	for i := lo; i < hi; i++ {
+		if (i-lo)%4096 == 0 && m.stopped() {
+			return // buildProfiles returns the context's error
+		}
+		l := &m.in.BOM.Lines[i]
+		reKg := sum128{} // rare-earth kg per unit of the part
+		for _, c := range l.Content {
+			if c.Kg.Sign() > 0 && rareEarths[c.Element] {
+				reKg.addDecimal(c.Kg, &ps.dc)
+			}
+		}
+		pi := m.prodIdx[l.Product]
+		if !ps.add128(i, pi, reKg) {
+			ps.addDecimal(i, pi, reKg.decimal(&ps.dc))
+		}
+	}
+}
+
+// line gives line i's sources their profiles, marks the aggregates it
+// adds to as used and adds it to its product's risk set.
 func (b *profileBuilder) line(i int) error {
 	m := b.m
 	l := &m.in.BOM.Lines[i]
 	b.elems = b.elems[:0]
 	var mask uint64
 	memoOK := len(m.elements) <= 64
-	reKg := sum128{} // rare-earth kg per unit of the part
+	holdsRE := false
 	for _, c := range l.Content {
 		if c.Kg.Sign() > 0 {
 			e := m.elemIdx[c.Element]
@@ -126,9 +217,7 @@ func (b *profileBuilder) line(i int) error {
 			if e < 64 {
 				mask |= 1 << e
 			}
-			if rareEarths[c.Element] {
-				reKg.addDecimal(c.Kg, &b.dc)
-			}
+			holdsRE = holdsRE || rareEarths[c.Element]
 		}
 	}
 	sort.Ints(b.elems)
@@ -151,12 +240,9 @@ func (b *profileBuilder) line(i int) error {
 			}
 		}
 		m.srcProfile[i][j] = p
+		b.use(p, pi)
 	}
-	reKgD := reKg.decimal(&b.dc)
-	if !b.add128(i, pi, reKg) {
-		b.addDecimal(i, pi, reKgD)
-	}
-	if !reKgD.IsZero() {
+	if holdsRE { // its rare-earth kg, a sum of positive masses, is not zero
 		m.risk[pi].add(m.srcProfile[i], l.Sources)
 	}
 	return nil
@@ -200,9 +286,9 @@ func (b *profileBuilder) profile(l *Line, src *Source, pi int) (*profile, error)
 	return p, nil
 }
 
-// aggregateOf returns profile p's aggregate for product pi and its sums,
-// marking it used.
-func (b *profileBuilder) aggregateOf(p *profile, pi int) *aggregateSums {
+// use marks profile p's aggregate for product pi used, listing p under
+// the product the first time.
+func (b *profileBuilder) use(p *profile, pi int) {
 	m := b.m
 	if p.agg == nil {
 		p.agg = make([]aggregate, len(m.in.BOM.Products))
@@ -212,17 +298,26 @@ func (b *profileBuilder) aggregateOf(p *profile, pi int) *aggregateSums {
 		a.used = true
 		m.byProduct[pi] = append(m.byProduct[pi], p)
 		a.mass = make([]decimal.Decimal, len(m.elements))
-		b.sums[a] = &aggregateSums{mass: make([]sum128, len(m.elements))}
+		b.aggs = append(b.aggs, a)
 	}
-	return b.sums[a]
+}
+
+// sumsOf returns these lines' sums of aggregate a, made the first time.
+func (ps *profileSums) sumsOf(a *aggregate) *aggregateSums {
+	s := ps.aggs[a]
+	if s == nil {
+		s = &aggregateSums{mass: make([]sum128, len(ps.m.elements))}
+		ps.aggs[a] = s
+	}
+	return s
 }
 
 // add128 adds line i's figures in dec128: its annual rare-earth kg by
 // stage and country, and for each source Q·x·m_e, Q·x·B and (cost-bearing
 // lines) Q·x·c to its profile's aggregate. False, with nothing added,
 // when a figure does not fit.
-func (b *profileBuilder) add128(i, pi int, reKg sum128) bool {
-	m := b.m
+func (ps *profileSums) add128(i, pi int, reKg sum128) bool {
+	m := ps.m
 	l := &m.in.BOM.Lines[i]
 	value, ok := m.materialValue128(l)
 	qty := dec128.Of(m.qty[i])
@@ -230,7 +325,7 @@ func (b *profileBuilder) add128(i, pi int, reKg sum128) bool {
 	if reKg.big || !ok || qty.Over() || annualRE.Over() || noDec128 {
 		return false
 	}
-	b.kg = b.kg[:0]
+	ps.kg = ps.kg[:0]
 	for _, c := range l.Content {
 		x := dec128.Decimal{}
 		if c.Kg.Sign() > 0 {
@@ -238,42 +333,42 @@ func (b *profileBuilder) add128(i, pi int, reKg sum128) bool {
 				return false
 			}
 		}
-		b.kg = append(b.kg, x)
+		ps.kg = append(ps.kg, x)
 	}
-	b.share, b.qx = b.share[:0], b.qx[:0]
+	ps.share, ps.qx = ps.share[:0], ps.qx[:0]
 	for j := range l.Sources {
 		sh := dec128.Of(l.Sources[j].Share)
 		qx := qty.Mul(sh)
 		if qx.Over() || annualRE.Mul(sh).Over() || dec128.Of(l.Sources[j].UnitCost).Mul(qx).Over() || value.Mul(qx).Over() {
 			return false
 		}
-		for ci := range b.kg {
-			if qx.Mul(b.kg[ci]).Over() {
+		for ci := range ps.kg {
+			if qx.Mul(ps.kg[ci]).Over() {
 				return false
 			}
 		}
-		b.share, b.qx = append(b.share, sh), append(b.qx, qx)
+		ps.share, ps.qx = append(ps.share, sh), append(ps.qx, qx)
 	}
 	for j := range l.Sources {
 		src := &l.Sources[j]
 		if !annualRE.IsZero() {
-			kg := annualRE.Mul(b.share[j])
+			kg := annualRE.Mul(ps.share[j])
 			for g, c := range src.Countries {
-				b.stageSum(Stage(g), c).add(kg, &b.dc)
+				ps.stageSum(Stage(g), c).add(kg, &ps.dc)
 			}
 		}
-		s := b.aggregateOf(m.srcProfile[i][j], pi)
-		qx := b.qx[j]
+		s := ps.sumsOf(&m.srcProfile[i][j].agg[pi])
+		qx := ps.qx[j]
 		for ci, c := range l.Content {
 			if c.Kg.Sign() > 0 {
-				s.mass[m.elemIdx[c.Element]].add(qx.Mul(b.kg[ci]), &b.dc)
+				s.mass[m.elemIdx[c.Element]].add(qx.Mul(ps.kg[ci]), &ps.dc)
 			}
 		}
 		if !value.IsZero() {
-			s.value.add(qx.Mul(value), &b.dc)
+			s.value.add(qx.Mul(value), &ps.dc)
 		}
 		if m.costBearing[i] {
-			s.cost.add(qx.Mul(dec128.Of(src.UnitCost)), &b.dc)
+			s.cost.add(qx.Mul(dec128.Of(src.UnitCost)), &ps.dc)
 		}
 	}
 	return true
@@ -281,8 +376,8 @@ func (b *profileBuilder) add128(i, pi int, reKg sum128) bool {
 
 // addDecimal is add128 in decimals, for a line whose figures do not fit
 // in dec128: what buildProfiles did before dec128.
-func (b *profileBuilder) addDecimal(i, pi int, reKg decimal.Decimal) {
-	m := b.m
+func (ps *profileSums) addDecimal(i, pi int, reKg decimal.Decimal) {
+	m := ps.m
 	l := &m.in.BOM.Lines[i]
 	annualRE := reKg.Mul(m.qty[i]).Mul(m.in.BOM.Products[pi].AnnualVolume)
 	value := m.materialValue(l)
@@ -291,49 +386,77 @@ func (b *profileBuilder) addDecimal(i, pi int, reKg decimal.Decimal) {
 		if !annualRE.IsZero() {
 			kg := annualRE.Mul(src.Share)
 			for g, c := range src.Countries {
-				b.stageSum(Stage(g), c).addDecimal(kg, &b.dc)
+				ps.stageSum(Stage(g), c).addDecimal(kg, &ps.dc)
 			}
 		}
-		s := b.aggregateOf(m.srcProfile[i][j], pi)
+		s := ps.sumsOf(&m.srcProfile[i][j].agg[pi])
 		qx := m.qty[i].Mul(src.Share)
 		for _, c := range l.Content {
 			if c.Kg.Sign() > 0 {
-				s.mass[m.elemIdx[c.Element]].addDecimal(qx.Mul(c.Kg), &b.dc)
+				s.mass[m.elemIdx[c.Element]].addDecimal(qx.Mul(c.Kg), &ps.dc)
 			}
 		}
 		if !value.IsZero() {
-			s.value.addDecimal(qx.Mul(value), &b.dc)
+			s.value.addDecimal(qx.Mul(value), &ps.dc)
 		}
 		if m.costBearing[i] {
-			s.cost.addDecimal(qx.Mul(src.UnitCost), &b.dc)
+			s.cost.addDecimal(qx.Mul(src.UnitCost), &ps.dc)
 		}
 	}
 }
 
 // stageSum returns the sum of stage g and country c.
-func (b *profileBuilder) stageSum(g Stage, c string) *sum128 {
-	s := b.stage[g][c]
+func (ps *profileSums) stageSum(g Stage, c string) *sum128 {
+	s := ps.stage[g][c]
 	if s == nil {
 		s = &sum128{}
-		b.stage[g][c] = s
+		ps.stage[g][c] = s
 	}
 	return s
 }
 
-// finish turns the sums into the model's decimals.
-func (b *profileBuilder) finish() {
+// finish adds up the runs' sums into the model's decimals.
+func (b *profileBuilder) finish(parts []*profileSums) {
 	m := b.m
+	var dc dec128.Converter
 	for g := range m.stageKg {
-		m.stageKg[g] = make(map[string]decimal.Decimal, len(b.stage[g]))
-		for c, s := range b.stage[g] {
-			m.stageKg[g][c] = s.decimal(&b.dc)
+		total := map[string]*sum128{}
+		for _, ps := range parts {
+			for c, s := range ps.stage[g] {
+				if total[c] == nil {
+					total[c] = &sum128{}
+				}
+				total[c].addSum(s, &dc)
+			}
+		}
+		m.stageKg[g] = make(map[string]decimal.Decimal, len(total))
+		for c, s := range total {
+			m.stageKg[g][c] = s.decimal(&dc)
 		}
 	}
-	for a, s := range b.sums {
-		for e := range s.mass {
-			a.mass[e] = s.mass[e].decimal(&b.dc)
+	var mass []sum128
+	for _, a := range b.aggs {
+		if cap(mass) < len(a.mass) {
+			mass = make([]sum128, len(a.mass))
 		}
-		a.value, a.cost = s.value.decimal(&b.dc), s.cost.decimal(&b.dc)
+		mass = mass[:len(a.mass)]
+		clear(mass)
+		var value, cost sum128
+		for _, ps := range parts {
+			s := ps.aggs[a]
+			if s == nil {
+				continue
+			}
+			for e := range s.mass {
+				mass[e].addSum(&s.mass[e], &dc)
+			}
+			value.addSum(&s.value, &dc)
+			cost.addSum(&s.cost, &dc)
+		}
+		for e := range a.mass {
+			a.mass[e] = mass[e].decimal(&dc)
+		}
+		a.value, a.cost = value.decimal(&dc), cost.decimal(&dc)
 	}
 }
 
