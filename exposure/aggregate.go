@@ -33,11 +33,15 @@ func (m *model) result() *Result {
 		}
 		r.Products = append(r.Products, ProductResult{ID: prod.ID, Name: prod.Name, AnnualVolume: prod.AnnualVolume, BaselineUnitCost: base})
 	}
-	for s := range m.scen {
-		if m.stopped() {
-			return r // Compute returns the context's error
+	// The scenarios are independent: side by side on the CPUs.
+	r.Scenarios = make([]ScenarioResult, len(m.scen))
+	eachOnCPUs(len(m.scen), func(s int) {
+		if !m.stopped() {
+			r.Scenarios[s] = m.scenarioResult(s, r.Months)
 		}
-		r.Scenarios = append(r.Scenarios, m.scenarioResult(s, r.Months))
+	})
+	if m.stopped() {
+		return r // Compute returns the context's error
 	}
 	m.applySignals(r)
 	for _, sr := range r.Scenarios {

@@ -1,12 +1,8 @@
 package exposure
 
 import (
-	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -165,33 +161,16 @@ func money(x float64) decimal.Decimal { return decimal.NewFromFloat(x).Round(2) 
 // simulation.
 func simulateAll(sps []*sampler, n int, seed int64) []simulation {
 	sims := make([]simulation, len(sps))
-	work := make(chan int, len(sps))
+	var uncertain []int
 	for s, sp := range sps {
 		if sp.uncertain {
-			work <- s
+			uncertain = append(uncertain, s)
 		}
 	}
-	close(work)
-	var wg sync.WaitGroup
-	var failed atomic.Value // a worker's panic, raised again in the caller's goroutine
-	for range min(runtime.GOMAXPROCS(0), len(work)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if p := recover(); p != nil {
-					failed.CompareAndSwap(nil, fmt.Sprint(p))
-				}
-			}()
-			for s := range work {
-				sims[s] = sps[s].simulate(n, seed)
-			}
-		}()
-	}
-	wg.Wait()
-	if p := failed.Load(); p != nil {
-		panic(fmt.Sprintf("monte carlo: %v", p))
-	}
+	eachOnCPUs(len(uncertain), func(k int) {
+		s := uncertain[k]
+		sims[s] = sps[s].simulate(n, seed)
+	})
 	return sims
 }
 

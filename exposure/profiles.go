@@ -1,13 +1,10 @@
 package exposure
 
 import (
-	"fmt"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
@@ -151,32 +148,14 @@ func (m *model) buildProfiles() error {
 var profileSumLines = 16384
 
 // sumLines sums the lines on the CPUs, each goroutine a run of them, and
-// returns the runs' sums in line order. A panic in a goroutine is raised
-// again in the caller's.
+// returns the runs' sums in line order.
 func (m *model) sumLines() []*profileSums {
 	n := len(m.in.BOM.Lines)
-	workers := max(1, min(runtime.GOMAXPROCS(0), n/profileSumLines))
-	parts := make([]*profileSums, workers)
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	for w := range parts {
+	parts := make([]*profileSums, max(1, min(runtime.GOMAXPROCS(0), n/profileSumLines)))
+	eachOnCPUs(len(parts), func(w int) {
 		parts[w] = newProfileSums(m)
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if p := recover(); p != nil {
-					failed.CompareAndSwap(nil, fmt.Sprint(p))
-				}
-			}()
-			parts[w].lines(lo, hi)
-		}()
-	}
-	wg.Wait()
-	if p := failed.Load(); p != nil {
-		panic(fmt.Sprintf("profiles: %v", p))
-	}
+		parts[w].lines(n*w/len(parts), n*(w+1)/len(parts))
+	})
 	return parts
 }
 
