@@ -223,15 +223,12 @@ type partFactors struct {
 	fixed   *part128          // the same in dec128, for the part rows
 }
 
-// factorsFor returns (and caches) the profile's partFactors.
+// factorsFor returns (and caches) the profile's partFactors. It may be
+// called from several goroutines at once: two that compute the same
+// factors compute the same figures, and the first to store them wins.
 func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *partFactors {
-	if p.parts == nil {
-		p.parts = make([][]*partFactors, len(m.scen))
-	}
-	if p.parts[s] == nil {
-		p.parts[s] = make([]*partFactors, len(m.in.BOM.Products))
-	}
-	if f := p.parts[s][product]; f != nil {
+	slot := &p.parts[s*len(m.in.BOM.Products)+product]
+	if f := slot.Load(); f != nil {
 		return f
 	}
 	ps := &p.perScen[s]
@@ -241,8 +238,8 @@ func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *
 		f.gAnnual[e] = perMonth(ps.gAnnual[e], volume)
 	}
 	f.fixed = newPart128(f)
-	p.parts[s][product] = f
-	return f
+	slot.CompareAndSwap(nil, f)
+	return slot.Load()
 }
 
 // contentClasses splits line i's rare-earth content by class under the

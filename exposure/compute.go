@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -132,8 +133,10 @@ type profile struct {
 	// agg holds, per product, Σ Q·x·m_e by element, Σ Q·x·b·c and
 	// Σ Q·x·B over the sources with this profile.
 	agg []aggregate
-	// parts caches per-line factors by scenario and product (see factorsFor).
-	parts [][]*partFactors
+	// parts caches per-line factors by scenario and product, at
+	// s·products + product (see factorsFor): filled as they are first
+	// asked for, by the part rows and the plan, which may run at once.
+	parts []atomic.Pointer[partFactors]
 }
 
 type aggregate struct {

@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 )
@@ -11,6 +12,7 @@ import (
 func (m *model) fillProfile(p *profile) error {
 	H, E := m.horizon, len(m.elements)
 	p.perScen = make([]profileScenario, len(m.scen))
+	p.parts = make([]atomic.Pointer[partFactors], len(m.scen)*len(m.in.BOM.Products))
 	rate := m.in.Settings.CarryingRate
 	for s, st := range m.scen {
 		ct, err := m.controlTable(st, p.hs)
