@@ -263,7 +263,7 @@ func (m *model) explode() error {
 				m.qty[l] = lines[l].QtyPer
 				m.level[l] = 1
 			} else {
-				m.qty[l] = lines[l].QtyPer.Mul(m.qty[p])
+				m.qty[l] = mulShared(lines[l].QtyPer, m.qty[p])
 				m.level[l] = m.level[p] + 1
 			}
 			// Below 10^40 by its digits (no allocation), or compared exactly.
@@ -278,6 +278,28 @@ func (m *model) explode() error {
 		m.costBearing[i] = m.in.Settings.Rollup == RollupAll || !hasChild[i]
 	}
 	return nil
+}
+
+// mulShared is a.Mul(b), with the same coefficient and exponent, but
+// when one factor is exactly 1 (coefficient 1, exponent 0) it returns the
+// other rather than a new decimal: most parts are used once per parent or
+// sit under a parent used once, and a million lines' quantities would
+// otherwise each hold a big.Int of their own. Decimals are never changed
+// in place, so sharing one is safe.
+func mulShared(a, b decimal.Decimal) decimal.Decimal {
+	switch {
+	case isExactOne(b):
+		return a
+	case isExactOne(a):
+		return b
+	}
+	return a.Mul(b)
+}
+
+// isExactOne reports whether d is 1 with exponent 0, the form whose
+// product with x has x's coefficient and exponent.
+func isExactOne(d decimal.Decimal) bool {
+	return d.Exponent() == 0 && d.NumDigits() == 1 && d.Equal(one)
 }
 
 func (m *model) collectElements() {

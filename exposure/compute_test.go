@@ -1475,3 +1475,22 @@ func TestProfileSumsInParts(t *testing.T) {
 func exactDecimal(d decimal.Decimal) string {
 	return d.Coefficient().String() + "e" + fmt.Sprint(d.Exponent())
 }
+
+// TestMulSharedIsMul: mulShared gives Mul's coefficient and exponent,
+// sharing a factor only when the other is exactly 1 (1.0 is not: its
+// product has another exponent).
+func TestMulSharedIsMul(t *testing.T) {
+	vals := []string{"1", "1.0", "1.00", "0", "0.0", "2", "0.25", "-1", "10", "1e1", "12345678901234567890.123"}
+	for _, a := range vals {
+		for _, b := range vals {
+			x, y := decimal.RequireFromString(a), decimal.RequireFromString(b)
+			got, want := mulShared(x, y), x.Mul(y)
+			if exactDecimal(got) != exactDecimal(want) {
+				t.Errorf("mulShared(%s, %s) = %s, Mul = %s", a, b, exactDecimal(got), exactDecimal(want))
+			}
+		}
+	}
+	if !isExactOne(decimal.New(1, 0)) || isExactOne(decimal.RequireFromString("1.0")) || isExactOne(decimal.New(10, -1)) {
+		t.Error("isExactOne: want 1 (exponent 0) alone")
+	}
+}
