@@ -158,6 +158,9 @@ func writeJSON(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) error {
 	if err != nil {
 		return fmt.Errorf("read parts: %w", err)
 	}
+	if err := m.awaitPlan(); err != nil {
+		return err
+	}
 	var head bytes.Buffer
 	enc := json.NewEncoder(&head)
 	enc.SetIndent("", "  ")

@@ -35,6 +35,20 @@ type Meta struct {
 	// that nothing of a report outlives the run or request (SPEC section
 	// 12).
 	TempDir string
+	// Planned, when set, says that the plan (Result.Plan) is still being
+	// computed as the writing begins: the writers first make their pass
+	// over the part rows, which needs no plan, then call Planned, which
+	// returns once the plan is set or has failed (its error stops the
+	// writing), and only then read the plan.
+	Planned func() error
+}
+
+// awaitPlan waits for the plan when it is still being computed.
+func (m Meta) awaitPlan() error {
+	if m.Planned == nil {
+		return nil
+	}
+	return m.Planned()
 }
 
 // The report's sheets, in order. Parts may continue on "Parts (2)", ...
@@ -63,6 +77,9 @@ func writeWorkbook(w io.Writer, r *exposure.Result, m Meta, parts partsFunc) err
 	scan, err := scanParts(rep, parts)
 	if err != nil {
 		return fmt.Errorf("read parts: %w", err)
+	}
+	if err := m.awaitPlan(); err != nil {
+		return err
 	}
 	b, err := newBook(rep.cur, footerText(m), excelize.Options{TmpDir: m.TempDir})
 	if err != nil {

@@ -37,14 +37,16 @@ func runReport(c *cli.Context, o runOptions, stdout io.Writer) error {
 	if err := checkOutputs(o); err != nil {
 		return err
 	}
-	ld, err := load(c.Context, o)
+	ld, err := loadPlanning(c.Context, o)
 	if err != nil {
 		return err
 	}
 	o.progress.show("writing %s", o.output)
-	heapProfile()
 	err = writeResults(c.Context, stdout, o, ld)
 	o.progress.done()
+	if perr := ld.planned(); perr != nil {
+		return perr // what stopped the writing, or the plan's own failure
+	}
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,15 @@ func (p *progressLine) show(format string, args ...any) {
 	fmt.Fprintf(p.w, "\r\033[K"+format, args...)
 }
 
+// log prints what happened in log mode (REXPO_PHASES) alone: news from
+// a goroutine beside the current phase, which the terminal's one line
+// would show in place of that phase.
+func (p *progressLine) log(format string, args ...any) {
+	if p != nil && !p.start.IsZero() {
+		p.show(format, args...)
+	}
+}
+
 // rows shows how many BOM rows are read so far.
 func (p *progressLine) rows(n int) {
 	if p != nil && !p.start.IsZero() {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -95,21 +96,56 @@ type loaded struct {
 	in     *inputs.Loaded
 	result *exposure.Result
 	meta   reports.Meta
+	// planned waits for the plan (result.Plan) and returns its error; it
+	// may be called any number of times. loadBook has called it; after
+	// loadPlanning it must be called before the result is let go, so that
+	// the plan's goroutine has ended.
+	planned func() error
 }
 
-// load opens and reads the input, then computes every scenario.
+// load opens and reads the input, then computes every scenario and the
+// plan.
 func load(ctx context.Context, o runOptions) (*loaded, error) {
+	ld, err := loadPlanning(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := ld.planned(); err != nil {
+		return nil, err
+	}
+	return ld, nil
+}
+
+// loadPlanning is load returning once the scenarios are computed, with
+// the plan still being computed on a goroutine of its own: the report's
+// writers first make a pass over the part rows, which needs no plan,
+// while the plan takes the CPU the pass leaves (meta.Planned).
+func loadPlanning(ctx context.Context, o runOptions) (*loaded, error) {
 	book, name, sum, err := openInput(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	defer book.Close()
-	return loadBook(ctx, o, book, name, sum)
+	defer book.Close() // the result holds nothing of the file: the plan may outlive it
+	return loadBookPlanning(ctx, o, book, name, sum)
 }
 
 // loadBook reads an input that is already open (serve opens uploads from
-// memory) and computes every scenario. The caller closes book.
+// memory) and computes every scenario and the plan. The caller closes
+// book.
 func loadBook(ctx context.Context, o runOptions, book *workbook.Book, name, sum string) (*loaded, error) {
+	ld, err := loadBookPlanning(ctx, o, book, name, sum)
+	if err != nil {
+		return nil, err
+	}
+	if err := ld.planned(); err != nil {
+		return nil, err
+	}
+	return ld, nil
+}
+
+// loadBookPlanning reads and computes every scenario, and starts the plan
+// on a goroutine of its own (see loaded.planned).
+func loadBookPlanning(ctx context.Context, o runOptions, book *workbook.Book, name, sum string) (*loaded, error) {
 	ld, err := readBook(ctx, o, book)
 	if err != nil {
 		return nil, err
@@ -128,16 +164,45 @@ func loadBook(ctx context.Context, o runOptions, book *workbook.Book, name, sum 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	// The plan uses the scenarios' final probabilities: after Compute.
-	o.progress.show("planning the sourcing mix")
-	if res.Plan, err = exposure.Recommend(res); err != nil {
-		return nil, fmt.Errorf("%s: recommendations: %w", name, err)
-	}
 	meta := reports.Meta{InputName: name, InputSHA256: sum, Version: version, ScenarioSource: ld.ScenarioSource}
 	for _, p := range ld.Problems {
 		meta.Warnings = append(meta.Warnings, reports.Problem{Sheet: p.Sheet, Cell: p.Cell, Message: p.Message, Error: p.Error, Figures: p.Figures})
 	}
-	return &loaded{in: ld, result: res, meta: meta}, nil
+	// The plan uses the scenarios' final probabilities: after Compute.
+	o.progress.show("planning the sourcing mix")
+	return &loaded{in: ld, result: res, meta: meta, planned: startPlan(res, name, o.progress)}, nil
+}
+
+// recommend is exposure.Recommend; tests replace it.
+var recommend = exposure.Recommend
+
+// startPlan computes res.Plan on a goroutine of its own and returns the
+// function that waits for it: it returns the plan's error, or raises
+// again in the caller's goroutine a panic of the plan's (one left in a
+// goroutine of its own would end the program, where a command or a
+// request recovers it).
+func startPlan(res *exposure.Result, name string, progress *progressLine) func() error {
+	done := make(chan struct{})
+	var planErr error
+	var planPanic any
+	go func() {
+		defer close(done)
+		defer func() { planPanic = recover() }()
+		plan, err := recommend(res)
+		if err != nil {
+			planErr = fmt.Errorf("%s: recommendations: %w", name, err)
+			return
+		}
+		res.Plan = plan
+		progress.log("sourcing mix planned")
+	}()
+	return sync.OnceValue(func() error {
+		<-done
+		if planPanic != nil {
+			panic(planPanic)
+		}
+		return planErr
+	})
 }
 
 // readBook reads and checks an opened input with the options' mapping,
@@ -275,6 +340,11 @@ func writeResults(ctx context.Context, stdout io.Writer, o runOptions, ld *loade
 	defer os.RemoveAll(tmp)
 	meta := ld.meta
 	meta.TempDir = tmp
+	meta.Planned = func() error {
+		err := ld.planned()
+		heapProfile() // input, result and plan live: the heap's high-water mark
+		return err
+	}
 	var outs []output
 	if o.output != "" {
 		outs = append(outs, output{o.output, func(w io.Writer) error { return reports.WriteWorkbook(w, ld.result, meta) }})
