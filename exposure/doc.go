@@ -176,6 +176,8 @@
 // recommend_timing.go (qualification and payback), recommend128.go (its
 // exact sums), planfigures.go (the tally); the linear programs in lp.go,
 // lp_solve.go and simplex.go. Exact 128-bit sums: rexpo/internal/dec128.
+// workers.go (eachOnCPUs) runs a few large independent pieces side by
+// side: the scenarios' results and draws, the profiles' runs of lines.
 //
 // # Rounding
 //

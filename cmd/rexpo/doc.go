@@ -21,9 +21,11 @@
 //     setting flags out of range as bad usage, before anything is read;
 //     mapping.go: --map files (JSON or simple YAML);
 //   - run.go: what report, validate and demo share: open and read the
-//     input, compute, write the outputs, print the summary; output.go:
-//     files written whole or not at all; progress.go: the progress line
-//     on a terminal; profile.go: REXPO_CPUPROFILE and REXPO_MEMPROFILE;
+//     input, compute, plan (report plans beside the writing: startPlan),
+//     write the outputs, print the summary; output.go: files written
+//     whole or not at all; progress.go: the progress line on a terminal,
+//     or each phase's seconds with REXPO_PHASES; profile.go:
+//     REXPO_CPUPROFILE and REXPO_MEMPROFILE;
 //     words.go: sizes and durations in words;
 //   - the upload page (SPEC section 12): serve.go (the command, its
 //     options, the server's wiring), serve_middleware.go (Host check,
