@@ -9,10 +9,15 @@ import (
 // parts yields one PartRow per line that bears cost or holds rare-earth
 // content, computing its figures from the profiles' factors.
 func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
+	return m.partRange(r, o, newPartCalc(m), 0, len(m.in.BOM.Lines), fn)
+}
+
+// partRange is parts over lines lo to hi-1, with pc's scratch.
+func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn func(PartRow) error) error {
 	lines := m.in.BOM.Lines
-	pc := newPartCalc(m)
-	var elems []int // element index per content entry, -1 when no mass
-	for i := range lines {
+	elems := pc.elems[:0] // element index per content entry, -1 when no mass
+	defer func() { pc.elems = elems }()
+	for i := lo; i < hi; i++ {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
 			return m.ctxErr()
 		}
@@ -38,7 +43,9 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 		value := m.materialValue(l)
 		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], CostBearing: m.costBearing[i], MaterialValue: value}
 		row.AnnualQty, row.UnitCost = pc.quantities(i, vol)
-		row.ClassProb = m.contentClasses(i, elems)
+		if !o.NoClasses {
+			row.ClassProb = m.contentClasses(i, elems)
+		}
 		if !o.NoDeltas {
 			row.Deltas = pc.newDeltas() // the caller may keep the row
 			if !pc.deltas(row.Deltas, i, pi, elems, value, o) {
@@ -67,6 +74,8 @@ type partCalc struct {
 	// slab is where the next rows' Deltas are cut from: one allocation
 	// for many rows.
 	slab []PartDelta
+	// elems is partRange's, kept for the next range.
+	elems []int
 	// One row's inputs in dec128.
 	kg          []dec128.Decimal // per content entry
 	share, cost []dec128.Decimal // per source
@@ -200,9 +209,11 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 			if !f.ok {
 				return false
 			}
-			u, a := pc.source(f, l, elems, val, j, m.costBearing[i])
+			u, a := pc.source(f, l, elems, val, j, m.costBearing[i], !o.NoUnit)
 			if sh := pc.share[j]; !sh.IsOne() {
-				u = sh.Mul(u)
+				if !o.NoUnit {
+					u = sh.Mul(u)
+				}
 				for k := range a {
 					a[k] = a[k].Mul(sh)
 				}
@@ -223,7 +234,10 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 		}
 		out[s] = PartDelta{unit: unit, annual: total, exact: true}
 		if !o.NoSplit || !o.ExactOnly {
-			out[s].UnitDelta, out[s].AnnualDelta = pc.dc.Decimal(unit), pc.dc.Decimal(total)
+			out[s].AnnualDelta = pc.dc.Decimal(total)
+			if !o.NoUnit {
+				out[s].UnitDelta = pc.dc.Decimal(unit)
+			}
 		}
 		if !o.NoSplit {
 			out[s].Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
@@ -233,9 +247,10 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 	return true
 }
 
-// source returns one source's month-1 unit delta and annual split per
-// unit of the line, before its share: deltasDecimal's inner step.
-func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal, j int, costBearing bool) (dec128.Decimal, split4) {
+// source returns one source's month-1 unit delta (zero unless unit) and
+// annual split per unit of the line, before its share: deltasDecimal's
+// inner step.
+func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal, j int, costBearing, unit bool) (dec128.Decimal, split4) {
 	var u dec128.Decimal
 	var a split4
 	for ci := range l.Content {
@@ -243,7 +258,7 @@ func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal,
 		if e < 0 {
 			continue
 		}
-		if g := f.g1[e]; !g.IsZero() {
+		if g := f.g1[e]; unit && !g.IsZero() {
 			u = u.Add(pc.kg[ci].Mul(g))
 		}
 		if g := f.gAnnual[e]; !g.IsZero() {
@@ -251,12 +266,16 @@ func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal,
 		}
 	}
 	if !val.IsZero() {
-		u = u.Add(val.MulNonZero(f.v1))
+		if unit {
+			u = u.Add(val.MulNonZero(f.v1))
+		}
 		a[spShortage] = val.MulNonZero(f.fAnnual[spShortage])
 		a[spCarrying] = val.MulNonZero(f.fAnnual[spCarrying])
 	}
 	if c := pc.cost[j]; costBearing && !c.IsZero() {
-		u = u.Add(c.MulNonZero(f.c1))
+		if unit {
+			u = u.Add(c.MulNonZero(f.c1))
+		}
 		a[spTariff] = c.MulNonZero(f.fAnnual[spTariff])
 	}
 	return u, a

@@ -10,21 +10,19 @@ import (
 
 // partsScan is what the first pass over the part rows learns (how many
 // rows and sheets, which elements, how wide each column gets, all without
-// computing deltas), and what the writing pass adds: the range of the
-// deltas for the heat map and the most exposed parts.
+// computing deltas), and what the writing pass adds: the most exposed
+// parts.
 type partsScan struct {
 	rows     int
 	elements []string // element columns, in first-seen order
 	elemIdx  map[string]int
 	nScen    int
 
-	cols     []col
-	textW    []int             // widest text per column
-	maxAbs   []decimal.Decimal // largest magnitude per numeric column
-	neg      []bool            // a negative value in the column
-	frac     []bool            // a quantity that is not whole
-	minDelta decimal.Decimal
-	maxDelta decimal.Decimal
+	cols   []col
+	textW  []int             // widest text per column
+	maxAbs []decimal.Decimal // largest magnitude per numeric column
+	neg    []bool            // a negative value in the column
+	frac   []bool            // a quantity that is not whole
 
 	top   []*partAgg           // the most exposed, largest expected delta first
 	byKey map[partKey]*partAgg // the top parts, for the second pass to sum
@@ -238,15 +236,6 @@ func (sc *partsScan) descLines(s string) int {
 		return 1
 	}
 	return textLines(s, sc.descWidth)
-}
-
-func (sc *partsScan) delta(d decimal.Decimal, first bool) {
-	if first || d.LessThan(sc.minDelta) {
-		sc.minDelta = d
-	}
-	if first || d.GreaterThan(sc.maxDelta) {
-		sc.maxDelta = d
-	}
 }
 
 // sheetNames returns "Parts", "Parts (2)", ... as the rows need.
