@@ -138,7 +138,7 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		return ps.writeNone()
 	}
 	ps.pw = newPartWriter(rep, sc, ps.rows)
-	ps.ranks = make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
+	ps.ranks = newPartRanks(sc.rows) // at most a part a row
 	// The sheet shows annual deltas alone, rounded from the rows' dec128
 	// figures (partWriter.deltasExact): no unit deltas, splits or decimals.
 	if err := parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoUnit: true}, ps.add); err != nil {
@@ -172,7 +172,7 @@ type partsStream struct {
 
 	pw      *partWriter
 	written int                  // rows written on all sheets
-	ranks   map[partKey]partRank // per part, for topParts
+	ranks   *partRanks // per part, for topParts
 	heat    heatRange            // of the current sheet
 }
 
@@ -339,16 +339,9 @@ func (ps *partsStream) add(pr exposure.PartRow) error {
 // part's: ranking needs no more, and topParts sums the few parts shown
 // exactly.
 func (ps *partsStream) rank(l *exposure.Line, exp float64) {
-	if l == nil {
-		return
+	if l != nil {
+		ps.ranks.add(l, exp, ps.written)
 	}
-	key := partKey{l.Product, l.PartNumber}
-	rk, ok := ps.ranks[key]
-	if !ok {
-		rk.first = ps.written
-	}
-	rk.expected += exp
-	ps.ranks[key] = rk
 }
 
 // partWriter writes part rows onto a Parts sheet.

@@ -85,7 +85,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			sc.addElement(e.Element, m)
 		}
 	}
-	err := parts(exposure.PartOptions{NoDeltas: true}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true}, func(pr exposure.PartRow) error {
 		sc.rows++
 		m.row(sc, &pr)
 		return nil
