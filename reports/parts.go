@@ -171,9 +171,9 @@ type partsStream struct {
 	row   int // last row written on the current sheet
 
 	pw      *partWriter
-	written int                  // rows written on all sheets
+	written int        // rows written on all sheets
 	ranks   *partRanks // per part, for topParts
-	heat    heatRange            // of the current sheet
+	heat    heatRange  // of the current sheet
 }
 
 // newPartsStream settles what every Parts sheet shares: the column
