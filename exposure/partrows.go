@@ -167,16 +167,16 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 	return annualQty, unitCost
 }
 
-// deltas fills out, one PartDelta per scenario, with line i's figures in
-// dec128.Decimal, exactly as deltasDecimal computes them; false when something did
-// not fit in dec128.Decimal (out is then to be filled by deltasDecimal).
+// deltas fills out, one PartDelta per scenario and zero as newDeltas
+// gives it, with line i's figures in dec128.Decimal, exactly as
+// deltasDecimal computes them; false when something did not fit in
+// dec128.Decimal (out is then to be filled by deltasDecimal).
 func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
 	if noDec128 {
 		return false
 	}
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
-	vol := m.in.BOM.Products[pi].AnnualVolume
 	pc.kg = pc.kg[:0]
 	for ci, c := range l.Content {
 		x := dec128.Decimal{}
@@ -200,51 +200,76 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 	if val.Over() || qty.Over() {
 		return false
 	}
-	qtyOne := qty.IsOne()
 	for s := range out {
-		var unit dec128.Decimal
-		var annual split4 // the line's annual figures per unit of exploded quantity
-		for j := range l.Sources {
-			f := pc.factors(m.srcProfile[i][j], s, pi, vol)
-			if !f.ok {
-				return false
-			}
-			u, a := pc.source(f, l, elems, val, j, m.costBearing[i], !o.NoUnit)
-			if sh := pc.share[j]; !sh.IsOne() {
-				if !o.NoUnit {
-					u = sh.Mul(u)
-				}
-				for k := range a {
-					a[k] = a[k].Mul(sh)
-				}
-			}
-			unit = unit.Add(u)
-			for k := range annual {
-				annual[k] = annual[k].Add(a[k])
-			}
-		}
-		if !qtyOne {
-			for k := range annual {
-				annual[k] = annual[k].Mul(qty)
-			}
-		}
-		total := annual[spPrice].Add(annual[spShortage]).Add(annual[spCarrying]).Add(annual[spTariff])
-		if total.Over() || unit.Over() {
+		var annual split4 // the line's annual figures, unless o.NoSplit
+		unit, total, ok := pc.scenario(i, s, pi, elems, val, qty, o, &annual)
+		if !ok {
 			return false
 		}
-		out[s] = PartDelta{unit: unit, annual: total, exact: true}
+		d := &out[s] // zero, as newDeltas gives it: only what is computed is set
+		d.unit, d.annual, d.exact = unit, total, true
 		if !o.NoSplit || !o.ExactOnly {
-			out[s].AnnualDelta = pc.dc.Decimal(total)
+			d.AnnualDelta = pc.dc.Decimal(total)
 			if !o.NoUnit {
-				out[s].UnitDelta = pc.dc.Decimal(unit)
+				d.UnitDelta = pc.dc.Decimal(unit)
 			}
 		}
 		if !o.NoSplit {
-			out[s].Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
+			d.Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
 				Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff])}
 		}
 	}
 	return true
+}
+
+// scenario returns line i's unit and annual delta under scenario s, and
+// its annual split in *split unless o.NoSplit; false when a figure does
+// not fit dec128. Without the split, each source's four parts are summed
+// before its share and the line's quantity multiply them: one product
+// where there were four, and the same decimal (the same value, and the
+// same exponent, the least of the terms' plus the factors').
+func (pc *partCalc) scenario(i, s, pi int, elems []int, val, qty dec128.Decimal, o PartOptions, split *split4) (unit, total dec128.Decimal, ok bool) {
+	m := pc.m
+	l := &m.in.BOM.Lines[i]
+	vol := m.in.BOM.Products[pi].AnnualVolume
+	for j := range l.Sources {
+		f := pc.factors(m.srcProfile[i][j], s, pi, vol)
+		if !f.ok {
+			return unit, total, false
+		}
+		u, a := pc.source(f, l, elems, val, j, m.costBearing[i], !o.NoUnit)
+		sh := pc.share[j]
+		if !sh.IsOne() && !o.NoUnit {
+			u = sh.Mul(u)
+		}
+		unit = unit.Add(u)
+		if o.NoSplit {
+			t := a[spPrice].Add(a[spShortage]).Add(a[spCarrying]).Add(a[spTariff])
+			if !sh.IsOne() {
+				t = t.Mul(sh)
+			}
+			total = total.Add(t)
+			continue
+		}
+		for k := range a {
+			if !sh.IsOne() {
+				a[k] = a[k].Mul(sh)
+			}
+			split[k] = split[k].Add(a[k])
+		}
+	}
+	switch {
+	case o.NoSplit && !qty.IsOne():
+		total = total.Mul(qty)
+	case !o.NoSplit:
+		for k := range split {
+			if !qty.IsOne() {
+				split[k] = split[k].Mul(qty)
+			}
+		}
+		total = split[spPrice].Add(split[spShortage]).Add(split[spCarrying]).Add(split[spTariff])
+	}
+	return unit, total, !total.Over() && !unit.Over()
 }
 
 // source returns one source's month-1 unit delta (zero unless unit) and

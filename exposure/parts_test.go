@@ -177,6 +177,19 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				if !pc.deltas(make([]PartDelta, len(p.Deltas)), i, pi, elems, m.materialValue(l), PartOptions{}) {
 					fellBack++
 				}
+				// Without the split (and the unit deltas), each source's
+				// annual figures are summed before the products: the same
+				// annual delta, coefficient and exponent.
+				bare := make([]PartDelta, len(p.Deltas))
+				if pc.deltas(bare, i, pi, elems, m.materialValue(l), PartOptions{NoSplit: true, NoUnit: true}) {
+					for s := range want {
+						u, a, ok := bare[s].Exact()
+						if !ok || !u.IsZero() || !sameDecimal(bare[s].AnnualDelta, want[s].AnnualDelta) || !sameDecimal(pc.dc.Decimal(a), want[s].AnnualDelta) {
+							return fmt.Errorf("%s scenario %d without the split: %s·10^%d, want %s·10^%d", l.Ref, s,
+								bare[s].AnnualDelta.Coefficient(), bare[s].AnnualDelta.Exponent(), want[s].AnnualDelta.Coefficient(), want[s].AnnualDelta.Exponent())
+						}
+					}
+				}
 				for s := range want {
 					g, w := p.Deltas[s], want[s]
 					for k, pair := range [][2]decimal.Decimal{{g.UnitDelta, w.UnitDelta}, {g.AnnualDelta, w.AnnualDelta},
