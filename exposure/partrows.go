@@ -46,9 +46,16 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		if !o.NoClasses {
 			row.ClassProb = m.contentClasses(i, elems)
 		}
-		if !o.NoDeltas {
+		if !o.NoDeltas && o.AnnualOnly {
+			row.annual = pc.newAnnual() // the caller may keep the row
+			if !pc.deltas(nil, row.annual, i, pi, elems, value, o) {
+				row.annual = nil
+				row.Deltas = pc.newDeltas()
+				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
+			}
+		} else if !o.NoDeltas {
 			row.Deltas = pc.newDeltas() // the caller may keep the row
-			if !pc.deltas(row.Deltas, i, pi, elems, value, o) {
+			if !pc.deltas(row.Deltas, nil, i, pi, elems, value, o) {
 				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
 				if o.NoSplit {
 					for s := range row.Deltas {
@@ -74,6 +81,9 @@ type partCalc struct {
 	// slab is where the next rows' Deltas are cut from: one allocation
 	// for many rows.
 	slab []PartDelta
+	// annualSlab is slab for PartOptions.AnnualOnly: a row's annual
+	// deltas alone, in memory the collector need not scan.
+	annualSlab []dec128.Decimal
 	// elems is partRange's, kept for the next range.
 	elems []int
 	// One row's inputs in dec128.
@@ -114,6 +124,16 @@ func (pc *partCalc) newDeltas() []PartDelta {
 	}
 	d := pc.slab[:pc.S:pc.S]
 	pc.slab = pc.slab[pc.S:]
+	return d
+}
+
+// newAnnual returns a fresh slice of S annual deltas.
+func (pc *partCalc) newAnnual() []dec128.Decimal {
+	if len(pc.annualSlab) < pc.S {
+		pc.annualSlab = make([]dec128.Decimal, pc.S*slabRows)
+	}
+	d := pc.annualSlab[:pc.S:pc.S]
+	pc.annualSlab = pc.annualSlab[pc.S:]
 	return d
 }
 
@@ -170,8 +190,9 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 // deltas fills out, one PartDelta per scenario and zero as newDeltas
 // gives it, with line i's figures in dec128.Decimal, exactly as
 // deltasDecimal computes them; false when something did not fit in
-// dec128.Decimal (out is then to be filled by deltasDecimal).
-func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
+// dec128.Decimal (out is then to be filled by deltasDecimal). With
+// o.AnnualOnly, it fills annual, one annual delta per scenario, instead.
+func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
 	if noDec128 {
 		return false
 	}
@@ -200,9 +221,20 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 	if val.Over() || qty.Over() {
 		return false
 	}
+	if o.AnnualOnly {
+		o.NoSplit, o.NoUnit = true, true
+		for s := range annual {
+			_, total, ok := pc.scenario(i, s, pi, elems, val, qty, o, nil)
+			if !ok {
+				return false
+			}
+			annual[s] = total
+		}
+		return true
+	}
 	for s := range out {
-		var annual split4 // the line's annual figures, unless o.NoSplit
-		unit, total, ok := pc.scenario(i, s, pi, elems, val, qty, o, &annual)
+		var split split4 // the line's annual figures, unless o.NoSplit
+		unit, total, ok := pc.scenario(i, s, pi, elems, val, qty, o, &split)
 		if !ok {
 			return false
 		}
@@ -215,8 +247,8 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 			}
 		}
 		if !o.NoSplit {
-			d.Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
-				Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff])}
+			d.Split = Split{Price: pc.dc.Decimal(split[spPrice]), Shortage: pc.dc.Decimal(split[spShortage]),
+				Carrying: pc.dc.Decimal(split[spCarrying]), Tariff: pc.dc.Decimal(split[spTariff])}
 		}
 	}
 	return true

@@ -25,6 +25,12 @@ type PartOptions struct {
 	// alone, as the Parts sheet is, saves their arithmetic, a third of a
 	// row's.
 	NoUnit bool
+	// AnnualOnly gives the annual deltas alone, with NoSplit's and
+	// NoUnit's savings, and where they were computed in dec128 through
+	// PartRow.ExactAnnual, leaving Deltas nil: a row then holds its
+	// figures in a sixth of the memory, none of it for the collector to
+	// scan. Where ExactAnnual is nil, Deltas is set as always.
+	AnnualOnly bool
 	// NoClasses leaves PartRow.ClassProb zero: a pass that does not show
 	// the classes saves their decimals.
 	NoClasses bool

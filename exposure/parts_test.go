@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // TestPipelineRowsInOrder checks that every row emitted reaches the
@@ -174,17 +176,22 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				}
 				want := make([]PartDelta, len(p.Deltas))
 				m.deltasDecimal(want, i, pi, elems, m.materialValue(l), vol)
-				if !pc.deltas(make([]PartDelta, len(p.Deltas)), i, pi, elems, m.materialValue(l), PartOptions{}) {
+				if !pc.deltas(make([]PartDelta, len(p.Deltas)), nil, i, pi, elems, m.materialValue(l), PartOptions{}) {
 					fellBack++
 				}
 				// Without the split (and the unit deltas), each source's
 				// annual figures are summed before the products: the same
 				// annual delta, coefficient and exponent.
 				bare := make([]PartDelta, len(p.Deltas))
-				if pc.deltas(bare, i, pi, elems, m.materialValue(l), PartOptions{NoSplit: true, NoUnit: true}) {
+				annual := make([]dec128.Decimal, len(p.Deltas))
+				if pc.deltas(bare, nil, i, pi, elems, m.materialValue(l), PartOptions{NoSplit: true, NoUnit: true}) {
+					if !pc.deltas(nil, annual, i, pi, elems, m.materialValue(l), PartOptions{AnnualOnly: true}) {
+						return fmt.Errorf("%s: AnnualOnly fell back where NoSplit did not", l.Ref)
+					}
 					for s := range want {
 						u, a, ok := bare[s].Exact()
-						if !ok || !u.IsZero() || !sameDecimal(bare[s].AnnualDelta, want[s].AnnualDelta) || !sameDecimal(pc.dc.Decimal(a), want[s].AnnualDelta) {
+						if !ok || !u.IsZero() || !sameDecimal(bare[s].AnnualDelta, want[s].AnnualDelta) || !sameDecimal(pc.dc.Decimal(a), want[s].AnnualDelta) ||
+							!sameDecimal(pc.dc.Decimal(annual[s]), want[s].AnnualDelta) {
 							return fmt.Errorf("%s scenario %d without the split: %s·10^%d, want %s·10^%d", l.Ref, s,
 								bare[s].AnnualDelta.Coefficient(), bare[s].AnnualDelta.Exponent(), want[s].AnnualDelta.Coefficient(), want[s].AnnualDelta.Exponent())
 						}
@@ -251,7 +258,7 @@ func TestPartsTwoWaySame(t *testing.T) {
 	}
 	m.warmFactors()
 	warm := made()
-	for _, o := range []PartOptions{{}, {NoDeltas: true}, {NoSplit: true, ExactOnly: true, NoUnit: true, NoClasses: true},
+	for _, o := range []PartOptions{{}, {NoDeltas: true}, {NoSplit: true, ExactOnly: true, NoUnit: true, NoClasses: true}, {AnnualOnly: true},
 		{NoSplit: true, Keep: func(l *Line) bool { return len(l.PartNumber)%3 == 0 }}} {
 		collect := func(two bool) []string {
 			var out []string
@@ -261,6 +268,7 @@ func TestPartsTwoWaySame(t *testing.T) {
 					u, a, ok := p.Deltas[s].Exact()
 					exact += fmt.Sprint(u, a, ok)
 				}
+				exact += fmt.Sprint(p.ExactAnnual())
 				out = append(out, fmt.Sprintf("%d %s %s %s %v %s", p.Index, p.AnnualQty, p.UnitCost, p.ClassProb, p.Deltas, exact))
 				return nil
 			}

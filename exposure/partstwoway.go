@@ -100,9 +100,12 @@ func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chu
 
 // warmFactors makes every factor partCalc.factors looks up, so that two
 // goroutines can then read them at once: factorsFor fills its cache on
-// first use.
+// first use. Each profile and product is looked at once, however many
+// lines share them.
 func (m *model) warmFactors() {
 	lines := m.in.BOM.Lines
+	nProd := len(m.in.BOM.Products)
+	warm := make([]bool, len(m.profiles)*nProd)
 	prod, pi := "", -1
 	for i := range lines {
 		if len(m.srcProfile[i]) == 0 {
@@ -111,10 +114,12 @@ func (m *model) warmFactors() {
 		if l := &lines[i]; pi < 0 || l.Product != prod {
 			prod, pi = l.Product, m.prodIdx[l.Product]
 		}
-		vol := m.in.BOM.Products[pi].AnnualVolume
 		for _, p := range m.srcProfile[i] {
-			for s := range m.scen {
-				m.factorsFor(p, s, pi, vol)
+			if k := p.id*nProd + pi; !warm[k] {
+				warm[k] = true
+				for s := range m.scen {
+					m.factorsFor(p, s, pi, m.in.BOM.Products[pi].AnnualVolume)
+				}
 			}
 		}
 	}

@@ -140,8 +140,8 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	ps.pw = newPartWriter(rep, sc, ps.rows)
 	ps.ranks = newPartRanks(sc.rows) // at most a part a row
 	// The sheet shows annual deltas alone, rounded from the rows' dec128
-	// figures (partWriter.deltasExact): no unit deltas, splits or decimals.
-	if err := parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoUnit: true}, ps.add); err != nil {
+	// figures (exactDeltas): no unit deltas, splits or decimals.
+	if err := parts(exposure.PartOptions{AnnualOnly: true}, ps.add); err != nil {
 		return err
 	}
 	if err := ps.closeSheet(); err != nil {
@@ -430,7 +430,7 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int, heat *heatR
 // deltas writes the row's annual delta under each scenario and the
 // expected one, notes them in heat, and returns the float nearest to the
 // expected one. A row computed in dec128 is summed and rounded there
-// (deltasExact); others, and one whose sum needs more than 128 bits, go
+// (exactDeltas); others, and one whose sum needs more than 128 bits, go
 // through decimals.
 func (pw *partWriter) deltas(pr *exposure.PartRow, heat *heatRange) float64 {
 	if pw.ex != nil {
@@ -449,8 +449,8 @@ func (pw *partWriter) deltas(pr *exposure.PartRow, heat *heatRange) float64 {
 func (pw *partWriter) deltasDecimal(pr *exposure.PartRow, heat *heatRange) decimal.Decimal {
 	sc, sum := pw.sc, pw.sum
 	sum.reset()
-	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
-		d := annualOf(&pr.Deltas[i], &pw.dc)
+	for i := 0; i < sc.nScen && i < deltaCount(pr); i++ {
+		d := annualAt(pr, i, &pw.dc)
 		heat.note(d)
 		if d.NumDigits() <= 18 {
 			sum.add(i, sum.int64Coef(d), d.Exponent())
@@ -466,16 +466,6 @@ func (pw *partWriter) deltasDecimal(pr *exposure.PartRow, heat *heatRange) decim
 	heat.note(exp)
 	pw.num(sc.expCol(), exp, 0)
 	return exp
-}
-
-// annualOf is a row's annual delta as a decimal: from Exact where the
-// row gives it so (the decimal is then left zero, see
-// exposure.PartOptions.ExactOnly).
-func annualOf(pd *exposure.PartDelta, dc *dec128.Converter) decimal.Decimal {
-	if _, a, ok := pd.Exact(); ok {
-		return dc.Decimal(a)
-	}
-	return pd.AnnualDelta
 }
 
 // num writes d×10^shift in column c, rounded for the column's kind.

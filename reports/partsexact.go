@@ -42,12 +42,16 @@ func newExactDeltas(r *exposure.Result) *exactDeltas {
 // does not fit its sums or an int64 of cents.
 func (ex *exactDeltas) write(pw *partWriter, pr *exposure.PartRow, heat *heatRange) (float64, bool) {
 	sc := pw.sc
+	ok := true
 	ex.coefs = ex.coefs[:0]
 	var exp dec128.Decimal
 	nonZero := false
-	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
-		_, a, ok := pr.Deltas[i].Exact()
-		if !ok {
+	annual := pr.ExactAnnual()
+	for i := 0; i < sc.nScen && i < deltaCount(pr); i++ {
+		var a dec128.Decimal
+		if annual != nil {
+			a = annual[i]
+		} else if _, a, ok = pr.Deltas[i].Exact(); !ok {
 			return 0, false
 		}
 		c, ok := moneyCents(a)
@@ -87,6 +91,25 @@ func (ex *exactDeltas) write(pw *partWriter, pr *exposure.PartRow, heat *heatRan
 	}
 	heat.nonZero = heat.nonZero || nonZero
 	return f, true
+}
+
+// deltaCount is how many scenarios' deltas a row has.
+func deltaCount(pr *exposure.PartRow) int {
+	if a := pr.ExactAnnual(); a != nil {
+		return len(a)
+	}
+	return len(pr.Deltas)
+}
+
+// annualAt is a row's annual delta under scenario s as a decimal.
+func annualAt(pr *exposure.PartRow, s int, dc *dec128.Converter) decimal.Decimal {
+	if a := pr.ExactAnnual(); a != nil {
+		return dc.Decimal(a[s])
+	}
+	if _, a, ok := pr.Deltas[s].Exact(); ok { // the decimal may be left zero: see exposure.PartOptions.ExactOnly
+		return dc.Decimal(a)
+	}
+	return pr.Deltas[s].AnnualDelta
 }
 
 // moneyCents is x rounded to a money cell's places as partWriter.num
