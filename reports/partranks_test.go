@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"rexpo/exposure"
 )
 
@@ -36,6 +38,30 @@ func TestPartRanks(t *testing.T) {
 		})
 		if n != len(want) {
 			t.Errorf("size %d: %d parts, want %d", size, n, len(want))
+		}
+	}
+}
+
+// TestGrowMax: growMax keeps the largest magnitude as decimal's Abs and
+// GreaterThan do, the very decimal.
+func TestGrowMax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var got, want decimal.Decimal
+	for i := 0; i < 100000; i++ {
+		c := rng.Int64N(2000000) - 1000000
+		if rng.IntN(10) == 0 {
+			c *= 1e12
+		}
+		d := decimal.New(c, int32(rng.IntN(30)-20))
+		if rng.IntN(50) == 0 {
+			d = d.Mul(decimal.New(123456789123456789, -30)) // past an int64
+		}
+		growMax(&got, d)
+		if a := d.Abs(); a.GreaterThan(want) {
+			want = a
+		}
+		if got.String() != want.String() || got.Exponent() != want.Exponent() {
+			t.Fatalf("after %s: %s, want %s", d, got, want)
 		}
 	}
 }

@@ -116,11 +116,43 @@ type partsMeasure struct {
 	maxLevel                     int
 }
 
-// growMax raises *m to the magnitude of d when that is larger.
+// growMax raises *m (not negative) to the magnitude of d when that is
+// larger. Where both coefficients fit an int64 they are compared so:
+// decimal's Abs and Cmp make big.Ints, seven a row on the scan.
 func growMax(m *decimal.Decimal, d decimal.Decimal) {
+	if d.NumDigits() <= 18 && m.NumDigits() <= 18 {
+		a := d.CoefficientInt64()
+		if a < 0 {
+			a = -a
+		}
+		if larger, ok := greaterScaled(a, d.Exponent(), m.CoefficientInt64(), m.Exponent()); ok {
+			if larger {
+				*m = d.Abs()
+			}
+			return
+		}
+	}
 	if a := d.Abs(); a.GreaterThan(*m) {
 		*m = a
 	}
+}
+
+// greaterScaled reports whether a×10^ea > b×10^eb for a, b ≥ 0; ok is
+// false when bringing them to one exponent overflows an int64.
+func greaterScaled(a int64, ea int32, b int64, eb int32) (greater, ok bool) {
+	switch {
+	case a == 0 || b == 0:
+		return a > b, true
+	case ea > eb:
+		if a, ok = scaleUp(a, ea-eb); !ok {
+			return false, false
+		}
+	case eb > ea:
+		if b, ok = scaleUp(b, eb-ea); !ok {
+			return false, false
+		}
+	}
+	return a > b, true
 }
 
 // text widens fixed column c to hold s, indented by extra characters.
