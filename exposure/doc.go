@@ -165,8 +165,8 @@
 // classes and B), controls.go and tariffs.go (the most specific Controls
 // and Tariffs rows, a profile's factors), profiles.go (lines grouped by
 // what the scenarios can tell apart), aggregate.go (deltas, splits, by
-// element), risk.go (units at risk), parts.go and partrows.go (the part
-// rows, per line). Probabilities and uncertainty (sections 6 and 7):
+// element), risk.go (units at risk), parts.go, partrows.go and
+// partstwoway.go (the part rows, per line). Probabilities and uncertainty (sections 6 and 7):
 // signals.go (posteriors), montecarlo.go with sampler_build.go and
 // sampler_draw.go (P10/P50/P90), sensitivity.go (the tornado),
 // weighted.go (the probability-weighted figures). The plan (section 8):

@@ -9,10 +9,15 @@ import (
 // parts yields one PartRow per line that bears cost or holds rare-earth
 // content, computing its figures from the profiles' factors.
 func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
+	return m.partRange(r, o, newPartCalc(m), 0, len(m.in.BOM.Lines), fn)
+}
+
+// partRange is parts over lines lo to hi-1, with pc's scratch.
+func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn func(PartRow) error) error {
 	lines := m.in.BOM.Lines
-	pc := newPartCalc(m)
-	var elems []int // element index per content entry, -1 when no mass
-	for i := range lines {
+	elems := pc.elems[:0] // element index per content entry, -1 when no mass
+	defer func() { pc.elems = elems }()
+	for i := lo; i < hi; i++ {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
 			return m.ctxErr()
 		}
@@ -38,10 +43,19 @@ func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
 		value := m.materialValue(l)
 		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], CostBearing: m.costBearing[i], MaterialValue: value}
 		row.AnnualQty, row.UnitCost = pc.quantities(i, vol)
-		row.ClassProb = m.contentClasses(i, elems)
-		if !o.NoDeltas {
+		if !o.NoClasses {
+			row.ClassProb = m.contentClasses(i, elems)
+		}
+		if !o.NoDeltas && o.AnnualOnly {
+			row.annual = pc.newAnnual() // the caller may keep the row
+			if !pc.deltas(nil, row.annual, i, pi, elems, value, o) {
+				row.annual = nil
+				row.Deltas = pc.newDeltas()
+				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
+			}
+		} else if !o.NoDeltas {
 			row.Deltas = pc.newDeltas() // the caller may keep the row
-			if !pc.deltas(row.Deltas, i, pi, elems, value, o) {
+			if !pc.deltas(row.Deltas, nil, i, pi, elems, value, o) {
 				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
 				if o.NoSplit {
 					for s := range row.Deltas {
@@ -67,6 +81,11 @@ type partCalc struct {
 	// slab is where the next rows' Deltas are cut from: one allocation
 	// for many rows.
 	slab []PartDelta
+	// annualSlab is slab for PartOptions.AnnualOnly: a row's annual
+	// deltas alone, in memory the collector need not scan.
+	annualSlab []dec128.Decimal
+	// elems is partRange's, kept for the next range.
+	elems []int
 	// One row's inputs in dec128.
 	kg          []dec128.Decimal // per content entry
 	share, cost []dec128.Decimal // per source
@@ -105,6 +124,16 @@ func (pc *partCalc) newDeltas() []PartDelta {
 	}
 	d := pc.slab[:pc.S:pc.S]
 	pc.slab = pc.slab[pc.S:]
+	return d
+}
+
+// newAnnual returns a fresh slice of S annual deltas.
+func (pc *partCalc) newAnnual() []dec128.Decimal {
+	if len(pc.annualSlab) < pc.S {
+		pc.annualSlab = make([]dec128.Decimal, pc.S*slabRows)
+	}
+	d := pc.annualSlab[:pc.S:pc.S]
+	pc.annualSlab = pc.annualSlab[pc.S:]
 	return d
 }
 
@@ -158,16 +187,17 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 	return annualQty, unitCost
 }
 
-// deltas fills out, one PartDelta per scenario, with line i's figures in
-// dec128.Decimal, exactly as deltasDecimal computes them; false when something did
-// not fit in dec128.Decimal (out is then to be filled by deltasDecimal).
-func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
+// deltas fills out, one PartDelta per scenario and zero as newDeltas
+// gives it, with line i's figures in dec128.Decimal, exactly as
+// deltasDecimal computes them; false when something did not fit in
+// dec128.Decimal (out is then to be filled by deltasDecimal). With
+// o.AnnualOnly, it fills annual, one annual delta per scenario, instead.
+func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
 	if noDec128 {
 		return false
 	}
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
-	vol := m.in.BOM.Products[pi].AnnualVolume
 	pc.kg = pc.kg[:0]
 	for ci, c := range l.Content {
 		x := dec128.Decimal{}
@@ -191,51 +221,93 @@ func (pc *partCalc) deltas(out []PartDelta, i, pi int, elems []int, value decima
 	if val.Over() || qty.Over() {
 		return false
 	}
-	qtyOne := qty.IsOne()
-	for s := range out {
-		var unit dec128.Decimal
-		var annual split4 // the line's annual figures per unit of exploded quantity
-		for j := range l.Sources {
-			f := pc.factors(m.srcProfile[i][j], s, pi, vol)
-			if !f.ok {
+	if o.AnnualOnly {
+		o.NoSplit, o.NoUnit = true, true
+		for s := range annual {
+			_, total, ok := pc.scenario(i, s, pi, elems, val, qty, o, nil)
+			if !ok {
 				return false
 			}
-			u, a := pc.source(f, l, elems, val, j, m.costBearing[i])
-			if sh := pc.share[j]; !sh.IsOne() {
-				u = sh.Mul(u)
-				for k := range a {
-					a[k] = a[k].Mul(sh)
-				}
-			}
-			unit = unit.Add(u)
-			for k := range annual {
-				annual[k] = annual[k].Add(a[k])
-			}
+			annual[s] = total
 		}
-		if !qtyOne {
-			for k := range annual {
-				annual[k] = annual[k].Mul(qty)
-			}
-		}
-		total := annual[spPrice].Add(annual[spShortage]).Add(annual[spCarrying]).Add(annual[spTariff])
-		if total.Over() || unit.Over() {
+		return true
+	}
+	for s := range out {
+		var split split4 // the line's annual figures, unless o.NoSplit
+		unit, total, ok := pc.scenario(i, s, pi, elems, val, qty, o, &split)
+		if !ok {
 			return false
 		}
-		out[s] = PartDelta{unit: unit, annual: total, exact: true}
+		d := &out[s] // zero, as newDeltas gives it: only what is computed is set
+		d.unit, d.annual, d.exact = unit, total, true
 		if !o.NoSplit || !o.ExactOnly {
-			out[s].UnitDelta, out[s].AnnualDelta = pc.dc.Decimal(unit), pc.dc.Decimal(total)
+			d.AnnualDelta = pc.dc.Decimal(total)
+			if !o.NoUnit {
+				d.UnitDelta = pc.dc.Decimal(unit)
+			}
 		}
 		if !o.NoSplit {
-			out[s].Split = Split{Price: pc.dc.Decimal(annual[spPrice]), Shortage: pc.dc.Decimal(annual[spShortage]),
-				Carrying: pc.dc.Decimal(annual[spCarrying]), Tariff: pc.dc.Decimal(annual[spTariff])}
+			d.Split = Split{Price: pc.dc.Decimal(split[spPrice]), Shortage: pc.dc.Decimal(split[spShortage]),
+				Carrying: pc.dc.Decimal(split[spCarrying]), Tariff: pc.dc.Decimal(split[spTariff])}
 		}
 	}
 	return true
 }
 
-// source returns one source's month-1 unit delta and annual split per
-// unit of the line, before its share: deltasDecimal's inner step.
-func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal, j int, costBearing bool) (dec128.Decimal, split4) {
+// scenario returns line i's unit and annual delta under scenario s, and
+// its annual split in *split unless o.NoSplit; false when a figure does
+// not fit dec128. Without the split, each source's four parts are summed
+// before its share and the line's quantity multiply them: one product
+// where there were four, and the same decimal (the same value, and the
+// same exponent, the least of the terms' plus the factors').
+func (pc *partCalc) scenario(i, s, pi int, elems []int, val, qty dec128.Decimal, o PartOptions, split *split4) (unit, total dec128.Decimal, ok bool) {
+	m := pc.m
+	l := &m.in.BOM.Lines[i]
+	vol := m.in.BOM.Products[pi].AnnualVolume
+	for j := range l.Sources {
+		f := pc.factors(m.srcProfile[i][j], s, pi, vol)
+		if !f.ok {
+			return unit, total, false
+		}
+		u, a := pc.source(f, l, elems, val, j, m.costBearing[i], !o.NoUnit)
+		sh := pc.share[j]
+		if !sh.IsOne() && !o.NoUnit {
+			u = sh.Mul(u)
+		}
+		unit = unit.Add(u)
+		if o.NoSplit {
+			t := a[spPrice].Add(a[spShortage]).Add(a[spCarrying]).Add(a[spTariff])
+			if !sh.IsOne() {
+				t = t.Mul(sh)
+			}
+			total = total.Add(t)
+			continue
+		}
+		for k := range a {
+			if !sh.IsOne() {
+				a[k] = a[k].Mul(sh)
+			}
+			split[k] = split[k].Add(a[k])
+		}
+	}
+	switch {
+	case o.NoSplit && !qty.IsOne():
+		total = total.Mul(qty)
+	case !o.NoSplit:
+		for k := range split {
+			if !qty.IsOne() {
+				split[k] = split[k].Mul(qty)
+			}
+		}
+		total = split[spPrice].Add(split[spShortage]).Add(split[spCarrying]).Add(split[spTariff])
+	}
+	return unit, total, !total.Over() && !unit.Over()
+}
+
+// source returns one source's month-1 unit delta (zero unless unit) and
+// annual split per unit of the line, before its share: deltasDecimal's
+// inner step.
+func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal, j int, costBearing, unit bool) (dec128.Decimal, split4) {
 	var u dec128.Decimal
 	var a split4
 	for ci := range l.Content {
@@ -243,7 +315,7 @@ func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal,
 		if e < 0 {
 			continue
 		}
-		if g := f.g1[e]; !g.IsZero() {
+		if g := f.g1[e]; unit && !g.IsZero() {
 			u = u.Add(pc.kg[ci].Mul(g))
 		}
 		if g := f.gAnnual[e]; !g.IsZero() {
@@ -251,12 +323,16 @@ func (pc *partCalc) source(f *part128, l *Line, elems []int, val dec128.Decimal,
 		}
 	}
 	if !val.IsZero() {
-		u = u.Add(val.MulNonZero(f.v1))
+		if unit {
+			u = u.Add(val.MulNonZero(f.v1))
+		}
 		a[spShortage] = val.MulNonZero(f.fAnnual[spShortage])
 		a[spCarrying] = val.MulNonZero(f.fAnnual[spCarrying])
 	}
 	if c := pc.cost[j]; costBearing && !c.IsZero() {
-		u = u.Add(c.MulNonZero(f.c1))
+		if unit {
+			u = u.Add(c.MulNonZero(f.c1))
+		}
 		a[spTariff] = c.MulNonZero(f.fAnnual[spTariff])
 	}
 	return u, a

@@ -20,26 +20,41 @@ type PartOptions struct {
 	// dec128 saves two more decimals per scenario and line. Where Exact
 	// says no, the decimals are set as always.
 	ExactOnly bool
-	// Keep, when set, limits the rows to the lines it accepts.
+	// NoUnit leaves the unit deltas zero (UnitDelta and Exact's unit)
+	// where they are computed in dec128: a reader of the annual deltas
+	// alone, as the Parts sheet is, saves their arithmetic, a third of a
+	// row's.
+	NoUnit bool
+	// AnnualOnly gives the annual deltas alone, with NoSplit's and
+	// NoUnit's savings, and where they were computed in dec128 through
+	// PartRow.ExactAnnual, leaving Deltas nil: a row then holds its
+	// figures in a sixth of the memory, none of it for the collector to
+	// scan. Where ExactAnnual is nil, Deltas is set as always.
+	AnnualOnly bool
+	// NoClasses leaves PartRow.ClassProb zero: a pass that does not show
+	// the classes saves their decimals.
+	NoClasses bool
+	// Keep, when set, limits the rows to the lines it accepts. It may be
+	// called from two goroutines at once (see partsTwoWay).
 	Keep func(*Line) bool
 }
 
 // PartsWith calls fn with the part row of every line that bears cost or
 // holds rare-earth content, in line order, and stops at fn's first error.
 //
-// With more than one CPU the rows are computed a few batches ahead in a
-// goroutine of their own while fn, in the caller's goroutine, handles the
-// rows before them: on a million-line BOM the figures and the writing of
-// the Parts sheet take seconds each, and so overlap. fn sees the same rows
-// in the same order either way.
+// With more than one CPU the rows are computed a few batches ahead, by
+// two goroutines of their own (partsTwoWay), while fn, in the caller's
+// goroutine, handles the rows before them: on a million-line BOM the
+// figures and the writing of the Parts sheet take seconds each, and so
+// overlap. fn sees the same rows in the same order either way.
 func (r *Result) PartsWith(o PartOptions, fn func(PartRow) error) error {
 	if r.model == nil {
 		return nil
 	}
-	produce := func(emit func(PartRow) error) error { return r.model.parts(r, o, emit) }
 	if runtime.GOMAXPROCS(0) < 2 {
-		return produce(fn)
+		return r.model.parts(r, o, fn)
 	}
+	produce := func(emit func(PartRow) error) error { return r.model.partsTwoWay(r, o, emit) }
 	return pipelineRows(produce, fn, partBatch)
 }
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // TestPipelineRowsInOrder checks that every row emitted reaches the
@@ -174,8 +176,26 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				}
 				want := make([]PartDelta, len(p.Deltas))
 				m.deltasDecimal(want, i, pi, elems, m.materialValue(l), vol)
-				if !pc.deltas(make([]PartDelta, len(p.Deltas)), i, pi, elems, m.materialValue(l), PartOptions{}) {
+				if !pc.deltas(make([]PartDelta, len(p.Deltas)), nil, i, pi, elems, m.materialValue(l), PartOptions{}) {
 					fellBack++
+				}
+				// Without the split (and the unit deltas), each source's
+				// annual figures are summed before the products: the same
+				// annual delta, coefficient and exponent.
+				bare := make([]PartDelta, len(p.Deltas))
+				annual := make([]dec128.Decimal, len(p.Deltas))
+				if pc.deltas(bare, nil, i, pi, elems, m.materialValue(l), PartOptions{NoSplit: true, NoUnit: true}) {
+					if !pc.deltas(nil, annual, i, pi, elems, m.materialValue(l), PartOptions{AnnualOnly: true}) {
+						return fmt.Errorf("%s: AnnualOnly fell back where NoSplit did not", l.Ref)
+					}
+					for s := range want {
+						u, a, ok := bare[s].Exact()
+						if !ok || !u.IsZero() || !sameDecimal(bare[s].AnnualDelta, want[s].AnnualDelta) || !sameDecimal(pc.dc.Decimal(a), want[s].AnnualDelta) ||
+							!sameDecimal(pc.dc.Decimal(annual[s]), want[s].AnnualDelta) {
+							return fmt.Errorf("%s scenario %d without the split: %s·10^%d, want %s·10^%d", l.Ref, s,
+								bare[s].AnnualDelta.Coefficient(), bare[s].AnnualDelta.Exponent(), want[s].AnnualDelta.Coefficient(), want[s].AnnualDelta.Exponent())
+						}
+					}
 				}
 				for s := range want {
 					g, w := p.Deltas[s], want[s]
@@ -211,4 +231,99 @@ func TestPartRowsAsDecimal(t *testing.T) {
 // exponent, not only the same value.
 func sameDecimal(a, b decimal.Decimal) bool {
 	return a.Exponent() == b.Exponent() && a.Coefficient().Cmp(b.Coefficient()) == 0
+}
+
+// TestPartsTwoWaySame checks that the rows two goroutines compute
+// (partsTwoWay) are the rows of one, in order and figure for figure,
+// under the options the writers use, and that warmFactors leaves no
+// factor for the goroutines to make (they would race on its cache).
+func TestPartsTwoWaySame(t *testing.T) {
+	r, err := Compute(benchInput(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.model
+	made := func() int {
+		k := 0
+		for _, p := range m.profiles {
+			for _, ps := range p.parts {
+				for _, f := range ps {
+					if f != nil {
+						k++
+					}
+				}
+			}
+		}
+		return k
+	}
+	m.warmFactors()
+	warm := made()
+	for _, o := range []PartOptions{{}, {NoDeltas: true}, {NoSplit: true, ExactOnly: true, NoUnit: true, NoClasses: true}, {AnnualOnly: true},
+		{NoSplit: true, Keep: func(l *Line) bool { return len(l.PartNumber)%3 == 0 }}} {
+		collect := func(two bool) []string {
+			var out []string
+			emit := func(p PartRow) error {
+				exact := ""
+				for s := range p.Deltas {
+					u, a, ok := p.Deltas[s].Exact()
+					exact += fmt.Sprint(u, a, ok)
+				}
+				exact += fmt.Sprint(p.ExactAnnual())
+				out = append(out, fmt.Sprintf("%d %s %s %s %v %s", p.Index, p.AnnualQty, p.UnitCost, p.ClassProb, p.Deltas, exact))
+				return nil
+			}
+			var err error
+			if two {
+				err = m.partsTwoWay(r, o, emit)
+			} else {
+				err = m.parts(r, o, emit)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		two, one := collect(true), collect(false)
+		if len(one) < 2*partChunk {
+			t.Fatalf("%d rows: too few for two goroutines", len(one))
+		}
+		if fmt.Sprint(two) != fmt.Sprint(one) {
+			t.Errorf("options %+v: the rows of two goroutines differ from one's", o)
+		}
+	}
+	if n := made(); n != warm {
+		t.Errorf("the rows made %d factors after warmFactors made %d", n, warm)
+	}
+}
+
+// TestPartsTwoWayHelperPanics: a panic in the helper's chunk reaches the
+// caller after the rows before it, and the helper has ended.
+func TestPartsTwoWayHelperPanics(t *testing.T) {
+	r, err := Compute(benchInput(1500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const at = partChunk + 44 // in chunk 1, the helper's
+	keep := func(l *Line) bool {
+		if l == &r.model.in.BOM.Lines[at] {
+			panic("helper crashed")
+		}
+		return true
+	}
+	last := -1
+	var got any
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() { got = recover() }()
+		r.model.partsTwoWay(r, PartOptions{Keep: keep}, func(p PartRow) error {
+			last = p.Index
+			return nil
+		})
+	}()
+	if got != "helper crashed" || last >= at || last < partChunk-10 {
+		t.Errorf("recovered %v after row %d, want the panic after the rows before line %d", got, last, at)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines, %d before", n, before)
+	}
 }

@@ -167,7 +167,16 @@ type PartRow struct {
 	MaterialValue decimal.Decimal
 	ClassProb     [NumClasses]decimal.Decimal // share-weighted class probabilities, settings' country
 	Deltas        []PartDelta                 // one per scenario, in Result.Scenarios order
+
+	annual []dec128.Decimal // with PartOptions.AnnualOnly, in place of Deltas
 }
+
+// ExactAnnual returns the row's annual deltas, one per scenario, as dec128
+// values, the coefficients and exponents of PartDelta.AnnualDelta, when
+// Result.PartsWith computed them so under PartOptions.AnnualOnly; nil
+// otherwise, and Deltas holds the figures. The caller must not change
+// them.
+func (r *PartRow) ExactAnnual() []dec128.Decimal { return r.annual }
 
 // Result is the outcome of Compute.
 type Result struct {

@@ -56,8 +56,9 @@
 // that each sheet function reads as its layout. One file per sheet or
 // group of sheets: summary.go and summary_notices.go (Summary), sheets.go
 // (Scenarios, Projection, Warnings) with uncertainty.go (percentiles,
-// tornado, band, phases), parts.go (the writing pass), partsscan.go
-// (the first pass), topparts.go (the parts the Summary lists),
+// tornado, band, phases), parts.go (the writing pass) with
+// partsexact.go (its deltas from dec128), partsscan.go (the first pass),
+// topparts.go and partranks.go (the parts the Summary lists),
 // sheetxml.go, cellnum.go, sheetbody.go and declarations.go (Parts),
 // elements.go, countries.go, recommendations.go with planchart.go,
 // signals.go, assumptions.go. The plan in words: planwords.go (mixes,

@@ -72,7 +72,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	index := map[partKey]int32{}
 	var count []int32
 	var rowPart []int32 // per row, its part
-	err := parts(exposure.PartOptions{NoDeltas: true}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true}, func(pr exposure.PartRow) error {
 		key := keyOf(&pr)
 		p, ok := index[key]
 		if !ok {
@@ -94,7 +94,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
-	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true}, func(pr exposure.PartRow) error {
+	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}

@@ -175,7 +175,7 @@ func TestPartRowsAsStreamWriter(t *testing.T) {
 			}
 		}
 		ref, heights = append(ref, vals), append(heights, h)
-		pw.row(pr, sheetParts, row)
+		pw.row(pr, sheetParts, row, &heatRange{})
 	}
 	if wraps == 0 {
 		t.Fatal("no description wraps: the rows do not exercise row heights")

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rexpo/exposure"
+	"rexpo/internal/dec128"
 )
 
 // partsPerSheet is how many BOM lines one Parts sheet holds below its
@@ -137,8 +138,10 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 		return ps.writeNone()
 	}
 	ps.pw = newPartWriter(rep, sc, ps.rows)
-	ps.ranks = make(map[partKey]partRank, sc.rows) // at most a part a row: never grown
-	if err := parts(exposure.PartOptions{NoSplit: true}, ps.add); err != nil {
+	ps.ranks = newPartRanks(sc.rows) // at most a part a row
+	// The sheet shows annual deltas alone, rounded from the rows' dec128
+	// figures (exactDeltas): no unit deltas, splits or decimals.
+	if err := parts(exposure.PartOptions{AnnualOnly: true}, ps.add); err != nil {
 		return err
 	}
 	if err := ps.closeSheet(); err != nil {
@@ -168,9 +171,9 @@ type partsStream struct {
 	row   int // last row written on the current sheet
 
 	pw      *partWriter
-	written int                  // rows written on all sheets
-	ranks   map[partKey]partRank // per part, for topParts
-	scratch []byte
+	written int        // rows written on all sheets
+	ranks   *partRanks // per part, for topParts
+	heat    heatRange  // of the current sheet
 }
 
 // newPartsStream settles what every Parts sheet shares: the column
@@ -229,7 +232,7 @@ func (ps *partsStream) open(i int) error {
 		b.bodies[path] = ps.body
 	}
 	ps.row = 1
-	ps.sc.minDelta, ps.sc.maxDelta = decimal.Decimal{}, decimal.Decimal{} // the heat map's range is per sheet
+	ps.heat = heatRange{} // the heat map's range is per sheet
 	return nil
 }
 
@@ -283,7 +286,7 @@ func (ps *partsStream) closeSheet() error {
 	if err := ps.rep.b.f.AutoFilter(name, "A1:"+cellName(ps.last, lastRow), nil); err != nil {
 		return err
 	}
-	if err := ps.rep.heatMap(name, ps.sc, lastRow); err != nil {
+	if err := ps.rep.heatMap(name, ps.sc, lastRow, &ps.heat); err != nil {
 		return err
 	}
 	if ps.body != nil {
@@ -324,31 +327,21 @@ func (ps *partsStream) add(pr exposure.PartRow) error {
 	}
 	ps.row++
 	ps.written++
-	exp := ps.pw.row(&pr, ps.names[ps.sheet], ps.row)
+	exp := ps.pw.row(&pr, ps.names[ps.sheet], ps.row, &ps.heat)
 	if err := ps.body.rowDone(); err != nil {
 		return err
 	}
-	for s := 0; s < sc.nScen && s < len(pr.Deltas); s++ {
-		sc.delta(pr.Deltas[s].AnnualDelta, ps.row == 2 && s == 0)
-	}
-	sc.delta(exp, false)
 	ps.rank(pr.Line, exp)
 	return nil
 }
 
-// rank adds a line's expected delta to its part's, as a float: ranking
-// needs no more, and topParts sums the few parts shown exactly.
-func (ps *partsStream) rank(l *exposure.Line, exp decimal.Decimal) {
-	if l == nil {
-		return
+// rank adds a line's expected delta, the float nearest to it, to its
+// part's: ranking needs no more, and topParts sums the few parts shown
+// exactly.
+func (ps *partsStream) rank(l *exposure.Line, exp float64) {
+	if l != nil {
+		ps.ranks.add(l, exp, ps.written)
 	}
-	key := partKey{l.Product, l.PartNumber}
-	rk, ok := ps.ranks[key]
-	if !ok {
-		rk.first = ps.written
-	}
-	rk.expected += exactFloat(exp, &ps.scratch)
-	ps.ranks[key] = rk
 }
 
 // partWriter writes part rows onto a Parts sheet.
@@ -358,15 +351,21 @@ type partWriter struct {
 	rows  *sheetRows
 	grams []decimal.Decimal // kilograms of each scan element in one unit of the line
 	sum   *expectedSum
+	ex    *exactDeltas // nil when a probability does not fit dec128
+	dc    dec128.Converter
+	// scratch is exactFloat's.
+	scratch   []byte
+	exactRows int // rows written by ex, for tests
 }
 
 func newPartWriter(rep *report, sc *partsScan, rows *sheetRows) *partWriter {
-	return &partWriter{rep: rep, sc: sc, rows: rows, sum: newExpectedSum(rep.r)}
+	return &partWriter{rep: rep, sc: sc, rows: rows, sum: newExpectedSum(rep.r), ex: newExactDeltas(rep.r)}
 }
 
 // row writes one part row as row r of sheet, cells in column order and
-// empty ones left out, and returns the row's expected annual delta.
-func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Decimal {
+// empty ones left out, notes its deltas in heat, and returns the float
+// nearest to the row's expected annual delta.
+func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int, heat *heatRange) float64 {
 	sc, w := pw.sc, pw.rows
 	s := &pw.rep.b.s
 	l := pr.Line
@@ -423,20 +422,36 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int) decimal.Dec
 			pw.num(sc.classCol(k), pr.ClassProb[k], 0)
 		}
 	}
-	exp := pw.deltas(pr)
+	exp := pw.deltas(pr, heat)
 	w.endRow()
 	return exp
 }
 
 // deltas writes the row's annual delta under each scenario and the
-// expected one, which it returns. Each delta's coefficient, mostly too
-// long for an int64, is copied once: summed into the expected delta, then
-// rounded for its cell.
-func (pw *partWriter) deltas(pr *exposure.PartRow) decimal.Decimal {
+// expected one, notes them in heat, and returns the float nearest to the
+// expected one. A row computed in dec128 is summed and rounded there
+// (exactDeltas); others, and one whose sum needs more than 128 bits, go
+// through decimals.
+func (pw *partWriter) deltas(pr *exposure.PartRow, heat *heatRange) float64 {
+	if pw.ex != nil {
+		if exp, ok := pw.ex.write(pw, pr, heat); ok {
+			pw.exactRows++
+			return exp
+		}
+	}
+	exp := pw.deltasDecimal(pr, heat)
+	return exactFloat(exp, &pw.scratch)
+}
+
+// deltasDecimal is deltas in decimals, returning the expected delta. Each
+// delta's coefficient, mostly too long for an int64, is copied once:
+// summed into the expected delta, then rounded for its cell.
+func (pw *partWriter) deltasDecimal(pr *exposure.PartRow, heat *heatRange) decimal.Decimal {
 	sc, sum := pw.sc, pw.sum
 	sum.reset()
-	for i := 0; i < sc.nScen && i < len(pr.Deltas); i++ {
-		d := pr.Deltas[i].AnnualDelta
+	for i := 0; i < sc.nScen && i < deltaCount(pr); i++ {
+		d := annualAt(pr, i, &pw.dc)
+		heat.note(d)
 		if d.NumDigits() <= 18 {
 			sum.add(i, sum.int64Coef(d), d.Exponent())
 			pw.num(sc.scenCol(i), d, 0)
@@ -448,6 +463,7 @@ func (pw *partWriter) deltas(pr *exposure.PartRow) decimal.Decimal {
 		pw.numRounded(sc.scenCol(i), d, 0, coef, ok)
 	}
 	exp := sum.value()
+	heat.note(exp)
 	pw.num(sc.expCol(), exp, 0)
 	return exp
 }
@@ -487,15 +503,11 @@ func (pw *partWriter) numRounded(c int, d decimal.Decimal, shift int32, coef int
 // heatMap colours the delta columns on one symmetric scale, so that the
 // same colour means the same money in every scenario: white for no change,
 // red for the largest increase, green for a saving as large.
-func (rep *report) heatMap(sheet string, sc *partsScan, lastRow int) error {
-	m := sc.maxDelta.Abs()
-	if a := sc.minDelta.Abs(); a.GreaterThan(m) {
-		m = a
-	}
-	if sc.rows == 0 || m.IsZero() {
+func (rep *report) heatMap(sheet string, sc *partsScan, lastRow int, heat *heatRange) error {
+	lim, ok := heat.limit()
+	if sc.rows == 0 || !ok {
 		return nil
 	}
-	lim := m.Round(2).String()
 	ref := cellName(sc.scenCol(0), 2) + ":" + cellName(sc.expCol(), lastRow)
 	return rep.b.f.SetConditionalFormat(sheet, ref, []excelize.ConditionalFormatOptions{{
 		Type: "3_color_scale", Criteria: "=",

@@ -10,21 +10,19 @@ import (
 
 // partsScan is what the first pass over the part rows learns (how many
 // rows and sheets, which elements, how wide each column gets, all without
-// computing deltas), and what the writing pass adds: the range of the
-// deltas for the heat map and the most exposed parts.
+// computing deltas), and what the writing pass adds: the most exposed
+// parts.
 type partsScan struct {
 	rows     int
 	elements []string // element columns, in first-seen order
 	elemIdx  map[string]int
 	nScen    int
 
-	cols     []col
-	textW    []int             // widest text per column
-	maxAbs   []decimal.Decimal // largest magnitude per numeric column
-	neg      []bool            // a negative value in the column
-	frac     []bool            // a quantity that is not whole
-	minDelta decimal.Decimal
-	maxDelta decimal.Decimal
+	cols   []col
+	textW  []int             // widest text per column
+	maxAbs []decimal.Decimal // largest magnitude per numeric column
+	neg    []bool            // a negative value in the column
+	frac   []bool            // a quantity that is not whole
 
 	top   []*partAgg           // the most exposed, largest expected delta first
 	byKey map[partKey]*partAgg // the top parts, for the second pass to sum
@@ -87,7 +85,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			sc.addElement(e.Element, m)
 		}
 	}
-	err := parts(exposure.PartOptions{NoDeltas: true}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true}, func(pr exposure.PartRow) error {
 		sc.rows++
 		m.row(sc, &pr)
 		return nil
@@ -118,11 +116,43 @@ type partsMeasure struct {
 	maxLevel                     int
 }
 
-// growMax raises *m to the magnitude of d when that is larger.
+// growMax raises *m (not negative) to the magnitude of d when that is
+// larger. Where both coefficients fit an int64 they are compared so:
+// decimal's Abs and Cmp make big.Ints, seven a row on the scan.
 func growMax(m *decimal.Decimal, d decimal.Decimal) {
+	if d.NumDigits() <= 18 && m.NumDigits() <= 18 {
+		a := d.CoefficientInt64()
+		if a < 0 {
+			a = -a
+		}
+		if larger, ok := greaterScaled(a, d.Exponent(), m.CoefficientInt64(), m.Exponent()); ok {
+			if larger {
+				*m = d.Abs()
+			}
+			return
+		}
+	}
 	if a := d.Abs(); a.GreaterThan(*m) {
 		*m = a
 	}
+}
+
+// greaterScaled reports whether a×10^ea > b×10^eb for a, b ≥ 0; ok is
+// false when bringing them to one exponent overflows an int64.
+func greaterScaled(a int64, ea int32, b int64, eb int32) (greater, ok bool) {
+	switch {
+	case a == 0 || b == 0:
+		return a > b, true
+	case ea > eb:
+		if a, ok = scaleUp(a, ea-eb); !ok {
+			return false, false
+		}
+	case eb > ea:
+		if b, ok = scaleUp(b, eb-ea); !ok {
+			return false, false
+		}
+	}
+	return a > b, true
 }
 
 // text widens fixed column c to hold s, indented by extra characters.
@@ -238,15 +268,6 @@ func (sc *partsScan) descLines(s string) int {
 		return 1
 	}
 	return textLines(s, sc.descWidth)
-}
-
-func (sc *partsScan) delta(d decimal.Decimal, first bool) {
-	if first || d.LessThan(sc.minDelta) {
-		sc.minDelta = d
-	}
-	if first || d.GreaterThan(sc.maxDelta) {
-		sc.maxDelta = d
-	}
 }
 
 // sheetNames returns "Parts", "Parts (2)", ... as the rows need.

@@ -35,7 +35,7 @@ type partAgg struct {
 // topParts finds the most exposed parts from the ranks gathered while
 // streaming, then sums their lines exactly in a pass that computes only
 // their rows.
-func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts partsFunc) error {
+func (rep *report) topParts(sc *partsScan, ranks *partRanks, parts partsFunc) error {
 	// The most exposed parts: largest expected annual delta first, parts
 	// whose cost does not move left out, ties in BOM order.
 	type cand struct {
@@ -43,16 +43,16 @@ func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts par
 		partRank
 	}
 	var top []cand
-	for k, rk := range ranks {
+	ranks.each(func(k partKey, rk partRank) {
 		if rk.expected == 0 {
-			continue
+			return
 		}
 		c := cand{k, rk}
 		i := sort.Search(len(top), func(i int) bool {
 			return top[i].expected < c.expected || (top[i].expected == c.expected && top[i].first > c.first)
 		})
 		if i >= topParts {
-			continue
+			return
 		}
 		top = append(top, cand{})
 		copy(top[i+1:], top[i:])
@@ -60,7 +60,7 @@ func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts par
 		if len(top) > topParts {
 			top = top[:topParts]
 		}
-	}
+	})
 	sc.byKey = map[partKey]*partAgg{}
 	for _, c := range top {
 		a := &partAgg{key: c.key, perScen: make([]decimal.Decimal, sc.nScen)}
@@ -71,7 +71,7 @@ func (rep *report) topParts(sc *partsScan, ranks map[partKey]partRank, parts par
 		return nil
 	}
 	keep := func(l *exposure.Line) bool { return l != nil && sc.byKey[partKey{l.Product, l.PartNumber}] != nil }
-	err := parts(exposure.PartOptions{Keep: keep, NoSplit: true}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{Keep: keep, NoSplit: true, NoUnit: true, NoClasses: true}, func(pr exposure.PartRow) error {
 		l := pr.Line
 		a := sc.byKey[partKey{l.Product, l.PartNumber}]
 		if !a.seen {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -411,4 +412,80 @@ func (dc *Converter) zero(exp int32) decimal.Decimal {
 		dc.zeros[exp] = z
 	}
 	return z
+}
+
+// RoundCoef64 returns x rounded half away from zero to places decimal
+// places as the coefficient c of c·10^-places, as decimal's Round gives
+// it, and false when x is Over or c does not fit in an int64. Unlike
+// Round, it takes figures of any scale: the Parts sheet rounds each
+// line's deltas, whose scales run to −40, for its cells.
+func (x Decimal) RoundCoef64(places int32) (int64, bool) {
+	if x.over {
+		return 0, false
+	}
+	hi, lo := x.hi, x.lo
+	if k := int64(x.scale) + int64(places); k >= 0 { // exact: scale up
+		if k > 19 {
+			return 0, hi|lo == 0
+		}
+		y := Decimal{hi: hi, lo: lo}.scaleDown(k)
+		if y.over {
+			return 0, false
+		}
+		hi, lo = y.hi, y.lo
+	} else {
+		// Truncate to places+1 digits, then round on the last one.
+		for k = -k - 1; k > 0 && hi|lo != 0; {
+			step := min(k, 19)
+			var r uint64
+			hi, r = bits.Div64(0, hi, pow10u64[step])
+			lo, _ = bits.Div64(r, lo, pow10u64[step])
+			k -= step
+		}
+		var c, r uint64
+		if lo, c = bits.Add64(lo, 5, 0); c != 0 && hi == math.MaxUint64 {
+			return 0, false // far past an int64
+		}
+		hi, r = bits.Div64(0, hi+c, 10)
+		lo, _ = bits.Div64(r, lo, 10)
+	}
+	switch {
+	case hi != 0 || lo > 1<<63 || lo == 1<<63 && !x.neg:
+		return 0, false
+	case x.neg:
+		return -int64(lo), true // −2^63 too
+	}
+	return int64(lo), true
+}
+
+// AppendText appends x as its significant digits and a power of ten,
+// "-1234e-30", which strconv.ParseFloat reads as the float64 nearest to
+// x: the Parts sheet ranks the parts by such floats. x must not be Over.
+func (x Decimal) AppendText(buf []byte) []byte {
+	if x.neg {
+		buf = append(buf, '-')
+	}
+	var digits [40]byte
+	i := len(digits)
+	hi, lo := x.hi, x.lo
+	for hi != 0 { // 19 digits at a time while the magnitude needs two words
+		var r uint64
+		hi, r = bits.Div64(0, hi, pow10u64[19])
+		lo, r = bits.Div64(r, lo, pow10u64[19])
+		for k := 0; k < 19; k++ {
+			i--
+			digits[i] = byte('0' + r%10)
+			r /= 10
+		}
+	}
+	for {
+		i--
+		digits[i] = byte('0' + lo%10)
+		if lo /= 10; lo == 0 {
+			break
+		}
+	}
+	buf = append(buf, digits[i:]...)
+	buf = append(buf, 'e')
+	return strconv.AppendInt(buf, int64(x.scale), 10)
 }

@@ -3,6 +3,7 @@ package dec128
 import (
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -210,5 +211,38 @@ func BenchmarkSumOfProductsDecimal(b *testing.B) {
 	}
 	if sink.IsZero() {
 		b.Fatal("zero")
+	}
+}
+
+// RoundCoef64 gives decimal's Round coefficient where that fits an int64,
+// and AppendText reads back as the decimal's nearest float64.
+func TestRoundCoef64AndAppendText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 14))
+	for i := 0; i < 200000; i++ {
+		d := randDecimal(rng)
+		if rng.IntN(4) == 0 { // values near a rounding tie
+			d = decimal.New(int64(rng.IntN(2000000)-1000000)*5, int32(-rng.IntN(6)-1))
+		}
+		x := Of(d)
+		if x.Over() {
+			continue
+		}
+		places := int32(rng.IntN(8))
+		r := d.Round(places)
+		want, wantOK := r.Coefficient(), true
+		if r.Exponent() != -places || !want.IsInt64() {
+			wantOK = false
+		}
+		got, ok := x.RoundCoef64(places)
+		if ok != wantOK || ok && got != want.Int64() {
+			t.Fatalf("RoundCoef64(%s, %d) = %d, %v; want %s, %v", d, places, got, ok, want, wantOK)
+		}
+		f, err := strconv.ParseFloat(string(x.AppendText(nil)), 64)
+		if err != nil {
+			continue // beyond float64's range
+		}
+		if wantF := d.InexactFloat64(); f != wantF {
+			t.Fatalf("AppendText(%s) = %s reads as %v, want %v", d, x.AppendText(nil), f, wantF)
+		}
 	}
 }

@@ -1,0 +1,126 @@
+package exposure
+
+// partChunk is how many lines partsTwoWay's goroutines compute at a time.
+const partChunk = 256
+
+// chunkRows are the rows of one chunk of lines computed by partsTwoWay's
+// helper, with the error or panic that cut them short.
+type chunkRows struct {
+	rows  []PartRow
+	err   error
+	panic any
+}
+
+// partsTwoWay is parts computed by two goroutines: the caller's computes
+// the even chunks of partChunk lines and a helper the odd ones, a chunk
+// or two ahead; the caller emits each chunk's rows in turn, so emit sees
+// parts' rows in parts' order. Computing a row is most of the Parts
+// sheet's work: one goroutine alone held back the sheet's writer and
+// compressors. An error or panic in the helper's chunk comes out after
+// the rows before it, as it would from parts; the helper has ended when
+// partsTwoWay returns.
+func (m *model) partsTwoWay(r *Result, o PartOptions, emit func(PartRow) error) error {
+	n := len(m.in.BOM.Lines)
+	chunks := (n + partChunk - 1) / partChunk
+	if chunks < 2 {
+		return m.parts(r, o, emit)
+	}
+	if !o.NoDeltas {
+		m.warmFactors()
+	}
+	odd := make(chan chunkRows, 2)
+	free := make(chan []PartRow, 4) // the helper's slices, back for reuse
+	stop, done := make(chan struct{}), make(chan struct{})
+	go m.partsHelper(r, o, chunks, odd, free, stop, done)
+	defer func() { close(stop); <-done }()
+	pc := newPartCalc(m)
+	for c := 0; c < chunks; c++ {
+		if c%2 == 0 {
+			if err := m.partRange(r, o, pc, c*partChunk, min((c+1)*partChunk, n), emit); err != nil {
+				return err
+			}
+			continue
+		}
+		got := <-odd
+		for _, row := range got.rows {
+			if err := emit(row); err != nil {
+				return err
+			}
+		}
+		if got.panic != nil {
+			panic(got.panic)
+		}
+		if got.err != nil {
+			return got.err
+		}
+		clear(got.rows) // emit copied them
+		select {
+		case free <- got.rows[:0]:
+		default:
+		}
+	}
+	return nil
+}
+
+// partsHelper computes partsTwoWay's odd chunks and sends them on odd,
+// until the last, an error or panic, or stop.
+func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chunkRows, free chan []PartRow, stop, done chan struct{}) {
+	defer close(done)
+	n := len(m.in.BOM.Lines)
+	pc := newPartCalc(m)
+	for c := 1; c < chunks; c += 2 {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		var out chunkRows
+		select {
+		case out.rows = <-free:
+		default:
+			out.rows = make([]PartRow, 0, partChunk)
+		}
+		func() {
+			defer func() { out.panic = recover() }()
+			out.err = m.partRange(r, o, pc, c*partChunk, min((c+1)*partChunk, n), func(row PartRow) error {
+				out.rows = append(out.rows, row)
+				return nil
+			})
+		}()
+		select {
+		case odd <- out:
+		case <-stop:
+			return
+		}
+		if out.err != nil || out.panic != nil {
+			return
+		}
+	}
+}
+
+// warmFactors makes every factor partCalc.factors looks up, so that two
+// goroutines can then read them at once: factorsFor fills its cache on
+// first use. Each profile and product is looked at once, however many
+// lines share them.
+func (m *model) warmFactors() {
+	lines := m.in.BOM.Lines
+	nProd := len(m.in.BOM.Products)
+	warm := make([]bool, len(m.profiles)*nProd)
+	prod, pi := "", -1
+	for i := range lines {
+		if len(m.srcProfile[i]) == 0 {
+			continue
+		}
+		if l := &lines[i]; pi < 0 || l.Product != prod {
+			prod, pi = l.Product, m.prodIdx[l.Product]
+		}
+		for _, p := range m.srcProfile[i] {
+			if k := p.id*nProd + pi; !warm[k] {
+				warm[k] = true
+				for s := range m.scen {
+					m.factorsFor(p, s, pi, m.in.BOM.Products[pi].AnnualVolume)
+				}
+			}
+		}
+	}
+}

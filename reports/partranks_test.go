@@ -1,0 +1,67 @@
+package reports
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
+)
+
+// TestPartRanks: partRanks sums per part what a map keyed by the part
+// sums, with each part's first row, when made too small too.
+func TestPartRanks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []int{0, 5, 3000} {
+		pr := newPartRanks(size)
+		want := map[partKey]partRank{}
+		for row := 0; row < 3000; row++ {
+			l := &exposure.Line{Product: fmt.Sprint("P", rng.IntN(3)), PartNumber: fmt.Sprint(rng.IntN(900))}
+			exp := rng.Float64()
+			pr.add(l, exp, row)
+			key := partKey{l.Product, l.PartNumber}
+			rk, ok := want[key]
+			if !ok {
+				rk.first = row
+			}
+			rk.expected += exp
+			want[key] = rk
+		}
+		n := 0
+		pr.each(func(k partKey, rk partRank) {
+			n++
+			if want[k] != rk {
+				t.Errorf("size %d: part %v: %+v, want %+v", size, k, rk, want[k])
+			}
+		})
+		if n != len(want) {
+			t.Errorf("size %d: %d parts, want %d", size, n, len(want))
+		}
+	}
+}
+
+// TestGrowMax: growMax keeps the largest magnitude as decimal's Abs and
+// GreaterThan do, the very decimal.
+func TestGrowMax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var got, want decimal.Decimal
+	for i := 0; i < 100000; i++ {
+		c := rng.Int64N(2000000) - 1000000
+		if rng.IntN(10) == 0 {
+			c *= 1e12
+		}
+		d := decimal.New(c, int32(rng.IntN(30)-20))
+		if rng.IntN(50) == 0 {
+			d = d.Mul(decimal.New(123456789123456789, -30)) // past an int64
+		}
+		growMax(&got, d)
+		if a := d.Abs(); a.GreaterThan(want) {
+			want = a
+		}
+		if got.String() != want.String() || got.Exponent() != want.Exponent() {
+			t.Fatalf("after %s: %s, want %s", d, got, want)
+		}
+	}
+}
