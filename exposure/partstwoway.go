@@ -25,9 +25,6 @@ func (m *model) partsTwoWay(r *Result, o PartOptions, emit func(PartRow) error) 
 	if chunks < 2 {
 		return m.parts(r, o, emit)
 	}
-	if !o.NoDeltas {
-		m.warmFactors()
-	}
 	odd := make(chan chunkRows, 2)
 	free := make(chan []PartRow, 4) // the helper's slices, back for reuse
 	stop, done := make(chan struct{}), make(chan struct{})
@@ -94,33 +91,6 @@ func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chu
 		}
 		if out.err != nil || out.panic != nil {
 			return
-		}
-	}
-}
-
-// warmFactors makes every factor partCalc.factors looks up, so that two
-// goroutines can then read them at once: factorsFor fills its cache on
-// first use. Each profile and product is looked at once, however many
-// lines share them.
-func (m *model) warmFactors() {
-	lines := m.in.BOM.Lines
-	nProd := len(m.in.BOM.Products)
-	warm := make([]bool, len(m.profiles)*nProd)
-	prod, pi := "", -1
-	for i := range lines {
-		if len(m.srcProfile[i]) == 0 {
-			continue
-		}
-		if l := &lines[i]; pi < 0 || l.Product != prod {
-			prod, pi = l.Product, m.prodIdx[l.Product]
-		}
-		for _, p := range m.srcProfile[i] {
-			if k := p.id*nProd + pi; !warm[k] {
-				warm[k] = true
-				for s := range m.scen {
-					m.factorsFor(p, s, pi, m.in.BOM.Products[pi].AnnualVolume)
-				}
-			}
 		}
 	}
 }
