@@ -135,12 +135,48 @@ func (m *model) buildProfiles() error {
 			return err
 		}
 	}
+	if err := m.fillProfiles(); err != nil {
+		return err
+	}
 	parts := m.sumLines()
 	if err := m.ctxErr(); err != nil {
 		return err
 	}
 	b.finish(parts)
 	return nil
+}
+
+// fillProfiles computes every profile's factors, the scenarios side by
+// side (each scenario's tables are its own). The error is the one
+// filling the profiles in order, scenario after scenario, meets first.
+func (m *model) fillProfiles() error {
+	type failure struct {
+		profile int
+		err     error
+	}
+	failed := make([]failure, len(m.scen))
+	eachOnCPUs(len(m.scen), func(s int) {
+		failed[s].profile = len(m.profiles)
+		for i, p := range m.profiles {
+			if i%1024 == 0 && m.stopped() {
+				return
+			}
+			if err := m.fillScenario(p, s); err != nil {
+				failed[s] = failure{i, err}
+				return
+			}
+		}
+	})
+	if err := m.ctxErr(); err != nil {
+		return err
+	}
+	first := failure{profile: len(m.profiles)}
+	for _, f := range failed { // in scenario order: the lowest scenario wins a tie
+		if f.err != nil && f.profile < first.profile {
+			first = f
+		}
+	}
+	return first.err
 }
 
 // profileSumLines is the least number of lines worth a goroutine of their
@@ -256,9 +292,7 @@ func (b *profileBuilder) profile(l *Line, src *Source, pi int) (*profile, error)
 	}
 	p := &profile{key: key, countries: countries, hreSep: hreSep, origin: origin, importer: importer,
 		family: family, material: material, hs: hs, elems: append([]int(nil), b.elems...)}
-	if err := m.fillProfile(p); err != nil {
-		return nil, err
-	}
+	m.newProfileFactors(p) // filled by fillProfiles
 	b.byKey[key] = p
 	p.id = len(m.profiles)
 	m.profiles = append(m.profiles, p)

@@ -10,60 +10,77 @@ import (
 
 // fillProfile computes the profile's factors for every scenario and month.
 func (m *model) fillProfile(p *profile) error {
-	H, E := m.horizon, len(m.elements)
+	m.newProfileFactors(p)
+	for s := range m.scen {
+		if err := m.fillScenario(p, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newProfileFactors makes room for the profile's factors, per scenario
+// (fillScenario) and per scenario and product (factorsFor).
+func (m *model) newProfileFactors(p *profile) {
 	p.perScen = make([]profileScenario, len(m.scen))
 	p.parts = make([]atomic.Pointer[partFactors], len(m.scen)*len(m.in.BOM.Products))
+}
+
+// fillScenario computes the profile's factors for scenario s in every
+// month. It writes only p.perScen[s] and scenario s's own tables, so
+// different scenarios may be filled at once.
+func (m *model) fillScenario(p *profile, s int) error {
+	H, E := m.horizon, len(m.elements)
 	rate := m.in.Settings.CarryingRate
-	for s, st := range m.scen {
-		ct, err := m.controlTable(st, p.hs)
+	st := m.scen[s]
+	ct, err := m.controlTable(st, p.hs)
+	if err != nil {
+		return err
+	}
+	ps := &p.perScen[s]
+	ps.prob = m.classProbabilities(p.countries, p.hreSep, p.family, st.sc.Country)
+	ps.g = make([][]decimal.Decimal, H+1)
+	ps.f = make([]Split, H+1)
+	ps.avail = make([]decimal.Decimal, H+1)
+	ps.gAnnual = make([]decimal.Decimal, E)
+	for t := 1; t <= H; t++ {
+		ps.g[t] = make([]decimal.Decimal, E)
+		minAvail, maxDelay := one, zero
+		for _, e := range p.elems {
+			var g, a, d decimal.Decimal
+			prob := &ps.prob[m.elemKind[e]]
+			for k := Class(0); k < NumClasses; k++ {
+				pk := prob[k]
+				if pk.IsZero() {
+					continue
+				}
+				g = g.Add(pk.Mul(ct.priceMul[t][e][k]))
+				a = a.Add(pk.Mul(ct.avail[t][e][k]))
+				d = d.Add(pk.Mul(ct.delay[t][e][k]))
+			}
+			ps.g[t][e] = g
+			if a.LessThan(minAvail) {
+				minAvail = a
+			}
+			if d.GreaterThan(maxDelay) {
+				maxDelay = d
+			}
+		}
+		tariff, err := m.tariffFraction(st, p, t)
 		if err != nil {
 			return err
 		}
-		ps := &p.perScen[s]
-		ps.prob = m.classProbabilities(p.countries, p.hreSep, p.family, st.sc.Country)
-		ps.g = make([][]decimal.Decimal, H+1)
-		ps.f = make([]Split, H+1)
-		ps.avail = make([]decimal.Decimal, H+1)
-		ps.gAnnual = make([]decimal.Decimal, E)
-		for t := 1; t <= H; t++ {
-			ps.g[t] = make([]decimal.Decimal, E)
-			minAvail, maxDelay := one, zero
+		ps.avail[t] = minAvail
+		ps.f[t] = Split{
+			Shortage: one.Sub(minAvail).Mul(st.spot),
+			Carrying: rate.Mul(maxDelay).DivRound(carryDivisor, divPlaces),
+			Tariff:   tariff,
+		}
+		if t <= 12 {
 			for _, e := range p.elems {
-				var g, a, d decimal.Decimal
-				prob := &ps.prob[m.elemKind[e]]
-				for k := Class(0); k < NumClasses; k++ {
-					pk := prob[k]
-					if pk.IsZero() {
-						continue
-					}
-					g = g.Add(pk.Mul(ct.priceMul[t][e][k]))
-					a = a.Add(pk.Mul(ct.avail[t][e][k]))
-					d = d.Add(pk.Mul(ct.delay[t][e][k]))
-				}
-				ps.g[t][e] = g
-				if a.LessThan(minAvail) {
-					minAvail = a
-				}
-				if d.GreaterThan(maxDelay) {
-					maxDelay = d
-				}
+				ps.gAnnual[e] = ps.gAnnual[e].Add(ps.g[t][e])
 			}
-			tariff, err := m.tariffFraction(st, p, t)
-			if err != nil {
-				return err
-			}
-			ps.avail[t] = minAvail
-			ps.f[t] = Split{
-				Shortage: one.Sub(minAvail).Mul(st.spot),
-				Carrying: rate.Mul(maxDelay).DivRound(carryDivisor, divPlaces),
-				Tariff:   tariff,
-			}
-			if t <= 12 {
-				for _, e := range p.elems {
-					ps.gAnnual[e] = ps.gAnnual[e].Add(ps.g[t][e])
-				}
-				ps.fAnnual = ps.fAnnual.Add(ps.f[t])
-			}
+			ps.fAnnual = ps.fAnnual.Add(ps.f[t])
 		}
 	}
 	return nil
