@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -25,26 +26,24 @@ func (rc *recContext) finish() {
 	spend := map[stageCountry]*StageSpend{}
 	// Line plans are made a chunk at a time: the totals take every line,
 	// but only the maxLinePlans largest expected savings are kept, so that
-	// a BOM of a million lines does not hold a plan for each.
+	// a BOM of a million lines does not hold a plan for each. A chunk's
+	// plans are added to the totals, in order, while the next chunk's are
+	// computed.
 	const chunk = 4096
-	buf := make([]LinePlan, 0, chunk)
-	for start := 0; start < len(planned); start += chunk {
+	bufs := [2][]LinePlan{make([]LinePlan, 0, chunk), make([]LinePlan, 0, chunk)}
+	var adding sync.WaitGroup
+	for n, start := 0, 0; start < len(planned); n, start = n+1, start+chunk {
 		part := planned[start:min(start+chunk, len(planned))]
-		buf = buf[:len(part)]
+		buf := bufs[n%2][:len(part)]
 		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
-		for i := range buf {
-			rc.addToTotals(&buf[i], spend)
-			// A line whose plan is today's mix is not listed (SPEC
-			// section 8), unless there is something to say about it: a
-			// note, or a stage left above the cap, which must be named.
-			if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
-				plan.Lines = append(plan.Lines, buf[i])
-			}
-		}
-		if len(plan.Lines) > 2*maxLinePlans {
-			keepLargestSavings(&plan.Lines)
-		}
+		adding.Wait() // the chunk before: its buffer is the next one's
+		adding.Add(1)
+		go func() {
+			defer adding.Done()
+			rc.collect(buf, spend)
+		}()
 	}
+	adding.Wait()
 	if len(plan.Lines) > maxLinePlans {
 		keepLargestSavings(&plan.Lines)
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%d parts have a plan; the %d with the largest expected saving are listed, the totals cover all of them.", plan.Planned, maxLinePlans))
@@ -65,6 +64,23 @@ func (rc *recContext) finish() {
 		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
 	}
 	rc.unplanned()
+}
+
+// collect adds a chunk of line plans to the totals and keeps those to
+// list (SPEC section 8: a line whose plan is today's mix is not listed,
+// unless there is something to say about it: a note, or a stage left
+// above the cap, which must be named).
+func (rc *recContext) collect(buf []LinePlan, spend map[stageCountry]*StageSpend) {
+	plan := rc.plan
+	for i := range buf {
+		rc.addToTotals(&buf[i], spend)
+		if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
+			plan.Lines = append(plan.Lines, buf[i])
+		}
+	}
+	if len(plan.Lines) > 2*maxLinePlans {
+		keepLargestSavings(&plan.Lines)
+	}
 }
 
 // unplanned lists the exposed lines without alternatives: the largest by

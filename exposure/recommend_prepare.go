@@ -289,9 +289,16 @@ func (rc *recContext) halted(k int) bool {
 	return false
 }
 
-// parallel runs fn(i) for i in [0, n) on every processor.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
+// parallel runs fn(i) for i in [0, n) on every processor, 64 items a
+// grab: for many small items (lines).
+func parallel(n int, fn func(i int)) { parallelBatch(n, 64, fn) }
+
+// parallelBatch runs fn(i) for i in [0, n) on every processor, each
+// worker taking batch items at a time: batch 1 for a few hundred items of
+// very unequal cost (the solve's tasks), so that one worker does not end
+// with a large share of the work while the other waits.
+func parallelBatch(n, batch int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
 	if workers <= 1 {
 		for i := 0; i < n; i++ {
 			fn(i)
@@ -312,11 +319,11 @@ func parallel(n int, fn func(i int)) {
 				}
 			}()
 			for {
-				lo := int(next.Add(64)) - 64
+				lo := int(next.Add(int64(batch))) - batch
 				if lo >= n {
 					return
 				}
-				for i := lo; i < min(lo+64, n); i++ {
+				for i := lo; i < min(lo+batch, n); i++ {
 					fn(i)
 				}
 			}

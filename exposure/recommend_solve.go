@@ -40,7 +40,9 @@ func (rc *recContext) solve() {
 		tasks = append(tasks, task{classes: single[i:j], shaped: true})
 		i = j
 	}
-	parallel(len(tasks), func(k int) {
+	// One task a grab: the tasks are few and unequal (a group's programs
+	// are larger than a run's), and a grab of 64 left one worker idle.
+	parallelBatch(len(tasks), 1, func(k int) {
 		if rc.m.stopped() {
 			return // Recommend returns the context's error
 		}
