@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
 )
@@ -188,8 +191,8 @@ func basisSimplex(c []float64, A *mat.Dense, b []float64, tol float64, initialBa
 	m, n := A.Dims()
 	st := &simplexState{A: A, m: m, ab: mat.NewDense(m, m, nil), xb: make([]float64, m), move: make([]float64, m), d: make([]float64, m)}
 	extractCols(st.ab, A, initialBasic)
-	st.luB.Factorize(st.ab)
-	if err := st.luB.SolveTo(mat.NewDense(m, 1, st.xb), false, mat.NewDense(m, 1, b)); err != nil {
+	st.luB.factorize(st.ab, false)
+	if err := st.luB.solve(st.xb, b); err != nil {
 		return nil, fmt.Errorf("gonum simplex: %v", "lp: subcolumns of A for supplied initial basic singular")
 	}
 	for _, v := range st.xb {
@@ -238,7 +241,7 @@ type simplexState struct {
 	ab, an           *mat.Dense
 	xb, cb, cn       []float64
 	basic, nonBasic  []int
-	luB, luT         mat.LU
+	luB, luT         basisLU
 	move, d, r, data []float64
 	y, col           []float64
 }
@@ -248,13 +251,12 @@ type simplexState struct {
 func (st *simplexState) run(b []float64, tol float64) error {
 	m, nn := st.m, len(st.nonBasic)
 	st.r, st.data, st.y, st.col = make([]float64, nn), make([]float64, nn), make([]float64, m), make([]float64, m)
-	cbD, bD, xbD := mat.NewDense(m, 1, st.cb), mat.NewDense(m, 1, b), mat.NewDense(m, 1, st.xb)
-	yD, yV, dataV := mat.NewDense(m, 1, st.y), mat.NewVecDense(m, st.y), mat.NewVecDense(nn, st.data)
+	yV, dataV := mat.NewVecDense(m, st.y), mat.NewVecDense(nn, st.data)
 	colA, colB := make([]float64, m), make([]float64, m)
 	for {
 		// Reduced costs: r = cn - anᵀ ab¯ᵀ cb.
-		st.luT.Factorize(st.ab.T())
-		if err := st.luT.SolveTo(yD, false, cbD); err != nil {
+		st.luT.factorize(st.ab, true)
+		if err := st.luT.solve(st.y, st.cb); err != nil {
 			return err
 		}
 		clear(st.data) // gonum's is new each step
@@ -285,8 +287,8 @@ func (st *simplexState) run(b []float64, tol float64) error {
 		mat.Col(colB, minIdx, st.an)
 		st.ab.SetCol(replace, colB)
 		st.an.SetCol(minIdx, colA)
-		st.luB.Factorize(st.ab)
-		if err := st.luB.SolveTo(xbD, false, bD); err != nil {
+		st.luB.factorize(st.ab, false)
+		if err := st.luB.solve(st.xb, b); err != nil {
 			return err
 		}
 	}
@@ -295,7 +297,7 @@ func (st *simplexState) run(b []float64, tol float64) error {
 // computeMove is gonum's computeMove with the basis's LU at hand.
 func (st *simplexState) computeMove(minIdx int) error {
 	mat.Col(st.col, st.nonBasic[minIdx], st.A)
-	if err := st.luB.SolveTo(mat.NewDense(st.m, 1, st.d), false, mat.NewDense(st.m, 1, st.col)); err != nil {
+	if err := st.luB.solve(st.d, st.col); err != nil {
 		return lp.ErrLinSolve
 	}
 	d := st.d
@@ -393,4 +395,101 @@ func extractCols(dst *mat.Dense, A *mat.Dense, cols []int) {
 		mat.Col(col, idx, A)
 		dst.SetCol(j, col)
 	}
+}
+
+// condBoundLimit is the least upper bound on a basis matrix's condition
+// number (∞-norm) below which basisLU skips LAPACK's estimate: gonum's
+// solves fail above mat.ConditionTolerance (1e16), and an estimate cannot
+// exceed the condition number of the factors by more than rounding, which
+// at 1e12 is a fraction of a percent.
+const condBoundLimit = 1e12
+
+// basisLU is the LU factorization of a square matrix, or of its
+// transpose, as gonum's mat.LU makes it (the same LAPACK calls on the same
+// numbers), whose solves fail as mat.LU's do. mat.LU estimates the
+// condition number at every factorization (Dgecon, ~40% of the plan's
+// simplex); basisLU first bounds it from above in O(n²) and estimates it
+// as gonum does only when the bound does not show it far below the
+// tolerance.
+type basisLU struct {
+	n     int
+	lu    blas64.General
+	ipiv  []int
+	ok    bool    // Getrf found the matrix non-singular
+	cond  float64 // gonum's estimate, or 0 when the bound was enough
+	work  []float64
+	iwork []int
+	z     []float64
+}
+
+// factorize factorizes a (aᵀ when trans), as mat.LU.Factorize(a) (or of
+// a.T()) does.
+func (f *basisLU) factorize(a *mat.Dense, trans bool) {
+	n, _ := a.Dims()
+	if f.n != n {
+		*f = basisLU{n: n, lu: blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}, ipiv: make([]int, n),
+			work: make([]float64, 4*n), iwork: make([]int, n), z: make([]float64, n)}
+	}
+	raw := a.RawMatrix()
+	for i := 0; i < n; i++ {
+		row := f.lu.Data[i*n : (i+1)*n]
+		if trans {
+			for j := range row {
+				row[j] = raw.Data[j*raw.Stride+i]
+			}
+		} else {
+			copy(row, raw.Data[i*raw.Stride:i*raw.Stride+n])
+		}
+	}
+	anorm := lapack64.Lange(mat.CondNorm, f.lu, f.work[:n])
+	f.ok = lapack64.Getrf(f.lu, f.ipiv)
+	f.cond = 0
+	if !f.ok || f.condBound(anorm) < condBoundLimit {
+		return // a singular matrix's solves fail whatever its condition
+	}
+	f.cond = 1 / lapack64.Gecon(mat.CondNorm, f.lu, anorm, f.work, f.iwork)
+}
+
+// condBound is an upper bound on the condition number that Dgecon
+// estimates from the factors, anorm·‖U⁻¹L⁻¹‖∞, through the comparison
+// matrices (|T⁻¹| ≤ M(T)⁻¹ for triangular T, and M(T)⁻¹ ≥ 0, so
+// ‖T⁻¹‖∞ ≤ max M(T)⁻¹e): +Inf (or NaN) when it overflows. It also bounds
+// the factors' own conditioning, on which the estimate's rounding depends.
+func (f *basisLU) condBound(anorm float64) float64 {
+	n, a, z := f.n, f.lu.Data, f.z
+	invU, normU := 0.0, 0.0
+	for i := n - 1; i >= 0; i-- {
+		s, r := 1.0, math.Abs(a[i*n+i])
+		for j := i + 1; j < n; j++ {
+			s += math.Abs(a[i*n+j]) * z[j]
+			r += math.Abs(a[i*n+j])
+		}
+		z[i] = s / math.Abs(a[i*n+i])
+		invU, normU = math.Max(invU, z[i]), math.Max(normU, r)
+	}
+	invL := 0.0
+	for i := 0; i < n; i++ {
+		s := 1.0
+		for j := 0; j < i; j++ {
+			s += math.Abs(a[i*n+j]) * z[j]
+		}
+		z[i] = s
+		invL = math.Max(invL, s)
+	}
+	return math.Max(anorm*invU*invL, math.Max(normU*invU, float64(n)*invL))
+}
+
+// solve sets dst to the solution of the factorized system for b, and
+// fails as mat.LU.SolveTo does: singular, or ill-conditioned (after
+// solving).
+func (f *basisLU) solve(dst, b []float64) error {
+	if !f.ok {
+		return mat.Condition(math.Inf(1))
+	}
+	copy(dst, b)
+	lapack64.Getrs(blas.NoTrans, f.lu, blas64.General{Rows: f.n, Cols: 1, Stride: 1, Data: dst}, f.ipiv)
+	if f.cond > mat.ConditionTolerance {
+		return mat.Condition(f.cond)
+	}
+	return nil
 }

@@ -197,3 +197,83 @@ func BenchmarkSimplex(b *testing.B) {
 		}
 	})
 }
+
+// TestBasisLUBound: where basisLU skips gonum's condition estimate, that
+// estimate is below its bound (so far below mat.ConditionTolerance), and
+// its solves give mat.LU's bits, on random matrices from well conditioned
+// to singular and on every basis matrix the plans' programs start from.
+func TestBasisLUBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	var ms []*mat.Dense
+	for k := 0; k < 2000; k++ {
+		n := 1 + rng.IntN(40)
+		a := mat.NewDense(n, n, nil)
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				if rng.IntN(3) == 0 {
+					a.Set(i, j, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(7)-3)))
+				}
+			}
+			a.Set(i, i, a.At(i, i)+float64(rng.IntN(2)))
+		}
+		if k%4 == 0 && n > 1 { // nearly dependent rows
+			for j := 0; j < n; j++ {
+				a.Set(n-1, j, a.At(0, j)*(1+1e-14*float64(rng.IntN(3))))
+			}
+		}
+		ms = append(ms, a)
+	}
+	for _, p := range collectPrograms(func() {
+		for _, in := range planInputs()[:60] {
+			r, err := Compute(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Recommend(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}) {
+		if m, n := p.a.Dims(); len(p.basis) == m && m < n {
+			ab := mat.NewDense(m, m, nil)
+			extractCols(ab, p.a, p.basis)
+			ms = append(ms, ab)
+		}
+	}
+	skipped, checked := 0, 0
+	for k, a := range ms {
+		for _, trans := range []bool{false, true} {
+			var f basisLU
+			f.factorize(a, trans)
+			var lu mat.LU
+			var src mat.Matrix = a
+			if trans {
+				src = a.T()
+			}
+			lu.Factorize(src)
+			n, _ := a.Dims()
+			b := make([]float64, n)
+			for i := range b {
+				b[i] = rng.NormFloat64()
+			}
+			want := make([]float64, n)
+			err := lu.SolveTo(mat.NewDense(n, 1, want), false, mat.NewDense(n, 1, b))
+			got := make([]float64, n)
+			err2 := f.solve(got, b)
+			if fmt.Sprint(err) != fmt.Sprint(err2) || (err == nil && !reflect.DeepEqual(got, want)) {
+				t.Fatalf("matrix %d (trans %v): %v %v, mat.LU %v %v", k, trans, got, err2, want, err)
+			}
+			checked++
+			if f.ok && f.cond == 0 {
+				skipped++
+				if bound := f.condBound(mat.Norm(src, math.Inf(1))); lu.Cond() > bound*1.01 || bound >= condBoundLimit {
+					t.Errorf("matrix %d (trans %v): estimate %g above the bound %g", k, trans, lu.Cond(), bound)
+				}
+			}
+		}
+	}
+	t.Logf("estimate skipped for %d of %d", skipped, checked)
+	if skipped == 0 || skipped == checked {
+		t.Errorf("the estimate was skipped for %d of %d matrices: want some, not all", skipped, checked)
+	}
+}
