@@ -47,19 +47,21 @@ func single(p *profile, cost, value decimal.Decimal) candidate {
 func (rc *recContext) candidates(w *lineWork) []candidate {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
-	out, value := rc.sourceCandidates(w, len(l.Sources)+len(w.alts))
+	out, value := rc.sourceCandidates(w, len(l.Sources)+int(w.nAlts))
 	var avg decimal.Decimal
 	for _, s := range l.Sources {
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
 	}
-	for k, a := range w.alts {
+	profs := rc.altProfs[w.prof0:]
+	for _, a := range rc.altsOf(w) {
 		alt := &m.in.Alternatives[a]
 		if alt.PartNumber != "" {
 			c := alt.UnitCost
 			if alt.ByPremium {
 				c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
 			}
-			out = append(out, single(w.profs[k][0], c, value))
+			out = append(out, single(profs[0], c, value))
+			profs = profs[1:]
 			continue
 		}
 		cd := candidate{value: value, valueF: value.InexactFloat64()}
@@ -68,9 +70,10 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 			if alt.ByPremium {
 				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
 			}
-			cd.parts = append(cd.parts, newCandPart(w.profs[k][j], c, s.Share))
+			cd.parts = append(cd.parts, newCandPart(profs[j], c, s.Share))
 			cd.cost = cd.cost.Add(s.Share.Mul(c))
 		}
+		profs = profs[len(l.Sources):]
 		out = append(out, cd)
 	}
 	return out
@@ -88,6 +91,11 @@ func (rc *recContext) sourceCandidates(w *lineWork, n int) ([]candidate, decimal
 		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
 	}
 	return out, value
+}
+
+// altsOf is w's alternatives, indexes in Input.Alternatives.
+func (rc *recContext) altsOf(w *lineWork) []int32 {
+	return rc.alts[w.alt0 : w.alt0+w.nAlts]
 }
 
 // unitDelta returns a candidate's annual delta per unit of the line's
@@ -189,7 +197,7 @@ func (rc *recContext) evaluate() {
 			}
 		}
 		w.exposed = exposed
-		w.plannable = exposed && len(l.Sources)+len(w.alts) >= 2
+		w.plannable = exposed && len(l.Sources)+int(w.nAlts) >= 2
 	})
 }
 
@@ -205,6 +213,7 @@ func (rc *recContext) classify() {
 			kept = append(kept, k)
 		}
 	}
+	rc.figs = make([]lineFigs, len(kept))
 	parallel(len(kept), func(i int) {
 		if rc.halted(i) {
 			return // Recommend returns the context's error
@@ -219,14 +228,16 @@ func (rc *recContext) classify() {
 			kg[i] = c.Kg.InexactFloat64()
 		}
 		// Per unit of annual quantity: X_s / V.
-		w.unit = make([]float64, len(cands)*rc.S)
+		fig := &rc.figs[i]
+		w.fig = int32(i)
+		fig.unit = make([]float64, len(cands)*rc.S)
 		for j, c := range cands {
 			for s := 0; s < rc.S; s++ {
 				v, _ := rc.unitDeltaFloat(l, kg, pi, c, s)
-				w.unit[j*rc.S+s] = v / vol
+				fig.unit[j*rc.S+s] = v / vol
 			}
 		}
-		w.key = rc.classKey(w, l, pi, cands)
+		fig.key = rc.classKey(w, l, pi, cands)
 	})
 }
 
@@ -276,7 +287,7 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 		if j < len(l.Sources) {
 			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
 		} else {
-			fmt.Fprintf(&b, ":a%d", w.alts[j-len(l.Sources)])
+			fmt.Fprintf(&b, ":a%d", rc.alts[int(w.alt0)+j-len(l.Sources)])
 		}
 	}
 	return b.String()

@@ -136,7 +136,7 @@ func (rc *recContext) unplanned() {
 		if u.exact {
 			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
 		}
-		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
+		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: int(w.line), Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
 			Expected: u.exp, Worst: u.worst})
 	}
 }
@@ -220,7 +220,7 @@ func (rc *recContext) linePlan(k int) LinePlan {
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
-	lp := LinePlan{Index: w.line, Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
+	lp := LinePlan{Index: int(w.line), Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
 	lp.Candidates = make([]Candidate, len(c.cands))
 	copy(lp.Candidates, c.cands)
 	cur := make([]decimal.Decimal, len(c.cands))

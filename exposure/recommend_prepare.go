@@ -30,6 +30,7 @@ func (rc *recContext) prepare() error {
 		}
 	}
 	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
+	var profBuf []*profile
 	for i := range in.BOM.Lines {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
 			return m.ctxErr()
@@ -44,7 +45,7 @@ func (rc *recContext) prepare() error {
 		if belowPlannedQty(m.qty[i], in.BOM.Products[pi].AnnualVolume) {
 			continue
 		}
-		w := lineWork{line: i, cls: -1}
+		w := lineWork{line: int32(i), cls: -1, fig: -1, alt0: int32(len(rc.alts)), prof0: int32(len(rc.altProfs))}
 		alts := byPart[l.PartNumber]
 		if len(alts) == 0 && l.Material != "" {
 			alts = byMat[l.Material]
@@ -74,7 +75,7 @@ func (rc *recContext) prepare() error {
 			if alt.PartNumber == "" {
 				bases = m.srcProfile[i]
 			}
-			var profs []*profile
+			profs := profBuf[:0]
 			var err error
 			for _, base := range bases {
 				var p *profile
@@ -88,8 +89,10 @@ func (rc *recContext) prepare() error {
 				rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
 				continue
 			}
-			w.alts = append(w.alts, a)
-			w.profs = append(w.profs, profs)
+			profBuf = profs
+			rc.alts = append(rc.alts, int32(a))
+			rc.altProfs = append(rc.altProfs, profs...)
+			w.nAlts++
 		}
 		rc.work = append(rc.work, w)
 	}

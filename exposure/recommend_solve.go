@@ -175,7 +175,7 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 			}
 			active[k] = append(active[k], j)
 			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
-			lc.delta = append(lc.delta, w.unit[j*rc.S:(j+1)*rc.S])
+			lc.delta = append(lc.delta, rc.figs[w.fig].unit[j*rc.S:(j+1)*rc.S])
 			lc.countries = append(lc.countries, c.capped[j])
 			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
 			lc.current = append(lc.current, cd.Current)
@@ -193,7 +193,6 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				lc.res = append(lc.res, -1)
 			}
 		}
-		c.lp = lc
 		p.classes = append(p.classes, lc)
 	}
 	return p, active
