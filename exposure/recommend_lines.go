@@ -113,23 +113,15 @@ func (rc *recContext) unplanned() {
 	})
 	var dc dec128.Converter
 	var total sum128
-	order := make([]int, len(un)) // places in un, largest expected delta first
 	for i := range figs {
 		if u := &figs[i]; u.exact {
 			total.add(u.exp128, &dc)
 		} else {
 			total.addDecimal(u.exp, &dc)
 		}
-		order[i] = i
 	}
 	plan.UnplannedDelta = plan.UnplannedDelta.Add(total.decimal(&dc))
-	sort.SliceStable(order, func(i, j int) bool {
-		if c := figs[order[i]].cmp(&figs[order[j]], &dc); c != 0 {
-			return c > 0
-		}
-		return un[order[i]] < un[order[j]]
-	})
-	for _, i := range order[:min(len(order), MaxUnplanned)] {
+	for _, i := range largestUnplanned(figs, un, &dc) {
 		w, u := &rc.work[un[i]], &figs[i]
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
@@ -139,6 +131,33 @@ func (rc *recContext) unplanned() {
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: int(w.line), Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
 			Expected: u.exp, Worst: u.worst})
 	}
+}
+
+// largestUnplanned returns the places in un (and figs) of the
+// MaxUnplanned largest expected deltas, largest first, ties in BOM order:
+// the first MaxUnplanned of a stable sort of them all (cmp is exact, so
+// this order is total), kept in a short sorted list instead of sorting
+// the hundreds of thousands of a large BOM.
+func largestUnplanned(figs []unplannedFigures, un []int, dc *dec128.Converter) []int {
+	before := func(i, j int) bool {
+		if c := figs[i].cmp(&figs[j], dc); c != 0 {
+			return c > 0
+		}
+		return un[i] < un[j]
+	}
+	top := make([]int, 0, MaxUnplanned)
+	for i := range figs {
+		if len(top) == MaxUnplanned && !before(i, top[len(top)-1]) {
+			continue
+		}
+		k := sort.Search(len(top), func(p int) bool { return before(i, top[p]) })
+		if len(top) < MaxUnplanned {
+			top = append(top, 0)
+		}
+		copy(top[k+1:], top[k:len(top)-1])
+		top[k] = i
+	}
+	return top
 }
 
 // addToTotals adds one line's plan to the portfolio totals.
