@@ -248,6 +248,7 @@ type recContext struct {
 	byKey   map[string]*profile
 	altProf map[altKey]*profile // (base profile, alternative) → profile
 	factors map[*profile]*recFactors
+	pending []factorTask // the factors prepare asked for, computed at its end
 	noted   map[string]bool
 
 	work     []lineWork
