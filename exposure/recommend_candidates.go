@@ -29,14 +29,28 @@ type candPart struct {
 	costF, weightF float64 // the same in floats, for the program
 }
 
-// newCandPart returns a candPart with its floats.
-func newCandPart(p *profile, cost, weight decimal.Decimal) candPart {
-	return candPart{prof: p, cost: cost, weight: weight, costF: cost.InexactFloat64(), weightF: weight.InexactFloat64()}
+// newCandPart returns a candPart, with its floats when asked (only the
+// program's figures use them, and a decimal's float is costly).
+func newCandPart(p *profile, cost, weight decimal.Decimal, floats bool) candPart {
+	cp := candPart{prof: p, cost: cost, weight: weight}
+	if floats {
+		cp.costF, cp.weightF = cost.InexactFloat64(), weight.InexactFloat64()
+	}
+	return cp
 }
 
-// single is a candidate of one part.
+// single is a candidate of one part, with its floats.
 func single(p *profile, cost, value decimal.Decimal) candidate {
-	return candidate{parts: []candPart{newCandPart(p, cost, one)}, cost: cost, value: value, valueF: value.InexactFloat64()}
+	return singleOf(p, cost, value, true)
+}
+
+// singleOf is a candidate of one part, with its floats when asked.
+func singleOf(p *profile, cost, value decimal.Decimal, floats bool) candidate {
+	cd := candidate{parts: []candPart{newCandPart(p, cost, one, floats)}, cost: cost, value: value}
+	if floats {
+		cd.valueF = value.InexactFloat64()
+	}
+	return cd
 }
 
 // candidates lists today's sources, then the alternatives, with their
@@ -45,9 +59,20 @@ func single(p *profile, cost, value decimal.Decimal) candidate {
 // each of today's sources (c_j + B · premium), or its price per kg
 // replaces the material's (c_j − B + re_mass_kg · price) (SPEC section 8).
 func (rc *recContext) candidates(w *lineWork) []candidate {
+	return rc.candidatesOf(w, true)
+}
+
+// exactCandidates is candidates without the floats, for the decimal
+// figures.
+func (rc *recContext) exactCandidates(w *lineWork) []candidate {
+	return rc.candidatesOf(w, false)
+}
+
+// candidatesOf is candidates, with the floats when asked.
+func (rc *recContext) candidatesOf(w *lineWork, floats bool) []candidate {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
-	out, value := rc.sourceCandidates(w, len(l.Sources)+int(w.nAlts))
+	out, value := rc.sourceCandidatesOf(w, len(l.Sources)+int(w.nAlts), floats)
 	var avg decimal.Decimal
 	for _, s := range l.Sources {
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
@@ -60,17 +85,20 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 			if alt.ByPremium {
 				c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
 			}
-			out = append(out, single(profs[0], c, value))
+			out = append(out, singleOf(profs[0], c, value, floats))
 			profs = profs[1:]
 			continue
 		}
-		cd := candidate{value: value, valueF: value.InexactFloat64()}
+		cd := candidate{value: value}
+		if floats {
+			cd.valueF = value.InexactFloat64()
+		}
 		for j, s := range l.Sources {
 			c := s.UnitCost.Sub(value).Add(l.MaterialKg.Mul(alt.UnitCost))
 			if alt.ByPremium {
 				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
 			}
-			cd.parts = append(cd.parts, newCandPart(profs[j], c, s.Share))
+			cd.parts = append(cd.parts, newCandPart(profs[j], c, s.Share, floats))
 			cd.cost = cd.cost.Add(s.Share.Mul(c))
 		}
 		profs = profs[len(l.Sources):]
@@ -83,12 +111,17 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 // sources, in a slice of capacity n, and the value B of the line's
 // material.
 func (rc *recContext) sourceCandidates(w *lineWork, n int) ([]candidate, decimal.Decimal) {
+	return rc.sourceCandidatesOf(w, n, true)
+}
+
+// sourceCandidatesOf is sourceCandidates, with the floats when asked.
+func (rc *recContext) sourceCandidatesOf(w *lineWork, n int, floats bool) ([]candidate, decimal.Decimal) {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	out := make([]candidate, 0, n)
 	value := m.materialValue(l)
 	for j, s := range l.Sources {
-		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+		out = append(out, singleOf(m.srcProfile[w.line][j], s.UnitCost, value, floats))
 	}
 	return out, value
 }

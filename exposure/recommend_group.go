@@ -77,7 +77,7 @@ func (rc *recContext) fillClass(c *recClass) {
 	l := &m.in.BOM.Lines[w.line]
 	importer := m.importOf[m.prodIdx[l.Product]]
 	c.heavy = rc.holdsHeavy(l)
-	cands := rc.candidates(w)
+	cands := rc.exactCandidates(w)
 	for _, src := range l.Sources {
 		hre, origin := src.hreSeparation(), src.origin()
 		c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: hre, Origin: origin,

@@ -289,7 +289,7 @@ func (rc *recContext) monthlySavingDecimal(w *lineWork, cur, rec []decimal.Decim
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
 	out := make([]decimal.Decimal, H+1) // Σ_j d_j (c_j + X_jt), divided by 12 at the end
-	for j, cd := range rc.candidates(w) {
+	for j, cd := range rc.exactCandidates(w) {
 		d := cur[j].Sub(rec[j])
 		if d.IsZero() {
 			continue

@@ -321,7 +321,7 @@ type mix struct {
 // (Result.Parts' figure with x_j = 1), and a mix's annual cost in
 // scenario s is Σ_j x_j (C_j + A_js).
 func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
-	cands := rc.candidates(w)
+	cands := rc.exactCandidates(w)
 	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
 		return mc
 	}
