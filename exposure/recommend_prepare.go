@@ -57,47 +57,52 @@ func (rc *recContext) prepare() error {
 			rc.ensureFactors(m.srcProfile[i][j], pi)
 		}
 		for _, a := range alts {
-			alt := &in.Alternatives[a]
-			if isCurrent(l, alt) {
-				continue
-			}
-			if alt.PartNumber == "" && (!alt.ByPremium || alt.HasCapacity) && l.MaterialKg.Sign() <= 0 {
-				what := "quotes a price per kg of material"
-				if alt.ByPremium {
-					what = "offers a capacity in kg of material"
-				}
-				rc.note("%s (%s) %s, but some lines of %s give no re_mass_kg: it is left out of their candidates", alt.Supplier, alt.Ref, what, l.Material)
-				continue
-			}
-			// A part-number row replaces the whole part; a material row
-			// keeps each of today's sources and remakes its material.
-			bases := m.srcProfile[i][:1]
-			if alt.PartNumber == "" {
-				bases = m.srcProfile[i]
-			}
-			profs := profBuf[:0]
-			var err error
-			for _, base := range bases {
-				var p *profile
-				if p, err = rc.altProfile(base, a); err != nil {
-					break
-				}
-				rc.ensureFactors(p, pi)
-				profs = append(profs, p)
-			}
-			if err != nil {
-				rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
-				continue
-			}
-			profBuf = profs
-			rc.alts = append(rc.alts, int32(a))
-			rc.altProfs = append(rc.altProfs, profs...)
-			w.nAlts++
+			profBuf = rc.addAlternative(&w, l, pi, a, profBuf)
 		}
 		rc.work = append(rc.work, w)
 	}
 	rc.computeFactors()
 	return nil
+}
+
+// addAlternative adds alternative a to line l's candidates (work item w,
+// product pi) unless it is one of today's sources or cannot serve the
+// line (noted); buf is a buffer for its profiles, returned for reuse.
+func (rc *recContext) addAlternative(w *lineWork, l *Line, pi, a int, buf []*profile) []*profile {
+	m := rc.m
+	i := w.line
+	alt := &m.in.Alternatives[a]
+	if isCurrent(l, alt) {
+		return buf
+	}
+	if alt.PartNumber == "" && (!alt.ByPremium || alt.HasCapacity) && l.MaterialKg.Sign() <= 0 {
+		what := "quotes a price per kg of material"
+		if alt.ByPremium {
+			what = "offers a capacity in kg of material"
+		}
+		rc.note("%s (%s) %s, but some lines of %s give no re_mass_kg: it is left out of their candidates", alt.Supplier, alt.Ref, what, l.Material)
+		return buf
+	}
+	// A part-number row replaces the whole part; a material row keeps
+	// each of today's sources and remakes its material.
+	bases := m.srcProfile[i][:1]
+	if alt.PartNumber == "" {
+		bases = m.srcProfile[i]
+	}
+	profs := buf[:0]
+	for _, base := range bases {
+		p, err := rc.altProfile(base, a)
+		if err != nil {
+			rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
+			return profs
+		}
+		rc.ensureFactors(p, pi)
+		profs = append(profs, p)
+	}
+	rc.alts = append(rc.alts, int32(a))
+	rc.altProfs = append(rc.altProfs, profs...)
+	w.nAlts++
+	return profs
 }
 
 // workCapacity is how many lines prepare may plan at most: the
