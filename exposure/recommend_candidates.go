@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -181,6 +182,27 @@ func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate,
 	return x, any
 }
 
+// sourceDeltaFloat is unitDeltaFloat for today's source p (unit cost
+// costF, the material's value valueF), a candidate of one part of weight
+// 1, with the same operations.
+func (rc *recContext) sourceDeltaFloat(l *Line, kg []float64, pi int, p *profile, costF, valueF float64, s int) (float64, bool) {
+	i := s*len(rc.m.in.BOM.Products) + pi
+	f := rc.factors[p]
+	if !f.nz[i] {
+		return 0, false
+	}
+	y := 0.0
+	for k, cm := range l.Content {
+		if kg[k] > 0 {
+			y += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
+		}
+	}
+	y += valueF*f.fv[i] + costF*f.fc[i]
+	x := 0.0
+	x += 1 * y // the part's weight
+	return x, true
+}
+
 // evaluate decides, in parallel, which lines are exposed and which of
 // them could be planned, with today's expected annual delta to rank them.
 func (rc *recContext) evaluate() {
@@ -192,11 +214,19 @@ func (rc *recContext) evaluate() {
 		w := &rc.work[k]
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
-		cands, _ := rc.sourceCandidates(w, len(l.Sources)) // today's only: the alternatives wait for classify
-		kg := make([]float64, len(l.Content))
-		for i, c := range l.Content {
-			kg[i] = c.Kg.InexactFloat64()
+		// Today's sources as single candidates, in floats, on the stack
+		// for most lines: a million lines' candidates were ~200 MB of
+		// garbage (their decimals wait for the unsure case below).
+		var kgBuf [8]float64
+		var srcBuf [4][2]float64 // unit cost, share
+		kg, src := kgBuf[:0], srcBuf[:0]
+		for _, c := range l.Content {
+			kg = append(kg, c.Kg.InexactFloat64())
 		}
+		for _, s := range l.Sources {
+			src = append(src, [2]float64{s.UnitCost.InexactFloat64(), s.Share.InexactFloat64()})
+		}
+		valueF := m.materialValue(l).InexactFloat64()
 		// Exposed: today's mix changes cost in some scenario. Floats
 		// decide unless they come out (near) zero; decimals settle it.
 		exposed, unsure := false, false
@@ -204,10 +234,10 @@ func (rc *recContext) evaluate() {
 		for s := 0; s < rc.S; s++ {
 			sum, mag := 0.0, 0.0
 			any := false
-			for j, src := range l.Sources {
-				v, nz := rc.unitDeltaFloat(l, kg, pi, cands[j], s)
+			for j := range l.Sources {
+				v, nz := rc.sourceDeltaFloat(l, kg, pi, m.srcProfile[w.line][j], src[j][0], valueF, s)
 				any = any || nz
-				x := src.Share.InexactFloat64() * v
+				x := src[j][1] * v
 				sum += x
 				mag += math.Abs(x)
 			}
@@ -221,6 +251,7 @@ func (rc *recContext) evaluate() {
 			}
 		}
 		if !exposed && unsure {
+			cands, _ := rc.sourceCandidates(w, len(l.Sources))
 			for s := 0; s < rc.S && !exposed; s++ {
 				var sum decimal.Decimal
 				for j, src := range l.Sources {
@@ -289,15 +320,47 @@ func (rc *recContext) limit() {
 	if len(plannable) <= maxPlannedLines {
 		return
 	}
-	sort.SliceStable(plannable, func(i, j int) bool {
-		return math.Abs(rc.work[plannable[i]].expF) > math.Abs(rc.work[plannable[j]].expF)
-	})
+	rc.largestFirst(plannable)
 	for _, k := range plannable[maxPlannedLines:] {
 		w := &rc.work[k]
 		w.plannable, w.skipped = false, true
 	}
 	rc.plan.Skipped = len(plannable) - maxPlannedLines
 	rc.plan.Notes = append(rc.plan.Notes, fmt.Sprintf("%d exposed parts with alternatives are not planned: the plan covers the %d with the largest expected annual change", rc.plan.Skipped, maxPlannedLines))
+}
+
+// largestFirst orders work items by |expF|, largest first, ties in
+// order: a stable sort, made as a sort of (|expF|, item) pairs, whose
+// order is total (several times faster on the hundreds of thousands of a
+// large BOM); with a NaN, which orders nothing, the stable sort itself.
+func (rc *recContext) largestFirst(items []int) {
+	type keyed struct {
+		abs  float64
+		item int
+	}
+	ks := make([]keyed, len(items))
+	for i, k := range items {
+		a := math.Abs(rc.work[k].expF)
+		if math.IsNaN(a) {
+			sort.SliceStable(items, func(i, j int) bool {
+				return math.Abs(rc.work[items[i]].expF) > math.Abs(rc.work[items[j]].expF)
+			})
+			return
+		}
+		ks[i] = keyed{a, k}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		switch {
+		case x.abs > y.abs:
+			return -1
+		case x.abs < y.abs:
+			return 1
+		}
+		return x.item - y.item
+	})
+	for i := range ks {
+		items[i] = ks[i].item
+	}
 }
 
 // classKey is what makes two lines the same per unit of annual quantity.
