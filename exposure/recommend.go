@@ -227,6 +227,7 @@ func Recommend(r *Result) (*Plan, error) {
 	if err := m.ctxErr(); err != nil { // ComputeContext's context is done
 		return nil, err
 	}
+	rc.figs = nil // the programs are solved: their figures are garbage
 	rc.finish()
 	plan.Tally()
 	return plan, nil
@@ -247,12 +248,16 @@ type recContext struct {
 	byKey   map[string]*profile
 	altProf map[altKey]*profile // (base profile, alternative) → profile
 	factors map[*profile]*recFactors
+	pending []factorTask // the factors prepare asked for, computed at its end
 	noted   map[string]bool
 
-	work    []lineWork
-	classes []*recClass
-	units   [][]int // classes of each program group
-	res     []recResource
+	work     []lineWork
+	alts     []int32    // the lines' alternatives, indexes in Input.Alternatives
+	altProfs []*profile // their profiles
+	figs     []lineFigs // by lineWork.fig
+	classes  []*recClass
+	units    [][]int // classes of each program group
+	res      []recResource
 
 	halt atomic.Bool // the context was found done: see halted
 }
@@ -285,20 +290,30 @@ type recFactors struct {
 	ok128        bool
 }
 
-// lineWork is one cost-bearing line being planned.
+// lineWork is one cost-bearing line being planned. A BOM of a million
+// lines has as many, so it is kept small (40 bytes): its alternatives
+// and their profiles are runs of rc.alts and rc.altProfs (see altsOf and
+// profsOf), and the figures only the planned lines have are in rc.figs.
 type lineWork struct {
-	line    int
-	alts    []int        // indexes in Input.Alternatives
-	profs   [][]*profile // per alternative: its profile, or for a material row one per current source
-	exposed bool
-	cls     int       // its class, -1 when unplanned
-	unit    []float64 // per candidate and scenario, for the class (first line of a class only)
-	key     string
-	expF    float64 // today's expected annual delta, in floats: for ranking only
+	expF  float64 // today's expected annual delta, in floats: for ranking only
+	line  int32
+	cls   int32 // its class, -1 when unplanned
+	alt0  int32 // its alternatives are rc.alts[alt0 : alt0+nAlts]
+	nAlts int32
+	prof0 int32 // their profiles start at rc.altProfs[prof0]: one per alternative, or for a material row one per current source
+	fig   int32 // its unit figures and class key in rc.figs, -1 none
 	// plannable: exposed with two candidates or more; classify gives it
 	// its unit figures and class key unless limit skips it.
-	plannable bool
-	skipped   bool // exposed and plannable, but beyond maxPlannedLines
+	exposed, plannable bool
+	skipped            bool // exposed and plannable, but beyond maxPlannedLines
+}
+
+// lineFigs are a classified line's figures: per candidate and scenario,
+// for the class (first line of a class only, nil for the others), and its
+// class key.
+type lineFigs struct {
+	unit []float64
+	key  string
 }
 
 // recClass is a set of lines that are the same per unit of annual
@@ -306,7 +321,6 @@ type lineWork struct {
 type recClass struct {
 	lines   []int // indexes in work
 	q       decimal.Decimal
-	lp      *lpClass
 	cands   []Candidate       // template, shares unset
 	res     []int             // per candidate: capacity index in rc.res, -1 none
 	resCoef []decimal.Decimal // per candidate: capacity used per unit of annual quantity (1 unit, or re_mass_kg)

@@ -171,7 +171,7 @@ func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) 
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
-	c128, ok := candidates128(rc.candidates(w))
+	c128, ok := candidates128(rc.exactCandidates(w))
 	kg, ok2 := contentKg128(l)
 	if !ok || !ok2 {
 		return nil, false

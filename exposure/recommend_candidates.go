@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,14 +30,28 @@ type candPart struct {
 	costF, weightF float64 // the same in floats, for the program
 }
 
-// newCandPart returns a candPart with its floats.
-func newCandPart(p *profile, cost, weight decimal.Decimal) candPart {
-	return candPart{prof: p, cost: cost, weight: weight, costF: cost.InexactFloat64(), weightF: weight.InexactFloat64()}
+// newCandPart returns a candPart, with its floats when asked (only the
+// program's figures use them, and a decimal's float is costly).
+func newCandPart(p *profile, cost, weight decimal.Decimal, floats bool) candPart {
+	cp := candPart{prof: p, cost: cost, weight: weight}
+	if floats {
+		cp.costF, cp.weightF = cost.InexactFloat64(), weight.InexactFloat64()
+	}
+	return cp
 }
 
-// single is a candidate of one part.
+// single is a candidate of one part, with its floats.
 func single(p *profile, cost, value decimal.Decimal) candidate {
-	return candidate{parts: []candPart{newCandPart(p, cost, one)}, cost: cost, value: value, valueF: value.InexactFloat64()}
+	return singleOf(p, cost, value, true)
+}
+
+// singleOf is a candidate of one part, with its floats when asked.
+func singleOf(p *profile, cost, value decimal.Decimal, floats bool) candidate {
+	cd := candidate{parts: []candPart{newCandPart(p, cost, one, floats)}, cost: cost, value: value}
+	if floats {
+		cd.valueF = value.InexactFloat64()
+	}
+	return cd
 }
 
 // candidates lists today's sources, then the alternatives, with their
@@ -45,32 +60,49 @@ func single(p *profile, cost, value decimal.Decimal) candidate {
 // each of today's sources (c_j + B · premium), or its price per kg
 // replaces the material's (c_j − B + re_mass_kg · price) (SPEC section 8).
 func (rc *recContext) candidates(w *lineWork) []candidate {
+	return rc.candidatesOf(w, true)
+}
+
+// exactCandidates is candidates without the floats, for the decimal
+// figures.
+func (rc *recContext) exactCandidates(w *lineWork) []candidate {
+	return rc.candidatesOf(w, false)
+}
+
+// candidatesOf is candidates, with the floats when asked.
+func (rc *recContext) candidatesOf(w *lineWork, floats bool) []candidate {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
-	out, value := rc.sourceCandidates(w, len(l.Sources)+len(w.alts))
+	out, value := rc.sourceCandidatesOf(w, len(l.Sources)+int(w.nAlts), floats)
 	var avg decimal.Decimal
 	for _, s := range l.Sources {
 		avg = avg.Add(s.Share.Mul(s.UnitCost))
 	}
-	for k, a := range w.alts {
+	profs := rc.altProfs[w.prof0:]
+	for _, a := range rc.altsOf(w) {
 		alt := &m.in.Alternatives[a]
 		if alt.PartNumber != "" {
 			c := alt.UnitCost
 			if alt.ByPremium {
 				c = avg.Mul(one.Add(alt.PremiumPct.Div(hundred)))
 			}
-			out = append(out, single(w.profs[k][0], c, value))
+			out = append(out, singleOf(profs[0], c, value, floats))
+			profs = profs[1:]
 			continue
 		}
-		cd := candidate{value: value, valueF: value.InexactFloat64()}
+		cd := candidate{value: value}
+		if floats {
+			cd.valueF = value.InexactFloat64()
+		}
 		for j, s := range l.Sources {
 			c := s.UnitCost.Sub(value).Add(l.MaterialKg.Mul(alt.UnitCost))
 			if alt.ByPremium {
 				c = s.UnitCost.Add(value.Mul(alt.PremiumPct).Div(hundred))
 			}
-			cd.parts = append(cd.parts, newCandPart(w.profs[k][j], c, s.Share))
+			cd.parts = append(cd.parts, newCandPart(profs[j], c, s.Share, floats))
 			cd.cost = cd.cost.Add(s.Share.Mul(c))
 		}
+		profs = profs[len(l.Sources):]
 		out = append(out, cd)
 	}
 	return out
@@ -80,14 +112,24 @@ func (rc *recContext) candidates(w *lineWork) []candidate {
 // sources, in a slice of capacity n, and the value B of the line's
 // material.
 func (rc *recContext) sourceCandidates(w *lineWork, n int) ([]candidate, decimal.Decimal) {
+	return rc.sourceCandidatesOf(w, n, true)
+}
+
+// sourceCandidatesOf is sourceCandidates, with the floats when asked.
+func (rc *recContext) sourceCandidatesOf(w *lineWork, n int, floats bool) ([]candidate, decimal.Decimal) {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	out := make([]candidate, 0, n)
 	value := m.materialValue(l)
 	for j, s := range l.Sources {
-		out = append(out, single(m.srcProfile[w.line][j], s.UnitCost, value))
+		out = append(out, singleOf(m.srcProfile[w.line][j], s.UnitCost, value, floats))
 	}
 	return out, value
+}
+
+// altsOf is w's alternatives, indexes in Input.Alternatives.
+func (rc *recContext) altsOf(w *lineWork) []int32 {
+	return rc.alts[w.alt0 : w.alt0+w.nAlts]
 }
 
 // unitDelta returns a candidate's annual delta per unit of the line's
@@ -140,6 +182,27 @@ func (rc *recContext) unitDeltaFloat(l *Line, kg []float64, pi int, c candidate,
 	return x, any
 }
 
+// sourceDeltaFloat is unitDeltaFloat for today's source p (unit cost
+// costF, the material's value valueF), a candidate of one part of weight
+// 1, with the same operations.
+func (rc *recContext) sourceDeltaFloat(l *Line, kg []float64, pi int, p *profile, costF, valueF float64, s int) (float64, bool) {
+	i := s*len(rc.m.in.BOM.Products) + pi
+	f := rc.factors[p]
+	if !f.nz[i] {
+		return 0, false
+	}
+	y := 0.0
+	for k, cm := range l.Content {
+		if kg[k] > 0 {
+			y += kg[k] * f.g[i][rc.m.elemIdx[cm.Element]]
+		}
+	}
+	y += valueF*f.fv[i] + costF*f.fc[i]
+	x := 0.0
+	x += 1 * y // the part's weight
+	return x, true
+}
+
 // evaluate decides, in parallel, which lines are exposed and which of
 // them could be planned, with today's expected annual delta to rank them.
 func (rc *recContext) evaluate() {
@@ -151,11 +214,19 @@ func (rc *recContext) evaluate() {
 		w := &rc.work[k]
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
-		cands, _ := rc.sourceCandidates(w, len(l.Sources)) // today's only: the alternatives wait for classify
-		kg := make([]float64, len(l.Content))
-		for i, c := range l.Content {
-			kg[i] = c.Kg.InexactFloat64()
+		// Today's sources as single candidates, in floats, on the stack
+		// for most lines: a million lines' candidates were ~200 MB of
+		// garbage (their decimals wait for the unsure case below).
+		var kgBuf [8]float64
+		var srcBuf [4][2]float64 // unit cost, share
+		kg, src := kgBuf[:0], srcBuf[:0]
+		for _, c := range l.Content {
+			kg = append(kg, c.Kg.InexactFloat64())
 		}
+		for _, s := range l.Sources {
+			src = append(src, [2]float64{s.UnitCost.InexactFloat64(), s.Share.InexactFloat64()})
+		}
+		valueF := m.materialValue(l).InexactFloat64()
 		// Exposed: today's mix changes cost in some scenario. Floats
 		// decide unless they come out (near) zero; decimals settle it.
 		exposed, unsure := false, false
@@ -163,10 +234,10 @@ func (rc *recContext) evaluate() {
 		for s := 0; s < rc.S; s++ {
 			sum, mag := 0.0, 0.0
 			any := false
-			for j, src := range l.Sources {
-				v, nz := rc.unitDeltaFloat(l, kg, pi, cands[j], s)
+			for j := range l.Sources {
+				v, nz := rc.sourceDeltaFloat(l, kg, pi, m.srcProfile[w.line][j], src[j][0], valueF, s)
 				any = any || nz
-				x := src.Share.InexactFloat64() * v
+				x := src[j][1] * v
 				sum += x
 				mag += math.Abs(x)
 			}
@@ -180,6 +251,7 @@ func (rc *recContext) evaluate() {
 			}
 		}
 		if !exposed && unsure {
+			cands, _ := rc.sourceCandidates(w, len(l.Sources))
 			for s := 0; s < rc.S && !exposed; s++ {
 				var sum decimal.Decimal
 				for j, src := range l.Sources {
@@ -189,7 +261,7 @@ func (rc *recContext) evaluate() {
 			}
 		}
 		w.exposed = exposed
-		w.plannable = exposed && len(l.Sources)+len(w.alts) >= 2
+		w.plannable = exposed && len(l.Sources)+int(w.nAlts) >= 2
 	})
 }
 
@@ -205,6 +277,7 @@ func (rc *recContext) classify() {
 			kept = append(kept, k)
 		}
 	}
+	rc.figs = make([]lineFigs, len(kept))
 	parallel(len(kept), func(i int) {
 		if rc.halted(i) {
 			return // Recommend returns the context's error
@@ -219,14 +292,16 @@ func (rc *recContext) classify() {
 			kg[i] = c.Kg.InexactFloat64()
 		}
 		// Per unit of annual quantity: X_s / V.
-		w.unit = make([]float64, len(cands)*rc.S)
+		fig := &rc.figs[i]
+		w.fig = int32(i)
+		fig.unit = make([]float64, len(cands)*rc.S)
 		for j, c := range cands {
 			for s := 0; s < rc.S; s++ {
 				v, _ := rc.unitDeltaFloat(l, kg, pi, c, s)
-				w.unit[j*rc.S+s] = v / vol
+				fig.unit[j*rc.S+s] = v / vol
 			}
 		}
-		w.key = rc.classKey(w, l, pi, cands)
+		fig.key = rc.classKey(w, l, pi, cands)
 	})
 }
 
@@ -245,15 +320,47 @@ func (rc *recContext) limit() {
 	if len(plannable) <= maxPlannedLines {
 		return
 	}
-	sort.SliceStable(plannable, func(i, j int) bool {
-		return math.Abs(rc.work[plannable[i]].expF) > math.Abs(rc.work[plannable[j]].expF)
-	})
+	rc.largestFirst(plannable)
 	for _, k := range plannable[maxPlannedLines:] {
 		w := &rc.work[k]
 		w.plannable, w.skipped = false, true
 	}
 	rc.plan.Skipped = len(plannable) - maxPlannedLines
 	rc.plan.Notes = append(rc.plan.Notes, fmt.Sprintf("%d exposed parts with alternatives are not planned: the plan covers the %d with the largest expected annual change", rc.plan.Skipped, maxPlannedLines))
+}
+
+// largestFirst orders work items by |expF|, largest first, ties in
+// order: a stable sort, made as a sort of (|expF|, item) pairs, whose
+// order is total (several times faster on the hundreds of thousands of a
+// large BOM); with a NaN, which orders nothing, the stable sort itself.
+func (rc *recContext) largestFirst(items []int) {
+	type keyed struct {
+		abs  float64
+		item int
+	}
+	ks := make([]keyed, len(items))
+	for i, k := range items {
+		a := math.Abs(rc.work[k].expF)
+		if math.IsNaN(a) {
+			sort.SliceStable(items, func(i, j int) bool {
+				return math.Abs(rc.work[items[i]].expF) > math.Abs(rc.work[items[j]].expF)
+			})
+			return
+		}
+		ks[i] = keyed{a, k}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		switch {
+		case x.abs > y.abs:
+			return -1
+		case x.abs < y.abs:
+			return 1
+		}
+		return x.item - y.item
+	})
+	for i := range ks {
+		items[i] = ks[i].item
+	}
 }
 
 // classKey is what makes two lines the same per unit of annual quantity.
@@ -276,7 +383,7 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 		if j < len(l.Sources) {
 			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
 		} else {
-			fmt.Fprintf(&b, ":a%d", w.alts[j-len(l.Sources)])
+			fmt.Fprintf(&b, ":a%d", rc.alts[int(w.alt0)+j-len(l.Sources)])
 		}
 	}
 	return b.String()

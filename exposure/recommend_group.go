@@ -14,48 +14,70 @@ func (rc *recContext) group() {
 // buildClasses merges the exposed lines that have a class key into
 // classes: lines with the same key are the same per unit of annual
 // quantity, so one program serves them all and its size is their summed
-// quantity.
+// quantity. The classes' candidates are made in parallel, then given
+// their capacities in class order.
 func (rc *recContext) buildClasses() {
 	m := rc.m
 	in := m.in
 	byKey := map[string]int{}
-	resOf := map[int]int{} // alternative → resource
 	for k := range rc.work {
 		w := &rc.work[k]
 		if !w.exposed {
 			continue
 		}
 		rc.plan.Exposed++
-		if w.key == "" {
+		if w.fig < 0 || rc.figs[w.fig].key == "" {
 			continue
 		}
+		fig := &rc.figs[w.fig]
 		l := &in.BOM.Lines[w.line]
 		q := m.qty[w.line].Mul(in.BOM.Products[m.prodIdx[l.Product]].AnnualVolume)
-		if ci, ok := byKey[w.key]; ok {
+		if ci, ok := byKey[fig.key]; ok {
 			c := rc.classes[ci]
 			c.lines = append(c.lines, k)
 			c.q = c.q.Add(q)
-			w.cls = ci
-			w.unit = nil
+			w.cls = int32(ci)
+			fig.unit = nil
 			continue
 		}
 		ci := len(rc.classes)
-		byKey[w.key] = ci
-		w.cls = ci
-		rc.classes = append(rc.classes, rc.newClass(w, k, l, q, resOf))
+		byKey[fig.key] = ci
+		w.cls = int32(ci)
+		rc.classes = append(rc.classes, &recClass{lines: []int{k}, q: q})
+	}
+	parallel(len(rc.classes), func(ci int) { rc.fillClass(rc.classes[ci]) })
+	resOf := map[int]int{} // alternative → resource
+	for _, c := range rc.classes {
+		w := &rc.work[c.lines[0]]
+		n := len(in.BOM.Lines[w.line].Sources)
+		for k, a32 := range rc.altsOf(w) {
+			a := int(a32)
+			if !in.Alternatives[a].HasCapacity {
+				continue
+			}
+			ri, ok := resOf[a]
+			if !ok {
+				ri = len(rc.res)
+				resOf[a] = ri
+				rc.res = append(rc.res, recResource{alt: a, cap: in.Alternatives[a].Capacity})
+			}
+			c.res[n+k] = ri
+		}
 	}
 }
 
-// newClass makes the class of work item k (line l, annual quantity q):
-// today's sources, then its alternatives, each with the capacity it draws
-// on and the countries the cap counts. resOf gives an alternative with a
-// capacity one resource whichever classes draw on it, so that they share
-// it.
-func (rc *recContext) newClass(w *lineWork, k int, l *Line, q decimal.Decimal, resOf map[int]int) *recClass {
+// fillClass gives class c, as its first line has them, today's sources
+// then its alternatives, each with the capacity it uses per unit and the
+// countries the cap counts; the capacities drawn on are left to
+// buildClasses (c.res -1), which gives an alternative with a capacity one
+// resource whichever classes draw on it, so that they share it.
+func (rc *recContext) fillClass(c *recClass) {
 	m := rc.m
+	w := &rc.work[c.lines[0]]
+	l := &m.in.BOM.Lines[w.line]
 	importer := m.importOf[m.prodIdx[l.Product]]
-	c := &recClass{lines: []int{k}, q: q, heavy: rc.holdsHeavy(l)}
-	cands := rc.candidates(w)
+	c.heavy = rc.holdsHeavy(l)
+	cands := rc.exactCandidates(w)
 	for _, src := range l.Sources {
 		hre, origin := src.hreSeparation(), src.origin()
 		c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: hre, Origin: origin,
@@ -64,24 +86,14 @@ func (rc *recContext) newClass(w *lineWork, k int, l *Line, q decimal.Decimal, r
 		c.resCoef = append(c.resCoef, one)
 		c.capped = append(c.capped, rc.cappedCountries(src.Countries, hre, c.heavy, importer))
 	}
-	for k2, a := range w.alts {
+	for k, a := range rc.altsOf(w) {
 		alt := &m.in.Alternatives[a]
-		cd, coef := rc.altCandidate(l, alt, cands[len(l.Sources)+k2].cost)
-		ri := -1
-		if alt.HasCapacity {
-			var ok bool
-			if ri, ok = resOf[a]; !ok {
-				ri = len(rc.res)
-				resOf[a] = ri
-				rc.res = append(rc.res, recResource{alt: a, cap: alt.Capacity})
-			}
-		}
+		cd, coef := rc.altCandidate(l, alt, cands[len(l.Sources)+k].cost)
 		c.cands = append(c.cands, cd)
-		c.res = append(c.res, ri)
+		c.res = append(c.res, -1)
 		c.resCoef = append(c.resCoef, coef)
 		c.capped = append(c.capped, rc.cappedCountries(alt.Countries, cd.HRESeparation, c.heavy, importer))
 	}
-	return c
 }
 
 // altCandidate is the Candidate an Alternatives row offers line l at the

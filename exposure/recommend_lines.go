@@ -3,6 +3,7 @@ package exposure
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -25,26 +26,24 @@ func (rc *recContext) finish() {
 	spend := map[stageCountry]*StageSpend{}
 	// Line plans are made a chunk at a time: the totals take every line,
 	// but only the maxLinePlans largest expected savings are kept, so that
-	// a BOM of a million lines does not hold a plan for each.
+	// a BOM of a million lines does not hold a plan for each. A chunk's
+	// plans are added to the totals, in order, while the next chunk's are
+	// computed.
 	const chunk = 4096
-	buf := make([]LinePlan, 0, chunk)
-	for start := 0; start < len(planned); start += chunk {
+	bufs := [2][]LinePlan{make([]LinePlan, 0, chunk), make([]LinePlan, 0, chunk)}
+	var adding sync.WaitGroup
+	for n, start := 0, 0; start < len(planned); n, start = n+1, start+chunk {
 		part := planned[start:min(start+chunk, len(planned))]
-		buf = buf[:len(part)]
+		buf := bufs[n%2][:len(part)]
 		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
-		for i := range buf {
-			rc.addToTotals(&buf[i], spend)
-			// A line whose plan is today's mix is not listed (SPEC
-			// section 8), unless there is something to say about it: a
-			// note, or a stage left above the cap, which must be named.
-			if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
-				plan.Lines = append(plan.Lines, buf[i])
-			}
-		}
-		if len(plan.Lines) > 2*maxLinePlans {
-			keepLargestSavings(&plan.Lines)
-		}
+		adding.Wait() // the chunk before: its buffer is the next one's
+		adding.Add(1)
+		go func() {
+			defer adding.Done()
+			rc.collect(buf, spend)
+		}()
 	}
+	adding.Wait()
 	if len(plan.Lines) > maxLinePlans {
 		keepLargestSavings(&plan.Lines)
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%d parts have a plan; the %d with the largest expected saving are listed, the totals cover all of them.", plan.Planned, maxLinePlans))
@@ -65,6 +64,23 @@ func (rc *recContext) finish() {
 		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
 	}
 	rc.unplanned()
+}
+
+// collect adds a chunk of line plans to the totals and keeps those to
+// list (SPEC section 8: a line whose plan is today's mix is not listed,
+// unless there is something to say about it: a note, or a stage left
+// above the cap, which must be named).
+func (rc *recContext) collect(buf []LinePlan, spend map[stageCountry]*StageSpend) {
+	plan := rc.plan
+	for i := range buf {
+		rc.addToTotals(&buf[i], spend)
+		if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
+			plan.Lines = append(plan.Lines, buf[i])
+		}
+	}
+	if len(plan.Lines) > 2*maxLinePlans {
+		keepLargestSavings(&plan.Lines)
+	}
 }
 
 // unplanned lists the exposed lines without alternatives: the largest by
@@ -97,32 +113,51 @@ func (rc *recContext) unplanned() {
 	})
 	var dc dec128.Converter
 	var total sum128
-	order := make([]int, len(un)) // places in un, largest expected delta first
 	for i := range figs {
 		if u := &figs[i]; u.exact {
 			total.add(u.exp128, &dc)
 		} else {
 			total.addDecimal(u.exp, &dc)
 		}
-		order[i] = i
 	}
 	plan.UnplannedDelta = plan.UnplannedDelta.Add(total.decimal(&dc))
-	sort.SliceStable(order, func(i, j int) bool {
-		if c := figs[order[i]].cmp(&figs[order[j]], &dc); c != 0 {
-			return c > 0
-		}
-		return un[order[i]] < un[order[j]]
-	})
-	for _, i := range order[:min(len(order), MaxUnplanned)] {
+	for _, i := range largestUnplanned(figs, un, &dc) {
 		w, u := &rc.work[un[i]], &figs[i]
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
 		if u.exact {
 			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
 		}
-		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: w.line, Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
+		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: int(w.line), Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
 			Expected: u.exp, Worst: u.worst})
 	}
+}
+
+// largestUnplanned returns the places in un (and figs) of the
+// MaxUnplanned largest expected deltas, largest first, ties in BOM order:
+// the first MaxUnplanned of a stable sort of them all (cmp is exact, so
+// this order is total), kept in a short sorted list instead of sorting
+// the hundreds of thousands of a large BOM.
+func largestUnplanned(figs []unplannedFigures, un []int, dc *dec128.Converter) []int {
+	before := func(i, j int) bool {
+		if c := figs[i].cmp(&figs[j], dc); c != 0 {
+			return c > 0
+		}
+		return un[i] < un[j]
+	}
+	top := make([]int, 0, MaxUnplanned)
+	for i := range figs {
+		if len(top) == MaxUnplanned && !before(i, top[len(top)-1]) {
+			continue
+		}
+		k := sort.Search(len(top), func(p int) bool { return before(i, top[p]) })
+		if len(top) < MaxUnplanned {
+			top = append(top, 0)
+		}
+		copy(top[k+1:], top[k:len(top)-1])
+		top[k] = i
+	}
+	return top
 }
 
 // addToTotals adds one line's plan to the portfolio totals.
@@ -204,7 +239,7 @@ func (rc *recContext) linePlan(k int) LinePlan {
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
-	lp := LinePlan{Index: w.line, Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
+	lp := LinePlan{Index: int(w.line), Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
 	lp.Candidates = make([]Candidate, len(c.cands))
 	copy(lp.Candidates, c.cands)
 	cur := make([]decimal.Decimal, len(c.cands))

@@ -30,6 +30,7 @@ func (rc *recContext) prepare() error {
 		}
 	}
 	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
+	var profBuf []*profile
 	for i := range in.BOM.Lines {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
 			return m.ctxErr()
@@ -44,7 +45,7 @@ func (rc *recContext) prepare() error {
 		if belowPlannedQty(m.qty[i], in.BOM.Products[pi].AnnualVolume) {
 			continue
 		}
-		w := lineWork{line: i, cls: -1}
+		w := lineWork{line: int32(i), cls: -1, fig: -1, alt0: int32(len(rc.alts)), prof0: int32(len(rc.altProfs))}
 		alts := byPart[l.PartNumber]
 		if len(alts) == 0 && l.Material != "" {
 			alts = byMat[l.Material]
@@ -56,44 +57,52 @@ func (rc *recContext) prepare() error {
 			rc.ensureFactors(m.srcProfile[i][j], pi)
 		}
 		for _, a := range alts {
-			alt := &in.Alternatives[a]
-			if isCurrent(l, alt) {
-				continue
-			}
-			if alt.PartNumber == "" && (!alt.ByPremium || alt.HasCapacity) && l.MaterialKg.Sign() <= 0 {
-				what := "quotes a price per kg of material"
-				if alt.ByPremium {
-					what = "offers a capacity in kg of material"
-				}
-				rc.note("%s (%s) %s, but some lines of %s give no re_mass_kg: it is left out of their candidates", alt.Supplier, alt.Ref, what, l.Material)
-				continue
-			}
-			// A part-number row replaces the whole part; a material row
-			// keeps each of today's sources and remakes its material.
-			bases := m.srcProfile[i][:1]
-			if alt.PartNumber == "" {
-				bases = m.srcProfile[i]
-			}
-			var profs []*profile
-			var err error
-			for _, base := range bases {
-				var p *profile
-				if p, err = rc.altProfile(base, a); err != nil {
-					break
-				}
-				rc.ensureFactors(p, pi)
-				profs = append(profs, p)
-			}
-			if err != nil {
-				rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
-				continue
-			}
-			w.alts = append(w.alts, a)
-			w.profs = append(w.profs, profs)
+			profBuf = rc.addAlternative(&w, l, pi, a, profBuf)
 		}
 		rc.work = append(rc.work, w)
 	}
+	rc.computeFactors()
 	return nil
+}
+
+// addAlternative adds alternative a to line l's candidates (work item w,
+// product pi) unless it is one of today's sources or cannot serve the
+// line (noted); buf is a buffer for its profiles, returned for reuse.
+func (rc *recContext) addAlternative(w *lineWork, l *Line, pi, a int, buf []*profile) []*profile {
+	m := rc.m
+	i := w.line
+	alt := &m.in.Alternatives[a]
+	if isCurrent(l, alt) {
+		return buf
+	}
+	if alt.PartNumber == "" && (!alt.ByPremium || alt.HasCapacity) && l.MaterialKg.Sign() <= 0 {
+		what := "quotes a price per kg of material"
+		if alt.ByPremium {
+			what = "offers a capacity in kg of material"
+		}
+		rc.note("%s (%s) %s, but some lines of %s give no re_mass_kg: it is left out of their candidates", alt.Supplier, alt.Ref, what, l.Material)
+		return buf
+	}
+	// A part-number row replaces the whole part; a material row keeps
+	// each of today's sources and remakes its material.
+	bases := m.srcProfile[i][:1]
+	if alt.PartNumber == "" {
+		bases = m.srcProfile[i]
+	}
+	profs := buf[:0]
+	for _, base := range bases {
+		p, err := rc.altProfile(base, a)
+		if err != nil {
+			rc.note("%s (%s) is left out of the candidates of some lines: %v", alt.Supplier, alt.Ref, err)
+			return profs
+		}
+		rc.ensureFactors(p, pi)
+		profs = append(profs, p)
+	}
+	rc.alts = append(rc.alts, int32(a))
+	rc.altProfs = append(rc.altProfs, profs...)
+	w.nAlts++
+	return profs
 }
 
 // workCapacity is how many lines prepare may plan at most: the
@@ -177,8 +186,17 @@ func (rc *recContext) altProfile(base *profile, a int) (*profile, error) {
 	return p, nil
 }
 
-// ensureFactors computes a profile's annual factors for every scenario
-// for one product, so that the parallel steps only read them.
+// factorTask is a profile's factors to compute: its expected monthly
+// ones (pi < 0), or its annual ones for product pi.
+type factorTask struct {
+	p  *profile
+	f  *recFactors
+	pi int
+}
+
+// ensureFactors makes sure a profile's annual factors for every scenario
+// for one product will be computed (by computeFactors, at the end of
+// prepare), so that the parallel steps only read them.
 func (rc *recContext) ensureFactors(p *profile, pi int) {
 	m := rc.m
 	P := len(m.in.BOM.Products)
@@ -187,12 +205,44 @@ func (rc *recContext) ensureFactors(p *profile, pi int) {
 		f = &recFactors{id: len(rc.factors), done: make([]bool, P), dec: make([]*partFactors, rc.S*P), g: make([][]float64, rc.S*P),
 			fv: make([]float64, rc.S*P), fc: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
 		rc.factors[p] = f
-		rc.expectedMonthly(p, f)
+		rc.pending = append(rc.pending, factorTask{p: p, f: f, pi: -1})
+		// factorsFor's cache of p, made here so that the tasks of p's
+		// products fill apart from one another.
+		if p.parts == nil {
+			p.parts = make([][]*partFactors, len(m.scen))
+		}
+		for s := range p.parts {
+			if p.parts[s] == nil {
+				p.parts[s] = make([]*partFactors, P)
+			}
+		}
 	}
-	if f.done[pi] {
-		return
+	if !f.done[pi] {
+		f.done[pi] = true
+		rc.pending = append(rc.pending, factorTask{p: p, f: f, pi: pi})
 	}
-	f.done[pi] = true
+}
+
+// computeFactors computes the factors ensureFactors asked for, in
+// parallel: each task writes its own profile's fields or product's
+// entries (the profiles and products are many on a large BOM, ~0.3 s
+// serial on 100,000 lines).
+func (rc *recContext) computeFactors() {
+	parallelBatch(len(rc.pending), 4, func(k int) {
+		if t := rc.pending[k]; t.pi < 0 {
+			rc.expectedMonthly(t.p, t.f)
+		} else {
+			rc.productFactors(t.p, t.f, t.pi)
+		}
+	})
+	rc.pending = nil
+}
+
+// productFactors computes p's annual factors for every scenario for
+// product pi, as decimals and as floats.
+func (rc *recContext) productFactors(p *profile, f *recFactors, pi int) {
+	m := rc.m
+	P := len(m.in.BOM.Products)
 	vol := m.in.BOM.Products[pi].AnnualVolume
 	for s := 0; s < rc.S; s++ {
 		d := m.factorsFor(p, s, pi, vol)
@@ -244,7 +294,7 @@ func (rc *recContext) monthlySavingDecimal(w *lineWork, cur, rec []decimal.Decim
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
 	out := make([]decimal.Decimal, H+1) // Σ_j d_j (c_j + X_jt), divided by 12 at the end
-	for j, cd := range rc.candidates(w) {
+	for j, cd := range rc.exactCandidates(w) {
 		d := cur[j].Sub(rec[j])
 		if d.IsZero() {
 			continue
@@ -289,9 +339,16 @@ func (rc *recContext) halted(k int) bool {
 	return false
 }
 
-// parallel runs fn(i) for i in [0, n) on every processor.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), (n+63)/64)
+// parallel runs fn(i) for i in [0, n) on every processor, 64 items a
+// grab: for many small items (lines).
+func parallel(n int, fn func(i int)) { parallelBatch(n, 64, fn) }
+
+// parallelBatch runs fn(i) for i in [0, n) on every processor, each
+// worker taking batch items at a time: batch 1 for a few hundred items of
+// very unequal cost (the solve's tasks), so that one worker does not end
+// with a large share of the work while the other waits.
+func parallelBatch(n, batch int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
 	if workers <= 1 {
 		for i := 0; i < n; i++ {
 			fn(i)
@@ -312,11 +369,11 @@ func parallel(n int, fn func(i int)) {
 				}
 			}()
 			for {
-				lo := int(next.Add(64)) - 64
+				lo := int(next.Add(int64(batch))) - batch
 				if lo >= n {
 					return
 				}
-				for i := lo; i < min(lo+64, n); i++ {
+				for i := lo; i < min(lo+batch, n); i++ {
 					fn(i)
 				}
 			}

@@ -40,7 +40,9 @@ func (rc *recContext) solve() {
 		tasks = append(tasks, task{classes: single[i:j], shaped: true})
 		i = j
 	}
-	parallel(len(tasks), func(k int) {
+	// One task a grab: the tasks are few and unequal (a group's programs
+	// are larger than a run's), and a grab of 64 left one worker idle.
+	parallelBatch(len(tasks), 1, func(k int) {
 		if rc.m.stopped() {
 			return // Recommend returns the context's error
 		}
@@ -173,7 +175,7 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 			}
 			active[k] = append(active[k], j)
 			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
-			lc.delta = append(lc.delta, w.unit[j*rc.S:(j+1)*rc.S])
+			lc.delta = append(lc.delta, rc.figs[w.fig].unit[j*rc.S:(j+1)*rc.S])
 			lc.countries = append(lc.countries, c.capped[j])
 			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
 			lc.current = append(lc.current, cd.Current)
@@ -191,7 +193,6 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				lc.res = append(lc.res, -1)
 			}
 		}
-		c.lp = lc
 		p.classes = append(p.classes, lc)
 	}
 	return p, active
@@ -320,7 +321,7 @@ type mix struct {
 // (Result.Parts' figure with x_j = 1), and a mix's annual cost in
 // scenario s is Σ_j x_j (C_j + A_js).
 func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
-	cands := rc.candidates(w)
+	cands := rc.exactCandidates(w)
 	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
 		return mc
 	}

@@ -97,15 +97,29 @@ func stageCountryOf(cd Candidate, g Stage) string {
 // the heavy-separation stage only for a line with heavy rare earths.
 func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
 	var out [capStages]HHI
+	// Each country's share, as a map would sum them (from the zero
+	// decimal); a line has a handful of candidates, so a list is cheaper.
+	type countryShare struct {
+		country string
+		v       decimal.Decimal
+	}
+	var by []countryShare
 	for g := Stage(0); g < capStages; g++ {
 		if g == StageHRESeparation && !heavy {
 			continue
 		}
-		by := map[string]decimal.Decimal{}
+		by = by[:0]
 		var known decimal.Decimal
 		for j, cd := range cands {
 			if c := stageCountryOf(cd, g); c != "" && y[j].Sign() > 0 {
-				by[c] = by[c].Add(y[j])
+				k := 0
+				for k < len(by) && by[k].country != c {
+					k++
+				}
+				if k == len(by) {
+					by = append(by, countryShare{country: c})
+				}
+				by[k].v = by[k].v.Add(y[j])
 				known = known.Add(y[j])
 			}
 		}
@@ -113,8 +127,8 @@ func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI
 			continue
 		}
 		var h decimal.Decimal
-		for _, v := range by {
-			sh := v.Mul(hundred)
+		for _, cs := range by {
+			sh := cs.v.Mul(hundred)
 			if !known.Equal(one) {
 				sh = sh.DivRound(known, divPlaces)
 			}
