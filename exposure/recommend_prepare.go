@@ -206,16 +206,6 @@ func (rc *recContext) ensureFactors(p *profile, pi int) {
 			fv: make([]float64, rc.S*P), fc: make([]float64, rc.S*P), nz: make([]bool, rc.S*P)}
 		rc.factors[p] = f
 		rc.pending = append(rc.pending, factorTask{p: p, f: f, pi: -1})
-		// factorsFor's cache of p, made here so that the tasks of p's
-		// products fill apart from one another.
-		if p.parts == nil {
-			p.parts = make([][]*partFactors, len(m.scen))
-		}
-		for s := range p.parts {
-			if p.parts[s] == nil {
-				p.parts[s] = make([]*partFactors, P)
-			}
-		}
 	}
 	if !f.done[pi] {
 		f.done[pi] = true
