@@ -1494,3 +1494,34 @@ func TestMulSharedIsMul(t *testing.T) {
 		t.Error("isExactOne: want 1 (exponent 0) alone")
 	}
 }
+
+// TestAmbiguousRuleFirstInProfileOrder: the profiles' factors are filled
+// the scenarios side by side, yet the error is the one a fill in profile
+// order, scenario after scenario, meets first. Two lines make two
+// profiles (HS 8505 first, then 8501); scenario A's rows tie only under
+// 8501, scenario B's under 8505 alone: B's tie comes first. Both
+// scenarios tie under 8505 in the second case: A's, the earlier.
+func TestAmbiguousRuleFirstInProfileOrder(t *testing.T) {
+	cn := []Source{src("CN/CN/CN/CN", "10")}
+	hsRow := func(hs, pct string) Control { c := uplift("Nd", AnyClass, pct); c.HSPrefix = hs; return c }
+	in := func(a, b []Control) Input {
+		in := oneLine("1", "Nd=1", "8505", "", cn, scen("A", "0", a, nil), scen("B", "0", b, nil))
+		second := in.BOM.Lines[0]
+		second.PartNumber, second.HSCode, second.Ref = "MOT", "8501", "BOM!3"
+		in.BOM.Lines = append(in.BOM.Lines, second)
+		return in
+	}
+	for _, tc := range []struct {
+		name string
+		a, b []Control
+		want string
+	}{
+		{"later-profile-in-A", []Control{hsRow("8501", "10"), hsRow("8501", "20")}, []Control{hsRow("8505", "10"), hsRow("8505", "20")}, "scenario B"},
+		{"same-profile", []Control{hsRow("8505", "10"), hsRow("8505", "20")}, []Control{hsRow("8505", "10"), hsRow("8505", "20")}, "scenario A"},
+	} {
+		_, err := Compute(in(tc.a, tc.b))
+		if !errors.Is(err, ErrAmbiguousRule) || !strings.Contains(err.Error(), tc.want+":") {
+			t.Errorf("%s: %v, want %s's tie", tc.name, err, tc.want)
+		}
+	}
+}
