@@ -155,7 +155,8 @@ func feasible(s *sf, x []float64) error {
 
 // The simplex below is gonum's lp.Simplex (gonum v0.17.0,
 // optimize/convex/lp/simplex.go, BSD-3-Clause, Copyright ©2016 The Gonum
-// Authors) for a given initial basis, step for step and float for float,
+// Authors; the licence is in LICENSE.gonum beside this file) for a given
+// initial basis, step for step and float for float,
 // but factorizing each basis matrix once instead of three times a step:
 // gonum solves with a new LU (and its condition estimate) for the reduced
 // costs, for the move and for the new basic values, and the move's matrix
