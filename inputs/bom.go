@@ -133,6 +133,12 @@ func (r *reader) readBOM() {
 	hint := t.rows.RowsHint()
 	r.bom.Lines = make([]exposure.Line, 0, hint)
 	pend := make([]pendingLine, 0, hint)
+	// Every line has a source: they are carved from one block for the
+	// rows hinted, like the lines. Allocated beside the lines, before
+	// the collection that their size sets off has taken the measure of
+	// the heap, they also raise the heap that the next collection waits
+	// for, by the size they will reach anyway.
+	lr.sources.block = make([]exposure.Source, hint)
 	for t.next() {
 		if r.ps.hopeless() {
 			r.ps.truncated = true // hopeless: stop reading, say so

@@ -99,13 +99,18 @@ func sortBucket(es []partEntry) {
 // too.
 func (ix *partIndex) firstLines() (first []int32, repeated []bool) {
 	first, repeated = make([]int32, len(ix.lines)), make([]bool, len(ix.lines))
+	for i := range first {
+		first[i] = int32(i)
+	}
+	// Only runs of one hash are read further (nearly every hash is
+	// alone): the lines, in hash order, are all over memory.
 	es := ix.entries
 	for r := 0; r < len(es); {
 		end := r + 1
 		for end < len(es) && es[end].hash == es[r].hash {
 			end++
 		}
-		for i := r; i < end; i++ {
+		for i := r + 1; i < end; i++ {
 			// The run is in line order: the first entry of the same part
 			// number is its first line (itself, when there is none before).
 			l := es[i].line
