@@ -242,6 +242,9 @@ type lineReader struct {
 	// (country); lastProduct the last product known.
 	lastCountry [numCountries]keptCountry
 	lastProduct string
+	// lastMaterial is the last material text with a code and its code
+	// (material).
+	lastMaterial keptCountry
 }
 
 // read reads the current BOM row into l; ok is false when the row cannot
@@ -283,7 +286,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	}
 	l.Description = lr.keep.repeated(keptDescription, t.textAt(c.description)) // cut to what a cell holds by t.next
 	l.UOM = lr.keep.repeated(keptUOM, t.textAt(c.uom))
-	l.HSCode = lr.keep.once(t.textAt(c.hsCode))
+	l.HSCode = lr.keep.onceRepeated(keptHSCode, t.textAt(c.hsCode))
 	if q, ok := t.amountAt(c.qtyPer, true); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
@@ -367,25 +370,30 @@ const (
 	numCountries
 )
 
-// keptCountry is a country cell's text and its code.
+// keptCountry is a country (or material) cell's text and its code.
 type keptCountry struct{ text, code string }
 
 // stageColumnNames are the stage-country columns in exposure.Stage order.
 var stageColumnNames = [exposure.NumStages]string{"mine_country", "refine_country", "metal_country", "component_country"}
 
 // material returns the row's material code, remembering the codes of
-// texts already seen.
+// texts already seen; that of the text above, without a look-up.
 func (lr *lineReader) material() string {
 	code := lr.t.textAt(lr.cols.material)
 	if code == "" {
 		return ""
 	}
-	if m, ok := lr.materials[code]; ok {
-		return m
+	if code == lr.lastMaterial.text {
+		return lr.lastMaterial.code
 	}
-	m := lr.r.material(lr.t)
+	m, ok := lr.materials[code]
+	if !ok {
+		if m = lr.r.material(lr.t); m != "" {
+			lr.materials[code] = m
+		}
+	}
 	if m != "" {
-		lr.materials[code] = m
+		lr.lastMaterial = keptCountry{code, m}
 	}
 	return m
 }

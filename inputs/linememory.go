@@ -48,6 +48,7 @@ const (
 	keptDescription
 	keptUOM
 	keptSupplier
+	keptHSCode // kept by onceRepeated
 	numKept
 )
 
@@ -61,6 +62,16 @@ func (k *textKeeper) repeated(col int, s string) string {
 	if !k.copy {
 		return s
 	}
+	if s == k.last[col] {
+		return k.last[col]
+	}
+	k.last[col] = k.once(s)
+	return k.last[col]
+}
+
+// onceRepeated keeps s once, whatever the book, as once does; the text
+// of column col in the row above is taken again without hashing.
+func (k *textKeeper) onceRepeated(col int, s string) string {
 	if s == k.last[col] {
 		return k.last[col]
 	}
