@@ -172,3 +172,27 @@ func TestCostCacheSameAsParsing(t *testing.T) {
 		t.Error("DE after a bad country is an error")
 	}
 }
+
+// TestRepeatedMaterialsAndHSCodes: a material or HS code repeated from
+// the row above reads as it does alone, and an unknown material is an
+// error at each of its cells, repeated or not.
+func TestRepeatedMaterialsAndHSCodes(t *testing.T) {
+	bom := [][]any{
+		{"product", "part_number", "qty_per", "material", "re_mass_kg", "hs_code"},
+		{"P1", "A", 1, "SMCO5", 0.001, 8505.11},
+		{"P1", "B", 1, "SMCO5", 0.002, 8505.11},
+		{"P1", "C", 1, "smco5", 0.002, "8505.11"},
+		{"P1", "D", 1, "NDFEB_N42", 0.002, 8505.19},
+		{"P1", "E", 1, "SMCO5", 0.002, 8505.11},
+	}
+	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+	for part, want := range map[string][2]string{"A": {"SMCO5", "8505.11"}, "B": {"SMCO5", "8505.11"}, "C": {"SMCO5", "8505.11"}, "D": {"NDFEB_N42", "8505.19"}, "E": {"SMCO5", "8505.11"}} {
+		if ln := lineOf(t, l, "P1", part); ln.Material != want[0] || ln.HSCode != want[1] || len(ln.Content) == 0 {
+			t.Errorf("%s: material %q, HS code %q, %d elements; want %s, %s and content", part, ln.Material, ln.HSCode, len(ln.Content), want[0], want[1])
+		}
+	}
+	bom[2][3], bom[3][3] = "SMC05", "SMC05"
+	ie := mustFail(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
+	wantProblem(t, ie.Problems, "BOM", "D3", true, "SMC05")
+	wantProblem(t, ie.Problems, "BOM", "D4", true, "SMC05")
+}
