@@ -87,24 +87,29 @@ func (r *xlsxSheetReader) plainCell(col, num int) (cell Cell, newCol int, ok boo
 	} else if col++; col >= maxCols {
 		return Cell{}, 0, false
 	}
-	if typ == typeShared && hasV {
-		// Most cells: a shared string, made here as cell makes it,
-		// without its call. Anything cell would refuse is left to it.
-		n, ok := parseUint(text)
-		if !ok || n >= r.book.sst.len() {
-			return Cell{}, 0, false
-		}
-		if s := r.book.sst.at(n); s != "" {
-			cell = Cell{Text: s, Kind: CellText}
-		}
-	} else {
-		var err error
-		if cell, err = r.cell(text, col, num, typ, "", style, hasV, false); err != nil {
-			return Cell{}, 0, false
-		}
+	if cell, ok = r.plainValue(text, col, num, typ, style, hasV); !ok {
+		return Cell{}, 0, false
 	}
 	x.pos += i
 	return cell, col, true
+}
+
+// plainValue makes a plain cell as cell makes it; ok is false where cell
+// gives an error. Most cells are shared strings: they are made here,
+// without cell's call; anything cell would refuse is left to it.
+func (r *xlsxSheetReader) plainValue(text []byte, col, num, typ, style int, hasV bool) (Cell, bool) {
+	if typ != typeShared || !hasV {
+		cell, err := r.cell(text, col, num, typ, "", style, hasV, false)
+		return cell, err == nil
+	}
+	n, ok := parseUint(text)
+	if !ok || n >= r.book.sst.len() {
+		return Cell{}, false
+	}
+	if s := r.book.sst.at(n); s != "" {
+		return Cell{Text: s, Kind: CellText}, true
+	}
+	return Cell{}, true
 }
 
 // hasPrefix is bytes.HasPrefix for a constant prefix, which the compiler
