@@ -133,12 +133,18 @@ func (r *reader) readBOM() {
 	hint := t.rows.RowsHint()
 	r.bom.Lines = make([]exposure.Line, 0, hint)
 	pend := make([]pendingLine, 0, hint)
+	// Every line has a source: they are carved from one block for the
+	// rows hinted, like the lines. Allocated beside the lines, before
+	// the collection that their size sets off has taken the measure of
+	// the heap, they also raise the heap that the next collection waits
+	// for, by the size they will reach anyway.
+	lr.sources.block = make([]exposure.Source, hint)
 	for t.next() {
 		if r.ps.hopeless() {
 			r.ps.truncated = true // hopeless: stop reading, say so
 			break
 		}
-		r.bom.Lines = append(r.bom.Lines, exposure.Line{})
+		r.bom.Lines = nextLine(r.bom.Lines)
 		p, ok := lr.read(&r.bom.Lines[len(r.bom.Lines)-1])
 		if !ok {
 			r.bom.Lines = r.bom.Lines[:len(r.bom.Lines)-1]
@@ -159,6 +165,16 @@ func (r *reader) readBOM() {
 	r.checkCycles(pend)
 	r.checkExploded(pend, cols.qtyPer)
 	r.warnNestedContent()
+}
+
+// nextLine makes room for one more line at the end of lines, for
+// lineReader.read to fill (which sets the whole line): within the
+// capacity the rows hint gave, the line is not cleared first as well.
+func nextLine(lines []exposure.Line) []exposure.Line {
+	if n := len(lines); n < cap(lines) {
+		return lines[:n+1]
+	}
+	return append(lines, exposure.Line{})
 }
 
 // bomColumns are the BOM table's column indexes, -1 where the sheet lacks
@@ -220,6 +236,15 @@ type lineReader struct {
 	merged    []elementPct
 	keep      *textKeeper // linememory.go
 	amounts   *amountCache
+	// currencies numbers the cost currencies for amounts (linememory.go).
+	currencies costCurrencies
+	// lastCountry is each country column's last text with a code
+	// (country); lastProduct the last product known.
+	lastCountry [numCountries]keptCountry
+	lastProduct string
+	// lastMaterial is the last material text with a code and its code
+	// (material).
+	lastMaterial keptCountry
 }
 
 // read reads the current BOM row into l; ok is false when the row cannot
@@ -240,7 +265,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 		t.bad("product", ErrMissingValue, "product is empty")
 		return p, false
 	}
-	if !lr.products[l.Product] {
+	if l.Product != lr.lastProduct && !lr.products[l.Product] {
 		switch {
 		case r.csvOnly:
 			r.addProduct(l.Product)
@@ -253,6 +278,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 			return p, false
 		}
 	}
+	lr.lastProduct = l.Product
 	l.PartNumber = lr.keep.unique(t.textAt(c.partNumber))
 	if l.PartNumber == "" {
 		t.bad("part_number", ErrMissingValue, "part number is empty")
@@ -260,7 +286,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	}
 	l.Description = lr.keep.repeated(keptDescription, t.textAt(c.description)) // cut to what a cell holds by t.next
 	l.UOM = lr.keep.repeated(keptUOM, t.textAt(c.uom))
-	l.HSCode = lr.keep.once(t.textAt(c.hsCode))
+	l.HSCode = lr.keep.onceRepeated(keptHSCode, t.textAt(c.hsCode))
 	if q, ok := t.amountAt(c.qtyPer, true); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
@@ -285,9 +311,9 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	src.Supplier = lr.keep.repeated(keptSupplier, t.textAt(c.supplier))
 	src.Share = whole
 	for g, col := range c.stages {
-		src.Countries[g] = lr.country(col)
+		src.Countries[g] = lr.country(g, col)
 	}
-	src.HRESeparation, src.Origin = lr.country(c.hreSeparation), lr.country(c.origin)
+	src.HRESeparation, src.Origin = lr.country(hreKept, c.hreSeparation), lr.country(originKept, c.origin)
 	defaultCountries(&src.Countries, &src.HRESeparation, &src.Origin)
 	l.Sources = srcs
 	l.Material = lr.material()
@@ -311,39 +337,63 @@ func defaultCountries(countries *[exposure.NumStages]string, hreSeparation, orig
 	}
 }
 
-// country parses a stage-country cell, remembering the codes of texts
-// already seen.
-func (lr *lineReader) country(col int) string {
+// country parses the country cell of column col, kept as the k-th of
+// the row's countries (a stage, hreKept or originKept). The code of the
+// text above in the same column is taken again without a look-up, as
+// rows of one assembly often repeat their countries; other texts already
+// seen are looked up in a map.
+func (lr *lineReader) country(k, col int) string {
 	text := lr.t.cellAt(col).Text
 	if text == "" {
 		return ""
 	}
-	if code, ok := lr.countries[text]; ok {
-		return code
+	if last := &lr.lastCountry[k]; last.code != "" && last.text == text {
+		return last.code
 	}
-	code := lr.t.countryAt(col)
+	code, ok := lr.countries[text]
+	if !ok {
+		if code = lr.t.countryAt(col); code != "" {
+			lr.countries[text] = code
+		}
+	}
 	if code != "" {
-		lr.countries[text] = code
+		lr.lastCountry[k] = keptCountry{text, code}
 	}
 	return code
 }
+
+// The places of the separation and origin countries among a row's
+// countries, after the stages.
+const (
+	hreKept = exposure.NumStages + iota
+	originKept
+	numCountries
+)
+
+// keptCountry is a country (or material) cell's text and its code.
+type keptCountry struct{ text, code string }
 
 // stageColumnNames are the stage-country columns in exposure.Stage order.
 var stageColumnNames = [exposure.NumStages]string{"mine_country", "refine_country", "metal_country", "component_country"}
 
 // material returns the row's material code, remembering the codes of
-// texts already seen.
+// texts already seen; that of the text above, without a look-up.
 func (lr *lineReader) material() string {
 	code := lr.t.textAt(lr.cols.material)
 	if code == "" {
 		return ""
 	}
-	if m, ok := lr.materials[code]; ok {
-		return m
+	if code == lr.lastMaterial.text {
+		return lr.lastMaterial.code
 	}
-	m := lr.r.material(lr.t)
+	m, ok := lr.materials[code]
+	if !ok {
+		if m = lr.r.material(lr.t); m != "" {
+			lr.materials[code] = m
+		}
+	}
 	if m != "" {
-		lr.materials[code] = m
+		lr.lastMaterial = keptCountry{code, m}
 	}
 	return m
 }

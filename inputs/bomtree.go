@@ -15,17 +15,10 @@ import "rexpo/exposure"
 // above, which needs no index at all.
 func (r *reader) resolveParents(pend []pendingLine) {
 	lines := r.bom.Lines
-	firstOf := make(map[string]int32, len(lines)) // part number → its first line, in any product
-	first := make([]int32, len(lines))            // line → the first line with its part number
-	repeated := make([]bool, len(lines))          // by first line: its part number is on other lines too
-	for i := range lines {
-		pn := lines[i].PartNumber
-		if j, ok := firstOf[pn]; ok {
-			first[i], repeated[j] = j, true
-		} else {
-			firstOf[pn], first[i] = int32(i), int32(i)
-		}
-	}
+	firstOf := newPartIndex(lines) // part number → its first line, in any product (partindex.go)
+	// first: line → the first line with its part number; repeated: by
+	// first line, its part number is on other lines too.
+	first, repeated := firstOf.firstLines()
 	type key struct{ product, part string }
 	byKey, dups := map[key]int{}, map[key]int{}
 	for i := range lines {
@@ -50,7 +43,7 @@ func (r *reader) resolveParents(pend []pendingLine) {
 			l.Parent = j
 			continue
 		}
-		f, known := firstOf[par]
+		f, known := firstOf.first(par)
 		if known && !repeated[f] && lines[f].Product == l.Product {
 			l.Parent = int(f)
 			continue

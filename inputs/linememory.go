@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -21,7 +22,8 @@ import (
 // and a text that meets another in its slot is merely kept twice.
 const (
 	textSlots   = 1 << 12
-	amountSlots = 1 << 16
+	amountBits  = 16
+	amountSlots = 1 << amountBits
 )
 
 var cacheSeed = maphash.MakeSeed()
@@ -46,6 +48,7 @@ const (
 	keptDescription
 	keptUOM
 	keptSupplier
+	keptHSCode // kept by onceRepeated
 	numKept
 )
 
@@ -59,6 +62,16 @@ func (k *textKeeper) repeated(col int, s string) string {
 	if !k.copy {
 		return s
 	}
+	if s == k.last[col] {
+		return k.last[col]
+	}
+	k.last[col] = k.once(s)
+	return k.last[col]
+}
+
+// onceRepeated keeps s once, whatever the book, as once does; the text
+// of column col in the row above is taken again without hashing.
+func (k *textKeeper) onceRepeated(col int, s string) string {
 	if s == k.last[col] {
 		return k.last[col]
 	}
@@ -96,22 +109,78 @@ func (k *textKeeper) unique(s string) string {
 // are immutable, and each costs an allocation of its own. (Quantities
 // are mostly small whole numbers, shared already, and masses seldom
 // repeat: they are not remembered.)
-type amountCache [amountSlots]struct {
-	text, currency string
-	d              decimal.Decimal
+//
+// A slot holds its key, the text's bytes and the currency's number,
+// within itself: looking up a million costs no reading of the strings
+// they were read from, which lie all over the heap, and no hashing of
+// strings (costKey). Texts of more than 16 bytes are not remembered.
+type amountCache [amountSlots]amountSlot
+
+type amountSlot struct {
+	key costKey
+	d   decimal.Decimal
 }
 
-// slot is where text in currency is remembered.
-func (c *amountCache) slot(text, currency string) (slot *struct {
-	text, currency string
-	d              decimal.Decimal
-}, hit bool) {
-	h := maphash.String(cacheSeed, text)
-	if currency != "" {
-		h ^= maphash.String(cacheSeed, currency)
+// costKey is a cost cell's text, up to 16 bytes in two words (zero past
+// its length), its length and its currency's number (costCurrencies).
+// Equal keys are equal texts in the same currency.
+type costKey struct {
+	lo, hi uint64
+	n, cur uint8 // n 0: an empty slot, never a key (empty cells are not remembered)
+}
+
+// makeCostKey is the key of text in currency cur; ok is false for an
+// empty text or one longer than 16 bytes.
+func makeCostKey(text string, cur uint8) (k costKey, ok bool) {
+	if len(text) == 0 || len(text) > 16 {
+		return k, false
 	}
-	slot = &c[h%amountSlots]
-	return slot, slot.text == text && slot.currency == currency
+	var b [16]byte
+	copy(b[:], text)
+	return costKey{lo: binary.LittleEndian.Uint64(b[:8]), hi: binary.LittleEndian.Uint64(b[8:]), n: uint8(len(text)), cur: cur}, true
+}
+
+// slot is where the key is remembered: a multiplicative hash of its
+// words, whose top bits pick the slot. (A collision only costs a parse.)
+func (c *amountCache) slot(k costKey) (slot *amountSlot, hit bool) {
+	h := (k.lo*0x9e3779b97f4a7c15 ^ k.hi*0xc2b2ae3d27d4eb4f ^ uint64(k.n)<<8 ^ uint64(k.cur)) * 0xff51afd7ed558ccd
+	slot = &c[h>>(64-amountBits)]
+	return slot, slot.key == k
+}
+
+// costCurrencies numbers the currencies of cost cells (1, 2, ... in
+// order met; 0 is no currency) and remembers whether each has a rate,
+// for the cost cache's keys. The currency of the line above is found
+// without a search: rows of one currency follow each other.
+type costCurrencies struct {
+	names []string // by number - 1
+	rated []bool
+	last  int // the number of the currency last found, 0 before any
+}
+
+// find returns currency's number (0 for none) and whether it has a
+// rate; ok is false when too many currencies were met to number them.
+func (cc *costCurrencies) find(r *reader, currency string) (cur uint8, rated, ok bool) {
+	if currency == "" {
+		_, rated = r.fx[currency]
+		return 0, rated, true
+	}
+	if cc.last > 0 && cc.names[cc.last-1] == currency {
+		return uint8(cc.last), cc.rated[cc.last-1], true
+	}
+	for i, name := range cc.names {
+		if name == currency {
+			cc.last = i + 1
+			return uint8(i + 1), cc.rated[i], true
+		}
+	}
+	if len(cc.names) >= 255 {
+		return 0, false, false
+	}
+	_, rated = r.fx[currency]
+	cc.names, cc.rated = append(cc.names, strings.Clone(currency)), append(cc.rated, rated)
+	cc.last = len(cc.names)
+	return uint8(cc.last), rated, true
 }
 
 // plainNumber reports whether a cell's amount depends on its text alone:
@@ -126,19 +195,20 @@ func (t *table) plainNumber(c workbook.Cell) bool {
 func (lr *lineReader) cost(col int, currency string) decimal.Decimal {
 	t := lr.t
 	c := t.cellAt(col)
-	_, rated := lr.r.fx[currency]
-	if c.Text == "" || !t.plainNumber(c) || !rated && currency != "" && currency != lr.r.settings.Currency {
+	cur, rated, numbered := lr.currencies.find(lr.r, currency)
+	key, keyed := makeCostKey(c.Text, cur)
+	if !numbered || !keyed || !t.plainNumber(c) || !rated && currency != "" && currency != lr.r.settings.Currency {
 		d, _ := t.amountAt(col, true)
 		return lr.r.convert(t, "currency", d, currency) // which records a missing rate
 	}
-	slot, hit := lr.amounts.slot(c.Text, currency)
+	slot, hit := lr.amounts.slot(key)
 	if hit {
 		return slot.d
 	}
 	d, ok := t.amountAt(col, true)
 	d = lr.r.convert(t, "currency", d, currency)
 	if ok {
-		slot.text, slot.currency, slot.d = lr.keep.unique(c.Text), lr.keep.once(currency), d
+		slot.key, slot.d = key, d
 	}
 	return d
 }

@@ -69,8 +69,31 @@ func TestReadAheadSame(t *testing.T) {
 	if err := genbom.WriteCSV(&csv, 2000, 3); err != nil {
 		t.Fatal(err)
 	}
+	// Rows of changing width: a batch's room is outgrown by some rows
+	// and fits others (produce reads rows straight into it).
+	var ragged strings.Builder
+	for i := range 3000 {
+		w := 1 + (i*37)%120
+		if i%500 < 3 {
+			w = 700
+		}
+		if i%250 == 7 { // grows past the room, then trimmed to fit it
+			fmt.Fprintf(&ragged, "r%d%s\n", i, strings.Repeat(",", 2000))
+			continue
+		}
+		for c := range w {
+			if c > 0 {
+				ragged.WriteByte(',')
+			}
+			if (c+i)%3 != 0 {
+				fmt.Fprintf(&ragged, "r%dc%d", i, c)
+			}
+		}
+		ragged.WriteByte('\n')
+	}
 	paths := []string{
 		write("gen.xlsx", gen.Bytes()),
+		write("ragged.csv", []byte(ragged.String())),
 		write("gen.csv", csv.Bytes()),
 		write("broken.csv", append(append([]byte{}, csv.Bytes()[:csv.Len()/2]...), "\n\"open quote,1\n"...)),
 		write("late-error.xlsx", xlsxTestBook(t, strings.Repeat(`<row><c><v>1</v></c></row>`, 1500)+`<row><c t="q"><v>1</v></c></row>`)),

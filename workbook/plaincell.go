@@ -68,7 +68,7 @@ func (r *xlsxSheetReader) plainCell(col, num int) (cell Cell, newCol int, ok boo
 	case hasPrefix(rest, "><v>"):
 		start := i + 4
 		k := start
-		for k < len(b) && b[k] >= 0x20 && b[k] < 0x7f && b[k] != '<' && b[k] != '&' && b[k] != ']' {
+		for k < len(b) && plainBytes[b[k]]&plainText != 0 {
 			k++
 		}
 		if !hasPrefix(b[k:], "</v></c>") {
@@ -87,12 +87,29 @@ func (r *xlsxSheetReader) plainCell(col, num int) (cell Cell, newCol int, ok boo
 	} else if col++; col >= maxCols {
 		return Cell{}, 0, false
 	}
-	cell, err := r.cell(text, col, num, typ, "", style, hasV, false)
-	if err != nil {
+	if cell, ok = r.plainValue(text, col, num, typ, style, hasV); !ok {
 		return Cell{}, 0, false
 	}
 	x.pos += i
 	return cell, col, true
+}
+
+// plainValue makes a plain cell as cell makes it; ok is false where cell
+// gives an error. Most cells are shared strings: they are made here,
+// without cell's call; anything cell would refuse is left to it.
+func (r *xlsxSheetReader) plainValue(text []byte, col, num, typ, style int, hasV bool) (Cell, bool) {
+	if typ != typeShared || !hasV {
+		cell, err := r.cell(text, col, num, typ, "", style, hasV, false)
+		return cell, err == nil
+	}
+	n, ok := parseUint(text)
+	if !ok || n >= r.book.sst.len() {
+		return Cell{}, false
+	}
+	if s := r.book.sst.at(n); s != "" {
+		return Cell{Text: s, Kind: CellText}, true
+	}
+	return Cell{}, true
 }
 
 // hasPrefix is bytes.HasPrefix for a constant prefix, which the compiler
@@ -101,9 +118,28 @@ func hasPrefix(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
 }
 
-func isAlnum(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
-}
+func isAlnum(c byte) bool { return plainBytes[c]&plainAlnum != 0 }
+
+// plainBytes classes bytes for the fast paths' loops, one load a byte
+// where the tests took up to six compares: plainAlnum for letters and
+// digits, plainText for printable ASCII but '<', '&' and ']' (text
+// that needs no unescaping and cannot end a CDATA section).
+var plainBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			t[c] |= plainAlnum
+		}
+		if c >= 0x20 && c < 0x7f && c != '<' && c != '&' && c != ']' {
+			t[c] |= plainText
+		}
+	}
+	return t
+}()
+
+const (
+	plainAlnum = 1 << iota
+	plainText
+)
 
 // plainSharedString reads a shared string of the plain form
 // <si><t>text</t></si> at the tokenizer's position, inside the root of
@@ -119,7 +155,7 @@ func plainSharedString(x *tokenizer) (text []byte, ok bool) {
 		return nil, false
 	}
 	k := len("<si><t>")
-	for k < len(b) && b[k] >= 0x20 && b[k] < 0x7f && b[k] != '<' && b[k] != '&' && b[k] != ']' {
+	for k < len(b) && plainBytes[b[k]]&plainText != 0 {
 		k++
 	}
 	if !hasPrefix(b[k:], "</t></si>") {

@@ -380,9 +380,16 @@ func (r *xlsxSheetReader) cellColumn(ref []byte, prev, num int) (int, error) {
 }
 
 // putCell sets cells[col], growing cells with empty cells up to it.
+// Rows reuse their cells' room, so the cells skipped are mostly cleared
+// within it, at once rather than one append each.
 func putCell(cells []Cell, col int, cell Cell) []Cell {
-	for len(cells) <= col {
-		cells = append(cells, Cell{})
+	if n := len(cells); col >= n {
+		if col < cap(cells) {
+			cells = cells[:col+1]
+			clear(cells[n:col])
+		} else {
+			cells = append(cells, make([]Cell, col+1-n)...)
+		}
 	}
 	cells[col] = cell
 	return cells
@@ -395,7 +402,10 @@ func (r *xlsxSheetReader) cell(text []byte, col, num, typ int, typText string, s
 		if !hasV {
 			return Cell{}, nil
 		}
-		i, ok := parseUint(bytes.TrimSpace(text))
+		i, ok := parseUint(text)
+		if !ok {
+			i, ok = parseUint(bytes.TrimSpace(text)) // digits alone need no trimming
+		}
 		if !ok || i >= r.book.sst.len() {
 			return Cell{}, r.damagedAt(col, num, "shared string %q does not exist (the table has %d)", text, r.book.sst.len())
 		}
@@ -436,7 +446,7 @@ func (r *xlsxSheetReader) cell(text []byte, col, num, typ int, typText string, s
 		}
 		return Cell{Text: string(text), Kind: CellDate}, nil
 	case typeNumber:
-		text = bytes.TrimSpace(text)
+		text = trimSpace(text)
 		if len(text) == 0 {
 			return Cell{}, nil
 		}
@@ -452,6 +462,15 @@ func (r *xlsxSheetReader) cell(text []byte, col, num, typ int, typText string, s
 		return c, nil
 	}
 	return Cell{}, r.damagedAt(col, num, "unknown cell type %q", typText)
+}
+
+// trimSpace is bytes.TrimSpace, without its call for the text of nearly
+// every number: one that starts and ends with printable ASCII.
+func trimSpace(b []byte) []byte {
+	if n := len(b); n > 0 && b[0] > ' ' && b[0] < 0x7f && b[n-1] > ' ' && b[n-1] < 0x7f {
+		return b
+	}
+	return bytes.TrimSpace(b)
 }
 
 // smallIntTexts holds the texts "0" to "99", so that the commonest numbers
