@@ -38,11 +38,18 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		if !m.costBearing[i] && !hasContent {
 			continue
 		}
+		row := PartRow{Index: i, Line: l, Level: m.level[i], CostBearing: m.costBearing[i]}
+		if o.NoFigures {
+			if err := fn(row); err != nil {
+				return err
+			}
+			continue
+		}
 		pi := m.prodIdx[l.Product]
 		vol := r.Products[pi].AnnualVolume
 		value := m.materialValue(l)
-		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], CostBearing: m.costBearing[i], MaterialValue: value}
-		row.AnnualQty, row.UnitCost = pc.quantities(i, vol)
+		row.Qty, row.MaterialValue = m.qty[i], value
+		pc.quantities(&row, i, vol, !o.NoUnitCost)
 		if !o.NoClasses {
 			row.ClassProb = m.contentClasses(i, elems)
 		}
@@ -162,15 +169,19 @@ func newPart128(d *partFactors) *part128 {
 	return f
 }
 
-// quantities returns line i's annual quantity (Q·V) and its unit cost
-// Σ_j x_j c_j, as the decimals decimal's Mul and Add would give.
-func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost decimal.Decimal) {
+// quantities sets row's annual quantity (Q·V), with its dec128 form,
+// and, when unitCost, its unit cost Σ_j x_j c_j, as the decimals
+// decimal's Mul and Add would give.
+func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, unitCost bool) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() && !noDec128 {
-		annualQty = pc.dc.Decimal(q)
+		row.AnnualQty, row.annualQty, row.qtyExact = pc.dc.Decimal(q), q, true
 	} else {
-		annualQty = m.qty[i].Mul(vol)
+		row.AnnualQty = m.qty[i].Mul(vol)
+	}
+	if !unitCost {
+		return
 	}
 	var c dec128.Decimal
 	for j := range l.Sources {
@@ -178,13 +189,13 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 		c = c.Add(dec128.Of(src.Share).Mul(dec128.Of(src.UnitCost)))
 	}
 	if !c.Over() && !noDec128 {
-		return annualQty, pc.dc.Decimal(c)
+		row.UnitCost = pc.dc.Decimal(c)
+		return
 	}
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		unitCost = unitCost.Add(src.Share.Mul(src.UnitCost))
+		row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
 	}
-	return annualQty, unitCost
 }
 
 // deltas fills out, one PartDelta per scenario and zero as newDeltas

@@ -309,3 +309,50 @@ func TestPartsTwoWayHelperPanics(t *testing.T) {
 		t.Errorf("%d goroutines, %d before", n, before)
 	}
 }
+
+// TestPartsLeanOptions checks that NoFigures gives the same rows (index,
+// line, level, cost-bearing) as the full rows, with their figures zero;
+// that NoUnitCost changes nothing but the unit cost; and that
+// ExactAnnualQty is AnnualQty, coefficient and exponent.
+func TestPartsLeanOptions(t *testing.T) {
+	r, err := Compute(benchInput(1200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full, keys, noCost []PartRow
+	collect := func(o PartOptions, out *[]PartRow) {
+		if err := r.PartsWith(o, func(p PartRow) error { *out = append(*out, p); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	collect(PartOptions{NoSplit: true}, &full)
+	collect(PartOptions{NoFigures: true}, &keys)
+	collect(PartOptions{NoSplit: true, NoUnitCost: true}, &noCost)
+	if len(full) == 0 || len(keys) != len(full) || len(noCost) != len(full) {
+		t.Fatalf("%d rows, %d with NoFigures, %d with NoUnitCost", len(full), len(keys), len(noCost))
+	}
+	exact := 0
+	for i, f := range full {
+		k := keys[i]
+		if k.Index != f.Index || k.Line != f.Line || k.Level != f.Level || k.CostBearing != f.CostBearing {
+			t.Fatalf("row %d: NoFigures gives line %d, want %d", i, k.Index, f.Index)
+		}
+		if !k.Qty.IsZero() || !k.AnnualQty.IsZero() || !k.UnitCost.IsZero() || !k.MaterialValue.IsZero() || k.Deltas != nil {
+			t.Fatalf("row %d: NoFigures left figures", i)
+		}
+		c := noCost[i]
+		if !c.UnitCost.IsZero() || fmt.Sprint(c.Index, c.Qty, c.AnnualQty, c.MaterialValue, c.ClassProb, c.Deltas) != fmt.Sprint(f.Index, f.Qty, f.AnnualQty, f.MaterialValue, f.ClassProb, f.Deltas) {
+			t.Fatalf("row %d: NoUnitCost changed more than the unit cost", i)
+		}
+		if q, ok := f.ExactAnnualQty(); ok {
+			exact++
+			var dc dec128.Converter
+			if d := dc.Decimal(q); d.Coefficient().Cmp(f.AnnualQty.Coefficient()) != 0 || d.Exponent() != f.AnnualQty.Exponent() {
+				t.Fatalf("row %d: ExactAnnualQty %s, AnnualQty %s", i, d, f.AnnualQty)
+			}
+		}
+	}
+	if exact == 0 {
+		t.Error("no row has an exact annual quantity")
+	}
+}

@@ -169,7 +169,15 @@ type PartRow struct {
 	Deltas        []PartDelta                 // one per scenario, in Result.Scenarios order
 
 	annual []dec128.Decimal // with PartOptions.AnnualOnly, in place of Deltas
+
+	annualQty dec128.Decimal // AnnualQty, when qtyExact
+	qtyExact  bool
 }
+
+// ExactAnnualQty returns AnnualQty as a dec128 value, the same
+// coefficient and exponent, when Result.PartsWith computed it so; ok is
+// false otherwise, and AnnualQty is to be used.
+func (r *PartRow) ExactAnnualQty() (dec128.Decimal, bool) { return r.annualQty, r.qtyExact }
 
 // ExactAnnual returns the row's annual deltas, one per scenario, as dec128
 // values, the coefficients and exponents of PartDelta.AnnualDelta, when

@@ -72,7 +72,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	index := map[partKey]int32{}
 	var count []int32
 	var rowPart []int32 // per row, its part
-	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoFigures: true}, func(pr exposure.PartRow) error {
 		key := keyOf(&pr)
 		p, ok := index[key]
 		if !ok {
@@ -94,7 +94,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
-	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true}, func(pr exposure.PartRow) error {
+	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}
@@ -170,7 +170,10 @@ func deltaDecimals(pd *exposure.PartDelta, dc *dec128.Converter) (unit, annual d
 // addExact adds one line's figures in dec128; false, with a unchanged,
 // when some sum would need more than 128 bits.
 func (a *jsonSum) addExact(pr *exposure.PartRow, sc *jsonScratch) bool {
-	q := dec128.Of(pr.AnnualQty)
+	q, ok := pr.ExactAnnualQty()
+	if !ok {
+		q = dec128.Of(pr.AnnualQty)
+	}
 	qty := a.qty.Add(q)
 	sc.weighted = append(sc.weighted[:0], a.weighted...)
 	sc.annual = append(sc.annual[:0], a.annual...)
