@@ -49,7 +49,7 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		vol := r.Products[pi].AnnualVolume
 		value := m.materialValue(l)
 		row.Qty, row.MaterialValue = m.qty[i], value
-		pc.quantities(&row, i, vol, !o.NoUnitCost)
+		pc.quantities(&row, i, vol, o)
 		if !o.NoClasses {
 			row.ClassProb = m.contentClasses(i, elems)
 		}
@@ -170,17 +170,20 @@ func newPart128(d *partFactors) *part128 {
 }
 
 // quantities sets row's annual quantity (Q·V), with its dec128 form,
-// and, when unitCost, its unit cost Σ_j x_j c_j, as the decimals
-// decimal's Mul and Add would give.
-func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, unitCost bool) {
+// (not its decimal with o.ExactQty) and, unless o.NoUnitCost, its unit
+// cost Σ_j x_j c_j, as the decimals decimal's Mul and Add would give.
+func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, o PartOptions) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() && !noDec128 {
-		row.AnnualQty, row.annualQty, row.qtyExact = pc.dc.Decimal(q), q, true
+		row.annualQty, row.qtyExact = q, true
+		if !o.ExactQty {
+			row.AnnualQty = pc.dc.Decimal(q)
+		}
 	} else {
 		row.AnnualQty = m.qty[i].Mul(vol)
 	}
-	if !unitCost {
+	if o.NoUnitCost {
 		return
 	}
 	var c dec128.Decimal

@@ -313,7 +313,8 @@ func TestPartsTwoWayHelperPanics(t *testing.T) {
 // TestPartsLeanOptions checks that NoFigures gives the same rows (index,
 // line, level, cost-bearing) as the full rows, with their figures zero;
 // that NoUnitCost changes nothing but the unit cost; and that
-// ExactAnnualQty is AnnualQty, coefficient and exponent.
+// ExactAnnualQty is AnnualQty, coefficient and exponent, which ExactQty
+// leaves zero.
 func TestPartsLeanOptions(t *testing.T) {
 	r, err := Compute(benchInput(1200))
 	if err != nil {
@@ -328,6 +329,14 @@ func TestPartsLeanOptions(t *testing.T) {
 	collect(PartOptions{NoSplit: true}, &full)
 	collect(PartOptions{NoFigures: true}, &keys)
 	collect(PartOptions{NoSplit: true, NoUnitCost: true}, &noCost)
+	var exactQty []PartRow
+	collect(PartOptions{NoSplit: true, ExactQty: true}, &exactQty)
+	var dcq dec128.Converter
+	for i, e := range exactQty {
+		if _, ok := e.ExactAnnualQty(); ok && !e.AnnualQty.IsZero() || e.AnnualQtyDecimal(&dcq).String() != full[i].AnnualQty.String() {
+			t.Fatalf("row %d: ExactQty gives %s (decimal %s), want %s", i, e.AnnualQtyDecimal(&dcq), e.AnnualQty, full[i].AnnualQty)
+		}
+	}
 	if len(full) == 0 || len(keys) != len(full) || len(noCost) != len(full) {
 		t.Fatalf("%d rows, %d with NoFigures, %d with NoUnitCost", len(full), len(keys), len(noCost))
 	}

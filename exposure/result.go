@@ -176,8 +176,18 @@ type PartRow struct {
 
 // ExactAnnualQty returns AnnualQty as a dec128 value, the same
 // coefficient and exponent, when Result.PartsWith computed it so; ok is
-// false otherwise, and AnnualQty is to be used.
+// false otherwise, and AnnualQty is to be used (with
+// PartOptions.ExactQty, AnnualQty is left zero where ok is true).
 func (r *PartRow) ExactAnnualQty() (dec128.Decimal, bool) { return r.annualQty, r.qtyExact }
+
+// AnnualQtyDecimal returns AnnualQty, from ExactAnnualQty where that is
+// set (PartOptions.ExactQty may have left AnnualQty zero).
+func (r *PartRow) AnnualQtyDecimal(dc *dec128.Converter) decimal.Decimal {
+	if r.qtyExact {
+		return dc.Decimal(r.annualQty)
+	}
+	return r.AnnualQty
+}
 
 // ExactAnnual returns the row's annual deltas, one per scenario, as dec128
 // values, the coefficients and exponents of PartDelta.AnnualDelta, when

@@ -94,7 +94,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
-	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true}, func(pr exposure.PartRow) error {
+	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true, ExactQty: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}
@@ -149,10 +149,11 @@ func (a *jsonSum) add(pr *exposure.PartRow, sc *jsonScratch) {
 		a.toDecimal(&sc.dc)
 	}
 	d := a.dec
-	d.qty = d.qty.Add(pr.AnnualQty)
+	q := pr.AnnualQtyDecimal(&sc.dc)
+	d.qty = d.qty.Add(q)
 	for s := 0; s < len(d.annual) && s < len(pr.Deltas); s++ {
 		unit, annual := deltaDecimals(&pr.Deltas[s], &sc.dc)
-		d.weighted[s] = d.weighted[s].Add(pr.AnnualQty.Mul(unit))
+		d.weighted[s] = d.weighted[s].Add(q.Mul(unit))
 		d.annual[s] = d.annual[s].Add(annual)
 	}
 }
