@@ -95,7 +95,10 @@ type partCalc struct {
 	elems []int
 	// One row's inputs in dec128.
 	kg          []dec128.Decimal // per content entry
-	share, cost []dec128.Decimal // per source
+	share, cost []dec128.Decimal // per source, of line srcLine (see sources)
+	srcLine     int
+	srcSet      bool // share and cost are srcLine's
+	srcOK       bool // and they fit
 }
 
 // part128 is partFactors in dec128; ok is false when some factor does
@@ -187,9 +190,12 @@ func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, o PartO
 		return
 	}
 	var c dec128.Decimal
-	for j := range l.Sources {
-		src := &l.Sources[j]
-		c = c.Add(dec128.Of(src.Share).Mul(dec128.Of(src.UnitCost)))
+	if pc.sources(i) {
+		for j := range pc.share {
+			c = c.Add(pc.share[j].Mul(pc.cost[j]))
+		}
+	} else {
+		c = dec128.Overflowed()
 	}
 	if !c.Over() && !noDec128 {
 		row.UnitCost = pc.dc.Decimal(c)
@@ -199,6 +205,29 @@ func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, o PartO
 		src := &l.Sources[j]
 		row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
 	}
+}
+
+// sources sets pc.share and pc.cost to line i's sources' shares and unit
+// costs in dec128, once a line: quantities and deltas both read them, and
+// converting a decimal is mostly a first read of its memory. False when
+// one does not fit.
+func (pc *partCalc) sources(i int) bool {
+	if pc.srcSet && pc.srcLine == i {
+		return pc.srcOK
+	}
+	l := &pc.m.in.BOM.Lines[i]
+	pc.share, pc.cost = pc.share[:0], pc.cost[:0]
+	pc.srcLine, pc.srcSet, pc.srcOK = i, true, true
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		sh, c := dec128.Of(src.Share), dec128.Of(src.UnitCost)
+		if sh.Over() || c.Over() {
+			pc.srcOK = false
+			return false
+		}
+		pc.share, pc.cost = append(pc.share, sh), append(pc.cost, c)
+	}
+	return true
 }
 
 // deltas fills out, one PartDelta per scenario and zero as newDeltas
@@ -222,14 +251,8 @@ func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, 
 		}
 		pc.kg = append(pc.kg, x)
 	}
-	pc.share, pc.cost = pc.share[:0], pc.cost[:0]
-	for j := range l.Sources {
-		src := &l.Sources[j]
-		sh, c := dec128.Of(src.Share), dec128.Of(src.UnitCost)
-		if sh.Over() || c.Over() {
-			return false
-		}
-		pc.share, pc.cost = append(pc.share, sh), append(pc.cost, c)
+	if !pc.sources(i) {
+		return false
 	}
 	val, qty := dec128.Of(value), dec128.Of(m.qty[i])
 	if val.Over() || qty.Over() {
