@@ -258,7 +258,7 @@ func (ps *jsonParts) roundExact(base int, a *jsonSum) bool {
 // setExact keeps x rounded to the JSON's places at figure i; false when
 // it does not fit.
 func (ps *jsonParts) setExact(i int, x dec128.Decimal) bool {
-	c, ok := x.Round(jsonPlaces).Coefficient64()
+	c, ok := x.RoundCoef64(jsonPlaces)
 	ps.fig[i] = c
 	return ok
 }
