@@ -172,9 +172,10 @@ func newPart128(d *partFactors) *part128 {
 	return f
 }
 
-// quantities sets row's annual quantity (Q·V), with its dec128 form,
-// (not its decimal with o.ExactQty) and, unless o.NoUnitCost, its unit
-// cost Σ_j x_j c_j, as the decimals decimal's Mul and Add would give.
+// quantities sets row's annual quantity (Q·V) and, unless o.NoUnitCost,
+// its unit cost Σ_j x_j c_j, as the decimals decimal's Mul and Add would
+// give, with their dec128 forms (and without the decimals, with
+// o.ExactQty, where those are set).
 func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, o PartOptions) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
@@ -198,7 +199,10 @@ func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, o PartO
 		c = dec128.Overflowed()
 	}
 	if !c.Over() && !noDec128 {
-		row.UnitCost = pc.dc.Decimal(c)
+		row.unitCost, row.costExact = c, true
+		if !o.ExactQty {
+			row.UnitCost = pc.dc.Decimal(c)
+		}
 		return
 	}
 	for j := range l.Sources {

@@ -43,9 +43,10 @@ type PartOptions struct {
 	// NoUnitCost leaves PartRow.UnitCost zero: a reader that does not show
 	// it saves a product per source.
 	NoUnitCost bool
-	// ExactQty gives the annual quantity through PartRow.ExactAnnualQty
-	// alone where it was computed in dec128, leaving AnnualQty zero there:
-	// a reader that rounds or sums it in dec128 saves a decimal a row.
+	// ExactQty gives the annual quantity and the unit cost through
+	// PartRow.ExactAnnualQty and ExactUnitCost alone where they were
+	// computed in dec128, leaving AnnualQty and UnitCost zero there: a
+	// reader that rounds or sums them in dec128 saves two decimals a row.
 	ExactQty bool
 	// Keep, when set, limits the rows to the lines it accepts. It may be
 	// called from two goroutines at once (see partsTwoWay).

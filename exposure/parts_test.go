@@ -336,6 +336,13 @@ func TestPartsLeanOptions(t *testing.T) {
 		if _, ok := e.ExactAnnualQty(); ok && !e.AnnualQty.IsZero() || e.AnnualQtyDecimal(&dcq).String() != full[i].AnnualQty.String() {
 			t.Fatalf("row %d: ExactQty gives %s (decimal %s), want %s", i, e.AnnualQtyDecimal(&dcq), e.AnnualQty, full[i].AnnualQty)
 		}
+		c, ok := e.ExactUnitCost()
+		if ok && !e.UnitCost.IsZero() || e.UnitCostDecimal(&dcq).String() != full[i].UnitCost.String() {
+			t.Fatalf("row %d: ExactQty gives a unit cost of %s (decimal %s), want %s", i, e.UnitCostDecimal(&dcq), e.UnitCost, full[i].UnitCost)
+		}
+		if d := dcq.Decimal(c); ok && (d.Exponent() != full[i].UnitCost.Exponent() || d.Coefficient().Cmp(full[i].UnitCost.Coefficient()) != 0) {
+			t.Fatalf("row %d: ExactUnitCost %s, UnitCost %s", i, d, full[i].UnitCost)
+		}
 	}
 	if len(full) == 0 || len(keys) != len(full) || len(noCost) != len(full) {
 		t.Fatalf("%d rows, %d with NoFigures, %d with NoUnitCost", len(full), len(keys), len(noCost))

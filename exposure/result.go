@@ -171,7 +171,20 @@ type PartRow struct {
 	annual []dec128.Decimal // with PartOptions.AnnualOnly, in place of Deltas
 
 	annualQty dec128.Decimal // AnnualQty, when qtyExact
+	unitCost  dec128.Decimal // UnitCost, when costExact
 	qtyExact  bool
+	costExact bool
+}
+
+// ExactUnitCost is ExactAnnualQty for UnitCost.
+func (r *PartRow) ExactUnitCost() (dec128.Decimal, bool) { return r.unitCost, r.costExact }
+
+// UnitCostDecimal is AnnualQtyDecimal for UnitCost.
+func (r *PartRow) UnitCostDecimal(dc *dec128.Converter) decimal.Decimal {
+	if r.costExact {
+		return dc.Decimal(r.unitCost)
+	}
+	return r.UnitCost
 }
 
 // ExactAnnualQty returns AnnualQty as a dec128 value, the same

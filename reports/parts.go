@@ -141,7 +141,8 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	ps.ranks = newPartRanks(sc.rows) // at most a part a row
 	// The sheet shows annual deltas alone, rounded from the rows' dec128
 	// figures (exactDeltas): no unit deltas, splits or decimals; the
-	// annual quantity too is rounded from its dec128 figure (annualQty).
+	// annual quantity and unit cost too are rounded from their dec128
+	// figures (annualQty, unitCost).
 	if err := parts(exposure.PartOptions{AnnualOnly: true, ExactQty: true}, ps.add); err != nil {
 		return err
 	}
@@ -400,7 +401,7 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int, heat *heatR
 	str(pcUOM, l.UOM, s.text)
 	pw.num(pcQty, pr.Qty, 0)
 	pw.annualQty(pr)
-	pw.num(pcUnitCost, pr.UnitCost, 0)
+	pw.unitCost(pr)
 	if !pr.MaterialValue.IsZero() {
 		pw.num(pcMaterialValue, pr.MaterialValue, 0)
 	}
@@ -490,6 +491,20 @@ func (pw *partWriter) annualQty(pr *exposure.PartRow) {
 		return
 	}
 	pw.num(pcAnnualQty, pr.AnnualQtyDecimal(&pw.dc), 0)
+}
+
+// unitCost is annualQty for the unit cost, in the places the scan chose
+// for its column.
+func (pw *partWriter) unitCost(pr *exposure.PartRow) {
+	x, ok := pr.ExactUnitCost()
+	if sc := pw.sc; ok && pw.ex != nil && pcUnitCost < len(sc.unitP) && sc.unitP[pcUnitCost] > 0 {
+		p := places(kUnitMoney)
+		if c, ok := x.RoundCoef64(p); ok && c >= -maxDecimalCoef && c <= maxDecimalCoef {
+			pw.rows.decimal(pcUnitCost, pw.rep.b.s.unitFixed[sc.unitP[pcUnitCost]][0], c, p) // numRounded's style
+			return
+		}
+	}
+	pw.num(pcUnitCost, pr.UnitCostDecimal(&pw.dc), 0)
 }
 
 // num writes d×10^shift in column c, rounded for the column's kind.
