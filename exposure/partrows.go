@@ -47,35 +47,62 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		}
 		pi := m.prodIdx[l.Product]
 		vol := r.Products[pi].AnnualVolume
-		value := m.materialValue(l)
-		row.Qty, row.MaterialValue = m.qty[i], value
+		row.Qty = m.qty[i]
+		val := pc.materialValue(&row, l, o)
 		pc.quantities(&row, i, vol, o)
 		if !o.NoClasses {
 			row.ClassProb = m.contentClasses(i, elems)
 		}
-		if !o.NoDeltas && o.AnnualOnly {
-			row.annual = pc.newAnnual() // the caller may keep the row
-			if !pc.deltas(nil, row.annual, i, pi, elems, value, o) {
-				row.annual = nil
-				row.Deltas = pc.newDeltas()
-				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
-			}
-		} else if !o.NoDeltas {
-			row.Deltas = pc.newDeltas() // the caller may keep the row
-			if !pc.deltas(row.Deltas, nil, i, pi, elems, value, o) {
-				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
-				if o.NoSplit {
-					for s := range row.Deltas {
-						row.Deltas[s].Split = Split{}
-					}
-				}
-			}
+		if !o.NoDeltas {
+			pc.rowDeltas(&row, pi, elems, val, vol, o)
 		}
 		if err := fn(row); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// materialValue sets row's material value B and returns it in dec128
+// (Over when it does not fit, and when o.NoDeltas, which needs it not).
+// With o.ExactQty it is computed in dec128 alone where it fits
+// (PartRow.ExactMaterialValue), without decimal's allocations.
+func (pc *partCalc) materialValue(row *PartRow, l *Line, o PartOptions) dec128.Decimal {
+	if o.ExactQty && !noDec128 {
+		if v, ok := pc.m.materialValue128(l); ok {
+			row.value128, row.valueExact = v, true
+			return v
+		}
+	}
+	row.MaterialValue = pc.m.materialValue(l)
+	if o.NoDeltas {
+		return dec128.Overflowed()
+	}
+	return dec128.Of(row.MaterialValue)
+}
+
+// rowDeltas sets row's deltas, in dec128 where they fit, else through
+// deltasDecimal; val is the line's material value in dec128.
+func (pc *partCalc) rowDeltas(row *PartRow, pi int, elems []int, val dec128.Decimal, vol decimal.Decimal, o PartOptions) {
+	m, i := pc.m, row.Index
+	if o.AnnualOnly {
+		row.annual = pc.newAnnual() // the caller may keep the row
+		if !pc.deltas(nil, row.annual, i, pi, elems, val, o) {
+			row.annual = nil
+			row.Deltas = pc.newDeltas()
+			m.deltasDecimal(row.Deltas, i, pi, elems, row.MaterialValueDecimal(&pc.dc), vol)
+		}
+		return
+	}
+	row.Deltas = pc.newDeltas() // the caller may keep the row
+	if !pc.deltas(row.Deltas, nil, i, pi, elems, val, o) {
+		m.deltasDecimal(row.Deltas, i, pi, elems, row.MaterialValueDecimal(&pc.dc), vol)
+		if o.NoSplit {
+			for s := range row.Deltas {
+				row.Deltas[s].Split = Split{}
+			}
+		}
+	}
 }
 
 // partCalc computes the part rows of one Result.PartsWith in exact
@@ -239,7 +266,7 @@ func (pc *partCalc) sources(i int) bool {
 // deltasDecimal computes them; false when something did not fit in
 // dec128.Decimal (out is then to be filled by deltasDecimal). With
 // o.AnnualOnly, it fills annual, one annual delta per scenario, instead.
-func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
+func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, elems []int, val dec128.Decimal, o PartOptions) bool {
 	if noDec128 {
 		return false
 	}
@@ -258,7 +285,7 @@ func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, 
 	if !pc.sources(i) {
 		return false
 	}
-	val, qty := dec128.Of(value), dec128.Of(m.qty[i])
+	qty := dec128.Of(m.qty[i])
 	if val.Over() || qty.Over() {
 		return false
 	}

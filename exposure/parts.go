@@ -43,10 +43,11 @@ type PartOptions struct {
 	// NoUnitCost leaves PartRow.UnitCost zero: a reader that does not show
 	// it saves a product per source.
 	NoUnitCost bool
-	// ExactQty gives the annual quantity and the unit cost through
-	// PartRow.ExactAnnualQty and ExactUnitCost alone where they were
-	// computed in dec128, leaving AnnualQty and UnitCost zero there: a
-	// reader that rounds or sums them in dec128 saves two decimals a row.
+	// ExactQty gives the annual quantity, the unit cost and the material
+	// value through PartRow.ExactAnnualQty, ExactUnitCost and
+	// ExactMaterialValue alone where they were computed in dec128, leaving
+	// AnnualQty, UnitCost and MaterialValue zero there: a reader that
+	// rounds or sums them in dec128 saves three decimals a row.
 	ExactQty bool
 	// Keep, when set, limits the rows to the lines it accepts. It may be
 	// called from two goroutines at once (see partsTwoWay).

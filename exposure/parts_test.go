@@ -176,7 +176,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				}
 				want := make([]PartDelta, len(p.Deltas))
 				m.deltasDecimal(want, i, pi, elems, m.materialValue(l), vol)
-				if !pc.deltas(make([]PartDelta, len(p.Deltas)), nil, i, pi, elems, m.materialValue(l), PartOptions{}) {
+				if !pc.deltas(make([]PartDelta, len(p.Deltas)), nil, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{}) {
 					fellBack++
 				}
 				// Without the split (and the unit deltas), each source's
@@ -184,8 +184,8 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				// annual delta, coefficient and exponent.
 				bare := make([]PartDelta, len(p.Deltas))
 				annual := make([]dec128.Decimal, len(p.Deltas))
-				if pc.deltas(bare, nil, i, pi, elems, m.materialValue(l), PartOptions{NoSplit: true, NoUnit: true}) {
-					if !pc.deltas(nil, annual, i, pi, elems, m.materialValue(l), PartOptions{AnnualOnly: true}) {
+				if pc.deltas(bare, nil, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{NoSplit: true, NoUnit: true}) {
+					if !pc.deltas(nil, annual, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{AnnualOnly: true}) {
 						return fmt.Errorf("%s: AnnualOnly fell back where NoSplit did not", l.Ref)
 					}
 					for s := range want {
@@ -335,6 +335,13 @@ func TestPartsLeanOptions(t *testing.T) {
 	for i, e := range exactQty {
 		if _, ok := e.ExactAnnualQty(); ok && !e.AnnualQty.IsZero() || e.AnnualQtyDecimal(&dcq).String() != full[i].AnnualQty.String() {
 			t.Fatalf("row %d: ExactQty gives %s (decimal %s), want %s", i, e.AnnualQtyDecimal(&dcq), e.AnnualQty, full[i].AnnualQty)
+		}
+		v, ok := e.ExactMaterialValue()
+		if ok && !e.MaterialValue.IsZero() || e.MaterialValueDecimal(&dcq).String() != full[i].MaterialValue.String() {
+			t.Fatalf("row %d: ExactQty gives a material value of %s (decimal %s), want %s", i, e.MaterialValueDecimal(&dcq), e.MaterialValue, full[i].MaterialValue)
+		}
+		if d := dcq.Decimal(v); ok && (d.Exponent() != full[i].MaterialValue.Exponent() || d.Coefficient().Cmp(full[i].MaterialValue.Coefficient()) != 0) {
+			t.Fatalf("row %d: ExactMaterialValue %s, MaterialValue %s", i, d, full[i].MaterialValue)
 		}
 		c, ok := e.ExactUnitCost()
 		if ok && !e.UnitCost.IsZero() || e.UnitCostDecimal(&dcq).String() != full[i].UnitCost.String() {

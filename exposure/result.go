@@ -170,10 +170,23 @@ type PartRow struct {
 
 	annual []dec128.Decimal // with PartOptions.AnnualOnly, in place of Deltas
 
-	annualQty dec128.Decimal // AnnualQty, when qtyExact
-	unitCost  dec128.Decimal // UnitCost, when costExact
-	qtyExact  bool
-	costExact bool
+	annualQty  dec128.Decimal // AnnualQty, when qtyExact
+	unitCost   dec128.Decimal // UnitCost, when costExact
+	value128   dec128.Decimal // MaterialValue, when valueExact
+	qtyExact   bool
+	costExact  bool
+	valueExact bool
+}
+
+// ExactMaterialValue is ExactAnnualQty for MaterialValue.
+func (r *PartRow) ExactMaterialValue() (dec128.Decimal, bool) { return r.value128, r.valueExact }
+
+// MaterialValueDecimal is AnnualQtyDecimal for MaterialValue.
+func (r *PartRow) MaterialValueDecimal(dc *dec128.Converter) decimal.Decimal {
+	if r.valueExact {
+		return dc.Decimal(r.value128)
+	}
+	return r.MaterialValue
 }
 
 // ExactUnitCost is ExactAnnualQty for UnitCost.

@@ -402,8 +402,8 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int, heat *heatR
 	pw.num(pcQty, pr.Qty, 0)
 	pw.annualQty(pr)
 	pw.unitCost(pr)
-	if !pr.MaterialValue.IsZero() {
-		pw.num(pcMaterialValue, pr.MaterialValue, 0)
+	if v, ok := pr.ExactMaterialValue(); ok && !v.IsZero() || !ok && !pr.MaterialValue.IsZero() {
+		pw.unitMoney(pcMaterialValue, v, ok, pr.MaterialValueDecimal)
 	}
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
 	pw.grams = sc.kgOf(pr.Line, pw.grams)
@@ -493,18 +493,25 @@ func (pw *partWriter) annualQty(pr *exposure.PartRow) {
 	pw.num(pcAnnualQty, pr.AnnualQtyDecimal(&pw.dc), 0)
 }
 
-// unitCost is annualQty for the unit cost, in the places the scan chose
-// for its column.
+// unitCost is annualQty for the unit cost (unitMoney).
 func (pw *partWriter) unitCost(pr *exposure.PartRow) {
 	x, ok := pr.ExactUnitCost()
-	if sc := pw.sc; ok && pw.ex != nil && pcUnitCost < len(sc.unitP) && sc.unitP[pcUnitCost] > 0 {
+	pw.unitMoney(pcUnitCost, x, ok, pr.UnitCostDecimal)
+}
+
+// unitMoney writes column c, of money per unit in the places the scan
+// chose for it, as num would: rounded from x when ok (and the deltas too
+// are written from dec128, see annualQty), else from the decimal dec
+// gives.
+func (pw *partWriter) unitMoney(c int, x dec128.Decimal, ok bool, dec func(*dec128.Converter) decimal.Decimal) {
+	if sc := pw.sc; ok && pw.ex != nil && c < len(sc.unitP) && sc.unitP[c] > 0 {
 		p := places(kUnitMoney)
-		if c, ok := x.RoundCoef64(p); ok && c >= -maxDecimalCoef && c <= maxDecimalCoef {
-			pw.rows.decimal(pcUnitCost, pw.rep.b.s.unitFixed[sc.unitP[pcUnitCost]][0], c, p) // numRounded's style
+		if coef, ok := x.RoundCoef64(p); ok && coef >= -maxDecimalCoef && coef <= maxDecimalCoef {
+			pw.rows.decimal(c, pw.rep.b.s.unitFixed[sc.unitP[c]][0], coef, p) // numRounded's style
 			return
 		}
 	}
-	pw.num(pcUnitCost, pr.UnitCostDecimal(&pw.dc), 0)
+	pw.num(c, dec(&pw.dc), 0)
 }
 
 // num writes d×10^shift in column c, rounded for the column's kind.
