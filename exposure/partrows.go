@@ -38,37 +38,71 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		if !m.costBearing[i] && !hasContent {
 			continue
 		}
+		row := PartRow{Index: i, Line: l, Level: m.level[i], CostBearing: m.costBearing[i]}
+		if o.NoFigures {
+			if err := fn(row); err != nil {
+				return err
+			}
+			continue
+		}
 		pi := m.prodIdx[l.Product]
 		vol := r.Products[pi].AnnualVolume
-		value := m.materialValue(l)
-		row := PartRow{Index: i, Line: l, Level: m.level[i], Qty: m.qty[i], CostBearing: m.costBearing[i], MaterialValue: value}
-		row.AnnualQty, row.UnitCost = pc.quantities(i, vol)
+		row.Qty = m.qty[i]
+		val := pc.materialValue(&row, l, o)
+		pc.quantities(&row, i, vol, o)
 		if !o.NoClasses {
 			row.ClassProb = m.contentClasses(i, elems)
 		}
-		if !o.NoDeltas && o.AnnualOnly {
-			row.annual = pc.newAnnual() // the caller may keep the row
-			if !pc.deltas(nil, row.annual, i, pi, elems, value, o) {
-				row.annual = nil
-				row.Deltas = pc.newDeltas()
-				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
-			}
-		} else if !o.NoDeltas {
-			row.Deltas = pc.newDeltas() // the caller may keep the row
-			if !pc.deltas(row.Deltas, nil, i, pi, elems, value, o) {
-				m.deltasDecimal(row.Deltas, i, pi, elems, value, vol)
-				if o.NoSplit {
-					for s := range row.Deltas {
-						row.Deltas[s].Split = Split{}
-					}
-				}
-			}
+		if !o.NoDeltas {
+			pc.rowDeltas(&row, pi, elems, val, vol, o)
 		}
 		if err := fn(row); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// materialValue sets row's material value B and returns it in dec128
+// (Over when it does not fit, and when o.NoDeltas, which needs it not).
+// With o.ExactQty it is computed in dec128 alone where it fits
+// (PartRow.ExactMaterialValue), without decimal's allocations.
+func (pc *partCalc) materialValue(row *PartRow, l *Line, o PartOptions) dec128.Decimal {
+	if o.ExactQty && !noDec128 {
+		if v, ok := pc.m.materialValue128(l); ok {
+			row.value128, row.valueExact = v, true
+			return v
+		}
+	}
+	row.MaterialValue = pc.m.materialValue(l)
+	if o.NoDeltas {
+		return dec128.Overflowed()
+	}
+	return dec128.Of(row.MaterialValue)
+}
+
+// rowDeltas sets row's deltas, in dec128 where they fit, else through
+// deltasDecimal; val is the line's material value in dec128.
+func (pc *partCalc) rowDeltas(row *PartRow, pi int, elems []int, val dec128.Decimal, vol decimal.Decimal, o PartOptions) {
+	m, i := pc.m, row.Index
+	if o.AnnualOnly {
+		row.annual = pc.newAnnual() // the caller may keep the row
+		if !pc.deltas(nil, row.annual, i, pi, elems, val, o) {
+			row.annual = nil
+			row.Deltas = pc.newDeltas()
+			m.deltasDecimal(row.Deltas, i, pi, elems, row.MaterialValueDecimal(&pc.dc), vol)
+		}
+		return
+	}
+	row.Deltas = pc.newDeltas() // the caller may keep the row
+	if !pc.deltas(row.Deltas, nil, i, pi, elems, val, o) {
+		m.deltasDecimal(row.Deltas, i, pi, elems, row.MaterialValueDecimal(&pc.dc), vol)
+		if o.NoSplit {
+			for s := range row.Deltas {
+				row.Deltas[s].Split = Split{}
+			}
+		}
+	}
 }
 
 // partCalc computes the part rows of one Result.PartsWith in exact
@@ -88,7 +122,10 @@ type partCalc struct {
 	elems []int
 	// One row's inputs in dec128.
 	kg          []dec128.Decimal // per content entry
-	share, cost []dec128.Decimal // per source
+	share, cost []dec128.Decimal // per source, of line srcLine (see sources)
+	srcLine     int
+	srcSet      bool // share and cost are srcLine's
+	srcOK       bool // and they fit
 }
 
 // part128 is partFactors in dec128; ok is false when some factor does
@@ -162,29 +199,66 @@ func newPart128(d *partFactors) *part128 {
 	return f
 }
 
-// quantities returns line i's annual quantity (Q·V) and its unit cost
-// Σ_j x_j c_j, as the decimals decimal's Mul and Add would give.
-func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost decimal.Decimal) {
+// quantities sets row's annual quantity (Q·V) and, unless o.NoUnitCost,
+// its unit cost Σ_j x_j c_j, as the decimals decimal's Mul and Add would
+// give, with their dec128 forms (and without the decimals, with
+// o.ExactQty, where those are set).
+func (pc *partCalc) quantities(row *PartRow, i int, vol decimal.Decimal, o PartOptions) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	if q := dec128.Of(m.qty[i]).Mul(dec128.Of(vol)); !q.Over() && !noDec128 {
-		annualQty = pc.dc.Decimal(q)
+		row.annualQty, row.qtyExact = q, true
+		if !o.ExactQty {
+			row.AnnualQty = pc.dc.Decimal(q)
+		}
 	} else {
-		annualQty = m.qty[i].Mul(vol)
+		row.AnnualQty = m.qty[i].Mul(vol)
+	}
+	if o.NoUnitCost {
+		return
 	}
 	var c dec128.Decimal
-	for j := range l.Sources {
-		src := &l.Sources[j]
-		c = c.Add(dec128.Of(src.Share).Mul(dec128.Of(src.UnitCost)))
+	if pc.sources(i) {
+		for j := range pc.share {
+			c = c.Add(pc.share[j].Mul(pc.cost[j]))
+		}
+	} else {
+		c = dec128.Overflowed()
 	}
 	if !c.Over() && !noDec128 {
-		return annualQty, pc.dc.Decimal(c)
+		row.unitCost, row.costExact = c, true
+		if !o.ExactQty {
+			row.UnitCost = pc.dc.Decimal(c)
+		}
+		return
 	}
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		unitCost = unitCost.Add(src.Share.Mul(src.UnitCost))
+		row.UnitCost = row.UnitCost.Add(src.Share.Mul(src.UnitCost))
 	}
-	return annualQty, unitCost
+}
+
+// sources sets pc.share and pc.cost to line i's sources' shares and unit
+// costs in dec128, once a line: quantities and deltas both read them, and
+// converting a decimal is mostly a first read of its memory. False when
+// one does not fit.
+func (pc *partCalc) sources(i int) bool {
+	if pc.srcSet && pc.srcLine == i {
+		return pc.srcOK
+	}
+	l := &pc.m.in.BOM.Lines[i]
+	pc.share, pc.cost = pc.share[:0], pc.cost[:0]
+	pc.srcLine, pc.srcSet, pc.srcOK = i, true, true
+	for j := range l.Sources {
+		src := &l.Sources[j]
+		sh, c := dec128.Of(src.Share), dec128.Of(src.UnitCost)
+		if sh.Over() || c.Over() {
+			pc.srcOK = false
+			return false
+		}
+		pc.share, pc.cost = append(pc.share, sh), append(pc.cost, c)
+	}
+	return true
 }
 
 // deltas fills out, one PartDelta per scenario and zero as newDeltas
@@ -192,7 +266,7 @@ func (pc *partCalc) quantities(i int, vol decimal.Decimal) (annualQty, unitCost 
 // deltasDecimal computes them; false when something did not fit in
 // dec128.Decimal (out is then to be filled by deltasDecimal). With
 // o.AnnualOnly, it fills annual, one annual delta per scenario, instead.
-func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, elems []int, value decimal.Decimal, o PartOptions) bool {
+func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, elems []int, val dec128.Decimal, o PartOptions) bool {
 	if noDec128 {
 		return false
 	}
@@ -208,16 +282,10 @@ func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, 
 		}
 		pc.kg = append(pc.kg, x)
 	}
-	pc.share, pc.cost = pc.share[:0], pc.cost[:0]
-	for j := range l.Sources {
-		src := &l.Sources[j]
-		sh, c := dec128.Of(src.Share), dec128.Of(src.UnitCost)
-		if sh.Over() || c.Over() {
-			return false
-		}
-		pc.share, pc.cost = append(pc.share, sh), append(pc.cost, c)
+	if !pc.sources(i) {
+		return false
 	}
-	val, qty := dec128.Of(value), dec128.Of(m.qty[i])
+	qty := dec128.Of(m.qty[i])
 	if val.Over() || qty.Over() {
 		return false
 	}

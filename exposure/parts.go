@@ -34,6 +34,21 @@ type PartOptions struct {
 	// NoClasses leaves PartRow.ClassProb zero: a pass that does not show
 	// the classes saves their decimals.
 	NoClasses bool
+	// NoFigures gives a row's line, index, level and cost-bearing flag
+	// alone, NoDeltas and NoClasses implied: Qty, AnnualQty, UnitCost and
+	// MaterialValue are left zero. A pass that only asks which lines are
+	// parts (the JSON's count of each part's lines) saves their decimals,
+	// the first reads of each line's numbers among them.
+	NoFigures bool
+	// NoUnitCost leaves PartRow.UnitCost zero: a reader that does not show
+	// it saves a product per source.
+	NoUnitCost bool
+	// ExactQty gives the annual quantity, the unit cost and the material
+	// value through PartRow.ExactAnnualQty, ExactUnitCost and
+	// ExactMaterialValue alone where they were computed in dec128, leaving
+	// AnnualQty, UnitCost and MaterialValue zero there: a reader that
+	// rounds or sums them in dec128 saves three decimals a row.
+	ExactQty bool
 	// Keep, when set, limits the rows to the lines it accepts. It may be
 	// called from two goroutines at once (see partsTwoWay).
 	Keep func(*Line) bool

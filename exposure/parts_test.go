@@ -176,7 +176,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				}
 				want := make([]PartDelta, len(p.Deltas))
 				m.deltasDecimal(want, i, pi, elems, m.materialValue(l), vol)
-				if !pc.deltas(make([]PartDelta, len(p.Deltas)), nil, i, pi, elems, m.materialValue(l), PartOptions{}) {
+				if !pc.deltas(make([]PartDelta, len(p.Deltas)), nil, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{}) {
 					fellBack++
 				}
 				// Without the split (and the unit deltas), each source's
@@ -184,8 +184,8 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				// annual delta, coefficient and exponent.
 				bare := make([]PartDelta, len(p.Deltas))
 				annual := make([]dec128.Decimal, len(p.Deltas))
-				if pc.deltas(bare, nil, i, pi, elems, m.materialValue(l), PartOptions{NoSplit: true, NoUnit: true}) {
-					if !pc.deltas(nil, annual, i, pi, elems, m.materialValue(l), PartOptions{AnnualOnly: true}) {
+				if pc.deltas(bare, nil, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{NoSplit: true, NoUnit: true}) {
+					if !pc.deltas(nil, annual, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{AnnualOnly: true}) {
 						return fmt.Errorf("%s: AnnualOnly fell back where NoSplit did not", l.Ref)
 					}
 					for s := range want {
@@ -307,5 +307,75 @@ func TestPartsTwoWayHelperPanics(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines, %d before", n, before)
+	}
+}
+
+// TestPartsLeanOptions checks that NoFigures gives the same rows (index,
+// line, level, cost-bearing) as the full rows, with their figures zero;
+// that NoUnitCost changes nothing but the unit cost; and that
+// ExactAnnualQty is AnnualQty, coefficient and exponent, which ExactQty
+// leaves zero.
+func TestPartsLeanOptions(t *testing.T) {
+	r, err := Compute(benchInput(1200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full, keys, noCost []PartRow
+	collect := func(o PartOptions, out *[]PartRow) {
+		if err := r.PartsWith(o, func(p PartRow) error { *out = append(*out, p); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	collect(PartOptions{NoSplit: true}, &full)
+	collect(PartOptions{NoFigures: true}, &keys)
+	collect(PartOptions{NoSplit: true, NoUnitCost: true}, &noCost)
+	var exactQty []PartRow
+	collect(PartOptions{NoSplit: true, ExactQty: true}, &exactQty)
+	var dcq dec128.Converter
+	for i, e := range exactQty {
+		if _, ok := e.ExactAnnualQty(); ok && !e.AnnualQty.IsZero() || e.AnnualQtyDecimal(&dcq).String() != full[i].AnnualQty.String() {
+			t.Fatalf("row %d: ExactQty gives %s (decimal %s), want %s", i, e.AnnualQtyDecimal(&dcq), e.AnnualQty, full[i].AnnualQty)
+		}
+		v, ok := e.ExactMaterialValue()
+		if ok && !e.MaterialValue.IsZero() || e.MaterialValueDecimal(&dcq).String() != full[i].MaterialValue.String() {
+			t.Fatalf("row %d: ExactQty gives a material value of %s (decimal %s), want %s", i, e.MaterialValueDecimal(&dcq), e.MaterialValue, full[i].MaterialValue)
+		}
+		if d := dcq.Decimal(v); ok && (d.Exponent() != full[i].MaterialValue.Exponent() || d.Coefficient().Cmp(full[i].MaterialValue.Coefficient()) != 0) {
+			t.Fatalf("row %d: ExactMaterialValue %s, MaterialValue %s", i, d, full[i].MaterialValue)
+		}
+		c, ok := e.ExactUnitCost()
+		if ok && !e.UnitCost.IsZero() || e.UnitCostDecimal(&dcq).String() != full[i].UnitCost.String() {
+			t.Fatalf("row %d: ExactQty gives a unit cost of %s (decimal %s), want %s", i, e.UnitCostDecimal(&dcq), e.UnitCost, full[i].UnitCost)
+		}
+		if d := dcq.Decimal(c); ok && (d.Exponent() != full[i].UnitCost.Exponent() || d.Coefficient().Cmp(full[i].UnitCost.Coefficient()) != 0) {
+			t.Fatalf("row %d: ExactUnitCost %s, UnitCost %s", i, d, full[i].UnitCost)
+		}
+	}
+	if len(full) == 0 || len(keys) != len(full) || len(noCost) != len(full) {
+		t.Fatalf("%d rows, %d with NoFigures, %d with NoUnitCost", len(full), len(keys), len(noCost))
+	}
+	exact := 0
+	for i, f := range full {
+		k := keys[i]
+		if k.Index != f.Index || k.Line != f.Line || k.Level != f.Level || k.CostBearing != f.CostBearing {
+			t.Fatalf("row %d: NoFigures gives line %d, want %d", i, k.Index, f.Index)
+		}
+		if !k.Qty.IsZero() || !k.AnnualQty.IsZero() || !k.UnitCost.IsZero() || !k.MaterialValue.IsZero() || k.Deltas != nil {
+			t.Fatalf("row %d: NoFigures left figures", i)
+		}
+		c := noCost[i]
+		if !c.UnitCost.IsZero() || fmt.Sprint(c.Index, c.Qty, c.AnnualQty, c.MaterialValue, c.ClassProb, c.Deltas) != fmt.Sprint(f.Index, f.Qty, f.AnnualQty, f.MaterialValue, f.ClassProb, f.Deltas) {
+			t.Fatalf("row %d: NoUnitCost changed more than the unit cost", i)
+		}
+		if q, ok := f.ExactAnnualQty(); ok {
+			exact++
+			var dc dec128.Converter
+			if d := dc.Decimal(q); d.Coefficient().Cmp(f.AnnualQty.Coefficient()) != 0 || d.Exponent() != f.AnnualQty.Exponent() {
+				t.Fatalf("row %d: ExactAnnualQty %s, AnnualQty %s", i, d, f.AnnualQty)
+			}
+		}
+	}
+	if exact == 0 {
+		t.Error("no row has an exact annual quantity")
 	}
 }

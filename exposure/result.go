@@ -169,6 +169,50 @@ type PartRow struct {
 	Deltas        []PartDelta                 // one per scenario, in Result.Scenarios order
 
 	annual []dec128.Decimal // with PartOptions.AnnualOnly, in place of Deltas
+
+	annualQty  dec128.Decimal // AnnualQty, when qtyExact
+	unitCost   dec128.Decimal // UnitCost, when costExact
+	value128   dec128.Decimal // MaterialValue, when valueExact
+	qtyExact   bool
+	costExact  bool
+	valueExact bool
+}
+
+// ExactMaterialValue is ExactAnnualQty for MaterialValue.
+func (r *PartRow) ExactMaterialValue() (dec128.Decimal, bool) { return r.value128, r.valueExact }
+
+// MaterialValueDecimal is AnnualQtyDecimal for MaterialValue.
+func (r *PartRow) MaterialValueDecimal(dc *dec128.Converter) decimal.Decimal {
+	if r.valueExact {
+		return dc.Decimal(r.value128)
+	}
+	return r.MaterialValue
+}
+
+// ExactUnitCost is ExactAnnualQty for UnitCost.
+func (r *PartRow) ExactUnitCost() (dec128.Decimal, bool) { return r.unitCost, r.costExact }
+
+// UnitCostDecimal is AnnualQtyDecimal for UnitCost.
+func (r *PartRow) UnitCostDecimal(dc *dec128.Converter) decimal.Decimal {
+	if r.costExact {
+		return dc.Decimal(r.unitCost)
+	}
+	return r.UnitCost
+}
+
+// ExactAnnualQty returns AnnualQty as a dec128 value, the same
+// coefficient and exponent, when Result.PartsWith computed it so; ok is
+// false otherwise, and AnnualQty is to be used (with
+// PartOptions.ExactQty, AnnualQty is left zero where ok is true).
+func (r *PartRow) ExactAnnualQty() (dec128.Decimal, bool) { return r.annualQty, r.qtyExact }
+
+// AnnualQtyDecimal returns AnnualQty, from ExactAnnualQty where that is
+// set (PartOptions.ExactQty may have left AnnualQty zero).
+func (r *PartRow) AnnualQtyDecimal(dc *dec128.Converter) decimal.Decimal {
+	if r.qtyExact {
+		return dc.Decimal(r.annualQty)
+	}
+	return r.AnnualQty
 }
 
 // ExactAnnual returns the row's annual deltas, one per scenario, as dec128

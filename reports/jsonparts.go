@@ -72,7 +72,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	index := map[partKey]int32{}
 	var count []int32
 	var rowPart []int32 // per row, its part
-	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true}, func(pr exposure.PartRow) error {
+	err := parts(exposure.PartOptions{NoFigures: true}, func(pr exposure.PartRow) error {
 		key := keyOf(&pr)
 		p, ok := index[key]
 		if !ok {
@@ -94,7 +94,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
-	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true}, func(pr exposure.PartRow) error {
+	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true, ExactQty: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}
@@ -149,10 +149,11 @@ func (a *jsonSum) add(pr *exposure.PartRow, sc *jsonScratch) {
 		a.toDecimal(&sc.dc)
 	}
 	d := a.dec
-	d.qty = d.qty.Add(pr.AnnualQty)
+	q := pr.AnnualQtyDecimal(&sc.dc)
+	d.qty = d.qty.Add(q)
 	for s := 0; s < len(d.annual) && s < len(pr.Deltas); s++ {
 		unit, annual := deltaDecimals(&pr.Deltas[s], &sc.dc)
-		d.weighted[s] = d.weighted[s].Add(pr.AnnualQty.Mul(unit))
+		d.weighted[s] = d.weighted[s].Add(q.Mul(unit))
 		d.annual[s] = d.annual[s].Add(annual)
 	}
 }
@@ -170,7 +171,10 @@ func deltaDecimals(pd *exposure.PartDelta, dc *dec128.Converter) (unit, annual d
 // addExact adds one line's figures in dec128; false, with a unchanged,
 // when some sum would need more than 128 bits.
 func (a *jsonSum) addExact(pr *exposure.PartRow, sc *jsonScratch) bool {
-	q := dec128.Of(pr.AnnualQty)
+	q, ok := pr.ExactAnnualQty()
+	if !ok {
+		q = dec128.Of(pr.AnnualQty)
+	}
 	qty := a.qty.Add(q)
 	sc.weighted = append(sc.weighted[:0], a.weighted...)
 	sc.annual = append(sc.annual[:0], a.annual...)
@@ -254,7 +258,7 @@ func (ps *jsonParts) roundExact(base int, a *jsonSum) bool {
 // setExact keeps x rounded to the JSON's places at figure i; false when
 // it does not fit.
 func (ps *jsonParts) setExact(i int, x dec128.Decimal) bool {
-	c, ok := x.Round(jsonPlaces).Coefficient64()
+	c, ok := x.RoundCoef64(jsonPlaces)
 	ps.fig[i] = c
 	return ok
 }

@@ -140,8 +140,10 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	ps.pw = newPartWriter(rep, sc, ps.rows)
 	ps.ranks = newPartRanks(sc.rows) // at most a part a row
 	// The sheet shows annual deltas alone, rounded from the rows' dec128
-	// figures (exactDeltas): no unit deltas, splits or decimals.
-	if err := parts(exposure.PartOptions{AnnualOnly: true}, ps.add); err != nil {
+	// figures (exactDeltas): no unit deltas, splits or decimals; the
+	// annual quantity and unit cost too are rounded from their dec128
+	// figures (annualQty, unitCost).
+	if err := parts(exposure.PartOptions{AnnualOnly: true, ExactQty: true}, ps.add); err != nil {
 		return err
 	}
 	if err := ps.closeSheet(); err != nil {
@@ -398,10 +400,10 @@ func (pw *partWriter) row(pr *exposure.PartRow, sheet string, r int, heat *heatR
 	str(pcMaterial, l.Material, s.text)
 	str(pcUOM, l.UOM, s.text)
 	pw.num(pcQty, pr.Qty, 0)
-	pw.num(pcAnnualQty, pr.AnnualQty, 0)
-	pw.num(pcUnitCost, pr.UnitCost, 0)
-	if !pr.MaterialValue.IsZero() {
-		pw.num(pcMaterialValue, pr.MaterialValue, 0)
+	pw.annualQty(pr)
+	pw.unitCost(pr)
+	if v, ok := pr.ExactMaterialValue(); ok && !v.IsZero() || !ok && !pr.MaterialValue.IsZero() {
+		pw.unitMoney(pcMaterialValue, v, ok, pr.MaterialValueDecimal)
 	}
 	str(pcCostBearing, yesNo(pr.CostBearing), s.text)
 	pw.grams = sc.kgOf(pr.Line, pw.grams)
@@ -466,6 +468,50 @@ func (pw *partWriter) deltasDecimal(pr *exposure.PartRow, heat *heatRange) decim
 	heat.note(exp)
 	pw.num(sc.expCol(), exp, 0)
 	return exp
+}
+
+// annualQty writes the row's annual quantity as num would, rounded from
+// its dec128 figure where the row has one (exposure.PartOptions.ExactQty)
+// and the deltas too are written so (pw.ex; tests clear it to write
+// through decimals alone).
+func (pw *partWriter) annualQty(pr *exposure.PartRow) {
+	q, ok := pr.ExactAnnualQty()
+	if !ok || pw.ex == nil {
+		pw.num(pcAnnualQty, pr.AnnualQtyDecimal(&pw.dc), 0)
+		return
+	}
+	p := places(kQty)
+	if c, ok := q.RoundCoef64(p); ok && c >= -maxDecimalCoef && c <= maxDecimalCoef {
+		s := &pw.rep.b.s
+		style := s.byKind[kQty] // quickStyleFor's: whole or not, as wholeQty tells
+		if c%pow10Int[p] != 0 {
+			style = s.qtyFrac
+		}
+		pw.rows.decimal(pcAnnualQty, style, c, p)
+		return
+	}
+	pw.num(pcAnnualQty, pr.AnnualQtyDecimal(&pw.dc), 0)
+}
+
+// unitCost is annualQty for the unit cost (unitMoney).
+func (pw *partWriter) unitCost(pr *exposure.PartRow) {
+	x, ok := pr.ExactUnitCost()
+	pw.unitMoney(pcUnitCost, x, ok, pr.UnitCostDecimal)
+}
+
+// unitMoney writes column c, of money per unit in the places the scan
+// chose for it, as num would: rounded from x when ok (and the deltas too
+// are written from dec128, see annualQty), else from the decimal dec
+// gives.
+func (pw *partWriter) unitMoney(c int, x dec128.Decimal, ok bool, dec func(*dec128.Converter) decimal.Decimal) {
+	if sc := pw.sc; ok && pw.ex != nil && c < len(sc.unitP) && sc.unitP[c] > 0 {
+		p := places(kUnitMoney)
+		if coef, ok := x.RoundCoef64(p); ok && coef >= -maxDecimalCoef && coef <= maxDecimalCoef {
+			pw.rows.decimal(c, pw.rep.b.s.unitFixed[sc.unitP[c]][0], coef, p) // numRounded's style
+			return
+		}
+	}
+	pw.num(c, dec(&pw.dc), 0)
 }
 
 // num writes d×10^shift in column c, rounded for the column's kind.

@@ -45,8 +45,8 @@ func genResult(t *testing.T, n int) *exposure.Result {
 }
 
 // TestPartsExactSameAsDecimal: the Parts rows written from the rows'
-// dec128 figures (exactDeltas) are the rows written through decimals, byte
-// for byte, with the same floats for ranking and the same heat map.
+// dec128 figures (exactDeltas, and the annual quantity with ExactQty) are
+// the rows written through decimals, byte for byte, with the same floats for ranking and the same heat map.
 func TestPartsExactSameAsDecimal(t *testing.T) {
 	r := genResult(t, 3000)
 	rep := newReport(r, Meta{})
@@ -80,7 +80,7 @@ func TestPartsExactSameAsDecimal(t *testing.T) {
 		lim, _ := heat.limit()
 		return pw, exps, lim
 	}
-	fast, fastExp, fastLim := write(exposure.PartOptions{AnnualOnly: true}, true)
+	fast, fastExp, fastLim := write(exposure.PartOptions{AnnualOnly: true, ExactQty: true}, true)
 	slow, slowExp, slowLim := write(exposure.PartOptions{NoSplit: true}, false)
 	if fast.exactRows < len(fastExp)*9/10 || slow.exactRows != 0 {
 		t.Fatalf("%d and %d of %d rows written from dec128, want most and none", fast.exactRows, slow.exactRows, len(fastExp))

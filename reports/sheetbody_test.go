@@ -272,3 +272,26 @@ func TestPartsSheetSpliced(t *testing.T) {
 		t.Errorf("last part number %q, want %q", got, want)
 	}
 }
+
+// TestAppendDecimalSame: appendDecimal's digits made from the end are
+// appendDecimalSlow's (strconv's), for edge and random coefficients at
+// every place count the sheets use and more.
+func TestAppendDecimalSame(t *testing.T) {
+	coefs := []int64{0, 1, -1, 5, -5, 10, -10, 100, 25, -25, 1e15 - 1, -(1e15 - 1), 1e15, math.MaxInt64, math.MinInt64 + 1, math.MinInt64, 120000, -120000}
+	rnd := rand.New(rand.NewPCG(14, 14))
+	for range 20000 {
+		v := rnd.Int64() >> rnd.IntN(64)
+		if rnd.IntN(2) == 0 {
+			v = -v
+		}
+		coefs = append(coefs, v, v/1000*1000)
+	}
+	for _, c := range coefs {
+		for p := int32(0); p <= 24; p++ {
+			got, want := string(appendDecimal([]byte("x"), c, p)), string(appendDecimalSlow([]byte("x"), c, p))
+			if got != want {
+				t.Fatalf("appendDecimal(%d, %d) = %q, want %q", c, p, got, want)
+			}
+		}
+	}
+}

@@ -122,8 +122,48 @@ func (w *sheetRows) decimal(c, style int, coef int64, p int32) {
 const maxDecimalCoef = 1e15 - 1
 
 // appendDecimal appends c×10^-p (p ≥ 0) in plain notation without
-// trailing zeros: 1.5, 0.0025, -120.
+// trailing zeros: 1.5, 0.0025, -120. The digits are made from the last
+// one back in a buffer on the stack, the point among them, and appended
+// once: the Parts sheet writes some ten such numbers a row.
 func appendDecimal(buf []byte, c int64, p int32) []byte {
+	if p < 0 || p > 40 {
+		return appendDecimalSlow(buf, c, p)
+	}
+	u := uint64(c)
+	if c < 0 {
+		u = -u
+	}
+	for p > 0 && u%10 == 0 {
+		u /= 10
+		p--
+	}
+	var tmp [64]byte
+	i := len(tmp)
+	for k := int32(0); k < p; k++ {
+		i--
+		tmp[i] = byte('0' + u%10)
+		u /= 10
+	}
+	if p > 0 {
+		i--
+		tmp[i] = '.'
+	}
+	for {
+		i--
+		tmp[i] = byte('0' + u%10)
+		if u /= 10; u == 0 {
+			break
+		}
+	}
+	if c < 0 {
+		i--
+		tmp[i] = '-'
+	}
+	return append(buf, tmp[i:]...)
+}
+
+// appendDecimalSlow is appendDecimal by way of strconv, for any p ≥ 0.
+func appendDecimalSlow(buf []byte, c int64, p int32) []byte {
 	u := uint64(c)
 	if c < 0 {
 		buf = append(buf, '-')
