@@ -51,3 +51,34 @@ func TestLargestUnplanned(t *testing.T) {
 		}
 	}
 }
+
+// TestClassSharedFigures: the indexes a class works out once are those of
+// each of its lines' own candidates and shares.
+func TestClassSharedFigures(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		r, err := Compute(benchPlanInput(300, shared))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := Recommend(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Lines) == 0 {
+			t.Fatal("no line plans")
+		}
+		for _, lp := range plan.Lines {
+			cur, rec := make([]decimal.Decimal, len(lp.Candidates)), make([]decimal.Decimal, len(lp.Candidates))
+			for j, cd := range lp.Candidates {
+				cur[j], rec[j] = cd.CurrentShare, cd.Share
+			}
+			before, after := stageHHI(lp.Candidates, cur, lp.Heavy), stageHHI(lp.Candidates, rec, lp.Heavy)
+			for g := range before {
+				if !sameDecimal(before[g].Value, lp.HHIBefore[g].Value) || before[g].Known != lp.HHIBefore[g].Known ||
+					!sameDecimal(after[g].Value, lp.HHIAfter[g].Value) || after[g].Known != lp.HHIAfter[g].Known {
+					t.Fatalf("line %d stage %d: HHI %v → %v, want %v → %v", lp.Index, g, lp.HHIBefore[g], lp.HHIAfter[g], before[g], after[g])
+				}
+			}
+		}
+	}
+}
