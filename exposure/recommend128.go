@@ -242,57 +242,133 @@ func horizonSaving128(annualQty, qualCost decimal.Decimal, monthly []dec128.Deci
 	return payback, dc.Decimal(h), true
 }
 
-// unplannedFigures are an unplanned line's expected and largest annual
-// delta, in dec128 when exact, else in decimals.
+// unplannedFigures are an unplanned line's expected annual delta, in
+// dec128 when exact, else in decimals. A million-line BOM has nearly as
+// many: the largest delta of the few listed is worked out after.
 type unplannedFigures struct {
-	exp, worst       decimal.Decimal
-	exp128, worst128 dec128.Decimal
-	exact            bool
+	exp    decimal.Decimal
+	exp128 dec128.Decimal
+	exact  bool
 }
 
-// unplanned128 sets an unplanned line's expected and largest annual
-// delta in dec128: lineDelta per scenario, weighted by the probabilities.
-// False, with nothing set, when a figure does not fit.
-func (rc *recContext) unplanned128(w *lineWork, pi int, u *unplannedFigures) bool {
+// massIdx is a line's positive mass of one element in dec128 and the
+// element's index, looked up once per line rather than per scenario and
+// source.
+type massIdx struct {
+	kg dec128.Decimal
+	e  int
+}
+
+// unplannedDeltas128 computes an unplanned line's annual delta in each
+// scenario (lineDelta), in dec128, into out (len rc.S); false, with out
+// meaningless, when a figure does not fit.
+func (rc *recContext) unplannedDeltas128(w *lineWork, pi int, out []dec128.Decimal) bool {
 	if noDec128 {
 		return false
 	}
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	value, ok := m.materialValue128(l)
-	kg, ok2 := contentKg128(l)
 	qty := dec128.Of(m.qty[w.line])
-	if !ok || !ok2 || qty.Over() {
+	if !ok || qty.Over() {
 		return false
 	}
-	cands := make([]candidate128, len(l.Sources))
-	shares := make([]dec128.Decimal, len(l.Sources))
+	var buf [8]massIdx
+	mass := buf[:0]
+	for _, cm := range l.Content {
+		if cm.Kg.Sign() > 0 {
+			x := massIdx{kg: dec128.Of(cm.Kg), e: m.elemIdx[cm.Element]}
+			if x.kg.Over() {
+				return false
+			}
+			mass = append(mass, x)
+		}
+	}
+	for s := range out {
+		out[s] = dec128.Decimal{}
+	}
+	P := len(m.in.BOM.Products)
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		cands[j] = candidate128{value: value, parts: []candPart128{{prof: m.srcProfile[w.line][j], cost: dec128.Of(src.UnitCost), weight: dec128.Of(one)}}}
-		shares[j] = dec128.Of(src.Share)
-	}
-	var exp, worst dec128.Decimal
-	for s := 0; s < rc.S; s++ {
-		var a dec128.Decimal
-		for j := range l.Sources {
-			a = a.Add(shares[j].Mul(rc.unitDelta128(l, kg, pi, &cands[j], s)))
+		f, cost, share := rc.factors[m.srcProfile[w.line][j]], dec128.Of(src.UnitCost), dec128.Of(src.Share)
+		for s := range out {
+			// unitDelta128 of the source's single part, weight one.
+			var x dec128.Decimal
+			x = x.Add(partDelta128(f.dec[s*P+pi].fixed, mass, value, cost))
+			out[s] = out[s].Add(share.Mul(x))
 		}
-		a = a.Mul(qty)
-		exp = exp.Add(dec128.Of(rc.w[s]).Mul(a))
-		if s == 0 {
-			worst = a
-		} else if d := a.Sub(worst); d.Over() {
+	}
+	for s := range out {
+		if out[s] = out[s].Mul(qty); out[s].Over() {
 			return false
-		} else if d.Sign() > 0 {
-			worst = a
 		}
 	}
-	if exp.Over() || worst.Over() {
+	return true
+}
+
+// partDelta128 is a part's annual delta per unit before its weight, as
+// unitDelta128 sums it: the masses' element factors, shortage and
+// carrying on the material value, tariff on the cost.
+func partDelta128(f *part128, mass []massIdx, value, cost dec128.Decimal) dec128.Decimal {
+	if !f.ok {
+		return dec128.Overflowed()
+	}
+	var y dec128.Decimal
+	for _, x := range mass {
+		if g := f.gAnnual[x.e]; !g.IsZero() {
+			y = y.Add(x.kg.Mul(g))
+		}
+	}
+	y = y.Add(value.MulNonZero(f.fAnnual[spShortage])).Add(value.MulNonZero(f.fAnnual[spCarrying]))
+	return y.Add(cost.MulNonZero(f.fAnnual[spTariff]))
+}
+
+// unplanned128 sets an unplanned line's expected annual delta in dec128:
+// lineDelta per scenario, weighted by the probabilities (w128, rc.w in
+// dec128), using deltas (len rc.S) for the scenarios' figures. False,
+// with nothing set, when a figure does not fit.
+func (rc *recContext) unplanned128(w *lineWork, pi int, w128, deltas []dec128.Decimal, u *unplannedFigures) bool {
+	if !rc.unplannedDeltas128(w, pi, deltas) {
 		return false
 	}
-	u.exp128, u.worst128, u.exact = exp, worst, true
+	var exp dec128.Decimal
+	for s, a := range deltas {
+		exp = exp.Add(w128[s].Mul(a))
+	}
+	if exp.Over() {
+		return false
+	}
+	u.exp128, u.exact = exp, true
 	return true
+}
+
+// unplannedWorst is an unplanned line's largest annual delta over the
+// scenarios (the first of equal ones), as lineDelta gives them.
+func (rc *recContext) unplannedWorst(w *lineWork, pi int, dc *dec128.Converter) decimal.Decimal {
+	deltas := make([]dec128.Decimal, rc.S)
+	if rc.unplannedDeltas128(w, pi, deltas) {
+		worst, ok := dec128.Decimal{}, true
+		for s, a := range deltas {
+			if s == 0 {
+				worst = a
+			} else if d := a.Sub(worst); d.Over() {
+				ok = false
+				break
+			} else if d.Sign() > 0 {
+				worst = a
+			}
+		}
+		if ok {
+			return dc.Decimal(worst)
+		}
+	}
+	var worst decimal.Decimal
+	for s := 0; s < rc.S; s++ {
+		if a := rc.lineDelta(w, pi, s); s == 0 || a.GreaterThan(worst) {
+			worst = a
+		}
+	}
+	return worst
 }
 
 // cmp compares two unplanned lines' expected annual deltas.

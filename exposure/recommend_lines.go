@@ -88,17 +88,21 @@ func (rc *recContext) unplanned() {
 	}
 	plan.UnplannedCount = len(un)
 	figs := make([]unplannedFigures, len(un)) // by place in un
-	parallel(len(un), func(i int) {
-		w, u := &rc.work[un[i]], &figs[i]
-		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
-		if rc.unplanned128(w, pi, u) {
-			return
-		}
-		for s := 0; s < rc.S; s++ {
-			a := rc.lineDelta(w, pi, s)
-			u.exp = u.exp.Add(rc.w[s].Mul(a))
-			if s == 0 || a.GreaterThan(u.worst) {
-				u.worst = a
+	w128 := make([]dec128.Decimal, rc.S)
+	for s, p := range rc.w {
+		w128[s] = dec128.Of(p)
+	}
+	const batch = 1024 // lines a task, which share a scratch slice
+	parallelBatch((len(un)+batch-1)/batch, 1, func(b int) {
+		deltas := make([]dec128.Decimal, rc.S)
+		for i := b * batch; i < min((b+1)*batch, len(un)); i++ {
+			w, u := &rc.work[un[i]], &figs[i]
+			pi := m.prodIdx[in.BOM.Lines[w.line].Product]
+			if !w128Over(w128) && rc.unplanned128(w, pi, w128, deltas, u) {
+				continue
+			}
+			for s := 0; s < rc.S; s++ {
+				u.exp = u.exp.Add(rc.w[s].Mul(rc.lineDelta(w, pi, s)))
 			}
 		}
 	})
@@ -117,11 +121,21 @@ func (rc *recContext) unplanned() {
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
 		if u.exact {
-			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
+			u.exp = dc.Decimal(u.exp128)
 		}
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: int(w.line), Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
-			Expected: u.exp, Worst: u.worst})
+			Expected: u.exp, Worst: rc.unplannedWorst(w, pi, &dc)})
 	}
+}
+
+// w128Over reports whether some probability does not fit in dec128.
+func w128Over(w []dec128.Decimal) bool {
+	for _, v := range w {
+		if v.Over() {
+			return true
+		}
+	}
+	return false
 }
 
 // largestUnplanned returns the places in un (and figs) of the
