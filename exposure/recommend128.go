@@ -1,6 +1,8 @@
 package exposure
 
 import (
+	"slices"
+
 	"github.com/shopspring/decimal"
 
 	"rexpo/internal/dec128"
@@ -50,45 +52,86 @@ func candidates128(cands []candidate) ([]candidate128, bool) {
 	return out, true
 }
 
-// contentKg128 returns the line's positive masses in dec128 (zero for the
-// others); false when one does not fit.
-func contentKg128(l *Line) ([]dec128.Decimal, bool) {
-	out := make([]dec128.Decimal, len(l.Content))
-	for i, cm := range l.Content {
+// mass128 lists the line's positive masses in dec128 with their
+// elements' indexes, in content order; false when one does not fit.
+func (m *model) mass128(l *Line) ([]massIdx, bool) {
+	out := make([]massIdx, 0, len(l.Content))
+	for _, cm := range l.Content {
 		if cm.Kg.Sign() > 0 {
-			if out[i] = dec128.Of(cm.Kg); out[i].Over() {
+			x := massIdx{kg: dec128.Of(cm.Kg), e: m.elemIdx[cm.Element]}
+			if x.kg.Over() {
 				return nil, false
 			}
+			out = append(out, x)
 		}
 	}
 	return out, true
 }
 
-// unitDelta128 is unitDelta in dec128.
-func (rc *recContext) unitDelta128(l *Line, kg []dec128.Decimal, pi int, c *candidate128, s int) dec128.Decimal {
+// unitDelta128 is unitDelta in dec128, for a line whose positive masses
+// are mass.
+func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s int) dec128.Decimal {
 	var x dec128.Decimal
 	for _, pt := range c.parts {
-		f := rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi].fixed
-		if !f.ok {
-			return dec128.Overflowed()
+		y := partDelta128(rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi].fixed, mass, c.value, pt.cost)
+		if y.Over() {
+			return y
 		}
-		var y dec128.Decimal
-		for i, cm := range l.Content {
-			if cm.Kg.Sign() <= 0 {
-				continue
-			}
-			if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
-				y = y.Add(kg[i].Mul(g))
-			}
-		}
-		y = y.Add(c.value.MulNonZero(f.fAnnual[spShortage])).Add(c.value.MulNonZero(f.fAnnual[spCarrying]))
-		y = y.Add(pt.cost.MulNonZero(f.fAnnual[spTariff]))
 		if !pt.weight.IsOne() {
 			y = y.Mul(pt.weight)
 		}
 		x = x.Add(y)
 	}
 	return x
+}
+
+// classDeltas are the unit deltas (unitDelta128) of a class's first line
+// to get to mixCosts128, per candidate and scenario ([j*S+s]), with the
+// candidates and masses they were made of: a line of the class whose own
+// are the same (to the exponent) takes them instead of working them out
+// again. The class key compares figures by value, so a line may differ
+// in an exponent; it then computes its own.
+type classDeltas struct {
+	cands []candidate128
+	mass  []massIdx
+	ud    []dec128.Decimal
+}
+
+// same reports whether cands and mass are those d was made of.
+func (d *classDeltas) same(cands []candidate128, mass []massIdx) bool {
+	if len(cands) != len(d.cands) || !slices.Equal(mass, d.mass) {
+		return false
+	}
+	for j := range cands {
+		a, b := &cands[j], &d.cands[j]
+		if a.cost != b.cost || a.value != b.value || !slices.Equal(a.parts, b.parts) {
+			return false
+		}
+	}
+	return true
+}
+
+// unitDeltas returns the unit deltas of a line of class cls (-1 none)
+// with candidates cands and masses mass, [j*S+s].
+func (rc *recContext) unitDeltas(cls int32, pi int, cands []candidate128, mass []massIdx) []dec128.Decimal {
+	compute := func() []dec128.Decimal {
+		ud := make([]dec128.Decimal, len(cands)*rc.S)
+		for j := range cands {
+			for s := 0; s < rc.S; s++ {
+				ud[j*rc.S+s] = rc.unitDelta128(mass, pi, &cands[j], s)
+			}
+		}
+		return ud
+	}
+	if cls < 0 {
+		return compute()
+	}
+	c := rc.classes[cls]
+	c.deltasOnce.Do(func() { c.deltas = &classDeltas{cands: cands, mass: mass, ud: compute()} })
+	if c.deltas.same(cands, mass) {
+		return c.deltas.ud
+	}
+	return compute()
 }
 
 // mixCosts128 is mixCostsDecimal in dec128; false when a figure does not
@@ -98,12 +141,13 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	c128, ok := candidates128(cands)
-	kg, ok2 := contentKg128(l)
+	mass, ok2 := m.mass128(l)
 	qty := dec128.Of(m.qty[w.line])
 	q := qty.Mul(dec128.Of(m.in.BOM.Products[pi].AnnualVolume))
 	if !ok || !ok2 || q.Over() {
 		return nil, false
 	}
+	ud := rc.unitDeltas(w.cls, pi, c128, mass)
 	curS, recS := make([]dec128.Decimal, rc.S), make([]dec128.Decimal, rc.S)
 	var curBase, recBase dec128.Decimal
 	for j := range c128 {
@@ -116,7 +160,7 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 		curBase = curBase.Add(xc.Mul(C))
 		recBase = recBase.Add(xr.Mul(C))
 		for s := 0; s < rc.S; s++ {
-			v := C.Add(qty.Mul(rc.unitDelta128(l, kg, pi, cd, s)))
+			v := C.Add(qty.Mul(ud[j*rc.S+s]))
 			if !xc.IsZero() {
 				curS[s] = curS[s].Add(xc.Mul(v))
 			}
@@ -172,7 +216,7 @@ func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) 
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
 	c128, ok := candidates128(rc.exactCandidates(w))
-	kg, ok2 := contentKg128(l)
+	mass, ok2 := m.mass128(l)
 	if !ok || !ok2 {
 		return nil, false
 	}
@@ -193,10 +237,8 @@ func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) 
 			for _, pt := range cd.parts {
 				f := rc.factors[pt.prof]
 				var y dec128.Decimal
-				for i, cm := range l.Content {
-					if cm.Kg.Sign() > 0 {
-						y = addProduct128(y, kg[i], f.eg128[t][m.elemIdx[cm.Element]])
-					}
+				for _, x := range mass {
+					y = addProduct128(y, x.kg, f.eg128[t][x.e])
 				}
 				y = addProduct128(y, cd.value, f.ev128[t])
 				y = addProduct128(y, pt.cost, f.ec128[t])

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -79,6 +80,49 @@ func TestClassSharedFigures(t *testing.T) {
 					t.Fatalf("line %d stage %d: HHI %v → %v, want %v → %v", lp.Index, g, lp.HHIBefore[g], lp.HHIAfter[g], before[g], after[g])
 				}
 			}
+		}
+	}
+}
+
+// TestClassDeltasExponents: lines of one class (the key compares figures
+// by value) whose masses or costs differ in their exponents only (0.02
+// and 0.0200 kg) each get the figures of their own decimals, as the
+// decimal path (noDec128) computes them line by line, not those of the
+// class's first line.
+func TestClassDeltasExponents(t *testing.T) {
+	defer func() { noDec128 = false }()
+	for _, shared := range []bool{false, true} {
+		in := benchPlanInput(240, shared)
+		for i := range in.BOM.Lines {
+			l := &in.BOM.Lines[i]
+			l.Content = []ElementMass{{Element: "Nd", Kg: decimal.New(2, -2)}, {Element: "Dy", Kg: decimal.New(2, -3)}}
+			if i%5 == 1 {
+				l.Content[0].Kg = decimal.New(200, -4)
+			}
+			if i%7 == 3 {
+				l.Sources = append([]Source(nil), l.Sources...)
+				l.Sources[0].UnitCost = l.Sources[0].UnitCost.Mul(decimal.New(10, -1))
+			}
+		}
+		run := func(off bool) *Plan {
+			noDec128 = off
+			defer func() { noDec128 = false }()
+			r, err := Compute(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Recommend(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		got, want := run(false), run(true)
+		if got.Planned == 0 || len(got.Lines) == 0 {
+			t.Fatal("nothing planned")
+		}
+		if err := sameDecimals("plan", reflect.ValueOf(got), reflect.ValueOf(want)); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
