@@ -342,8 +342,6 @@ type recClass struct {
 	maxShare            decimal.Decimal
 	capBreaks           []CapBreak
 	shareOnce           sync.Once
-	deltas              *classDeltas // see unitDeltas
-	deltasOnce          sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.

@@ -1,8 +1,6 @@
 package exposure
 
 import (
-	"slices"
-
 	"github.com/shopspring/decimal"
 
 	"rexpo/internal/dec128"
@@ -85,55 +83,6 @@ func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s in
 	return x
 }
 
-// classDeltas are the unit deltas (unitDelta128) of a class's first line
-// to get to mixCosts128, per candidate and scenario ([j*S+s]), with the
-// candidates and masses they were made of: a line of the class whose own
-// are the same (to the exponent) takes them instead of working them out
-// again. The class key compares figures by value, so a line may differ
-// in an exponent; it then computes its own.
-type classDeltas struct {
-	cands []candidate128
-	mass  []massIdx
-	ud    []dec128.Decimal
-}
-
-// same reports whether cands and mass are those d was made of.
-func (d *classDeltas) same(cands []candidate128, mass []massIdx) bool {
-	if len(cands) != len(d.cands) || !slices.Equal(mass, d.mass) {
-		return false
-	}
-	for j := range cands {
-		a, b := &cands[j], &d.cands[j]
-		if a.cost != b.cost || a.value != b.value || !slices.Equal(a.parts, b.parts) {
-			return false
-		}
-	}
-	return true
-}
-
-// unitDeltas returns the unit deltas of a line of class cls (-1 none)
-// with candidates cands and masses mass, [j*S+s].
-func (rc *recContext) unitDeltas(cls int32, pi int, cands []candidate128, mass []massIdx) []dec128.Decimal {
-	compute := func() []dec128.Decimal {
-		ud := make([]dec128.Decimal, len(cands)*rc.S)
-		for j := range cands {
-			for s := 0; s < rc.S; s++ {
-				ud[j*rc.S+s] = rc.unitDelta128(mass, pi, &cands[j], s)
-			}
-		}
-		return ud
-	}
-	if cls < 0 {
-		return compute()
-	}
-	c := rc.classes[cls]
-	c.deltasOnce.Do(func() { c.deltas = &classDeltas{cands: cands, mass: mass, ud: compute()} })
-	if c.deltas.same(cands, mass) {
-		return c.deltas.ud
-	}
-	return compute()
-}
-
 // mixCosts128 is mixCostsDecimal in dec128; false when a figure does not
 // fit.
 func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) (*mix, bool) {
@@ -147,7 +96,6 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 	if !ok || !ok2 || q.Over() {
 		return nil, false
 	}
-	ud := rc.unitDeltas(w.cls, pi, c128, mass)
 	curS, recS := make([]dec128.Decimal, rc.S), make([]dec128.Decimal, rc.S)
 	var curBase, recBase dec128.Decimal
 	for j := range c128 {
@@ -160,7 +108,7 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 		curBase = curBase.Add(xc.Mul(C))
 		recBase = recBase.Add(xr.Mul(C))
 		for s := 0; s < rc.S; s++ {
-			v := C.Add(qty.Mul(ud[j*rc.S+s]))
+			v := C.Add(qty.Mul(rc.unitDelta128(mass, pi, cd, s)))
 			if !xc.IsZero() {
 				curS[s] = curS[s].Add(xc.Mul(v))
 			}

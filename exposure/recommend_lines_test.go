@@ -87,8 +87,8 @@ func TestClassSharedFigures(t *testing.T) {
 // TestClassDeltasExponents: lines of one class (the key compares figures
 // by value) whose masses or costs differ in their exponents only (0.02
 // and 0.0200 kg) each get the figures of their own decimals, as the
-// decimal path (noDec128) computes them line by line, not those of the
-// class's first line.
+// decimal path (noDec128) computes them line by line: a cache of a
+// class's unit figures taken by all its lines fails it.
 func TestClassDeltasExponents(t *testing.T) {
 	defer func() { noDec128 = false }()
 	for _, shared := range []bool{false, true} {
