@@ -336,6 +336,12 @@ type recClass struct {
 	// monthly128 is monthly in dec128, when it fits (then monthly is nil).
 	monthly128 []dec128.Decimal
 	once       sync.Once
+	// The shares' figures, the same for every line of the class: set
+	// once by linePlan.
+	hhiBefore, hhiAfter [capStages]HHI
+	maxShare            decimal.Decimal
+	capBreaks           []CapBreak
+	shareOnce           sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.

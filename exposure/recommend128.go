@@ -50,39 +50,31 @@ func candidates128(cands []candidate) ([]candidate128, bool) {
 	return out, true
 }
 
-// contentKg128 returns the line's positive masses in dec128 (zero for the
-// others); false when one does not fit.
-func contentKg128(l *Line) ([]dec128.Decimal, bool) {
-	out := make([]dec128.Decimal, len(l.Content))
-	for i, cm := range l.Content {
+// mass128 lists the line's positive masses in dec128 with their
+// elements' indexes, in content order; false when one does not fit.
+func (m *model) mass128(l *Line) ([]massIdx, bool) {
+	out := make([]massIdx, 0, len(l.Content))
+	for _, cm := range l.Content {
 		if cm.Kg.Sign() > 0 {
-			if out[i] = dec128.Of(cm.Kg); out[i].Over() {
+			x := massIdx{kg: dec128.Of(cm.Kg), e: m.elemIdx[cm.Element]}
+			if x.kg.Over() {
 				return nil, false
 			}
+			out = append(out, x)
 		}
 	}
 	return out, true
 }
 
-// unitDelta128 is unitDelta in dec128.
-func (rc *recContext) unitDelta128(l *Line, kg []dec128.Decimal, pi int, c *candidate128, s int) dec128.Decimal {
+// unitDelta128 is unitDelta in dec128, for a line whose positive masses
+// are mass.
+func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s int) dec128.Decimal {
 	var x dec128.Decimal
 	for _, pt := range c.parts {
-		f := rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi].fixed
-		if !f.ok {
-			return dec128.Overflowed()
+		y := partDelta128(rc.factors[pt.prof].dec[s*len(rc.m.in.BOM.Products)+pi].fixed, mass, c.value, pt.cost)
+		if y.Over() {
+			return y
 		}
-		var y dec128.Decimal
-		for i, cm := range l.Content {
-			if cm.Kg.Sign() <= 0 {
-				continue
-			}
-			if g := f.gAnnual[rc.m.elemIdx[cm.Element]]; !g.IsZero() {
-				y = y.Add(kg[i].Mul(g))
-			}
-		}
-		y = y.Add(c.value.MulNonZero(f.fAnnual[spShortage])).Add(c.value.MulNonZero(f.fAnnual[spCarrying]))
-		y = y.Add(pt.cost.MulNonZero(f.fAnnual[spTariff]))
 		if !pt.weight.IsOne() {
 			y = y.Mul(pt.weight)
 		}
@@ -98,7 +90,7 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
 	c128, ok := candidates128(cands)
-	kg, ok2 := contentKg128(l)
+	mass, ok2 := m.mass128(l)
 	qty := dec128.Of(m.qty[w.line])
 	q := qty.Mul(dec128.Of(m.in.BOM.Products[pi].AnnualVolume))
 	if !ok || !ok2 || q.Over() {
@@ -116,7 +108,7 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 		curBase = curBase.Add(xc.Mul(C))
 		recBase = recBase.Add(xr.Mul(C))
 		for s := 0; s < rc.S; s++ {
-			v := C.Add(qty.Mul(rc.unitDelta128(l, kg, pi, cd, s)))
+			v := C.Add(qty.Mul(rc.unitDelta128(mass, pi, cd, s)))
 			if !xc.IsZero() {
 				curS[s] = curS[s].Add(xc.Mul(v))
 			}
@@ -172,7 +164,7 @@ func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) 
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
 	c128, ok := candidates128(rc.exactCandidates(w))
-	kg, ok2 := contentKg128(l)
+	mass, ok2 := m.mass128(l)
 	if !ok || !ok2 {
 		return nil, false
 	}
@@ -193,10 +185,8 @@ func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) 
 			for _, pt := range cd.parts {
 				f := rc.factors[pt.prof]
 				var y dec128.Decimal
-				for i, cm := range l.Content {
-					if cm.Kg.Sign() > 0 {
-						y = addProduct128(y, kg[i], f.eg128[t][m.elemIdx[cm.Element]])
-					}
+				for _, x := range mass {
+					y = addProduct128(y, x.kg, f.eg128[t][x.e])
 				}
 				y = addProduct128(y, cd.value, f.ev128[t])
 				y = addProduct128(y, pt.cost, f.ec128[t])
@@ -242,57 +232,133 @@ func horizonSaving128(annualQty, qualCost decimal.Decimal, monthly []dec128.Deci
 	return payback, dc.Decimal(h), true
 }
 
-// unplannedFigures are an unplanned line's expected and largest annual
-// delta, in dec128 when exact, else in decimals.
+// unplannedFigures are an unplanned line's expected annual delta, in
+// dec128 when exact, else in decimals. A million-line BOM has nearly as
+// many: the largest delta of the few listed is worked out after.
 type unplannedFigures struct {
-	exp, worst       decimal.Decimal
-	exp128, worst128 dec128.Decimal
-	exact            bool
+	exp    decimal.Decimal
+	exp128 dec128.Decimal
+	exact  bool
 }
 
-// unplanned128 sets an unplanned line's expected and largest annual
-// delta in dec128: lineDelta per scenario, weighted by the probabilities.
-// False, with nothing set, when a figure does not fit.
-func (rc *recContext) unplanned128(w *lineWork, pi int, u *unplannedFigures) bool {
+// massIdx is a line's positive mass of one element in dec128 and the
+// element's index, looked up once per line rather than per scenario and
+// source.
+type massIdx struct {
+	kg dec128.Decimal
+	e  int
+}
+
+// unplannedDeltas128 computes an unplanned line's annual delta in each
+// scenario (lineDelta), in dec128, into out (len rc.S); false, with out
+// meaningless, when a figure does not fit.
+func (rc *recContext) unplannedDeltas128(w *lineWork, pi int, out []dec128.Decimal) bool {
 	if noDec128 {
 		return false
 	}
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	value, ok := m.materialValue128(l)
-	kg, ok2 := contentKg128(l)
 	qty := dec128.Of(m.qty[w.line])
-	if !ok || !ok2 || qty.Over() {
+	if !ok || qty.Over() {
 		return false
 	}
-	cands := make([]candidate128, len(l.Sources))
-	shares := make([]dec128.Decimal, len(l.Sources))
+	var buf [8]massIdx
+	mass := buf[:0]
+	for _, cm := range l.Content {
+		if cm.Kg.Sign() > 0 {
+			x := massIdx{kg: dec128.Of(cm.Kg), e: m.elemIdx[cm.Element]}
+			if x.kg.Over() {
+				return false
+			}
+			mass = append(mass, x)
+		}
+	}
+	for s := range out {
+		out[s] = dec128.Decimal{}
+	}
+	P := len(m.in.BOM.Products)
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		cands[j] = candidate128{value: value, parts: []candPart128{{prof: m.srcProfile[w.line][j], cost: dec128.Of(src.UnitCost), weight: dec128.Of(one)}}}
-		shares[j] = dec128.Of(src.Share)
-	}
-	var exp, worst dec128.Decimal
-	for s := 0; s < rc.S; s++ {
-		var a dec128.Decimal
-		for j := range l.Sources {
-			a = a.Add(shares[j].Mul(rc.unitDelta128(l, kg, pi, &cands[j], s)))
+		f, cost, share := rc.factors[m.srcProfile[w.line][j]], dec128.Of(src.UnitCost), dec128.Of(src.Share)
+		for s := range out {
+			// unitDelta128 of the source's single part, weight one.
+			var x dec128.Decimal
+			x = x.Add(partDelta128(f.dec[s*P+pi].fixed, mass, value, cost))
+			out[s] = out[s].Add(share.Mul(x))
 		}
-		a = a.Mul(qty)
-		exp = exp.Add(dec128.Of(rc.w[s]).Mul(a))
-		if s == 0 {
-			worst = a
-		} else if d := a.Sub(worst); d.Over() {
+	}
+	for s := range out {
+		if out[s] = out[s].Mul(qty); out[s].Over() {
 			return false
-		} else if d.Sign() > 0 {
-			worst = a
 		}
 	}
-	if exp.Over() || worst.Over() {
+	return true
+}
+
+// partDelta128 is a part's annual delta per unit before its weight, as
+// unitDelta128 sums it: the masses' element factors, shortage and
+// carrying on the material value, tariff on the cost.
+func partDelta128(f *part128, mass []massIdx, value, cost dec128.Decimal) dec128.Decimal {
+	if !f.ok {
+		return dec128.Overflowed()
+	}
+	var y dec128.Decimal
+	for _, x := range mass {
+		if g := f.gAnnual[x.e]; !g.IsZero() {
+			y = y.Add(x.kg.Mul(g))
+		}
+	}
+	y = y.Add(value.MulNonZero(f.fAnnual[spShortage])).Add(value.MulNonZero(f.fAnnual[spCarrying]))
+	return y.Add(cost.MulNonZero(f.fAnnual[spTariff]))
+}
+
+// unplanned128 sets an unplanned line's expected annual delta in dec128:
+// lineDelta per scenario, weighted by the probabilities (w128, rc.w in
+// dec128), using deltas (len rc.S) for the scenarios' figures. False,
+// with nothing set, when a figure does not fit.
+func (rc *recContext) unplanned128(w *lineWork, pi int, w128, deltas []dec128.Decimal, u *unplannedFigures) bool {
+	if !rc.unplannedDeltas128(w, pi, deltas) {
 		return false
 	}
-	u.exp128, u.worst128, u.exact = exp, worst, true
+	var exp dec128.Decimal
+	for s, a := range deltas {
+		exp = exp.Add(w128[s].Mul(a))
+	}
+	if exp.Over() {
+		return false
+	}
+	u.exp128, u.exact = exp, true
 	return true
+}
+
+// unplannedWorst is an unplanned line's largest annual delta over the
+// scenarios (the first of equal ones), as lineDelta gives them.
+func (rc *recContext) unplannedWorst(w *lineWork, pi int, dc *dec128.Converter) decimal.Decimal {
+	deltas := make([]dec128.Decimal, rc.S)
+	if rc.unplannedDeltas128(w, pi, deltas) {
+		worst, ok := dec128.Decimal{}, true
+		for s, a := range deltas {
+			if s == 0 {
+				worst = a
+			} else if d := a.Sub(worst); d.Over() {
+				ok = false
+				break
+			} else if d.Sign() > 0 {
+				worst = a
+			}
+		}
+		if ok {
+			return dc.Decimal(worst)
+		}
+	}
+	var worst decimal.Decimal
+	for s := 0; s < rc.S; s++ {
+		if a := rc.lineDelta(w, pi, s); s == 0 || a.GreaterThan(worst) {
+			worst = a
+		}
+	}
+	return worst
 }
 
 // cmp compares two unplanned lines' expected annual deltas.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -365,8 +366,10 @@ func (rc *recContext) largestFirst(items []int) {
 
 // classKey is what makes two lines the same per unit of annual quantity.
 func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) string {
+	// Appended by hand: fmt's formatting was a quarter of the key's cost.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|", pi)
+	b.WriteString(strconv.Itoa(pi))
+	b.WriteByte('|')
 	for _, c := range l.Content {
 		if c.Kg.Sign() > 0 {
 			b.WriteString(c.Element)
@@ -375,15 +378,25 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 			b.WriteByte(';')
 		}
 	}
-	fmt.Fprintf(&b, "|B%s", cands[0].value.String())
+	b.WriteString("|B")
+	b.WriteString(cands[0].value.String())
 	for j, c := range cands {
 		for _, pt := range c.parts {
-			fmt.Fprintf(&b, "|%d:%s:%s", rc.factors[pt.prof].id, pt.cost.String(), pt.weight.String())
+			b.WriteByte('|')
+			b.WriteString(strconv.Itoa(rc.factors[pt.prof].id))
+			b.WriteByte(':')
+			b.WriteString(pt.cost.String())
+			b.WriteByte(':')
+			b.WriteString(pt.weight.String())
 		}
 		if j < len(l.Sources) {
-			fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
+			b.WriteByte(':')
+			b.WriteString(l.Sources[j].Share.String())
+			b.WriteByte(':')
+			b.WriteString(l.Sources[j].Supplier)
 		} else {
-			fmt.Fprintf(&b, ":a%d", rc.alts[int(w.alt0)+j-len(l.Sources)])
+			b.WriteString(":a")
+			b.WriteString(strconv.Itoa(int(rc.alts[int(w.alt0)+j-len(l.Sources)])))
 		}
 	}
 	return b.String()

@@ -1,10 +1,12 @@
 package exposure
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +40,65 @@ func TestLargestFirst(t *testing.T) {
 		rc.largestFirst(items)
 		if !slices.Equal(items, want) {
 			t.Fatalf("round %d: %v, want %v", round, items, want)
+		}
+	}
+}
+
+// TestClassKeyAsFmt: the class key appended by hand is the one fmt made.
+func TestClassKeyAsFmt(t *testing.T) {
+	old := func(rc *recContext, w *lineWork, l *Line, pi int, cands []candidate) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d|", pi)
+		for _, c := range l.Content {
+			if c.Kg.Sign() > 0 {
+				b.WriteString(c.Element)
+				b.WriteByte('=')
+				b.WriteString(c.Kg.String())
+				b.WriteByte(';')
+			}
+		}
+		fmt.Fprintf(&b, "|B%s", cands[0].value.String())
+		for j, c := range cands {
+			for _, pt := range c.parts {
+				fmt.Fprintf(&b, "|%d:%s:%s", rc.factors[pt.prof].id, pt.cost.String(), pt.weight.String())
+			}
+			if j < len(l.Sources) {
+				fmt.Fprintf(&b, ":%s:%s", l.Sources[j].Share.String(), l.Sources[j].Supplier)
+			} else {
+				fmt.Fprintf(&b, ":a%d", rc.alts[int(w.alt0)+j-len(l.Sources)])
+			}
+		}
+		return b.String()
+	}
+	for _, shared := range []bool{false, true} {
+		r, err := Compute(benchPlanInput(120, shared))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := &Plan{}
+		rc := newRecContext(r.model, r, plan)
+		rc.initCap()
+		if err := rc.prepare(); err != nil {
+			t.Fatal(err)
+		}
+		rc.evaluate()
+		rc.limit()
+		rc.classify()
+		n := 0
+		for k := range rc.work {
+			w := &rc.work[k]
+			if w.fig < 0 || !w.plannable {
+				continue
+			}
+			l := &rc.m.in.BOM.Lines[w.line]
+			want := old(rc, w, l, rc.m.prodIdx[l.Product], rc.candidates(w))
+			if got := rc.figs[w.fig].key; got != want {
+				t.Fatalf("line %d: key %q, want %q", w.line, got, want)
+			}
+			n++
+		}
+		if n == 0 {
+			t.Fatal("no line classified")
 		}
 	}
 }

@@ -23,7 +23,7 @@ func (rc *recContext) finish() {
 	plan.Planned = len(planned)
 	plan.Current = make([]decimal.Decimal, rc.S)
 	plan.Recommended = make([]decimal.Decimal, rc.S)
-	spend := map[stageCountry]*StageSpend{}
+	totals := newPlanTotals(rc.S)
 	// Line plans are made a chunk at a time: the totals take every line,
 	// but only the maxLinePlans largest expected savings are kept, so that
 	// a BOM of a million lines does not hold a plan for each. A chunk's
@@ -40,7 +40,7 @@ func (rc *recContext) finish() {
 		adding.Add(1)
 		go func() {
 			defer adding.Done()
-			rc.collect(buf, spend)
+			rc.collect(buf, totals)
 		}()
 	}
 	adding.Wait()
@@ -49,16 +49,7 @@ func (rc *recContext) finish() {
 		plan.Notes = append(plan.Notes, fmt.Sprintf("%d parts have a plan; the %d with the largest expected saving are listed, the totals cover all of them.", plan.Planned, maxLinePlans))
 	}
 	sort.Slice(plan.Lines, func(i, j int) bool { return plan.Lines[i].Index < plan.Lines[j].Index })
-	for _, sp := range spend {
-		plan.Spend = append(plan.Spend, *sp)
-	}
-	sort.Slice(plan.Spend, func(i, j int) bool {
-		a, b := plan.Spend[i], plan.Spend[j]
-		if a.Stage != b.Stage {
-			return a.Stage < b.Stage
-		}
-		return a.Country < b.Country
-	})
+	totals.into(plan)
 	plan.WorstCurrent, plan.WorstRecommended = argMax(plan.Current), argMax(plan.Recommended)
 	if rc.S > 0 {
 		plan.WorstSaving = plan.Current[plan.WorstCurrent].Sub(plan.Recommended[plan.WorstRecommended])
@@ -70,10 +61,10 @@ func (rc *recContext) finish() {
 // list (SPEC section 8: a line whose plan is today's mix is not listed,
 // unless there is something to say about it: a note, or a stage left
 // above the cap, which must be named).
-func (rc *recContext) collect(buf []LinePlan, spend map[stageCountry]*StageSpend) {
+func (rc *recContext) collect(buf []LinePlan, totals *planTotals) {
 	plan := rc.plan
 	for i := range buf {
-		rc.addToTotals(&buf[i], spend)
+		totals.add(&buf[i])
 		if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
 			plan.Lines = append(plan.Lines, buf[i])
 		}
@@ -97,17 +88,21 @@ func (rc *recContext) unplanned() {
 	}
 	plan.UnplannedCount = len(un)
 	figs := make([]unplannedFigures, len(un)) // by place in un
-	parallel(len(un), func(i int) {
-		w, u := &rc.work[un[i]], &figs[i]
-		pi := m.prodIdx[in.BOM.Lines[w.line].Product]
-		if rc.unplanned128(w, pi, u) {
-			return
-		}
-		for s := 0; s < rc.S; s++ {
-			a := rc.lineDelta(w, pi, s)
-			u.exp = u.exp.Add(rc.w[s].Mul(a))
-			if s == 0 || a.GreaterThan(u.worst) {
-				u.worst = a
+	w128 := make([]dec128.Decimal, rc.S)
+	for s, p := range rc.w {
+		w128[s] = dec128.Of(p)
+	}
+	const batch = 1024 // lines a task, which share a scratch slice
+	parallelBatch((len(un)+batch-1)/batch, 1, func(b int) {
+		deltas := make([]dec128.Decimal, rc.S)
+		for i := b * batch; i < min((b+1)*batch, len(un)); i++ {
+			w, u := &rc.work[un[i]], &figs[i]
+			pi := m.prodIdx[in.BOM.Lines[w.line].Product]
+			if !w128Over(w128) && rc.unplanned128(w, pi, w128, deltas, u) {
+				continue
+			}
+			for s := 0; s < rc.S; s++ {
+				u.exp = u.exp.Add(rc.w[s].Mul(rc.lineDelta(w, pi, s)))
 			}
 		}
 	})
@@ -126,11 +121,21 @@ func (rc *recContext) unplanned() {
 		l := &in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
 		if u.exact {
-			u.exp, u.worst = dc.Decimal(u.exp128), dc.Decimal(u.worst128)
+			u.exp = dc.Decimal(u.exp128)
 		}
 		plan.Unplanned = append(plan.Unplanned, Unplanned{Index: int(w.line), Line: l, AnnualQty: m.qty[w.line].Mul(in.BOM.Products[pi].AnnualVolume),
-			Expected: u.exp, Worst: u.worst})
+			Expected: u.exp, Worst: rc.unplannedWorst(w, pi, &dc)})
 	}
+}
+
+// w128Over reports whether some probability does not fit in dec128.
+func w128Over(w []dec128.Decimal) bool {
+	for _, v := range w {
+		if v.Over() {
+			return true
+		}
+	}
+	return false
 }
 
 // largestUnplanned returns the places in un (and figs) of the
@@ -160,41 +165,118 @@ func largestUnplanned(figs []unplannedFigures, un []int, dc *dec128.Converter) [
 	return top
 }
 
-// addToTotals adds one line's plan to the portfolio totals.
-func (rc *recContext) addToTotals(lp *LinePlan, spend map[stageCountry]*StageSpend) {
-	plan := rc.plan
-	plan.CurrentBaseline = plan.CurrentBaseline.Add(lp.CurrentBaseline)
-	plan.Premium = plan.Premium.Add(lp.Premium)
-	plan.ExpectedSaving = plan.ExpectedSaving.Add(lp.ExpectedSaving)
-	for s := 0; s < rc.S; s++ {
-		plan.Current[s] = plan.Current[s].Add(lp.Current[s])
-		plan.Recommended[s] = plan.Recommended[s].Add(lp.Recommended[s])
+// planTotals are the portfolio totals while finish adds the line plans
+// to them, one at a time in BOM order: exact dec128 sums (sum128, the
+// same coefficient and exponent as decimal's Add after Add), so that tens
+// of thousands of lines do not allocate a decimal per figure.
+type planTotals struct {
+	dc                                 dec128.Converter
+	base, premium, expected, costOfCap sum128
+	horizon, qualification             sum128
+	current, recommended               []sum128
+	spend                              map[stageCountry]*spendSums
+	capNotMet, requiredByCap, changed  int
+	indicative                         bool
+	order                              []stageCountry // spend's keys in the order first met
+}
+
+// spendSums is one stage and country's StageSpend being summed.
+type spendSums struct{ today, planned sum128 }
+
+func newPlanTotals(scenarios int) *planTotals {
+	return &planTotals{current: make([]sum128, scenarios), recommended: make([]sum128, scenarios), spend: map[stageCountry]*spendSums{}}
+}
+
+// add adds one line's plan to the totals.
+func (t *planTotals) add(lp *LinePlan) {
+	dc := &t.dc
+	t.base.addDecimal(lp.CurrentBaseline, dc)
+	t.premium.addDecimal(lp.Premium, dc)
+	t.expected.addDecimal(lp.ExpectedSaving, dc)
+	for s := range t.current {
+		t.current[s].addDecimal(lp.Current[s], dc)
+		t.recommended[s].addDecimal(lp.Recommended[s], dc)
 	}
 	if !lp.CapMet {
-		plan.CapNotMet++
+		t.capNotMet++
 	}
 	if lp.RequiredByCap {
-		plan.RequiredByCap++
-		plan.CostOfCap = plan.CostOfCap.Sub(lp.ExpectedSaving)
+		t.requiredByCap++
+		t.costOfCap.addDecimal(lp.ExpectedSaving.Neg(), dc) // decimal's Sub is Add of the negation
 	}
-	plan.HorizonSaving = plan.HorizonSaving.Add(lp.HorizonSaving)
-	plan.QualificationCost = plan.QualificationCost.Add(lp.QualificationCost)
+	t.horizon.addDecimal(lp.HorizonSaving, dc)
+	t.qualification.addDecimal(lp.QualificationCost, dc)
 	if lp.Changed {
-		plan.Changed++
+		t.changed++
 	}
+	base := dec128.Of(lp.CurrentBaseline)
 	for _, cd := range lp.Candidates {
-		plan.IndicativeCandidate = plan.IndicativeCandidate || cd.Indicative
+		t.indicative = t.indicative || cd.Indicative
+		today, planned := t.product(base, lp.CurrentBaseline, cd.CurrentShare), t.product(base, lp.CurrentBaseline, cd.Share)
 		for g := StageMine; g < NumStages; g++ {
 			k := stageCountry{g, cd.Countries[g]}
-			sp := spend[k]
+			sp := t.spend[k]
 			if sp == nil {
-				sp = &StageSpend{Stage: g, Country: k.country}
-				spend[k] = sp
+				sp = &spendSums{}
+				t.spend[k] = sp
+				t.order = append(t.order, k)
 			}
-			sp.Today = sp.Today.Add(mulNonZero(lp.CurrentBaseline, cd.CurrentShare))
-			sp.Planned = sp.Planned.Add(mulNonZero(lp.CurrentBaseline, cd.Share))
+			t.addProduct(&sp.today, today, lp.CurrentBaseline, cd.CurrentShare)
+			t.addProduct(&sp.planned, planned, lp.CurrentBaseline, cd.Share)
 		}
 	}
+}
+
+// product is mulNonZero(b, share) in dec128, with b128 = b; Over when it
+// does not fit (addProduct then takes the decimals).
+func (t *planTotals) product(b128 dec128.Decimal, b, share decimal.Decimal) dec128.Decimal {
+	if b.IsZero() || share.IsZero() || noDec128 {
+		return dec128.Decimal{} // mulNonZero's zero, at exponent 0
+	}
+	if b128.Over() {
+		return b128
+	}
+	return b128.Mul(dec128.Of(share))
+}
+
+// addProduct adds p = mulNonZero(b, share) to sum, from the decimals when
+// p did not fit.
+func (t *planTotals) addProduct(sum *sum128, p dec128.Decimal, b, share decimal.Decimal) {
+	if p.Over() || noDec128 {
+		sum.addDecimal(mulNonZero(b, share), &t.dc)
+		return
+	}
+	sum.add(p, &t.dc)
+}
+
+// into sets the plan's totals and Spend (by stage then country).
+func (t *planTotals) into(plan *Plan) {
+	dc := &t.dc
+	plan.CurrentBaseline = plan.CurrentBaseline.Add(t.base.decimal(dc))
+	plan.Premium = plan.Premium.Add(t.premium.decimal(dc))
+	plan.ExpectedSaving = plan.ExpectedSaving.Add(t.expected.decimal(dc))
+	plan.CostOfCap = plan.CostOfCap.Add(t.costOfCap.decimal(dc))
+	plan.HorizonSaving = plan.HorizonSaving.Add(t.horizon.decimal(dc))
+	plan.QualificationCost = plan.QualificationCost.Add(t.qualification.decimal(dc))
+	for s := range t.current {
+		plan.Current[s] = plan.Current[s].Add(t.current[s].decimal(dc))
+		plan.Recommended[s] = plan.Recommended[s].Add(t.recommended[s].decimal(dc))
+	}
+	plan.CapNotMet += t.capNotMet
+	plan.RequiredByCap += t.requiredByCap
+	plan.Changed += t.changed
+	plan.IndicativeCandidate = plan.IndicativeCandidate || t.indicative
+	for _, k := range t.order {
+		sp := t.spend[k]
+		plan.Spend = append(plan.Spend, StageSpend{Stage: k.stage, Country: k.country, Today: sp.today.decimal(dc), Planned: sp.planned.decimal(dc)})
+	}
+	sort.Slice(plan.Spend, func(i, j int) bool {
+		a, b := plan.Spend[i], plan.Spend[j]
+		if a.Stage != b.Stage {
+			return a.Stage < b.Stage
+		}
+		return a.Country < b.Country
+	})
 }
 
 // keepLargestSavings keeps the maxLinePlans plans with the largest
@@ -267,8 +349,15 @@ func (rc *recContext) linePlan(k int) LinePlan {
 	}
 	lp.Kept = !lp.Changed && c.note == ""
 	lp.RequiredByCap = lp.Changed && lp.ExpectedSaving.Sign() < 0
-	lp.HHIBefore, lp.HHIAfter = stageHHI(lp.Candidates, cur, c.heavy), stageHHI(lp.Candidates, c.y, c.heavy)
-	lp.MaxShare, lp.CapBreaks = rc.capBreaks(c)
+	// The indexes and cap breaks are the class's: its lines have the
+	// same candidates and shares. They are worked out once, by the first
+	// of its lines to get here, and shared (CapBreaks is only read).
+	c.shareOnce.Do(func() {
+		c.hhiBefore, c.hhiAfter = stageHHI(lp.Candidates, cur, c.heavy), stageHHI(lp.Candidates, c.y, c.heavy)
+		c.maxShare, c.capBreaks = rc.capBreaks(c)
+	})
+	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
+	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks
 	lp.CapMet = len(lp.CapBreaks) == 0
 	rc.timing(&lp, w, c, cur)
 	return lp

@@ -96,6 +96,9 @@ func stageCountryOf(cd Candidate, g Stage) string {
 // countries, shares renormalised to the known part, in percent points;
 // the heavy-separation stage only for a line with heavy rare earths.
 func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
+	if out, ok := stageHHI128(cands, y, heavy); ok {
+		return out
+	}
 	var out [capStages]HHI
 	// Each country's share, as a map would sum them (from the zero
 	// decimal); a line has a handful of candidates, so a list is cheaper.
@@ -137,4 +140,64 @@ func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI
 		out[g] = HHI{Value: h.Round(2), Known: true}
 	}
 	return out
+}
+
+// stageHHI128 is stageHHI in dec128, the same operations in the same
+// order (so the same coefficients and exponents); false when a figure
+// does not fit. Every planned line works out two sets of indexes.
+func stageHHI128(cands []Candidate, y []decimal.Decimal, heavy bool) ([capStages]HHI, bool) {
+	var out [capStages]HHI
+	if noDec128 || len(cands) > 16 {
+		return out, false
+	}
+	var ybuf [16]dec128.Decimal
+	y128 := ybuf[:len(cands)]
+	for j := range cands {
+		if y128[j] = dec128.Of(y[j]); y128[j].Over() {
+			return out, false
+		}
+	}
+	hundred128 := dec128.Of(hundred)
+	type countryShare struct {
+		country string
+		v       dec128.Decimal
+	}
+	var buf [16]countryShare
+	var dc dec128.Converter
+	for g := Stage(0); g < capStages; g++ {
+		if g == StageHRESeparation && !heavy {
+			continue
+		}
+		by := buf[:0]
+		var known dec128.Decimal
+		for j, cd := range cands {
+			if c := stageCountryOf(cd, g); c != "" && y[j].Sign() > 0 {
+				k := 0
+				for k < len(by) && by[k].country != c {
+					k++
+				}
+				if k == len(by) {
+					by = append(by, countryShare{country: c})
+				}
+				by[k].v = by[k].v.Add(y128[j])
+				known = known.Add(y128[j])
+			}
+		}
+		if known.IsZero() {
+			continue
+		}
+		var h dec128.Decimal
+		for _, cs := range by {
+			sh := cs.v.Mul(hundred128)
+			if !known.IsOne() {
+				sh = sh.DivRound(known, divPlaces)
+			}
+			h = h.Add(sh.Mul(sh))
+		}
+		if h = h.Round(2); h.Over() {
+			return out, false
+		}
+		out[g] = HHI{Value: dc.Decimal(h), Known: true}
+	}
+	return out, true
 }
