@@ -223,11 +223,13 @@ type partFactors struct {
 	fixed   *part128          // the same in dec128, for the part rows
 }
 
-// factorsFor returns (and caches) the profile's partFactors. It may be
-// called from several goroutines at once: two that compute the same
-// factors compute the same figures, and the first to store them wins.
-func (m *model) factorsFor(p *profile, s, product int, volume decimal.Decimal) *partFactors {
+// factorsFor returns (and caches) the profile's partFactors for scenario
+// s and the product's annual volume. It may be called from several
+// goroutines at once: two that compute the same factors compute the same
+// figures, and the first to store them wins.
+func (m *model) factorsFor(p *profile, s, product int) *partFactors {
 	slot := &p.parts[s*len(m.in.BOM.Products)+product]
+	volume := m.in.BOM.Products[product].AnnualVolume
 	if f := slot.Load(); f != nil {
 		return f
 	}

@@ -177,7 +177,8 @@
 // exact sums), planfigures.go (the tally); the linear programs in lp.go,
 // lp_solve.go and simplex.go. Exact 128-bit sums: rexpo/internal/dec128.
 // workers.go (eachOnCPUs) runs a few large independent pieces side by
-// side: the scenarios' results and draws, the profiles' runs of lines.
+// side: the scenarios' results and draws, the profiles' factors (a
+// scenario each) and sums (a run of lines each).
 //
 // # Rounding
 //

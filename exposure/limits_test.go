@@ -235,7 +235,7 @@ func TestPipelineRowsPanics(t *testing.T) {
 				defer func() { got = recover() }()
 				pipelineRows(tc.produce, tc.consume, 64)
 			}()
-			if s, _ := got.(string); !strings.HasSuffix(s, "crashed") {
+			if s, _ := panicValue(got).(string); !strings.HasSuffix(s, "crashed") {
 				t.Fatalf("recovered %v, want the panic", got)
 			}
 			for i := 0; runtime.NumGoroutine() > before && i < 1000; i++ {

@@ -176,8 +176,8 @@ func (pc *partCalc) newAnnual() []dec128.Decimal {
 
 // factors returns profile p's factors for scenario s and product pi in
 // dec128.
-func (pc *partCalc) factors(p *profile, s, pi int, vol decimal.Decimal) *part128 {
-	return pc.m.factorsFor(p, s, pi, vol).fixed
+func (pc *partCalc) factors(p *profile, s, pi int) *part128 {
+	return pc.m.factorsFor(p, s, pi).fixed
 }
 
 // newPart128 converts f to dec128.
@@ -331,9 +331,8 @@ func (pc *partCalc) deltas(out []PartDelta, annual []dec128.Decimal, i, pi int, 
 func (pc *partCalc) scenario(i, s, pi int, elems []int, val, qty dec128.Decimal, o PartOptions, split *split4) (unit, total dec128.Decimal, ok bool) {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
-	vol := m.in.BOM.Products[pi].AnnualVolume
 	for j := range l.Sources {
-		f := pc.factors(m.srcProfile[i][j], s, pi, vol)
+		f := pc.factors(m.srcProfile[i][j], s, pi)
 		if !f.ok {
 			return unit, total, false
 		}
@@ -416,7 +415,7 @@ func (m *model) deltasDecimal(out []PartDelta, i, pi int, elems []int, value, vo
 		var annual Split // the line's annual figures per unit of exploded quantity
 		for j := range l.Sources {
 			src := &l.Sources[j]
-			f := m.factorsFor(m.srcProfile[i][j], s, pi, vol)
+			f := m.factorsFor(m.srcProfile[i][j], s, pi)
 			var u decimal.Decimal
 			var a Split
 			for ci, c := range l.Content {

@@ -3,6 +3,8 @@ package exposure
 import (
 	"errors"
 	"runtime"
+
+	"rexpo/internal/gopanic"
 )
 
 // PartOptions choose what Result.PartsWith computes, so that a writer can
@@ -105,7 +107,11 @@ func pipelineRows(produce func(emit func(PartRow) error) error, consume func(Par
 	}()
 	go func() {
 		defer close(batches)
-		defer func() { producePanic = recover() }()
+		defer func() {
+			if p := recover(); p != nil {
+				producePanic = gopanic.Capture(p)
+			}
+		}()
 		send := func(rows []PartRow) error {
 			select { // a stop already given wins over a free place in the channel
 			case <-stop:

@@ -302,7 +302,7 @@ func TestPartsTwoWayHelperPanics(t *testing.T) {
 			return nil
 		})
 	}()
-	if got != "helper crashed" || last >= at || last < partChunk-10 {
+	if panicValue(got) != "helper crashed" || last >= at || last < partChunk-10 {
 		t.Errorf("recovered %v after row %d, want the panic after the rows before line %d", got, last, at)
 	}
 	if n := runtime.NumGoroutine(); n > before {

@@ -1,5 +1,7 @@
 package exposure
 
+import "rexpo/internal/gopanic"
+
 // partChunk is how many lines partsTwoWay's goroutines compute at a time.
 const partChunk = 256
 
@@ -78,7 +80,11 @@ func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chu
 			out.rows = make([]PartRow, 0, partChunk)
 		}
 		func() {
-			defer func() { out.panic = recover() }()
+			defer func() {
+				if p := recover(); p != nil {
+					out.panic = gopanic.Capture(p)
+				}
+			}()
 			out.err = m.partRange(r, o, pc, c*partChunk, min((c+1)*partChunk, n), func(row PartRow) error {
 				out.rows = append(out.rows, row)
 				return nil

@@ -11,6 +11,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/internal/dec128"
+
+	"rexpo/internal/gopanic"
 )
 
 // prepare picks every cost-bearing line's alternatives and makes sure
@@ -233,9 +235,8 @@ func (rc *recContext) computeFactors() {
 func (rc *recContext) productFactors(p *profile, f *recFactors, pi int) {
 	m := rc.m
 	P := len(m.in.BOM.Products)
-	vol := m.in.BOM.Products[pi].AnnualVolume
 	for s := 0; s < rc.S; s++ {
-		d := m.factorsFor(p, s, pi, vol)
+		d := m.factorsFor(p, s, pi)
 		i := s*P + pi
 		f.dec[i] = d
 		f.g[i] = make([]float64, len(d.gAnnual))
@@ -354,7 +355,7 @@ func parallelBatch(n, batch int, fn func(i int)) {
 			defer wg.Done()
 			defer func() {
 				if r := recover(); r != nil {
-					failed.CompareAndSwap(nil, fmt.Sprint(r))
+					failed.CompareAndSwap(nil, gopanic.Capture(r))
 					next.Store(int64(n)) // the others stop at their next batch
 				}
 			}()
@@ -373,6 +374,7 @@ func parallelBatch(n, batch int, fn func(i int)) {
 	// A panic in a worker would end the program; raised here it reaches
 	// the caller's goroutine, where the command recovers it.
 	if r := failed.Load(); r != nil {
-		panic(fmt.Sprintf("recommendations: %v", r))
+		p := r.(*gopanic.Panic)
+		panic(&gopanic.Panic{Value: fmt.Sprintf("recommendations: %v", p.Value), Place: p.Place})
 	}
 }

@@ -232,7 +232,7 @@ type Result struct {
 	Elements            []ElementExposure
 	Stages              []StageCountry
 	Input               *Input // what was computed, for the Assumptions sheet
-	Plan                *Plan  // the diversification plan, set by Recommend; nil when not run
+	Plan                *Plan  // the diversification plan Recommend returns, set by its caller; nil when not run
 
 	model *model
 

@@ -1,18 +1,20 @@
 package exposure
 
 import (
-	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"rexpo/internal/gopanic"
 )
 
 // eachOnCPUs calls fn(i) for i in 0..n-1 on up to GOMAXPROCS goroutines,
 // one i at a time: for a few large independent pieces of work (the
-// scenarios, runs of lines). fn must write only what belongs to its i. A
-// panic in fn is raised again in the caller's goroutine, where a command
-// or a request recovers it (one in a goroutine of its own would end the
-// program).
+// scenarios' results and draws, the profiles' factors, runs of lines).
+// fn must write only what belongs to its i. A panic in fn is raised again
+// in the caller's goroutine as a *gopanic.Panic that names where it
+// happened, where a command or a request recovers it (one in a goroutine
+// of its own would end the program).
 func eachOnCPUs(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
@@ -30,7 +32,7 @@ func eachOnCPUs(n int, fn func(i int)) {
 			defer wg.Done()
 			defer func() {
 				if p := recover(); p != nil {
-					failed.CompareAndSwap(nil, fmt.Sprint(p))
+					failed.CompareAndSwap(nil, gopanic.Capture(p))
 					next.Store(int64(n)) // the others stop at their next piece
 				}
 			}()
@@ -45,6 +47,6 @@ func eachOnCPUs(n int, fn func(i int)) {
 	}
 	wg.Wait()
 	if p := failed.Load(); p != nil {
-		panic(fmt.Sprintf("exposure: %v", p))
+		panic(p)
 	}
 }

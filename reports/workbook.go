@@ -36,10 +36,12 @@ type Meta struct {
 	// 12).
 	TempDir string
 	// Planned, when set, says that the plan (Result.Plan) is still being
-	// computed as the writing begins: the writers first make their pass
-	// over the part rows, which needs no plan, then call Planned, which
+	// computed as the writing begins: each writer first makes its pass
+	// over the part rows, which needs no plan, then calls Planned, which
 	// returns once the plan is set or has failed (its error stops the
-	// writing), and only then read the plan.
+	// writing; a panic of the plan's is raised again there), and only
+	// then reads the plan. A writer that fails before may not call it:
+	// the caller waits for the plan itself.
 	Planned func() error
 }
 

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"rexpo/internal/gopanic"
 )
 
 // stopError is a run that ended neither done nor refused: interrupted
@@ -29,7 +29,11 @@ func (e *stopError) Unwrap() error { return e.err }
 func runApp(ctx context.Context, app *cli.App, args []string) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = &stopError{msg: fmt.Sprintf("internal error: %v (at %s); this is a bug: please report it, with the input if you can", p, panicPlace()),
+			place := panicPlace()
+			if gp, ok := p.(*gopanic.Panic); ok { // from a goroutine: where it first happened
+				p, place = gp.Value, gp.Place
+			}
+			err = &stopError{msg: fmt.Sprintf("internal error: %v (at %s); this is a bug: please report it, with the input if you can", p, place),
 				err: fmt.Errorf("panic: %v", p)}
 		}
 	}()
@@ -41,24 +45,9 @@ func runApp(ctx context.Context, app *cli.App, args []string) (err error) {
 }
 
 // panicPlace names the function and line that panicked: the first frame
-// of the panicking goroutine outside the runtime.
-func panicPlace() string {
-	pcs := make([]uintptr, 32)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
-	for {
-		f, more := frames.Next()
-		if !strings.HasPrefix(f.Function, "runtime.") {
-			file := f.File
-			if i := strings.LastIndex(file, "/rexpo/"); i >= 0 {
-				file = file[i+len("/rexpo/"):]
-			}
-			return fmt.Sprintf("%s, %s:%d", f.Function, file, f.Line)
-		}
-		if !more {
-			return "unknown place"
-		}
-	}
-}
+// of the panicking goroutine outside the runtime. It must be called by
+// the deferred function that recovered.
+func panicPlace() string { return gopanic.Place(4) }
 
 // isStopped reports whether err is an interruption or a crash.
 func isStopped(err error) bool {

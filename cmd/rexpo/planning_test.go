@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -31,24 +32,24 @@ func TestReportPlanFailsWhileWriting(t *testing.T) {
 }
 
 // TestReportPlanPanicsWhileWriting: a panic in the plan's goroutine is
-// raised again in the command's, where it is recovered as any other
-// (left in its own goroutine it would end the program).
+// raised again in the command's, where it is recovered as any other (left
+// in its own goroutine it would end the program), and the report names
+// where it happened, not where it was raised again.
 func TestReportPlanPanicsWhileWriting(t *testing.T) {
 	defer func(f func(*exposure.Result) (*exposure.Plan, error)) { recommend = f }(recommend)
-	recommend = func(*exposure.Result) (*exposure.Plan, error) { panic("plan exploded") }
+	recommend = planThatPanics
 	dir := smallBOM(t)
 	out := filepath.Join(t.TempDir(), "r.xlsx")
-	defer func() {
-		if p := recover(); p == nil || !strings.Contains(p.(string), "plan exploded") {
-			t.Fatalf("recovered %v, want the plan's panic", p)
-		}
-		if _, err := os.Stat(out); err == nil {
-			t.Errorf("%s was written though the plan panicked", out)
-		}
-	}()
-	run(t, "report", dir, "-o", out)
-	t.Fatal("report returned, want the plan's panic raised in the caller")
+	_, stderr, code := runCtx(t, context.Background(), newApp(), "report", dir, "-o", out)
+	if code != 3 || !strings.Contains(stderr, "internal error: plan exploded") || !strings.Contains(stderr, "planThatPanics") {
+		t.Errorf("exit %d, stderr %q: want the plan's panic, named at planThatPanics", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s was written though the plan panicked", out)
+	}
 }
+
+func planThatPanics(*exposure.Result) (*exposure.Plan, error) { panic("plan exploded") }
 
 // TestValidateWaitsForPlan: validate still reports the plan's failure.
 func TestValidateWaitsForPlan(t *testing.T) {

@@ -23,6 +23,8 @@ import (
 	"rexpo/inputs"
 	"rexpo/reports"
 	"rexpo/workbook"
+
+	"rexpo/internal/gopanic"
 )
 
 // errInputFile marks an input file that cannot be opened at all.
@@ -128,6 +130,7 @@ func loadPlanning(ctx context.Context, o runOptions) (*loaded, error) {
 	defer book.Close() // the result holds nothing of the file: the plan may outlive it
 	ld, err := loadBookPlanning(ctx, o, book, name, "")
 	if err != nil {
+		sumOf() // the hash's goroutine ends before the command does; the input's error wins
 		return nil, err
 	}
 	if ld.meta.InputSHA256, err = sumOf(); err != nil {
@@ -195,7 +198,11 @@ func startPlan(res *exposure.Result, name string, progress *progressLine) func()
 	var planPanic any
 	go func() {
 		defer close(done)
-		defer func() { planPanic = recover() }()
+		defer func() {
+			if p := recover(); p != nil {
+				planPanic = gopanic.Capture(p)
+			}
+		}()
 		plan, err := recommend(res)
 		if err != nil {
 			planErr = fmt.Errorf("%s: recommendations: %w", name, err)
@@ -245,7 +252,8 @@ func readBook(ctx context.Context, o runOptions, book *workbook.Book) (*inputs.L
 	return ld, ctx.Err()
 }
 
-// openInput opens the BOM (or the embedded sample) and hashes it.
+// openInput opens the BOM (or the embedded sample) and starts hashing it
+// (hashBeside); the returned function waits for the sum.
 func openInput(ctx context.Context, o runOptions) (*workbook.Book, string, func() (string, error), error) {
 	if o.input == "" {
 		b, err := inputs.Sample()
@@ -363,9 +371,10 @@ func writeResults(ctx context.Context, stdout io.Writer, o runOptions, ld *loade
 	defer os.RemoveAll(tmp)
 	meta := ld.meta
 	meta.TempDir = tmp
+	var profiled sync.Once
 	meta.Planned = func() error {
 		err := ld.planned()
-		heapProfile() // input, result and plan live: the heap's high-water mark
+		profiled.Do(heapProfile) // input, result and plan live: the heap's high-water mark
 		return err
 	}
 	var outs []output

@@ -22,6 +22,8 @@ import (
 	"rexpo/inputs"
 	"rexpo/reports"
 	"rexpo/workbook"
+
+	"rexpo/internal/gopanic"
 )
 
 // outcome is a computed report.
@@ -81,6 +83,9 @@ func (s *server) process(w http.ResponseWriter, r *http.Request, wantWorkbook, w
 		defer release()
 		defer func() {
 			if p := recover(); p != nil {
+				if gp, ok := p.(*gopanic.Panic); ok { // from a goroutine: where it first happened
+					s.log.Printf("panic computing the report of %s at %s", u.name, gp.Place)
+				}
 				s.log.Printf("panic computing the report of %s: %v\n%s", u.name, p, debug.Stack())
 				done <- outcome{err: fmt.Errorf("panic: %v", p)}
 			}
