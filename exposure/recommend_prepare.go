@@ -1,18 +1,12 @@
 package exposure
 
 import (
-	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
 	"rexpo/internal/dec128"
-
-	"rexpo/internal/gopanic"
 )
 
 // prepare picks every cost-bearing line's alternatives and makes sure
@@ -338,43 +332,4 @@ func parallel(n int, fn func(i int)) { parallelBatch(n, 64, fn) }
 // worker taking batch items at a time: batch 1 for a few hundred items of
 // very unequal cost (the solve's tasks), so that one worker does not end
 // with a large share of the work while the other waits.
-func parallelBatch(n, batch int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var failed atomic.Value // the first worker's panic, raised again below
-	for k := 0; k < workers; k++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					failed.CompareAndSwap(nil, gopanic.Capture(r))
-					next.Store(int64(n)) // the others stop at their next batch
-				}
-			}()
-			for {
-				lo := int(next.Add(int64(batch))) - batch
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+batch, n); i++ {
-					fn(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	// A panic in a worker would end the program; raised here it reaches
-	// the caller's goroutine, where the command recovers it.
-	if r := failed.Load(); r != nil {
-		p := r.(*gopanic.Panic)
-		panic(&gopanic.Panic{Value: fmt.Sprintf("recommendations: %v", p.Value), Place: p.Place})
-	}
-}
+func parallelBatch(n, batch int, fn func(i int)) { onCPUs(n, batch, "recommendations", fn) }

@@ -754,6 +754,35 @@ func BenchmarkRecommend(b *testing.B) {
 	}
 }
 
+// sharedCapacityCase is randomCase with its magnet line repeated as 2–5
+// lines (2·maxClasses+3 when many) of other quantities and masses, and
+// its Alternatives made rows by material (NDX), some with a capacity: the
+// lines share the rows and, where a row has a capacity, one program.
+func sharedCapacityCase(rng *rand.Rand, many bool) (Input, int) {
+	in := randomCase(rng)
+	base := in.BOM.Lines[0]
+	lines := 2 + rng.IntN(4)
+	if many {
+		lines = maxClasses*2 + 3
+	}
+	in.BOM.Lines = nil
+	for i := 0; i < lines; i++ {
+		l := base
+		l.PartNumber = fmt.Sprintf("MAG-%d", i)
+		l.QtyPer = dec(fmt.Sprint(1 + rng.IntN(4)))
+		l.Content = content(fmt.Sprintf("Nd=0.0%d", 1+rng.IntN(9)))
+		l.Ref = fmt.Sprintf("BOM!%d", i+2)
+		in.BOM.Lines = append(in.BOM.Lines, l)
+	}
+	for i := range in.Alternatives {
+		in.Alternatives[i].PartNumber, in.Alternatives[i].Material = "", "NDX"
+		if rng.IntN(2) == 0 {
+			in.Alternatives[i].Capacity, in.Alternatives[i].HasCapacity = dec(fmt.Sprint(500*(1+rng.IntN(10)))), true
+		}
+	}
+	return in, lines
+}
+
 // TestRecommendSharedProperties: random lines of one material share one or
 // two capacities given by material (sometimes more lines than one program
 // holds): shares add up to 1, no capacity is promised twice, the cap holds
@@ -763,27 +792,7 @@ func TestRecommendSharedProperties(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 13))
 	grouped := 0
 	for n := 0; n < 60; n++ {
-		in := randomCase(rng)
-		base := in.BOM.Lines[0]
-		lines := 2 + rng.IntN(4)
-		if n%10 == 0 {
-			lines = maxClasses*2 + 3
-		}
-		in.BOM.Lines = nil
-		for i := 0; i < lines; i++ {
-			l := base
-			l.PartNumber = fmt.Sprintf("MAG-%d", i)
-			l.QtyPer = dec(fmt.Sprint(1 + rng.IntN(4)))
-			l.Content = content(fmt.Sprintf("Nd=0.0%d", 1+rng.IntN(9)))
-			l.Ref = fmt.Sprintf("BOM!%d", i+2)
-			in.BOM.Lines = append(in.BOM.Lines, l)
-		}
-		for i := range in.Alternatives {
-			in.Alternatives[i].PartNumber, in.Alternatives[i].Material = "", "NDX"
-			if rng.IntN(2) == 0 {
-				in.Alternatives[i].Capacity, in.Alternatives[i].HasCapacity = dec(fmt.Sprint(500*(1+rng.IntN(10)))), true
-			}
-		}
+		in, lines := sharedCapacityCase(rng, n%10 == 0)
 		p, v := plan(t, in)
 		name := fmt.Sprintf("case %d (%d lines, cap %s, %s)", n, lines, in.Settings.CountryCap, in.Settings.Objective)
 		used := map[string]decimal.Decimal{}

@@ -74,27 +74,7 @@ func planInputs() []Input {
 	}
 	rng = rand.New(rand.NewPCG(5, 13))
 	for n := 0; n < 40; n++ {
-		in := randomCase(rng)
-		base := in.BOM.Lines[0]
-		lines := 2 + rng.IntN(4)
-		if n%5 == 0 {
-			lines = maxClasses*2 + 3
-		}
-		in.BOM.Lines = nil
-		for i := 0; i < lines; i++ {
-			l := base
-			l.PartNumber = fmt.Sprintf("MAG-%d", i)
-			l.QtyPer = dec(fmt.Sprint(1 + rng.IntN(4)))
-			l.Content = content(fmt.Sprintf("Nd=0.0%d", 1+rng.IntN(9)))
-			l.Ref = fmt.Sprintf("BOM!%d", i+2)
-			in.BOM.Lines = append(in.BOM.Lines, l)
-		}
-		for i := range in.Alternatives {
-			in.Alternatives[i].PartNumber, in.Alternatives[i].Material = "", "NDX"
-			if rng.IntN(2) == 0 {
-				in.Alternatives[i].Capacity, in.Alternatives[i].HasCapacity = dec(fmt.Sprint(500*(1+rng.IntN(10)))), true
-			}
-		}
+		in, _ := sharedCapacityCase(rng, n%5 == 0)
 		ins = append(ins, in)
 	}
 	return append(ins, benchPlanInput(400, false), benchPlanInput(400, true))
