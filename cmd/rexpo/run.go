@@ -108,7 +108,12 @@ type loaded struct {
 // load opens and reads the input, then computes every scenario and the
 // plan.
 func load(ctx context.Context, o runOptions) (*loaded, error) {
-	ld, err := loadPlanning(ctx, o)
+	return withPlan(loadPlanning(ctx, o))
+}
+
+// withPlan waits for the plan of a load that succeeded: the loaded input
+// with its plan, or the load's or the plan's error.
+func withPlan(ld *loaded, err error) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +149,7 @@ func loadPlanning(ctx context.Context, o runOptions) (*loaded, error) {
 // memory) and computes every scenario and the plan. The caller closes
 // book.
 func loadBook(ctx context.Context, o runOptions, book *workbook.Book, name, sum string) (*loaded, error) {
-	ld, err := loadBookPlanning(ctx, o, book, name, sum)
-	if err != nil {
-		return nil, err
-	}
-	if err := ld.planned(); err != nil {
-		return nil, err
-	}
-	return ld, nil
+	return withPlan(loadBookPlanning(ctx, o, book, name, sum))
 }
 
 // loadBookPlanning reads and computes every scenario, and starts the plan
