@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/metrics"
 	"sync"
 	"time"
 )
@@ -44,10 +45,20 @@ func (p *progressLine) show(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.start.IsZero() {
-		fmt.Fprintf(p.w, "%7.2fs "+format+"\n", append([]any{time.Since(p.start).Seconds()}, args...)...)
+		allocated, cycles := heapSoFar()
+		fmt.Fprintf(p.w, "%7.2fs %6d MB %3d GC  "+format+"\n", append([]any{time.Since(p.start).Seconds(), allocated >> 20, cycles}, args...)...)
 		return
 	}
 	fmt.Fprintf(p.w, "\r\033[K"+format, args...)
+}
+
+// heapSoFar returns the bytes the heap has allocated and the GC cycles
+// finished since the process started: where garbage comes from, in log
+// mode, without stopping the world as runtime.ReadMemStats does.
+func heapSoFar() (allocated, cycles uint64) {
+	samples := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(samples)
+	return samples[0].Value.Uint64(), samples[1].Value.Uint64()
 }
 
 // log prints what happened in log mode (REXPO_PHASES) alone: news from
