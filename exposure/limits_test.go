@@ -233,7 +233,7 @@ func TestPipelineRowsPanics(t *testing.T) {
 			var got any
 			func() {
 				defer func() { got = recover() }()
-				pipelineRows(tc.produce, tc.consume, 64)
+				pipelineRows(tc.produce, tc.consume, 64, false)
 			}()
 			if s, _ := panicValue(got).(string); !strings.HasSuffix(s, "crashed") {
 				t.Fatalf("recovered %v, want the panic", got)

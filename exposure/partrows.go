@@ -9,7 +9,7 @@ import (
 // parts yields one PartRow per line that bears cost or holds rare-earth
 // content, computing its figures from the profiles' factors.
 func (m *model) parts(r *Result, o PartOptions, fn func(PartRow) error) error {
-	return m.partRange(r, o, newPartCalc(m), 0, len(m.in.BOM.Lines), fn)
+	return m.partRange(r, o, newPartCalc(m, o), 0, len(m.in.BOM.Lines), fn)
 }
 
 // partRange is parts over lines lo to hi-1, with pc's scratch.
@@ -86,7 +86,7 @@ func (pc *partCalc) materialValue(row *PartRow, l *Line, o PartOptions) dec128.D
 func (pc *partCalc) rowDeltas(row *PartRow, pi int, elems []int, val dec128.Decimal, vol decimal.Decimal, o PartOptions) {
 	m, i := pc.m, row.Index
 	if o.AnnualOnly {
-		row.annual = pc.newAnnual() // the caller may keep the row
+		row.annual = pc.newAnnual() // the caller may keep the row, unless o.Transient
 		if !pc.deltas(nil, row.annual, i, pi, elems, val, o) {
 			row.annual = nil
 			row.Deltas = pc.newDeltas()
@@ -94,7 +94,7 @@ func (pc *partCalc) rowDeltas(row *PartRow, pi int, elems []int, val dec128.Deci
 		}
 		return
 	}
-	row.Deltas = pc.newDeltas() // the caller may keep the row
+	row.Deltas = pc.newDeltas() // the caller may keep the row, unless o.Transient
 	if !pc.deltas(row.Deltas, nil, i, pi, elems, val, o) {
 		m.deltasDecimal(row.Deltas, i, pi, elems, row.MaterialValueDecimal(&pc.dc), vol)
 		if o.NoSplit {
@@ -118,6 +118,12 @@ type partCalc struct {
 	// annualSlab is slab for PartOptions.AnnualOnly: a row's annual
 	// deltas alone, in memory the collector need not scan.
 	annualSlab []dec128.Decimal
+	// transient is PartOptions.Transient: newDeltas and newAnnual hand
+	// out the one row's oneDeltas and oneAnnual again and again, since
+	// no row's outlive the next.
+	transient bool
+	oneDeltas []PartDelta
+	oneAnnual []dec128.Decimal
 	// elems is partRange's, kept for the next range.
 	elems []int
 	// One row's inputs in dec128.
@@ -150,12 +156,19 @@ const (
 // slabRows is how many rows' Deltas one allocation holds.
 const slabRows = 64
 
-func newPartCalc(m *model) *partCalc {
-	return &partCalc{m: m, S: len(m.scen)}
+func newPartCalc(m *model, o PartOptions) *partCalc {
+	return &partCalc{m: m, S: len(m.scen), transient: o.Transient}
 }
 
-// newDeltas returns a fresh slice of S deltas.
+// newDeltas returns a fresh slice of S deltas, zero.
 func (pc *partCalc) newDeltas() []PartDelta {
+	if pc.transient {
+		if pc.oneDeltas == nil {
+			pc.oneDeltas = make([]PartDelta, pc.S)
+		}
+		clear(pc.oneDeltas)
+		return pc.oneDeltas
+	}
 	if len(pc.slab) < pc.S {
 		pc.slab = make([]PartDelta, pc.S*slabRows)
 	}
@@ -164,8 +177,14 @@ func (pc *partCalc) newDeltas() []PartDelta {
 	return d
 }
 
-// newAnnual returns a fresh slice of S annual deltas.
+// newAnnual returns a fresh slice of S annual deltas, each to be set.
 func (pc *partCalc) newAnnual() []dec128.Decimal {
+	if pc.transient {
+		if pc.oneAnnual == nil {
+			pc.oneAnnual = make([]dec128.Decimal, pc.S)
+		}
+		return pc.oneAnnual
+	}
 	if len(pc.annualSlab) < pc.S {
 		pc.annualSlab = make([]dec128.Decimal, pc.S*slabRows)
 	}

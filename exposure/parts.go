@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 
+	"rexpo/internal/dec128"
 	"rexpo/internal/gopanic"
 )
 
@@ -54,6 +55,12 @@ type PartOptions struct {
 	// Keep, when set, limits the rows to the lines it accepts. It may be
 	// called from two goroutines at once (see partsTwoWay).
 	Keep func(*Line) bool
+	// Transient says that fn keeps neither a row's Deltas nor its
+	// ExactAnnual past its return (the row itself, a copy, it may keep):
+	// their memory is then reused for later rows. A writer that formats
+	// each row as it comes saves a million rows' worth of deltas, each a
+	// new object for the collector.
+	Transient bool
 }
 
 // PartsWith calls fn with the part row of every line that bears cost or
@@ -72,7 +79,7 @@ func (r *Result) PartsWith(o PartOptions, fn func(PartRow) error) error {
 		return r.model.parts(r, o, fn)
 	}
 	produce := func(emit func(PartRow) error) error { return r.model.partsTwoWay(r, o, emit) }
-	return pipelineRows(produce, fn, partBatch)
+	return pipelineRows(produce, fn, partBatch, o.Transient)
 }
 
 // partBatch is how many rows pipelineRows hands over at a time: enough to
@@ -82,15 +89,72 @@ const partBatch = 512
 // errRowsStopped tells the producer that the consumer has stopped.
 var errRowsStopped = errors.New("part rows: consumer stopped")
 
+// rowBatch is rows on their way from one goroutine to another. With
+// PartOptions.Transient a row's Deltas and ExactAnnual point into memory
+// its producer reuses for the next row, so the batch copies them into
+// memory of its own (own), which it too reuses once its rows have been
+// consumed.
+type rowBatch struct {
+	rows   []PartRow
+	deltas []PartDelta
+	annual []dec128.Decimal
+}
+
+// add appends row; with own, the figures its slices hold are copied into
+// the batch's own memory, and the row's slices point there.
+func (b *rowBatch) add(row *PartRow, own bool) {
+	if own && row.Deltas != nil {
+		n := len(b.deltas)
+		b.deltas = append(b.deltas, row.Deltas...)
+		row.Deltas = b.deltas[n:len(b.deltas):len(b.deltas)]
+	}
+	if own && row.annual != nil {
+		n := len(b.annual)
+		b.annual = append(b.annual, row.annual...)
+		row.annual = b.annual[n:len(b.annual):len(b.annual)]
+	}
+	b.rows = append(b.rows, *row)
+}
+
+// reset empties b for its next rows, keeping its memory. The rows are
+// cleared, so that what they pointed to can go.
+func (b *rowBatch) reset() {
+	clear(b.rows)
+	b.rows, b.deltas, b.annual = b.rows[:0], b.deltas[:0], b.annual[:0]
+}
+
+// recycle offers b, whose rows have been consumed, to its producer.
+func recycle(free chan *rowBatch, b *rowBatch) {
+	b.reset()
+	select {
+	case free <- b:
+	default:
+	}
+}
+
+// reused returns a batch from free, or a new one with room for n rows.
+func reused(free chan *rowBatch, n int) *rowBatch {
+	select {
+	case b := <-free:
+		return b
+	default:
+		return &rowBatch{rows: make([]PartRow, 0, n)}
+	}
+}
+
 // pipelineRows runs produce in a goroutine and consume on the rows it
-// emits, in order, batch rows at a time. A consume error stops produce
-// (its emit returns errRowsStopped) and is returned; else produce's error.
-// The goroutine has ended when pipelineRows returns, and a panic on
-// either side is a panic of the caller's goroutine, where a command or a
-// request can recover it (one in a goroutine of its own would end the
-// program).
-func pipelineRows(produce func(emit func(PartRow) error) error, consume func(PartRow) error, batch int) error {
-	batches := make(chan []PartRow, 2)
+// emits, in order, batch rows at a time, in batches that go back to the
+// goroutine for reuse: a million rows of some 300 bytes each were as
+// many bytes for the collector. With own (PartOptions.Transient) the
+// rows' deltas are copied out of produce's memory as they are emitted
+// (rowBatch). A consume error stops produce (its emit returns
+// errRowsStopped) and is returned; else produce's error. The goroutine
+// has ended when pipelineRows returns, and a panic on either side is a
+// panic of the caller's goroutine, where a command or a request can
+// recover it (one in a goroutine of its own would end the program).
+func pipelineRows(produce func(emit func(PartRow) error) error, consume func(PartRow) error, batch int, own bool) error {
+	batches := make(chan *rowBatch, 2)
+	free := make(chan *rowBatch, 4) // consumed batches, back for reuse: at most 4 exist
 	stop := make(chan struct{})
 	stopped := false
 	var produceErr error
@@ -112,7 +176,7 @@ func pipelineRows(produce func(emit func(PartRow) error) error, consume func(Par
 				producePanic = gopanic.Capture(p)
 			}
 		}()
-		send := func(rows []PartRow) error {
+		send := func(rows *rowBatch) error {
 			select { // a stop already given wins over a free place in the channel
 			case <-stop:
 				return errRowsStopped
@@ -125,19 +189,19 @@ func pipelineRows(produce func(emit func(PartRow) error) error, consume func(Par
 				return errRowsStopped
 			}
 		}
-		rows := make([]PartRow, 0, batch)
+		rows := reused(free, batch)
 		produceErr = produce(func(row PartRow) error {
-			rows = append(rows, row)
-			if len(rows) < batch {
+			rows.add(&row, own)
+			if len(rows.rows) < batch {
 				return nil
 			}
 			err := send(rows)
-			rows = make([]PartRow, 0, batch)
+			rows = reused(free, batch)
 			return err
 		})
 		// Rows emitted before an error of produce's own are consumed
 		// first, as they would be without the pipeline.
-		if len(rows) > 0 && !errors.Is(produceErr, errRowsStopped) {
+		if len(rows.rows) > 0 && !errors.Is(produceErr, errRowsStopped) {
 			if err := send(rows); produceErr == nil {
 				produceErr = err
 			}
@@ -145,7 +209,7 @@ func pipelineRows(produce func(emit func(PartRow) error) error, consume func(Par
 	}()
 	var consumeErr error
 	for rows := range batches { // drained to the end, so that the goroutine ends
-		for _, row := range rows {
+		for _, row := range rows.rows {
 			if consumeErr != nil {
 				break
 			}
@@ -154,6 +218,7 @@ func pipelineRows(produce func(emit func(PartRow) error) error, consume func(Par
 				stopped = true
 			}
 		}
+		recycle(free, rows)
 	}
 	if producePanic != nil {
 		panic(producePanic)

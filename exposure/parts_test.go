@@ -18,7 +18,7 @@ func TestPipelineRowsInOrder(t *testing.T) {
 	for _, n := range []int{0, 1, batch - 1, batch, batch + 1, 3*batch + 3} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var got []int
-			err := pipelineRows(emitN(n, nil), func(r PartRow) error { got = append(got, r.Index); return nil }, batch)
+			err := pipelineRows(emitN(n, nil), func(r PartRow) error { got = append(got, r.Index); return nil }, batch, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestPipelineRowsConsumerStops(t *testing.T) {
 			return stop
 		}
 		return nil
-	}, 4)
+	}, 4, false)
 	if !errors.Is(err, stop) {
 		t.Fatalf("error %v, want %v", err, stop)
 	}
@@ -83,7 +83,7 @@ func TestPipelineRowsConsumerStops(t *testing.T) {
 func TestPipelineRowsProducerFails(t *testing.T) {
 	broken := errors.New("broken model")
 	var got []int
-	err := pipelineRows(emitN(6, broken), func(r PartRow) error { got = append(got, r.Index); return nil }, 4)
+	err := pipelineRows(emitN(6, broken), func(r PartRow) error { got = append(got, r.Index); return nil }, 4, false)
 	if !errors.Is(err, broken) {
 		t.Fatalf("error %v, want %v", err, broken)
 	}
@@ -159,7 +159,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := r.model
-			pc := newPartCalc(m)
+			pc := newPartCalc(m, PartOptions{})
 			rows, fellBack := 0, 0
 			err = r.Parts(func(p PartRow) error {
 				rows++
@@ -377,5 +377,53 @@ func TestPartsLeanOptions(t *testing.T) {
 	}
 	if exact == 0 {
 		t.Error("no row has an exact annual quantity")
+	}
+}
+
+// TestPartsTransientSame checks that transient rows, whose deltas' memory
+// is reused (PartOptions.Transient), read inside fn the same as rows
+// that own theirs, through the pipeline of goroutines (rowBatch copies
+// them as they go) and through one goroutine alone.
+func TestPartsTransientSame(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // the pipeline, whatever the machine
+	r, err := Compute(benchInput(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []PartOptions{{}, {AnnualOnly: true, ExactQty: true}, {NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true, ExactQty: true}} {
+		collect := func(o PartOptions, one bool) []string {
+			var out []string
+			emit := func(p PartRow) error {
+				exact := ""
+				for s := range p.Deltas {
+					u, a, ok := p.Deltas[s].Exact()
+					exact += fmt.Sprint(u, a, ok)
+				}
+				exact += fmt.Sprint(p.ExactAnnual())
+				out = append(out, fmt.Sprintf("%d %s %v %s", p.Index, p.AnnualQty, p.Deltas, exact))
+				return nil
+			}
+			var err error
+			if one {
+				err = r.model.parts(r, o, emit)
+			} else {
+				err = r.PartsWith(o, emit)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		want := collect(o, false)
+		if len(want) < 4*partBatch {
+			t.Fatalf("%d rows: too few for the pipeline", len(want))
+		}
+		o.Transient = true
+		if got := collect(o, false); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("options %+v: transient rows through the pipeline differ", o)
+		}
+		if got := collect(o, true); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("options %+v: transient rows in one goroutine differ", o)
+		}
 	}
 }

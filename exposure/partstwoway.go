@@ -8,7 +8,7 @@ const partChunk = 256
 // chunkRows are the rows of one chunk of lines computed by partsTwoWay's
 // helper, with the error or panic that cut them short.
 type chunkRows struct {
-	rows  []PartRow
+	rows  *rowBatch
 	err   error
 	panic any
 }
@@ -28,11 +28,11 @@ func (m *model) partsTwoWay(r *Result, o PartOptions, emit func(PartRow) error) 
 		return m.parts(r, o, emit)
 	}
 	odd := make(chan chunkRows, 2)
-	free := make(chan []PartRow, 4) // the helper's slices, back for reuse
+	free := make(chan *rowBatch, 4) // the helper's batches, back for reuse
 	stop, done := make(chan struct{}), make(chan struct{})
 	go m.partsHelper(r, o, chunks, odd, free, stop, done)
 	defer func() { close(stop); <-done }()
-	pc := newPartCalc(m)
+	pc := newPartCalc(m, o)
 	for c := 0; c < chunks; c++ {
 		if c%2 == 0 {
 			if err := m.partRange(r, o, pc, c*partChunk, min((c+1)*partChunk, n), emit); err != nil {
@@ -41,7 +41,7 @@ func (m *model) partsTwoWay(r *Result, o PartOptions, emit func(PartRow) error) 
 			continue
 		}
 		got := <-odd
-		for _, row := range got.rows {
+		for _, row := range got.rows.rows {
 			if err := emit(row); err != nil {
 				return err
 			}
@@ -52,33 +52,24 @@ func (m *model) partsTwoWay(r *Result, o PartOptions, emit func(PartRow) error) 
 		if got.err != nil {
 			return got.err
 		}
-		clear(got.rows) // emit copied them
-		select {
-		case free <- got.rows[:0]:
-		default:
-		}
+		recycle(free, got.rows) // emit copied the rows, and with o.Transient their deltas
 	}
 	return nil
 }
 
 // partsHelper computes partsTwoWay's odd chunks and sends them on odd,
 // until the last, an error or panic, or stop.
-func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chunkRows, free chan []PartRow, stop, done chan struct{}) {
+func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chunkRows, free chan *rowBatch, stop, done chan struct{}) {
 	defer close(done)
 	n := len(m.in.BOM.Lines)
-	pc := newPartCalc(m)
+	pc := newPartCalc(m, o)
 	for c := 1; c < chunks; c += 2 {
 		select {
 		case <-stop:
 			return
 		default:
 		}
-		var out chunkRows
-		select {
-		case out.rows = <-free:
-		default:
-			out.rows = make([]PartRow, 0, partChunk)
-		}
+		out := chunkRows{rows: reused(free, partChunk)}
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
@@ -86,7 +77,7 @@ func (m *model) partsHelper(r *Result, o PartOptions, chunks int, odd chan<- chu
 				}
 			}()
 			out.err = m.partRange(r, o, pc, c*partChunk, min((c+1)*partChunk, n), func(row PartRow) error {
-				out.rows = append(out.rows, row)
+				out.rows.add(&row, o.Transient)
 				return nil
 			})
 		}()

@@ -40,8 +40,9 @@ func (ps *jsonParts) figs() int { return 1 + 2*ps.n }
 // decimals (dec).
 type jsonSum struct {
 	qty              dec128.Decimal
-	weighted, annual []dec128.Decimal      // per scenario; weighted is Σ annual qty × unit delta
-	firstUnit        []*exposure.PartDelta // the first line's deltas, for the unit delta of parts without volume
+	weighted, annual []dec128.Decimal     // per scenario; weighted is Σ annual qty × unit delta
+	firstUnit        []exposure.PartDelta // the first line's deltas, for the unit delta of parts without volume
+	nFirst           int                  // how many of firstUnit are set
 	dec              *jsonSumDecimal
 }
 
@@ -52,7 +53,7 @@ type jsonSumDecimal struct {
 }
 
 func newJSONSum(n int) *jsonSum {
-	return &jsonSum{weighted: make([]dec128.Decimal, n), annual: make([]dec128.Decimal, n), firstUnit: make([]*exposure.PartDelta, n)}
+	return &jsonSum{weighted: make([]dec128.Decimal, n), annual: make([]dec128.Decimal, n), firstUnit: make([]exposure.PartDelta, n)}
 }
 
 // reset makes a an empty sum again.
@@ -61,7 +62,7 @@ func (a *jsonSum) reset() {
 	clear(a.weighted)
 	clear(a.annual)
 	clear(a.firstUnit)
-	a.dec = nil
+	a.nFirst, a.dec = 0, nil
 }
 
 // sumJSONParts makes two passes over the rows: one counts the lines of
@@ -91,10 +92,11 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	index = nil // not needed any more: let it go before the figures grow
 	ps.fig = make([]int64, len(ps.keys)*ps.figs())
 	open := map[int32]*jsonSum{} // parts with lines still to come
+	var spare []*jsonSum         // sums of parts done, for the next parts
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
-	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true, ExactQty: true}, func(pr exposure.PartRow) error {
+	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true, ExactQty: true, Transient: true}, func(pr exposure.PartRow) error {
 		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}
@@ -102,21 +104,30 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 		row++
 		sum := open[p]
 		if sum == nil {
-			if count[p] == 1 {
+			switch {
+			case count[p] == 1:
 				sum = single
 				sum.reset()
-			} else {
+			case len(spare) > 0:
+				sum = spare[len(spare)-1]
+				spare = spare[:len(spare)-1]
+				sum.reset()
+				open[p] = sum
+			default:
 				sum = newJSONSum(n)
 				open[p] = sum
 			}
-			for s := 0; s < n && s < len(pr.Deltas); s++ {
-				sum.firstUnit[s] = &pr.Deltas[s]
-			}
+			// Copied: the row's deltas are not the row's past this call
+			// (Transient).
+			sum.nFirst = copy(sum.firstUnit, pr.Deltas)
 		}
 		sum.add(&pr, &sc)
 		if count[p]--; count[p] == 0 {
 			ps.round(int(p), sum, &sc)
-			delete(open, p)
+			if sum != single {
+				delete(open, p)
+				spare = append(spare, sum)
+			}
 		}
 		return nil
 	})
@@ -223,8 +234,8 @@ func (ps *jsonParts) round(p int, a *jsonSum, sc *jsonScratch) {
 	ps.set(base, d.qty)
 	for s := 0; s < ps.n; s++ {
 		var unit decimal.Decimal
-		if a.firstUnit[s] != nil {
-			unit, _ = deltaDecimals(a.firstUnit[s], &sc.dc)
+		if s < a.nFirst {
+			unit, _ = deltaDecimals(&a.firstUnit[s], &sc.dc)
 		}
 		if d.qty.Sign() != 0 {
 			unit = d.weighted[s].DivRound(d.qty, 18)
@@ -241,7 +252,8 @@ func (ps *jsonParts) roundExact(base int, a *jsonSum) bool {
 	for s := 0; s < ps.n && ok; s++ {
 		var unit dec128.Decimal
 		if a.qty.IsZero() {
-			if f := a.firstUnit[s]; f != nil {
+			if s < a.nFirst {
+				f := &a.firstUnit[s]
 				var ok bool
 				if unit, _, ok = f.Exact(); !ok {
 					unit = dec128.Of(f.UnitDelta)

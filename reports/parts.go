@@ -142,8 +142,9 @@ func (rep *report) partsSheets(sc *partsScan, parts partsFunc) error {
 	// The sheet shows annual deltas alone, rounded from the rows' dec128
 	// figures (exactDeltas): no unit deltas, splits or decimals; the
 	// annual quantity and unit cost too are rounded from their dec128
-	// figures (annualQty, unitCost).
-	if err := parts(exposure.PartOptions{AnnualOnly: true, ExactQty: true}, ps.add); err != nil {
+	// figures (annualQty, unitCost). A row is written as it comes, its
+	// deltas kept by none (Transient).
+	if err := parts(exposure.PartOptions{AnnualOnly: true, ExactQty: true, Transient: true}, ps.add); err != nil {
 		return err
 	}
 	if err := ps.closeSheet(); err != nil {
