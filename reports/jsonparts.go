@@ -70,16 +70,12 @@ func (a *jsonSum) reset() {
 // last line has been seen.
 func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	ps := &jsonParts{n: n, large: map[int]string{}}
-	index := map[partKey]int32{}
+	index := newPartIndex()
 	var count []int32
 	var rowPart []int32 // per row, its part
 	err := parts(exposure.PartOptions{NoFigures: true}, func(pr exposure.PartRow) error {
-		key := keyOf(&pr)
-		p, ok := index[key]
-		if !ok {
-			p = int32(len(ps.keys))
-			index[key] = p
-			ps.keys = append(ps.keys, key)
+		p, added := index.of(keyOf(&pr))
+		if added {
 			count = append(count, 0)
 		}
 		count[p]++
@@ -89,6 +85,7 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	if err != nil {
 		return nil, err
 	}
+	ps.keys = index.keys
 	index = nil // not needed any more: let it go before the figures grow
 	ps.fig = make([]int64, len(ps.keys)*ps.figs())
 	open := map[int32]*jsonSum{} // parts with lines still to come

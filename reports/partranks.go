@@ -37,7 +37,7 @@ func newPartRanks(n int) *partRanks {
 // counting over every Parts sheet.
 func (pr *partRanks) add(l *exposure.Line, exp float64, row int) {
 	mask := uint64(len(pr.slots) - 1)
-	h := maphash.String(pr.seed, l.PartNumber) ^ maphash.String(pr.seed, l.Product)*0x9e3779b97f4a7c15
+	h := partHash(pr.seed, l.Product, l.PartNumber)
 	for i := h & mask; ; i = (i + 1) & mask {
 		k := pr.slots[i]
 		if k == 0 {
@@ -67,8 +67,7 @@ func (pr *partRanks) grow() {
 	mask := uint64(len(bigger.slots) - 1)
 	for k := range bigger.parts {
 		l := bigger.parts[k].line
-		h := maphash.String(pr.seed, l.PartNumber) ^ maphash.String(pr.seed, l.Product)*0x9e3779b97f4a7c15
-		i := h & mask
+		i := partHash(pr.seed, l.Product, l.PartNumber) & mask
 		for bigger.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
@@ -82,5 +81,57 @@ func (pr *partRanks) each(fn func(partKey, partRank)) {
 	for i := range pr.parts {
 		p := &pr.parts[i]
 		fn(partKey{p.line.Product, p.line.PartNumber}, p.partRank)
+	}
+}
+
+// partHash hashes a part's product and part number.
+func partHash(seed maphash.Seed, product, part string) uint64 {
+	return maphash.String(seed, part) ^ maphash.String(seed, product)*0x9e3779b97f4a7c15
+}
+
+// partIndex numbers parts in the order they are first seen, as partRanks
+// finds them: an open-addressed table of indexes into keys. The JSON's
+// count of each part's lines kept a Go map of the keys beside keys
+// itself; on a million-line BOM its buckets, grown step by step, were
+// some 200 MB for the collector.
+type partIndex struct {
+	seed  maphash.Seed
+	slots []int32 // index+1 in keys, 0 for a free slot; a power of two long
+	keys  []partKey
+}
+
+func newPartIndex() *partIndex {
+	return &partIndex{seed: maphash.MakeSeed(), slots: make([]int32, 1024)}
+}
+
+// of returns k's number, giving it the next when k is new.
+func (x *partIndex) of(k partKey) (p int32, added bool) {
+	if 2*(len(x.keys)+1) > len(x.slots) { // at most half full: short probes
+		x.grow()
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := partHash(x.seed, k.product, k.part) & mask; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s == 0 {
+			x.keys = append(x.keys, k)
+			x.slots[i] = int32(len(x.keys))
+			return int32(len(x.keys) - 1), true
+		}
+		if x.keys[s-1] == k {
+			return s - 1, false
+		}
+	}
+}
+
+// grow doubles the table.
+func (x *partIndex) grow() {
+	x.slots = make([]int32, 2*len(x.slots))
+	mask := uint64(len(x.slots) - 1)
+	for k := range x.keys {
+		i := partHash(x.seed, x.keys[k].product, x.keys[k].part) & mask
+		for x.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.slots[i] = int32(k + 1)
 	}
 }

@@ -42,6 +42,31 @@ func TestPartRanks(t *testing.T) {
 	}
 }
 
+// TestPartIndex: partIndex numbers parts in first-seen order as a map
+// and a list do, across its growth.
+func TestPartIndex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := newPartIndex()
+	want := map[partKey]int32{}
+	var order []partKey
+	for row := 0; row < 20000; row++ {
+		k := partKey{fmt.Sprint("P", rng.IntN(3)), fmt.Sprint(rng.IntN(5000))}
+		p, added := x.of(k)
+		w, ok := want[k]
+		if !ok {
+			w = int32(len(order))
+			want[k] = w
+			order = append(order, k)
+		}
+		if p != w || added == ok {
+			t.Fatalf("row %d, part %v: %d (added %v), want %d (added %v)", row, k, p, added, w, !ok)
+		}
+	}
+	if fmt.Sprint(x.keys) != fmt.Sprint(order) || len(x.slots) < 2*len(order) {
+		t.Errorf("%d keys in %d slots, want %d in order", len(x.keys), len(x.slots), len(order))
+	}
+}
+
 // TestGrowMax: growMax keeps the largest magnitude as decimal's Abs and
 // GreaterThan do, the very decimal.
 func TestGrowMax(t *testing.T) {

@@ -262,9 +262,10 @@ func (sc *partsScan) sizeDeltas(r *exposure.Result) {
 }
 
 // descLines is how many lines a description takes in its column: 1 when
-// it fits on one.
+// it fits on one. It is asked of every row: quickTextWidth splits no
+// one-line description into a slice.
 func (sc *partsScan) descLines(s string) int {
-	if sc.descWidth == 0 || colWidth(textWidth(s)) <= sc.descWidth {
+	if sc.descWidth == 0 || colWidth(quickTextWidth(s)) <= sc.descWidth {
 		return 1
 	}
 	return textLines(s, sc.descWidth)

@@ -27,6 +27,13 @@ const deflateLevel = 6
 // a time; the next chunk is deflated on another core meanwhile.
 const deflateChunk = 1 << 20
 
+// chunkRoom is the room a chunk's buffer is made with: a chunk is sent
+// once past deflateChunk, so this holds the row that takes it there
+// unless the row is very long. Made so, the buffers do not grow by
+// doubling, a few megabytes for the collector at the start of each
+// sheet.
+const chunkRoom = deflateChunk + 64<<10
+
 // dictSize is deflate's window: each chunk may refer back this far into
 // the one before, so that cutting the sheet into chunks costs next to
 // nothing in size.
@@ -106,6 +113,9 @@ type deflateWorker struct{ jobs chan *deflateJob }
 // newSheetBody starts the rows of the sheet whose part is path; tmpDir is
 // where they are spilled once over 16 MiB ("" for the system's folder).
 func newSheetBody(path string, rows *sheetRows, tmpDir string) *sheetBody {
+	if cap(rows.buf) < chunkRoom {
+		rows.buf = make([]byte, 0, chunkRoom)
+	}
 	return &sheetBody{path: path, rows: rows, out: spill{dir: tmpDir}}
 }
 
@@ -161,7 +171,7 @@ func (b *sheetBody) job() *deflateJob {
 		b.free = b.free[:n-1]
 		return j
 	}
-	return &deflateJob{done: make(chan error, 1)}
+	return &deflateJob{data: make([]byte, 0, chunkRoom), done: make(chan error, 1)}
 }
 
 // start starts one worker per core.
