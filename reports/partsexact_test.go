@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -99,5 +100,34 @@ func TestPartsExactSameAsDecimal(t *testing.T) {
 	}
 	if fastLim != slowLim || slowLim == "" {
 		t.Errorf("heat map limit %q, want %q", fastLim, slowLim)
+	}
+}
+
+// TestScanExactSameAsDecimal: the scan measures the rows' dec128 figures
+// (ExactQty) as it measures their decimals: the same largest magnitudes,
+// coefficient and exponent, the same places, fractions and signs.
+func TestScanExactSameAsDecimal(t *testing.T) {
+	r := genResult(t, 3000)
+	rep := newReport(r, Meta{})
+	scan := func(exact bool) string {
+		parts := func(o exposure.PartOptions, fn func(exposure.PartRow) error) error {
+			if !exact && o.ExactQty {
+				o.ExactQty = false
+			}
+			return r.PartsWith(o, fn)
+		}
+		sc, err := scanParts(rep, parts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := fmt.Sprint(sc.rows, sc.unitP, sc.frac, sc.neg, sc.textW)
+		for _, d := range sc.maxAbs {
+			out += fmt.Sprintf(" %s·10^%d", d.Coefficient(), d.Exponent())
+		}
+		return out
+	}
+	fast, slow := scan(true), scan(false)
+	if fast != slow {
+		t.Errorf("the scan of dec128 figures measured\n%s\nwant\n%s", fast, slow)
 	}
 }

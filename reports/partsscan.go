@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"rexpo/exposure"
+	"rexpo/internal/dec128"
 )
 
 // partsScan is what the first pass over the part rows learns (how many
@@ -76,6 +77,7 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 	m := &partsMeasure{
 		fixW:   make([]int, partFixedCols+1),
 		fixMax: make([]decimal.Decimal, partFixedCols+1),
+		fix128: make([]dec128.Decimal, partFixedCols+1),
 		costP:  2, valueP: 2,
 	}
 	// Element columns in the order of the Elements sheet, then any other
@@ -85,7 +87,10 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 			sc.addElement(e.Element, m)
 		}
 	}
-	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true}, func(pr exposure.PartRow) error {
+	// The annual quantity, unit cost and material value are measured in
+	// dec128 where the rows have them so (ExactQty): a decimal is made
+	// only of the largest yet.
+	err := parts(exposure.PartOptions{NoDeltas: true, NoClasses: true, ExactQty: true}, func(pr exposure.PartRow) error {
 		sc.rows++
 		m.row(sc, &pr)
 		return nil
@@ -109,7 +114,9 @@ func scanParts(rep *report, parts partsFunc) (*partsScan, error) {
 type partsMeasure struct {
 	fixW    []int             // widest text per fixed column
 	fixMax  []decimal.Decimal // largest magnitude per fixed column
+	fix128  []dec128.Decimal  // fixMax in dec128 (see growMaxExact)
 	elemMax []decimal.Decimal // per element column, in kilograms; the sheet shows grams
+	dc      dec128.Converter
 
 	fracQty, fracAnnual, negCost bool
 	costP, valueP                int32 // places the unit cost and material value need
@@ -196,13 +203,65 @@ func (m *partsMeasure) row(sc *partsScan, pr *exposure.PartRow) {
 	m.text(pcUOM, l.UOM, 0)
 	m.maxLevel = max(m.maxLevel, pr.Level, -pr.Level)
 	growMax(&m.fixMax[pcQty], pr.Qty)
-	growMax(&m.fixMax[pcAnnualQty], pr.AnnualQty)
-	growMax(&m.fixMax[pcUnitCost], pr.UnitCost)
-	growMax(&m.fixMax[pcMaterialValue], pr.MaterialValue)
-	m.costP, m.valueP = max(m.costP, quickUnitPlaces(pr.UnitCost)), max(m.valueP, quickUnitPlaces(pr.MaterialValue))
+	q, qOK := pr.ExactAnnualQty()
+	cost, costOK := pr.ExactUnitCost()
+	value, valueOK := pr.ExactMaterialValue()
+	m.growMaxExact(pcAnnualQty, q, qOK, pr.AnnualQtyDecimal)
+	m.growMaxExact(pcUnitCost, cost, costOK, pr.UnitCostDecimal)
+	m.growMaxExact(pcMaterialValue, value, valueOK, pr.MaterialValueDecimal)
+	m.costP = max(m.costP, m.unitPlacesExact(cost, costOK, pr.UnitCostDecimal))
+	m.valueP = max(m.valueP, m.unitPlacesExact(value, valueOK, pr.MaterialValueDecimal))
 	m.fracQty = m.fracQty || !wholeQty(pr.Qty)
-	m.fracAnnual = m.fracAnnual || !wholeQty(pr.AnnualQty)
-	m.negCost = m.negCost || pr.UnitCost.Sign() < 0
+	m.fracAnnual = m.fracAnnual || !m.wholeQtyExact(q, qOK, pr.AnnualQtyDecimal)
+	if costOK {
+		m.negCost = m.negCost || cost.Sign() < 0
+	} else {
+		m.negCost = m.negCost || pr.UnitCost.Sign() < 0
+	}
+}
+
+// growMaxExact is growMax for fixed column c of a figure computed in
+// dec128 (x, when ok; else the decimal dec gives): the figure becomes a
+// decimal only when it is the largest yet. Where a comparison does not
+// fit dec128, growMax decides.
+func (m *partsMeasure) growMaxExact(c int, x dec128.Decimal, ok bool, dec func(*dec128.Converter) decimal.Decimal) {
+	if ok && !m.fix128[c].Over() {
+		if x.Sign() < 0 {
+			x = x.Neg()
+		}
+		if diff := x.Sub(m.fix128[c]); !diff.Over() {
+			if diff.Sign() > 0 {
+				m.fixMax[c], m.fix128[c] = m.dc.Decimal(x), x
+			}
+			return
+		}
+	}
+	growMax(&m.fixMax[c], dec(&m.dc))
+	m.fix128[c] = dec128.Of(m.fixMax[c])
+}
+
+// unitPlacesExact is quickUnitPlaces of a figure computed in dec128 (x,
+// when ok; else the decimal dec gives).
+func (m *partsMeasure) unitPlacesExact(x dec128.Decimal, ok bool, dec func(*dec128.Converter) decimal.Decimal) int32 {
+	top := places(kUnitMoney)
+	if c, exact := x.RoundCoef64(top); ok && exact {
+		for p := int32(2); p < top; p++ {
+			if c%pow10Int[top-p] == 0 {
+				return p
+			}
+		}
+		return top
+	}
+	return quickUnitPlaces(dec(&m.dc))
+}
+
+// wholeQtyExact is wholeQty of a figure computed in dec128 (x, when ok;
+// else the decimal dec gives).
+func (m *partsMeasure) wholeQtyExact(x dec128.Decimal, ok bool, dec func(*dec128.Converter) decimal.Decimal) bool {
+	if c, exact := x.RoundCoef64(6); ok && exact {
+		return c%pow10Int[6] == 0
+	}
+	return wholeQty(dec(&m.dc))
 }
 
 // settle lays out the columns, now that the elements are known, and
