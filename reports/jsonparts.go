@@ -25,7 +25,7 @@ import (
 // the rows, counting, tells.
 type jsonParts struct {
 	n     int            // scenarios
-	keys  []partKey      // first-seen order
+	parts *partIndex     // the parts, in first-seen order
 	fig   []int64        // per part 1 + 2n figures, in millionths: qty, then unit and annual per scenario
 	large map[int]string // fig index → text, for figures beyond int64 millionths (±9.2e12)
 }
@@ -74,27 +74,27 @@ func sumJSONParts(n int, parts partsFunc) (*jsonParts, error) {
 	var count []int32
 	var rowPart []int32 // per row, its part
 	err := parts(exposure.PartOptions{NoFigures: true}, func(pr exposure.PartRow) error {
-		p, added := index.of(keyOf(&pr))
+		p, added := index.of(pr.Line)
 		if added {
-			count = append(count, 0)
+			count = appendDoubling(count, 0)
 		}
 		count[p]++
-		rowPart = append(rowPart, p)
+		rowPart = appendDoubling(rowPart, p)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	ps.keys = index.keys
-	index = nil // not needed any more: let it go before the figures grow
-	ps.fig = make([]int64, len(ps.keys)*ps.figs())
+	index.slots = nil // not needed any more: let it go before the figures grow
+	ps.parts = index
+	ps.fig = make([]int64, len(index.lines)*ps.figs())
 	open := map[int32]*jsonSum{} // parts with lines still to come
 	var spare []*jsonSum         // sums of parts done, for the next parts
 	single := newJSONSum(n)      // a part of one line, summed and rounded at once
 	var sc jsonScratch
 	row := 0
 	err = parts(exposure.PartOptions{NoSplit: true, ExactOnly: true, NoClasses: true, NoUnitCost: true, ExactQty: true, Transient: true}, func(pr exposure.PartRow) error {
-		if row >= len(rowPart) || keyOf(&pr) != ps.keys[rowPart[row]] {
+		if row >= len(rowPart) || keyOf(&pr) != index.key(rowPart[row]) {
 			return fmt.Errorf("the part rows changed between two passes at row %d", row)
 		}
 		p := rowPart[row]
@@ -141,12 +141,7 @@ type jsonScratch struct {
 }
 
 // keyOf is the part a row belongs to.
-func keyOf(pr *exposure.PartRow) partKey {
-	if pr.Line == nil {
-		return partKey{}
-	}
-	return partKey{pr.Line.Product, pr.Line.PartNumber}
-}
+func keyOf(pr *exposure.PartRow) partKey { return lineKey(pr.Line) }
 
 // add adds one line's figures.
 func (a *jsonSum) add(pr *exposure.PartRow, sc *jsonScratch) {
@@ -285,13 +280,14 @@ func (ps *jsonParts) set(i int, d decimal.Decimal) {
 // writeList writes scenario s's parts list as the encoder would indent
 // it inside the document.
 func (ps *jsonParts) writeList(w *bufio.Writer, s int) {
-	if len(ps.keys) == 0 {
+	if ps.parts == nil || len(ps.parts.lines) == 0 {
 		w.WriteString("[]")
 		return
 	}
 	w.WriteByte('[')
 	var buf []byte
-	for p, key := range ps.keys {
+	for p := range ps.parts.lines {
+		key := ps.parts.key(int32(p))
 		base := p * ps.figs()
 		buf = buf[:0]
 		if p > 0 {

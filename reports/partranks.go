@@ -2,6 +2,7 @@ package reports
 
 import (
 	"hash/maphash"
+	"slices"
 
 	"rexpo/exposure"
 )
@@ -90,34 +91,49 @@ func partHash(seed maphash.Seed, product, part string) uint64 {
 }
 
 // partIndex numbers parts in the order they are first seen, as partRanks
-// finds them: an open-addressed table of indexes into keys. The JSON's
-// count of each part's lines kept a Go map of the keys beside keys
-// itself; on a million-line BOM its buckets, grown step by step, were
-// some 200 MB for the collector.
+// finds them: an open-addressed table of indexes into lines, each part's
+// first line, whose strings are its key. The JSON's count of each part's
+// lines kept a Go map of the keys beside a list of them; on a
+// million-line BOM its buckets, grown step by step, were some 200 MB for
+// the collector, and the list four times what this one holds.
 type partIndex struct {
 	seed  maphash.Seed
-	slots []int32 // index+1 in keys, 0 for a free slot; a power of two long
-	keys  []partKey
+	slots []int32          // index+1 in lines, 0 for a free slot; a power of two long
+	lines []*exposure.Line // each part's first line (nil for a row without one)
 }
 
 func newPartIndex() *partIndex {
 	return &partIndex{seed: maphash.MakeSeed(), slots: make([]int32, 1024)}
 }
 
-// of returns k's number, giving it the next when k is new.
-func (x *partIndex) of(k partKey) (p int32, added bool) {
-	if 2*(len(x.keys)+1) > len(x.slots) { // at most half full: short probes
+// lineKey is the part a line belongs to; a row without a line belongs to
+// partKey{}.
+func lineKey(l *exposure.Line) partKey {
+	if l == nil {
+		return partKey{}
+	}
+	return partKey{l.Product, l.PartNumber}
+}
+
+// key returns part p's key.
+func (x *partIndex) key(p int32) partKey { return lineKey(x.lines[p]) }
+
+// of returns the number of l's part, giving it the next when the part is
+// new.
+func (x *partIndex) of(l *exposure.Line) (p int32, added bool) {
+	if 2*(len(x.lines)+1) > len(x.slots) { // at most half full: short probes
 		x.grow()
 	}
+	k := lineKey(l)
 	mask := uint64(len(x.slots) - 1)
 	for i := partHash(x.seed, k.product, k.part) & mask; ; i = (i + 1) & mask {
 		s := x.slots[i]
 		if s == 0 {
-			x.keys = append(x.keys, k)
-			x.slots[i] = int32(len(x.keys))
-			return int32(len(x.keys) - 1), true
+			x.lines = appendDoubling(x.lines, l)
+			x.slots[i] = int32(len(x.lines))
+			return int32(len(x.lines) - 1), true
 		}
-		if x.keys[s-1] == k {
+		if x.key(s-1) == k {
 			return s - 1, false
 		}
 	}
@@ -127,11 +143,22 @@ func (x *partIndex) of(k partKey) (p int32, added bool) {
 func (x *partIndex) grow() {
 	x.slots = make([]int32, 2*len(x.slots))
 	mask := uint64(len(x.slots) - 1)
-	for k := range x.keys {
-		i := partHash(x.seed, x.keys[k].product, x.keys[k].part) & mask
+	for p := range x.lines {
+		k := x.key(int32(p))
+		i := partHash(x.seed, k.product, k.part) & mask
 		for x.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		x.slots[i] = int32(k + 1)
+		x.slots[i] = int32(p + 1)
 	}
+}
+
+// appendDoubling is append, growing a full s to twice its length: append
+// grows a long slice by a quarter at a time, so that one which ends a
+// million long has made some five times its final size.
+func appendDoubling[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(len(s), 256))
+	}
+	return append(s, v)
 }
