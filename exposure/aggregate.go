@@ -250,11 +250,21 @@ func (m *model) factorsFor(p *profile, s, product int) *partFactors {
 // shows mostly free, partly upstream, as the Elements sheet counts it.
 // elems holds the element index of each content entry (-1: no mass).
 func (m *model) contentClasses(i int, elems []int) [NumClasses]decimal.Decimal {
+	if !m.sameClasses(i) {
+		return m.weighedClasses(i, elems)
+	}
+	if !hasRareEarth(&m.in.BOM.Lines[i]) {
+		return [NumClasses]decimal.Decimal{}
+	}
+	return m.sourceClasses(i)
+}
+
+// sameClasses reports whether line i's sources give heavy and light rare
+// earths the same classes. Most separate both in one place: then every
+// element has the same classes, and the split needs no weighing by mass
+// (nor its division) (sourceClasses).
+func (m *model) sameClasses(i int) bool {
 	l := &m.in.BOM.Lines[i]
-	var out [NumClasses]decimal.Decimal
-	// Most sources separate heavy and light rare earths in one place:
-	// then every element has the same classes, and the split needs no
-	// weighing by mass (nor its division).
 	same := true
 	for j := range l.Sources {
 		p := &m.srcProfile[i][j].ctrlProb
@@ -262,18 +272,29 @@ func (m *model) contentClasses(i int, elems []int) [NumClasses]decimal.Decimal {
 			same = same && p[light][k].Equal(p[heavy][k])
 		}
 	}
-	if same {
-		if !hasRareEarth(l) {
-			return out
+	return same
+}
+
+// sourceClasses is contentClasses of line i when sameClasses, but for a
+// line without rare-earth content (zero): Σ_j x_j P_j(k), which depends
+// on the sources' profiles and shares alone (see partCalc.classes).
+func (m *model) sourceClasses(i int) [NumClasses]decimal.Decimal {
+	l := &m.in.BOM.Lines[i]
+	var out [NumClasses]decimal.Decimal
+	for j := range l.Sources {
+		p := &m.srcProfile[i][j].ctrlProb[light]
+		for k := range out {
+			out[k] = addProduct(out[k], l.Sources[j].Share, p[k])
 		}
-		for j := range l.Sources {
-			p := &m.srcProfile[i][j].ctrlProb[light]
-			for k := range out {
-				out[k] = addProduct(out[k], l.Sources[j].Share, p[k])
-			}
-		}
-		return out
 	}
+	return out
+}
+
+// weighedClasses is contentClasses of line i when not sameClasses: its
+// rare earths' classes weighed by their masses.
+func (m *model) weighedClasses(i int, elems []int) [NumClasses]decimal.Decimal {
+	l := &m.in.BOM.Lines[i]
+	var out [NumClasses]decimal.Decimal
 	var total decimal.Decimal
 	for ci, c := range l.Content {
 		e := elems[ci]

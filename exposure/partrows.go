@@ -51,7 +51,7 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		val := pc.materialValue(&row, l, o)
 		pc.quantities(&row, i, vol, o)
 		if !o.NoClasses {
-			row.ClassProb = m.contentClasses(i, elems)
+			row.ClassProb = pc.classes(i, elems)
 		}
 		if !o.NoDeltas {
 			pc.rowDeltas(&row, pi, elems, val, vol, o)
@@ -124,6 +124,9 @@ type partCalc struct {
 	transient bool
 	oneDeltas []PartDelta
 	oneAnnual []dec128.Decimal
+	// classCache holds the classes of lines of one source by its
+	// profile and share (see classes).
+	classCache map[classKey]sourceClassesOf
 	// elems is partRange's, kept for the next range.
 	elems []int
 	// One row's inputs in dec128.
@@ -469,4 +472,56 @@ func (m *model) deltasDecimal(out []PartDelta, i, pi int, elems []int, value, vo
 		}
 		out[s] = PartDelta{UnitDelta: unit, AnnualDelta: annual.Total(), Split: annual}
 	}
+}
+
+// classKey names what the classes of a line of one source depend on when
+// its profile gives heavy and light rare earths the same classes: the
+// profile and the share (its decimal's coefficient and exponent).
+type classKey struct {
+	p    *profile
+	coef int64
+	exp  int32
+}
+
+// sourceClassesOf is what classes keeps per classKey.
+type sourceClassesOf struct {
+	same bool                        // sameClasses
+	out  [NumClasses]decimal.Decimal // sourceClasses, when same
+}
+
+// maxClassCache bounds classCache: a BOM of ever new shares gains nothing
+// from it.
+const maxClassCache = 4096
+
+// classes is contentClasses, the same decimals: a line of one source,
+// as most are, takes them from classCache, where its profile and share
+// have been before: computed, they are a product and a sum of decimals
+// per class, each a new big.Int for the collector.
+func (pc *partCalc) classes(i int, elems []int) [NumClasses]decimal.Decimal {
+	m := pc.m
+	l := &m.in.BOM.Lines[i]
+	if len(l.Sources) != 1 || l.Sources[0].Share.NumDigits() > 18 {
+		return m.contentClasses(i, elems)
+	}
+	share := &l.Sources[0].Share
+	key := classKey{m.srcProfile[i][0], share.CoefficientInt64(), share.Exponent()}
+	c, ok := pc.classCache[key]
+	if !ok {
+		if c.same = m.sameClasses(i); c.same {
+			c.out = m.sourceClasses(i)
+		}
+		if pc.classCache == nil {
+			pc.classCache = map[classKey]sourceClassesOf{}
+		}
+		if len(pc.classCache) < maxClassCache {
+			pc.classCache[key] = c
+		}
+	}
+	switch {
+	case !c.same:
+		return m.weighedClasses(i, elems)
+	case !hasRareEarth(l):
+		return [NumClasses]decimal.Decimal{}
+	}
+	return c.out
 }

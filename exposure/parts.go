@@ -101,14 +101,21 @@ type rowBatch struct {
 }
 
 // add appends row; with own, the figures its slices hold are copied into
-// the batch's own memory, and the row's slices point there.
+// the batch's own memory, and the row's slices point there. That memory
+// is made for as many rows as the batch holds, rather than grown.
 func (b *rowBatch) add(row *PartRow, own bool) {
 	if own && row.Deltas != nil {
+		if cap(b.deltas) == 0 {
+			b.deltas = make([]PartDelta, 0, cap(b.rows)*len(row.Deltas))
+		}
 		n := len(b.deltas)
 		b.deltas = append(b.deltas, row.Deltas...)
 		row.Deltas = b.deltas[n:len(b.deltas):len(b.deltas)]
 	}
 	if own && row.annual != nil {
+		if cap(b.annual) == 0 {
+			b.annual = make([]dec128.Decimal, 0, cap(b.rows)*len(row.annual))
+		}
 		n := len(b.annual)
 		b.annual = append(b.annual, row.annual...)
 		row.annual = b.annual[n:len(b.annual):len(b.annual)]

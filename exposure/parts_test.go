@@ -427,3 +427,49 @@ func TestPartsTransientSame(t *testing.T) {
 		}
 	}
 }
+
+// TestClassesCached: partCalc.classes, which keeps the classes of lines
+// of one source by profile and share, gives every line contentClasses'
+// decimals, coefficient and exponent, whether or not the cache is full.
+func TestClassesCached(t *testing.T) {
+	for _, in := range []Input{benchInput(3000), drive(RollupAll)} {
+		r, err := Compute(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := r.model
+		for _, full := range []bool{false, true} {
+			pc := newPartCalc(m, PartOptions{})
+			if full {
+				pc.classCache = map[classKey]sourceClassesOf{}
+				for k := 0; k < maxClassCache; k++ {
+					pc.classCache[classKey{exp: int32(-k - 1000)}] = sourceClassesOf{}
+				}
+			}
+			cached := 0
+			for i := range m.in.BOM.Lines {
+				l := &m.in.BOM.Lines[i]
+				var elems []int
+				for _, c := range l.Content {
+					e := -1
+					if c.Kg.Sign() > 0 {
+						e = m.elemIdx[c.Element]
+					}
+					elems = append(elems, e)
+				}
+				got, want := pc.classes(i, elems), m.contentClasses(i, elems)
+				for k := range want {
+					if !sameDecimal(got[k], want[k]) {
+						t.Fatalf("line %s class %d: %s·10^%d, want %s·10^%d", l.Ref, k, got[k].Coefficient(), got[k].Exponent(), want[k].Coefficient(), want[k].Exponent())
+					}
+				}
+				if len(l.Sources) == 1 && hasRareEarth(l) {
+					cached++
+				}
+			}
+			if cached == 0 || len(pc.classCache) == 0 {
+				t.Errorf("%d lines of one source with rare earths, %d cached: the cache went untried", cached, len(pc.classCache))
+			}
+		}
+	}
+}
