@@ -501,6 +501,9 @@ func (pc *partCalc) classes(i int, elems []int) [NumClasses]decimal.Decimal {
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	if len(l.Sources) != 1 || l.Sources[0].Share.NumDigits() > 18 {
+		if !m.sameClasses(i) {
+			return pc.weighedClasses(i, elems)
+		}
 		return m.contentClasses(i, elems)
 	}
 	share := &l.Sources[0].Share
@@ -519,9 +522,49 @@ func (pc *partCalc) classes(i int, elems []int) [NumClasses]decimal.Decimal {
 	}
 	switch {
 	case !c.same:
-		return m.weighedClasses(i, elems)
+		return pc.weighedClasses(i, elems)
 	case !hasRareEarth(l):
 		return [NumClasses]decimal.Decimal{}
 	}
 	return c.out
+}
+
+// weighedClasses is model.weighedClasses, the same decimals, summed in
+// dec128 (whose sums and products keep decimal's exponents) and turned
+// into decimals at the end: a decimal's product and sum each make a
+// big.Int, some dozens a line of several elements or sources. Where a
+// figure does not fit dec128, the decimals decide.
+func (pc *partCalc) weighedClasses(i int, elems []int) [NumClasses]decimal.Decimal {
+	m := pc.m
+	l := &m.in.BOM.Lines[i]
+	var sum [NumClasses]dec128.Decimal
+	var total dec128.Decimal
+	for ci, c := range l.Content {
+		e := elems[ci]
+		if e < 0 || !rareEarths[c.Element] {
+			continue
+		}
+		kg := dec128.Of(c.Kg)
+		total = total.Add(kg)
+		for j := range l.Sources {
+			p := &m.srcProfile[i][j].ctrlProb[m.elemKind[e]]
+			w := dec128.Of(l.Sources[j].Share).Mul(kg)
+			for k := range sum {
+				sum[k] = addProduct128(sum[k], w, dec128.Of(p[k]))
+			}
+		}
+	}
+	if !total.IsZero() {
+		for k := range sum {
+			sum[k] = sum[k].DivRound(total, divPlaces)
+		}
+	}
+	var out [NumClasses]decimal.Decimal
+	for k := range sum {
+		if total.Over() || sum[k].Over() || noDec128 {
+			return m.weighedClasses(i, elems)
+		}
+		out[k] = pc.dc.Decimal(sum[k])
+	}
+	return out
 }

@@ -429,10 +429,22 @@ func TestPartsTransientSame(t *testing.T) {
 }
 
 // TestClassesCached: partCalc.classes, which keeps the classes of lines
-// of one source by profile and share, gives every line contentClasses'
-// decimals, coefficient and exponent, whether or not the cache is full.
+// of one source by profile and share and weighs the others' in dec128,
+// gives every line contentClasses' decimals, coefficient and exponent,
+// whether or not the cache is full.
 func TestClassesCached(t *testing.T) {
-	for _, in := range []Input{benchInput(3000), drive(RollupAll)} {
+	weighed := 0
+	split := benchInput(3000) // heavy rare earths separated in China, the light ones elsewhere
+	for i := range split.BOM.Lines {
+		l := &split.BOM.Lines[i]
+		l.Sources = append([]Source(nil), l.Sources...)
+		for j := range l.Sources {
+			if i%3 == 0 && l.Sources[j].Countries[StageSeparation] != "CN" {
+				l.Sources[j].HRESeparation = "CN"
+			}
+		}
+	}
+	for _, in := range []Input{benchInput(3000), drive(RollupAll), drive(RollupLeaves), split} {
 		r, err := Compute(in)
 		if err != nil {
 			t.Fatal(err)
@@ -466,10 +478,16 @@ func TestClassesCached(t *testing.T) {
 				if len(l.Sources) == 1 && hasRareEarth(l) {
 					cached++
 				}
+				if !m.sameClasses(i) && hasRareEarth(l) {
+					weighed++
+				}
 			}
 			if cached == 0 || len(pc.classCache) == 0 {
 				t.Errorf("%d lines of one source with rare earths, %d cached: the cache went untried", cached, len(pc.classCache))
 			}
 		}
+	}
+	if weighed == 0 {
+		t.Error("no line's classes weighed by mass: weighedClasses went untried")
 	}
 }
