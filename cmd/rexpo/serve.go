@@ -62,6 +62,7 @@ var serveCmd = &cli.Command{
 		if c.NArg() > 0 {
 			return usagef("serve takes no arguments (got %q)", c.Args().First())
 		}
+		setMemoryLimit(serveMemoryLimit)
 		o := serveOptions{
 			addr:          c.String("addr"),
 			uploadTimeout: c.Duration("upload-timeout"),
