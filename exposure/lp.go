@@ -55,10 +55,11 @@ type lpClass struct {
 // lpProblem is one program: classes sharing capacities.
 type lpProblem struct {
 	classes []*lpClass
-	caps    []float64 // capacity a year per resource (units or kg)
-	capf    float64   // country cap as a fraction; ≥ 1 means none
-	worst   bool      // objective: worst case instead of expected
-	w       []float64 // scenario probabilities
+	caps    []float64  // capacity a year per resource (units or kg)
+	capf    float64    // country cap as a fraction; ≥ 1 means none
+	worst   bool       // objective: worst case instead of expected
+	w       []float64  // scenario probabilities
+	sc      *lpScratch // the solving goroutine's buffers, nil for new ones
 }
 
 // capRow is one country-cap row of a class: the candidates located in one
@@ -162,6 +163,7 @@ type sf struct {
 	c     []float64
 	b     []float64
 	slack []bool // the column is a slack (a unit column)
+	sc    *lpScratch
 }
 
 type entry struct {
@@ -187,7 +189,7 @@ func (s *sf) add(col, row int, v float64) {
 }
 
 func (s *sf) dense() *mat.Dense {
-	a := mat.NewDense(s.m, len(s.cols), nil)
+	a := s.sc.denseOf(s.m, len(s.cols))
 	for j, es := range s.cols {
 		for _, e := range es {
 			a.Set(e.row, j, a.At(e.row, j)+e.v)
@@ -216,7 +218,7 @@ type layout struct {
 
 // build writes the constraints common to both phases.
 func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
-	s := &sf{}
+	s := &sf{sc: p.sc}
 	L := len(p.classes)
 	ly := &layout{x: make([][]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
 		e: make([][]int, L), eSl: make([][]int, L)}

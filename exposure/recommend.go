@@ -260,6 +260,9 @@ type recContext struct {
 	res      []recResource
 
 	halt atomic.Bool // the context was found done: see halted
+
+	scratchMu sync.Mutex
+	scratch   []*lpScratch // the solver's buffers the solve's tasks left (see takeScratch)
 }
 
 type altKey struct {

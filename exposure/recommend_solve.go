@@ -47,10 +47,12 @@ func (rc *recContext) solve() {
 			return // Recommend returns the context's error
 		}
 		t := tasks[k]
+		sc := rc.takeScratch()
+		defer rc.giveScratch(sc)
 		if t.shaped {
 			warm := &warmStart{}
 			for _, ci := range t.classes {
-				rc.solveChunk([]int{ci}, map[int]decimal.Decimal{}, warm)
+				rc.solveChunk(sc, []int{ci}, map[int]decimal.Decimal{}, warm)
 			}
 			return
 		}
@@ -67,13 +69,14 @@ func (rc *recContext) solve() {
 					if warm[key] == nil {
 						warm[key] = &warmStart{}
 					}
-					rc.solveChunk([]int{ci}, left, warm[key])
+					rc.solveChunk(sc, []int{ci}, left, warm[key])
 				}
 				return
 			}
-			rc.solveChunk(classes[start:min(start+maxClasses, len(classes))], left, nil)
+			rc.solveChunk(sc, classes[start:min(start+maxClasses, len(classes))], left, nil)
 		}
 	})
+	rc.scratch = nil // every program is solved
 }
 
 // capacityLeft reports whether a binding capacity that some of the
@@ -121,9 +124,29 @@ func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 	return b.String()
 }
 
-// solveChunk solves one program and rounds its shares; left holds the
-// capacity earlier chunks of the group left, and is updated.
-func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
+// takeScratch returns a solver's buffers for one task: a free one, or new.
+func (rc *recContext) takeScratch() *lpScratch {
+	rc.scratchMu.Lock()
+	defer rc.scratchMu.Unlock()
+	if n := len(rc.scratch); n > 0 {
+		sc := rc.scratch[n-1]
+		rc.scratch = rc.scratch[:n-1]
+		return sc
+	}
+	return &lpScratch{}
+}
+
+// giveScratch hands a task's buffers to the tasks that follow.
+func (rc *recContext) giveScratch(sc *lpScratch) {
+	rc.scratchMu.Lock()
+	defer rc.scratchMu.Unlock()
+	rc.scratch = append(rc.scratch, sc)
+}
+
+// solveChunk solves one program, on the buffers sc, and rounds its
+// shares; left holds the capacity earlier chunks of the group left, and
+// is updated.
+func (rc *recContext) solveChunk(sc *lpScratch, chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
 	capLeft := func(ri int) decimal.Decimal {
 		if v, ok := left[ri]; ok {
 			return v
@@ -131,6 +154,7 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 		return rc.res[ri].cap
 	}
 	p, active := rc.program(chunk, capLeft)
+	p.sc = sc
 	sol := p.solve(warm)
 	rc.widen(chunk, &sol, active)
 	limits := rc.capLimits(chunk, sol)
