@@ -240,6 +240,7 @@ type recContext struct {
 	plan   *Plan
 	S      int
 	w      []decimal.Decimal // scenario probabilities
+	w128   []dec128.Decimal  // the same in dec128, nil when one does not fit
 	wf     []float64
 	capf   decimal.Decimal // country cap as a fraction
 	capAll bool            // the cap applies to every country but the import country
@@ -367,6 +368,10 @@ func newRecContext(m *model, r *Result, plan *Plan) *recContext {
 		}
 		rc.w = append(rc.w, p)
 		rc.wf = append(rc.wf, p.InexactFloat64())
+		rc.w128 = append(rc.w128, dec128.Of(p))
+	}
+	if w128Over(rc.w128) {
+		rc.w128 = nil
 	}
 	for _, p := range m.profiles {
 		rc.byKey[p.key] = p

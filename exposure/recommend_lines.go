@@ -29,13 +29,17 @@ func (rc *recContext) finish() {
 	// a BOM of a million lines does not hold a plan for each. A chunk's
 	// plans are added to the totals, in order, while the next chunk's are
 	// computed.
+	// Each line's exact figures per scenario are runs of a slab that goes
+	// with its buffer.
 	const chunk = 4096
-	bufs := [2][]LinePlan{make([]LinePlan, 0, chunk), make([]LinePlan, 0, chunk)}
+	n0 := min(chunk, len(planned))
+	bufs := [2][]lineOut{make([]lineOut, 0, n0), make([]lineOut, 0, n0)}
+	slabs := [2][]dec128.Decimal{make([]dec128.Decimal, 2*rc.S*n0), make([]dec128.Decimal, 2*rc.S*n0)}
 	var adding sync.WaitGroup
 	for n, start := 0, 0; start < len(planned); n, start = n+1, start+chunk {
 		part := planned[start:min(start+chunk, len(planned))]
-		buf := bufs[n%2][:len(part)]
-		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
+		buf, slab := bufs[n%2][:len(part)], slabs[n%2]
+		parallel(len(part), func(i int) { rc.linePlan(part[i], &buf[i], slab[2*rc.S*i:2*rc.S*(i+1)]) })
 		adding.Wait() // the chunk before: its buffer is the next one's
 		adding.Add(1)
 		go func() {
@@ -61,13 +65,14 @@ func (rc *recContext) finish() {
 // list (SPEC section 8: a line whose plan is today's mix is not listed,
 // unless there is something to say about it: a note, or a stage left
 // above the cap, which must be named).
-func (rc *recContext) collect(buf []LinePlan, totals *planTotals) {
+func (rc *recContext) collect(buf []lineOut, totals *planTotals) {
 	plan := rc.plan
 	for i := range buf {
 		totals.add(&buf[i])
-		if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
-			plan.Lines = append(plan.Lines, buf[i])
+		if buf[i].listed {
+			plan.Lines = append(plan.Lines, buf[i].lp)
 		}
+		buf[i] = lineOut{} // the buffer is the next chunk but one's: keep nothing alive
 	}
 	if len(plan.Lines) > 2*maxLinePlans {
 		keepLargestSavings(&plan.Lines)
@@ -187,32 +192,57 @@ func newPlanTotals(scenarios int) *planTotals {
 	return &planTotals{current: make([]sum128, scenarios), recommended: make([]sum128, scenarios), spend: map[stageCountry]*spendSums{}}
 }
 
-// add adds one line's plan to the totals.
-func (t *planTotals) add(lp *LinePlan) {
-	dc := &t.dc
-	t.base.addDecimal(lp.CurrentBaseline, dc)
-	t.premium.addDecimal(lp.Premium, dc)
-	t.expected.addDecimal(lp.ExpectedSaving, dc)
-	for s := range t.current {
-		t.current[s].addDecimal(lp.Current[s], dc)
-		t.recommended[s].addDecimal(lp.Recommended[s], dc)
+// add adds one line's plan to the totals: its exact figures when it has
+// them (its decimals of them may be unset), else its decimals.
+func (t *planTotals) add(o *lineOut) {
+	dc, lp, x := &t.dc, &o.lp, &o.x
+	if x.ok {
+		t.base.add(x.curBase, dc)
+		t.premium.add(x.premium, dc)
+		t.expected.add(x.expected, dc)
+		for s := range t.current {
+			t.current[s].add(x.cur[s], dc)
+			t.recommended[s].add(x.rec[s], dc)
+		}
+	} else {
+		t.base.addDecimal(lp.CurrentBaseline, dc)
+		t.premium.addDecimal(lp.Premium, dc)
+		t.expected.addDecimal(lp.ExpectedSaving, dc)
+		for s := range t.current {
+			t.current[s].addDecimal(lp.Current[s], dc)
+			t.recommended[s].addDecimal(lp.Recommended[s], dc)
+		}
 	}
 	if !lp.CapMet {
 		t.capNotMet++
 	}
 	if lp.RequiredByCap {
 		t.requiredByCap++
-		t.costOfCap.addDecimal(lp.ExpectedSaving.Neg(), dc) // decimal's Sub is Add of the negation
+		if x.ok {
+			t.costOfCap.add(x.expected.Neg(), dc)
+		} else {
+			t.costOfCap.addDecimal(lp.ExpectedSaving.Neg(), dc) // decimal's Sub is Add of the negation
+		}
 	}
 	t.horizon.addDecimal(lp.HorizonSaving, dc)
 	t.qualification.addDecimal(lp.QualificationCost, dc)
 	if lp.Changed {
 		t.changed++
 	}
-	base := dec128.Of(lp.CurrentBaseline)
-	for _, cd := range lp.Candidates {
+	t.addSpend(o)
+}
+
+// addSpend adds a line's baseline, split by today's shares and the
+// recommended ones, to the stages' and countries' spend.
+func (t *planTotals) addSpend(o *lineOut) {
+	b := lineBaseline{b: o.lp.CurrentBaseline, b128: dec128.Of(o.lp.CurrentBaseline)}
+	if o.x.ok {
+		b = lineBaseline{b128: o.x.curBase, exact: true}
+	}
+	for j := range o.cands {
+		cd := &o.cands[j]
 		t.indicative = t.indicative || cd.Indicative
-		today, planned := t.product(base, lp.CurrentBaseline, cd.CurrentShare), t.product(base, lp.CurrentBaseline, cd.Share)
+		today, planned := t.product(&b, cd.CurrentShare), t.product(&b, o.shares[j])
 		for g := StageMine; g < NumStages; g++ {
 			k := stageCountry{g, cd.Countries[g]}
 			sp := t.spend[k]
@@ -221,29 +251,53 @@ func (t *planTotals) add(lp *LinePlan) {
 				t.spend[k] = sp
 				t.order = append(t.order, k)
 			}
-			t.addProduct(&sp.today, today, lp.CurrentBaseline, cd.CurrentShare)
-			t.addProduct(&sp.planned, planned, lp.CurrentBaseline, cd.Share)
+			t.addProduct(&sp.today, today, &b, cd.CurrentShare)
+			t.addProduct(&sp.planned, planned, &b, o.shares[j])
 		}
 	}
 }
 
-// product is mulNonZero(b, share) in dec128, with b128 = b; Over when it
-// does not fit (addProduct then takes the decimals).
-func (t *planTotals) product(b128 dec128.Decimal, b, share decimal.Decimal) dec128.Decimal {
-	if b.IsZero() || share.IsZero() || noDec128 {
+// lineBaseline is a line's CurrentBaseline as the spend takes it: in dec128
+// (b128), and as a decimal (b), made from b128 when first needed if exact.
+type lineBaseline struct {
+	b     decimal.Decimal
+	b128  dec128.Decimal
+	exact bool // b is not made yet
+}
+
+// decimal returns the baseline as a decimal.
+func (b *lineBaseline) decimal(dc *dec128.Converter) decimal.Decimal {
+	if b.exact {
+		b.b, b.exact = dc.Decimal(b.b128), false
+	}
+	return b.b
+}
+
+// isZero reports whether the baseline is zero.
+func (b *lineBaseline) isZero() bool {
+	if b.exact {
+		return b.b128.IsZero()
+	}
+	return b.b.IsZero()
+}
+
+// product is mulNonZero(b, share) in dec128; Over when it does not fit
+// (addProduct then takes the decimals).
+func (t *planTotals) product(b *lineBaseline, share decimal.Decimal) dec128.Decimal {
+	if b.isZero() || share.IsZero() || noDec128 {
 		return dec128.Decimal{} // mulNonZero's zero, at exponent 0
 	}
-	if b128.Over() {
-		return b128
+	if b.b128.Over() {
+		return b.b128
 	}
-	return b128.Mul(dec128.Of(share))
+	return b.b128.Mul(dec128.Of(share))
 }
 
 // addProduct adds p = mulNonZero(b, share) to sum, from the decimals when
 // p did not fit.
-func (t *planTotals) addProduct(sum *sum128, p dec128.Decimal, b, share decimal.Decimal) {
+func (t *planTotals) addProduct(sum *sum128, p dec128.Decimal, b *lineBaseline, share decimal.Decimal) {
 	if p.Over() || noDec128 {
-		sum.addDecimal(mulNonZero(b, share), &t.dc)
+		sum.addDecimal(mulNonZero(b.decimal(&t.dc), share), &t.dc)
 		return
 	}
 	sum.add(p, &t.dc)
@@ -313,30 +367,76 @@ func argMax(v []decimal.Decimal) int {
 	return best
 }
 
-// linePlan computes one line's figures from its class's rounded shares.
-func (rc *recContext) linePlan(k int) LinePlan {
+// lineOut is one line's plan as finish makes it: the LinePlan, and its
+// money figures in dec128 when they fit (x.ok). Unless the plan is
+// listed, its decimals of those figures and its Candidates are left
+// unset: the totals take x, and the candidates and shares (the class's
+// template, shares unset, and its rounded shares).
+type lineOut struct {
+	lp     LinePlan
+	x      lineExact
+	listed bool
+	cands  []Candidate
+	shares []decimal.Decimal
+}
+
+// linePlan computes one line's figures from its class's rounded shares
+// into o; slab (2·rc.S) holds its exact figures per scenario.
+func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	m := rc.m
 	w := &rc.work[k]
 	c := rc.classes[w.cls]
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
-	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
-	lp := LinePlan{Index: int(w.line), Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
-	lp.Candidates = make([]Candidate, len(c.cands))
-	copy(lp.Candidates, c.cands)
+	*o = lineOut{lp: LinePlan{Index: int(w.line), Line: l, Group: c.group, Note: c.note, Heavy: c.heavy}, cands: c.cands, shares: c.y}
+	lp := &o.lp
 	cur := make([]decimal.Decimal, len(c.cands))
-	for j := range lp.Candidates {
-		lp.Candidates[j].Share = c.y[j]
-		if ri := c.res[j]; ri >= 0 {
-			lp.Candidates[j].Shared = rc.res[ri].lines > 1
-		}
-		cur[j] = lp.Candidates[j].CurrentShare
+	for j := range c.cands {
+		cur[j] = c.cands[j].CurrentShare
 		lp.Changed = lp.Changed || !cur[j].Equal(c.y[j])
 	}
 	mc := c.first
 	if mc == nil || c.lines[0] != k {
-		mc = rc.mixCosts(w, cur, c.y)
+		mc = rc.mixCosts(w, cur, c.y, slab[:rc.S:rc.S], slab[rc.S:])
 	}
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	var expSign int
+	if rc.exactFigures(mc, &o.x, lp) {
+		expSign = o.x.expected.Sign()
+	} else {
+		mc.decimals(&ls.dc)
+		rc.decimalFigures(mc, lp)
+		expSign = lp.ExpectedSaving.Sign()
+	}
+	lp.Kept = !lp.Changed && c.note == ""
+	lp.RequiredByCap = lp.Changed && expSign < 0
+	// The indexes and cap breaks are the class's: its lines have the
+	// same candidates and shares. They are worked out once, by the first
+	// of its lines to get here, and shared (CapBreaks is only read).
+	c.shareOnce.Do(func() {
+		c.hhiBefore, c.hhiAfter = stageHHI(c.cands, cur, c.heavy), stageHHI(c.cands, c.y, c.heavy)
+		c.maxShare, c.capBreaks = rc.capBreaks(c)
+	})
+	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
+	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks
+	lp.CapMet = len(lp.CapBreaks) == 0
+	// SPEC section 8: a line whose plan is today's mix is not listed,
+	// unless there is something to say about it: a note, or a stage left
+	// above the cap, which must be named.
+	if o.listed = lp.Changed || lp.Note != "" || !lp.CapMet; o.listed {
+		lp.AnnualQty = m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
+		rc.listedCandidates(lp, c)
+		o.cands = lp.Candidates
+		if o.x.ok {
+			o.x.setDecimals(lp, &ls.dc)
+		}
+	}
+	rc.timing(lp, w, c, cur)
+}
+
+// decimalFigures sets lp's money figures from mc's decimals.
+func (rc *recContext) decimalFigures(mc *mix, lp *LinePlan) {
 	lp.Current, lp.Recommended = mc.cur, mc.rec
 	lp.CurrentBaseline, lp.RecommendedBaseline = mc.curBase, mc.recBase
 	lp.Premium = lp.RecommendedBaseline.Sub(lp.CurrentBaseline)
@@ -347,18 +447,21 @@ func (rc *recContext) linePlan(k int) LinePlan {
 	if rc.S > 0 {
 		lp.WorstSaving = lp.Current[lp.WorstCurrent].Sub(lp.Recommended[lp.WorstRecommended])
 	}
-	lp.Kept = !lp.Changed && c.note == ""
-	lp.RequiredByCap = lp.Changed && lp.ExpectedSaving.Sign() < 0
-	// The indexes and cap breaks are the class's: its lines have the
-	// same candidates and shares. They are worked out once, by the first
-	// of its lines to get here, and shared (CapBreaks is only read).
-	c.shareOnce.Do(func() {
-		c.hhiBefore, c.hhiAfter = stageHHI(lp.Candidates, cur, c.heavy), stageHHI(lp.Candidates, c.y, c.heavy)
-		c.maxShare, c.capBreaks = rc.capBreaks(c)
-	})
-	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
-	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks
-	lp.CapMet = len(lp.CapBreaks) == 0
-	rc.timing(&lp, w, c, cur)
-	return lp
+}
+
+// listedCandidates gives a listed line plan its candidates with the
+// class's shares: a copy of the class's template, or, for a class of one
+// line, the template itself, which nothing reads after.
+func (rc *recContext) listedCandidates(lp *LinePlan, c *recClass) {
+	lp.Candidates = c.cands
+	if len(c.lines) > 1 {
+		lp.Candidates = make([]Candidate, len(c.cands))
+		copy(lp.Candidates, c.cands)
+	}
+	for j := range lp.Candidates {
+		lp.Candidates[j].Share = c.y[j]
+		if ri := c.res[j]; ri >= 0 {
+			lp.Candidates[j].Shared = rc.res[ri].lines > 1
+		}
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // solve runs every program group, in parallel, then rounds its shares.
@@ -305,7 +307,9 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 		return
 	}
 	// The class's lines are the same per unit, so its first line decides.
-	mc := rc.mixCosts(&rc.work[c.lines[0]], cur, c.y)
+	mc := rc.mixCosts(&rc.work[c.lines[0]], cur, c.y, nil, nil)
+	var dc dec128.Converter
+	mc.decimals(&dc)
 	obj := func(v []decimal.Decimal) decimal.Decimal {
 		if rc.plan.Objective == "worst" {
 			return v[argMax(v)]
@@ -320,6 +324,7 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 		c.y = cur
 		c.note = ""
 		mc.rec, mc.recBase = mc.cur, mc.curBase
+		mc.rec128, mc.recBase128 = mc.cur128, mc.curBase128
 	}
 	c.first = mc
 }
@@ -339,17 +344,28 @@ func (c *recClass) todayExcess() float64 {
 type mix struct {
 	cur, rec         []decimal.Decimal
 	curBase, recBase decimal.Decimal
+	// exact: the same figures in dec128 (mixCosts128), the decimals
+	// above made only when asked (decimals; then hasDecimals).
+	exact, hasDecimals     bool
+	cur128, rec128         []dec128.Decimal
+	curBase128, recBase128 dec128.Decimal
 }
 
 // mixCosts computes a line's annual costs: C_j = q c_j, A_js = Q_p · X_js
 // (Result.Parts' figure with x_j = 1), and a mix's annual cost in
-// scenario s is Σ_j x_j (C_j + A_js).
-func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
-	cands := rc.exactCandidates(w)
-	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
-		return mc
+// scenario s is Σ_j x_j (C_j + A_js). In dec128 when the figures fit,
+// into curS and recS (len rc.S, or nil for new ones), else in decimals.
+func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal, curS, recS []dec128.Decimal) *mix {
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	if c128, ok := rc.candidates128Of(w, ls); ok {
+		if mass, ok := rc.m.mass128Into(&rc.m.in.BOM.Lines[w.line], ls); ok {
+			if mc, ok := rc.mixCosts128(w, c128, mass, cur, rec, curS, recS); ok {
+				return mc
+			}
+		}
 	}
-	return rc.mixCostsDecimal(w, cands, cur, rec)
+	return rc.mixCostsDecimal(w, rc.exactCandidates(w), cur, rec)
 }
 
 // mixCostsDecimal is mixCosts in decimals, its definition.

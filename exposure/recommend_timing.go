@@ -14,8 +14,9 @@ import (
 func (rc *recContext) timing(lp *LinePlan, w *lineWork, c *recClass, cur []decimal.Decimal) {
 	H := rc.m.horizon
 	Q := 0
-	for _, cd := range lp.Candidates {
-		if cd.Current || cd.Share.Sign() <= 0 {
+	for j := range c.cands { // lp.Candidates are unset unless it is listed
+		cd := &c.cands[j]
+		if cd.Current || c.y[j].Sign() <= 0 {
 			continue
 		}
 		Q = max(Q, cd.QualificationMonths)

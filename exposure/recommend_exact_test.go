@@ -1,0 +1,89 @@
+package exposure
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"rexpo/internal/dec128"
+)
+
+// TestCandidates128Of: the candidates computed in dec128 from the line's
+// decimals are those the decimals' candidates convert to, coefficient
+// and exponent, for part-number and material alternatives, by price and
+// by premium; and a line whose figures do not fit says so rather than
+// giving others.
+func TestCandidates128Of(t *testing.T) {
+	ins := []Input{benchPlanInput(60, false), benchPlanInput(60, true)}
+	rng := rand.New(rand.NewPCG(9, 2))
+	for n := 0; n < 150; n++ {
+		ins = append(ins, randomCase(rng))
+	}
+	wide := benchPlanInput(20, false)
+	for i := range wide.BOM.Lines {
+		if i%3 == 0 {
+			l := &wide.BOM.Lines[i]
+			l.Sources = append([]Source(nil), l.Sources...)
+			l.Sources[0].UnitCost = dec("1.234567890123456789012345678901234567891")
+		}
+	}
+	byPrice := benchPlanInput(60, false) // material rows quoting a price per kg
+	byPrice.Alternatives = append([]Alternative(nil), byPrice.Alternatives...)
+	for a := range byPrice.Alternatives {
+		byPrice.Alternatives[a].ByPremium, byPrice.Alternatives[a].UnitCost = false, dec("85.25")
+	}
+	for i := range byPrice.BOM.Lines {
+		byPrice.BOM.Lines[i].MaterialKg = dec("0.031")
+	}
+	ins = append(ins, wide, byPrice)
+	kinds := map[string]int{}
+	var dc dec128.Converter
+	same := func(a, b dec128.Decimal) bool {
+		x, y := dc.Decimal(a), dc.Decimal(b)
+		return x.Exponent() == y.Exponent() && x.Coefficient().Cmp(y.Coefficient()) == 0
+	}
+	for i, in := range ins {
+		r, err := Compute(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := newRecContext(r.model, r, &Plan{})
+		rc.initCap()
+		if err := rc.prepare(); err != nil {
+			t.Fatal(err)
+		}
+		ls := &lineScratch{}
+		for k := range rc.work {
+			w := &rc.work[k]
+			want, okWant := candidates128(rc.exactCandidates(w))
+			got, ok := rc.candidates128Of(w, ls)
+			if !ok {
+				kinds["over"]++
+				continue
+			}
+			if !okWant || len(got) != len(want) {
+				t.Fatalf("input %d line %d: %d candidates (%v), want %d (%v)", i, w.line, len(got), ok, len(want), okWant)
+			}
+			for j := range got {
+				g, x := &got[j], &want[j]
+				if !same(g.cost, x.cost) || !same(g.value, x.value) || len(g.parts) != len(x.parts) {
+					t.Fatalf("input %d line %d candidate %d: cost %v value %v, want %v %v", i, w.line, j, dc.Decimal(g.cost), dc.Decimal(g.value), dc.Decimal(x.cost), dc.Decimal(x.value))
+				}
+				for p := range g.parts {
+					if g.parts[p].prof != x.parts[p].prof || !same(g.parts[p].cost, x.parts[p].cost) || !same(g.parts[p].weight, x.parts[p].weight) {
+						t.Fatalf("input %d line %d candidate %d part %d differs", i, w.line, j, p)
+					}
+				}
+			}
+			for _, a := range rc.altsOf(w) {
+				alt := &r.model.in.Alternatives[a]
+				kinds[fmt.Sprintf("part=%v premium=%v", alt.PartNumber != "", alt.ByPremium)]++
+			}
+		}
+	}
+	for _, k := range []string{"part=true premium=false", "part=true premium=true", "part=false premium=true", "part=false premium=false", "over"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %q case: %v", k, kinds)
+		}
+	}
+}
