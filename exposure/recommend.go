@@ -257,7 +257,8 @@ type recContext struct {
 	altProfs []*profile // their profiles
 	figs     []lineFigs // by lineWork.fig
 	classes  []*recClass
-	units    [][]int // classes of each program group
+	months   []string // the projection's first month, then each alternative's earliest (monthNames)
+	units    [][]int  // classes of each program group
 	res      []recResource
 
 	halt atomic.Bool // the context was found done: see halted

@@ -45,6 +45,7 @@ func (rc *recContext) buildClasses() {
 		w.cls = int32(ci)
 		rc.classes = append(rc.classes, &recClass{lines: []int{k}, q: q})
 	}
+	rc.monthNames()
 	parallel(len(rc.classes), func(ci int) { rc.fillClass(rc.classes[ci]) })
 	resOf := map[int]int{} // alternative → resource
 	for _, c := range rc.classes {
@@ -77,22 +78,56 @@ func (rc *recContext) fillClass(c *recClass) {
 	l := &m.in.BOM.Lines[w.line]
 	importer := m.importOf[m.prodIdx[l.Product]]
 	c.heavy = rc.holdsHeavy(l)
-	cands := rc.exactCandidates(w)
+	n := len(l.Sources) + int(w.nAlts)
+	c.cands, c.res, c.resCoef, c.capped = make([]Candidate, 0, n), make([]int, n), make([]decimal.Decimal, 0, n), make([][capStages]string, 0, n)
+	for j := range c.res {
+		c.res[j] = -1
+	}
 	for _, src := range l.Sources {
 		hre, origin := src.hreSeparation(), src.origin()
 		c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: hre, Origin: origin,
-			UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: m.monthName(1)})
-		c.res = append(c.res, -1)
+			UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: rc.months[0]})
 		c.resCoef = append(c.resCoef, one)
 		c.capped = append(c.capped, rc.cappedCountries(src.Countries, hre, c.heavy, importer))
 	}
+	costs := rc.altCosts(w)
 	for k, a := range rc.altsOf(w) {
 		alt := &m.in.Alternatives[a]
-		cd, coef := rc.altCandidate(l, alt, cands[len(l.Sources)+k].cost)
+		cd, coef := rc.altCandidate(l, int(a), costs[k])
 		c.cands = append(c.cands, cd)
-		c.res = append(c.res, -1)
 		c.resCoef = append(c.resCoef, coef)
 		c.capped = append(c.capped, rc.cappedCountries(alt.Countries, cd.HRESeparation, c.heavy, importer))
+	}
+}
+
+// altCosts is the unit cost of each of w's alternatives, as candidates
+// gives it: from the figures in dec128 when they fit (one decimal each),
+// else from the decimals.
+func (rc *recContext) altCosts(w *lineWork) []decimal.Decimal {
+	out := make([]decimal.Decimal, w.nAlts)
+	n := len(rc.m.in.BOM.Lines[w.line].Sources)
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	if c128, ok := rc.candidates128Of(w, ls); ok {
+		for k := range out {
+			out[k] = ls.dc.Decimal(c128[n+k].cost)
+		}
+		return out
+	}
+	for k, cd := range rc.exactCandidates(w)[n:] {
+		out[k] = cd.cost
+	}
+	return out
+}
+
+// monthNames sets rc.months: the projection's first month, then each
+// alternative's earliest (its qualification months later), which every
+// class's candidates name.
+func (rc *recContext) monthNames() {
+	rc.months = make([]string, 1+len(rc.m.in.Alternatives))
+	rc.months[0] = rc.m.monthName(1)
+	for a := range rc.m.in.Alternatives {
+		rc.months[1+a] = rc.m.monthName(rc.m.in.Alternatives[a].QualificationMonths + 1)
 	}
 }
 
@@ -101,21 +136,22 @@ func (rc *recContext) fillClass(c *recClass) {
 // one unit for a part-number row, the line's kg of material for a
 // material row (whose capacity is in kg, and which keeps today's sources
 // as the parts it remakes).
-func (rc *recContext) altCandidate(l *Line, alt *Alternative, cost decimal.Decimal) (Candidate, decimal.Decimal) {
-	m := rc.m
+func (rc *recContext) altCandidate(l *Line, a int, cost decimal.Decimal) (Candidate, decimal.Decimal) {
+	alt := &rc.m.in.Alternatives[a]
 	hre := alt.HRESeparation
 	if hre == "" {
 		hre = alt.Countries[StageSeparation]
 	}
 	cd := Candidate{Supplier: alt.Supplier, Countries: alt.Countries, HRESeparation: hre, UnitCost: cost,
 		Capacity: alt.Capacity, HasCapacity: alt.HasCapacity, QualificationMonths: alt.QualificationMonths, QualificationCost: alt.QualificationCost,
-		EarliestMonth: m.monthName(alt.QualificationMonths + 1), Indicative: alt.Indicative, Ref: alt.Ref, Source: alt.Source,
+		EarliestMonth: rc.months[1+a], Indicative: alt.Indicative, Ref: alt.Ref, Source: alt.Source,
 		Note: alt.Note, ByPremium: alt.ByPremium, PremiumPct: alt.PremiumPct}
 	coef := one
 	if alt.PartNumber == "" {
 		cd.MaterialLevel = true
-		for _, src := range l.Sources {
-			cd.Parts = append(cd.Parts, CandidatePart{Supplier: src.Supplier, Origin: src.origin(), Share: src.Share})
+		cd.Parts = make([]CandidatePart, len(l.Sources))
+		for j, src := range l.Sources {
+			cd.Parts[j] = CandidatePart{Supplier: src.Supplier, Origin: src.origin(), Share: src.Share}
 		}
 		coef = l.MaterialKg // capacity in kg of material
 	} else {

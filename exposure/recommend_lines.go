@@ -413,10 +413,14 @@ func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	lp.RequiredByCap = lp.Changed && expSign < 0
 	// The indexes and cap breaks are the class's: its lines have the
 	// same candidates and shares. They are worked out once, by the first
-	// of its lines to get here, and shared (CapBreaks is only read).
+	// of its lines to get here, and shared (CapBreaks is only read). The
+	// indexes only for a listed plan (whether it is depends on the class
+	// alone): the others' are not shown.
 	c.shareOnce.Do(func() {
-		c.hhiBefore, c.hhiAfter = stageHHI(c.cands, cur, c.heavy), stageHHI(c.cands, c.y, c.heavy)
 		c.maxShare, c.capBreaks = rc.capBreaks(c)
+		if lp.Changed || c.note != "" || len(c.capBreaks) > 0 {
+			c.hhiBefore, c.hhiAfter = stageHHI(c.cands, cur, c.heavy), stageHHI(c.cands, c.y, c.heavy)
+		}
 	})
 	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
 	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks

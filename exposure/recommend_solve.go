@@ -189,10 +189,14 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 	resIdx := map[int]int{} // rc.res index → p.caps index
 	var resList []int
 	active := make([][]int, len(chunk))
+	p.classes = make([]*lpClass, 0, len(chunk))
 	for k, ci := range chunk {
 		c := rc.classes[ci]
 		w := &rc.work[c.lines[0]]
-		lc := &lpClass{q: c.q.InexactFloat64()}
+		n := len(c.cands)
+		lc := &lpClass{q: c.q.InexactFloat64(), cost: make([]float64, 0, n), delta: make([][]float64, 0, n), today: make([]float64, 0, n),
+			current: make([]bool, 0, n), resCoef: make([]float64, 0, n), res: make([]int, 0, n)}
+		active[k] = make([]int, 0, n)
 		for j, cd := range c.cands {
 			ri := c.res[j]
 			binds := ri >= 0 && rc.res[ri].binding
@@ -202,7 +206,6 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 			active[k] = append(active[k], j)
 			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
 			lc.delta = append(lc.delta, rc.figs[w.fig].unit[j*rc.S:(j+1)*rc.S])
-			lc.countries = append(lc.countries, c.capped[j])
 			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
 			lc.current = append(lc.current, cd.Current)
 			lc.resCoef = append(lc.resCoef, c.resCoef[j].InexactFloat64())
@@ -217,6 +220,15 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				lc.res = append(lc.res, pi)
 			} else {
 				lc.res = append(lc.res, -1)
+			}
+		}
+		// The class's capped countries, shared when every candidate takes
+		// part (the program only reads them).
+		lc.countries = c.capped
+		if len(active[k]) < n {
+			lc.countries = make([][capStages]string, len(active[k]))
+			for i, j := range active[k] {
+				lc.countries[i] = c.capped[j]
 			}
 		}
 		p.classes = append(p.classes, lc)
