@@ -178,7 +178,14 @@ func (s *sf) row(b float64) int {
 }
 
 func (s *sf) col(cost float64, slack bool, es ...entry) int {
-	s.cols = append(s.cols, es)
+	// A column takes a copy of es (which then stays on the caller's
+	// stack), in the array a scratch's earlier program left at its place.
+	if j := len(s.cols); j < cap(s.cols) {
+		s.cols = s.cols[:j+1]
+		s.cols[j] = append(s.cols[j][:0], es...)
+	} else {
+		s.cols = append(s.cols, append(make([]entry, 0, len(es)+1), es...))
+	}
 	s.c = append(s.c, cost)
 	s.slack = append(s.slack, slack)
 	return len(s.cols) - 1
@@ -218,7 +225,7 @@ type layout struct {
 
 // build writes the constraints common to both phases.
 func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
-	s := &sf{sc: p.sc}
+	s := p.sc.newSF()
 	L := len(p.classes)
 	ly := &layout{x: make([][]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
 		e: make([][]int, L), eSl: make([][]int, L)}

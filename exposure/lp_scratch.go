@@ -12,7 +12,9 @@ import "gonum.org/v1/gonum/mat"
 // zeroed, as a new one is, unless the code that takes it overwrites it
 // whole before reading it.
 type lpScratch struct {
+	sf     sf           // the program in standard form (newSF)
 	a      mat.Dense    // sf.dense's constraint matrix
+	qs     [][]float64  // completeBasis's vectors, views of q
 	st     simplexState // basisSimplex's state and buffers
 	q      []float64    // completeBasis's vectors, s.m floats each
 	chosen []bool       // completeBasis's chosen columns
@@ -70,4 +72,16 @@ func reuseDense(d **mat.Dense, r, c int) *mat.Dense {
 	(*d).Reset()
 	(*d).ReuseAs(r, c)
 	return *d
+}
+
+// newSF returns an empty program in standard form: the scratch's, its
+// arrays (and its columns' arrays) kept for the new program's, or a new
+// one.
+func (sc *lpScratch) newSF() *sf {
+	if sc == nil {
+		return &sf{}
+	}
+	s := &sc.sf
+	*s = sf{cols: s.cols[:0], c: s.c[:0], b: s.b[:0], slack: s.slack[:0], sc: sc}
+	return s
 }

@@ -50,22 +50,6 @@ func candidates128(cands []candidate) ([]candidate128, bool) {
 	return out, true
 }
 
-// mass128 lists the line's positive masses in dec128 with their
-// elements' indexes, in content order; false when one does not fit.
-func (m *model) mass128(l *Line) ([]massIdx, bool) {
-	out := make([]massIdx, 0, len(l.Content))
-	for _, cm := range l.Content {
-		if cm.Kg.Sign() > 0 {
-			x := massIdx{kg: dec128.Of(cm.Kg), e: m.elemIdx[cm.Element]}
-			if x.kg.Over() {
-				return nil, false
-			}
-			out = append(out, x)
-		}
-	}
-	return out, true
-}
-
 // unitDelta128 is unitDelta in dec128, for a line whose positive masses
 // are mass.
 func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s int) dec128.Decimal {

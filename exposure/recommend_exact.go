@@ -15,7 +15,7 @@ import (
 // allocations of tens of thousands of lines' figures.
 
 // lineScratch is one worker's buffers for a line's exact figures, from
-// rc.lineScratch.
+// lineScratchPool.
 type lineScratch struct {
 	dc    dec128.Converter
 	cands []candidate128
@@ -109,7 +109,9 @@ func (rc *recContext) candidates128Of(w *lineWork, ls *lineScratch) ([]candidate
 	return out, true
 }
 
-// mass128Into is mass128 into ls's buffer.
+// mass128Into lists the line's positive masses in dec128 with their
+// elements' indexes, in content order, in ls's buffer; false when one
+// does not fit.
 func (m *model) mass128Into(l *Line, ls *lineScratch) ([]massIdx, bool) {
 	out := ls.mass[:0]
 	for _, cm := range l.Content {

@@ -39,7 +39,11 @@ func completeBasis(s *sf, x []float64) []int {
 		block, chosen = make([]float64, (s.m+1)*s.m), make([]bool, len(s.cols))
 	}
 	var q [][]float64 // orthonormal vectors spanning the chosen columns
-	var basis []int
+	if s.sc != nil {
+		q = s.sc.qs[:0]
+		defer func() { s.sc.qs = q[:0] }()
+	}
+	basis := make([]int, 0, s.m)
 	try := func(j int) bool {
 		var v []float64
 		if len(q) <= s.m {
