@@ -326,7 +326,7 @@ type lineFigs struct {
 type recClass struct {
 	lines   []int // indexes in work
 	q       decimal.Decimal
-	cands   []Candidate       // template, shares unset
+	cands   []classCand       // its candidates as the plan works with them (candidate makes the Candidate a plan lists)
 	res     []int             // per candidate: capacity index in rc.res, -1 none
 	resCoef []decimal.Decimal // per candidate: capacity used per unit of annual quantity (1 unit, or re_mass_kg)
 	capped  [][capStages]string

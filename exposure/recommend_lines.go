@@ -24,6 +24,7 @@ func (rc *recContext) finish() {
 	plan.Current = make([]decimal.Decimal, rc.S)
 	plan.Recommended = make([]decimal.Decimal, rc.S)
 	totals := newPlanTotals(rc.S)
+	totals.rc = rc
 	// Line plans are made a chunk at a time: the totals take every line,
 	// but only the maxLinePlans largest expected savings are kept, so that
 	// a BOM of a million lines does not hold a plan for each. A chunk's
@@ -175,6 +176,7 @@ func largestUnplanned(figs []unplannedFigures, un []int, dc *dec128.Converter) [
 // same coefficient and exponent as decimal's Add after Add), so that tens
 // of thousands of lines do not allocate a decimal per figure.
 type planTotals struct {
+	rc                                 *recContext
 	dc                                 dec128.Converter
 	base, premium, expected, costOfCap sum128
 	horizon, qualification             sum128
@@ -239,20 +241,21 @@ func (t *planTotals) addSpend(o *lineOut) {
 	if o.x.ok {
 		b = lineBaseline{b128: o.x.curBase, exact: true}
 	}
-	for j := range o.cands {
-		cd := &o.cands[j]
-		t.indicative = t.indicative || cd.Indicative
-		today, planned := t.product(&b, cd.CurrentShare), t.product(&b, o.shares[j])
+	c := o.c
+	for j := range c.cands {
+		cd := &c.cands[j]
+		t.indicative = t.indicative || cd.alt >= 0 && t.rc.m.in.Alternatives[cd.alt].Indicative
+		today, planned := t.product(&b, cd.currentShare), t.product(&b, c.y[j])
 		for g := StageMine; g < NumStages; g++ {
-			k := stageCountry{g, cd.Countries[g]}
+			k := stageCountry{g, t.rc.stageCountry(c, j, g)}
 			sp := t.spend[k]
 			if sp == nil {
 				sp = &spendSums{}
 				t.spend[k] = sp
 				t.order = append(t.order, k)
 			}
-			t.addProduct(&sp.today, today, &b, cd.CurrentShare)
-			t.addProduct(&sp.planned, planned, &b, o.shares[j])
+			t.addProduct(&sp.today, today, &b, cd.currentShare)
+			t.addProduct(&sp.planned, planned, &b, c.y[j])
 		}
 	}
 }
@@ -370,14 +373,12 @@ func argMax(v []decimal.Decimal) int {
 // lineOut is one line's plan as finish makes it: the LinePlan, and its
 // money figures in dec128 when they fit (x.ok). Unless the plan is
 // listed, its decimals of those figures and its Candidates are left
-// unset: the totals take x, and the candidates and shares (the class's
-// template, shares unset, and its rounded shares).
+// unset: the totals take x, and the class's candidates and shares.
 type lineOut struct {
 	lp     LinePlan
 	x      lineExact
 	listed bool
-	cands  []Candidate
-	shares []decimal.Decimal
+	c      *recClass // its class: the candidates and their shares (c.y)
 }
 
 // linePlan computes one line's figures from its class's rounded shares
@@ -388,11 +389,11 @@ func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	c := rc.classes[w.cls]
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
-	*o = lineOut{lp: LinePlan{Index: int(w.line), Line: l, Group: c.group, Note: c.note, Heavy: c.heavy}, cands: c.cands, shares: c.y}
+	*o = lineOut{lp: LinePlan{Index: int(w.line), Line: l, Group: c.group, Note: c.note, Heavy: c.heavy}, c: c}
 	lp := &o.lp
 	cur := make([]decimal.Decimal, len(c.cands))
 	for j := range c.cands {
-		cur[j] = c.cands[j].CurrentShare
+		cur[j] = c.cands[j].currentShare
 		lp.Changed = lp.Changed || !cur[j].Equal(c.y[j])
 	}
 	mc := c.first
@@ -419,7 +420,8 @@ func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	c.shareOnce.Do(func() {
 		c.maxShare, c.capBreaks = rc.capBreaks(c)
 		if lp.Changed || c.note != "" || len(c.capBreaks) > 0 {
-			c.hhiBefore, c.hhiAfter = stageHHI(c.cands, cur, c.heavy), stageHHI(c.cands, c.y, c.heavy)
+			country := func(j int, g Stage) string { return rc.stageCountry(c, j, g) }
+			c.hhiBefore, c.hhiAfter = stageHHIOf(len(c.cands), country, cur, c.heavy), stageHHIOf(len(c.cands), country, c.y, c.heavy)
 		}
 	})
 	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
@@ -431,7 +433,6 @@ func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	if o.listed = lp.Changed || lp.Note != "" || !lp.CapMet; o.listed {
 		lp.AnnualQty = m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
 		rc.listedCandidates(lp, c)
-		o.cands = lp.Candidates
 		if o.x.ok {
 			o.x.setDecimals(lp, &ls.dc)
 		}
@@ -454,15 +455,11 @@ func (rc *recContext) decimalFigures(mc *mix, lp *LinePlan) {
 }
 
 // listedCandidates gives a listed line plan its candidates with the
-// class's shares: a copy of the class's template, or, for a class of one
-// line, the template itself, which nothing reads after.
+// class's shares.
 func (rc *recContext) listedCandidates(lp *LinePlan, c *recClass) {
-	lp.Candidates = c.cands
-	if len(c.lines) > 1 {
-		lp.Candidates = make([]Candidate, len(c.cands))
-		copy(lp.Candidates, c.cands)
-	}
+	lp.Candidates = make([]Candidate, len(c.cands))
 	for j := range lp.Candidates {
+		lp.Candidates[j] = rc.candidate(c, j)
 		lp.Candidates[j].Share = c.y[j]
 		if ri := c.res[j]; ri >= 0 {
 			lp.Candidates[j].Shared = rc.res[ri].lines > 1

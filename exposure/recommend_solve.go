@@ -109,7 +109,7 @@ func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 			b.WriteString(ctry)
 			b.WriteByte(',')
 		}
-		b.WriteString(cd.CurrentShare.String())
+		b.WriteString(cd.currentShare.String())
 		if ri := c.res[j]; ri >= 0 && rc.res[ri].binding {
 			k := rc.res[ri].cap
 			if v, ok := left[ri]; ok {
@@ -204,10 +204,10 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				continue
 			}
 			active[k] = append(active[k], j)
-			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
+			lc.cost = append(lc.cost, cd.unitCost.InexactFloat64())
 			lc.delta = append(lc.delta, rc.figs[w.fig].unit[j*rc.S:(j+1)*rc.S])
-			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
-			lc.current = append(lc.current, cd.Current)
+			lc.today = append(lc.today, cd.currentShare.InexactFloat64())
+			lc.current = append(lc.current, cd.current)
 			lc.resCoef = append(lc.resCoef, c.resCoef[j].InexactFloat64())
 			if binds {
 				pi, ok := resIdx[ri]
@@ -270,7 +270,7 @@ func (rc *recContext) capLimits(chunk []int, sol lpResult) [][]decimal.Decimal {
 		for r, row := range sol.rows[k] {
 			var today decimal.Decimal
 			for _, j := range row.members {
-				today = today.Add(c.cands[j].CurrentShare)
+				today = today.Add(c.cands[j].currentShare)
 			}
 			lim := rc.capf
 			if e := sol.excess[k][r]; e > 1e-12 {
@@ -295,7 +295,7 @@ func (rc *recContext) setShares(chunk []int, sol lpResult, ys [][]decimal.Decima
 		if ys == nil {
 			c.y = make([]decimal.Decimal, len(c.cands))
 			for j, cd := range c.cands {
-				c.y[j] = cd.CurrentShare
+				c.y[j] = cd.currentShare
 			}
 			c.note = "the shares could not be rounded within the constraints; today's mix is kept"
 			continue
@@ -312,7 +312,7 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 	cur := make([]decimal.Decimal, len(c.cands))
 	same := true
 	for j, cd := range c.cands {
-		cur[j] = cd.CurrentShare
+		cur[j] = cd.currentShare
 		same = same && cur[j].Equal(c.y[j])
 	}
 	if same || c.todayExcess() > c.total+1e-7 {
