@@ -227,7 +227,7 @@ func (rc *recContext) evaluate() {
 		for _, s := range l.Sources {
 			src = append(src, [2]float64{s.UnitCost.InexactFloat64(), s.Share.InexactFloat64()})
 		}
-		valueF := m.materialValue(l).InexactFloat64()
+		valueF := rc.materialValueF(l)
 		// Exposed: today's mix changes cost in some scenario. Floats
 		// decide unless they come out (near) zero; decimals settle it.
 		exposed, unsure := false, false

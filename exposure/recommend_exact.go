@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"strconv"
 	"sync"
 
 	"github.com/shopspring/decimal"
@@ -202,4 +203,30 @@ func (x *lineExact) setDecimals(lp *LinePlan, dc *dec128.Converter) {
 	if len(x.cur) > 0 {
 		lp.WorstSaving = dc.Decimal(x.worstSv)
 	}
+}
+
+// float64Of returns the float64 nearest to x, as decimal's InexactFloat64
+// gives it of the same value: strconv.ParseFloat reads x's text (its
+// digits and power of ten) rounding to the nearest, ties to even, as
+// decimal's conversion (big.Rat's) does. False when x is Over or out of
+// float64's range.
+func float64Of(x dec128.Decimal) (float64, bool) {
+	if x.Over() {
+		return 0, false
+	}
+	var buf [64]byte
+	f, err := strconv.ParseFloat(string(x.AppendText(buf[:0])), 64)
+	return f, err == nil
+}
+
+// materialValueF is materialValue(l).InexactFloat64(), from dec128 when
+// the value fits (evaluate takes it for every cost-bearing line, and a
+// decimal product allocates).
+func (rc *recContext) materialValueF(l *Line) float64 {
+	if v, ok := rc.m.materialValue128(l); ok && !noDec128 {
+		if f, ok := float64Of(v); ok {
+			return f
+		}
+	}
+	return rc.m.materialValue(l).InexactFloat64()
 }

@@ -2,8 +2,12 @@ package exposure
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"rexpo/internal/dec128"
 )
@@ -84,6 +88,56 @@ func TestCandidates128Of(t *testing.T) {
 	for _, k := range []string{"part=true premium=false", "part=true premium=true", "part=false premium=true", "part=false premium=false", "over"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %q case: %v", k, kinds)
+		}
+	}
+}
+
+// TestFloat64Of: float64Of gives decimal's InexactFloat64, bit for bit,
+// of random decimals of up to 38 digits at exponents from −60 to 30, of
+// halfway and near-halfway values, and of every line's material value.
+func TestFloat64Of(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 5))
+	var ds []decimal.Decimal
+	for n := 0; n < 20000; n++ {
+		digits := 1 + rng.IntN(38)
+		b := make([]byte, digits)
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		c, _ := new(big.Int).SetString(string(b), 10)
+		if rng.IntN(2) == 0 {
+			c.Neg(c)
+		}
+		ds = append(ds, decimal.NewFromBigInt(c, int32(rng.IntN(91)-60)))
+	}
+	// 2^53+1 and its neighbours: halfway between two floats.
+	for _, s := range []string{"9007199254740993", "9007199254740995", "9007199254740993000", "0.9007199254740993", "123456789012345678901234567890.5", "0.1", "0", "-0.000"} {
+		ds = append(ds, dec(s))
+	}
+	for _, d := range ds {
+		x := dec128.Of(d)
+		if x.Over() {
+			continue
+		}
+		f, ok := float64Of(x)
+		if !ok {
+			t.Fatalf("%s: no float", d)
+		}
+		if want := d.InexactFloat64(); math.Float64bits(f) != math.Float64bits(want) {
+			t.Fatalf("%s: %v, want %v", d, f, want)
+		}
+	}
+	for _, in := range []Input{benchPlanInput(60, false), benchInput(400)} {
+		r, err := Compute(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := newRecContext(r.model, r, &Plan{})
+		for i := range in.BOM.Lines {
+			l := &r.model.in.BOM.Lines[i]
+			if got, want := rc.materialValueF(l), r.model.materialValue(l).InexactFloat64(); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("line %d: material value %v, want %v", i, got, want)
+			}
 		}
 	}
 }

@@ -25,7 +25,11 @@ func (rc *recContext) prepare() error {
 			byMat[a.Material] = append(byMat[a.Material], i)
 		}
 	}
-	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
+	// A work list of a million lines, and its alternatives, are not grown
+	// by appending.
+	nWork, nAlts, nProfs := rc.workCapacity(func(l *Line) []int { return lineAlts(l, byPart, byMat, defMat) })
+	rc.work = make([]lineWork, 0, nWork)
+	rc.alts, rc.altProfs = make([]int32, 0, nAlts), make([]*profile, 0, nProfs)
 	var profBuf []*profile
 	for i := range in.BOM.Lines {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
@@ -42,13 +46,7 @@ func (rc *recContext) prepare() error {
 			continue
 		}
 		w := lineWork{line: int32(i), cls: -1, fig: -1, alt0: int32(len(rc.alts)), prof0: int32(len(rc.altProfs))}
-		alts := byPart[l.PartNumber]
-		if len(alts) == 0 && l.Material != "" {
-			alts = byMat[l.Material]
-			if len(alts) == 0 {
-				alts = defMat[l.Material]
-			}
-		}
+		alts := lineAlts(l, byPart, byMat, defMat)
 		for j := range l.Sources {
 			rc.ensureFactors(m.srcProfile[i][j], pi)
 		}
@@ -101,16 +99,40 @@ func (rc *recContext) addAlternative(w *lineWork, l *Line, pi, a int, buf []*pro
 	return profs
 }
 
-// workCapacity is how many lines prepare may plan at most: the
-// cost-bearing lines with sources.
-func (rc *recContext) workCapacity() int {
-	n := 0
-	for i := range rc.m.in.BOM.Lines {
-		if rc.m.costBearing[i] && len(rc.m.in.BOM.Lines[i].Sources) > 0 {
-			n++
+// lineAlts is the Alternatives rows offered to line l: by its part
+// number, else by its material, else the default centres for its
+// material.
+func lineAlts(l *Line, byPart, byMat, defMat map[string][]int) []int {
+	alts := byPart[l.PartNumber]
+	if len(alts) == 0 && l.Material != "" {
+		alts = byMat[l.Material]
+		if len(alts) == 0 {
+			alts = defMat[l.Material]
 		}
 	}
-	return n
+	return alts
+}
+
+// workCapacity is how many lines prepare may plan at most, the
+// cost-bearing lines with sources, and how many alternatives and
+// alternatives' profiles they may have at most (alts gives a line's).
+func (rc *recContext) workCapacity(alts func(l *Line) []int) (lines, nAlts, nProfs int) {
+	for i := range rc.m.in.BOM.Lines {
+		l := &rc.m.in.BOM.Lines[i]
+		if !rc.m.costBearing[i] || len(l.Sources) == 0 {
+			continue
+		}
+		lines++
+		for _, a := range alts(l) {
+			nAlts++
+			if rc.m.in.Alternatives[a].PartNumber == "" {
+				nProfs += len(l.Sources) // a material row remakes each source
+			} else {
+				nProfs++
+			}
+		}
+	}
+	return lines, nAlts, nProfs
 }
 
 // belowPlannedQty reports whether qty·volume < minPlannedQty, in dec128
