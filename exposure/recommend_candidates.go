@@ -287,10 +287,16 @@ func (rc *recContext) classify() {
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
 		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
-		cands := rc.candidates(w)
-		kg := make([]float64, len(l.Content))
-		for i, c := range l.Content {
-			kg[i] = c.Kg.InexactFloat64()
+		ls := lineScratchPool.Get().(*lineScratch)
+		defer lineScratchPool.Put(ls)
+		cands, key, exact := rc.floatCandidates(w, l, pi, ls)
+		if !exact {
+			cands = rc.candidates(w)
+		}
+		var kgBuf [8]float64
+		kg := kgBuf[:0]
+		for _, c := range l.Content {
+			kg = append(kg, c.Kg.InexactFloat64())
 		}
 		// Per unit of annual quantity: X_s / V.
 		fig := &rc.figs[i]
@@ -302,7 +308,9 @@ func (rc *recContext) classify() {
 				fig.unit[j*rc.S+s] = v / vol
 			}
 		}
-		fig.key = rc.classKey(w, l, pi, cands)
+		if fig.key = key; !exact {
+			fig.key = rc.classKey(w, l, pi, cands)
+		}
 	})
 }
 

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/shopspring/decimal"
@@ -18,10 +19,12 @@ import (
 // lineScratch is one worker's buffers for a line's exact figures, from
 // lineScratchPool.
 type lineScratch struct {
-	dc    dec128.Converter
-	cands []candidate128
-	parts []candPart128
-	mass  []massIdx
+	dc     dec128.Converter
+	cands  []candidate128
+	parts  []candPart128
+	mass   []massIdx
+	fcands []candidate // floatCandidates'
+	fparts []candPart
 }
 
 var lineScratchPool = sync.Pool{New: func() any { return new(lineScratch) }}
@@ -229,4 +232,119 @@ func (rc *recContext) materialValueF(l *Line) float64 {
 		}
 	}
 	return rc.m.materialValue(l).InexactFloat64()
+}
+
+// floatCandidates are candidates(w) with only their floats set (what the
+// program's figures take), made from candidates128Of, and the line's
+// class key as classKey makes it: no decimal is made. Its slices are
+// ls's. False, with nothing else, when a figure does not fit.
+func (rc *recContext) floatCandidates(w *lineWork, l *Line, pi int, ls *lineScratch) ([]candidate, string, bool) {
+	c128, ok := rc.candidates128Of(w, ls)
+	if !ok {
+		return nil, "", false
+	}
+	if cap(ls.fparts) < len(ls.parts) {
+		ls.fparts = make([]candPart, 0, len(ls.parts))
+	}
+	parts, out := ls.fparts[:0], ls.fcands[:0]
+	for j := range c128 {
+		cd := &c128[j]
+		valueF, ok := float64Of(cd.value)
+		if !ok {
+			return nil, "", false
+		}
+		first := len(parts)
+		for _, pt := range cd.parts {
+			costF, ok1 := float64Of(pt.cost)
+			weightF, ok2 := float64Of(pt.weight)
+			if !ok1 || !ok2 {
+				return nil, "", false
+			}
+			parts = append(parts, candPart{prof: pt.prof, costF: costF, weightF: weightF})
+		}
+		out = append(out, candidate{parts: parts[first:len(parts):len(parts)], valueF: valueF})
+	}
+	ls.fparts, ls.fcands = parts, out
+	return out, rc.classKey128(w, l, pi, c128), true
+}
+
+// classKey128 is classKey of the candidates c128, their figures written
+// as decimal's String writes them.
+func (rc *recContext) classKey128(w *lineWork, l *Line, pi int, c128 []candidate128) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(pi))
+	b.WriteByte('|')
+	for _, c := range l.Content {
+		if c.Kg.Sign() > 0 {
+			b.WriteString(c.Element)
+			b.WriteByte('=')
+			b.WriteString(c.Kg.String())
+			b.WriteByte(';')
+		}
+	}
+	b.WriteString("|B")
+	writeDecimal(&b, c128[0].value)
+	for j, c := range c128 {
+		for _, pt := range c.parts {
+			b.WriteByte('|')
+			b.WriteString(strconv.Itoa(rc.factors[pt.prof].id))
+			b.WriteByte(':')
+			writeDecimal(&b, pt.cost)
+			b.WriteByte(':')
+			writeDecimal(&b, pt.weight)
+		}
+		if j < len(l.Sources) {
+			b.WriteByte(':')
+			b.WriteString(l.Sources[j].Share.String())
+			b.WriteByte(':')
+			b.WriteString(l.Sources[j].Supplier)
+		} else {
+			b.WriteString(":a")
+			b.WriteString(strconv.Itoa(int(rc.alts[int(w.alt0)+j-len(l.Sources)])))
+		}
+	}
+	return b.String()
+}
+
+// writeDecimal writes x (not Over) as decimal's String writes its value:
+// the digits with a point, no trailing zeros after it, no exponent.
+func writeDecimal(b *strings.Builder, x dec128.Decimal) {
+	var buf [64]byte
+	text := x.AppendText(buf[:0]) // [-]digits e scale
+	e := strings.LastIndexByte(string(text), 'e')
+	scale, _ := strconv.Atoi(string(text[e+1:]))
+	digits := text[:e]
+	neg := digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	for scale < 0 && len(digits) > 1 && digits[len(digits)-1] == '0' {
+		digits, scale = digits[:len(digits)-1], scale+1
+	}
+	if len(digits) == 1 && digits[0] == '0' {
+		b.WriteByte('0')
+		return
+	}
+	if neg {
+		b.WriteByte('-')
+	}
+	if scale >= 0 {
+		b.Write(digits)
+		for ; scale > 0; scale-- {
+			b.WriteByte('0')
+		}
+		return
+	}
+	n := -scale
+	if len(digits) > n {
+		b.Write(digits[:len(digits)-n])
+		b.WriteByte('.')
+		b.Write(digits[len(digits)-n:])
+		return
+	}
+	b.WriteString("0.")
+	for k := len(digits); k < n; k++ {
+		b.WriteByte('0')
+	}
+	b.Write(digits)
 }

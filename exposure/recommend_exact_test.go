@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -79,6 +80,24 @@ func TestCandidates128Of(t *testing.T) {
 					}
 				}
 			}
+			// The floats and class key made from them are candidates'.
+			l := &r.model.in.BOM.Lines[w.line]
+			pi := r.model.prodIdx[l.Product]
+			fc, key, ok := rc.floatCandidates(w, l, pi, ls)
+			wantF := rc.candidates(w)
+			if !ok || key != rc.classKey(w, l, pi, wantF) || len(fc) != len(wantF) {
+				t.Fatalf("input %d line %d: float candidates (%v) or key %q differ", i, w.line, ok, key)
+			}
+			for j := range fc {
+				if math.Float64bits(fc[j].valueF) != math.Float64bits(wantF[j].valueF) || len(fc[j].parts) != len(wantF[j].parts) {
+					t.Fatalf("input %d line %d candidate %d: float value or parts differ", i, w.line, j)
+				}
+				for p, pt := range fc[j].parts {
+					if x := wantF[j].parts[p]; pt.prof != x.prof || math.Float64bits(pt.costF) != math.Float64bits(x.costF) || math.Float64bits(pt.weightF) != math.Float64bits(x.weightF) {
+						t.Fatalf("input %d line %d candidate %d part %d: floats differ", i, w.line, j, p)
+					}
+				}
+			}
 			for _, a := range rc.altsOf(w) {
 				alt := &r.model.in.Alternatives[a]
 				kinds[fmt.Sprintf("part=%v premium=%v", alt.PartNumber != "", alt.ByPremium)]++
@@ -125,6 +144,10 @@ func TestFloat64Of(t *testing.T) {
 		}
 		if want := d.InexactFloat64(); math.Float64bits(f) != math.Float64bits(want) {
 			t.Fatalf("%s: %v, want %v", d, f, want)
+		}
+		var b strings.Builder
+		if writeDecimal(&b, x); b.String() != d.String() {
+			t.Fatalf("%s·10^%d written %q, want %q", d.Coefficient(), d.Exponent(), b.String(), d.String())
 		}
 	}
 	for _, in := range []Input{benchPlanInput(60, false), benchInput(400)} {
