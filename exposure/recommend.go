@@ -293,6 +293,7 @@ type recFactors struct {
 	eg128        [][]dec128.Decimal
 	ev128, ec128 []dec128.Decimal
 	ok128        bool
+	decOnce      sync.Once // eg, ev and ec are made (see decimalMonthly)
 }
 
 // lineWork is one cost-bearing line being planned. A BOM of a million

@@ -164,3 +164,74 @@ func TestFloat64Of(t *testing.T) {
 		}
 	}
 }
+
+// TestFactorsFrom128: a profile's float factors taken from dec128, and
+// its expected monthly factors computed in dec128, are those made from
+// the decimals (noDec128), bit for bit, coefficient and exponent.
+func TestFactorsFrom128(t *testing.T) {
+	defer func() { noDec128 = false }()
+	rng := rand.New(rand.NewPCG(21, 4))
+	ins := []Input{benchPlanInput(60, false), benchPlanInput(60, true)}
+	for n := 0; n < 30; n++ {
+		ins = append(ins, randomCase(rng))
+	}
+	exact := 0
+	for i, in := range ins {
+		prep := func(off bool) *recContext {
+			noDec128 = off
+			defer func() { noDec128 = false }()
+			r, err := Compute(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc := newRecContext(r.model, r, &Plan{})
+			rc.initCap()
+			if err := rc.prepare(); err != nil {
+				t.Fatal(err)
+			}
+			return rc
+		}
+		got, want := prep(false), prep(true)
+		byKey := map[string]*recFactors{}
+		for p, f := range want.factors {
+			byKey[p.key] = f
+		}
+		var dc dec128.Converter
+		for p, f := range got.factors {
+			w := byKey[p.key]
+			for k := range f.fv {
+				if math.Float64bits(f.fv[k]) != math.Float64bits(w.fv[k]) || math.Float64bits(f.fc[k]) != math.Float64bits(w.fc[k]) || f.nz[k] != w.nz[k] {
+					t.Fatalf("input %d profile %s: factors %d differ", i, p.key, k)
+				}
+				for e := range f.g[k] {
+					if math.Float64bits(f.g[k][e]) != math.Float64bits(w.g[k][e]) {
+						t.Fatalf("input %d profile %s: g[%d][%d] differs", i, p.key, k, e)
+					}
+				}
+			}
+			if !f.ok128 {
+				continue
+			}
+			exact++
+			for tt := 1; tt < len(w.eg); tt++ {
+				for e := range w.eg[tt] {
+					if !sameDecimal(dc.Decimal(f.eg128[tt][e]), w.eg[tt][e]) {
+						t.Fatalf("input %d profile %s: eg[%d][%d] differs", i, p.key, tt, e)
+					}
+				}
+				if !sameDecimal(dc.Decimal(f.ev128[tt]), w.ev[tt]) || !sameDecimal(dc.Decimal(f.ec128[tt]), w.ec[tt]) {
+					t.Fatalf("input %d profile %s: ev or ec[%d] differs", i, p.key, tt)
+				}
+			}
+			got.decimalMonthly(p, f) // the decimals made later are the same too
+			for tt := 1; tt < len(w.eg); tt++ {
+				if !sameDecimal(f.ev[tt], w.ev[tt]) || !sameDecimal(f.ec[tt], w.ec[tt]) {
+					t.Fatalf("input %d profile %s: decimal ev or ec[%d] differs", i, p.key, tt)
+				}
+			}
+		}
+	}
+	if exact == 0 {
+		t.Fatal("no profile's monthly factors in dec128")
+	}
+}
