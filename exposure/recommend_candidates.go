@@ -272,12 +272,7 @@ func (rc *recContext) evaluate() {
 // maxPlannedLines planned only.
 func (rc *recContext) classify() {
 	m := rc.m
-	var kept []int
-	for k := range rc.work {
-		if rc.work[k].plannable {
-			kept = append(kept, k)
-		}
-	}
+	kept := rc.workWhere(func(w *lineWork) bool { return w.plannable })
 	rc.figs = make([]lineFigs, len(kept))
 	parallel(len(kept), func(i int) {
 		if rc.halted(i) {
@@ -320,12 +315,7 @@ func (rc *recContext) classify() {
 // memory, for lines whose change is smallest. The Plan's notes say how
 // many were left out.
 func (rc *recContext) limit() {
-	var plannable []int
-	for k := range rc.work {
-		if rc.work[k].plannable {
-			plannable = append(plannable, k)
-		}
-	}
+	plannable := rc.workWhere(func(w *lineWork) bool { return w.plannable })
 	if len(plannable) <= maxPlannedLines {
 		return
 	}

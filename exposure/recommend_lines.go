@@ -14,12 +14,7 @@ import (
 // decimals, and the portfolio totals.
 func (rc *recContext) finish() {
 	plan := rc.plan
-	var planned []int
-	for k := range rc.work {
-		if rc.work[k].cls >= 0 {
-			planned = append(planned, k)
-		}
-	}
+	planned := rc.workWhere(func(w *lineWork) bool { return w.cls >= 0 })
 	plan.Planned = len(planned)
 	plan.Current = make([]decimal.Decimal, rc.S)
 	plan.Recommended = make([]decimal.Decimal, rc.S)
@@ -31,8 +26,9 @@ func (rc *recContext) finish() {
 	// plans are added to the totals, in order, while the next chunk's are
 	// computed.
 	// Each line's exact figures per scenario are runs of a slab that goes
-	// with its buffer.
-	const chunk = 4096
+	// with its buffer. (A chunk of 1024 lines keeps both workers busy;
+	// the buffers are a few MB.)
+	const chunk = 1024
 	n0 := min(chunk, len(planned))
 	bufs := [2][]lineOut{make([]lineOut, 0, n0), make([]lineOut, 0, n0)}
 	slabs := [2][]dec128.Decimal{make([]dec128.Decimal, 2*rc.S*n0), make([]dec128.Decimal, 2*rc.S*n0)}
@@ -86,12 +82,7 @@ func (rc *recContext) unplanned() {
 	m := rc.m
 	in := m.in
 	plan := rc.plan
-	var un []int
-	for k := range rc.work {
-		if w := &rc.work[k]; w.exposed && w.cls < 0 && !w.skipped {
-			un = append(un, k)
-		}
-	}
+	un := rc.workWhere(func(w *lineWork) bool { return w.exposed && w.cls < 0 && !w.skipped })
 	plan.UnplannedCount = len(un)
 	figs := make([]unplannedFigures, len(un)) // by place in un
 	w128 := make([]dec128.Decimal, rc.S)
@@ -465,4 +456,23 @@ func (rc *recContext) listedCandidates(lp *LinePlan, c *recClass) {
 			lp.Candidates[j].Shared = rc.res[ri].lines > 1
 		}
 	}
+}
+
+// workWhere lists the work items (indexes in rc.work) that keep says to,
+// in order, in a slice of their number: the lists of a million-line BOM
+// are not grown by appending.
+func (rc *recContext) workWhere(keep func(w *lineWork) bool) []int {
+	n := 0
+	for k := range rc.work {
+		if keep(&rc.work[k]) {
+			n++
+		}
+	}
+	out := make([]int, 0, n)
+	for k := range rc.work {
+		if keep(&rc.work[k]) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
