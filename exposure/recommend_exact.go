@@ -348,3 +348,43 @@ func writeDecimal(b *strings.Builder, x dec128.Decimal) {
 	}
 	b.Write(digits)
 }
+
+// partSum is a running sum of decimals, exactly decimal's (zero at
+// exponent 0, then Add after Add: the exact value at the least exponent),
+// kept in dec128 while it fits, as sum128 is. Past 128 bits sum128 adds
+// every later term as a decimal (allocating); a partSum folds the dec128
+// sum so far into a decimal and starts another from the term that did
+// not fit: one decimal addition per run of terms. The plan's totals add
+// tens of thousands of lines' figures of 30 and more digits.
+type partSum struct {
+	part  dec128.Decimal  // the terms since the last fold
+	total decimal.Decimal // the folded runs, from zero at exponent 0
+	big   bool            // total holds some
+}
+
+// add adds v, which must not be Over.
+func (s *partSum) add(v dec128.Decimal, dc *dec128.Converter) {
+	if y := s.part.Add(v); !y.Over() {
+		s.part = y
+		return
+	}
+	s.total, s.big = s.total.Add(dc.Decimal(s.part)), true
+	s.part = v
+}
+
+// addDecimal adds v.
+func (s *partSum) addDecimal(v decimal.Decimal, dc *dec128.Converter) {
+	if x := dec128.Of(v); !x.Over() && !noDec128 {
+		s.add(x, dc)
+		return
+	}
+	s.total, s.big = s.total.Add(v), true
+}
+
+// decimal returns the sum.
+func (s *partSum) decimal(dc *dec128.Converter) decimal.Decimal {
+	if !s.big {
+		return dc.Decimal(s.part)
+	}
+	return s.total.Add(dc.Decimal(s.part))
+}

@@ -235,3 +235,36 @@ func TestFactorsFrom128(t *testing.T) {
 		t.Fatal("no profile's monthly factors in dec128")
 	}
 }
+
+// TestPartSum: a partSum is decimal's Add after Add from zero, coefficient
+// and exponent, whether its terms fit in 128 bits or not, as dec128 or as
+// decimals.
+func TestPartSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 7))
+	var dc dec128.Converter
+	for round := 0; round < 300; round++ {
+		var s partSum
+		var want decimal.Decimal
+		for n := rng.IntN(60); n > 0; n-- {
+			digits := 1 + rng.IntN(36)
+			b := make([]byte, digits)
+			for i := range b {
+				b[i] = byte('0' + rng.IntN(10))
+			}
+			c, _ := new(big.Int).SetString(string(b), 10)
+			if rng.IntN(3) == 0 {
+				c.Neg(c)
+			}
+			d := decimal.NewFromBigInt(c, int32(rng.IntN(50)-45))
+			want = want.Add(d)
+			if x := dec128.Of(d); !x.Over() && rng.IntN(2) == 0 {
+				s.add(x, &dc)
+			} else {
+				s.addDecimal(d, &dc)
+			}
+		}
+		if got := s.decimal(&dc); !sameDecimal(got, want) {
+			t.Fatalf("round %d: %s·10^%d, want %s·10^%d", round, got.Coefficient(), got.Exponent(), want.Coefficient(), want.Exponent())
+		}
+	}
+}

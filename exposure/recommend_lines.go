@@ -104,7 +104,7 @@ func (rc *recContext) unplanned() {
 		}
 	})
 	var dc dec128.Converter
-	var total sum128
+	var total partSum
 	for i := range figs {
 		if u := &figs[i]; u.exact {
 			total.add(u.exp128, &dc)
@@ -163,15 +163,15 @@ func largestUnplanned(figs []unplannedFigures, un []int, dc *dec128.Converter) [
 }
 
 // planTotals are the portfolio totals while finish adds the line plans
-// to them, one at a time in BOM order: exact dec128 sums (sum128, the
+// to them, one at a time in BOM order: exact sums (partSum, the
 // same coefficient and exponent as decimal's Add after Add), so that tens
 // of thousands of lines do not allocate a decimal per figure.
 type planTotals struct {
 	rc                                 *recContext
 	dc                                 dec128.Converter
-	base, premium, expected, costOfCap sum128
-	horizon, qualification             sum128
-	current, recommended               []sum128
+	base, premium, expected, costOfCap partSum
+	horizon, qualification             partSum
+	current, recommended               []partSum
 	spend                              map[stageCountry]*spendSums
 	capNotMet, requiredByCap, changed  int
 	indicative                         bool
@@ -179,10 +179,10 @@ type planTotals struct {
 }
 
 // spendSums is one stage and country's StageSpend being summed.
-type spendSums struct{ today, planned sum128 }
+type spendSums struct{ today, planned partSum }
 
 func newPlanTotals(scenarios int) *planTotals {
-	return &planTotals{current: make([]sum128, scenarios), recommended: make([]sum128, scenarios), spend: map[stageCountry]*spendSums{}}
+	return &planTotals{current: make([]partSum, scenarios), recommended: make([]partSum, scenarios), spend: map[stageCountry]*spendSums{}}
 }
 
 // add adds one line's plan to the totals: its exact figures when it has
@@ -289,7 +289,7 @@ func (t *planTotals) product(b *lineBaseline, share decimal.Decimal) dec128.Deci
 
 // addProduct adds p = mulNonZero(b, share) to sum, from the decimals when
 // p did not fit.
-func (t *planTotals) addProduct(sum *sum128, p dec128.Decimal, b *lineBaseline, share decimal.Decimal) {
+func (t *planTotals) addProduct(sum *partSum, p dec128.Decimal, b *lineBaseline, share decimal.Decimal) {
 	if p.Over() || noDec128 {
 		sum.addDecimal(mulNonZero(b.decimal(&t.dc), share), &t.dc)
 		return
