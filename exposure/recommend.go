@@ -344,10 +344,10 @@ type recClass struct {
 	once       sync.Once
 	// The shares' figures, the same for every line of the class: set
 	// once by linePlan.
-	hhiBefore, hhiAfter [capStages]HHI
-	maxShare            decimal.Decimal
-	capBreaks           []CapBreak
-	shareOnce           sync.Once
+	hhi       *[2][capStages]HHI // before and after, for a class whose plans are listed
+	maxShare  decimal.Decimal
+	capBreaks []CapBreak
+	shareOnce sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.

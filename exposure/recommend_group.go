@@ -19,7 +19,11 @@ func (rc *recContext) group() {
 func (rc *recContext) buildClasses() {
 	m := rc.m
 	in := m.in
-	byKey := map[string]int{}
+	byKey := make(map[string]int, len(rc.figs))
+	// The classes are at most the classified lines: made from one block,
+	// and listed in a slice, of that size.
+	slab := make([]recClass, 0, len(rc.figs))
+	rc.classes = make([]*recClass, 0, len(rc.figs))
 	for k := range rc.work {
 		w := &rc.work[k]
 		if !w.exposed {
@@ -43,7 +47,8 @@ func (rc *recContext) buildClasses() {
 		ci := len(rc.classes)
 		byKey[fig.key] = ci
 		w.cls = int32(ci)
-		rc.classes = append(rc.classes, &recClass{lines: []int{k}, q: q})
+		slab = append(slab, recClass{lines: []int{k}, q: q})
+		rc.classes = append(rc.classes, &slab[len(slab)-1])
 	}
 	rc.monthNames()
 	parallel(len(rc.classes), func(ci int) { rc.fillClass(rc.classes[ci]) })

@@ -412,10 +412,12 @@ func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 		c.maxShare, c.capBreaks = rc.capBreaks(c)
 		if lp.Changed || c.note != "" || len(c.capBreaks) > 0 {
 			country := func(j int, g Stage) string { return rc.stageCountry(c, j, g) }
-			c.hhiBefore, c.hhiAfter = stageHHIOf(len(c.cands), country, cur, c.heavy), stageHHIOf(len(c.cands), country, c.y, c.heavy)
+			c.hhi = &[2][capStages]HHI{stageHHIOf(len(c.cands), country, cur, c.heavy), stageHHIOf(len(c.cands), country, c.y, c.heavy)}
 		}
 	})
-	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
+	if c.hhi != nil {
+		lp.HHIBefore, lp.HHIAfter = c.hhi[0], c.hhi[1]
+	}
 	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks
 	lp.CapMet = len(lp.CapBreaks) == 0
 	// SPEC section 8: a line whose plan is today's mix is not listed,
