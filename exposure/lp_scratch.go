@@ -19,6 +19,12 @@ type lpScratch struct {
 	q      []float64    // completeBasis's vectors, s.m floats each
 	chosen []bool       // completeBasis's chosen columns
 	resid  []float64    // feasible's row sums
+	// program's classes, and the blocks their slices are cut from.
+	classes      []lpClass
+	classPtrs    []*lpClass
+	floatBlock   []float64
+	intBlock     []int
+	floatN, intN int // how much of the blocks the current program took
 }
 
 // zeroed returns buf resized to n and zeroed, reusing its array when
@@ -83,5 +89,55 @@ func (sc *lpScratch) newSF() *sf {
 	}
 	s := &sc.sf
 	*s = sf{cols: s.cols[:0], c: s.c[:0], b: s.b[:0], slack: s.slack[:0], sc: sc}
+	return s
+}
+
+// classesFor returns n classes for a new program (zero values to fill),
+// the scratch's when there is one; the slices floats and ints hand out
+// start again from their blocks' beginnings.
+func (sc *lpScratch) classesFor(n int) []*lpClass {
+	if sc == nil {
+		out := make([]*lpClass, n)
+		for k := range out {
+			out[k] = &lpClass{}
+		}
+		return out
+	}
+	if cap(sc.classes) < n {
+		sc.classes, sc.classPtrs = make([]lpClass, n), make([]*lpClass, n)
+	}
+	out := sc.classPtrs[:n]
+	for k := range out {
+		out[k] = &sc.classes[k]
+	}
+	sc.floatN, sc.intN = 0, 0
+	return out
+}
+
+// floats returns an empty slice of capacity n for a program's class,
+// cut from the scratch's block (a new block when it is used up: the
+// slices cut before stay valid).
+func (sc *lpScratch) floats(n int) []float64 {
+	if sc == nil {
+		return make([]float64, 0, n)
+	}
+	if sc.floatN+n > len(sc.floatBlock) {
+		sc.floatBlock, sc.floatN = make([]float64, max(2*len(sc.floatBlock), 256, n)), 0
+	}
+	s := sc.floatBlock[sc.floatN : sc.floatN : sc.floatN+n]
+	sc.floatN += n
+	return s
+}
+
+// ints is floats for ints.
+func (sc *lpScratch) ints(n int) []int {
+	if sc == nil {
+		return make([]int, 0, n)
+	}
+	if sc.intN+n > len(sc.intBlock) {
+		sc.intBlock, sc.intN = make([]int, max(2*len(sc.intBlock), 256, n)), 0
+	}
+	s := sc.intBlock[sc.intN : sc.intN : sc.intN+n]
+	sc.intN += n
 	return s
 }

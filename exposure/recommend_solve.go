@@ -155,7 +155,7 @@ func (rc *recContext) solveChunk(sc *lpScratch, chunk []int, left map[int]decima
 		}
 		return rc.res[ri].cap
 	}
-	p, active := rc.program(chunk, capLeft)
+	p, active := rc.program(sc, chunk, capLeft)
 	p.sc = sc
 	sol := p.solve(warm)
 	rc.widen(chunk, &sol, active)
@@ -183,20 +183,23 @@ func (rc *recContext) solveChunk(sc *lpScratch, chunk []int, left map[int]decima
 // program is the linear program of the chunk's classes, in floats. A
 // candidate whose capacity earlier chunks used up (capLeft at most 0)
 // stays out of the program (its share is 0); active maps each class's
-// program candidates back to its candidates.
-func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*lpProblem, [][]int) {
+// program candidates back to its candidates. Its classes and their
+// slices are sc's (see lpScratch.classesFor), good until sc's next
+// program.
+func (rc *recContext) program(sc *lpScratch, chunk []int, capLeft func(int) decimal.Decimal) (*lpProblem, [][]int) {
 	p := &lpProblem{capf: rc.capf.InexactFloat64(), worst: rc.plan.Objective == "worst", w: rc.wf}
 	resIdx := map[int]int{} // rc.res index → p.caps index
 	var resList []int
 	active := make([][]int, len(chunk))
-	p.classes = make([]*lpClass, 0, len(chunk))
+	p.classes = sc.classesFor(len(chunk))
 	for k, ci := range chunk {
 		c := rc.classes[ci]
 		w := &rc.work[c.lines[0]]
 		n := len(c.cands)
-		lc := &lpClass{q: c.q.InexactFloat64(), cost: make([]float64, 0, n), delta: make([][]float64, 0, n), today: make([]float64, 0, n),
-			current: make([]bool, 0, n), resCoef: make([]float64, 0, n), res: make([]int, 0, n)}
-		active[k] = make([]int, 0, n)
+		lc := p.classes[k]
+		*lc = lpClass{q: c.q.InexactFloat64(), cost: sc.floats(n), delta: make([][]float64, 0, n), today: sc.floats(n),
+			current: make([]bool, 0, n), resCoef: sc.floats(n), res: sc.ints(n)}
+		active[k] = sc.ints(n)
 		for j, cd := range c.cands {
 			ri := c.res[j]
 			binds := ri >= 0 && rc.res[ri].binding
@@ -231,7 +234,6 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				lc.countries[i] = c.capped[j]
 			}
 		}
-		p.classes = append(p.classes, lc)
 	}
 	return p, active
 }
