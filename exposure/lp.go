@@ -227,11 +227,10 @@ type layout struct {
 func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 	s := p.sc.newSF()
 	L := len(p.classes)
-	ly := &layout{x: make([][]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
-		e: make([][]int, L), eSl: make([][]int, L)}
+	ly := p.sc.newLayout(L)
 	for l, c := range p.classes {
 		ly.sumRow[l] = s.row(1)
-		ly.x[l] = make([]int, len(c.cost))
+		ly.x[l] = zeroedInts(ly.x[l], len(c.cost))
 		for j := range c.cost {
 			ly.x[l][j] = s.col(0, false, entry{ly.sumRow[l], 1})
 		}
@@ -267,7 +266,7 @@ func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 			}
 		}
 	}
-	ly.resRow, ly.resSl = make([]int, len(p.caps)), make([]int, len(p.caps))
+	ly.resRow, ly.resSl = zeroedInts(ly.resRow, len(p.caps)), zeroedInts(ly.resSl, len(p.caps))
 	for r, k := range p.caps {
 		ly.resRow[r], ly.resSl[r] = -1, -1
 		if demand[r] <= k {

@@ -13,6 +13,7 @@ import "gonum.org/v1/gonum/mat"
 // whole before reading it.
 type lpScratch struct {
 	sf     sf           // the program in standard form (newSF)
+	ly     layout       // where its variables and rows are (newLayout)
 	a      mat.Dense    // sf.dense's constraint matrix
 	qs     [][]float64  // completeBasis's vectors, views of q
 	st     simplexState // basisSimplex's state and buffers
@@ -140,4 +141,34 @@ func (sc *lpScratch) ints(n int) []int {
 	s := sc.intBlock[sc.intN : sc.intN : sc.intN+n]
 	sc.intN += n
 	return s
+}
+
+// newLayout returns an empty layout for a program of L classes: the
+// scratch's, every list emptied (its arrays kept for the new program's),
+// or a new one.
+func (sc *lpScratch) newLayout(L int) *layout {
+	if sc == nil {
+		return &layout{x: make([][]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
+			e: make([][]int, L), eSl: make([][]int, L)}
+	}
+	ly := &sc.ly
+	*ly = layout{x: emptied(ly.x, L), sumRow: zeroedInts(ly.sumRow, L), capRow: emptied(ly.capRow, L), capSl: emptied(ly.capSl, L),
+		e: emptied(ly.e, L), eSl: emptied(ly.eSl, L),
+		// Set by phase 2 (keepExcess, objective); their arrays kept.
+		resRow: ly.resRow[:0], resSl: ly.resSl[:0], totSl: ly.totSl[:0], z: ly.z[:0], zRows: ly.zRows[:0], zSl: ly.zSl[:0],
+		zScale: ly.zScale[:0], zOffset: ly.zOffset[:0]}
+	return ly
+}
+
+// emptied returns v resized to n lists, each empty on the array it had
+// (new lists beyond v's).
+func emptied(v [][]int, n int) [][]int {
+	if cap(v) < n {
+		v = append(v[:cap(v)], make([][]int, n-cap(v))...)
+	}
+	v = v[:n]
+	for i := range v {
+		v[i] = v[i][:0]
+	}
+	return v
 }
