@@ -29,6 +29,22 @@ func (rc *recContext) finish() {
 	// with its buffer. (A chunk of 1024 lines keeps both workers busy;
 	// the buffers are a few MB.)
 	const chunk = 1024
+	// Whether a line's plan is listed depends on its class alone (its
+	// shares, note and cap breaks): counted first, the list is made at
+	// its size, or at most what collect keeps between its trims.
+	parallel(len(rc.classes), func(ci int) {
+		c := rc.classes[ci]
+		c.maxShare, c.capBreaks = rc.capBreaks(c)
+	})
+	listed := 0
+	for _, k := range planned {
+		if rc.classes[rc.work[k].cls].listed() {
+			listed++
+		}
+	}
+	if listed > 0 { // none: Lines stays nil
+		plan.Lines = make([]LinePlan, 0, min(listed, 2*maxLinePlans+chunk))
+	}
 	n0 := min(chunk, len(planned))
 	bufs := [2][]lineOut{make([]lineOut, 0, n0), make([]lineOut, 0, n0)}
 	slabs := [2][]dec128.Decimal{make([]dec128.Decimal, 2*rc.S*n0), make([]dec128.Decimal, 2*rc.S*n0)}
@@ -72,7 +88,7 @@ func (rc *recContext) collect(buf []lineOut, totals *planTotals) {
 		buf[i] = lineOut{} // the buffer is the next chunk but one's: keep nothing alive
 	}
 	if len(plan.Lines) > 2*maxLinePlans {
-		keepLargestSavings(&plan.Lines)
+		plan.Lines = largestSavings(plan.Lines) // on its array, which finish sized
 	}
 }
 
@@ -328,16 +344,21 @@ func (t *planTotals) into(plan *Plan) {
 }
 
 // keepLargestSavings keeps the maxLinePlans plans with the largest
-// expected saving, ties in BOM order.
+// expected saving, ties in BOM order, in a slice of their number.
 func keepLargestSavings(lines *[]LinePlan) {
-	l := *lines
+	*lines = append((*lines)[:0:0], largestSavings(*lines)...)
+}
+
+// largestSavings is keepLargestSavings in place: the first maxLinePlans
+// of lines sorted by it (the plan keeps adding to them).
+func largestSavings(l []LinePlan) []LinePlan {
 	sort.Slice(l, func(i, j int) bool {
 		if c := l[i].ExpectedSaving.Cmp(l[j].ExpectedSaving); c != 0 {
 			return c > 0
 		}
 		return l[i].Index < l[j].Index
 	})
-	*lines = append(l[:0:0], l[:min(len(l), maxLinePlans)]...)
+	return l[:min(len(l), maxLinePlans)]
 }
 
 // lineDelta is today's annual delta of a line in scenario s, as Parts has it.
@@ -409,8 +430,7 @@ func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	// indexes only for a listed plan (whether it is depends on the class
 	// alone): the others' are not shown.
 	c.shareOnce.Do(func() {
-		c.maxShare, c.capBreaks = rc.capBreaks(c)
-		if lp.Changed || c.note != "" || len(c.capBreaks) > 0 {
+		if c.listed() {
 			country := func(j int, g Stage) string { return rc.stageCountry(c, j, g) }
 			c.hhi = &[2][capStages]HHI{stageHHIOf(len(c.cands), country, cur, c.heavy), stageHHIOf(len(c.cands), country, c.y, c.heavy)}
 		}
@@ -477,4 +497,16 @@ func (rc *recContext) workWhere(keep func(w *lineWork) bool) []int {
 		}
 	}
 	return out
+}
+
+// listed reports whether the plans of the class's lines are listed (see
+// collect): its rounded shares differ from today's, it has a note, or it
+// leaves a stage above the cap. Its cap breaks must be set.
+func (c *recClass) listed() bool {
+	for j := range c.cands {
+		if !c.cands[j].currentShare.Equal(c.y[j]) {
+			return true
+		}
+	}
+	return c.note != "" || len(c.capBreaks) > 0
 }
