@@ -55,10 +55,11 @@ type lpClass struct {
 // lpProblem is one program: classes sharing capacities.
 type lpProblem struct {
 	classes []*lpClass
-	caps    []float64 // capacity a year per resource (units or kg)
-	capf    float64   // country cap as a fraction; ≥ 1 means none
-	worst   bool      // objective: worst case instead of expected
-	w       []float64 // scenario probabilities
+	caps    []float64  // capacity a year per resource (units or kg)
+	capf    float64    // country cap as a fraction; ≥ 1 means none
+	worst   bool       // objective: worst case instead of expected
+	w       []float64  // scenario probabilities
+	sc      *lpScratch // the solving goroutine's buffers, nil for new ones
 }
 
 // capRow is one country-cap row of a class: the candidates located in one
@@ -162,6 +163,7 @@ type sf struct {
 	c     []float64
 	b     []float64
 	slack []bool // the column is a slack (a unit column)
+	sc    *lpScratch
 }
 
 type entry struct {
@@ -176,7 +178,14 @@ func (s *sf) row(b float64) int {
 }
 
 func (s *sf) col(cost float64, slack bool, es ...entry) int {
-	s.cols = append(s.cols, es)
+	// A column takes a copy of es (which then stays on the caller's
+	// stack), in the array a scratch's earlier program left at its place.
+	if j := len(s.cols); j < cap(s.cols) {
+		s.cols = s.cols[:j+1]
+		s.cols[j] = append(s.cols[j][:0], es...)
+	} else {
+		s.cols = append(s.cols, append(make([]entry, 0, len(es)+1), es...))
+	}
 	s.c = append(s.c, cost)
 	s.slack = append(s.slack, slack)
 	return len(s.cols) - 1
@@ -187,7 +196,7 @@ func (s *sf) add(col, row int, v float64) {
 }
 
 func (s *sf) dense() *mat.Dense {
-	a := mat.NewDense(s.m, len(s.cols), nil)
+	a := s.sc.denseOf(s.m, len(s.cols))
 	for j, es := range s.cols {
 		for _, e := range es {
 			a.Set(e.row, j, a.At(e.row, j)+e.v)
@@ -216,13 +225,12 @@ type layout struct {
 
 // build writes the constraints common to both phases.
 func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
-	s := &sf{}
+	s := p.sc.newSF()
 	L := len(p.classes)
-	ly := &layout{x: make([][]int, L), sumRow: make([]int, L), capRow: make([][]int, L), capSl: make([][]int, L),
-		e: make([][]int, L), eSl: make([][]int, L)}
+	ly := p.sc.newLayout(L)
 	for l, c := range p.classes {
 		ly.sumRow[l] = s.row(1)
-		ly.x[l] = make([]int, len(c.cost))
+		ly.x[l] = zeroedInts(ly.x[l], len(c.cost))
 		for j := range c.cost {
 			ly.x[l][j] = s.col(0, false, entry{ly.sumRow[l], 1})
 		}
@@ -258,7 +266,7 @@ func (p *lpProblem) build(rows [][]capRow) (*sf, *layout) {
 			}
 		}
 	}
-	ly.resRow, ly.resSl = make([]int, len(p.caps)), make([]int, len(p.caps))
+	ly.resRow, ly.resSl = zeroedInts(ly.resRow, len(p.caps)), zeroedInts(ly.resSl, len(p.caps))
 	for r, k := range p.caps {
 		ly.resRow[r], ly.resSl[r] = -1, -1
 		if demand[r] <= k {

@@ -115,7 +115,7 @@ func (p *lpProblem) phase1(s *sf, ly *layout, res *lpResult, today []float64) ([
 // the least phase 1 found (within excessTol), so that the objective is
 // optimised among the mixes that give way to the cap no more than needed.
 func (p *lpProblem) keepExcess(s *sf, ly *layout, res *lpResult) {
-	ly.totSl = make([]int, len(p.classes))
+	ly.totSl = zeroedInts(ly.totSl, len(p.classes))
 	for l := range p.classes {
 		ly.totSl[l] = -1
 		r := -1
@@ -156,9 +156,9 @@ func (p *lpProblem) read(x []float64, ly *layout, res *lpResult) {
 // tie-break of 1e-9 so that equal costs keep today's sources.
 func (p *lpProblem) objective(s *sf, ly *layout) {
 	L := len(p.classes)
-	ly.z = make([]int, L)
-	ly.zRows, ly.zSl = make([][]int, L), make([][]int, L)
-	ly.zScale, ly.zOffset = make([]float64, L), make([]float64, L)
+	ly.z = zeroedInts(ly.z, L)
+	ly.zRows, ly.zSl = emptied(ly.zRows, L), emptied(ly.zSl, L)
+	ly.zScale, ly.zOffset = zeroed(ly.zScale, L), zeroed(ly.zOffset, L)
 	for i := range s.c {
 		s.c[i] = 0
 	}

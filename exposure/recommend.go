@@ -240,6 +240,7 @@ type recContext struct {
 	plan   *Plan
 	S      int
 	w      []decimal.Decimal // scenario probabilities
+	w128   []dec128.Decimal  // the same in dec128, nil when one does not fit
 	wf     []float64
 	capf   decimal.Decimal // country cap as a fraction
 	capAll bool            // the cap applies to every country but the import country
@@ -256,10 +257,14 @@ type recContext struct {
 	altProfs []*profile // their profiles
 	figs     []lineFigs // by lineWork.fig
 	classes  []*recClass
-	units    [][]int // classes of each program group
+	months   []string // the projection's first month, then each alternative's earliest (monthNames)
+	units    [][]int  // classes of each program group
 	res      []recResource
 
 	halt atomic.Bool // the context was found done: see halted
+
+	scratchMu sync.Mutex
+	scratch   []*lpScratch // the solver's buffers the solve's tasks left (see takeScratch)
 }
 
 type altKey struct {
@@ -288,6 +293,7 @@ type recFactors struct {
 	eg128        [][]dec128.Decimal
 	ev128, ec128 []dec128.Decimal
 	ok128        bool
+	decOnce      sync.Once // eg, ev and ec are made (see decimalMonthly)
 }
 
 // lineWork is one cost-bearing line being planned. A BOM of a million
@@ -321,7 +327,7 @@ type lineFigs struct {
 type recClass struct {
 	lines   []int // indexes in work
 	q       decimal.Decimal
-	cands   []Candidate       // template, shares unset
+	cands   []classCand       // its candidates as the plan works with them (candidate makes the Candidate a plan lists)
 	res     []int             // per candidate: capacity index in rc.res, -1 none
 	resCoef []decimal.Decimal // per candidate: capacity used per unit of annual quantity (1 unit, or re_mass_kg)
 	capped  [][capStages]string
@@ -338,10 +344,10 @@ type recClass struct {
 	once       sync.Once
 	// The shares' figures, the same for every line of the class: set
 	// once by linePlan.
-	hhiBefore, hhiAfter [capStages]HHI
-	maxShare            decimal.Decimal
-	capBreaks           []CapBreak
-	shareOnce           sync.Once
+	hhi       *[2][capStages]HHI // before and after, for a class whose plans are listed
+	maxShare  decimal.Decimal
+	capBreaks []CapBreak
+	shareOnce sync.Once
 }
 
 // recResource is an Alternatives row with a capacity, as used by the plan.
@@ -364,6 +370,10 @@ func newRecContext(m *model, r *Result, plan *Plan) *recContext {
 		}
 		rc.w = append(rc.w, p)
 		rc.wf = append(rc.wf, p.InexactFloat64())
+		rc.w128 = append(rc.w128, dec128.Of(p))
+	}
+	if w128Over(rc.w128) {
+		rc.w128 = nil
 	}
 	for _, p := range m.profiles {
 		rc.byKey[p.key] = p

@@ -50,22 +50,6 @@ func candidates128(cands []candidate) ([]candidate128, bool) {
 	return out, true
 }
 
-// mass128 lists the line's positive masses in dec128 with their
-// elements' indexes, in content order; false when one does not fit.
-func (m *model) mass128(l *Line) ([]massIdx, bool) {
-	out := make([]massIdx, 0, len(l.Content))
-	for _, cm := range l.Content {
-		if cm.Kg.Sign() > 0 {
-			x := massIdx{kg: dec128.Of(cm.Kg), e: m.elemIdx[cm.Element]}
-			if x.kg.Over() {
-				return nil, false
-			}
-			out = append(out, x)
-		}
-	}
-	return out, true
-}
-
 // unitDelta128 is unitDelta in dec128, for a line whose positive masses
 // are mass.
 func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s int) dec128.Decimal {
@@ -83,20 +67,25 @@ func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s in
 	return x
 }
 
-// mixCosts128 is mixCostsDecimal in dec128; false when a figure does not
-// fit.
-func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []decimal.Decimal) (*mix, bool) {
+// mixCosts128 is mixCostsDecimal in dec128, on the line's candidates and
+// masses in dec128, into curS and recS (len rc.S, nil for new ones): an
+// exact mix, whose decimals are made when asked (mix.decimals); false
+// when a figure does not fit.
+func (rc *recContext) mixCosts128(w *lineWork, c128 []candidate128, mass []massIdx, cur, rec []decimal.Decimal, curS, recS []dec128.Decimal) (*mix, bool) {
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
-	c128, ok := candidates128(cands)
-	mass, ok2 := m.mass128(l)
 	qty := dec128.Of(m.qty[w.line])
 	q := qty.Mul(dec128.Of(m.in.BOM.Products[pi].AnnualVolume))
-	if !ok || !ok2 || q.Over() {
+	if q.Over() {
 		return nil, false
 	}
-	curS, recS := make([]dec128.Decimal, rc.S), make([]dec128.Decimal, rc.S)
+	if curS == nil {
+		curS, recS = make([]dec128.Decimal, rc.S), make([]dec128.Decimal, rc.S)
+	} else {
+		clear(curS)
+		clear(recS)
+	}
 	var curBase, recBase dec128.Decimal
 	for j := range c128 {
 		cd := &c128[j]
@@ -117,18 +106,15 @@ func (rc *recContext) mixCosts128(w *lineWork, cands []candidate, cur, rec []dec
 			}
 		}
 	}
-	var dc dec128.Converter
 	if curBase.Over() || recBase.Over() {
 		return nil, false
 	}
-	mc := &mix{cur: make([]decimal.Decimal, rc.S), rec: make([]decimal.Decimal, rc.S), curBase: dc.Decimal(curBase), recBase: dc.Decimal(recBase)}
 	for s := range curS {
 		if curS[s].Over() || recS[s].Over() {
 			return nil, false
 		}
-		mc.cur[s], mc.rec[s] = dc.Decimal(curS[s]), dc.Decimal(recS[s])
 	}
-	return mc, true
+	return &mix{exact: true, cur128: curS, rec128: recS, curBase128: curBase, recBase128: recBase}, true
 }
 
 // expectedMonthly128 fills f's probability-weighted monthly factors in
@@ -163,8 +149,10 @@ func (rc *recContext) monthlySaving128(w *lineWork, cur, rec []decimal.Decimal) 
 	m := rc.m
 	l := &m.in.BOM.Lines[w.line]
 	H := m.horizon
-	c128, ok := candidates128(rc.exactCandidates(w))
-	mass, ok2 := m.mass128(l)
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	c128, ok := rc.candidates128Of(w, ls)
+	mass, ok2 := m.mass128Into(l, ls)
 	if !ok || !ok2 {
 		return nil, false
 	}

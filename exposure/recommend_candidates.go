@@ -227,7 +227,7 @@ func (rc *recContext) evaluate() {
 		for _, s := range l.Sources {
 			src = append(src, [2]float64{s.UnitCost.InexactFloat64(), s.Share.InexactFloat64()})
 		}
-		valueF := m.materialValue(l).InexactFloat64()
+		valueF := rc.materialValueF(l)
 		// Exposed: today's mix changes cost in some scenario. Floats
 		// decide unless they come out (near) zero; decimals settle it.
 		exposed, unsure := false, false
@@ -272,12 +272,7 @@ func (rc *recContext) evaluate() {
 // maxPlannedLines planned only.
 func (rc *recContext) classify() {
 	m := rc.m
-	var kept []int
-	for k := range rc.work {
-		if rc.work[k].plannable {
-			kept = append(kept, k)
-		}
-	}
+	kept := rc.workWhere(func(w *lineWork) bool { return w.plannable })
 	rc.figs = make([]lineFigs, len(kept))
 	parallel(len(kept), func(i int) {
 		if rc.halted(i) {
@@ -287,10 +282,16 @@ func (rc *recContext) classify() {
 		l := &m.in.BOM.Lines[w.line]
 		pi := m.prodIdx[l.Product]
 		vol := m.in.BOM.Products[pi].AnnualVolume.InexactFloat64()
-		cands := rc.candidates(w)
-		kg := make([]float64, len(l.Content))
-		for i, c := range l.Content {
-			kg[i] = c.Kg.InexactFloat64()
+		ls := lineScratchPool.Get().(*lineScratch)
+		defer lineScratchPool.Put(ls)
+		cands, key, exact := rc.floatCandidates(w, l, pi, ls)
+		if !exact {
+			cands = rc.candidates(w)
+		}
+		var kgBuf [8]float64
+		kg := kgBuf[:0]
+		for _, c := range l.Content {
+			kg = append(kg, c.Kg.InexactFloat64())
 		}
 		// Per unit of annual quantity: X_s / V.
 		fig := &rc.figs[i]
@@ -302,7 +303,9 @@ func (rc *recContext) classify() {
 				fig.unit[j*rc.S+s] = v / vol
 			}
 		}
-		fig.key = rc.classKey(w, l, pi, cands)
+		if fig.key = key; !exact {
+			fig.key = rc.classKey(w, l, pi, cands)
+		}
 	})
 }
 
@@ -312,12 +315,7 @@ func (rc *recContext) classify() {
 // memory, for lines whose change is smallest. The Plan's notes say how
 // many were left out.
 func (rc *recContext) limit() {
-	var plannable []int
-	for k := range rc.work {
-		if rc.work[k].plannable {
-			plannable = append(plannable, k)
-		}
-	}
+	plannable := rc.workWhere(func(w *lineWork) bool { return w.plannable })
 	if len(plannable) <= maxPlannedLines {
 		return
 	}

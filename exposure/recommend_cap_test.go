@@ -1,6 +1,10 @@
 package exposure
 
-import "testing"
+import (
+	"reflect"
+	"sort"
+	"testing"
+)
 
 // A plan keeps at most maxLinePlans line plans, those with the largest
 // expected saving, in BOM order, while its totals and spend cover every
@@ -81,5 +85,25 @@ func TestRecommendPlansLargestChanges(t *testing.T) {
 		if lp.Index < 3 {
 			t.Errorf("line %d planned, though 37 lines have a larger expected change", lp.Index)
 		}
+	}
+}
+
+// Over several chunks of line plans, trimmed in place as they come
+// (finish sizes the list first), the plans kept are exactly the uncapped
+// plan's largest savings, ties in BOM order, listed in BOM order.
+func TestRecommendKeepsLargestSavingsAcrossChunks(t *testing.T) {
+	in := benchPlanInput(2600, false)
+	full, _ := plan(t, in)
+	if len(full.Lines) < 2100 {
+		t.Fatalf("uncapped plan lists %d lines, want over two chunks", len(full.Lines))
+	}
+	defer func(n int) { maxLinePlans = n }(maxLinePlans)
+	maxLinePlans = 7
+	capped, _ := plan(t, in)
+	want := append([]LinePlan(nil), full.Lines...)
+	want = largestSavings(want)
+	sort.Slice(want, func(i, j int) bool { return want[i].Index < want[j].Index })
+	if !reflect.DeepEqual(capped.Lines, want) {
+		t.Fatalf("capped plan lists %d lines, not the uncapped plan's %d largest savings", len(capped.Lines), maxLinePlans)
 	}
 }

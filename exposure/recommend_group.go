@@ -19,7 +19,11 @@ func (rc *recContext) group() {
 func (rc *recContext) buildClasses() {
 	m := rc.m
 	in := m.in
-	byKey := map[string]int{}
+	byKey := make(map[string]int, len(rc.figs))
+	// The classes are at most the classified lines: made from one block,
+	// and listed in a slice, of that size.
+	slab := make([]recClass, 0, len(rc.figs))
+	rc.classes = make([]*recClass, 0, len(rc.figs))
 	for k := range rc.work {
 		w := &rc.work[k]
 		if !w.exposed {
@@ -43,8 +47,10 @@ func (rc *recContext) buildClasses() {
 		ci := len(rc.classes)
 		byKey[fig.key] = ci
 		w.cls = int32(ci)
-		rc.classes = append(rc.classes, &recClass{lines: []int{k}, q: q})
+		slab = append(slab, recClass{lines: []int{k}, q: q})
+		rc.classes = append(rc.classes, &slab[len(slab)-1])
 	}
+	rc.monthNames()
 	parallel(len(rc.classes), func(ci int) { rc.fillClass(rc.classes[ci]) })
 	resOf := map[int]int{} // alternative → resource
 	for _, c := range rc.classes {
@@ -77,54 +83,135 @@ func (rc *recContext) fillClass(c *recClass) {
 	l := &m.in.BOM.Lines[w.line]
 	importer := m.importOf[m.prodIdx[l.Product]]
 	c.heavy = rc.holdsHeavy(l)
-	cands := rc.exactCandidates(w)
-	for _, src := range l.Sources {
-		hre, origin := src.hreSeparation(), src.origin()
-		c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: hre, Origin: origin,
-			UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: m.monthName(1)})
-		c.res = append(c.res, -1)
-		c.resCoef = append(c.resCoef, one)
-		c.capped = append(c.capped, rc.cappedCountries(src.Countries, hre, c.heavy, importer))
+	n := len(l.Sources) + int(w.nAlts)
+	c.cands, c.res, c.resCoef, c.capped = make([]classCand, 0, n), make([]int, n), make([]decimal.Decimal, 0, n), make([][capStages]string, 0, n)
+	for j := range c.res {
+		c.res[j] = -1
 	}
+	for j, src := range l.Sources {
+		c.cands = append(c.cands, classCand{alt: -1, src: int32(j), unitCost: src.UnitCost, currentShare: src.Share, current: true})
+		c.resCoef = append(c.resCoef, one)
+		c.capped = append(c.capped, rc.cappedCountries(src.Countries, src.hreSeparation(), c.heavy, importer))
+	}
+	costs := rc.altCosts(w)
 	for k, a := range rc.altsOf(w) {
 		alt := &m.in.Alternatives[a]
-		cd, coef := rc.altCandidate(l, alt, cands[len(l.Sources)+k].cost)
-		c.cands = append(c.cands, cd)
-		c.res = append(c.res, -1)
+		c.cands = append(c.cands, classCand{alt: a, unitCost: costs[k]})
+		coef := one
+		if alt.PartNumber == "" {
+			coef = l.MaterialKg // capacity in kg of material
+		}
 		c.resCoef = append(c.resCoef, coef)
-		c.capped = append(c.capped, rc.cappedCountries(alt.Countries, cd.HRESeparation, c.heavy, importer))
+		c.capped = append(c.capped, rc.cappedCountries(alt.Countries, altHRESeparation(alt), c.heavy, importer))
+	}
+}
+
+// classCand is a class's candidate as the plan works with it: today's
+// source src of the class's first line (alt -1), or alternative alt, at
+// its unit cost. The Candidate a listed plan shows is made from it
+// (candidate): a class holds tens of thousands of them, and a Candidate
+// is over 300 bytes.
+type classCand struct {
+	alt, src     int32
+	unitCost     decimal.Decimal
+	currentShare decimal.Decimal // zero for an alternative
+	current      bool            // one of today's sources
+}
+
+// candidate is the Candidate a plan of class c lists as its j-th, shares
+// unset: as the class's first line has it.
+func (rc *recContext) candidate(c *recClass, j int) Candidate {
+	cc := &c.cands[j]
+	l := &rc.m.in.BOM.Lines[rc.work[c.lines[0]].line]
+	if cc.alt >= 0 {
+		return rc.altCandidate(l, int(cc.alt), cc.unitCost)
+	}
+	src := &l.Sources[cc.src]
+	return Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: src.hreSeparation(), Origin: src.origin(),
+		UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: rc.months[0]}
+}
+
+// stageCountry is class c's j-th candidate's country at a cap stage, as
+// stageCountryOf gives it of the candidate.
+func (rc *recContext) stageCountry(c *recClass, j int, g Stage) string {
+	cc := &c.cands[j]
+	if cc.alt >= 0 {
+		alt := &rc.m.in.Alternatives[cc.alt]
+		if g == StageHRESeparation {
+			return altHRESeparation(alt)
+		}
+		return alt.Countries[g]
+	}
+	src := &rc.m.in.BOM.Lines[rc.work[c.lines[0]].line].Sources[cc.src]
+	if g == StageHRESeparation {
+		return src.hreSeparation()
+	}
+	return src.Countries[g]
+}
+
+// altHRESeparation is where an alternative separates heavy rare earths:
+// its separation country unless it says.
+func altHRESeparation(alt *Alternative) string {
+	if alt.HRESeparation == "" {
+		return alt.Countries[StageSeparation]
+	}
+	return alt.HRESeparation
+}
+
+// altCosts is the unit cost of each of w's alternatives, as candidates
+// gives it: from the figures in dec128 when they fit (one decimal each),
+// else from the decimals.
+func (rc *recContext) altCosts(w *lineWork) []decimal.Decimal {
+	out := make([]decimal.Decimal, w.nAlts)
+	n := len(rc.m.in.BOM.Lines[w.line].Sources)
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	if c128, ok := rc.candidates128Of(w, ls); ok {
+		for k := range out {
+			out[k] = ls.dc.Decimal(c128[n+k].cost)
+		}
+		return out
+	}
+	for k, cd := range rc.exactCandidates(w)[n:] {
+		out[k] = cd.cost
+	}
+	return out
+}
+
+// monthNames sets rc.months: the projection's first month, then each
+// alternative's earliest (its qualification months later), which every
+// class's candidates name.
+func (rc *recContext) monthNames() {
+	rc.months = make([]string, 1+len(rc.m.in.Alternatives))
+	rc.months[0] = rc.m.monthName(1)
+	for a := range rc.m.in.Alternatives {
+		rc.months[1+a] = rc.m.monthName(rc.m.in.Alternatives[a].QualificationMonths + 1)
 	}
 }
 
 // altCandidate is the Candidate an Alternatives row offers line l at the
-// unit cost cost, and the capacity it uses per unit of annual quantity:
-// one unit for a part-number row, the line's kg of material for a
-// material row (whose capacity is in kg, and which keeps today's sources
-// as the parts it remakes).
-func (rc *recContext) altCandidate(l *Line, alt *Alternative, cost decimal.Decimal) (Candidate, decimal.Decimal) {
-	m := rc.m
-	hre := alt.HRESeparation
-	if hre == "" {
-		hre = alt.Countries[StageSeparation]
-	}
+// unit cost cost (a material row keeps today's sources as the parts it
+// remakes).
+func (rc *recContext) altCandidate(l *Line, a int, cost decimal.Decimal) Candidate {
+	alt := &rc.m.in.Alternatives[a]
+	hre := altHRESeparation(alt)
 	cd := Candidate{Supplier: alt.Supplier, Countries: alt.Countries, HRESeparation: hre, UnitCost: cost,
 		Capacity: alt.Capacity, HasCapacity: alt.HasCapacity, QualificationMonths: alt.QualificationMonths, QualificationCost: alt.QualificationCost,
-		EarliestMonth: m.monthName(alt.QualificationMonths + 1), Indicative: alt.Indicative, Ref: alt.Ref, Source: alt.Source,
+		EarliestMonth: rc.months[1+a], Indicative: alt.Indicative, Ref: alt.Ref, Source: alt.Source,
 		Note: alt.Note, ByPremium: alt.ByPremium, PremiumPct: alt.PremiumPct}
-	coef := one
 	if alt.PartNumber == "" {
 		cd.MaterialLevel = true
-		for _, src := range l.Sources {
-			cd.Parts = append(cd.Parts, CandidatePart{Supplier: src.Supplier, Origin: src.origin(), Share: src.Share})
+		cd.Parts = make([]CandidatePart, len(l.Sources))
+		for j, src := range l.Sources {
+			cd.Parts[j] = CandidatePart{Supplier: src.Supplier, Origin: src.origin(), Share: src.Share}
 		}
-		coef = l.MaterialKg // capacity in kg of material
 	} else {
 		cd.Origin = alt.Origin
 		if cd.Origin == "" {
 			cd.Origin = alt.Countries[StageComponent]
 		}
 	}
-	return cd, coef
+	return cd
 }
 
 // addDemand sums the demand on each capacity at today's quantities; a

@@ -14,28 +14,45 @@ import (
 // decimals, and the portfolio totals.
 func (rc *recContext) finish() {
 	plan := rc.plan
-	var planned []int
-	for k := range rc.work {
-		if rc.work[k].cls >= 0 {
-			planned = append(planned, k)
-		}
-	}
+	planned := rc.workWhere(func(w *lineWork) bool { return w.cls >= 0 })
 	plan.Planned = len(planned)
 	plan.Current = make([]decimal.Decimal, rc.S)
 	plan.Recommended = make([]decimal.Decimal, rc.S)
 	totals := newPlanTotals(rc.S)
+	totals.rc = rc
 	// Line plans are made a chunk at a time: the totals take every line,
 	// but only the maxLinePlans largest expected savings are kept, so that
 	// a BOM of a million lines does not hold a plan for each. A chunk's
 	// plans are added to the totals, in order, while the next chunk's are
 	// computed.
-	const chunk = 4096
-	bufs := [2][]LinePlan{make([]LinePlan, 0, chunk), make([]LinePlan, 0, chunk)}
+	// Each line's exact figures per scenario are runs of a slab that goes
+	// with its buffer. (A chunk of 1024 lines keeps both workers busy;
+	// the buffers are a few MB.)
+	const chunk = 1024
+	// Whether a line's plan is listed depends on its class alone (its
+	// shares, note and cap breaks): counted first, the list is made at
+	// its size, or at most what collect keeps between its trims.
+	parallel(len(rc.classes), func(ci int) {
+		c := rc.classes[ci]
+		c.maxShare, c.capBreaks = rc.capBreaks(c)
+	})
+	listed := 0
+	for _, k := range planned {
+		if rc.classes[rc.work[k].cls].listed() {
+			listed++
+		}
+	}
+	if listed > 0 { // none: Lines stays nil
+		plan.Lines = make([]LinePlan, 0, min(listed, 2*maxLinePlans+chunk))
+	}
+	n0 := min(chunk, len(planned))
+	bufs := [2][]lineOut{make([]lineOut, 0, n0), make([]lineOut, 0, n0)}
+	slabs := [2][]dec128.Decimal{make([]dec128.Decimal, 2*rc.S*n0), make([]dec128.Decimal, 2*rc.S*n0)}
 	var adding sync.WaitGroup
 	for n, start := 0, 0; start < len(planned); n, start = n+1, start+chunk {
 		part := planned[start:min(start+chunk, len(planned))]
-		buf := bufs[n%2][:len(part)]
-		parallel(len(part), func(i int) { buf[i] = rc.linePlan(part[i]) })
+		buf, slab := bufs[n%2][:len(part)], slabs[n%2]
+		parallel(len(part), func(i int) { rc.linePlan(part[i], &buf[i], slab[2*rc.S*i:2*rc.S*(i+1)]) })
 		adding.Wait() // the chunk before: its buffer is the next one's
 		adding.Add(1)
 		go func() {
@@ -61,16 +78,17 @@ func (rc *recContext) finish() {
 // list (SPEC section 8: a line whose plan is today's mix is not listed,
 // unless there is something to say about it: a note, or a stage left
 // above the cap, which must be named).
-func (rc *recContext) collect(buf []LinePlan, totals *planTotals) {
+func (rc *recContext) collect(buf []lineOut, totals *planTotals) {
 	plan := rc.plan
 	for i := range buf {
 		totals.add(&buf[i])
-		if buf[i].Changed || buf[i].Note != "" || !buf[i].CapMet {
-			plan.Lines = append(plan.Lines, buf[i])
+		if buf[i].listed {
+			plan.Lines = append(plan.Lines, buf[i].lp)
 		}
+		buf[i] = lineOut{} // the buffer is the next chunk but one's: keep nothing alive
 	}
 	if len(plan.Lines) > 2*maxLinePlans {
-		keepLargestSavings(&plan.Lines)
+		plan.Lines = largestSavings(plan.Lines) // on its array, which finish sized
 	}
 }
 
@@ -80,12 +98,7 @@ func (rc *recContext) unplanned() {
 	m := rc.m
 	in := m.in
 	plan := rc.plan
-	var un []int
-	for k := range rc.work {
-		if w := &rc.work[k]; w.exposed && w.cls < 0 && !w.skipped {
-			un = append(un, k)
-		}
-	}
+	un := rc.workWhere(func(w *lineWork) bool { return w.exposed && w.cls < 0 && !w.skipped })
 	plan.UnplannedCount = len(un)
 	figs := make([]unplannedFigures, len(un)) // by place in un
 	w128 := make([]dec128.Decimal, rc.S)
@@ -107,7 +120,7 @@ func (rc *recContext) unplanned() {
 		}
 	})
 	var dc dec128.Converter
-	var total sum128
+	var total partSum
 	for i := range figs {
 		if u := &figs[i]; u.exact {
 			total.add(u.exp128, &dc)
@@ -166,14 +179,15 @@ func largestUnplanned(figs []unplannedFigures, un []int, dc *dec128.Converter) [
 }
 
 // planTotals are the portfolio totals while finish adds the line plans
-// to them, one at a time in BOM order: exact dec128 sums (sum128, the
+// to them, one at a time in BOM order: exact sums (partSum, the
 // same coefficient and exponent as decimal's Add after Add), so that tens
 // of thousands of lines do not allocate a decimal per figure.
 type planTotals struct {
+	rc                                 *recContext
 	dc                                 dec128.Converter
-	base, premium, expected, costOfCap sum128
-	horizon, qualification             sum128
-	current, recommended               []sum128
+	base, premium, expected, costOfCap partSum
+	horizon, qualification             partSum
+	current, recommended               []partSum
 	spend                              map[stageCountry]*spendSums
 	capNotMet, requiredByCap, changed  int
 	indicative                         bool
@@ -181,69 +195,119 @@ type planTotals struct {
 }
 
 // spendSums is one stage and country's StageSpend being summed.
-type spendSums struct{ today, planned sum128 }
+type spendSums struct{ today, planned partSum }
 
 func newPlanTotals(scenarios int) *planTotals {
-	return &planTotals{current: make([]sum128, scenarios), recommended: make([]sum128, scenarios), spend: map[stageCountry]*spendSums{}}
+	return &planTotals{current: make([]partSum, scenarios), recommended: make([]partSum, scenarios), spend: map[stageCountry]*spendSums{}}
 }
 
-// add adds one line's plan to the totals.
-func (t *planTotals) add(lp *LinePlan) {
-	dc := &t.dc
-	t.base.addDecimal(lp.CurrentBaseline, dc)
-	t.premium.addDecimal(lp.Premium, dc)
-	t.expected.addDecimal(lp.ExpectedSaving, dc)
-	for s := range t.current {
-		t.current[s].addDecimal(lp.Current[s], dc)
-		t.recommended[s].addDecimal(lp.Recommended[s], dc)
+// add adds one line's plan to the totals: its exact figures when it has
+// them (its decimals of them may be unset), else its decimals.
+func (t *planTotals) add(o *lineOut) {
+	dc, lp, x := &t.dc, &o.lp, &o.x
+	if x.ok {
+		t.base.add(x.curBase, dc)
+		t.premium.add(x.premium, dc)
+		t.expected.add(x.expected, dc)
+		for s := range t.current {
+			t.current[s].add(x.cur[s], dc)
+			t.recommended[s].add(x.rec[s], dc)
+		}
+	} else {
+		t.base.addDecimal(lp.CurrentBaseline, dc)
+		t.premium.addDecimal(lp.Premium, dc)
+		t.expected.addDecimal(lp.ExpectedSaving, dc)
+		for s := range t.current {
+			t.current[s].addDecimal(lp.Current[s], dc)
+			t.recommended[s].addDecimal(lp.Recommended[s], dc)
+		}
 	}
 	if !lp.CapMet {
 		t.capNotMet++
 	}
 	if lp.RequiredByCap {
 		t.requiredByCap++
-		t.costOfCap.addDecimal(lp.ExpectedSaving.Neg(), dc) // decimal's Sub is Add of the negation
+		if x.ok {
+			t.costOfCap.add(x.expected.Neg(), dc)
+		} else {
+			t.costOfCap.addDecimal(lp.ExpectedSaving.Neg(), dc) // decimal's Sub is Add of the negation
+		}
 	}
 	t.horizon.addDecimal(lp.HorizonSaving, dc)
 	t.qualification.addDecimal(lp.QualificationCost, dc)
 	if lp.Changed {
 		t.changed++
 	}
-	base := dec128.Of(lp.CurrentBaseline)
-	for _, cd := range lp.Candidates {
-		t.indicative = t.indicative || cd.Indicative
-		today, planned := t.product(base, lp.CurrentBaseline, cd.CurrentShare), t.product(base, lp.CurrentBaseline, cd.Share)
+	t.addSpend(o)
+}
+
+// addSpend adds a line's baseline, split by today's shares and the
+// recommended ones, to the stages' and countries' spend.
+func (t *planTotals) addSpend(o *lineOut) {
+	b := lineBaseline{b: o.lp.CurrentBaseline, b128: dec128.Of(o.lp.CurrentBaseline)}
+	if o.x.ok {
+		b = lineBaseline{b128: o.x.curBase, exact: true}
+	}
+	c := o.c
+	for j := range c.cands {
+		cd := &c.cands[j]
+		t.indicative = t.indicative || cd.alt >= 0 && t.rc.m.in.Alternatives[cd.alt].Indicative
+		today, planned := t.product(&b, cd.currentShare), t.product(&b, c.y[j])
 		for g := StageMine; g < NumStages; g++ {
-			k := stageCountry{g, cd.Countries[g]}
+			k := stageCountry{g, t.rc.stageCountry(c, j, g)}
 			sp := t.spend[k]
 			if sp == nil {
 				sp = &spendSums{}
 				t.spend[k] = sp
 				t.order = append(t.order, k)
 			}
-			t.addProduct(&sp.today, today, lp.CurrentBaseline, cd.CurrentShare)
-			t.addProduct(&sp.planned, planned, lp.CurrentBaseline, cd.Share)
+			t.addProduct(&sp.today, today, &b, cd.currentShare)
+			t.addProduct(&sp.planned, planned, &b, c.y[j])
 		}
 	}
 }
 
-// product is mulNonZero(b, share) in dec128, with b128 = b; Over when it
-// does not fit (addProduct then takes the decimals).
-func (t *planTotals) product(b128 dec128.Decimal, b, share decimal.Decimal) dec128.Decimal {
-	if b.IsZero() || share.IsZero() || noDec128 {
+// lineBaseline is a line's CurrentBaseline as the spend takes it: in dec128
+// (b128), and as a decimal (b), made from b128 when first needed if exact.
+type lineBaseline struct {
+	b     decimal.Decimal
+	b128  dec128.Decimal
+	exact bool // b is not made yet
+}
+
+// decimal returns the baseline as a decimal.
+func (b *lineBaseline) decimal(dc *dec128.Converter) decimal.Decimal {
+	if b.exact {
+		b.b, b.exact = dc.Decimal(b.b128), false
+	}
+	return b.b
+}
+
+// isZero reports whether the baseline is zero.
+func (b *lineBaseline) isZero() bool {
+	if b.exact {
+		return b.b128.IsZero()
+	}
+	return b.b.IsZero()
+}
+
+// product is mulNonZero(b, share) in dec128; Over when it does not fit
+// (addProduct then takes the decimals).
+func (t *planTotals) product(b *lineBaseline, share decimal.Decimal) dec128.Decimal {
+	if b.isZero() || share.IsZero() || noDec128 {
 		return dec128.Decimal{} // mulNonZero's zero, at exponent 0
 	}
-	if b128.Over() {
-		return b128
+	if b.b128.Over() {
+		return b.b128
 	}
-	return b128.Mul(dec128.Of(share))
+	return b.b128.Mul(dec128.Of(share))
 }
 
 // addProduct adds p = mulNonZero(b, share) to sum, from the decimals when
 // p did not fit.
-func (t *planTotals) addProduct(sum *sum128, p dec128.Decimal, b, share decimal.Decimal) {
+func (t *planTotals) addProduct(sum *partSum, p dec128.Decimal, b *lineBaseline, share decimal.Decimal) {
 	if p.Over() || noDec128 {
-		sum.addDecimal(mulNonZero(b, share), &t.dc)
+		sum.addDecimal(mulNonZero(b.decimal(&t.dc), share), &t.dc)
 		return
 	}
 	sum.add(p, &t.dc)
@@ -280,16 +344,21 @@ func (t *planTotals) into(plan *Plan) {
 }
 
 // keepLargestSavings keeps the maxLinePlans plans with the largest
-// expected saving, ties in BOM order.
+// expected saving, ties in BOM order, in a slice of their number.
 func keepLargestSavings(lines *[]LinePlan) {
-	l := *lines
+	*lines = append((*lines)[:0:0], largestSavings(*lines)...)
+}
+
+// largestSavings is keepLargestSavings in place: the first maxLinePlans
+// of lines sorted by it (the plan keeps adding to them).
+func largestSavings(l []LinePlan) []LinePlan {
 	sort.Slice(l, func(i, j int) bool {
 		if c := l[i].ExpectedSaving.Cmp(l[j].ExpectedSaving); c != 0 {
 			return c > 0
 		}
 		return l[i].Index < l[j].Index
 	})
-	*lines = append(l[:0:0], l[:min(len(l), maxLinePlans)]...)
+	return l[:min(len(l), maxLinePlans)]
 }
 
 // lineDelta is today's annual delta of a line in scenario s, as Parts has it.
@@ -313,30 +382,79 @@ func argMax(v []decimal.Decimal) int {
 	return best
 }
 
-// linePlan computes one line's figures from its class's rounded shares.
-func (rc *recContext) linePlan(k int) LinePlan {
+// lineOut is one line's plan as finish makes it: the LinePlan, and its
+// money figures in dec128 when they fit (x.ok). Unless the plan is
+// listed, its decimals of those figures and its Candidates are left
+// unset: the totals take x, and the class's candidates and shares.
+type lineOut struct {
+	lp     LinePlan
+	x      lineExact
+	listed bool
+	c      *recClass // its class: the candidates and their shares (c.y)
+}
+
+// linePlan computes one line's figures from its class's rounded shares
+// into o; slab (2·rc.S) holds its exact figures per scenario.
+func (rc *recContext) linePlan(k int, o *lineOut, slab []dec128.Decimal) {
 	m := rc.m
 	w := &rc.work[k]
 	c := rc.classes[w.cls]
 	l := &m.in.BOM.Lines[w.line]
 	pi := m.prodIdx[l.Product]
-	q := m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
-	lp := LinePlan{Index: int(w.line), Line: l, AnnualQty: q, Group: c.group, Note: c.note, Heavy: c.heavy}
-	lp.Candidates = make([]Candidate, len(c.cands))
-	copy(lp.Candidates, c.cands)
+	*o = lineOut{lp: LinePlan{Index: int(w.line), Line: l, Group: c.group, Note: c.note, Heavy: c.heavy}, c: c}
+	lp := &o.lp
 	cur := make([]decimal.Decimal, len(c.cands))
-	for j := range lp.Candidates {
-		lp.Candidates[j].Share = c.y[j]
-		if ri := c.res[j]; ri >= 0 {
-			lp.Candidates[j].Shared = rc.res[ri].lines > 1
-		}
-		cur[j] = lp.Candidates[j].CurrentShare
+	for j := range c.cands {
+		cur[j] = c.cands[j].currentShare
 		lp.Changed = lp.Changed || !cur[j].Equal(c.y[j])
 	}
 	mc := c.first
 	if mc == nil || c.lines[0] != k {
-		mc = rc.mixCosts(w, cur, c.y)
+		mc = rc.mixCosts(w, cur, c.y, slab[:rc.S:rc.S], slab[rc.S:])
 	}
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	var expSign int
+	if rc.exactFigures(mc, &o.x, lp) {
+		expSign = o.x.expected.Sign()
+	} else {
+		mc.decimals(&ls.dc)
+		rc.decimalFigures(mc, lp)
+		expSign = lp.ExpectedSaving.Sign()
+	}
+	lp.Kept = !lp.Changed && c.note == ""
+	lp.RequiredByCap = lp.Changed && expSign < 0
+	// The indexes and cap breaks are the class's: its lines have the
+	// same candidates and shares. They are worked out once, by the first
+	// of its lines to get here, and shared (CapBreaks is only read). The
+	// indexes only for a listed plan (whether it is depends on the class
+	// alone): the others' are not shown.
+	c.shareOnce.Do(func() {
+		if c.listed() {
+			country := func(j int, g Stage) string { return rc.stageCountry(c, j, g) }
+			c.hhi = &[2][capStages]HHI{stageHHIOf(len(c.cands), country, cur, c.heavy), stageHHIOf(len(c.cands), country, c.y, c.heavy)}
+		}
+	})
+	if c.hhi != nil {
+		lp.HHIBefore, lp.HHIAfter = c.hhi[0], c.hhi[1]
+	}
+	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks
+	lp.CapMet = len(lp.CapBreaks) == 0
+	// SPEC section 8: a line whose plan is today's mix is not listed,
+	// unless there is something to say about it: a note, or a stage left
+	// above the cap, which must be named.
+	if o.listed = lp.Changed || lp.Note != "" || !lp.CapMet; o.listed {
+		lp.AnnualQty = m.qty[w.line].Mul(m.in.BOM.Products[pi].AnnualVolume)
+		rc.listedCandidates(lp, c)
+		if o.x.ok {
+			o.x.setDecimals(lp, &ls.dc)
+		}
+	}
+	rc.timing(lp, w, c, cur)
+}
+
+// decimalFigures sets lp's money figures from mc's decimals.
+func (rc *recContext) decimalFigures(mc *mix, lp *LinePlan) {
 	lp.Current, lp.Recommended = mc.cur, mc.rec
 	lp.CurrentBaseline, lp.RecommendedBaseline = mc.curBase, mc.recBase
 	lp.Premium = lp.RecommendedBaseline.Sub(lp.CurrentBaseline)
@@ -347,18 +465,48 @@ func (rc *recContext) linePlan(k int) LinePlan {
 	if rc.S > 0 {
 		lp.WorstSaving = lp.Current[lp.WorstCurrent].Sub(lp.Recommended[lp.WorstRecommended])
 	}
-	lp.Kept = !lp.Changed && c.note == ""
-	lp.RequiredByCap = lp.Changed && lp.ExpectedSaving.Sign() < 0
-	// The indexes and cap breaks are the class's: its lines have the
-	// same candidates and shares. They are worked out once, by the first
-	// of its lines to get here, and shared (CapBreaks is only read).
-	c.shareOnce.Do(func() {
-		c.hhiBefore, c.hhiAfter = stageHHI(lp.Candidates, cur, c.heavy), stageHHI(lp.Candidates, c.y, c.heavy)
-		c.maxShare, c.capBreaks = rc.capBreaks(c)
-	})
-	lp.HHIBefore, lp.HHIAfter = c.hhiBefore, c.hhiAfter
-	lp.MaxShare, lp.CapBreaks = c.maxShare, c.capBreaks
-	lp.CapMet = len(lp.CapBreaks) == 0
-	rc.timing(&lp, w, c, cur)
-	return lp
+}
+
+// listedCandidates gives a listed line plan its candidates with the
+// class's shares.
+func (rc *recContext) listedCandidates(lp *LinePlan, c *recClass) {
+	lp.Candidates = make([]Candidate, len(c.cands))
+	for j := range lp.Candidates {
+		lp.Candidates[j] = rc.candidate(c, j)
+		lp.Candidates[j].Share = c.y[j]
+		if ri := c.res[j]; ri >= 0 {
+			lp.Candidates[j].Shared = rc.res[ri].lines > 1
+		}
+	}
+}
+
+// workWhere lists the work items (indexes in rc.work) that keep says to,
+// in order, in a slice of their number: the lists of a million-line BOM
+// are not grown by appending.
+func (rc *recContext) workWhere(keep func(w *lineWork) bool) []int {
+	n := 0
+	for k := range rc.work {
+		if keep(&rc.work[k]) {
+			n++
+		}
+	}
+	out := make([]int, 0, n)
+	for k := range rc.work {
+		if keep(&rc.work[k]) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// listed reports whether the plans of the class's lines are listed (see
+// collect): its rounded shares differ from today's, it has a note, or it
+// leaves a stage above the cap. Its cap breaks must be set.
+func (c *recClass) listed() bool {
+	for j := range c.cands {
+		if !c.cands[j].currentShare.Equal(c.y[j]) {
+			return true
+		}
+	}
+	return c.note != "" || len(c.capBreaks) > 0
 }

@@ -25,7 +25,11 @@ func (rc *recContext) prepare() error {
 			byMat[a.Material] = append(byMat[a.Material], i)
 		}
 	}
-	rc.work = make([]lineWork, 0, rc.workCapacity()) // a work list of a million lines is not grown by appending
+	// A work list of a million lines, and its alternatives, are not grown
+	// by appending.
+	nWork, nAlts, nProfs := rc.workCapacity(func(l *Line) []int { return lineAlts(l, byPart, byMat, defMat) })
+	rc.work = make([]lineWork, 0, nWork)
+	rc.alts, rc.altProfs = make([]int32, 0, nAlts), make([]*profile, 0, nProfs)
 	var profBuf []*profile
 	for i := range in.BOM.Lines {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
@@ -42,13 +46,7 @@ func (rc *recContext) prepare() error {
 			continue
 		}
 		w := lineWork{line: int32(i), cls: -1, fig: -1, alt0: int32(len(rc.alts)), prof0: int32(len(rc.altProfs))}
-		alts := byPart[l.PartNumber]
-		if len(alts) == 0 && l.Material != "" {
-			alts = byMat[l.Material]
-			if len(alts) == 0 {
-				alts = defMat[l.Material]
-			}
-		}
+		alts := lineAlts(l, byPart, byMat, defMat)
 		for j := range l.Sources {
 			rc.ensureFactors(m.srcProfile[i][j], pi)
 		}
@@ -101,16 +99,40 @@ func (rc *recContext) addAlternative(w *lineWork, l *Line, pi, a int, buf []*pro
 	return profs
 }
 
-// workCapacity is how many lines prepare may plan at most: the
-// cost-bearing lines with sources.
-func (rc *recContext) workCapacity() int {
-	n := 0
-	for i := range rc.m.in.BOM.Lines {
-		if rc.m.costBearing[i] && len(rc.m.in.BOM.Lines[i].Sources) > 0 {
-			n++
+// lineAlts is the Alternatives rows offered to line l: by its part
+// number, else by its material, else the default centres for its
+// material.
+func lineAlts(l *Line, byPart, byMat, defMat map[string][]int) []int {
+	alts := byPart[l.PartNumber]
+	if len(alts) == 0 && l.Material != "" {
+		alts = byMat[l.Material]
+		if len(alts) == 0 {
+			alts = defMat[l.Material]
 		}
 	}
-	return n
+	return alts
+}
+
+// workCapacity is how many lines prepare may plan at most, the
+// cost-bearing lines with sources, and how many alternatives and
+// alternatives' profiles they may have at most (alts gives a line's).
+func (rc *recContext) workCapacity(alts func(l *Line) []int) (lines, nAlts, nProfs int) {
+	for i := range rc.m.in.BOM.Lines {
+		l := &rc.m.in.BOM.Lines[i]
+		if !rc.m.costBearing[i] || len(l.Sources) == 0 {
+			continue
+		}
+		lines++
+		for _, a := range alts(l) {
+			nAlts++
+			if rc.m.in.Alternatives[a].PartNumber == "" {
+				nProfs += len(l.Sources) // a material row remakes each source
+			} else {
+				nProfs++
+			}
+		}
+	}
+	return lines, nAlts, nProfs
 }
 
 // belowPlannedQty reports whether qty·volume < minPlannedQty, in dec128
@@ -234,20 +256,100 @@ func (rc *recContext) productFactors(p *profile, f *recFactors, pi int) {
 		i := s*P + pi
 		f.dec[i] = d
 		f.g[i] = make([]float64, len(d.gAnnual))
+		x := d.fixed // the same factors in dec128
 		for e, v := range d.gAnnual {
 			if !v.IsZero() {
-				f.g[i][e] = v.InexactFloat64()
+				f.g[i][e] = inexactFloat(v, x.gAnnual[e])
 				f.nz[i] = true
 			}
 		}
-		fv := d.fAnnual.Shortage.Add(d.fAnnual.Carrying)
-		f.fv[i], f.fc[i] = fv.InexactFloat64(), d.fAnnual.Tariff.InexactFloat64()
-		f.nz[i] = f.nz[i] || !fv.IsZero() || !d.fAnnual.Tariff.IsZero()
+		fv128 := x.fAnnual[spShortage].Add(x.fAnnual[spCarrying])
+		if fvF, ok := float64Of(fv128); ok && !noDec128 {
+			f.fv[i] = fvF
+			f.nz[i] = f.nz[i] || !fv128.IsZero()
+		} else {
+			fv := d.fAnnual.Shortage.Add(d.fAnnual.Carrying)
+			f.fv[i] = fv.InexactFloat64()
+			f.nz[i] = f.nz[i] || !fv.IsZero()
+		}
+		f.fc[i] = inexactFloat(d.fAnnual.Tariff, x.fAnnual[spTariff])
+		f.nz[i] = f.nz[i] || !d.fAnnual.Tariff.IsZero()
 	}
 }
 
-// expectedMonthly fills f's probability-weighted monthly factors.
+// inexactFloat is v.InexactFloat64(), taken from x (v in dec128) when x
+// fits: a decimal of many digits makes big.Rat's to convert.
+func inexactFloat(v decimal.Decimal, x dec128.Decimal) float64 {
+	if !noDec128 {
+		if f, ok := float64Of(x); ok {
+			return f
+		}
+	}
+	return v.InexactFloat64()
+}
+
+// expectedMonthly fills f's probability-weighted monthly factors: in
+// dec128 when they fit, their decimals then made only if a line's
+// figures need them (decimalMonthly); else in decimals, and in dec128
+// from those.
 func (rc *recContext) expectedMonthly(p *profile, f *recFactors) {
+	if rc.expectedMonthlyIn128(p, f) {
+		return
+	}
+	rc.expectedMonthlyDecimal(p, f)
+	f.expectedMonthly128()
+}
+
+// decimalMonthly makes sure f (p's) has its expected monthly factors in
+// decimals: monthlySavingDecimal takes them.
+func (rc *recContext) decimalMonthly(p *profile, f *recFactors) {
+	f.decOnce.Do(func() {
+		if f.eg == nil {
+			rc.expectedMonthlyDecimal(p, f)
+		}
+	})
+}
+
+// expectedMonthlyIn128 is expectedMonthlyDecimal in dec128, the same
+// operations in the same order, into f's dec128 factors (then ok128);
+// false, with them unset, when a figure does not fit or with noDec128.
+func (rc *recContext) expectedMonthlyIn128(p *profile, f *recFactors) bool {
+	if noDec128 || rc.w128 == nil {
+		return false
+	}
+	H, E := rc.m.horizon, len(rc.m.elements)
+	eg := make([][]dec128.Decimal, H+1)
+	ev, ec := make([]dec128.Decimal, H+1), make([]dec128.Decimal, H+1)
+	block := make([]dec128.Decimal, H*E) // eg[1..H], E each
+	for t := 1; t <= H; t++ {
+		eg[t] = block[(t-1)*E : t*E : t*E]
+		for s := 0; s < rc.S; s++ {
+			if rc.w[s].IsZero() {
+				continue
+			}
+			w, ps := rc.w128[s], &p.perScen[s]
+			for _, e := range p.elems {
+				eg[t][e] = addProduct128(eg[t][e], w, dec128.Of(ps.g[t][e]))
+			}
+			ev[t] = addProduct128(ev[t], w, dec128.Of(ps.f[t].Shortage).Add(dec128.Of(ps.f[t].Carrying)))
+			ec[t] = addProduct128(ec[t], w, dec128.Of(ps.f[t].Tariff))
+		}
+		for _, x := range eg[t] {
+			if x.Over() {
+				return false
+			}
+		}
+		if ev[t].Over() || ec[t].Over() {
+			return false
+		}
+	}
+	f.eg128, f.ev128, f.ec128, f.ok128 = eg, ev, ec, true
+	return true
+}
+
+// expectedMonthlyDecimal fills f's probability-weighted monthly factors
+// in decimals.
+func (rc *recContext) expectedMonthlyDecimal(p *profile, f *recFactors) {
 	H, E := rc.m.horizon, len(rc.m.elements)
 	f.eg = make([][]decimal.Decimal, H+1)
 	f.ev, f.ec = make([]decimal.Decimal, H+1), make([]decimal.Decimal, H+1)
@@ -266,7 +368,6 @@ func (rc *recContext) expectedMonthly(p *profile, f *recFactors) {
 			f.ec[t] = addProduct(f.ec[t], w, ps.f[t].Tariff)
 		}
 	}
-	f.expectedMonthly128()
 }
 
 // monthlySaving returns, per unit of the line's annual quantity, the
@@ -288,6 +389,7 @@ func (rc *recContext) monthlySavingDecimal(w *lineWork, cur, rec []decimal.Decim
 			x := cd.cost
 			for _, pt := range cd.parts {
 				f := rc.factors[pt.prof]
+				rc.decimalMonthly(pt.prof, f)
 				var y decimal.Decimal
 				for _, cm := range l.Content {
 					if cm.Kg.Sign() > 0 {

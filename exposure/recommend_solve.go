@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // solve runs every program group, in parallel, then rounds its shares.
@@ -47,10 +49,12 @@ func (rc *recContext) solve() {
 			return // Recommend returns the context's error
 		}
 		t := tasks[k]
+		sc := rc.takeScratch()
+		defer rc.giveScratch(sc)
 		if t.shaped {
 			warm := &warmStart{}
 			for _, ci := range t.classes {
-				rc.solveChunk([]int{ci}, map[int]decimal.Decimal{}, warm)
+				rc.solveChunk(sc, []int{ci}, map[int]decimal.Decimal{}, warm)
 			}
 			return
 		}
@@ -67,13 +71,14 @@ func (rc *recContext) solve() {
 					if warm[key] == nil {
 						warm[key] = &warmStart{}
 					}
-					rc.solveChunk([]int{ci}, left, warm[key])
+					rc.solveChunk(sc, []int{ci}, left, warm[key])
 				}
 				return
 			}
-			rc.solveChunk(classes[start:min(start+maxClasses, len(classes))], left, nil)
+			rc.solveChunk(sc, classes[start:min(start+maxClasses, len(classes))], left, nil)
 		}
 	})
+	rc.scratch = nil // every program is solved
 }
 
 // capacityLeft reports whether a binding capacity that some of the
@@ -104,7 +109,7 @@ func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 			b.WriteString(ctry)
 			b.WriteByte(',')
 		}
-		b.WriteString(cd.CurrentShare.String())
+		b.WriteString(cd.currentShare.String())
 		if ri := c.res[j]; ri >= 0 && rc.res[ri].binding {
 			k := rc.res[ri].cap
 			if v, ok := left[ri]; ok {
@@ -121,16 +126,37 @@ func (rc *recContext) shape(ci int, left map[int]decimal.Decimal) string {
 	return b.String()
 }
 
-// solveChunk solves one program and rounds its shares; left holds the
-// capacity earlier chunks of the group left, and is updated.
-func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
+// takeScratch returns a solver's buffers for one task: a free one, or new.
+func (rc *recContext) takeScratch() *lpScratch {
+	rc.scratchMu.Lock()
+	defer rc.scratchMu.Unlock()
+	if n := len(rc.scratch); n > 0 {
+		sc := rc.scratch[n-1]
+		rc.scratch = rc.scratch[:n-1]
+		return sc
+	}
+	return &lpScratch{}
+}
+
+// giveScratch hands a task's buffers to the tasks that follow.
+func (rc *recContext) giveScratch(sc *lpScratch) {
+	rc.scratchMu.Lock()
+	defer rc.scratchMu.Unlock()
+	rc.scratch = append(rc.scratch, sc)
+}
+
+// solveChunk solves one program, on the buffers sc, and rounds its
+// shares; left holds the capacity earlier chunks of the group left, and
+// is updated.
+func (rc *recContext) solveChunk(sc *lpScratch, chunk []int, left map[int]decimal.Decimal, warm *warmStart) {
 	capLeft := func(ri int) decimal.Decimal {
 		if v, ok := left[ri]; ok {
 			return v
 		}
 		return rc.res[ri].cap
 	}
-	p, active := rc.program(chunk, capLeft)
+	p, active := rc.program(sc, chunk, capLeft)
+	p.sc = sc
 	sol := p.solve(warm)
 	rc.widen(chunk, &sol, active)
 	limits := rc.capLimits(chunk, sol)
@@ -157,16 +183,23 @@ func (rc *recContext) solveChunk(chunk []int, left map[int]decimal.Decimal, warm
 // program is the linear program of the chunk's classes, in floats. A
 // candidate whose capacity earlier chunks used up (capLeft at most 0)
 // stays out of the program (its share is 0); active maps each class's
-// program candidates back to its candidates.
-func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*lpProblem, [][]int) {
+// program candidates back to its candidates. Its classes and their
+// slices are sc's (see lpScratch.classesFor), good until sc's next
+// program.
+func (rc *recContext) program(sc *lpScratch, chunk []int, capLeft func(int) decimal.Decimal) (*lpProblem, [][]int) {
 	p := &lpProblem{capf: rc.capf.InexactFloat64(), worst: rc.plan.Objective == "worst", w: rc.wf}
 	resIdx := map[int]int{} // rc.res index → p.caps index
 	var resList []int
 	active := make([][]int, len(chunk))
+	p.classes = sc.classesFor(len(chunk))
 	for k, ci := range chunk {
 		c := rc.classes[ci]
 		w := &rc.work[c.lines[0]]
-		lc := &lpClass{q: c.q.InexactFloat64()}
+		n := len(c.cands)
+		lc := p.classes[k]
+		*lc = lpClass{q: c.q.InexactFloat64(), cost: sc.floats(n), delta: make([][]float64, 0, n), today: sc.floats(n),
+			current: make([]bool, 0, n), resCoef: sc.floats(n), res: sc.ints(n)}
+		active[k] = sc.ints(n)
 		for j, cd := range c.cands {
 			ri := c.res[j]
 			binds := ri >= 0 && rc.res[ri].binding
@@ -174,11 +207,10 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				continue
 			}
 			active[k] = append(active[k], j)
-			lc.cost = append(lc.cost, cd.UnitCost.InexactFloat64())
+			lc.cost = append(lc.cost, cd.unitCost.InexactFloat64())
 			lc.delta = append(lc.delta, rc.figs[w.fig].unit[j*rc.S:(j+1)*rc.S])
-			lc.countries = append(lc.countries, c.capped[j])
-			lc.today = append(lc.today, cd.CurrentShare.InexactFloat64())
-			lc.current = append(lc.current, cd.Current)
+			lc.today = append(lc.today, cd.currentShare.InexactFloat64())
+			lc.current = append(lc.current, cd.current)
 			lc.resCoef = append(lc.resCoef, c.resCoef[j].InexactFloat64())
 			if binds {
 				pi, ok := resIdx[ri]
@@ -193,7 +225,15 @@ func (rc *recContext) program(chunk []int, capLeft func(int) decimal.Decimal) (*
 				lc.res = append(lc.res, -1)
 			}
 		}
-		p.classes = append(p.classes, lc)
+		// The class's capped countries, shared when every candidate takes
+		// part (the program only reads them).
+		lc.countries = c.capped
+		if len(active[k]) < n {
+			lc.countries = make([][capStages]string, len(active[k]))
+			for i, j := range active[k] {
+				lc.countries[i] = c.capped[j]
+			}
+		}
 	}
 	return p, active
 }
@@ -232,7 +272,7 @@ func (rc *recContext) capLimits(chunk []int, sol lpResult) [][]decimal.Decimal {
 		for r, row := range sol.rows[k] {
 			var today decimal.Decimal
 			for _, j := range row.members {
-				today = today.Add(c.cands[j].CurrentShare)
+				today = today.Add(c.cands[j].currentShare)
 			}
 			lim := rc.capf
 			if e := sol.excess[k][r]; e > 1e-12 {
@@ -257,7 +297,7 @@ func (rc *recContext) setShares(chunk []int, sol lpResult, ys [][]decimal.Decima
 		if ys == nil {
 			c.y = make([]decimal.Decimal, len(c.cands))
 			for j, cd := range c.cands {
-				c.y[j] = cd.CurrentShare
+				c.y[j] = cd.currentShare
 			}
 			c.note = "the shares could not be rounded within the constraints; today's mix is kept"
 			continue
@@ -274,14 +314,16 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 	cur := make([]decimal.Decimal, len(c.cands))
 	same := true
 	for j, cd := range c.cands {
-		cur[j] = cd.CurrentShare
+		cur[j] = cd.currentShare
 		same = same && cur[j].Equal(c.y[j])
 	}
 	if same || c.todayExcess() > c.total+1e-7 {
 		return
 	}
 	// The class's lines are the same per unit, so its first line decides.
-	mc := rc.mixCosts(&rc.work[c.lines[0]], cur, c.y)
+	mc := rc.mixCosts(&rc.work[c.lines[0]], cur, c.y, nil, nil)
+	var dc dec128.Converter
+	mc.decimals(&dc)
 	obj := func(v []decimal.Decimal) decimal.Decimal {
 		if rc.plan.Objective == "worst" {
 			return v[argMax(v)]
@@ -296,6 +338,7 @@ func (rc *recContext) keepIfBetter(c *recClass) {
 		c.y = cur
 		c.note = ""
 		mc.rec, mc.recBase = mc.cur, mc.curBase
+		mc.rec128, mc.recBase128 = mc.cur128, mc.curBase128
 	}
 	c.first = mc
 }
@@ -315,17 +358,28 @@ func (c *recClass) todayExcess() float64 {
 type mix struct {
 	cur, rec         []decimal.Decimal
 	curBase, recBase decimal.Decimal
+	// exact: the same figures in dec128 (mixCosts128), the decimals
+	// above made only when asked (decimals; then hasDecimals).
+	exact, hasDecimals     bool
+	cur128, rec128         []dec128.Decimal
+	curBase128, recBase128 dec128.Decimal
 }
 
 // mixCosts computes a line's annual costs: C_j = q c_j, A_js = Q_p · X_js
 // (Result.Parts' figure with x_j = 1), and a mix's annual cost in
-// scenario s is Σ_j x_j (C_j + A_js).
-func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal) *mix {
-	cands := rc.exactCandidates(w)
-	if mc, ok := rc.mixCosts128(w, cands, cur, rec); ok {
-		return mc
+// scenario s is Σ_j x_j (C_j + A_js). In dec128 when the figures fit,
+// into curS and recS (len rc.S, or nil for new ones), else in decimals.
+func (rc *recContext) mixCosts(w *lineWork, cur, rec []decimal.Decimal, curS, recS []dec128.Decimal) *mix {
+	ls := lineScratchPool.Get().(*lineScratch)
+	defer lineScratchPool.Put(ls)
+	if c128, ok := rc.candidates128Of(w, ls); ok {
+		if mass, ok := rc.m.mass128Into(&rc.m.in.BOM.Lines[w.line], ls); ok {
+			if mc, ok := rc.mixCosts128(w, c128, mass, cur, rec, curS, recS); ok {
+				return mc
+			}
+		}
 	}
-	return rc.mixCostsDecimal(w, cands, cur, rec)
+	return rc.mixCostsDecimal(w, rc.exactCandidates(w), cur, rec)
 }
 
 // mixCostsDecimal is mixCosts in decimals, its definition.

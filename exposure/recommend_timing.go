@@ -14,12 +14,14 @@ import (
 func (rc *recContext) timing(lp *LinePlan, w *lineWork, c *recClass, cur []decimal.Decimal) {
 	H := rc.m.horizon
 	Q := 0
-	for _, cd := range lp.Candidates {
-		if cd.Current || cd.Share.Sign() <= 0 {
+	for j := range c.cands { // lp.Candidates are unset unless it is listed
+		cd := &c.cands[j]
+		if cd.current || c.y[j].Sign() <= 0 {
 			continue
 		}
-		Q = max(Q, cd.QualificationMonths)
-		lp.QualificationCost = lp.QualificationCost.Add(cd.QualificationCost)
+		alt := &rc.m.in.Alternatives[cd.alt]
+		Q = max(Q, alt.QualificationMonths)
+		lp.QualificationCost = lp.QualificationCost.Add(alt.QualificationCost)
 	}
 	lp.QualificationMonth = Q + 1
 	if !lp.Changed {
@@ -71,8 +73,8 @@ func (rc *recContext) capBreaks(c *recClass) (decimal.Decimal, []CapBreak) {
 		}
 		for _, pl := range row.places {
 			why := "no candidate outside it at this stage"
-			for _, cd := range c.cands {
-				if ctry := stageCountryOf(cd, pl.stage); ctry != "" && ctry != pl.country {
+			for j := range c.cands {
+				if ctry := rc.stageCountry(c, j, pl.stage); ctry != "" && ctry != pl.country {
 					why = "the candidates outside it lack the capacity"
 					break
 				}
@@ -96,7 +98,13 @@ func stageCountryOf(cd Candidate, g Stage) string {
 // countries, shares renormalised to the known part, in percent points;
 // the heavy-separation stage only for a line with heavy rare earths.
 func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
-	if out, ok := stageHHI128(cands, y, heavy); ok {
+	return stageHHIOf(len(cands), func(j int, g Stage) string { return stageCountryOf(cands[j], g) }, y, heavy)
+}
+
+// stageHHIOf is stageHHI of n candidates whose countries at each cap
+// stage country gives.
+func stageHHIOf(n int, country func(j int, g Stage) string, y []decimal.Decimal, heavy bool) [capStages]HHI {
+	if out, ok := stageHHI128(n, country, y, heavy); ok {
 		return out
 	}
 	var out [capStages]HHI
@@ -113,8 +121,8 @@ func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI
 		}
 		by = by[:0]
 		var known decimal.Decimal
-		for j, cd := range cands {
-			if c := stageCountryOf(cd, g); c != "" && y[j].Sign() > 0 {
+		for j := 0; j < n; j++ {
+			if c := country(j, g); c != "" && y[j].Sign() > 0 {
 				k := 0
 				for k < len(by) && by[k].country != c {
 					k++
@@ -145,14 +153,14 @@ func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI
 // stageHHI128 is stageHHI in dec128, the same operations in the same
 // order (so the same coefficients and exponents); false when a figure
 // does not fit. Every planned line works out two sets of indexes.
-func stageHHI128(cands []Candidate, y []decimal.Decimal, heavy bool) ([capStages]HHI, bool) {
+func stageHHI128(n int, country func(j int, g Stage) string, y []decimal.Decimal, heavy bool) ([capStages]HHI, bool) {
 	var out [capStages]HHI
-	if noDec128 || len(cands) > 16 {
+	if noDec128 || n > 16 {
 		return out, false
 	}
 	var ybuf [16]dec128.Decimal
-	y128 := ybuf[:len(cands)]
-	for j := range cands {
+	y128 := ybuf[:n]
+	for j := range y128 {
 		if y128[j] = dec128.Of(y[j]); y128[j].Over() {
 			return out, false
 		}
@@ -170,8 +178,8 @@ func stageHHI128(cands []Candidate, y []decimal.Decimal, heavy bool) ([capStages
 		}
 		by := buf[:0]
 		var known dec128.Decimal
-		for j, cd := range cands {
-			if c := stageCountryOf(cd, g); c != "" && y[j].Sign() > 0 {
+		for j := 0; j < n; j++ {
+			if c := country(j, g); c != "" && y[j].Sign() > 0 {
 				k := 0
 				for k < len(by) && by[k].country != c {
 					k++

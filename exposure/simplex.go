@@ -27,11 +27,31 @@ func hasDuplicate(v []int) bool {
 // variables, completed with slacks (then other columns) that keep the set
 // linearly independent. nil when that fails.
 func completeBasis(s *sf, x []float64) []int {
+	// The vectors live in one block of s.m+1 vectors (a failed try's slot
+	// is taken by the next), the scratch's when there is one.
+	var block []float64
+	var chosen []bool
+	if sc := s.sc; sc != nil {
+		sc.q = zeroed(sc.q, (s.m+1)*s.m)
+		sc.chosen = zeroedBools(sc.chosen, len(s.cols))
+		block, chosen = sc.q, sc.chosen
+	} else {
+		block, chosen = make([]float64, (s.m+1)*s.m), make([]bool, len(s.cols))
+	}
 	var q [][]float64 // orthonormal vectors spanning the chosen columns
-	var basis []int
-	chosen := make([]bool, len(s.cols))
+	if s.sc != nil {
+		q = s.sc.qs[:0]
+		defer func() { s.sc.qs = q[:0] }()
+	}
+	basis := make([]int, 0, s.m)
 	try := func(j int) bool {
-		v := make([]float64, s.m)
+		var v []float64
+		if len(q) <= s.m {
+			v = block[len(q)*s.m : (len(q)+1)*s.m]
+			clear(v)
+		} else { // a basis this large fails anyway, as before
+			v = make([]float64, s.m)
+		}
 		for _, e := range s.cols[j] {
 			v[e.row] += e.v
 		}
@@ -105,7 +125,7 @@ func simplex(c []float64, s *sf, bases ...[]int) ([]float64, error) {
 	var err error
 	for _, basis := range append(tries, nil) {
 		var x []float64
-		if x, err = runSimplex(c, a, s.b, basis); err != nil {
+		if x, err = runSimplex(s.sc, c, a, s.b, basis); err != nil {
 			continue
 		}
 		if err = feasible(s, x); err == nil {
@@ -115,7 +135,7 @@ func simplex(c []float64, s *sf, bases ...[]int) ([]float64, error) {
 	return nil, fmt.Errorf("%w: %w", errLP, err)
 }
 
-func runSimplex(c []float64, a *mat.Dense, b []float64, basis []int) (x []float64, err error) {
+func runSimplex(sc *lpScratch, c []float64, a *mat.Dense, b []float64, basis []int) (x []float64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			x, err = nil, fmt.Errorf("gonum simplex: %v", r)
@@ -125,7 +145,11 @@ func runSimplex(c []float64, a *mat.Dense, b []float64, basis []int) (x []float6
 		simplexProbe(c, a, b, basis)
 	}
 	if m, n := a.Dims(); basis != nil && m < n && !useGonumSimplex {
-		return basisSimplex(c, a, b, 1e-10, basis)
+		st := &simplexState{}
+		if sc != nil {
+			st = &sc.st
+		}
+		return st.solve(c, a, b, 1e-10, basis)
 	}
 	_, x, err = lp.Simplex(c, a, b, 1e-10, basis)
 	return x, err
@@ -136,7 +160,13 @@ func feasible(s *sf, x []float64) error {
 	if len(x) != len(s.cols) {
 		return fmt.Errorf("%w: %d values for %d variables", errLP, len(x), len(s.cols))
 	}
-	r := make([]float64, s.m)
+	var r []float64
+	if s.sc != nil {
+		s.sc.resid = zeroed(s.sc.resid, s.m)
+		r = s.sc.resid
+	} else {
+		r = make([]float64, s.m)
+	}
 	for j, es := range s.cols {
 		if x[j] < -1e-7 || math.IsNaN(x[j]) {
 			return fmt.Errorf("%w: variable %d is %g", errLP, j, x[j])
@@ -186,12 +216,21 @@ var useGonumSimplex = false
 // initialBasic of len(b) columns and fewer rows than columns: the same x
 // and the same error, or the same panic value as an error.
 func basisSimplex(c []float64, A *mat.Dense, b []float64, tol float64, initialBasic []int) ([]float64, error) {
+	return (&simplexState{}).solve(c, A, b, tol, initialBasic)
+}
+
+// solve is basisSimplex on st's buffers, which it sizes (an lpScratch's
+// state, reused from program to program); only the answer is new.
+func (st *simplexState) solve(c []float64, A *mat.Dense, b []float64, tol float64, initialBasic []int) ([]float64, error) {
 	if err := gonumVerifyInputs(c, A, b); err != nil {
 		return nil, err
 	}
 	m, n := A.Dims()
-	st := &simplexState{A: A, m: m, ab: mat.NewDense(m, m, nil), xb: make([]float64, m), move: make([]float64, m), d: make([]float64, m)}
-	extractCols(st.ab, A, initialBasic)
+	st.A, st.m = A, m
+	st.xb, st.move, st.d = zeroed(st.xb, m), zeroed(st.move, m), zeroed(st.d, m)
+	st.colA, st.colB = zeroed(st.colA, m), zeroed(st.colB, m)
+	st.luB.n, st.luT.n = -1, -1 // factorize sizes and zeroes their buffers, as for a new state
+	extractCols(reuseDense(&st.ab, m, m), A, initialBasic, st.colA)
 	st.luB.factorize(st.ab, false)
 	if err := st.luB.solve(st.xb, b); err != nil {
 		return nil, fmt.Errorf("gonum simplex: %v", "lp: subcolumns of A for supplied initial basic singular")
@@ -201,27 +240,26 @@ func basisSimplex(c []float64, A *mat.Dense, b []float64, tol float64, initialBa
 			return nil, fmt.Errorf("gonum simplex: %v", "lp: supplied subcolumns not a feasible solution")
 		}
 	}
-	st.basic = append([]int(nil), initialBasic...)
-	inBasic := make([]bool, n)
+	st.basic = append(st.basic[:0], initialBasic...)
+	st.inBasic = zeroedBools(st.inBasic, n)
 	for _, v := range st.basic {
-		inBasic[v] = true
+		st.inBasic[v] = true
 	}
-	st.nonBasic = make([]int, 0, n-m)
+	st.nonBasic = st.nonBasic[:0]
 	for i := 0; i < n; i++ {
-		if !inBasic[i] {
+		if !st.inBasic[i] {
 			st.nonBasic = append(st.nonBasic, i)
 		}
 	}
-	st.cb = make([]float64, m)
+	st.cb = zeroed(st.cb, m)
 	for i, idx := range st.basic {
 		st.cb[i] = c[idx]
 	}
-	st.cn = make([]float64, len(st.nonBasic))
+	st.cn = zeroed(st.cn, len(st.nonBasic))
 	for i, idx := range st.nonBasic {
 		st.cn[i] = c[idx]
 	}
-	st.an = mat.NewDense(m, len(st.nonBasic), nil)
-	extractCols(st.an, A, st.nonBasic)
+	extractCols(reuseDense(&st.an, m, len(st.nonBasic)), A, st.nonBasic, st.colA)
 	err := st.run(b, tol)
 	if err == lp.ErrUnbounded {
 		return nil, err
@@ -242,18 +280,20 @@ type simplexState struct {
 	ab, an           *mat.Dense
 	xb, cb, cn       []float64
 	basic, nonBasic  []int
+	inBasic          []bool
 	luB, luT         basisLU
 	move, d, r, data []float64
 	y, col           []float64
+	colA, colB       []float64
 }
 
 // run is gonum's phase 2 loop: Dantzig's rule, Bland's when the step is
 // zero, until no reduced cost is below -tol or a solve fails.
 func (st *simplexState) run(b []float64, tol float64) error {
 	m, nn := st.m, len(st.nonBasic)
-	st.r, st.data, st.y, st.col = make([]float64, nn), make([]float64, nn), make([]float64, m), make([]float64, m)
+	st.r, st.data, st.y, st.col = zeroed(st.r, nn), zeroed(st.data, nn), zeroed(st.y, m), zeroed(st.col, m)
 	yV, dataV := mat.NewVecDense(m, st.y), mat.NewVecDense(nn, st.data)
-	colA, colB := make([]float64, m), make([]float64, m)
+	colA, colB := st.colA, st.colB
 	for {
 		// Reduced costs: r = cn - anᵀ ab¯ᵀ cb.
 		st.luT.factorize(st.ab, true)
@@ -344,7 +384,7 @@ func (st *simplexState) replaceBland() (replace, minIdx int, err error) {
 			copy(biCopy, st.basic)
 			biCopy[replace] = st.nonBasic[minIdx]
 			abTmp := mat.NewDense(st.m, len(biCopy), nil)
-			extractCols(abTmp, st.A, biCopy)
+			extractCols(abTmp, st.A, biCopy, make([]float64, st.m))
 			if mat.Cond(abTmp, 1) < 1e16 {
 				return replace, minIdx, nil
 			}
@@ -388,10 +428,9 @@ func gonumVerifyInputs(c []float64, A *mat.Dense, b []float64) error {
 	return nil
 }
 
-// extractCols copies A's columns cols into dst's columns, in order.
-func extractCols(dst *mat.Dense, A *mat.Dense, cols []int) {
-	r, _ := dst.Dims()
-	col := make([]float64, r)
+// extractCols copies A's columns cols into dst's columns, in order,
+// through col (len: dst's rows).
+func extractCols(dst *mat.Dense, A *mat.Dense, cols []int, col []float64) {
 	for j, idx := range cols {
 		mat.Col(col, idx, A)
 		dst.SetCol(j, col)
@@ -427,9 +466,9 @@ type basisLU struct {
 // a.T()) does.
 func (f *basisLU) factorize(a *mat.Dense, trans bool) {
 	n, _ := a.Dims()
-	if f.n != n {
-		*f = basisLU{n: n, lu: blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}, ipiv: make([]int, n),
-			work: make([]float64, 4*n), iwork: make([]int, n), z: make([]float64, n)}
+	if f.n != n { // new buffers, zeroed, on f's arrays when large enough
+		*f = basisLU{n: n, lu: blas64.General{Rows: n, Cols: n, Stride: n, Data: zeroed(f.lu.Data, n*n)}, ipiv: zeroedInts(f.ipiv, n),
+			work: zeroed(f.work, 4*n), iwork: zeroedInts(f.iwork, n), z: zeroed(f.z, n)}
 	}
 	raw := a.RawMatrix()
 	for i := 0; i < n; i++ {

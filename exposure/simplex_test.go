@@ -216,7 +216,7 @@ func TestBasisLUBound(t *testing.T) {
 	}) {
 		if m, n := p.a.Dims(); len(p.basis) == m && m < n {
 			ab := mat.NewDense(m, m, nil)
-			extractCols(ab, p.a, p.basis)
+			extractCols(ab, p.a, p.basis, make([]float64, ab.RawMatrix().Rows))
 			ms = append(ms, ab)
 		}
 	}
