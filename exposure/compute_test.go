@@ -52,7 +52,7 @@ func at(s string) [NumStages]string {
 }
 
 func src(countries, cost string) Source {
-	return Source{Supplier: "S-" + countries, Share: dec("1"), Countries: at(countries), UnitCost: dec(cost)}
+	return Source{Supplier: "S-" + countries, Share: dec("1"), Countries: CountriesOf(at(countries)), UnitCost: dec(cost)}
 }
 
 func share(s Source, x string) Source { s.Share = dec(x); return s }

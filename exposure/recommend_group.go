@@ -80,11 +80,11 @@ func (rc *recContext) fillClass(c *recClass) {
 	cands := rc.exactCandidates(w)
 	for _, src := range l.Sources {
 		hre, origin := src.hreSeparation(), src.origin()
-		c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: hre, Origin: origin,
+		c.cands = append(c.cands, Candidate{Supplier: src.Supplier, Countries: CountryCodes(src.Countries), HRESeparation: hre, Origin: origin,
 			UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: m.monthName(1)})
 		c.res = append(c.res, -1)
 		c.resCoef = append(c.resCoef, one)
-		c.capped = append(c.capped, rc.cappedCountries(src.Countries, hre, c.heavy, importer))
+		c.capped = append(c.capped, rc.cappedCountries(CountryCodes(src.Countries), hre, c.heavy, importer))
 	}
 	for k, a := range rc.altsOf(w) {
 		alt := &m.in.Alternatives[a]

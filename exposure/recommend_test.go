@@ -177,7 +177,7 @@ func TestRecommendHandWorked(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := cn
 			if strings.Contains(tc.name, "upstream") {
-				src.Countries = at("?/CN/?/CN")
+				src.Countries = CountriesOf(at("?/CN/?/CN"))
 			}
 			in := oneLine("1", "", "", "", []Source{src}, tc.scenarios...)
 			in.Settings.CountryCap = dec(tc.cap)
@@ -423,7 +423,7 @@ func randomCase(rng *rand.Rand) Input {
 func soleSourceDelta(t *testing.T, in Input, c Candidate) []float64 {
 	t.Helper()
 	in.BOM.Lines = append([]Line(nil), in.BOM.Lines...)
-	in.BOM.Lines[0].Sources = []Source{{Supplier: c.Supplier, Share: dec("1"), Countries: c.Countries, UnitCost: c.UnitCost}}
+	in.BOM.Lines[0].Sources = []Source{{Supplier: c.Supplier, Share: dec("1"), Countries: CountriesOf(c.Countries), UnitCost: c.UnitCost}}
 	r, err := Compute(in)
 	if err != nil {
 		t.Fatalf("Compute: %v", err)

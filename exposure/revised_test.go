@@ -10,10 +10,10 @@ import "testing"
 // ex-China quote).
 
 // withOrigin returns s bought as made in origin.
-func withOrigin(s Source, origin string) Source { s.Origin = origin; return s }
+func withOrigin(s Source, origin string) Source { s.Origin = CountryOf(origin); return s }
 
 // withHRE returns s with its heavy rare earths separated in c.
-func withHRE(s Source, c string) Source { s.HRESeparation = c; return s }
+func withHRE(s Source, c string) Source { s.HRESeparation = CountryOf(c); return s }
 
 func TestComputeOriginApartFromComponent(t *testing.T) {
 	// 1 kg Nd in a part of unit cost 100 whose magnet is made in Japan

@@ -113,18 +113,20 @@ type ElementMass struct {
 	Kg      decimal.Decimal // kilograms per unit of the part
 }
 
-// Source is one place a part is bought from.
+// Source is one place a part is bought from. Its countries are Country
+// values, not strings: every BOM line has a source, and six strings were
+// 96 bytes and six pointers a source for the garbage collector to scan.
 type Source struct {
 	Supplier  string
-	Share     decimal.Decimal   // fraction of the line, the shares of a line add up to 1
-	Countries [NumStages]string // ISO 3166 alpha-2 per stage, "" when unknown
+	Share     decimal.Decimal    // fraction of the line, the shares of a line add up to 1
+	Countries [NumStages]Country // per stage, NoCountry when unknown
 	// HRESeparation is where the heavy rare earths are separated; the
 	// reader defaults it to the separation country (SPEC section 2).
-	HRESeparation string
+	HRESeparation Country
 	// Origin is where the part as bought is made and shipped from: it
 	// decides tariffs, the component country decides classes. The reader
 	// defaults it to the component country.
-	Origin   string
+	Origin   Country
 	UnitCost decimal.Decimal // report currency per unit of the part
 }
 

@@ -118,7 +118,7 @@ func (r *reader) readBOM() {
 	if cols.parent < 0 && cols.level < 0 {
 		r.ps.warnf(t.sheet, fmt.Sprint(t.headerRow), "no parent or level column: every line is taken as top level")
 	}
-	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]string{}, materials: map[string]string{},
+	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]exposure.Country{}, materials: map[string]string{},
 		keep: newTextKeeper(r.book), amounts: new(amountCache)}
 	for _, p := range r.bom.Products {
 		lr.products[p.ID] = true
@@ -226,7 +226,7 @@ type lineReader struct {
 	cols      bomColumns
 	single    string          // the product of every line when Products has one row
 	products  map[string]bool // product ids known
-	countries map[string]string
+	countries map[string]exposure.Country
 	materials map[string]string // cell text → material code, for known materials
 	compOf    map[string]materialComposition
 	sources   slab[exposure.Source]
@@ -240,7 +240,7 @@ type lineReader struct {
 	currencies costCurrencies
 	// lastCountry is each country column's last text with a code
 	// (country); lastProduct the last product known.
-	lastCountry [numCountries]keptCountry
+	lastCountry [numCountries]keptCode
 	lastProduct string
 	// lastMaterial is the last material text with a code and its code
 	// (material).
@@ -321,18 +321,21 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	return p, true
 }
 
-// defaultCountries fills a source's empty countries from the others of
-// the same row (SPEC section 2): the origin from the component country
-// and the other way round, the heavy rare earths' separation from the
-// separation country. The other stages stay as given.
-func defaultCountries(countries *[exposure.NumStages]string, hreSeparation, origin *string) {
+// defaultCountries fills a source's empty (zero: "" or
+// exposure.NoCountry) countries from the others of the same row (SPEC
+// section 2): the origin from the component country and the other way
+// round, the heavy rare earths' separation from the separation country.
+// The other stages stay as given. Sources hold exposure.Country values,
+// alternatives strings.
+func defaultCountries[C string | exposure.Country](countries *[exposure.NumStages]C, hreSeparation, origin *C) {
+	var unknown C
 	switch {
-	case *origin == "":
+	case *origin == unknown:
 		*origin = countries[exposure.StageComponent]
-	case countries[exposure.StageComponent] == "":
+	case countries[exposure.StageComponent] == unknown:
 		countries[exposure.StageComponent] = *origin
 	}
-	if *hreSeparation == "" {
+	if *hreSeparation == unknown {
 		*hreSeparation = countries[exposure.StageSeparation]
 	}
 }
@@ -342,22 +345,22 @@ func defaultCountries(countries *[exposure.NumStages]string, hreSeparation, orig
 // text above in the same column is taken again without a look-up, as
 // rows of one assembly often repeat their countries; other texts already
 // seen are looked up in a map.
-func (lr *lineReader) country(k, col int) string {
+func (lr *lineReader) country(k, col int) exposure.Country {
 	text := lr.t.cellAt(col).Text
 	if text == "" {
-		return ""
+		return exposure.NoCountry
 	}
-	if last := &lr.lastCountry[k]; last.code != "" && last.text == text {
+	if last := &lr.lastCountry[k]; last.code != exposure.NoCountry && last.text == text {
 		return last.code
 	}
 	code, ok := lr.countries[text]
 	if !ok {
-		if code = lr.t.countryAt(col); code != "" {
+		if code = exposure.CountryOf(lr.t.countryAt(col)); code != exposure.NoCountry {
 			lr.countries[text] = code
 		}
 	}
-	if code != "" {
-		lr.lastCountry[k] = keptCountry{text, code}
+	if code != exposure.NoCountry {
+		lr.lastCountry[k] = keptCode{text, code}
 	}
 	return code
 }
@@ -370,8 +373,14 @@ const (
 	numCountries
 )
 
-// keptCountry is a country (or material) cell's text and its code.
+// keptCountry is a material cell's text and its code.
 type keptCountry struct{ text, code string }
+
+// keptCode is a country cell's text and its country.
+type keptCode struct {
+	text string
+	code exposure.Country
+}
 
 // stageColumnNames are the stage-country columns in exposure.Stage order.
 var stageColumnNames = [exposure.NumStages]string{"mine_country", "refine_country", "metal_country", "component_country"}

@@ -476,7 +476,7 @@ func TestSourcing(t *testing.T) {
 	for i, s := range mag.Sources {
 		wantDec(t, "share "+s.Supplier, s.Share, wantShares[i])
 		wantDec(t, "cost "+s.Supplier, s.UnitCost, wantCosts[i])
-		if s.Countries != wantCountries[i] {
+		if exposure.CountryCodes(s.Countries) != wantCountries[i] {
 			t.Errorf("%s countries %v, want %v (an empty stage stays unknown)", s.Supplier, s.Countries, wantCountries[i])
 		}
 		if s.Supplier != wantSuppliers[i] {

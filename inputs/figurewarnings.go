@@ -102,7 +102,7 @@ func (r *reader) warnUnknownOrigin() {
 			continue
 		}
 		for _, s := range lines[i].Sources {
-			if s.Origin == "" && s.Countries[exposure.StageComponent] == "" {
+			if s.Origin == exposure.NoCountry && s.Countries[exposure.StageComponent] == exposure.NoCountry {
 				n++
 				refs = append(refs, lines[i].Ref)
 				break
@@ -151,11 +151,11 @@ func (r *reader) warnNoContent() {
 func (r *reader) warnNoCountries() {
 	for i := range r.bom.Lines {
 		for _, s := range r.bom.Lines[i].Sources {
-			if s.Origin != "" || s.HRESeparation != "" {
+			if s.Origin != exposure.NoCountry || s.HRESeparation != exposure.NoCountry {
 				return
 			}
 			for _, c := range s.Countries {
-				if c != "" {
+				if c != exposure.NoCountry {
 					return
 				}
 			}

@@ -150,7 +150,7 @@ func TestCostCacheSameAsParsing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := ln.Sources[0].Countries; c[exposure.StageMine] != code || c[exposure.StageComponent] != other {
+		if c := exposure.CountryCodes(ln.Sources[0].Countries); c[exposure.StageMine] != code || c[exposure.StageComponent] != other {
 			t.Errorf("line %d: countries %v, want %s and %s", i, c, code, other)
 		}
 	}

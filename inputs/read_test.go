@@ -297,7 +297,7 @@ func TestReadMinimal(t *testing.T) {
 	}
 	wantDec(t, "B unit cost", b.Sources[0].UnitCost, "3")
 	wantDec(t, "B share", b.Sources[0].Share, "1")
-	if b.Sources[0].Countries != [exposure.NumStages]string{} {
+	if b.Sources[0].Countries != [exposure.NumStages]exposure.Country{} {
 		t.Errorf("B countries = %v, want all unknown", b.Sources[0].Countries)
 	}
 	if len(b.Content) != 0 {
@@ -354,10 +354,10 @@ func TestReadColumnAliases(t *testing.T) {
 		if ls[0].Sources[0].Supplier != "Acme" {
 			t.Errorf("A supplier = %q", ls[0].Sources[0].Supplier)
 		}
-		if got := ls[0].Sources[0].Countries; got != [exposure.NumStages]string{"AU", "MY", "JP", "KR"} {
+		if got := exposure.CountryCodes(ls[0].Sources[0].Countries); got != [exposure.NumStages]string{"AU", "MY", "JP", "KR"} {
 			t.Errorf("A countries = %v, want [AU MY JP KR]", got)
 		}
-		if got := ls[1].Sources[0].Countries; got != [exposure.NumStages]string{"", "", "", "VN"} {
+		if got := exposure.CountryCodes(ls[1].Sources[0].Countries); got != [exposure.NumStages]string{"", "", "", "VN"} {
 			t.Errorf("B countries = %v, want [   VN]", got)
 		}
 	}
@@ -700,7 +700,7 @@ func TestReadCountries(t *testing.T) {
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
 	for i, n := range names {
 		ln := lineOf(t, l, "P1", fmt.Sprintf("X%02d", i))
-		if got := ln.Sources[0].Countries[exposure.StageComponent]; got != n.want {
+		if got := ln.Sources[0].Countries[exposure.StageComponent].String(); got != n.want {
 			t.Errorf("%q → %q, want %q", n.text, got, n.want)
 		}
 	}

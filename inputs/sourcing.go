@@ -73,9 +73,9 @@ func (r *reader) readSource(t *table, g *sourceGroup) {
 		g.bad = true
 	}
 	src := exposure.Source{Supplier: t.text("supplier"), Share: share,
-		HRESeparation: t.country("hre_separation_country"), Origin: t.country("origin_country")}
+		HRESeparation: exposure.CountryOf(t.country("hre_separation_country")), Origin: exposure.CountryOf(t.country("origin_country"))}
 	for s, name := range stageColumnNames {
-		src.Countries[s] = t.country(name)
+		src.Countries[s] = exposure.CountryOf(t.country(name))
 	}
 	// Within the row only: an empty stage is unknown, not the BOM row's.
 	defaultCountries(&src.Countries, &src.HRESeparation, &src.Origin)
