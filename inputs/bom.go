@@ -119,7 +119,7 @@ func (r *reader) readBOM() {
 		r.ps.warnf(t.sheet, fmt.Sprint(t.headerRow), "no parent or level column: every line is taken as top level")
 	}
 	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]exposure.Country{}, materials: map[string]string{},
-		keep: newTextKeeper(r.book), amounts: new(amountCache)}
+		keep: newTextKeeper(r.book), amounts: new(amountCache), measures: new(measures)}
 	for _, p := range r.bom.Products {
 		lr.products[p.ID] = true
 	}
@@ -236,6 +236,7 @@ type lineReader struct {
 	merged    []elementPct
 	keep      *textKeeper // linememory.go
 	amounts   *amountCache
+	measures  *measures // quantities, masses and contents (measures.go)
 	// currencies numbers the cost currencies for amounts (linememory.go).
 	currencies costCurrencies
 	// lastCountry is each country column's last text with a code
@@ -287,7 +288,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	l.Description = lr.keep.repeated(keptDescription, t.textAt(c.description)) // cut to what a cell holds by t.next
 	l.UOM = lr.keep.repeated(keptUOM, t.textAt(c.uom))
 	l.HSCode = lr.keep.onceRepeated(keptHSCode, t.textAt(c.hsCode))
-	if q, ok := t.amountAt(c.qtyPer, true); ok {
+	if q, ok := lr.measure(c.qtyPer); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
 		t.bad("qty_per", ErrMissingValue, "quantity is empty")
