@@ -199,14 +199,14 @@ func (lr *lineReader) cost(col int, currency string) decimal.Decimal {
 	key, keyed := makeCostKey(c.Text, cur)
 	if !numbered || !keyed || !t.plainNumber(c) || !rated && currency != "" && currency != lr.r.settings.Currency {
 		d, _ := t.amountAt(col, true)
-		return lr.r.convert(t, "currency", d, currency) // which records a missing rate
+		return compact(lr.r.convert(t, "currency", d, currency)) // which records a missing rate
 	}
 	slot, hit := lr.amounts.slot(key)
 	if hit {
 		return slot.d
 	}
 	d, ok := t.amountAt(col, true)
-	d = lr.r.convert(t, "currency", d, currency)
+	d = compact(lr.r.convert(t, "currency", d, currency))
 	if ok {
 		slot.key, slot.d = key, d
 	}

@@ -73,3 +73,20 @@ func (m *measures) contentSlot(material string, key costKey) (slot *contentSlot,
 	slot = &m.content[h%contentSlots]
 	return slot, slot.mass == key && slot.material == material
 }
+
+// compact returns d, a product the line keeps, with a coefficient that
+// fits in an int64 held as decimal.New holds it: a big.Int and one word,
+// where a product's big.Int has four words more room than it uses. The
+// value and the exponent are d's, so every figure computed from it is
+// the same. Other decimals, and zero (whose words DeepEqual tells from
+// an empty slice), are d itself.
+func compact(d decimal.Decimal) decimal.Decimal {
+	if d.Sign() == 0 {
+		return d
+	}
+	small := decimal.New(d.CoefficientInt64(), d.Exponent())
+	if small.Cmp(d) != 0 { // the coefficient is beyond an int64
+		return d
+	}
+	return small
+}

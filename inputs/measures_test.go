@@ -75,3 +75,19 @@ func sameDecimal(t *testing.T, what string, got, want decimal.Decimal) {
 		t.Fatalf("%s: %s (exp %d), want %s (exp %d)", what, got, got.Exponent(), want, want.Exponent())
 	}
 }
+
+// TestCompact: compact keeps a decimal's value and exponent, whatever
+// the size of its coefficient.
+func TestCompact(t *testing.T) {
+	for _, s := range []string{"0", "0.000", "1", "-1", "0.00298", "12.5", "9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", "123456789012345678901234567890.5", "-0.0000000000000000001"} {
+		d := decimal.RequireFromString(s)
+		for _, f := range []string{"1", "0.3", "-7.25"} {
+			p := d.Mul(decimal.RequireFromString(f)).Shift(-2)
+			sameDecimal(t, s+"×"+f, compact(p), p)
+			if compact(p).String() != p.String() {
+				t.Errorf("%s×%s: %s, want %s", s, f, compact(p), p)
+			}
+		}
+	}
+}
