@@ -49,7 +49,7 @@ func benchInput(n int) Input {
 		p := i / per
 		g := i % 10
 		base := len(in.BOM.Lines) - g // index of the group's assembly
-		l := Line{Product: in.BOM.Products[p].ID, PartNumber: fmt.Sprintf("PN-%d", i%5000), Ref: fmt.Sprintf("BOM!%d", i+2)}
+		l := Line{Product: in.BOM.Products[p].ID, PartNumber: fmt.Sprintf("PN-%d", i%5000), Row: int32(i + 2)}
 		switch {
 		case g == 0 || i%per == 0: // assembly, top level
 			l.Parent, l.QtyPer, l.Sources = -1, one, plain[i%len(plain)]

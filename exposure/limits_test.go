@@ -57,7 +57,7 @@ func chain(levels int, qty string) Input {
 	in.BOM.Lines = nil
 	for k := 0; k < levels; k++ {
 		l := Line{Product: "P1", PartNumber: fmt.Sprintf("A%d", k), Parent: k - 1, QtyPer: dec(qty), UOM: "EA",
-			Sources: []Source{src("US/US/US/US", "100")}, Ref: fmt.Sprintf("BOM!%d", k+2)}
+			Sources: []Source{src("US/US/US/US", "100")}, Row: int32(k + 2)}
 		if k == levels-1 {
 			l.Content, l.Sources = content("Nd=0.5"), []Source{src("CN/CN/CN/CN", "100")}
 		}

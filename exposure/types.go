@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,13 +149,31 @@ type Line struct {
 	// the supplier declaration (file name) that supplied it.
 	ContentSource string
 	Sources       []Source
-	Ref           string // where the line came from, e.g. "BOM!12" (sheet and row)
+	// Row is the sheet row the line came from, 0 when none: BOM.Ref names
+	// it with the sheet ("BOM!12"). A row number, not that text, as a
+	// million lines each held a string for it, only for messages.
+	Row int32
 }
 
 // BOM is a parsed bill of materials: products and their lines.
 type BOM struct {
 	Products []Product
 	Lines    []Line
+	Sheet    string // the sheet the lines were read from; "" is "BOM"
+}
+
+// Ref returns where line i came from, e.g. "BOM!12" (sheet and row), ""
+// when it came from no row.
+func (b *BOM) Ref(i int) string {
+	row := b.Lines[i].Row
+	if row == 0 {
+		return ""
+	}
+	sheet := b.Sheet
+	if sheet == "" {
+		sheet = "BOM"
+	}
+	return sheet + "!" + strconv.Itoa(int(row))
 }
 
 // Price is the reference price of one element, already in the report

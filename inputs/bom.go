@@ -156,7 +156,7 @@ func (r *reader) readBOM() {
 		}
 	}
 	r.readErr(t)
-	setRefs(r.bom.Lines, pend, r.bomSheet)
+	r.bom.Sheet = r.bomSheet
 	if cols.byLevel {
 		r.resolveLevels(pend)
 	} else {
@@ -252,7 +252,7 @@ type lineReader struct {
 // become a line (the problem is recorded).
 func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	r, t, c := lr.r, lr.t, &lr.cols
-	*l = exposure.Line{Parent: -1} // Ref is set once the sheet is read (setRefs)
+	*l = exposure.Line{Parent: -1, Row: int32(t.row.Num)}
 	p := pendingLine{row: int32(t.row.Num), col: -1}
 	l.Product = lr.keep.repeated(keptProduct, t.textAt(c.product))
 	if l.Product == "" {

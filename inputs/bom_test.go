@@ -681,7 +681,7 @@ func TestResolveParentsMatchesPlain(t *testing.T) {
 		var pend []pendingLine
 		for i := range size {
 			product := fmt.Sprintf("P%d", 1+rng.IntN(3))
-			lines = append(lines, exposure.Line{Product: product, PartNumber: part(), Parent: -1, Ref: fmt.Sprintf("BOM!%d", i+2)})
+			lines = append(lines, exposure.Line{Product: product, PartNumber: part(), Parent: -1, Row: int32(i + 2)})
 			p := pendingLine{row: int32(i + 2), col: 2}
 			switch rng.IntN(6) {
 			case 0: // top level
@@ -763,14 +763,14 @@ func (r *reader) resolveParentsPlain(pend []pendingLine) {
 				}
 			}
 			if o, other := anyProduct[par]; other {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[o].Product, lines[o].Ref, l.Product)
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[o].Product, r.bom.Ref(o), l.Product)
 			} else {
 				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 			}
 			continue
 		}
 		if d, dup := dups[k]; dup {
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, r.bom.Ref(j), r.bom.Ref(d))
 			continue
 		}
 		l.Parent = j

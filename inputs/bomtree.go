@@ -2,7 +2,11 @@
 
 package inputs
 
-import "rexpo/exposure"
+import (
+	"strconv"
+
+	"rexpo/exposure"
+)
 
 // resolveParents links lines to their parents by part number within the
 // product. A parent equal to the product id or empty means top level.
@@ -54,10 +58,10 @@ func (r *reader) resolveParents(pend []pendingLine) {
 		case !known:
 			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 		case !ok:
-			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, lines[f].Ref, l.Product)
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, r.bom.Ref(int(f)), l.Product)
 		default:
 			if d, dup := dups[k]; dup {
-				r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
+				r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, r.bom.Ref(j), r.bom.Ref(d))
 				continue
 			}
 			l.Parent = j
@@ -124,7 +128,7 @@ func (r *reader) checkCycles(pend []pendingLine) {
 			p := lines[j].Parent
 			// The place names the row; the message, the parent's.
 			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[j].parentAt(), "the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
-				lines[j].PartNumber, lines[p].PartNumber, r.bom.Lines[p].Ref)
+				lines[j].PartNumber, lines[p].PartNumber, r.bom.Ref(p))
 			for _, k := range path {
 				lines[k].Parent = -1 // break the cycle so later steps terminate
 			}
@@ -148,9 +152,8 @@ func (r *reader) warnNestedContent() {
 		for a := lines[i].Parent; a >= 0; a = lines[a].Parent {
 			if len(lines[a].Content) > 0 && !warned[a] {
 				warned[a] = true
-				sheet, row := splitRef(lines[a].Ref)
-				r.ps.warnf(sheet, row, "assembly %q carries rare-earth content and so does its part %q (%s): both count",
-					lines[a].PartNumber, lines[i].PartNumber, lines[i].Ref)
+				r.ps.warnf(r.bomName(), strconv.Itoa(int(lines[a].Row)), "assembly %q carries rare-earth content and so does its part %q (%s): both count",
+					lines[a].PartNumber, lines[i].PartNumber, r.bom.Ref(i))
 			}
 		}
 	}

@@ -104,7 +104,7 @@ func (r *reader) warnUnknownOrigin() {
 		for _, s := range lines[i].Sources {
 			if s.Origin == exposure.NoCountry && s.Countries[exposure.StageComponent] == exposure.NoCountry {
 				n++
-				refs = append(refs, lines[i].Ref)
+				refs = append(refs, r.bom.Ref(i))
 				break
 			}
 		}
@@ -216,7 +216,7 @@ func (r *reader) warnHSCodes() {
 		if strings.TrimSpace(l.HSCode) == "" {
 			missing++
 			if len(examples) < 3 {
-				examples = append(examples, l.Ref)
+				examples = append(examples, r.bom.Ref(i))
 			}
 		}
 	}

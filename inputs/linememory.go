@@ -3,12 +3,10 @@ package inputs
 import (
 	"encoding/binary"
 	"hash/maphash"
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
-	"rexpo/exposure"
 	"rexpo/workbook"
 )
 
@@ -212,28 +210,4 @@ func (lr *lineReader) cost(col int, currency string) decimal.Decimal {
 		slot.key, slot.d = key, d
 	}
 	return d
-}
-
-// setRefs gives each line its place ("BOM!12") once the sheet is read:
-// all the places are cut from one string, one allocation where a string
-// each took a million.
-func setRefs(lines []exposure.Line, pend []pendingLine, sheet string) {
-	var buf [16]byte
-	size := 0
-	for i := range pend {
-		size += len(sheet) + 1 + len(strconv.AppendInt(buf[:0], int64(pend[i].row), 10))
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for i := range pend {
-		b.WriteString(sheet)
-		b.WriteByte('!')
-		b.Write(strconv.AppendInt(buf[:0], int64(pend[i].row), 10))
-	}
-	all, at := b.String(), 0
-	for i := range pend {
-		n := len(sheet) + 1 + len(strconv.AppendInt(buf[:0], int64(pend[i].row), 10))
-		lines[i].Ref = all[at : at+n]
-		at += n
-	}
 }

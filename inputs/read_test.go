@@ -288,8 +288,8 @@ func TestReadMinimal(t *testing.T) {
 	if a.Parent != -1 || b.Parent != 0 {
 		t.Errorf("parents = %d, %d; want -1, 0", a.Parent, b.Parent)
 	}
-	if a.Ref != "BOM!2" || b.Ref != "BOM!3" {
-		t.Errorf("refs = %q, %q; want BOM!2, BOM!3", a.Ref, b.Ref)
+	if bom.Ref(0) != "BOM!2" || bom.Ref(1) != "BOM!3" {
+		t.Errorf("refs = %q, %q; want BOM!2, BOM!3", bom.Ref(0), bom.Ref(1))
 	}
 	wantDec(t, "B qty_per", b.QtyPer, "2")
 	if len(b.Sources) != 1 {
@@ -468,8 +468,8 @@ func TestReadHeaderBelowTitle(t *testing.T) {
 
 	bom[6][3] = 2
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-	if got := lineOf(t, l, "P1", "B"); got.Ref != "BOM!7" || got.Parent != 0 {
-		t.Errorf("B ref %q parent %d, want BOM!7, 0", got.Ref, got.Parent)
+	if got := lineOf(t, l, "P1", "B"); got.Row != 7 || got.Parent != 0 {
+		t.Errorf("B row %d parent %d, want 7, 0", got.Row, got.Parent)
 	}
 
 	// 25 filled title rows push the header out of the first 20 rows: a
@@ -1131,7 +1131,7 @@ func TestReadSample(t *testing.T) {
 			total = total.Add(s.Share)
 		}
 		if !total.Equal(decimal.NewFromInt(1)) {
-			t.Errorf("%s %s: shares add up to %s", ln.Ref, ln.PartNumber, total)
+			t.Errorf("row %d %s: shares add up to %s", ln.Row, ln.PartNumber, total)
 		}
 	}
 	if withContent == 0 {

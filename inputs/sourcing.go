@@ -138,12 +138,3 @@ func (g *sourceGroup) scaledShares() []decimal.Decimal {
 	}
 	return shares
 }
-
-// splitRef splits a row reference such as "BOM!12" into its sheet and
-// row, for problems.
-func splitRef(ref string) (sheet, cell string) {
-	if i := strings.LastIndexByte(ref, '!'); i >= 0 {
-		return ref[:i], ref[i+1:]
-	}
-	return "", ref
-}
