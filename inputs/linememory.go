@@ -13,7 +13,7 @@ import (
 // What a BOM's lines keep in memory. A million-line BOM stays resident
 // for the whole computation, so the lines hold no more than their values:
 // texts apart from the blocks they were read from, repeated texts and
-// amounts once, and their places in one string.
+// amounts once (measures.go too), and their places as row numbers.
 
 // Texts and amounts are remembered in direct-mapped caches, a slot a
 // hash: a look-up costs a hash and a compare, where a map also grows,
