@@ -228,7 +228,7 @@ func (m *model) explode() error {
 	m.costBearing = make([]bool, n)
 	hasChild := make([]bool, n)
 	for i, l := range lines {
-		if l.Parent >= n || l.Parent < -1 {
+		if int(l.Parent) >= n || l.Parent < -1 {
 			return fmt.Errorf("%w: %s names a parent out of range", ErrNotTree, m.in.BOM.Ref(i))
 		}
 		if l.Parent >= 0 {
@@ -254,7 +254,7 @@ func (m *model) explode() error {
 			}
 			state[j] = onPath
 			path = append(path, j)
-			j = lines[j].Parent
+			j = int(lines[j].Parent)
 		}
 		for k := len(path) - 1; k >= 0; k-- {
 			l := path[k]

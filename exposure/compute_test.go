@@ -1385,7 +1385,7 @@ func TestComputeNotTree(t *testing.T) {
 			l := base
 			l.PartNumber = fmt.Sprintf("L%d", i)
 			l.Row = int32(i + 2)
-			l.Parent = p
+			l.Parent = int32(p)
 			in.BOM.Lines = append(in.BOM.Lines, l)
 		}
 		return in

@@ -136,10 +136,14 @@ type Line struct {
 	Product     string // product ID
 	PartNumber  string
 	Description string
-	Parent      int // index of the parent line in BOM.Lines, -1 at top level
-	QtyPer      decimal.Decimal
-	UOM         string
-	Material    string // material code, "" when the part holds no rare earths
+	// Parent is the index of the parent line in BOM.Lines, -1 at top
+	// level: an int32 beside Row, where an int took a word of its own on
+	// each of a million lines.
+	Parent   int32
+	Row      int32 // the sheet row the line came from, 0 when none (BOM.Ref)
+	QtyPer   decimal.Decimal
+	UOM      string
+	Material string // material code, "" when the part holds no rare earths
 	// MaterialKg is re_mass_kg: the mass of the rare-earth-bearing
 	// material in one unit of the part; zero when not given.
 	MaterialKg decimal.Decimal
@@ -149,10 +153,6 @@ type Line struct {
 	// the supplier declaration (file name) that supplied it.
 	ContentSource string
 	Sources       []Source
-	// Row is the sheet row the line came from, 0 when none: BOM.Ref names
-	// it with the sheet ("BOM!12"). A row number, not that text, as a
-	// million lines each held a string for it, only for messages.
-	Row int32
 }
 
 // BOM is a parsed bill of materials: products and their lines.
@@ -163,7 +163,8 @@ type BOM struct {
 }
 
 // Ref returns where line i came from, e.g. "BOM!12" (sheet and row), ""
-// when it came from no row.
+// when it came from no row. Lines hold the row alone: a million lines
+// each held a string for it, only for messages.
 func (b *BOM) Ref(i int) string {
 	row := b.Lines[i].Row
 	if row == 0 {

@@ -91,7 +91,7 @@ func (r *reader) warnUnknownOrigin() {
 	lines := r.bom.Lines
 	parent := make([]bool, len(lines))
 	for i := range lines {
-		if p := lines[i].Parent; p >= 0 && p < len(lines) {
+		if p := int(lines[i].Parent); p >= 0 && p < len(lines) {
 			parent[p] = true
 		}
 	}
@@ -200,7 +200,7 @@ func (r *reader) warnHSCodes() {
 	lines := r.bom.Lines
 	parent := make([]bool, len(lines))
 	for i := range lines {
-		if p := lines[i].Parent; p >= 0 && p < len(lines) {
+		if p := int(lines[i].Parent); p >= 0 && p < len(lines) {
 			parent[p] = true
 		}
 	}

@@ -568,7 +568,7 @@ func TestReadSAPExport(t *testing.T) {
 		{"..2", "CAP", "DC-link capacitor", "3", "PC"},
 	}
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-	wantParents := map[string]int{"MOT": -1, "ROT": 0, "MAG": 1, "STA": 0, "INV": -1, "CAP": 4}
+	wantParents := map[string]int32{"MOT": -1, "ROT": 0, "MAG": 1, "STA": 0, "INV": -1, "CAP": 4}
 	for i, ln := range l.Input.BOM.Lines {
 		if ln.Product != "P1" {
 			t.Errorf("line %d product %q, want P1 (the only product)", i, ln.Product)
@@ -623,7 +623,7 @@ func TestReadAgileExport(t *testing.T) {
 		{1, "200-020", "Inverter", 1, 20, "A"},
 	}
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-	want := map[string]int{"100-001": -1, "200-010": 0, "300-100": 1, "200-020": 0}
+	want := map[string]int32{"100-001": -1, "200-010": 0, "300-100": 1, "200-020": 0}
 	if len(l.Input.BOM.Lines) != 4 {
 		t.Fatalf("%d lines, want 4", len(l.Input.BOM.Lines))
 	}
@@ -1020,16 +1020,16 @@ func TestReadCSVFolder(t *testing.T) {
 	// ROT (row 3), which is below MOT (row 5), whose parent is the
 	// product id, i.e. top level.
 	mot, rot := indexOf(t, l, "EDU", "MOT"), indexOf(t, l, "EDU", "ROT")
-	if got := lineOf(t, l, "EDU", "MAG").Parent; got != rot {
+	if got := int(lineOf(t, l, "EDU", "MAG").Parent); got != rot {
 		t.Errorf("MAG parent %d, want %d (ROT)", got, rot)
 	}
-	if got := lineOf(t, l, "EDU", "ROT").Parent; got != mot {
+	if got := int(lineOf(t, l, "EDU", "ROT").Parent); got != mot {
 		t.Errorf("ROT parent %d, want %d (MOT)", got, mot)
 	}
 	if got := lineOf(t, l, "EDU", "MOT").Parent; got != -1 {
 		t.Errorf("MOT parent %d, want -1", got)
 	}
-	if got := lineOf(t, l, "WTG", "MAG").Parent; got != indexOf(t, l, "WTG", "GEN") {
+	if got := int(lineOf(t, l, "WTG", "MAG").Parent); got != indexOf(t, l, "WTG", "GEN") {
 		t.Errorf("WTG MAG parent %d, want WTG GEN", got)
 	}
 	// LAM: 35 EUR × 1.08 = 37.80 USD.
