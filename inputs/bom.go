@@ -119,7 +119,7 @@ func (r *reader) readBOM() {
 		r.ps.warnf(t.sheet, fmt.Sprint(t.headerRow), "no parent or level column: every line is taken as top level")
 	}
 	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]exposure.Country{}, materials: map[string]string{},
-		keep: newTextKeeper(r.book), amounts: new(amountCache), measures: new(measures)}
+		keep: newTextKeeper(r.book)}
 	for _, p := range r.bom.Products {
 		lr.products[p.ID] = true
 	}
@@ -131,6 +131,7 @@ func (r *reader) readBOM() {
 		return
 	}
 	hint := t.rows.RowsHint()
+	lr.amounts, lr.measures = newAmountCache(hint), &measures{amounts: newAmountCache(hint)}
 	r.bom.Lines = make([]exposure.Line, 0, hint)
 	pend := make([]pendingLine, 0, hint)
 	// Every line has a source: they are carved from one block for the

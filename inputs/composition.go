@@ -182,7 +182,7 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 			if fromGrams[e.sym] || e.pct.IsZero() || !e.counted || mass.IsZero() {
 				continue
 			}
-			out = append(out, exposure.ElementMass{Element: e.sym, Kg: compact(mass.Mul(e.pct).Shift(-2))})
+			out = append(out, exposure.ElementMass{Element: e.sym, Kg: mulShift(mass, e.pct, -2)})
 		}
 	} else if (material != "" || overridden) && len(fromGrams) == 0 && t.textAt(c.reMassKg) == "" && t.textAt(c.reMassG) == "" {
 		// A mass cell that is there but bad is already an error: one

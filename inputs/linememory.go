@@ -3,6 +3,7 @@ package inputs
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -19,9 +20,9 @@ import (
 // hash: a look-up costs a hash and a compare, where a map also grows,
 // and a text that meets another in its slot is merely kept twice.
 const (
-	textSlots   = 1 << 12
-	amountBits  = 18
-	amountSlots = 1 << amountBits
+	textSlots     = 1 << 12
+	minAmountBits = 12
+	maxAmountBits = 18
 )
 
 var cacheSeed = maphash.MakeSeed()
@@ -105,15 +106,29 @@ func (k *textKeeper) unique(s string) string {
 // report currency, by their text and currency, so that a repeated cost
 // is parsed and converted once and its lines share one decimal: decimals
 // are immutable, and each costs an allocation of its own. (Quantities
-// and masses have a cache of their own, measures.go.) A million-line
-// BOM has some 170,000 distinct cost texts: the 2^18 slots (10 MB, for
-// the reading alone) share most repeats among them.
+// and masses have a cache of their own, measures.go.)
 //
 // A slot holds its key, the text's bytes and the currency's number,
 // within itself: looking up a million costs no reading of the strings
 // they were read from, which lie all over the heap, and no hashing of
 // strings (costKey). Texts of more than 16 bytes are not remembered.
-type amountCache [amountSlots]amountSlot
+type amountCache struct {
+	slots []amountSlot
+	shift uint8 // 64 - log2(len(slots))
+}
+
+// newAmountCache sizes a cache for a sheet of about rows rows (0:
+// unknown), for the reading alone: a slot for every one or two rows,
+// between 2^12 and 2^18 slots (10 MB), 2^16 when the size is unknown. A
+// million-line BOM has some 170,000 distinct cost texts, which the most
+// slots share most repeats among; a small sheet needs no megabytes.
+func newAmountCache(rows int) *amountCache {
+	n := 16
+	if rows > 0 {
+		n = min(max(bits.Len(uint(rows))-1, minAmountBits), maxAmountBits)
+	}
+	return &amountCache{slots: make([]amountSlot, 1<<n), shift: uint8(64 - n)}
+}
 
 type amountSlot struct {
 	key costKey
@@ -143,7 +158,7 @@ func makeCostKey(text string, cur uint8) (k costKey, ok bool) {
 // words, whose top bits pick the slot. (A collision only costs a parse.)
 func (c *amountCache) slot(k costKey) (slot *amountSlot, hit bool) {
 	h := (k.lo*0x9e3779b97f4a7c15 ^ k.hi*0xc2b2ae3d27d4eb4f ^ uint64(k.n)<<8 ^ uint64(k.cur)) * 0xff51afd7ed558ccd
-	slot = &c[h>>(64-amountBits)]
+	slot = &c.slots[h>>c.shift]
 	return slot, slot.key == k
 }
 

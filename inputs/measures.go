@@ -2,6 +2,8 @@ package inputs
 
 import (
 	"hash/maphash"
+	"math"
+	"math/bits"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -22,7 +24,7 @@ import (
 // on the text alone for a plain cell). Unit costs, converted to the
 // report currency, have their own cache.
 type measures struct {
-	amounts amountCache
+	amounts *amountCache
 	content [contentSlots]contentSlot
 }
 
@@ -89,4 +91,33 @@ func compact(d decimal.Decimal) decimal.Decimal {
 		return d
 	}
 	return small
+}
+
+// mulShift returns a.Mul(b).Shift(shift), the same value and exponent,
+// computed in an int64 when both coefficients and their product fit
+// (the common case of a mass times a wt%): one decimal in compact's form
+// and no garbage, where the product and its compact copy took four
+// allocations.
+func mulShift(a, b decimal.Decimal, shift int32) decimal.Decimal {
+	exp := int64(a.Exponent()) + int64(b.Exponent()) + int64(shift)
+	if a.NumDigits() <= 18 && b.NumDigits() <= 18 && exp >= math.MinInt32 && exp <= math.MaxInt32 {
+		x, y := a.CoefficientInt64(), b.CoefficientInt64()
+		hi, lo := bits.Mul64(absInt64(x), absInt64(y))
+		if hi == 0 && lo <= math.MaxInt64 {
+			p := int64(lo)
+			if (x < 0) != (y < 0) {
+				p = -p
+			}
+			return decimal.New(p, int32(exp))
+		}
+	}
+	return compact(a.Mul(b).Shift(shift))
+}
+
+// absInt64 is |x| for a coefficient of at most 18 digits.
+func absInt64(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x)
+	}
+	return uint64(x)
 }

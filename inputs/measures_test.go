@@ -76,15 +76,16 @@ func sameDecimal(t *testing.T, what string, got, want decimal.Decimal) {
 	}
 }
 
-// TestCompact: compact keeps a decimal's value and exponent, whatever
-// the size of its coefficient.
+// TestCompact: compact, and mulShift against Mul and Shift, keep a
+// decimal's value and exponent, whatever the size of its coefficient.
 func TestCompact(t *testing.T) {
 	for _, s := range []string{"0", "0.000", "1", "-1", "0.00298", "12.5", "9223372036854775807", "-9223372036854775808",
 		"9223372036854775808", "123456789012345678901234567890.5", "-0.0000000000000000001"} {
 		d := decimal.RequireFromString(s)
-		for _, f := range []string{"1", "0.3", "-7.25"} {
+		for _, f := range []string{"1", "0.3", "-7.25", "999999999999999999", "-0.000000000000000001", "3037000500"} {
 			p := d.Mul(decimal.RequireFromString(f)).Shift(-2)
 			sameDecimal(t, s+"×"+f, compact(p), p)
+			sameDecimal(t, s+"×"+f+" mulShift", mulShift(d, decimal.RequireFromString(f), -2), p)
 			if compact(p).String() != p.String() {
 				t.Errorf("%s×%s: %s, want %s", s, f, compact(p), p)
 			}
