@@ -49,22 +49,22 @@ func benchInput(n int) Input {
 		p := i / per
 		g := i % 10
 		base := len(in.BOM.Lines) - g // index of the group's assembly
-		l := Line{Product: in.BOM.Products[p].ID, PartNumber: fmt.Sprintf("PN-%d", i%5000), Ref: fmt.Sprintf("BOM!%d", i+2)}
+		l := Line{Product: in.BOM.Products[p].ID, PartNumber: fmt.Sprintf("PN-%d", i%5000), Row: int32(i + 2)}
 		switch {
 		case g == 0 || i%per == 0: // assembly, top level
 			l.Parent, l.QtyPer, l.Sources = -1, one, plain[i%len(plain)]
 		case g == 1: // rotor under the assembly, with its own coating
-			l.Parent, l.QtyPer, l.Content, l.Sources = base, qty[1], coating, sources[i%len(sources)]
+			l.Parent, l.QtyPer, l.Content, l.Sources = int32(base), qty[1], coating, sources[i%len(sources)]
 		case g <= 5: // NdFeB magnets under the rotor
-			l.Parent, l.QtyPer, l.Material, l.HSCode, l.Content = base+1, qty[2], "NdFeB", "85051110", ndfeb
+			l.Parent, l.QtyPer, l.Material, l.HSCode, l.Content = int32(base+1), qty[2], "NdFeB", "85051110", ndfeb
 			l.Sources = sources[(i/10)%len(sources)]
 		case g == 6: // SmCo magnet
-			l.Parent, l.QtyPer, l.Material, l.HSCode, l.Content = base+1, qty[1], "SmCo", "85051900", smco
+			l.Parent, l.QtyPer, l.Material, l.HSCode, l.Content = int32(base+1), qty[1], "SmCo", "85051900", smco
 			l.Sources = sources[(i/10+1)%len(sources)]
 		default: // plain parts
-			l.Parent, l.QtyPer, l.HSCode, l.Sources = base, qty[3], "84829900", plain[g%len(plain)]
+			l.Parent, l.QtyPer, l.HSCode, l.Sources = int32(base), qty[3], "84829900", plain[g%len(plain)]
 		}
-		if l.Parent >= len(in.BOM.Lines) || (l.Parent >= 0 && in.BOM.Lines[l.Parent].Product != l.Product) {
+		if int(l.Parent) >= len(in.BOM.Lines) || (l.Parent >= 0 && in.BOM.Lines[l.Parent].Product != l.Product) {
 			l.Parent = -1
 		}
 		in.BOM.Lines = append(in.BOM.Lines, l)

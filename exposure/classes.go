@@ -103,19 +103,19 @@ func (m *model) familyOf(material string) string {
 // origin returns the source's origin country, defaulted as the reader
 // does (SPEC section 2): an empty origin takes the component country.
 func (src *Source) origin() string {
-	if src.Origin != "" {
-		return src.Origin
+	if src.Origin != NoCountry {
+		return src.Origin.String()
 	}
-	return src.Countries[StageComponent]
+	return src.Countries[StageComponent].String()
 }
 
 // hreSeparation returns where the source's heavy rare earths are
 // separated: an empty heavy-separation country takes the separation one.
 func (src *Source) hreSeparation() string {
-	if src.HRESeparation != "" {
-		return src.HRESeparation
+	if src.HRESeparation != NoCountry {
+		return src.HRESeparation.String()
 	}
-	return src.Countries[StageSeparation]
+	return src.Countries[StageSeparation].String()
 }
 
 // materialValue returns B of SPEC section 3 for one unit of the line: the

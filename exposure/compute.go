@@ -187,7 +187,7 @@ func ComputeContext(ctx context.Context, in Input) (*Result, error) {
 	m.byProduct = make([][]*profile, len(in.BOM.Products))
 	for i := range in.BOM.Lines {
 		if _, ok := m.prodIdx[in.BOM.Lines[i].Product]; !ok {
-			return nil, fmt.Errorf("%w: %s belongs to product %q, which is not among the products", ErrNotTree, in.BOM.Lines[i].Ref, in.BOM.Lines[i].Product)
+			return nil, fmt.Errorf("%w: %s belongs to product %q, which is not among the products", ErrNotTree, in.BOM.Ref(i), in.BOM.Lines[i].Product)
 		}
 	}
 	in.Scenarios = append([]Scenario(nil), in.Scenarios...) // the defaults below stay ours
@@ -227,9 +227,9 @@ func (m *model) explode() error {
 	m.level = make([]int, n)
 	m.costBearing = make([]bool, n)
 	hasChild := make([]bool, n)
-	for _, l := range lines {
-		if l.Parent >= n || l.Parent < -1 {
-			return fmt.Errorf("%w: %s names a parent out of range", ErrNotTree, l.Ref)
+	for i, l := range lines {
+		if int(l.Parent) >= n || l.Parent < -1 {
+			return fmt.Errorf("%w: %s names a parent out of range", ErrNotTree, m.in.BOM.Ref(i))
 		}
 		if l.Parent >= 0 {
 			hasChild[l.Parent] = true
@@ -250,11 +250,11 @@ func (m *model) explode() error {
 		j := i
 		for j >= 0 && state[j] != done {
 			if state[j] == onPath {
-				return fmt.Errorf("%w: %s is its own ancestor", ErrNotTree, lines[j].Ref)
+				return fmt.Errorf("%w: %s is its own ancestor", ErrNotTree, m.in.BOM.Ref(j))
 			}
 			state[j] = onPath
 			path = append(path, j)
-			j = lines[j].Parent
+			j = int(lines[j].Parent)
 		}
 		for k := len(path) - 1; k >= 0; k-- {
 			l := path[k]
@@ -269,7 +269,7 @@ func (m *model) explode() error {
 			// Below 10^40 by its digits (no allocation), or compared exactly.
 			if q := m.qty[l]; q.NumDigits()+int(q.Exponent()) > 40 && q.Abs().GreaterThan(MaxQuantity) {
 				return fmt.Errorf("%w: %s: its exploded quantity (the product of qty_per from the product down to it) is beyond 1e40",
-					ErrTooLarge, lines[l].Ref)
+					ErrTooLarge, m.in.BOM.Ref(l))
 			}
 			state[l] = done
 		}

@@ -52,7 +52,7 @@ func at(s string) [NumStages]string {
 }
 
 func src(countries, cost string) Source {
-	return Source{Supplier: "S-" + countries, Share: dec("1"), Countries: at(countries), UnitCost: dec(cost)}
+	return Source{Supplier: "S-" + countries, Share: dec("1"), Countries: CountriesOf(at(countries)), UnitCost: dec(cost)}
 }
 
 func share(s Source, x string) Source { s.Share = dec(x); return s }
@@ -159,7 +159,7 @@ func oneLine(qty, elems string, hs, material string, sources []Source, scenarios
 		BOM: BOM{
 			Products: []Product{{ID: "P1", Name: "Product 1", AnnualVolume: dec("1200")}},
 			Lines: []Line{{Product: "P1", PartNumber: "MAG", Parent: -1, QtyPer: dec(qty), UOM: "EA",
-				Material: material, HSCode: hs, Content: content(elems), Sources: sources, Ref: "BOM!2"}},
+				Material: material, HSCode: hs, Content: content(elems), Sources: sources, Row: 2}},
 		},
 		Scenarios:   scenarios,
 		Prices:      testPrices(),
@@ -1230,10 +1230,10 @@ func drive(rollup Rollup) Input {
 		BOM: BOM{
 			Products: []Product{{ID: "P1", AnnualVolume: dec("1200")}},
 			Lines: []Line{
-				{Product: "P1", PartNumber: "MAGNET", Parent: 2, QtyPer: dec("8"), Content: content("Nd=0.1"), Sources: []Source{src("CN/CN/CN/CN", "5")}, Ref: "BOM!2"},
-				{Product: "P1", PartNumber: "HOUSING", Parent: 3, QtyPer: dec("1"), Sources: []Source{src("?/?/?/JP", "100")}, Ref: "BOM!3"},
-				{Product: "P1", PartNumber: "ROTOR", Parent: 3, QtyPer: dec("2"), Content: content("Dy=0.01"), Sources: []Source{src("CN/CN/CN/CN", "200")}, Ref: "BOM!4"},
-				{Product: "P1", PartNumber: "DRIVE", Parent: -1, QtyPer: dec("1"), Sources: []Source{src("CN/CN/CN/CN", "1000")}, Ref: "BOM!5"},
+				{Product: "P1", PartNumber: "MAGNET", Parent: 2, QtyPer: dec("8"), Content: content("Nd=0.1"), Sources: []Source{src("CN/CN/CN/CN", "5")}, Row: 2},
+				{Product: "P1", PartNumber: "HOUSING", Parent: 3, QtyPer: dec("1"), Sources: []Source{src("?/?/?/JP", "100")}, Row: 3},
+				{Product: "P1", PartNumber: "ROTOR", Parent: 3, QtyPer: dec("2"), Content: content("Dy=0.01"), Sources: []Source{src("CN/CN/CN/CN", "200")}, Row: 4},
+				{Product: "P1", PartNumber: "DRIVE", Parent: -1, QtyPer: dec("1"), Sources: []Source{src("CN/CN/CN/CN", "1000")}, Row: 5},
 			},
 		},
 		Scenarios:   []Scenario{scen("s", "0", []Control{uplift("*", AnyClass, "10")}, []Tariff{tar("US", "*", "", "", "10")})},
@@ -1310,9 +1310,9 @@ func TestComputeProductsAndSources(t *testing.T) {
 			Products: []Product{{ID: "P1", AnnualVolume: dec("1200")}, {ID: "P2", AnnualVolume: dec("600")}},
 			Lines: []Line{
 				{Product: "P1", PartNumber: "MAG-A", Parent: -1, QtyPer: dec("2"), Content: content("Nd=0.5"),
-					Sources: []Source{share(src("CN/CN/CN/CN", "40"), "0.6"), share(src("AU/MY/JP/JP", "60"), "0.4")}, Ref: "BOM!2"},
+					Sources: []Source{share(src("CN/CN/CN/CN", "40"), "0.6"), share(src("AU/MY/JP/JP", "60"), "0.4")}, Row: 2},
 				{Product: "P2", PartNumber: "MAG-B", Parent: -1, QtyPer: dec("4"), Content: content("Nd=0.25"),
-					Sources: []Source{src("?/CN/CN/CN", "40")}, Ref: "BOM!3"},
+					Sources: []Source{src("?/CN/CN/CN", "40")}, Row: 3},
 			},
 		},
 		Scenarios:   []Scenario{scen("s", "50", []Control{ctl("Nd", AnyClass, "20", "90", "0")}, nil)},
@@ -1384,8 +1384,8 @@ func TestComputeNotTree(t *testing.T) {
 		for i, p := range parents {
 			l := base
 			l.PartNumber = fmt.Sprintf("L%d", i)
-			l.Ref = fmt.Sprintf("BOM!%d", i+2)
-			l.Parent = p
+			l.Row = int32(i + 2)
+			l.Parent = int32(p)
 			in.BOM.Lines = append(in.BOM.Lines, l)
 		}
 		return in
@@ -1507,7 +1507,7 @@ func TestAmbiguousRuleFirstInProfileOrder(t *testing.T) {
 	in := func(a, b []Control) Input {
 		in := oneLine("1", "Nd=1", "8505", "", cn, scen("A", "0", a, nil), scen("B", "0", b, nil))
 		second := in.BOM.Lines[0]
-		second.PartNumber, second.HSCode, second.Ref = "MOT", "8501", "BOM!3"
+		second.PartNumber, second.HSCode, second.Row = "MOT", "8501", 3
 		in.BOM.Lines = append(in.BOM.Lines, second)
 		return in
 	}

@@ -32,7 +32,7 @@ import (
 // count and it is not a Parts row.
 func ExampleCompute() {
 	d := decimal.RequireFromString
-	cn := [exposure.NumStages]string{"CN", "CN", "CN", "CN"}
+	cn := exposure.CountriesOf([exposure.NumStages]string{"CN", "CN", "CN", "CN"})
 	in := exposure.Input{
 		BOM: exposure.BOM{
 			Products: []exposure.Product{{ID: "EDU-1", Name: "EV drive unit", AnnualVolume: d("12000")}},

@@ -56,8 +56,8 @@ func chain(levels int, qty string) Input {
 		scen("s", "50", []Control{ctl("Nd", AnyClass, "200", "50", "30")}, []Tariff{tar("US", "CN", "", "", "25")}))
 	in.BOM.Lines = nil
 	for k := 0; k < levels; k++ {
-		l := Line{Product: "P1", PartNumber: fmt.Sprintf("A%d", k), Parent: k - 1, QtyPer: dec(qty), UOM: "EA",
-			Sources: []Source{src("US/US/US/US", "100")}, Ref: fmt.Sprintf("BOM!%d", k+2)}
+		l := Line{Product: "P1", PartNumber: fmt.Sprintf("A%d", k), Parent: int32(k - 1), QtyPer: dec(qty), UOM: "EA",
+			Sources: []Source{src("US/US/US/US", "100")}, Row: int32(k + 2)}
 		if k == levels-1 {
 			l.Content, l.Sources = content("Nd=0.5"), []Source{src("CN/CN/CN/CN", "100")}
 		}

@@ -186,13 +186,13 @@ func TestPartRowsAsDecimal(t *testing.T) {
 				annual := make([]dec128.Decimal, len(p.Deltas))
 				if pc.deltas(bare, nil, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{NoSplit: true, NoUnit: true}) {
 					if !pc.deltas(nil, annual, i, pi, elems, dec128.Of(m.materialValue(l)), PartOptions{AnnualOnly: true}) {
-						return fmt.Errorf("%s: AnnualOnly fell back where NoSplit did not", l.Ref)
+						return fmt.Errorf("%s: AnnualOnly fell back where NoSplit did not", m.in.BOM.Ref(i))
 					}
 					for s := range want {
 						u, a, ok := bare[s].Exact()
 						if !ok || !u.IsZero() || !sameDecimal(bare[s].AnnualDelta, want[s].AnnualDelta) || !sameDecimal(pc.dc.Decimal(a), want[s].AnnualDelta) ||
 							!sameDecimal(pc.dc.Decimal(annual[s]), want[s].AnnualDelta) {
-							return fmt.Errorf("%s scenario %d without the split: %s·10^%d, want %s·10^%d", l.Ref, s,
+							return fmt.Errorf("%s scenario %d without the split: %s·10^%d, want %s·10^%d", m.in.BOM.Ref(i), s,
 								bare[s].AnnualDelta.Coefficient(), bare[s].AnnualDelta.Exponent(), want[s].AnnualDelta.Coefficient(), want[s].AnnualDelta.Exponent())
 						}
 					}
@@ -202,7 +202,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 					for k, pair := range [][2]decimal.Decimal{{g.UnitDelta, w.UnitDelta}, {g.AnnualDelta, w.AnnualDelta},
 						{g.Split.Price, w.Split.Price}, {g.Split.Shortage, w.Split.Shortage}, {g.Split.Carrying, w.Split.Carrying}, {g.Split.Tariff, w.Split.Tariff}} {
 						if !sameDecimal(pair[0], pair[1]) {
-							return fmt.Errorf("%s scenario %d figure %d: %s·10^%d, want %s·10^%d", l.Ref, s, k,
+							return fmt.Errorf("%s scenario %d figure %d: %s·10^%d, want %s·10^%d", m.in.BOM.Ref(i), s, k,
 								pair[0].Coefficient(), pair[0].Exponent(), pair[1].Coefficient(), pair[1].Exponent())
 						}
 					}
@@ -213,7 +213,7 @@ func TestPartRowsAsDecimal(t *testing.T) {
 					wantCost = wantCost.Add(src.Share.Mul(src.UnitCost))
 				}
 				if !sameDecimal(p.AnnualQty, wantQty) || !sameDecimal(p.UnitCost, wantCost) {
-					return fmt.Errorf("%s: annual qty %s, unit cost %s, want %s and %s", l.Ref, p.AnnualQty, p.UnitCost, wantQty, wantCost)
+					return fmt.Errorf("%s: annual qty %s, unit cost %s, want %s and %s", m.in.BOM.Ref(i), p.AnnualQty, p.UnitCost, wantQty, wantCost)
 				}
 				return nil
 			})
@@ -439,8 +439,8 @@ func TestClassesCached(t *testing.T) {
 		l := &split.BOM.Lines[i]
 		l.Sources = append([]Source(nil), l.Sources...)
 		for j := range l.Sources {
-			if i%3 == 0 && l.Sources[j].Countries[StageSeparation] != "CN" {
-				l.Sources[j].HRESeparation = "CN"
+			if i%3 == 0 && l.Sources[j].Countries[StageSeparation] != CountryOf("CN") {
+				l.Sources[j].HRESeparation = CountryOf("CN")
 			}
 		}
 	}
@@ -472,7 +472,7 @@ func TestClassesCached(t *testing.T) {
 				got, want := pc.classes(i, elems), m.contentClasses(i, elems)
 				for k := range want {
 					if !sameDecimal(got[k], want[k]) {
-						t.Fatalf("line %s class %d: %s·10^%d, want %s·10^%d", l.Ref, k, got[k].Coefficient(), got[k].Exponent(), want[k].Coefficient(), want[k].Exponent())
+						t.Fatalf("line %s class %d: %s·10^%d, want %s·10^%d", m.in.BOM.Ref(i), k, got[k].Coefficient(), got[k].Exponent(), want[k].Coefficient(), want[k].Exponent())
 					}
 				}
 				if len(l.Sources) == 1 && hasRareEarth(l) {

@@ -81,7 +81,7 @@ type profileBuilder struct {
 // profileMemo is what decides a source's profile, as the line and the
 // source give it: the profile is a function of it.
 type profileMemo struct {
-	countries   [NumStages]string
+	countries   [NumStages]Country
 	hre, origin string
 	product     int
 	material    string
@@ -272,7 +272,7 @@ func (b *profileBuilder) profile(l *Line, src *Source, pi int) (*profile, error)
 	importer := m.importOf[pi]
 	var countries [NumStages]string
 	for g, c := range src.Countries {
-		countries[g] = cn.country(c)
+		countries[g] = cn.country(c.String())
 	}
 	hreSep, origin := cn.country(src.hreSeparation()), cn.country(src.origin())
 	kb := &b.kb
@@ -367,7 +367,7 @@ func (ps *profileSums) add128(i, pi int, reKg sum128) bool {
 		if !annualRE.IsZero() {
 			kg := annualRE.Mul(ps.share[j])
 			for g, c := range src.Countries {
-				ps.stageSum(Stage(g), c).add(kg, &ps.dc)
+				ps.stageSum(Stage(g), c.String()).add(kg, &ps.dc)
 			}
 		}
 		s := ps.sumsOf(&m.srcProfile[i][j].agg[pi])
@@ -399,7 +399,7 @@ func (ps *profileSums) addDecimal(i, pi int, reKg decimal.Decimal) {
 		if !annualRE.IsZero() {
 			kg := annualRE.Mul(src.Share)
 			for g, c := range src.Countries {
-				ps.stageSum(Stage(g), c).addDecimal(kg, &ps.dc)
+				ps.stageSum(Stage(g), c.String()).addDecimal(kg, &ps.dc)
 			}
 		}
 		s := ps.sumsOf(&m.srcProfile[i][j].agg[pi])

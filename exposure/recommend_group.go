@@ -91,7 +91,7 @@ func (rc *recContext) fillClass(c *recClass) {
 	for j, src := range l.Sources {
 		c.cands = append(c.cands, classCand{alt: -1, src: int32(j), unitCost: src.UnitCost, currentShare: src.Share, current: true})
 		c.resCoef = append(c.resCoef, one)
-		c.capped = append(c.capped, rc.cappedCountries(src.Countries, src.hreSeparation(), c.heavy, importer))
+		c.capped = append(c.capped, rc.cappedCountries(CountryCodes(src.Countries), src.hreSeparation(), c.heavy, importer))
 	}
 	costs := rc.altCosts(w)
 	for k, a := range rc.altsOf(w) {
@@ -127,7 +127,7 @@ func (rc *recContext) candidate(c *recClass, j int) Candidate {
 		return rc.altCandidate(l, int(cc.alt), cc.unitCost)
 	}
 	src := &l.Sources[cc.src]
-	return Candidate{Supplier: src.Supplier, Countries: src.Countries, HRESeparation: src.hreSeparation(), Origin: src.origin(),
+	return Candidate{Supplier: src.Supplier, Countries: CountryCodes(src.Countries), HRESeparation: src.hreSeparation(), Origin: src.origin(),
 		UnitCost: src.UnitCost, Current: true, Ref: "current", CurrentShare: src.Share, EarliestMonth: rc.months[0]}
 }
 
@@ -146,7 +146,7 @@ func (rc *recContext) stageCountry(c *recClass, j int, g Stage) string {
 	if g == StageHRESeparation {
 		return src.hreSeparation()
 	}
-	return src.Countries[g]
+	return src.Countries[g].String()
 }
 
 // altHRESeparation is where an alternative separates heavy rare earths:

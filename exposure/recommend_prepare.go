@@ -148,7 +148,7 @@ func belowPlannedQty(qty, volume decimal.Decimal) bool {
 // already: same supplier and stage countries.
 func isCurrent(l *Line, a *Alternative) bool {
 	for _, s := range l.Sources {
-		if strings.EqualFold(strings.TrimSpace(s.Supplier), strings.TrimSpace(a.Supplier)) && s.Countries == a.Countries {
+		if strings.EqualFold(strings.TrimSpace(s.Supplier), strings.TrimSpace(a.Supplier)) && CountryCodes(s.Countries) == a.Countries {
 			return true
 		}
 	}

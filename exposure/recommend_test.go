@@ -177,7 +177,7 @@ func TestRecommendHandWorked(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := cn
 			if strings.Contains(tc.name, "upstream") {
-				src.Countries = at("?/CN/?/CN")
+				src.Countries = CountriesOf(at("?/CN/?/CN"))
 			}
 			in := oneLine("1", "", "", "", []Source{src}, tc.scenarios...)
 			in.Settings.CountryCap = dec(tc.cap)
@@ -244,7 +244,7 @@ func TestRecommendSharedCapacity(t *testing.T) {
 	in := oneLine("1", "Nd=0.2", "", "M1", []Source{cnA}, scen("s", "0", []Control{uplift("Nd", ClassDirect, "100")}, nil))
 	in.BOM.Lines[0].MaterialKg = dec("1")
 	in.BOM.Lines = append(in.BOM.Lines, Line{Product: "P1", PartNumber: "MAG-B", Parent: -1, QtyPer: dec("2"), Material: "M1", MaterialKg: dec("2"),
-		Content: content("Nd=0.2"), Sources: []Source{cnB}, Ref: "BOM!3"})
+		Content: content("Nd=0.2"), Sources: []Source{cnB}, Row: 3})
 	in.Materials = map[string]Material{"M1": {Code: "M1", PricePerKg: dec("4")}}
 	in.Settings.CountryCap = dec("100")
 	in.Alternatives = []Alternative{{Material: "M1", Supplier: "JP", Countries: at("AU/MY/JP/JP"), PremiumPct: dec("10"), ByPremium: true,
@@ -423,7 +423,7 @@ func randomCase(rng *rand.Rand) Input {
 func soleSourceDelta(t *testing.T, in Input, c Candidate) []float64 {
 	t.Helper()
 	in.BOM.Lines = append([]Line(nil), in.BOM.Lines...)
-	in.BOM.Lines[0].Sources = []Source{{Supplier: c.Supplier, Share: dec("1"), Countries: c.Countries, UnitCost: c.UnitCost}}
+	in.BOM.Lines[0].Sources = []Source{{Supplier: c.Supplier, Share: dec("1"), Countries: CountriesOf(c.Countries), UnitCost: c.UnitCost}}
 	r, err := Compute(in)
 	if err != nil {
 		t.Fatalf("Compute: %v", err)
@@ -711,7 +711,7 @@ func benchPlanInput(n int, shared bool) Input {
 	for i := 0; i < n; i++ {
 		nd := decimal.New(int64(20000+i), -6) // 0.020000, 0.020001, ... kg
 		lines = append(lines, Line{Product: in.BOM.Products[i%len(in.BOM.Products)].ID, PartNumber: fmt.Sprintf("MAG-%d", i), Parent: -1,
-			QtyPer: dec("2"), Material: "NdFeB", HSCode: "85051110", Ref: fmt.Sprintf("BOM!%d", i+2),
+			QtyPer: dec("2"), Material: "NdFeB", HSCode: "85051110", Row: int32(i + 2),
 			Content: []ElementMass{{Element: "Nd", Kg: nd}, {Element: "Dy", Kg: dec("0.002")}}, Sources: sources[i%len(sources)]})
 	}
 	in.BOM.Lines = lines
@@ -771,7 +771,7 @@ func sharedCapacityCase(rng *rand.Rand, many bool) (Input, int) {
 		l.PartNumber = fmt.Sprintf("MAG-%d", i)
 		l.QtyPer = dec(fmt.Sprint(1 + rng.IntN(4)))
 		l.Content = content(fmt.Sprintf("Nd=0.0%d", 1+rng.IntN(9)))
-		l.Ref = fmt.Sprintf("BOM!%d", i+2)
+		l.Row = int32(i + 2)
 		in.BOM.Lines = append(in.BOM.Lines, l)
 	}
 	for i := range in.Alternatives {

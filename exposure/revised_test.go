@@ -10,10 +10,10 @@ import "testing"
 // ex-China quote).
 
 // withOrigin returns s bought as made in origin.
-func withOrigin(s Source, origin string) Source { s.Origin = origin; return s }
+func withOrigin(s Source, origin string) Source { s.Origin = CountryOf(origin); return s }
 
 // withHRE returns s with its heavy rare earths separated in c.
-func withHRE(s Source, c string) Source { s.HRESeparation = c; return s }
+func withHRE(s Source, c string) Source { s.HRESeparation = CountryOf(c); return s }
 
 func TestComputeOriginApartFromComponent(t *testing.T) {
 	// 1 kg Nd in a part of unit cost 100 whose magnet is made in Japan
@@ -62,14 +62,14 @@ func TestComputeImportCountryPerProduct(t *testing.T) {
 	// cost 100): P1 is built in the settings' country (US), P2 in Denmark.
 	// US/CN 25% charges P1 only: 25 × 1,200 = 30,000; DK/CN 5% charges P2
 	// only: 5 × 1,200 = 6,000.
-	line := func(product, ref string) Line {
+	line := func(product string, row int32) Line {
 		return Line{Product: product, PartNumber: "MAG", Parent: -1, QtyPer: dec("1"), Content: content("Nd=1"),
-			Sources: []Source{src("CN/CN/CN/CN", "100")}, Ref: ref}
+			Sources: []Source{src("CN/CN/CN/CN", "100")}, Row: row}
 	}
 	in := oneLine("1", "", "", "", nil, scen("s", "0", nil, []Tariff{tar("US", "CN", "", "", "25"), tar("DK", "CN", "", "", "5")}))
 	in.BOM = BOM{
 		Products: []Product{{ID: "P1", AnnualVolume: dec("1200")}, {ID: "P2", AnnualVolume: dec("1200"), ImportCountry: "DK"}},
-		Lines:    []Line{line("P1", "BOM!2"), line("P2", "BOM!3")},
+		Lines:    []Line{line("P1", 2), line("P2", 3)},
 	}
 	runCases(t, []computeCase{{
 		name: "each-product-pays-its-own-import-countrys-duty",
@@ -165,9 +165,9 @@ func TestComputeControlsByHSCode(t *testing.T) {
 	// Motor: !4, four digits, beats !2 though it names every element and
 	// class: nothing → 0. Loose part: only !2: S = 50 → 60,000.
 	// Units at risk: the magnet's 25% bounds P1: 100·12·0.75 = 900.
-	line := func(pn, hs, ref string) Line {
+	line := func(pn, hs string, row int32) Line {
 		return Line{Product: "P1", PartNumber: pn, Parent: -1, QtyPer: dec("1"), HSCode: hs, Content: content("Nd=1"),
-			Sources: []Source{src("CN/CN/CN/CN", "300")}, Ref: ref}
+			Sources: []Source{src("CN/CN/CN/CN", "300")}, Row: row}
 	}
 	hsRow := func(c Control, hs string) Control { c.HSPrefix = hs; return c }
 	controls := []Control{
@@ -176,7 +176,7 @@ func TestComputeControlsByHSCode(t *testing.T) {
 		hsRow(ctl("*", AnyClass, "0", "100", "0"), "8501"),
 	}
 	in := oneLine("1", "", "", "", nil, scen("s", "100", controls, nil))
-	in.BOM.Lines = []Line{line("MAG", "8505.11", "BOM!2"), line("MOT", "8501.53", "BOM!3"), line("LOOSE", "", "BOM!4")}
+	in.BOM.Lines = []Line{line("MAG", "8505.11", 2), line("MOT", "8501.53", 3), line("LOOSE", "", 4)}
 	tie := oneLine("1", "Nd=1", "8505.11", "", []Source{src("CN/CN/CN/CN", "300")},
 		scen("s", "100", []Control{hsRow(ctl("Nd", AnyClass, "0", "50", "0"), "8505"), hsRow(ctl("Nd", AnyClass, "0", "60", "0"), "85.05")}, nil))
 	runCases(t, []computeCase{
@@ -206,7 +206,7 @@ func TestComputeUnitsAtRisk(t *testing.T) {
 		scen("s", "0", []Control{c}, nil))
 	in.BOM.Products = append(in.BOM.Products, Product{ID: "P2", AnnualVolume: dec("1200")})
 	in.BOM.Lines = append(in.BOM.Lines, Line{Product: "P2", PartNumber: "BOLT", Parent: -1, QtyPer: dec("1"),
-		Sources: []Source{src("CN/CN/CN/CN", "1")}, Ref: "BOM!3"})
+		Sources: []Source{src("CN/CN/CN/CN", "1")}, Row: 3})
 	runCases(t, []computeCase{{
 		name: "share-weighted-availability-of-a-mixed-line",
 		in:   in,

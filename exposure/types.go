@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,18 +114,20 @@ type ElementMass struct {
 	Kg      decimal.Decimal // kilograms per unit of the part
 }
 
-// Source is one place a part is bought from.
+// Source is one place a part is bought from. Its countries are Country
+// values, not strings: every BOM line has a source, and six strings were
+// 96 bytes and six pointers a source for the garbage collector to scan.
 type Source struct {
 	Supplier  string
-	Share     decimal.Decimal   // fraction of the line, the shares of a line add up to 1
-	Countries [NumStages]string // ISO 3166 alpha-2 per stage, "" when unknown
+	Share     decimal.Decimal    // fraction of the line, the shares of a line add up to 1
+	Countries [NumStages]Country // per stage, NoCountry when unknown
 	// HRESeparation is where the heavy rare earths are separated; the
 	// reader defaults it to the separation country (SPEC section 2).
-	HRESeparation string
+	HRESeparation Country
 	// Origin is where the part as bought is made and shipped from: it
 	// decides tariffs, the component country decides classes. The reader
 	// defaults it to the component country.
-	Origin   string
+	Origin   Country
 	UnitCost decimal.Decimal // report currency per unit of the part
 }
 
@@ -133,10 +136,14 @@ type Line struct {
 	Product     string // product ID
 	PartNumber  string
 	Description string
-	Parent      int // index of the parent line in BOM.Lines, -1 at top level
-	QtyPer      decimal.Decimal
-	UOM         string
-	Material    string // material code, "" when the part holds no rare earths
+	// Parent is the index of the parent line in BOM.Lines, -1 at top
+	// level: an int32 beside Row, where an int took a word of its own on
+	// each of a million lines.
+	Parent   int32
+	Row      int32 // the sheet row the line came from, 0 when none (BOM.Ref)
+	QtyPer   decimal.Decimal
+	UOM      string
+	Material string // material code, "" when the part holds no rare earths
 	// MaterialKg is re_mass_kg: the mass of the rare-earth-bearing
 	// material in one unit of the part; zero when not given.
 	MaterialKg decimal.Decimal
@@ -146,13 +153,28 @@ type Line struct {
 	// the supplier declaration (file name) that supplied it.
 	ContentSource string
 	Sources       []Source
-	Ref           string // where the line came from, e.g. "BOM!12" (sheet and row)
 }
 
 // BOM is a parsed bill of materials: products and their lines.
 type BOM struct {
 	Products []Product
 	Lines    []Line
+	Sheet    string // the sheet the lines were read from; "" is "BOM"
+}
+
+// Ref returns where line i came from, e.g. "BOM!12" (sheet and row), ""
+// when it came from no row. Lines hold the row alone: a million lines
+// each held a string for it, only for messages.
+func (b *BOM) Ref(i int) string {
+	row := b.Lines[i].Row
+	if row == 0 {
+		return ""
+	}
+	sheet := b.Sheet
+	if sheet == "" {
+		sheet = "BOM"
+	}
+	return sheet + "!" + strconv.Itoa(int(row))
 }
 
 // Price is the reference price of one element, already in the report

@@ -118,8 +118,8 @@ func (r *reader) readBOM() {
 	if cols.parent < 0 && cols.level < 0 {
 		r.ps.warnf(t.sheet, fmt.Sprint(t.headerRow), "no parent or level column: every line is taken as top level")
 	}
-	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]string{}, materials: map[string]string{},
-		keep: newTextKeeper(r.book), amounts: new(amountCache)}
+	lr := &lineReader{r: r, t: t, cols: cols, products: map[string]bool{}, countries: map[string]exposure.Country{}, materials: map[string]string{},
+		keep: newTextKeeper(r.book)}
 	for _, p := range r.bom.Products {
 		lr.products[p.ID] = true
 	}
@@ -131,6 +131,7 @@ func (r *reader) readBOM() {
 		return
 	}
 	hint := t.rows.RowsHint()
+	lr.amounts, lr.measures = newAmountCache(hint), &measures{amounts: newAmountCache(hint)}
 	r.bom.Lines = make([]exposure.Line, 0, hint)
 	pend := make([]pendingLine, 0, hint)
 	// Every line has a source: they are carved from one block for the
@@ -156,7 +157,7 @@ func (r *reader) readBOM() {
 		}
 	}
 	r.readErr(t)
-	setRefs(r.bom.Lines, pend, r.bomSheet)
+	r.bom.Sheet = r.bomSheet
 	if cols.byLevel {
 		r.resolveLevels(pend)
 	} else {
@@ -226,7 +227,7 @@ type lineReader struct {
 	cols      bomColumns
 	single    string          // the product of every line when Products has one row
 	products  map[string]bool // product ids known
-	countries map[string]string
+	countries map[string]exposure.Country
 	materials map[string]string // cell text → material code, for known materials
 	compOf    map[string]materialComposition
 	sources   slab[exposure.Source]
@@ -236,11 +237,12 @@ type lineReader struct {
 	merged    []elementPct
 	keep      *textKeeper // linememory.go
 	amounts   *amountCache
+	measures  *measures // quantities, masses and contents (measures.go)
 	// currencies numbers the cost currencies for amounts (linememory.go).
 	currencies costCurrencies
 	// lastCountry is each country column's last text with a code
 	// (country); lastProduct the last product known.
-	lastCountry [numCountries]keptCountry
+	lastCountry [numCountries]keptCode
 	lastProduct string
 	// lastMaterial is the last material text with a code and its code
 	// (material).
@@ -251,7 +253,7 @@ type lineReader struct {
 // become a line (the problem is recorded).
 func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	r, t, c := lr.r, lr.t, &lr.cols
-	*l = exposure.Line{Parent: -1} // Ref is set once the sheet is read (setRefs)
+	*l = exposure.Line{Parent: -1, Row: int32(t.row.Num)}
 	p := pendingLine{row: int32(t.row.Num), col: -1}
 	l.Product = lr.keep.repeated(keptProduct, t.textAt(c.product))
 	if l.Product == "" {
@@ -287,7 +289,7 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	l.Description = lr.keep.repeated(keptDescription, t.textAt(c.description)) // cut to what a cell holds by t.next
 	l.UOM = lr.keep.repeated(keptUOM, t.textAt(c.uom))
 	l.HSCode = lr.keep.onceRepeated(keptHSCode, t.textAt(c.hsCode))
-	if q, ok := t.amountAt(c.qtyPer, true); ok {
+	if q, ok := lr.measure(c.qtyPer); ok {
 		l.QtyPer = q
 	} else if t.textAt(c.qtyPer) == "" {
 		t.bad("qty_per", ErrMissingValue, "quantity is empty")
@@ -321,18 +323,21 @@ func (lr *lineReader) read(l *exposure.Line) (pendingLine, bool) {
 	return p, true
 }
 
-// defaultCountries fills a source's empty countries from the others of
-// the same row (SPEC section 2): the origin from the component country
-// and the other way round, the heavy rare earths' separation from the
-// separation country. The other stages stay as given.
-func defaultCountries(countries *[exposure.NumStages]string, hreSeparation, origin *string) {
+// defaultCountries fills a source's empty (zero: "" or
+// exposure.NoCountry) countries from the others of the same row (SPEC
+// section 2): the origin from the component country and the other way
+// round, the heavy rare earths' separation from the separation country.
+// The other stages stay as given. Sources hold exposure.Country values,
+// alternatives strings.
+func defaultCountries[C string | exposure.Country](countries *[exposure.NumStages]C, hreSeparation, origin *C) {
+	var unknown C
 	switch {
-	case *origin == "":
+	case *origin == unknown:
 		*origin = countries[exposure.StageComponent]
-	case countries[exposure.StageComponent] == "":
+	case countries[exposure.StageComponent] == unknown:
 		countries[exposure.StageComponent] = *origin
 	}
-	if *hreSeparation == "" {
+	if *hreSeparation == unknown {
 		*hreSeparation = countries[exposure.StageSeparation]
 	}
 }
@@ -342,22 +347,22 @@ func defaultCountries(countries *[exposure.NumStages]string, hreSeparation, orig
 // text above in the same column is taken again without a look-up, as
 // rows of one assembly often repeat their countries; other texts already
 // seen are looked up in a map.
-func (lr *lineReader) country(k, col int) string {
+func (lr *lineReader) country(k, col int) exposure.Country {
 	text := lr.t.cellAt(col).Text
 	if text == "" {
-		return ""
+		return exposure.NoCountry
 	}
-	if last := &lr.lastCountry[k]; last.code != "" && last.text == text {
+	if last := &lr.lastCountry[k]; last.code != exposure.NoCountry && last.text == text {
 		return last.code
 	}
 	code, ok := lr.countries[text]
 	if !ok {
-		if code = lr.t.countryAt(col); code != "" {
+		if code = exposure.CountryOf(lr.t.countryAt(col)); code != exposure.NoCountry {
 			lr.countries[text] = code
 		}
 	}
-	if code != "" {
-		lr.lastCountry[k] = keptCountry{text, code}
+	if code != exposure.NoCountry {
+		lr.lastCountry[k] = keptCode{text, code}
 	}
 	return code
 }
@@ -370,8 +375,14 @@ const (
 	numCountries
 )
 
-// keptCountry is a country (or material) cell's text and its code.
+// keptCountry is a material cell's text and its code.
 type keptCountry struct{ text, code string }
+
+// keptCode is a country cell's text and its country.
+type keptCode struct {
+	text string
+	code exposure.Country
+}
 
 // stageColumnNames are the stage-country columns in exposure.Stage order.
 var stageColumnNames = [exposure.NumStages]string{"mine_country", "refine_country", "metal_country", "component_country"}

@@ -36,7 +36,7 @@ func TestBOMParentsInAnyOrder(t *testing.T) {
 		{"P2", "GEN", "", 1},    // line 5
 	}
 	l := mustRead(t, map[string][][]any{"Products": twoProducts(), "BOM": bom}, Options{})
-	want := []int{1, 3, 5, -1, 3, -1}
+	want := []int32{1, 3, 5, -1, 3, -1}
 	for i, ln := range l.Input.BOM.Lines {
 		if ln.Parent != want[i] {
 			t.Errorf("line %d (%s/%s) parent %d, want %d", i, ln.Product, ln.PartNumber, ln.Parent, want[i])
@@ -45,7 +45,7 @@ func TestBOMParentsInAnyOrder(t *testing.T) {
 	// Exploded quantity of MAG in one P1: 8 × 1 × 1 = 8, following the
 	// Parent indexes up to the top.
 	q := decimal.NewFromInt(1)
-	for i := 0; i >= 0; i = l.Input.BOM.Lines[i].Parent {
+	for i := int32(0); i >= 0; i = l.Input.BOM.Lines[i].Parent {
 		q = q.Mul(l.Input.BOM.Lines[i].QtyPer)
 	}
 	wantDec(t, "exploded MAG qty", q, "8")
@@ -67,7 +67,7 @@ func TestBOMRepeatedPartNumbers(t *testing.T) {
 		{"P2", "SHIM", "ROT", 4}, // line 8: P2's ROT, line 4, off the path
 	}
 	l := mustRead(t, map[string][][]any{"Products": twoProducts(), "BOM": bom}, Options{})
-	want := []int{-1, 0, 1, -1, 3, 4, 0, 1, 4}
+	want := []int32{-1, 0, 1, -1, 3, 4, 0, 1, 4}
 	for i, ln := range l.Input.BOM.Lines {
 		if ln.Parent != want[i] {
 			t.Errorf("line %d (%s/%s) parent %d, want %d", i, ln.Product, ln.PartNumber, ln.Parent, want[i])
@@ -105,7 +105,7 @@ func TestBOMByLevelPerProduct(t *testing.T) {
 		{"P2", "Y", ".2", 1}, // 5: under X
 	}
 	l := mustRead(t, map[string][][]any{"Products": twoProducts(), "BOM": bom}, Options{})
-	want := []int{-1, 0, 1, 0, -1, 4}
+	want := []int32{-1, 0, 1, 0, -1, 4}
 	for i, ln := range l.Input.BOM.Lines {
 		if ln.Parent != want[i] {
 			t.Errorf("line %d (%s) parent %d, want %d", i, ln.PartNumber, ln.Parent, want[i])
@@ -476,7 +476,7 @@ func TestSourcing(t *testing.T) {
 	for i, s := range mag.Sources {
 		wantDec(t, "share "+s.Supplier, s.Share, wantShares[i])
 		wantDec(t, "cost "+s.Supplier, s.UnitCost, wantCosts[i])
-		if s.Countries != wantCountries[i] {
+		if exposure.CountryCodes(s.Countries) != wantCountries[i] {
 			t.Errorf("%s countries %v, want %v (an empty stage stays unknown)", s.Supplier, s.Countries, wantCountries[i])
 		}
 		if s.Supplier != wantSuppliers[i] {
@@ -655,7 +655,7 @@ func TestResolveParentsMatchesPlain(t *testing.T) {
 		}
 		parents := make([]int, len(r.bom.Lines))
 		for i, l := range r.bom.Lines {
-			parents[i] = l.Parent
+			parents[i] = int(l.Parent)
 		}
 		return parents, r.ps.list
 	}
@@ -681,7 +681,7 @@ func TestResolveParentsMatchesPlain(t *testing.T) {
 		var pend []pendingLine
 		for i := range size {
 			product := fmt.Sprintf("P%d", 1+rng.IntN(3))
-			lines = append(lines, exposure.Line{Product: product, PartNumber: part(), Parent: -1, Ref: fmt.Sprintf("BOM!%d", i+2)})
+			lines = append(lines, exposure.Line{Product: product, PartNumber: part(), Parent: -1, Row: int32(i + 2)})
 			p := pendingLine{row: int32(i + 2), col: 2}
 			switch rng.IntN(6) {
 			case 0: // top level
@@ -763,16 +763,16 @@ func (r *reader) resolveParentsPlain(pend []pendingLine) {
 				}
 			}
 			if o, other := anyProduct[par]; other {
-				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[o].Product, lines[o].Ref, l.Product)
+				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[o].Product, r.bom.Ref(o), l.Product)
 			} else {
 				r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 			}
 			continue
 		}
 		if d, dup := dups[k]; dup {
-			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
+			r.ps.errorf(r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, r.bom.Ref(j), r.bom.Ref(d))
 			continue
 		}
-		l.Parent = j
+		l.Parent = int32(j)
 	}
 }

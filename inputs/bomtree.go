@@ -2,7 +2,11 @@
 
 package inputs
 
-import "rexpo/exposure"
+import (
+	"strconv"
+
+	"rexpo/exposure"
+)
 
 // resolveParents links lines to their parents by part number within the
 // product. A parent equal to the product id or empty means top level.
@@ -40,12 +44,12 @@ func (r *reader) resolveParents(pend []pendingLine) {
 		}
 		j := onPath(lines, i-1, l.Product, par)
 		if j >= 0 && !repeated[first[j]] {
-			l.Parent = j
+			l.Parent = int32(j)
 			continue
 		}
 		f, known := firstOf.first(par)
 		if known && !repeated[f] && lines[f].Product == l.Product {
-			l.Parent = int(f)
+			l.Parent = int32(f)
 			continue
 		}
 		k := key{l.Product, par}
@@ -54,13 +58,13 @@ func (r *reader) resolveParents(pend []pendingLine) {
 		case !known:
 			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is not a part number of product %q", par, l.Product)
 		case !ok:
-			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, lines[f].Ref, l.Product)
+			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is in product %q (%s), not in %q", par, lines[f].Product, r.bom.Ref(int(f)), l.Product)
 		default:
 			if d, dup := dups[k]; dup {
-				r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, lines[j].Ref, lines[d].Ref)
+				r.ps.errorIs(ErrNotTree, r.bomSheet, pend[i].parentAt(), "parent %q is ambiguous: it appears at %s and %s", par, r.bom.Ref(j), r.bom.Ref(d))
 				continue
 			}
-			l.Parent = j
+			l.Parent = int32(j)
 		}
 	}
 }
@@ -69,7 +73,7 @@ func (r *reader) resolveParents(pend []pendingLine) {
 // resolved so far, a few steps up at most (a cycle stops there too); -1
 // when it is not there.
 func onPath(lines []exposure.Line, from int, product, part string) int {
-	for a, steps := from, 0; a >= 0 && steps < 8; a, steps = lines[a].Parent, steps+1 {
+	for a, steps := from, 0; a >= 0 && steps < 8; a, steps = int(lines[a].Parent), steps+1 {
 		if lines[a].PartNumber == part && lines[a].Product == product {
 			return a
 		}
@@ -99,7 +103,7 @@ func (r *reader) resolveLevels(pend []pendingLine) {
 		}
 		stack = stack[:depth]
 		if depth > 0 {
-			l.Parent = stack[depth-1]
+			l.Parent = int32(stack[depth-1])
 		}
 		stack = append(stack, i)
 	}
@@ -117,14 +121,14 @@ func (r *reader) checkCycles(pend []pendingLine) {
 		for j >= 0 && state[j] == 0 {
 			state[j] = 1
 			path = append(path, j)
-			j = lines[j].Parent
+			j = int(lines[j].Parent)
 		}
 		if j >= 0 && state[j] == 1 {
 			// j is on the current path: a cycle through j.
 			p := lines[j].Parent
 			// The place names the row; the message, the parent's.
 			r.ps.errorIs(ErrNotTree, r.bomSheet, pend[j].parentAt(), "the BOM is not a tree: part %q is its own ancestor (its parent %q is at %s)",
-				lines[j].PartNumber, lines[p].PartNumber, r.bom.Lines[p].Ref)
+				lines[j].PartNumber, lines[p].PartNumber, r.bom.Ref(int(p)))
 			for _, k := range path {
 				lines[k].Parent = -1 // break the cycle so later steps terminate
 			}
@@ -145,12 +149,11 @@ func (r *reader) warnNestedContent() {
 		if len(lines[i].Content) == 0 {
 			continue
 		}
-		for a := lines[i].Parent; a >= 0; a = lines[a].Parent {
+		for a := int(lines[i].Parent); a >= 0; a = int(lines[a].Parent) {
 			if len(lines[a].Content) > 0 && !warned[a] {
 				warned[a] = true
-				sheet, row := splitRef(lines[a].Ref)
-				r.ps.warnf(sheet, row, "assembly %q carries rare-earth content and so does its part %q (%s): both count",
-					lines[a].PartNumber, lines[i].PartNumber, lines[i].Ref)
+				r.ps.warnf(r.bomName(), strconv.Itoa(int(lines[a].Row)), "assembly %q carries rare-earth content and so does its part %q (%s): both count",
+					lines[a].PartNumber, lines[i].PartNumber, r.bom.Ref(i))
 			}
 		}
 	}

@@ -147,6 +147,20 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 		}
 		mass, hasMass = g.Shift(-3), true
 	}
+	// Without the row's own wt% or grams, the content follows from the
+	// material and the re_mass_kg text alone: lines that repeat them
+	// share it (measures.go).
+	var memo *contentSlot
+	var memoKey costKey
+	if !pct && !grams && hasMass && len(comp.elems) > 0 && t.textAt(c.reMassG) == "" {
+		if key, ok := lr.plainKey(c.reMassKg); ok {
+			slot, hit := lr.measures.contentSlot(material, key)
+			if hit {
+				return slot.content, mass
+			}
+			memo, memoKey = slot, key
+		}
+	}
 	out := lr.scratch[:0]
 	var fromGrams map[string]bool
 	if grams {
@@ -168,7 +182,7 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 			if fromGrams[e.sym] || e.pct.IsZero() || !e.counted || mass.IsZero() {
 				continue
 			}
-			out = append(out, exposure.ElementMass{Element: e.sym, Kg: mass.Mul(e.pct).Shift(-2)})
+			out = append(out, exposure.ElementMass{Element: e.sym, Kg: mulShift(mass, e.pct, -2)})
 		}
 	} else if (material != "" || overridden) && len(fromGrams) == 0 && t.textAt(c.reMassKg) == "" && t.textAt(c.reMassG) == "" {
 		// A mass cell that is there but bad is already an error: one
@@ -179,11 +193,14 @@ func (lr *lineReader) lineContent(material string) ([]exposure.ElementMass, deci
 	if !hasMass {
 		mass = decimal.Zero
 	}
-	if len(out) == 0 {
-		return nil, mass
+	var kept []exposure.ElementMass
+	if len(out) > 0 {
+		kept = lr.content.take(len(out))
+		copy(kept, out)
 	}
-	kept := lr.content.take(len(out))
-	copy(kept, out)
+	if memo != nil {
+		*memo = contentSlot{material: material, mass: memoKey, content: kept}
+	}
 	return kept, mass
 }
 
@@ -196,7 +213,7 @@ var massWithUnit = regexp.MustCompile(`(?i)^\s*([0-9][0-9.,]*)\s*(mg|g|grams?|kg
 func (lr *lineReader) massAt(col int, name string, shift int32) (decimal.Decimal, bool) {
 	t := lr.t
 	if !strings.ContainsAny(t.cellAt(col).Text, "gG") { // every unit massWithUnit knows has a g
-		return t.amountAt(col, true)
+		return lr.measure(col)
 	}
 	m := massWithUnit.FindStringSubmatch(t.textAt(col))
 	if m == nil {

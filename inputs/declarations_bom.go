@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -212,8 +213,7 @@ func (r *reader) fillFromDeclaration(l *exposure.Line, e *declared, rare []strin
 	}
 	l.ContentSource = e.file
 	if u := e.p.Unit; !eachUnits[schema.NormalizeKey(u)] && schema.NormalizeKey(u) != schema.NormalizeKey(l.UOM) {
-		sheet, row := splitRef(l.Ref)
-		r.ps.warnf(sheet, row, "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
+		r.ps.warnf(r.bomName(), strconv.Itoa(int(l.Row)), "part %q: %s declares its masses per %s, the BOM counts the part in %q: the masses are taken per BOM unit", l.PartNumber, e.file, u, l.UOM)
 	}
 }
 
@@ -224,8 +224,7 @@ func (r *reader) checkDeclaration(l *exposure.Line, e *declared, bom map[string]
 	for _, sym := range rare {
 		b, d := bom[sym], e.p.Grams[sym]
 		if d.Sub(b).Abs().GreaterThan(b.Mul(slack)) {
-			sheet, row := splitRef(l.Ref)
-			r.ps.warnf(sheet, row, "part %q: the BOM gives %s per unit, the supplier declaration %s gives %s: the BOM's figures are used (they differ by more than 5%%)",
+			r.ps.warnf(r.bomName(), strconv.Itoa(int(l.Row)), "part %q: the BOM gives %s per unit, the supplier declaration %s gives %s: the BOM's figures are used (they differ by more than 5%%)",
 				l.PartNumber, gramsList(bom, rare), e.file, gramsList(e.p.Grams, rare))
 			return
 		}

@@ -38,7 +38,8 @@
 //     composition.go (element content, the balance element), bomtree.go
 //     (parents, levels, cycles), sourcing.go (Sourcing) with limits.go (the
 //     exploded-quantity and date-cell guards) and linememory.go (what a
-//     line keeps in memory: texts and amounts once); reference.go (the embedded
+//     line keeps in memory: texts and amounts once; measures.go the same
+//     for quantities, masses and contents); reference.go (the embedded
 //     prices and materials with the input's Prices and Materials sheets
 //     over them, the built-in library, the demo's sample, data/sample via
 //     embed.go); fx.go (FX); settings.go (Settings and the report flags

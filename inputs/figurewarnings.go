@@ -91,7 +91,7 @@ func (r *reader) warnUnknownOrigin() {
 	lines := r.bom.Lines
 	parent := make([]bool, len(lines))
 	for i := range lines {
-		if p := lines[i].Parent; p >= 0 && p < len(lines) {
+		if p := int(lines[i].Parent); p >= 0 && p < len(lines) {
 			parent[p] = true
 		}
 	}
@@ -102,9 +102,9 @@ func (r *reader) warnUnknownOrigin() {
 			continue
 		}
 		for _, s := range lines[i].Sources {
-			if s.Origin == "" && s.Countries[exposure.StageComponent] == "" {
+			if s.Origin == exposure.NoCountry && s.Countries[exposure.StageComponent] == exposure.NoCountry {
 				n++
-				refs = append(refs, lines[i].Ref)
+				refs = append(refs, r.bom.Ref(i))
 				break
 			}
 		}
@@ -151,11 +151,11 @@ func (r *reader) warnNoContent() {
 func (r *reader) warnNoCountries() {
 	for i := range r.bom.Lines {
 		for _, s := range r.bom.Lines[i].Sources {
-			if s.Origin != "" || s.HRESeparation != "" {
+			if s.Origin != exposure.NoCountry || s.HRESeparation != exposure.NoCountry {
 				return
 			}
 			for _, c := range s.Countries {
-				if c != "" {
+				if c != exposure.NoCountry {
 					return
 				}
 			}
@@ -200,7 +200,7 @@ func (r *reader) warnHSCodes() {
 	lines := r.bom.Lines
 	parent := make([]bool, len(lines))
 	for i := range lines {
-		if p := lines[i].Parent; p >= 0 && p < len(lines) {
+		if p := int(lines[i].Parent); p >= 0 && p < len(lines) {
 			parent[p] = true
 		}
 	}
@@ -216,7 +216,7 @@ func (r *reader) warnHSCodes() {
 		if strings.TrimSpace(l.HSCode) == "" {
 			missing++
 			if len(examples) < 3 {
-				examples = append(examples, l.Ref)
+				examples = append(examples, r.bom.Ref(i))
 			}
 		}
 	}

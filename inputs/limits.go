@@ -23,7 +23,7 @@ func (r *reader) checkExploded(pend []pendingLine, qtyCol int) {
 	var path []int
 	for i := range lines {
 		path = path[:0]
-		for j := i; j >= 0 && !done[j]; j = lines[j].Parent {
+		for j := i; j >= 0 && !done[j]; j = int(lines[j].Parent) {
 			path = append(path, j)
 		}
 		for k := len(path) - 1; k >= 0; k-- {

@@ -3,27 +3,26 @@ package inputs
 import (
 	"encoding/binary"
 	"hash/maphash"
-	"strconv"
+	"math/bits"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
-	"rexpo/exposure"
 	"rexpo/workbook"
 )
 
 // What a BOM's lines keep in memory. A million-line BOM stays resident
 // for the whole computation, so the lines hold no more than their values:
 // texts apart from the blocks they were read from, repeated texts and
-// amounts once, and their places in one string.
+// amounts once (measures.go too), and their places as row numbers.
 
 // Texts and amounts are remembered in direct-mapped caches, a slot a
 // hash: a look-up costs a hash and a compare, where a map also grows,
 // and a text that meets another in its slot is merely kept twice.
 const (
-	textSlots   = 1 << 12
-	amountBits  = 16
-	amountSlots = 1 << amountBits
+	textSlots     = 1 << 12
+	minAmountBits = 12
+	maxAmountBits = 18
 )
 
 var cacheSeed = maphash.MakeSeed()
@@ -107,14 +106,29 @@ func (k *textKeeper) unique(s string) string {
 // report currency, by their text and currency, so that a repeated cost
 // is parsed and converted once and its lines share one decimal: decimals
 // are immutable, and each costs an allocation of its own. (Quantities
-// are mostly small whole numbers, shared already, and masses seldom
-// repeat: they are not remembered.)
+// and masses have a cache of their own, measures.go.)
 //
 // A slot holds its key, the text's bytes and the currency's number,
 // within itself: looking up a million costs no reading of the strings
 // they were read from, which lie all over the heap, and no hashing of
 // strings (costKey). Texts of more than 16 bytes are not remembered.
-type amountCache [amountSlots]amountSlot
+type amountCache struct {
+	slots []amountSlot
+	shift uint8 // 64 - log2(len(slots))
+}
+
+// newAmountCache sizes a cache for a sheet of about rows rows (0:
+// unknown), for the reading alone: a slot for every one or two rows,
+// between 2^12 and 2^18 slots (10 MB), 2^16 when the size is unknown. A
+// million-line BOM has some 170,000 distinct cost texts, which the most
+// slots share most repeats among; a small sheet needs no megabytes.
+func newAmountCache(rows int) *amountCache {
+	n := 16
+	if rows > 0 {
+		n = min(max(bits.Len(uint(rows))-1, minAmountBits), maxAmountBits)
+	}
+	return &amountCache{slots: make([]amountSlot, 1<<n), shift: uint8(64 - n)}
+}
 
 type amountSlot struct {
 	key costKey
@@ -144,7 +158,7 @@ func makeCostKey(text string, cur uint8) (k costKey, ok bool) {
 // words, whose top bits pick the slot. (A collision only costs a parse.)
 func (c *amountCache) slot(k costKey) (slot *amountSlot, hit bool) {
 	h := (k.lo*0x9e3779b97f4a7c15 ^ k.hi*0xc2b2ae3d27d4eb4f ^ uint64(k.n)<<8 ^ uint64(k.cur)) * 0xff51afd7ed558ccd
-	slot = &c[h>>(64-amountBits)]
+	slot = &c.slots[h>>c.shift]
 	return slot, slot.key == k
 }
 
@@ -211,28 +225,4 @@ func (lr *lineReader) cost(col int, currency string) decimal.Decimal {
 		slot.key, slot.d = key, d
 	}
 	return d
-}
-
-// setRefs gives each line its place ("BOM!12") once the sheet is read:
-// all the places are cut from one string, one allocation where a string
-// each took a million.
-func setRefs(lines []exposure.Line, pend []pendingLine, sheet string) {
-	var buf [16]byte
-	size := 0
-	for i := range pend {
-		size += len(sheet) + 1 + len(strconv.AppendInt(buf[:0], int64(pend[i].row), 10))
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for i := range pend {
-		b.WriteString(sheet)
-		b.WriteByte('!')
-		b.Write(strconv.AppendInt(buf[:0], int64(pend[i].row), 10))
-	}
-	all, at := b.String(), 0
-	for i := range pend {
-		n := len(sheet) + 1 + len(strconv.AppendInt(buf[:0], int64(pend[i].row), 10))
-		lines[i].Ref = all[at : at+n]
-		at += n
-	}
 }

@@ -38,8 +38,8 @@ func TestRepeatedAmounts(t *testing.T) {
 		wantDec(t, part+" qty_per", ln.QtyPer, want[0])
 		wantDec(t, part+" unit cost", ln.Sources[0].UnitCost, want[1])
 	}
-	if a, e := lineOf(t, l, "P1", "A").Ref, lineOf(t, l, "P1", "E").Ref; a != "BOM!2" || e != "BOM!7" {
-		t.Errorf("refs %s and %s, want BOM!2 and BOM!7", a, e)
+	if a, e := lineOf(t, l, "P1", "A").Row, lineOf(t, l, "P1", "E").Row; a != 2 || e != 7 || l.Input.BOM.Ref(0) != "BOM!2" {
+		t.Errorf("rows %d and %d (%s), want 2 and 7 (BOM!2)", a, e, l.Input.BOM.Ref(0))
 	}
 
 	// A rate that is missing is one error however often its cost repeats,
@@ -91,8 +91,8 @@ func TestCSVLinesKeepNotTheFile(t *testing.T) {
 		t.Errorf("the lines hold %d MB after reading a 20 MB file", held>>20)
 	}
 	first, last := l.Input.BOM.Lines[0], l.Input.BOM.Lines[lines-1]
-	if first.PartNumber != "PART-0" || last.PartNumber != fmt.Sprint("PART-", lines-1) || last.Ref != fmt.Sprint("bom!", lines+1) {
-		t.Errorf("lines %q %q, last at %s", first.PartNumber, last.PartNumber, last.Ref)
+	if first.PartNumber != "PART-0" || last.PartNumber != fmt.Sprint("PART-", lines-1) || l.Input.BOM.Ref(lines-1) != fmt.Sprint("bom!", lines+1) {
+		t.Errorf("lines %q %q, last at %s", first.PartNumber, last.PartNumber, l.Input.BOM.Ref(lines-1))
 	}
 	if unsafe.StringData(first.Description) != unsafe.StringData(last.Description) {
 		t.Error("a description that repeats is kept more than once")
@@ -150,7 +150,7 @@ func TestCostCacheSameAsParsing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := ln.Sources[0].Countries; c[exposure.StageMine] != code || c[exposure.StageComponent] != other {
+		if c := exposure.CountryCodes(ln.Sources[0].Countries); c[exposure.StageMine] != code || c[exposure.StageComponent] != other {
 			t.Errorf("line %d: countries %v, want %s and %s", i, c, code, other)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"rexpo/exposure"
+	"rexpo/reference"
 )
 
 // Tests of the origin and heavy-rare-earth separation countries and their
@@ -13,9 +14,10 @@ import (
 // origin with the expected ones.
 func wantSource(t *testing.T, what string, got exposure.Source, countries [exposure.NumStages]string, hre, origin string) {
 	t.Helper()
-	if got.Countries != countries || got.HRESeparation != hre || got.Origin != origin {
-		t.Errorf("%s: countries %v hre %q origin %q, want %v hre %q origin %q",
-			what, got.Countries, got.HRESeparation, got.Origin, countries, hre, origin)
+	gotCountries := exposure.CountryCodes(got.Countries)
+	if gotCountries != countries || got.HRESeparation.String() != hre || got.Origin.String() != origin {
+		t.Errorf("%s: countries %q hre %q origin %q, want %q hre %q origin %q",
+			what, gotCountries, got.HRESeparation, got.Origin, countries, hre, origin)
 	}
 }
 
@@ -196,4 +198,23 @@ func TestProductsImportCountry(t *testing.T) {
 	products[2][2] = "Narnia"
 	ie := mustFail(t, map[string][][]any{"Products": products, "BOM": bom}, Options{})
 	wantProblem(t, ie.Problems, "Products", "C3", true, "Narnia")
+}
+
+// TestEveryCountryFitsCountry: each country of the reference table, by
+// name, reads as a code that exposure.Country holds (two capitals; it
+// panics on anything else) and gives back.
+func TestEveryCountryFitsCountry(t *testing.T) {
+	names := reference.CountryNames()
+	if len(names) < 200 {
+		t.Fatalf("%d countries", len(names))
+	}
+	for _, name := range names {
+		code, err := reference.LookupCountry(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := exposure.CountryOf(code).String(); got != code {
+			t.Errorf("%s: %q as a Country is %q", name, code, got)
+		}
+	}
 }

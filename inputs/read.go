@@ -270,7 +270,7 @@ func (r *reader) convert(t *table, col string, v decimal.Decimal, currency strin
 		}
 		return v
 	}
-	return v.Mul(rate)
+	return compact(v.Mul(rate)) // the lines keep it (measures.go)
 }
 
 // readFX reads exchange rates into the report currency.

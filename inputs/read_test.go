@@ -288,8 +288,8 @@ func TestReadMinimal(t *testing.T) {
 	if a.Parent != -1 || b.Parent != 0 {
 		t.Errorf("parents = %d, %d; want -1, 0", a.Parent, b.Parent)
 	}
-	if a.Ref != "BOM!2" || b.Ref != "BOM!3" {
-		t.Errorf("refs = %q, %q; want BOM!2, BOM!3", a.Ref, b.Ref)
+	if bom.Ref(0) != "BOM!2" || bom.Ref(1) != "BOM!3" {
+		t.Errorf("refs = %q, %q; want BOM!2, BOM!3", bom.Ref(0), bom.Ref(1))
 	}
 	wantDec(t, "B qty_per", b.QtyPer, "2")
 	if len(b.Sources) != 1 {
@@ -297,7 +297,7 @@ func TestReadMinimal(t *testing.T) {
 	}
 	wantDec(t, "B unit cost", b.Sources[0].UnitCost, "3")
 	wantDec(t, "B share", b.Sources[0].Share, "1")
-	if b.Sources[0].Countries != [exposure.NumStages]string{} {
+	if b.Sources[0].Countries != [exposure.NumStages]exposure.Country{} {
 		t.Errorf("B countries = %v, want all unknown", b.Sources[0].Countries)
 	}
 	if len(b.Content) != 0 {
@@ -354,10 +354,10 @@ func TestReadColumnAliases(t *testing.T) {
 		if ls[0].Sources[0].Supplier != "Acme" {
 			t.Errorf("A supplier = %q", ls[0].Sources[0].Supplier)
 		}
-		if got := ls[0].Sources[0].Countries; got != [exposure.NumStages]string{"AU", "MY", "JP", "KR"} {
+		if got := exposure.CountryCodes(ls[0].Sources[0].Countries); got != [exposure.NumStages]string{"AU", "MY", "JP", "KR"} {
 			t.Errorf("A countries = %v, want [AU MY JP KR]", got)
 		}
-		if got := ls[1].Sources[0].Countries; got != [exposure.NumStages]string{"", "", "", "VN"} {
+		if got := exposure.CountryCodes(ls[1].Sources[0].Countries); got != [exposure.NumStages]string{"", "", "", "VN"} {
 			t.Errorf("B countries = %v, want [   VN]", got)
 		}
 	}
@@ -468,8 +468,8 @@ func TestReadHeaderBelowTitle(t *testing.T) {
 
 	bom[6][3] = 2
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-	if got := lineOf(t, l, "P1", "B"); got.Ref != "BOM!7" || got.Parent != 0 {
-		t.Errorf("B ref %q parent %d, want BOM!7, 0", got.Ref, got.Parent)
+	if got := lineOf(t, l, "P1", "B"); got.Row != 7 || got.Parent != 0 {
+		t.Errorf("B row %d parent %d, want 7, 0", got.Row, got.Parent)
 	}
 
 	// 25 filled title rows push the header out of the first 20 rows: a
@@ -568,7 +568,7 @@ func TestReadSAPExport(t *testing.T) {
 		{"..2", "CAP", "DC-link capacitor", "3", "PC"},
 	}
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-	wantParents := map[string]int{"MOT": -1, "ROT": 0, "MAG": 1, "STA": 0, "INV": -1, "CAP": 4}
+	wantParents := map[string]int32{"MOT": -1, "ROT": 0, "MAG": 1, "STA": 0, "INV": -1, "CAP": 4}
 	for i, ln := range l.Input.BOM.Lines {
 		if ln.Product != "P1" {
 			t.Errorf("line %d product %q, want P1 (the only product)", i, ln.Product)
@@ -623,7 +623,7 @@ func TestReadAgileExport(t *testing.T) {
 		{1, "200-020", "Inverter", 1, 20, "A"},
 	}
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
-	want := map[string]int{"100-001": -1, "200-010": 0, "300-100": 1, "200-020": 0}
+	want := map[string]int32{"100-001": -1, "200-010": 0, "300-100": 1, "200-020": 0}
 	if len(l.Input.BOM.Lines) != 4 {
 		t.Fatalf("%d lines, want 4", len(l.Input.BOM.Lines))
 	}
@@ -700,7 +700,7 @@ func TestReadCountries(t *testing.T) {
 	l := mustRead(t, map[string][][]any{"Products": oneProduct(), "BOM": bom}, Options{})
 	for i, n := range names {
 		ln := lineOf(t, l, "P1", fmt.Sprintf("X%02d", i))
-		if got := ln.Sources[0].Countries[exposure.StageComponent]; got != n.want {
+		if got := ln.Sources[0].Countries[exposure.StageComponent].String(); got != n.want {
 			t.Errorf("%q → %q, want %q", n.text, got, n.want)
 		}
 	}
@@ -1020,16 +1020,16 @@ func TestReadCSVFolder(t *testing.T) {
 	// ROT (row 3), which is below MOT (row 5), whose parent is the
 	// product id, i.e. top level.
 	mot, rot := indexOf(t, l, "EDU", "MOT"), indexOf(t, l, "EDU", "ROT")
-	if got := lineOf(t, l, "EDU", "MAG").Parent; got != rot {
+	if got := int(lineOf(t, l, "EDU", "MAG").Parent); got != rot {
 		t.Errorf("MAG parent %d, want %d (ROT)", got, rot)
 	}
-	if got := lineOf(t, l, "EDU", "ROT").Parent; got != mot {
+	if got := int(lineOf(t, l, "EDU", "ROT").Parent); got != mot {
 		t.Errorf("ROT parent %d, want %d (MOT)", got, mot)
 	}
 	if got := lineOf(t, l, "EDU", "MOT").Parent; got != -1 {
 		t.Errorf("MOT parent %d, want -1", got)
 	}
-	if got := lineOf(t, l, "WTG", "MAG").Parent; got != indexOf(t, l, "WTG", "GEN") {
+	if got := int(lineOf(t, l, "WTG", "MAG").Parent); got != indexOf(t, l, "WTG", "GEN") {
 		t.Errorf("WTG MAG parent %d, want WTG GEN", got)
 	}
 	// LAM: 35 EUR × 1.08 = 37.80 USD.
@@ -1131,7 +1131,7 @@ func TestReadSample(t *testing.T) {
 			total = total.Add(s.Share)
 		}
 		if !total.Equal(decimal.NewFromInt(1)) {
-			t.Errorf("%s %s: shares add up to %s", ln.Ref, ln.PartNumber, total)
+			t.Errorf("row %d %s: shares add up to %s", ln.Row, ln.PartNumber, total)
 		}
 	}
 	if withContent == 0 {

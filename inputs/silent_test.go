@@ -179,9 +179,9 @@ func TestHSCodesControls(t *testing.T) {
 	nd := []exposure.ElementMass{{Element: "Nd", Kg: decimal.RequireFromString("0.1")}}
 	r := &reader{scenarioSrc: "built-in library", settings: exposure.Settings{ImportCountry: "US"}}
 	r.bom.Lines = []exposure.Line{
-		{PartNumber: "MAG", Parent: -1, Content: nd, Ref: "BOM!2"},
-		{PartNumber: "MOT", Parent: -1, Content: nd, HSCode: "8501.10", Ref: "BOM!3"},
-		{PartNumber: "SCR", Parent: -1, Ref: "BOM!4"},
+		{PartNumber: "MAG", Parent: -1, Content: nd, Row: 2},
+		{PartNumber: "MOT", Parent: -1, Content: nd, HSCode: "8501.10", Row: 3},
+		{PartNumber: "SCR", Parent: -1, Row: 4},
 	}
 	r.scenarios = []exposure.Scenario{{ID: "licences", Controls: []exposure.Control{
 		{HSPrefix: "8505.11", Ref: "controls!4"}, {HSPrefix: "8501", Ref: "controls!5"}, {Ref: "controls!6"},

@@ -73,9 +73,9 @@ func (r *reader) readSource(t *table, g *sourceGroup) {
 		g.bad = true
 	}
 	src := exposure.Source{Supplier: t.text("supplier"), Share: share,
-		HRESeparation: t.country("hre_separation_country"), Origin: t.country("origin_country")}
+		HRESeparation: exposure.CountryOf(t.country("hre_separation_country")), Origin: exposure.CountryOf(t.country("origin_country"))}
 	for s, name := range stageColumnNames {
-		src.Countries[s] = t.country(name)
+		src.Countries[s] = exposure.CountryOf(t.country(name))
 	}
 	// Within the row only: an empty stage is unknown, not the BOM row's.
 	defaultCountries(&src.Countries, &src.HRESeparation, &src.Origin)
@@ -137,13 +137,4 @@ func (g *sourceGroup) scaledShares() []decimal.Decimal {
 		sum = sum.Add(shares[j])
 	}
 	return shares
-}
-
-// splitRef splits a row reference such as "BOM!12" into its sheet and
-// row, for problems.
-func splitRef(ref string) (sheet, cell string) {
-	if i := strings.LastIndexByte(ref, '!'); i >= 0 {
-		return ref[:i], ref[i+1:]
-	}
-	return "", ref
 }

@@ -66,15 +66,15 @@ func newFixture() *fixture {
 			From: exposure.Month{Year: 2026, Month: time.March}, Ref: "Tariffs!2"}},
 	}
 	lines := []exposure.Line{
-		{Product: "EDU-150", PartNumber: "EDU-MOT-100", Description: "Traction motor", Parent: -1, QtyPer: d("1"), UOM: "pcs", Ref: "BOM!2"},
+		{Product: "EDU-150", PartNumber: "EDU-MOT-100", Description: "Traction motor", Parent: -1, QtyPer: d("1"), UOM: "pcs", Row: 2},
 		{Product: "EDU-150", PartNumber: "EDU-ROT-110", Description: "Rotor magnet set 38UH", Parent: 0, QtyPer: d("1"), UOM: "set",
 			Material: "NDFEB_38UH_BULK", HSCode: "850511", Content: []exposure.ElementMass{{Element: "Nd", Kg: d("0.9")}, {Element: "Dy", Kg: d("0.03")}},
-			Sources: []exposure.Source{{Supplier: "Ningbo Magnet Co.", Share: d("1"), Countries: [4]string{"CN", "CN", "CN", "CN"}, UnitCost: d("180")}}, Ref: "BOM!3"},
+			Sources: []exposure.Source{{Supplier: "Ningbo Magnet Co.", Share: d("1"), Countries: exposure.CountriesOf([4]string{"CN", "CN", "CN", "CN"}), UnitCost: d("180")}}, Row: 3},
 		{Product: "EDU-150", PartNumber: "EDU-SCR-001", Description: "=SUM(A1)", Parent: 0, QtyPer: d("4"), UOM: "pcs",
-			Sources: []exposure.Source{{Share: d("1"), UnitCost: d("0.0125")}}, Ref: "BOM!4"},
+			Sources: []exposure.Source{{Share: d("1"), UnitCost: d("0.0125")}}, Row: 4},
 		{Product: "EDU-150", PartNumber: "EDU-ROT-110", Description: "Rotor magnet set 38UH (spare)", Parent: -1, QtyPer: d("0.5"), UOM: "set",
 			Material: "NDFEB_38UH_BULK", Content: []exposure.ElementMass{{Element: "Nd", Kg: d("0.9")}, {Element: "Dy", Kg: d("0.03")}},
-			Sources: []exposure.Source{{Share: d("1"), UnitCost: d("180")}}, Ref: "BOM!5"},
+			Sources: []exposure.Source{{Share: d("1"), UnitCost: d("180")}}, Row: 5},
 	}
 	in := &exposure.Input{
 		BOM:       exposure.BOM{Products: []exposure.Product{{ID: "EDU-150", Name: "EV drive unit 150 kW", AnnualVolume: d("1000")}}, Lines: lines},
