@@ -1,0 +1,98 @@
+package reports
+
+import (
+	"math/big"
+	mrand "math/rand"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// widthValues are decimals around the rounding edges of every kind's
+// places, short and long coefficients, both signs.
+func widthValues() []decimal.Decimal {
+	var vals []decimal.Decimal
+	for _, s := range []string{
+		"0", "1", "-1", "0.5", "-0.5", "0.05", "-0.05", "0.0004", "-0.0004", "0.00049", "-0.0005", "0.995", "9.995", "99.95", "999.5",
+		"-999.5", "1234.5678", "0.0449999", "12.3456", "12.34565", "0.00005", "-0.00015", "999999.9999995", "0.1000", "0.10005", "3.0001",
+		"12345678901234567", "123456789012345678", "1234567890123456789", "-98765432109876543210.123456789", "0.1234567890123456789012345",
+		"1e20", "-3e18", "1e-30", "0.9999995", "-0.9999995", "0.3333333333333333333333333333",
+	} {
+		vals = append(vals, decimal.RequireFromString(s))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 20000; i++ {
+		c := rng.Int64N(1<<62) >> rng.IntN(62)
+		if rng.IntN(2) == 0 {
+			c = -c
+		}
+		vals = append(vals, decimal.New(c, int32(rng.IntN(30)-22)))
+		co := new(big.Int).Rand(mrand.New(mrand.NewSource(int64(i))), new(big.Int).Lsh(big.NewInt(1), uint(64+rng.IntN(90))))
+		if rng.IntN(2) == 0 {
+			co.Neg(co)
+		}
+		vals = append(vals, decimal.NewFromBigInt(co, int32(rng.IntN(45)-38)))
+	}
+	return vals
+}
+
+// TestQuickShownWidth: the widths and styles the book gives number cells
+// from rounded int64 coefficients are shownWidth's and styleFor's.
+func TestQuickShownWidth(t *testing.T) {
+	s := &styles{qtyFrac: 99}
+	for k := range kMoneyWhole + 1 {
+		s.byKind[k], s.boldKind[k] = int(k)+1, int(k)+20
+	}
+	for _, v := range widthValues() {
+		for k := range kMoneyWhole + 1 {
+			if got, want := quickShownWidth(v, k), shownWidth(v, k); got != want {
+				t.Fatalf("quickShownWidth(%s, %d) = %d, want %d", v, k, got, want)
+			}
+			for _, bold := range []bool{false, true} {
+				if got, want := s.quickBoldStyleFor(k, v, bold), s.styleFor(k, v, bold); got != want {
+					t.Fatalf("quickBoldStyleFor(%d, %s, %v) = %d, want %d", k, v, bold, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestWrapLinesFields: counting wrapped lines over strings.FieldsSeq
+// gives what strings.Fields gave, on texts with every kind of space.
+func TestWrapLinesFields(t *testing.T) {
+	old := func(s string, avail int) int {
+		lines, cur := 1, 0
+		for _, word := range strings.Fields(s) {
+			n := utf8.RuneCountInString(word)
+			switch {
+			case cur == 0:
+				cur = n
+			case cur+1+n <= avail:
+				cur += 1 + n
+			default:
+				lines++
+				cur = n
+			}
+			for cur > avail {
+				lines++
+				cur -= avail
+			}
+		}
+		return lines
+	}
+	pieces := []string{"a", "word", "longerword", "émigré", "中文字", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u0085", "\xff", "Ningbo Magnet Co. (CN)", "x"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for n := rng.IntN(40); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s, avail := b.String(), 1+rng.IntN(30)
+		if got, want := wrapLines(s, avail), old(s, avail); got != want {
+			t.Fatalf("wrapLines(%q, %d) = %d, want %d", s, avail, got, want)
+		}
+	}
+}
