@@ -366,3 +366,14 @@ func digits(v int64) int {
 	}
 	return n
 }
+
+// roundedGreater is a.Round(p).GreaterThan(b.Round(p)), comparing int64
+// coefficients where both fit.
+func roundedGreater(a, b decimal.Decimal, p int32) bool {
+	ca, oka := roundedCoef(a, 0, p)
+	cb, okb := roundedCoef(b, 0, p)
+	if oka && okb {
+		return ca > cb
+	}
+	return a.Round(p).GreaterThan(b.Round(p))
+}

@@ -4,11 +4,14 @@ import (
 	"math/big"
 	mrand "math/rand"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/exposure"
 )
 
 // widthValues are decimals around the rounding edges of every kind's
@@ -93,6 +96,83 @@ func TestWrapLinesFields(t *testing.T) {
 		s, avail := b.String(), 1+rng.IntN(30)
 		if got, want := wrapLines(s, avail), old(s, avail); got != want {
 			t.Fatalf("wrapLines(%q, %d) = %d, want %d", s, avail, got, want)
+		}
+	}
+}
+
+// TestRoundedGreater: comparing rounded int64 coefficients agrees with
+// decimal's Round and GreaterThan.
+func TestRoundedGreater(t *testing.T) {
+	vals := widthValues()[:4000]
+	for i, a := range vals {
+		for _, b := range []decimal.Decimal{vals[(i*7+3)%len(vals)], a.Add(decimal.New(1, -5)), a.Neg(), {}} {
+			if got, want := roundedGreater(a, b, 4), a.Round(4).GreaterThan(b.Round(4)); got != want {
+				t.Fatalf("roundedGreater(%s, %s) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}
+
+// TestStageShares: the short lists give each stage the countries, and
+// each country the sum and form of its shares, that a map of maps gave.
+func TestStageShares(t *testing.T) {
+	countries := []string{"", "CN", "AU", "MY", "EE", "JP"}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := 0; i < 2000; i++ {
+		lp := &exposure.LinePlan{Heavy: rng.IntN(2) == 0}
+		for n := rng.IntN(7); n > 0; n-- {
+			var c exposure.Candidate
+			for g := range c.Countries {
+				c.Countries[g] = countries[rng.IntN(len(countries))]
+			}
+			c.HRESeparation = countries[rng.IntN(len(countries))]
+			c.Share = decimal.New(rng.Int64N(2000)-200, -int32(rng.IntN(6)))
+			c.CurrentShare = decimal.New(rng.Int64N(2000)-200, -int32(rng.IntN(6)))
+			lp.Candidates = append(lp.Candidates, c)
+		}
+		for _, current := range []bool{false, true} {
+			want := map[exposure.Stage]map[string]decimal.Decimal{}
+			for _, g := range capStageOrder {
+				if g == exposure.StageHRESeparation && !lp.Heavy {
+					continue
+				}
+				by := map[string]decimal.Decimal{}
+				for _, c := range lp.Candidates {
+					sh := c.Share
+					if current {
+						sh = c.CurrentShare
+					}
+					if cc := stageCountry(c, g); cc != "" && sh.Sign() > 0 {
+						by[cc] = by[cc].Add(sh)
+					}
+				}
+				want[g] = by
+			}
+			got := stageShares(lp, current)
+			for _, g := range capStageOrder {
+				if len(got[g]) != len(want[g]) {
+					t.Fatalf("stage %d: %d countries, want %d", g, len(got[g]), len(want[g]))
+				}
+				for c, w := range want[g] {
+					if s := got.of(g, c); s.String() != w.String() || s.Exponent() != w.Exponent() {
+						t.Fatalf("stage %d %s: %s (exp %d), want %s (exp %d)", g, c, s, s.Exponent(), w, w.Exponent())
+					}
+				}
+				cs := got.sortedCountries(g)
+				if !sort.StringsAreSorted(cs) || len(cs) != len(want[g]) {
+					t.Fatalf("stage %d: countries %v", g, cs)
+				}
+			}
+		}
+	}
+}
+
+// TestDecQuick: the JSON's decimals printed from rounded int64
+// coefficients are decimal's Round and String.
+func TestDecQuick(t *testing.T) {
+	for _, v := range append(widthValues(), decimal.Decimal{}, decimal.New(-1, -7), decimal.New(5, -7), decimal.New(-5, -7), decimal.New(12, 3)) {
+		if got, want := dec(v), v.Round(jsonPlaces).String(); got != want {
+			t.Fatalf("dec(%s) = %q, want %q", v, got, want)
 		}
 	}
 }

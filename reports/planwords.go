@@ -262,22 +262,64 @@ func breaksText(lp *exposure.LinePlan, word func(exposure.Stage) string) string 
 	return strings.Join(out, "; ")
 }
 
+// countryShare is one country's share of a cap stage.
+type countryShare struct {
+	country string
+	share   decimal.Decimal
+}
+
+// stageMix is a mix's shares by cap stage (indexed by exposure.Stage, the
+// heavy-rare-earth separation last) and country, each stage's countries
+// in the order its candidates first name them. A line has a handful of
+// candidates: short lists scanned beat the maps of maps this once was,
+// made twice for every plan line by each sheet and sentence that asks.
+type stageMix [exposure.StageHRESeparation + 1][]countryShare
+
+// of is country c's share of stage g (zero when it has none).
+func (m *stageMix) of(g exposure.Stage, c string) decimal.Decimal {
+	for _, cs := range m[g] {
+		if cs.country == c {
+			return cs.share
+		}
+	}
+	return decimal.Decimal{}
+}
+
+// sortedCountries is stage g's countries in alphabetical order.
+func (m *stageMix) sortedCountries(g exposure.Stage) []string {
+	cs := make([]string, len(m[g]))
+	for i, x := range m[g] {
+		cs[i] = x.country
+	}
+	sort.Strings(cs)
+	return cs
+}
+
 // stageShares sums a mix's shares by cap stage and country.
-func stageShares(lp *exposure.LinePlan, current bool) map[exposure.Stage]map[string]decimal.Decimal {
-	out := map[exposure.Stage]map[string]decimal.Decimal{}
+func stageShares(lp *exposure.LinePlan, current bool) *stageMix {
+	out := new(stageMix)
 	for _, g := range capStageOrder {
 		if g == exposure.StageHRESeparation && !lp.Heavy {
 			continue
 		}
-		by := map[string]decimal.Decimal{}
+		by := out[g]
+	candidates:
 		for _, c := range lp.Candidates {
 			sh := c.Share
 			if current {
 				sh = c.CurrentShare
 			}
-			if cc := stageCountry(c, g); cc != "" && sh.Sign() > 0 {
-				by[cc] = by[cc].Add(sh)
+			cc := stageCountry(c, g)
+			if cc == "" || sh.Sign() <= 0 {
+				continue
 			}
+			for i := range by {
+				if by[i].country == cc {
+					by[i].share = by[i].share.Add(sh)
+					continue candidates
+				}
+			}
+			by = append(by, countryShare{cc, decimal.Decimal{}.Add(sh)})
 		}
 		out[g] = by
 	}
@@ -304,14 +346,9 @@ func (rep *report) capRises(p *exposure.Plan, lp *exposure.LinePlan) []shareRise
 	before, after := stageShares(lp, true), stageShares(lp, false)
 	var out []shareRise
 	for _, g := range capStageOrder {
-		var cs []string
-		for c := range after[g] {
-			cs = append(cs, c)
-		}
-		sort.Strings(cs)
-		for _, c := range cs {
-			a, b := after[g][c], before[g][c]
-			if rep.capped(p, lp.Line, c) && a.Round(4).GreaterThan(b.Round(4)) {
+		for _, c := range after.sortedCountries(g) {
+			a, b := after.of(g, c), before.of(g, c)
+			if rep.capped(p, lp.Line, c) && roundedGreater(a, b, 4) {
 				out = append(out, shareRise{g, c, b, a, len(before[g]) == 0})
 			}
 		}
