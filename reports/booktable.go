@@ -149,7 +149,7 @@ func (t *table) noteUnit(i int, v any, bold bool) {
 		}
 		t.b.units[t.sheet] = append(t.b.units[t.sheet], u)
 	}
-	u.places = max(u.places, unitPlaces(d))
+	u.places = max(u.places, quickUnitPlaces(d))
 	u.cells = append(u.cells, unitCell{t.row, bold})
 }
 
