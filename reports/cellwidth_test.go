@@ -176,3 +176,44 @@ func TestDecQuick(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanOrder: sorting on coefficients scaled to one exponent gives the
+// order decimal's comparisons gave, ties and equal values of different
+// exponents included.
+func TestPlanOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{0, 1, 7, 300, maxPlanRows + 50} {
+		p := &exposure.Plan{}
+		for i := 0; i < n; i++ {
+			c := rng.Int64N(40) - 20
+			e := int32(rng.IntN(8) - 6)
+			if rng.IntN(5) == 0 {
+				c, e = c*1000, e-3 // the same value, another exponent
+			}
+			p.Lines = append(p.Lines, exposure.LinePlan{Index: rng.IntN(n * 2), ExpectedSaving: decimal.New(c, e)})
+		}
+		want := make([]*exposure.LinePlan, len(p.Lines))
+		for i := range p.Lines {
+			want[i] = &p.Lines[i]
+		}
+		sort.SliceStable(want, func(i, j int) bool {
+			a, b := want[i].ExpectedSaving, want[j].ExpectedSaving
+			if !a.Equal(b) {
+				return a.GreaterThan(b)
+			}
+			return want[i].Index < want[j].Index
+		})
+		if len(want) > maxPlanRows {
+			want = want[:maxPlanRows]
+		}
+		got := planOrder(p)
+		if len(got) != len(want) {
+			t.Fatalf("n=%d: %d lines, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("n=%d: line %d is %v, want %v", n, i, got[i].ExpectedSaving, want[i].ExpectedSaving)
+			}
+		}
+	}
+}

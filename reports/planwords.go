@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -465,20 +466,40 @@ func sentence(s string) string {
 
 // planOrder returns the plan's lines largest expected saving first (then
 // in BOM order), at most maxPlanRows of them.
+//
+// The savings are compared as coefficients scaled once to their smallest
+// exponent: decimal's comparisons rescale a pair each time their
+// exponents differ, a new big.Int per comparison of the sort.
 func planOrder(p *exposure.Plan) []*exposure.LinePlan {
-	out := make([]*exposure.LinePlan, len(p.Lines))
-	for i := range p.Lines {
-		out[i] = &p.Lines[i]
+	type keyed struct {
+		lp  *exposure.LinePlan
+		key *big.Int
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].ExpectedSaving, out[j].ExpectedSaving
-		if !a.Equal(b) {
-			return a.GreaterThan(b)
+	ks := make([]keyed, len(p.Lines))
+	var low int32
+	for i := range p.Lines {
+		if e := p.Lines[i].ExpectedSaving.Exponent(); i == 0 || e < low {
+			low = e
 		}
-		return out[i].Index < out[j].Index
+	}
+	ten := big.NewInt(10)
+	for i := range p.Lines {
+		d := p.Lines[i].ExpectedSaving
+		k := d.Coefficient()
+		if e := d.Exponent(); e > low {
+			k.Mul(k, new(big.Int).Exp(ten, big.NewInt(int64(e-low)), nil))
+		}
+		ks[i] = keyed{&p.Lines[i], k}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if c := ks[i].key.Cmp(ks[j].key); c != 0 {
+			return c > 0
+		}
+		return ks[i].lp.Index < ks[j].lp.Index
 	})
-	if len(out) > maxPlanRows {
-		out = out[:maxPlanRows]
+	out := make([]*exposure.LinePlan, min(len(ks), maxPlanRows))
+	for i := range out {
+		out[i] = ks[i].lp
 	}
 	return out
 }
