@@ -251,10 +251,10 @@ func (b *book) cutAt(sheet, cell string) {
 func (b *book) num(sheet string, c, r int, d decimal.Decimal, k kind, bold bool) error {
 	cell := cellName(c, r)
 	b.extend(sheet, c, r)
-	if err := b.f.SetCellFloat(sheet, cell, number(d, k), -1, 64); err != nil {
+	if err := b.f.SetCellFloat(sheet, cell, cellNumber(d, k), -1, 64); err != nil {
 		return err
 	}
-	return b.f.SetCellStyle(sheet, cell, cell, b.s.styleFor(k, d, bold))
+	return b.f.SetCellStyle(sheet, cell, cell, b.s.quickBoldStyleFor(k, d, bold))
 }
 
 // finishSheet settles what depends on everything written: column widths,
@@ -318,7 +318,7 @@ func (b *book) layoutColumns(sheet string) ([]float64, error) {
 			}
 		}
 		n := 0
-		for _, para := range strings.Split(w.text, "\n") {
+		for para := range strings.SplitSeq(w.text, "\n") {
 			n += textLines(para, cw)
 		}
 		rows[w.row] = max(rows[w.row], n)

@@ -65,7 +65,7 @@ func (b *book) newTable(sheet string, left, top int, cols []col) (*table, error)
 // wrapAt records wrapped text at (c, r) so that its row gets the height
 // it needs once the column widths are known.
 func (b *book) wrapAt(sheet string, c, r int, text string) {
-	b.wraps[sheet] = append(b.wraps[sheet], wrapCell{col: c, row: r, text: text})
+	b.wraps[sheet] = appendDoubling(b.wraps[sheet], wrapCell{col: c, row: r, text: text})
 }
 
 // cellNum forces a number of a given kind into a column of another kind.
@@ -115,7 +115,7 @@ func (b *book) spanText(sheet string, c, last, r int, s string, bold bool) error
 		return err
 	}
 	b.extend(sheet, last, r)
-	b.wraps[sheet] = append(b.wraps[sheet], wrapCell{col: c, row: r, text: s, span: last})
+	b.wraps[sheet] = appendDoubling(b.wraps[sheet], wrapCell{col: c, row: r, text: s, span: last})
 	return nil
 }
 
@@ -149,7 +149,7 @@ func (t *table) noteUnit(i int, v any, bold bool) {
 		}
 		t.b.units[t.sheet] = append(t.b.units[t.sheet], u)
 	}
-	u.places = max(u.places, unitPlaces(d))
+	u.places = max(u.places, quickUnitPlaces(d))
 	u.cells = append(u.cells, unitCell{t.row, bold})
 }
 
@@ -174,14 +174,14 @@ func (b *book) put(sheet string, c, r int, v any, k kind, bold bool) error {
 			b.wrapAt(sheet, c, r, v)
 		case kSpill:
 		default:
-			b.widen(sheet, c, colWidth(textWidth(v)))
+			b.widen(sheet, c, colWidth(quickTextWidth(v)))
 		}
 		return b.str(sheet, c, r, v, style)
 	case decimal.Decimal:
-		b.widen(sheet, c, colWidth(shownWidth(v, k)))
+		b.widen(sheet, c, colWidth(quickShownWidth(v, k)))
 		return b.num(sheet, c, r, v, k, bold)
 	case cellNum:
-		b.widen(sheet, c, colWidth(shownWidth(v.d, v.k)))
+		b.widen(sheet, c, colWidth(quickShownWidth(v.d, v.k)))
 		return b.num(sheet, c, r, v.d, v.k, bold)
 	case int:
 		return b.put(sheet, c, r, decimal.NewFromInt(int64(v)), kInt, bold)

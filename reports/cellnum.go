@@ -280,3 +280,100 @@ func (e *expectedSum) pow10(k int32) *big.Int {
 	}
 	return e.pow10Cache[k]
 }
+
+// quickBoldStyleFor is styles.styleFor, deciding whether a quantity is
+// whole without rounding a decimal.
+func (s *styles) quickBoldStyleFor(k kind, d decimal.Decimal, bold bool) int {
+	if k == kQty && !wholeQty(d) {
+		return s.qtyFrac
+	}
+	if bold {
+		return s.boldKind[k]
+	}
+	return s.byKind[k]
+}
+
+// quickShownWidth is shownWidth(d, k), from d's coefficient rounded in an
+// int64 where it fits: shownWidth rounds and prints decimals, some eight
+// allocations a number cell.
+func quickShownWidth(d decimal.Decimal, k kind) int {
+	var dec int32
+	switch k {
+	case kMoney:
+		dec = 2
+	case kUnitMoney:
+		dec = 4
+	case kKg:
+		dec = 3
+	case kPct:
+		return pctShownWidth(d)
+	case kQty:
+		if !wholeQty(d) {
+			dec = 6
+		}
+	case kDec:
+		dec = 1
+		c, ok := roundedCoef(d, 0, 4)
+		if !ok {
+			return shownWidth(d, k)
+		}
+		if c%1000 != 0 {
+			dec = 4
+		}
+	}
+	c, ok := roundedCoef(d, 0, dec)
+	if !ok || c == math.MinInt64 {
+		return shownWidth(d, k)
+	}
+	whole := digits(absInt(c) / pow10Int[dec])
+	n := whole + (whole-1)/3
+	if dec > 0 {
+		n += 1 + int(dec)
+	}
+	if d.Sign() < 0 {
+		n += 2
+	}
+	return n
+}
+
+// pctShownWidth is shownWidth(d, kPct): the length of d×100 printed with
+// one place, plus one.
+func pctShownWidth(d decimal.Decimal) int {
+	c, ok := roundedCoef(d, 2, 1)
+	if !ok || c == math.MinInt64 {
+		return shownWidth(d, kPct)
+	}
+	n := max(digits(absInt(c)), 2) + 1 // "0.5": a leading zero, the point
+	if c < 0 {
+		n++
+	}
+	return n + 1
+}
+
+func absInt(c int64) int64 {
+	if c < 0 {
+		return -c
+	}
+	return c
+}
+
+// digits is how many decimal digits v ≥ 0 has ("0" has one).
+func digits(v int64) int {
+	n := 1
+	for v >= 10 {
+		v /= 10
+		n++
+	}
+	return n
+}
+
+// roundedGreater is a.Round(p).GreaterThan(b.Round(p)), comparing int64
+// coefficients where both fit.
+func roundedGreater(a, b decimal.Decimal, p int32) bool {
+	ca, oka := roundedCoef(a, 0, p)
+	cb, okb := roundedCoef(b, 0, p)
+	if oka && okb {
+		return ca > cb
+	}
+	return a.Round(p).GreaterThan(b.Round(p))
+}

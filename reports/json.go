@@ -17,7 +17,16 @@ import (
 const jsonPlaces = 6
 
 // dec prints d as the JSON's decimal string.
-func dec(d decimal.Decimal) string { return d.Round(jsonPlaces).String() }
+//
+// It rounds d's coefficient in an int64 where it fits (roundedCoef) and
+// prints it as decimal's String would: a rounded decimal makes big.Ints.
+func dec(d decimal.Decimal) string {
+	if c, ok := roundedCoef(d, 0, jsonPlaces); ok {
+		var buf [32]byte
+		return string(appendDecimal(buf[:0], c, jsonPlaces))
+	}
+	return d.Round(jsonPlaces).String()
+}
 
 // The JSON document of SPEC section 10. Structs, not maps, keep the field
 // order stable.

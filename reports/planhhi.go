@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"rexpo/exposure"
@@ -116,14 +115,9 @@ func hhiRiseWhy(lp *exposure.LinePlan, up []exposure.Stage, objective exposure.O
 	falls := map[string]*fall{}
 	var order []string
 	for _, g := range up {
-		var cs []string
-		for c := range before[g] {
-			cs = append(cs, c)
-		}
-		sort.Strings(cs)
-		for _, c := range cs {
-			b, a := before[g][c], after[g][c]
-			if !b.Round(4).GreaterThan(a.Round(4)) {
+		for _, c := range before.sortedCountries(g) {
+			b, a := before.of(g, c), after.of(g, c)
+			if !roundedGreater(b, a, 4) {
 				continue
 			}
 			f := falls[c]

@@ -94,13 +94,18 @@ func jsonRecommendations(p *exposure.Plan) []jsonRec {
 // candidate's share times the source's.
 func jsonShares(cands []exposure.Candidate, current bool) []jsonShare {
 	out := []jsonShare{}
-	sum := map[jsonShare]decimal.Decimal{}
-	var order []jsonShare
+	// A line has a handful of sources: the keys are found by a scan, in
+	// out, where a map per mix cost more than the entries themselves.
+	var sums []decimal.Decimal
 	add := func(k jsonShare, sh decimal.Decimal) {
-		if _, ok := sum[k]; !ok {
-			order = append(order, k)
+		for i := range out {
+			if out[i] == k {
+				sums[i] = sums[i].Add(sh)
+				return
+			}
 		}
-		sum[k] = sum[k].Add(sh)
+		out = append(out, k)
+		sums = append(sums, decimal.Decimal{}.Add(sh))
 	}
 	for _, c := range cands {
 		sh := c.Share
@@ -119,10 +124,8 @@ func jsonShares(cands []exposure.Candidate, current bool) []jsonShare {
 		}
 		add(jsonShare{Supplier: c.Supplier, Country: comp, Origin: c.Origin}, sh)
 	}
-	for _, k := range order {
-		k2 := k
-		k2.Share = dec(sum[k])
-		out = append(out, k2)
+	for i := range out {
+		out[i].Share = dec(sums[i])
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,22 +263,64 @@ func breaksText(lp *exposure.LinePlan, word func(exposure.Stage) string) string 
 	return strings.Join(out, "; ")
 }
 
+// countryShare is one country's share of a cap stage.
+type countryShare struct {
+	country string
+	share   decimal.Decimal
+}
+
+// stageMix is a mix's shares by cap stage (indexed by exposure.Stage, the
+// heavy-rare-earth separation last) and country, each stage's countries
+// in the order its candidates first name them. A line has a handful of
+// candidates: short lists scanned beat the maps of maps this once was,
+// made twice for every plan line by each sheet and sentence that asks.
+type stageMix [exposure.StageHRESeparation + 1][]countryShare
+
+// of is country c's share of stage g (zero when it has none).
+func (m *stageMix) of(g exposure.Stage, c string) decimal.Decimal {
+	for _, cs := range m[g] {
+		if cs.country == c {
+			return cs.share
+		}
+	}
+	return decimal.Decimal{}
+}
+
+// sortedCountries is stage g's countries in alphabetical order.
+func (m *stageMix) sortedCountries(g exposure.Stage) []string {
+	cs := make([]string, len(m[g]))
+	for i, x := range m[g] {
+		cs[i] = x.country
+	}
+	sort.Strings(cs)
+	return cs
+}
+
 // stageShares sums a mix's shares by cap stage and country.
-func stageShares(lp *exposure.LinePlan, current bool) map[exposure.Stage]map[string]decimal.Decimal {
-	out := map[exposure.Stage]map[string]decimal.Decimal{}
+func stageShares(lp *exposure.LinePlan, current bool) *stageMix {
+	out := new(stageMix)
 	for _, g := range capStageOrder {
 		if g == exposure.StageHRESeparation && !lp.Heavy {
 			continue
 		}
-		by := map[string]decimal.Decimal{}
+		by := out[g]
+	candidates:
 		for _, c := range lp.Candidates {
 			sh := c.Share
 			if current {
 				sh = c.CurrentShare
 			}
-			if cc := stageCountry(c, g); cc != "" && sh.Sign() > 0 {
-				by[cc] = by[cc].Add(sh)
+			cc := stageCountry(c, g)
+			if cc == "" || sh.Sign() <= 0 {
+				continue
 			}
+			for i := range by {
+				if by[i].country == cc {
+					by[i].share = by[i].share.Add(sh)
+					continue candidates
+				}
+			}
+			by = append(by, countryShare{cc, decimal.Decimal{}.Add(sh)})
 		}
 		out[g] = by
 	}
@@ -304,14 +347,9 @@ func (rep *report) capRises(p *exposure.Plan, lp *exposure.LinePlan) []shareRise
 	before, after := stageShares(lp, true), stageShares(lp, false)
 	var out []shareRise
 	for _, g := range capStageOrder {
-		var cs []string
-		for c := range after[g] {
-			cs = append(cs, c)
-		}
-		sort.Strings(cs)
-		for _, c := range cs {
-			a, b := after[g][c], before[g][c]
-			if rep.capped(p, lp.Line, c) && a.Round(4).GreaterThan(b.Round(4)) {
+		for _, c := range after.sortedCountries(g) {
+			a, b := after.of(g, c), before.of(g, c)
+			if rep.capped(p, lp.Line, c) && roundedGreater(a, b, 4) {
 				out = append(out, shareRise{g, c, b, a, len(before[g]) == 0})
 			}
 		}
@@ -428,20 +466,40 @@ func sentence(s string) string {
 
 // planOrder returns the plan's lines largest expected saving first (then
 // in BOM order), at most maxPlanRows of them.
+//
+// The savings are compared as coefficients scaled once to their smallest
+// exponent: decimal's comparisons rescale a pair each time their
+// exponents differ, a new big.Int per comparison of the sort.
 func planOrder(p *exposure.Plan) []*exposure.LinePlan {
-	out := make([]*exposure.LinePlan, len(p.Lines))
-	for i := range p.Lines {
-		out[i] = &p.Lines[i]
+	type keyed struct {
+		lp  *exposure.LinePlan
+		key *big.Int
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].ExpectedSaving, out[j].ExpectedSaving
-		if !a.Equal(b) {
-			return a.GreaterThan(b)
+	ks := make([]keyed, len(p.Lines))
+	var low int32
+	for i := range p.Lines {
+		if e := p.Lines[i].ExpectedSaving.Exponent(); i == 0 || e < low {
+			low = e
 		}
-		return out[i].Index < out[j].Index
+	}
+	ten := big.NewInt(10)
+	for i := range p.Lines {
+		d := p.Lines[i].ExpectedSaving
+		k := d.Coefficient()
+		if e := d.Exponent(); e > low {
+			k.Mul(k, new(big.Int).Exp(ten, big.NewInt(int64(e-low)), nil))
+		}
+		ks[i] = keyed{&p.Lines[i], k}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if c := ks[i].key.Cmp(ks[j].key); c != 0 {
+			return c > 0
+		}
+		return ks[i].lp.Index < ks[j].lp.Index
 	})
-	if len(out) > maxPlanRows {
-		out = out[:maxPlanRows]
+	out := make([]*exposure.LinePlan, min(len(ks), maxPlanRows))
+	for i := range out {
+		out[i] = ks[i].lp
 	}
 	return out
 }

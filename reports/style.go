@@ -333,7 +333,7 @@ func textLines(s string, w float64) int { return wrapLines(s, int(math.Max(w*1.1
 // wrapLines counts the lines of s wrapped at avail characters, by words.
 func wrapLines(s string, avail int) int {
 	lines, cur := 1, 0
-	for _, word := range strings.Fields(s) {
+	for word := range strings.FieldsSeq(s) {
 		n := utf8.RuneCountInString(word)
 		switch {
 		case cur == 0:
@@ -355,7 +355,7 @@ func wrapLines(s string, avail int) int {
 // longestWord is the width a wrapped header needs at least.
 func longestWord(s string) int {
 	w := 0
-	for _, word := range strings.Fields(s) {
+	for word := range strings.FieldsSeq(s) {
 		if n := utf8.RuneCountInString(word); n > w {
 			w = n
 		}
