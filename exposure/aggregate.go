@@ -72,6 +72,9 @@ func (s Split) perMonth(volume decimal.Decimal) Split {
 }
 
 func (m *model) scenarioResult(s int, months []string) ScenarioResult {
+	if sr, ok := m.scenarioResult128(s, months); ok {
+		return sr
+	}
 	in := m.in
 	sc := in.Scenarios[s]
 	sr := ScenarioResult{Scenario: sc, Probability: sc.Prior, Months: make([]MonthDelta, m.horizon)}
