@@ -64,9 +64,15 @@ type model struct {
 	importOf []string
 
 	qty         []decimal.Decimal // exploded quantity per unit of product
-	level       []int
+	level       []int32           // int32: a million lines' levels, held all the run
 	costBearing []bool
-	srcProfile  [][]*profile // per line, per source
+	// srcBlock holds the profile of every line's sources, line after
+	// line: line i's are srcBlock[srcStart[i]:srcStart[i+1]] (see
+	// sourceProfiles). One block and an int32 per line, rather than a
+	// slice per line: a million slice headers are 24 MB, and pointers
+	// the collector scans all the run.
+	srcBlock []*profile
+	srcStart []int32
 	// risk lists, per product, the availability mixes of its lines with
 	// content, for units at risk (see riskSet).
 	risk []riskSet
@@ -224,7 +230,7 @@ func (m *model) explode() error {
 	lines := m.in.BOM.Lines
 	n := len(lines)
 	m.qty = make([]decimal.Decimal, n)
-	m.level = make([]int, n)
+	m.level = make([]int32, n)
 	m.costBearing = make([]bool, n)
 	hasChild := make([]bool, n)
 	for _, l := range lines {
@@ -278,6 +284,13 @@ func (m *model) explode() error {
 		m.costBearing[i] = m.in.Settings.Rollup == RollupAll || !hasChild[i]
 	}
 	return nil
+}
+
+// sourceProfiles returns the profiles of line i's sources, by source.
+// The caller must not change them.
+func (m *model) sourceProfiles(i int) []*profile {
+	lo, hi := m.srcStart[i], m.srcStart[i+1]
+	return m.srcBlock[lo:hi:hi]
 }
 
 // mulShared is a.Mul(b), with the same coefficient and exponent, but
