@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // Errors Compute returns. They name rows by their Ref but no cells: only
@@ -248,6 +250,7 @@ func (m *model) explode() error {
 	)
 	state := make([]uint8, n)
 	var path []int
+	products := qtyProducts{}
 	for i := range lines {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
 			return m.ctxErr()
@@ -269,7 +272,7 @@ func (m *model) explode() error {
 				m.qty[l] = lines[l].QtyPer
 				m.level[l] = 1
 			} else {
-				m.qty[l] = mulShared(lines[l].QtyPer, m.qty[p])
+				m.qty[l] = products.mul(lines[l].QtyPer, m.qty[p])
 				m.level[l] = m.level[p] + 1
 			}
 			// Below 10^40 by its digits (no allocation), or compared exactly.
@@ -307,6 +310,44 @@ func mulShared(a, b decimal.Decimal) decimal.Decimal {
 		return b
 	}
 	return a.Mul(b)
+}
+
+// qtyProducts are the exploded quantities made so far, by coefficient
+// and exponent: a BOM's quantities take few distinct values, and a
+// million lines' own decimals would each hold a big.Int all the run
+// (and be made by decimal's Mul, three allocations).
+type qtyProducts map[qtyKey]decimal.Decimal
+
+type qtyKey struct {
+	coef int64
+	exp  int32
+}
+
+// maxQtyProducts bounds qtyProducts: past it, quantities are made as
+// mulShared makes them.
+const maxQtyProducts = 1 << 16
+
+// mul is mulShared(a, b), the same coefficient and exponent, but a
+// product already made is shared rather than made again. Decimals are
+// never changed in place, so sharing one is safe.
+func (q qtyProducts) mul(a, b decimal.Decimal) decimal.Decimal {
+	if isExactOne(a) || isExactOne(b) {
+		return mulShared(a, b)
+	}
+	c, ok := dec128.Of(a).Mul(dec128.Of(b)).Coefficient64()
+	exp := int64(a.Exponent()) + int64(b.Exponent())
+	if !ok || exp != int64(int32(exp)) {
+		return a.Mul(b)
+	}
+	key := qtyKey{c, int32(exp)}
+	if d, ok := q[key]; ok {
+		return d
+	}
+	d := a.Mul(b)
+	if len(q) < maxQtyProducts {
+		q[key] = d
+	}
+	return d
 }
 
 // isExactOne reports whether d is 1 with exponent 0, the form whose
