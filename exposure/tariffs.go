@@ -31,8 +31,9 @@ func (m *model) newProfileFactors(p *profile) {
 // fillScenario computes the profile's factors for scenario s in every
 // month. It writes only p.perScen[s] and scenario s's own tables, so
 // different scenarios may be filled at once. The factors are computed in
-// dec128 where they fit (monthFactors128), and a month's decimal equal
-// to the month before's is shared rather than made again.
+// dec128 where they fit (monthFiller.month128), and a month's decimal,
+// or row of g, equal to the month before's is shared rather than made
+// again: the rows are read, never written, once filled.
 func (m *model) fillScenario(p *profile, s int) error {
 	H, E := m.horizon, len(m.elements)
 	st := m.scen[s]
@@ -46,11 +47,9 @@ func (m *model) fillScenario(p *profile, s int) error {
 	ps.f = make([]Split, H+1)
 	ps.avail = make([]decimal.Decimal, H+1)
 	ps.gAnnual = make([]decimal.Decimal, E)
-	block := make([]decimal.Decimal, H*E)
 	fm := monthFiller{m: m, p: p, ps: ps, ct: ct, spot: dec128.Of(st.spot), g: make([]dec128.Decimal, E), prevG: make([]dec128.Decimal, E),
 		gAnnual: make([]sum128, E)}
 	for t := 1; t <= H; t++ {
-		ps.g[t] = block[(t-1)*E : t*E : t*E]
 		tariff, err := m.tariffFraction(st, p, t)
 		if err != nil {
 			return err
@@ -131,9 +130,18 @@ func (fm *monthFiller) month128(t int, tariff decimal.Decimal) bool {
 	if anyOver(f[:]) {
 		return false
 	}
+	same := fm.prevOK
 	for _, e := range fm.p.elems {
-		ps.g[t][e] = fm.share(fm.g[e], fm.prevG[e], ps.g[t-1], e)
-		fm.prevG[e] = fm.g[e]
+		same = same && fm.g[e] == fm.prevG[e]
+	}
+	if same { // the month before's row, shared: a scenario's controls change in few months
+		ps.g[t] = ps.g[t-1]
+	} else {
+		ps.g[t] = make([]decimal.Decimal, len(m.elements))
+		for _, e := range fm.p.elems {
+			ps.g[t][e] = fm.share(fm.g[e], fm.prevG[e], ps.g[t-1], e)
+			fm.prevG[e] = fm.g[e]
+		}
 	}
 	ps.avail[t] = fm.shareOne(minAvail, fm.prevA, ps.avail[t-1])
 	ps.f[t] = Split{Shortage: fm.shareOne(f[spShortage], fm.prevF[spShortage], ps.f[t-1].Shortage),
@@ -172,6 +180,7 @@ func (fm *monthFiller) shareOne(x, prev dec128.Decimal, prevDec decimal.Decimal)
 func (fm *monthFiller) monthDecimal(t int, spot, tariff decimal.Decimal) {
 	m, ps, ct := fm.m, fm.ps, fm.ct
 	minAvail, maxDelay := one, zero
+	ps.g[t] = make([]decimal.Decimal, len(m.elements))
 	for _, e := range fm.p.elems {
 		var g, a, d decimal.Decimal
 		prob := &ps.prob[m.elemKind[e]]
