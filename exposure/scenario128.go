@@ -1,6 +1,10 @@
 package exposure
 
-import "rexpo/internal/dec128"
+import (
+	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
+)
 
 // scenario128 is scenarioResult's sums in dec128: a scenario's figures
 // are millions of products and sums of the profiles' aggregates and
@@ -13,12 +17,11 @@ type scenario128 struct {
 	m   *model
 	s   int
 	vol dec128.Decimal // the current product's annual volume
-	// g holds, per profile id, the profile's g[t][e] for its elements,
-	// at t·len(elems) + position in elems; gAnnual the same for the
-	// annual sums, at the element's position.
-	g, gAnnual [][]dec128.Decimal
-	f          [][]split4 // per profile id, per month
-	over       bool
+	// x holds the current product's change per unit, by month; mass and
+	// g a profile's masses and month's g by position in its elements.
+	x       []split4
+	mass, g []dec128.Decimal
+	over    bool
 }
 
 // twelve128 is twelve in dec128.
@@ -32,8 +35,7 @@ func (m *model) scenarioResult128(s int, months []string) (ScenarioResult, bool)
 	}
 	in := m.in
 	H := m.horizon
-	c := &scenario128{m: m, s: s, g: make([][]dec128.Decimal, len(m.profiles)), gAnnual: make([][]dec128.Decimal, len(m.profiles)),
-		f: make([][]split4, len(m.profiles))}
+	c := &scenario128{m: m, s: s, x: make([]split4, H+1)}
 	monthSplit := make([]split4, H)
 	elemAnnual := make([]dec128.Decimal, len(m.elements))
 	unit := make([]dec128.Decimal, len(in.BOM.Products))
@@ -84,26 +86,13 @@ func (m *model) scenarioResult128(s int, months []string) (ScenarioResult, bool)
 // months 1..12 to split, and returns its month-1 change per unit.
 func (c *scenario128) product(pi int, monthSplit []split4, split *split4) dec128.Decimal {
 	m := c.m
-	var unit dec128.Decimal
+	clear(c.x)
+	for _, p := range m.byProduct[pi] {
+		c.profile(p, pi)
+	}
+	unit := c.x[1].total()
 	for t := 1; t <= m.horizon; t++ {
-		var x split4 // per unit of product
-		for _, p := range m.byProduct[pi] {
-			a := &p.agg[pi]
-			g := c.profileG(p)[t*len(p.elems):]
-			if a.mass != nil {
-				for i, e := range p.elems {
-					x[spPrice] = addProduct128(x[spPrice], dec128.Of(a.mass[e]), g[i])
-				}
-			}
-			f := c.f[p.id][t]
-			value := dec128.Of(a.value)
-			x[spShortage] = addProduct128(x[spShortage], value, f[spShortage])
-			x[spCarrying] = addProduct128(x[spCarrying], value, f[spCarrying])
-			x[spTariff] = addProduct128(x[spTariff], dec128.Of(a.cost), f[spTariff])
-		}
-		if t == 1 {
-			unit = x.total()
-		}
+		x := &c.x[t] // per unit of product
 		var month split4
 		for k := range x {
 			month[k] = x[k].Mul(c.vol).DivRound(twelve128, divPlaces)
@@ -117,6 +106,57 @@ func (c *scenario128) product(pi int, monthSplit []split4, split *split4) dec128
 	return unit
 }
 
+// profile adds profile p's part of product pi's change per unit to c.x,
+// month by month. Months share their decimals (fillScenario): one made
+// into dec128 serves the months after it that hold the same.
+func (c *scenario128) profile(p *profile, pi int) {
+	a := &p.agg[pi]
+	ps := &p.perScen[c.s]
+	n := len(p.elems)
+	if cap(c.mass) < n {
+		c.mass, c.g = make([]dec128.Decimal, n), make([]dec128.Decimal, n)
+	}
+	c.mass, c.g = c.mass[:n], c.g[:n]
+	hasMass := a.mass != nil && n > 0
+	if hasMass {
+		for i, e := range p.elems {
+			c.mass[i] = dec128.Of(a.mass[e])
+		}
+	}
+	value, cost := dec128.Of(a.value), dec128.Of(a.cost)
+	var prevRow []decimal.Decimal
+	var prev Split
+	var f split4
+	for t := 1; t <= c.m.horizon; t++ {
+		x := &c.x[t]
+		if hasMass {
+			if row := ps.g[t]; t == 1 || &row[0] != &prevRow[0] { // a row shared with the month before
+				for i, e := range p.elems {
+					c.g[i] = dec128.Of(row[e])
+				}
+				prevRow = row
+			}
+			for i := range p.elems {
+				x[spPrice] = addProduct128(x[spPrice], c.mass[i], c.g[i])
+			}
+		}
+		d := &ps.f[t]
+		if t == 1 || d.Shortage != prev.Shortage {
+			f[spShortage] = dec128.Of(d.Shortage)
+		}
+		if t == 1 || d.Carrying != prev.Carrying {
+			f[spCarrying] = dec128.Of(d.Carrying)
+		}
+		if t == 1 || d.Tariff != prev.Tariff {
+			f[spTariff] = dec128.Of(d.Tariff)
+		}
+		prev = *d
+		x[spShortage] = addProduct128(x[spShortage], value, f[spShortage])
+		x[spCarrying] = addProduct128(x[spCarrying], value, f[spCarrying])
+		x[spTariff] = addProduct128(x[spTariff], cost, f[spTariff])
+	}
+}
+
 // elements adds product pi's price part by element to elemAnnual.
 func (c *scenario128) elements(pi int, elemAnnual []dec128.Decimal) {
 	m := c.m
@@ -126,10 +166,9 @@ func (c *scenario128) elements(pi int, elemAnnual []dec128.Decimal) {
 			if p.agg[pi].mass == nil {
 				continue
 			}
-			for i, pe := range p.elems {
+			for _, pe := range p.elems {
 				if pe == e {
-					c.profileG(p)
-					sum = addProduct128(sum, dec128.Of(p.agg[pi].mass[e]), c.gAnnual[p.id][i])
+					sum = addProduct128(sum, dec128.Of(p.agg[pi].mass[e]), dec128.Of(p.perScen[c.s].gAnnual[e]))
 				}
 			}
 		}
@@ -138,33 +177,6 @@ func (c *scenario128) elements(pi int, elemAnnual []dec128.Decimal) {
 			c.over = c.over || elemAnnual[e].Over()
 		}
 	}
-}
-
-// profileG returns profile p's g in dec128 (see scenario128.g), made
-// with its gAnnual and f the first time.
-func (c *scenario128) profileG(p *profile) []dec128.Decimal {
-	if g := c.g[p.id]; g != nil {
-		return g
-	}
-	ps := &p.perScen[c.s]
-	n := len(p.elems)
-	g := make([]dec128.Decimal, (c.m.horizon+1)*n+n)
-	for t := 1; t <= c.m.horizon; t++ {
-		for i, e := range p.elems {
-			g[t*n+i] = dec128.Of(ps.g[t][e])
-		}
-	}
-	ga := g[(c.m.horizon+1)*n:]
-	for i, e := range p.elems {
-		ga[i] = dec128.Of(ps.gAnnual[e])
-	}
-	f := make([]split4, c.m.horizon+1)
-	for t := 1; t <= c.m.horizon; t++ {
-		d := &ps.f[t]
-		f[t] = split4{spShortage: dec128.Of(d.Shortage), spCarrying: dec128.Of(d.Carrying), spTariff: dec128.Of(d.Tariff)}
-	}
-	c.g[p.id], c.gAnnual[p.id], c.f[p.id] = g, ga, f
-	return g
 }
 
 // total is Split.Total in dec128.
