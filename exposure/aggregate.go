@@ -72,6 +72,9 @@ func (s Split) perMonth(volume decimal.Decimal) Split {
 }
 
 func (m *model) scenarioResult(s int, months []string) ScenarioResult {
+	if sr, ok := m.scenarioResult128(s, months); ok {
+		return sr
+	}
 	in := m.in
 	sc := in.Scenarios[s]
 	sr := ScenarioResult{Scenario: sc, Probability: sc.Prior, Months: make([]MonthDelta, m.horizon)}
@@ -267,7 +270,7 @@ func (m *model) sameClasses(i int) bool {
 	l := &m.in.BOM.Lines[i]
 	same := true
 	for j := range l.Sources {
-		p := &m.srcProfile[i][j].ctrlProb
+		p := &m.sourceProfiles(i)[j].ctrlProb
 		for k := range p[light] {
 			same = same && p[light][k].Equal(p[heavy][k])
 		}
@@ -282,7 +285,7 @@ func (m *model) sourceClasses(i int) [NumClasses]decimal.Decimal {
 	l := &m.in.BOM.Lines[i]
 	var out [NumClasses]decimal.Decimal
 	for j := range l.Sources {
-		p := &m.srcProfile[i][j].ctrlProb[light]
+		p := &m.sourceProfiles(i)[j].ctrlProb[light]
 		for k := range out {
 			out[k] = addProduct(out[k], l.Sources[j].Share, p[k])
 		}
@@ -303,7 +306,7 @@ func (m *model) weighedClasses(i int, elems []int) [NumClasses]decimal.Decimal {
 		}
 		total = total.Add(c.Kg)
 		for j := range l.Sources {
-			p := &m.srcProfile[i][j].ctrlProb[m.elemKind[e]]
+			p := &m.sourceProfiles(i)[j].ctrlProb[m.elemKind[e]]
 			w := l.Sources[j].Share.Mul(c.Kg)
 			for k := range out {
 				out[k] = addProduct(out[k], w, p[k])

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // Errors Compute returns. They name rows by their Ref but no cells: only
@@ -64,9 +66,15 @@ type model struct {
 	importOf []string
 
 	qty         []decimal.Decimal // exploded quantity per unit of product
-	level       []int
+	level       []int32           // int32: a million lines' levels, held all the run
 	costBearing []bool
-	srcProfile  [][]*profile // per line, per source
+	// srcBlock holds the profile of every line's sources, line after
+	// line: line i's are srcBlock[srcStart[i]:srcStart[i+1]] (see
+	// sourceProfiles). One block and an int32 per line, rather than a
+	// slice per line: a million slice headers are 24 MB, and pointers
+	// the collector scans all the run.
+	srcBlock []*profile
+	srcStart []int32
 	// risk lists, per product, the availability mixes of its lines with
 	// content, for units at risk (see riskSet).
 	risk []riskSet
@@ -224,7 +232,7 @@ func (m *model) explode() error {
 	lines := m.in.BOM.Lines
 	n := len(lines)
 	m.qty = make([]decimal.Decimal, n)
-	m.level = make([]int, n)
+	m.level = make([]int32, n)
 	m.costBearing = make([]bool, n)
 	hasChild := make([]bool, n)
 	for i, l := range lines {
@@ -242,6 +250,7 @@ func (m *model) explode() error {
 	)
 	state := make([]uint8, n)
 	var path []int
+	products := qtyProducts{}
 	for i := range lines {
 		if i%4096 == 0 && m.stopped() { // ComputeContext's context is done
 			return m.ctxErr()
@@ -263,7 +272,7 @@ func (m *model) explode() error {
 				m.qty[l] = lines[l].QtyPer
 				m.level[l] = 1
 			} else {
-				m.qty[l] = mulShared(lines[l].QtyPer, m.qty[p])
+				m.qty[l] = products.mul(lines[l].QtyPer, m.qty[p])
 				m.level[l] = m.level[p] + 1
 			}
 			// Below 10^40 by its digits (no allocation), or compared exactly.
@@ -280,6 +289,13 @@ func (m *model) explode() error {
 	return nil
 }
 
+// sourceProfiles returns the profiles of line i's sources, by source.
+// The caller must not change them.
+func (m *model) sourceProfiles(i int) []*profile {
+	lo, hi := m.srcStart[i], m.srcStart[i+1]
+	return m.srcBlock[lo:hi:hi]
+}
+
 // mulShared is a.Mul(b), with the same coefficient and exponent, but
 // when one factor is exactly 1 (coefficient 1, exponent 0) it returns the
 // other rather than a new decimal: most parts are used once per parent or
@@ -294,6 +310,44 @@ func mulShared(a, b decimal.Decimal) decimal.Decimal {
 		return b
 	}
 	return a.Mul(b)
+}
+
+// qtyProducts are the exploded quantities made so far, by coefficient
+// and exponent: a BOM's quantities take few distinct values, and a
+// million lines' own decimals would each hold a big.Int all the run
+// (and be made by decimal's Mul, three allocations).
+type qtyProducts map[qtyKey]decimal.Decimal
+
+type qtyKey struct {
+	coef int64
+	exp  int32
+}
+
+// maxQtyProducts bounds qtyProducts: past it, quantities are made as
+// mulShared makes them.
+const maxQtyProducts = 1 << 16
+
+// mul is mulShared(a, b), the same coefficient and exponent, but a
+// product already made is shared rather than made again. Decimals are
+// never changed in place, so sharing one is safe.
+func (q qtyProducts) mul(a, b decimal.Decimal) decimal.Decimal {
+	if isExactOne(a) || isExactOne(b) {
+		return mulShared(a, b)
+	}
+	c, ok := dec128.Of(a).Mul(dec128.Of(b)).Coefficient64()
+	exp := int64(a.Exponent()) + int64(b.Exponent())
+	if !ok || exp != int64(int32(exp)) {
+		return a.Mul(b)
+	}
+	key := qtyKey{c, int32(exp)}
+	if d, ok := q[key]; ok {
+		return d
+	}
+	d := a.Mul(b)
+	if len(q) < maxQtyProducts {
+		q[key] = d
+	}
+	return d
 }
 
 // isExactOne reports whether d is 1 with exponent 0, the form whose

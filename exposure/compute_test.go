@@ -1495,6 +1495,29 @@ func TestMulSharedIsMul(t *testing.T) {
 	}
 }
 
+// TestQtyProductsIsMul: qtyProducts.mul gives Mul's coefficient and
+// exponent, the first time and when the product is shared (2·0.5 and
+// 0.5·2, 4·0.25 are one coefficient and exponent; 1.0·1 and 1·1.00 not).
+func TestQtyProductsIsMul(t *testing.T) {
+	vals := []string{"1", "1.0", "1.00", "0", "0.0", "2", "0.5", "0.25", "4", "-1", "10", "1e1", "1e-3",
+		"12345678901234567890.123", "9223372036854775807", "3.037000499"}
+	q := qtyProducts{}
+	for round := 0; round < 2; round++ {
+		for _, a := range vals {
+			for _, b := range vals {
+				x, y := decimal.RequireFromString(a), decimal.RequireFromString(b)
+				got, want := q.mul(x, y), x.Mul(y)
+				if exactDecimal(got) != exactDecimal(want) {
+					t.Errorf("qtyProducts.mul(%s, %s) = %s, Mul = %s", a, b, exactDecimal(got), exactDecimal(want))
+				}
+			}
+		}
+	}
+	if len(q) == 0 {
+		t.Error("no product kept")
+	}
+}
+
 // TestAmbiguousRuleFirstInProfileOrder: the profiles' factors are filled
 // the scenarios side by side, yet the error is the one a fill in profile
 // order, scenario after scenario, meets first. Two lines make two

@@ -89,6 +89,13 @@ func (m *model) controlTable(st *scenarioTables, hs string) (*controlTable, erro
 		return out
 	}
 	ct := &controlTable{priceMul: alloc(), avail: alloc(), delay: alloc(), rowOf: make([][][NumClasses]int32, H+1)}
+	// The factors of a row for an element and class are the same in every
+	// month it applies: made once, at (row·E + e)·NumClasses + k.
+	type rowFactors struct {
+		priceMul, avail decimal.Decimal
+		made            bool
+	}
+	made := make([]rowFactors, len(sc.Controls)*E*int(NumClasses))
 	reach := make([]bool, len(sc.Controls))
 	for i := range sc.Controls {
 		reach[i] = hsMatches(digitsOnly(sc.Controls[i].HSPrefix), hs)
@@ -122,8 +129,12 @@ func (m *model) controlTable(st *scenarioTables, hs string) (*controlTable, erro
 					continue
 				}
 				c := &sc.Controls[best]
-				ct.priceMul[t][e][k] = m.priceOf(sym, k).Mul(c.Uplift.Value).Div(hundred)
-				ct.avail[t][e][k] = c.Availability.Value.Div(hundred)
+				rf := &made[(best*E+e)*int(NumClasses)+int(k)]
+				if !rf.made {
+					*rf = rowFactors{m.priceOf(sym, k).Mul(c.Uplift.Value).Div(hundred), c.Availability.Value.Div(hundred), true}
+				}
+				ct.priceMul[t][e][k] = rf.priceMul
+				ct.avail[t][e][k] = rf.avail
 				ct.delay[t][e][k] = c.Delay.Value
 			}
 		}

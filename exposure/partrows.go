@@ -38,7 +38,7 @@ func (m *model) partRange(r *Result, o PartOptions, pc *partCalc, lo, hi int, fn
 		if !m.costBearing[i] && !hasContent {
 			continue
 		}
-		row := PartRow{Index: i, Line: l, Level: m.level[i], CostBearing: m.costBearing[i]}
+		row := PartRow{Index: i, Line: l, Level: int(m.level[i]), CostBearing: m.costBearing[i]}
 		if o.NoFigures {
 			if err := fn(row); err != nil {
 				return err
@@ -354,7 +354,7 @@ func (pc *partCalc) scenario(i, s, pi int, elems []int, val, qty dec128.Decimal,
 	m := pc.m
 	l := &m.in.BOM.Lines[i]
 	for j := range l.Sources {
-		f := pc.factors(m.srcProfile[i][j], s, pi)
+		f := pc.factors(m.sourceProfiles(i)[j], s, pi)
 		if !f.ok {
 			return unit, total, false
 		}
@@ -437,7 +437,7 @@ func (m *model) deltasDecimal(out []PartDelta, i, pi int, elems []int, value, vo
 		var annual Split // the line's annual figures per unit of exploded quantity
 		for j := range l.Sources {
 			src := &l.Sources[j]
-			f := m.factorsFor(m.srcProfile[i][j], s, pi)
+			f := m.factorsFor(m.sourceProfiles(i)[j], s, pi)
 			var u decimal.Decimal
 			var a Split
 			for ci, c := range l.Content {
@@ -507,7 +507,7 @@ func (pc *partCalc) classes(i int, elems []int) [NumClasses]decimal.Decimal {
 		return m.contentClasses(i, elems)
 	}
 	share := &l.Sources[0].Share
-	key := classKey{m.srcProfile[i][0], share.CoefficientInt64(), share.Exponent()}
+	key := classKey{m.sourceProfiles(i)[0], share.CoefficientInt64(), share.Exponent()}
 	c, ok := pc.classCache[key]
 	if !ok {
 		if c.same = m.sameClasses(i); c.same {
@@ -547,7 +547,7 @@ func (pc *partCalc) weighedClasses(i int, elems []int) [NumClasses]decimal.Decim
 		kg := dec128.Of(c.Kg)
 		total = total.Add(kg)
 		for j := range l.Sources {
-			p := &m.srcProfile[i][j].ctrlProb[m.elemKind[e]]
+			p := &m.sourceProfiles(i)[j].ctrlProb[m.elemKind[e]]
 			w := dec128.Of(l.Sources[j].Share).Mul(kg)
 			for k := range sum {
 				sum[k] = addProduct128(sum[k], w, dec128.Of(p[k]))

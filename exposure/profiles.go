@@ -1,6 +1,8 @@
 package exposure
 
 import (
+	"fmt"
+	"math"
 	"runtime"
 	"sort"
 	"strconv"
@@ -68,14 +70,13 @@ func (s *sum128) decimal(dc *dec128.Converter) decimal.Decimal {
 // profiles' aggregates (buildProfiles). Sources alike in everything a
 // profile is made of find theirs in memo without building its key.
 type profileBuilder struct {
-	m      *model
-	cn     *canonicaliser
-	byKey  map[string]*profile
-	memo   map[profileMemo]*profile
-	kb     strings.Builder
-	elems  []int
-	aggs   []*aggregate // in the order lines first use them
-	srcBuf []*profile   // srcProfile's slices are cut from it
+	m     *model
+	cn    *canonicaliser
+	byKey map[string]*profile
+	memo  map[profileMemo]*profile
+	kb    strings.Builder
+	elems []int
+	aggs  []*aggregate // in the order lines first use them
 }
 
 // profileMemo is what decides a source's profile, as the line and the
@@ -125,7 +126,15 @@ func newProfileSums(m *model) *profileSums {
 func (m *model) buildProfiles() error {
 	lines := m.in.BOM.Lines
 	b := &profileBuilder{m: m, cn: m.canonicaliser(), byKey: map[string]*profile{}, memo: map[profileMemo]*profile{}}
-	m.srcProfile = make([][]*profile, len(lines))
+	m.srcStart = make([]int32, len(lines)+1)
+	total := 0
+	for i := range lines {
+		if total += len(lines[i].Sources); total > math.MaxInt32 {
+			return fmt.Errorf("%w: the BOM's lines have more than %d sources", ErrTooLarge, math.MaxInt32)
+		}
+		m.srcStart[i+1] = int32(total)
+	}
+	m.srcBlock = make([]*profile, total)
 	m.risk = make([]riskSet, len(m.in.BOM.Products))
 	for i := range lines {
 		if i%4096 == 0 && m.stopped() {
@@ -237,10 +246,7 @@ func (b *profileBuilder) line(i int) error {
 	}
 	sort.Ints(b.elems)
 	pi := m.prodIdx[l.Product]
-	if len(b.srcBuf) < len(l.Sources) {
-		b.srcBuf = make([]*profile, max(len(l.Sources), 4096))
-	}
-	m.srcProfile[i], b.srcBuf = b.srcBuf[:len(l.Sources):len(l.Sources)], b.srcBuf[len(l.Sources):]
+	profs := m.sourceProfiles(i)
 	for j := range l.Sources {
 		src := &l.Sources[j]
 		key := profileMemo{countries: src.Countries, hre: src.hreSeparation(), origin: src.origin(), product: pi, material: l.Material, hs: l.HSCode, elems: mask}
@@ -254,11 +260,11 @@ func (b *profileBuilder) line(i int) error {
 				b.memo[key] = p
 			}
 		}
-		m.srcProfile[i][j] = p
+		profs[j] = p
 		b.use(p, pi)
 	}
 	if holdsRE { // its rare-earth kg, a sum of positive masses, is not zero
-		m.risk[pi].add(m.srcProfile[i], l.Sources)
+		m.risk[pi].add(profs, l.Sources)
 	}
 	return nil
 }
@@ -370,7 +376,7 @@ func (ps *profileSums) add128(i, pi int, reKg sum128) bool {
 				ps.stageSum(Stage(g), c.String()).add(kg, &ps.dc)
 			}
 		}
-		s := ps.sumsOf(&m.srcProfile[i][j].agg[pi])
+		s := ps.sumsOf(&m.sourceProfiles(i)[j].agg[pi])
 		qx := ps.qx[j]
 		for ci, c := range l.Content {
 			if c.Kg.Sign() > 0 {
@@ -402,7 +408,7 @@ func (ps *profileSums) addDecimal(i, pi int, reKg decimal.Decimal) {
 				ps.stageSum(Stage(g), c.String()).addDecimal(kg, &ps.dc)
 			}
 		}
-		s := ps.sumsOf(&m.srcProfile[i][j].agg[pi])
+		s := ps.sumsOf(&m.sourceProfiles(i)[j].agg[pi])
 		qx := m.qty[i].Mul(src.Share)
 		for _, c := range l.Content {
 			if c.Kg.Sign() > 0 {

@@ -268,7 +268,7 @@ func (rc *recContext) unplannedDeltas128(w *lineWork, pi int, out []dec128.Decim
 	P := len(m.in.BOM.Products)
 	for j := range l.Sources {
 		src := &l.Sources[j]
-		f, cost, share := rc.factors[m.srcProfile[w.line][j]], dec128.Of(src.UnitCost), dec128.Of(src.Share)
+		f, cost, share := rc.factors[m.sourceProfiles(int(w.line))[j]], dec128.Of(src.UnitCost), dec128.Of(src.Share)
 		for s := range out {
 			// unitDelta128 of the source's single part, weight one.
 			var x dec128.Decimal

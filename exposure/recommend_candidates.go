@@ -123,7 +123,7 @@ func (rc *recContext) sourceCandidatesOf(w *lineWork, n int, floats bool) ([]can
 	out := make([]candidate, 0, n)
 	value := m.materialValue(l)
 	for j, s := range l.Sources {
-		out = append(out, singleOf(m.srcProfile[w.line][j], s.UnitCost, value, floats))
+		out = append(out, singleOf(m.sourceProfiles(int(w.line))[j], s.UnitCost, value, floats))
 	}
 	return out, value
 }
@@ -236,7 +236,7 @@ func (rc *recContext) evaluate() {
 			sum, mag := 0.0, 0.0
 			any := false
 			for j := range l.Sources {
-				v, nz := rc.sourceDeltaFloat(l, kg, pi, m.srcProfile[w.line][j], src[j][0], valueF, s)
+				v, nz := rc.sourceDeltaFloat(l, kg, pi, m.sourceProfiles(int(w.line))[j], src[j][0], valueF, s)
 				any = any || nz
 				x := src[j][1] * v
 				sum += x

@@ -367,7 +367,7 @@ func (rc *recContext) lineDelta(w *lineWork, pi, s int) decimal.Decimal {
 	var a decimal.Decimal
 	value := rc.m.materialValue(l)
 	for j, src := range l.Sources {
-		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, single(rc.m.srcProfile[w.line][j], src.UnitCost, value), s)))
+		a = a.Add(src.Share.Mul(rc.unitDelta(l, pi, single(rc.m.sourceProfiles(int(w.line))[j], src.UnitCost, value), s)))
 	}
 	return a.Mul(rc.m.qty[w.line])
 }

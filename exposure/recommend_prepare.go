@@ -48,7 +48,7 @@ func (rc *recContext) prepare() error {
 		w := lineWork{line: int32(i), cls: -1, fig: -1, alt0: int32(len(rc.alts)), prof0: int32(len(rc.altProfs))}
 		alts := lineAlts(l, byPart, byMat, defMat)
 		for j := range l.Sources {
-			rc.ensureFactors(m.srcProfile[i][j], pi)
+			rc.ensureFactors(m.sourceProfiles(i)[j], pi)
 		}
 		for _, a := range alts {
 			profBuf = rc.addAlternative(&w, l, pi, a, profBuf)
@@ -79,9 +79,9 @@ func (rc *recContext) addAlternative(w *lineWork, l *Line, pi, a int, buf []*pro
 	}
 	// A part-number row replaces the whole part; a material row keeps
 	// each of today's sources and remakes its material.
-	bases := m.srcProfile[i][:1]
+	bases := m.sourceProfiles(int(i))[:1]
 	if alt.PartNumber == "" {
-		bases = m.srcProfile[i]
+		bases = m.sourceProfiles(int(i))
 	}
 	profs := buf[:0]
 	for _, base := range bases {

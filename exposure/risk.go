@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // riskSet holds, for one product, what its lines with content need for
@@ -57,6 +59,9 @@ func (r *riskSet) add(profs []*profile, srcs []Source) {
 
 // unitsAtRisk returns V/12 · Σ_{t≤12} r(s,t) for scenario s.
 func (r *riskSet) unitsAtRisk(s int, volume decimal.Decimal) decimal.Decimal {
+	if v, ok := r.unitsAtRisk128(s, volume); ok {
+		return v
+	}
 	var sum decimal.Decimal
 	for t := 1; t <= 12; t++ {
 		minA := one
@@ -80,4 +85,53 @@ func (r *riskSet) unitsAtRisk(s int, volume decimal.Decimal) decimal.Decimal {
 		return zero
 	}
 	return perMonth(sum, volume)
+}
+
+// unitsAtRisk128 is unitsAtRisk in dec128, the same operations, so the
+// same coefficient and exponent without a decimal for each mix and
+// month; false when a figure does not fit (or under noDec128).
+func (r *riskSet) unitsAtRisk128(s int, volume decimal.Decimal) (decimal.Decimal, bool) {
+	if noDec128 {
+		return zero, false
+	}
+	var sum dec128.Decimal
+	for t := 1; t <= 12; t++ {
+		minA := one128
+		for p := range r.single {
+			a := dec128.Of(p.perScen[s].avail[t])
+			d := a.Sub(minA)
+			if d.Over() {
+				return zero, false
+			}
+			if d.Sign() < 0 {
+				minA = a
+			}
+		}
+		for _, mix := range r.mixes {
+			var a dec128.Decimal
+			for j, p := range mix.profs {
+				a = a.Add(dec128.Of(mix.shares[j]).Mul(dec128.Of(p.perScen[s].avail[t])))
+			}
+			d := a.Sub(minA)
+			if d.Over() {
+				return zero, false
+			}
+			if d.Sign() < 0 {
+				minA = a
+			}
+		}
+		sum = sum.Add(one128.Sub(minA))
+	}
+	if sum.Over() {
+		return zero, false
+	}
+	if sum.IsZero() {
+		return zero, true
+	}
+	v := sum.Mul(dec128.Of(volume)).DivRound(twelve128, divPlaces)
+	if v.Over() {
+		return zero, false
+	}
+	var dc dec128.Converter
+	return dc.Decimal(v), true
 }

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 
 	"github.com/shopspring/decimal"
+
+	"rexpo/internal/dec128"
 )
 
 // fillProfile computes the profile's factors for every scenario and month.
@@ -28,10 +30,12 @@ func (m *model) newProfileFactors(p *profile) {
 
 // fillScenario computes the profile's factors for scenario s in every
 // month. It writes only p.perScen[s] and scenario s's own tables, so
-// different scenarios may be filled at once.
+// different scenarios may be filled at once. The factors are computed in
+// dec128 where they fit (monthFiller.month128), and a month's decimal,
+// or row of g, equal to the month before's is shared rather than made
+// again: the rows are read, never written, once filled.
 func (m *model) fillScenario(p *profile, s int) error {
 	H, E := m.horizon, len(m.elements)
-	rate := m.in.Settings.CarryingRate
 	st := m.scen[s]
 	ct, err := m.controlTable(st, p.hs)
 	if err != nil {
@@ -43,47 +47,176 @@ func (m *model) fillScenario(p *profile, s int) error {
 	ps.f = make([]Split, H+1)
 	ps.avail = make([]decimal.Decimal, H+1)
 	ps.gAnnual = make([]decimal.Decimal, E)
+	fm := monthFiller{m: m, p: p, ps: ps, ct: ct, spot: dec128.Of(st.spot), g: make([]dec128.Decimal, E), prevG: make([]dec128.Decimal, E),
+		gAnnual: make([]sum128, E)}
 	for t := 1; t <= H; t++ {
-		ps.g[t] = make([]decimal.Decimal, E)
-		minAvail, maxDelay := one, zero
-		for _, e := range p.elems {
-			var g, a, d decimal.Decimal
-			prob := &ps.prob[m.elemKind[e]]
-			for k := Class(0); k < NumClasses; k++ {
-				pk := prob[k]
-				if pk.IsZero() {
-					continue
-				}
-				g = g.Add(pk.Mul(ct.priceMul[t][e][k]))
-				a = a.Add(pk.Mul(ct.avail[t][e][k]))
-				d = d.Add(pk.Mul(ct.delay[t][e][k]))
-			}
-			ps.g[t][e] = g
-			if a.LessThan(minAvail) {
-				minAvail = a
-			}
-			if d.GreaterThan(maxDelay) {
-				maxDelay = d
-			}
-		}
 		tariff, err := m.tariffFraction(st, p, t)
 		if err != nil {
 			return err
 		}
-		ps.avail[t] = minAvail
-		ps.f[t] = Split{
-			Shortage: one.Sub(minAvail).Mul(st.spot),
-			Carrying: rate.Mul(maxDelay).DivRound(carryDivisor, divPlaces),
-			Tariff:   tariff,
-		}
-		if t <= 12 {
-			for _, e := range p.elems {
-				ps.gAnnual[e] = ps.gAnnual[e].Add(ps.g[t][e])
-			}
-			ps.fAnnual = ps.fAnnual.Add(ps.f[t])
+		if !fm.month128(t, tariff) {
+			fm.monthDecimal(t, st.spot, tariff)
 		}
 	}
+	for _, e := range p.elems {
+		ps.gAnnual[e] = fm.gAnnual[e].decimal(&fm.dc)
+	}
+	ps.fAnnual = Split{fm.fAnnual[spPrice].decimal(&fm.dc), fm.fAnnual[spShortage].decimal(&fm.dc),
+		fm.fAnnual[spCarrying].decimal(&fm.dc), fm.fAnnual[spTariff].decimal(&fm.dc)}
 	return nil
+}
+
+// monthFiller fills one profile's factors for one scenario, month after
+// month (fillScenario).
+type monthFiller struct {
+	m    *model
+	p    *profile
+	ps   *profileScenario
+	ct   *controlTable
+	spot dec128.Decimal
+	dc   dec128.Converter
+	// The month's g per element in dec128, and the month before's
+	// (prevOK: computed so), whose decimals are shared when equal.
+	g, prevG []dec128.Decimal
+	prevF    split4
+	prevA    dec128.Decimal
+	prevOK   bool
+	// The sums over months 1..12.
+	gAnnual []sum128
+	fAnnual [4]sum128
+}
+
+var (
+	one128          = dec128.Of(one)
+	carryDivisor128 = dec128.Of(carryDivisor)
+)
+
+// month128 fills month t in dec128; false, with nothing of the sums
+// changed, when some figure does not fit (or under noDec128).
+func (fm *monthFiller) month128(t int, tariff decimal.Decimal) bool {
+	if noDec128 {
+		return false
+	}
+	m, ps, ct := fm.m, fm.ps, fm.ct
+	minAvail, maxDelay := one128, dec128.Decimal{}
+	for _, e := range fm.p.elems {
+		var g, a, d dec128.Decimal
+		prob := &ps.prob[m.elemKind[e]]
+		for k := Class(0); k < NumClasses; k++ {
+			pk := prob[k]
+			if pk.IsZero() {
+				continue
+			}
+			p := dec128.Of(pk)
+			g = g.Add(p.Mul(dec128.Of(ct.priceMul[t][e][k])))
+			a = a.Add(p.Mul(dec128.Of(ct.avail[t][e][k])))
+			d = d.Add(p.Mul(dec128.Of(ct.delay[t][e][k])))
+		}
+		lt, gt := a.Sub(minAvail), d.Sub(maxDelay)
+		if g.Over() || lt.Over() || gt.Over() {
+			return false
+		}
+		fm.g[e] = g
+		if lt.Sign() < 0 {
+			minAvail = a
+		}
+		if gt.Sign() > 0 {
+			maxDelay = d
+		}
+	}
+	f := split4{spShortage: one128.Sub(minAvail).Mul(fm.spot),
+		spCarrying: dec128.Of(m.in.Settings.CarryingRate).Mul(maxDelay).DivRound(carryDivisor128, divPlaces),
+		spTariff:   dec128.Of(tariff)}
+	if anyOver(f[:]) {
+		return false
+	}
+	same := fm.prevOK
+	for _, e := range fm.p.elems {
+		same = same && fm.g[e] == fm.prevG[e]
+	}
+	if same { // the month before's row, shared: a scenario's controls change in few months
+		ps.g[t] = ps.g[t-1]
+	} else {
+		ps.g[t] = make([]decimal.Decimal, len(m.elements))
+		for _, e := range fm.p.elems {
+			ps.g[t][e] = fm.share(fm.g[e], fm.prevG[e], ps.g[t-1], e)
+			fm.prevG[e] = fm.g[e]
+		}
+	}
+	ps.avail[t] = fm.shareOne(minAvail, fm.prevA, ps.avail[t-1])
+	ps.f[t] = Split{Shortage: fm.shareOne(f[spShortage], fm.prevF[spShortage], ps.f[t-1].Shortage),
+		Carrying: fm.shareOne(f[spCarrying], fm.prevF[spCarrying], ps.f[t-1].Carrying), Tariff: tariff}
+	fm.prevF, fm.prevA, fm.prevOK = f, minAvail, true
+	if t <= 12 {
+		for _, e := range fm.p.elems {
+			fm.gAnnual[e].add(fm.g[e], &fm.dc)
+		}
+		for k := range f {
+			fm.fAnnual[k].add(f[k], &fm.dc)
+		}
+	}
+	return true
+}
+
+// share returns x, element e's g, as a decimal: the month before's when
+// that was the same dec128 figure.
+func (fm *monthFiller) share(x, prev dec128.Decimal, prevRow []decimal.Decimal, e int) decimal.Decimal {
+	if fm.prevOK && x == prev {
+		return prevRow[e]
+	}
+	return fm.dc.Decimal(x)
+}
+
+// shareOne is share for a single figure.
+func (fm *monthFiller) shareOne(x, prev dec128.Decimal, prevDec decimal.Decimal) decimal.Decimal {
+	if fm.prevOK && x == prev {
+		return prevDec
+	}
+	return fm.dc.Decimal(x)
+}
+
+// monthDecimal is month128 in decimals, for a month whose figures do not
+// fit in dec128.
+func (fm *monthFiller) monthDecimal(t int, spot, tariff decimal.Decimal) {
+	m, ps, ct := fm.m, fm.ps, fm.ct
+	minAvail, maxDelay := one, zero
+	ps.g[t] = make([]decimal.Decimal, len(m.elements))
+	for _, e := range fm.p.elems {
+		var g, a, d decimal.Decimal
+		prob := &ps.prob[m.elemKind[e]]
+		for k := Class(0); k < NumClasses; k++ {
+			pk := prob[k]
+			if pk.IsZero() {
+				continue
+			}
+			g = g.Add(pk.Mul(ct.priceMul[t][e][k]))
+			a = a.Add(pk.Mul(ct.avail[t][e][k]))
+			d = d.Add(pk.Mul(ct.delay[t][e][k]))
+		}
+		ps.g[t][e] = g
+		if a.LessThan(minAvail) {
+			minAvail = a
+		}
+		if d.GreaterThan(maxDelay) {
+			maxDelay = d
+		}
+	}
+	ps.avail[t] = minAvail
+	ps.f[t] = Split{
+		Shortage: one.Sub(minAvail).Mul(spot),
+		Carrying: m.in.Settings.CarryingRate.Mul(maxDelay).DivRound(carryDivisor, divPlaces),
+		Tariff:   tariff,
+	}
+	fm.prevOK = false
+	if t <= 12 {
+		for _, e := range fm.p.elems {
+			fm.gAnnual[e].addDecimal(ps.g[t][e], &fm.dc)
+		}
+		f := &ps.f[t]
+		for k, v := range []decimal.Decimal{f.Price, f.Shortage, f.Carrying, f.Tariff} {
+			fm.fAnnual[k].addDecimal(v, &fm.dc)
+		}
+	}
 }
 
 // tariffFraction returns the added tariff of projection month t as a

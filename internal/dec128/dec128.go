@@ -69,8 +69,13 @@ func Of(d decimal.Decimal) Decimal {
 		return x
 	}
 	c := d.Coefficient()
+	scale := int64(d.Exponent())
 	if c.BitLen() > 256 {
-		return Decimal{over: true} // even without its zeros, past any figure computed here
+		// Decimal's divisions and their products leave coefficients of
+		// 80 digits with few significant ones: drop the zeros first.
+		if c, scale = dropZerosBig(c, scale); c.BitLen() > 256 {
+			return Decimal{over: true} // even without its zeros, past any figure computed here
+		}
 	}
 	neg := c.Sign() < 0
 	var buf [32]byte
@@ -79,7 +84,6 @@ func Of(d decimal.Decimal) Decimal {
 	for i := range w {
 		w[i] = binary.BigEndian.Uint64(buf[8*i:])
 	}
-	scale := int64(d.Exponent())
 	// Drop the trailing zeros: 19 at a time, then one at a time.
 	for _, k := range []int{19, 1} {
 		for w != [4]uint64{} && scale+int64(k) <= math.MaxInt32 {
@@ -94,6 +98,28 @@ func Of(d decimal.Decimal) Decimal {
 		return Decimal{over: true}
 	}
 	return Decimal{hi: w[2], lo: w[3], scale: int32(scale), exp: d.Exponent(), neg: neg}
+}
+
+// bigTen19 is 10^19, and bigTen 10.
+var bigTen19, bigTen = new(big.Int).SetUint64(pow10u64[19]), big.NewInt(10)
+
+// dropZerosBig returns c (which it may change) without its trailing
+// zeros, and scale raised by their count.
+func dropZerosBig(c *big.Int, scale int64) (*big.Int, int64) {
+	var q, r big.Int
+	for _, p := range []struct {
+		k int64
+		d *big.Int
+	}{{19, bigTen19}, {1, bigTen}} {
+		for c.Sign() != 0 && scale+p.k <= math.MaxInt32 {
+			if q.QuoRem(c, p.d, &r); r.Sign() != 0 {
+				break
+			}
+			c.Set(&q)
+			scale += p.k
+		}
+	}
+	return c, scale
 }
 
 // div256 divides the 256-bit w (most significant word first) by m.
