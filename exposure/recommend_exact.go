@@ -66,7 +66,7 @@ func (rc *recContext) candidates128Of(w *lineWork, ls *lineScratch) ([]candidate
 	var avg dec128.Decimal
 	for j := range l.Sources {
 		s := &l.Sources[j]
-		out = append(out, single(m.srcProfile[w.line][j], dec128.Of(s.UnitCost)))
+		out = append(out, single(m.sourceProfiles(int(w.line))[j], dec128.Of(s.UnitCost)))
 		avg = avg.Add(dec128.Of(s.Share).Mul(dec128.Of(s.UnitCost)))
 	}
 	profs := rc.altProfs[w.prof0:]
