@@ -27,29 +27,6 @@ type candPart128 struct {
 	cost, weight dec128.Decimal
 }
 
-// candidates128 converts cands; false when some figure does not fit.
-func candidates128(cands []candidate) ([]candidate128, bool) {
-	if noDec128 {
-		return nil, false
-	}
-	out := make([]candidate128, len(cands))
-	for j, cd := range cands {
-		c := candidate128{cost: dec128.Of(cd.cost), value: dec128.Of(cd.value), parts: make([]candPart128, len(cd.parts))}
-		if c.cost.Over() || c.value.Over() {
-			return nil, false
-		}
-		for k, pt := range cd.parts {
-			p := candPart128{prof: pt.prof, cost: dec128.Of(pt.cost), weight: dec128.Of(pt.weight)}
-			if p.cost.Over() || p.weight.Over() {
-				return nil, false
-			}
-			c.parts[k] = p
-		}
-		out[j] = c
-	}
-	return out, true
-}
-
 // unitDelta128 is unitDelta in dec128, for a line whose positive masses
 // are mass.
 func (rc *recContext) unitDelta128(mass []massIdx, pi int, c *candidate128, s int) dec128.Decimal {

@@ -132,7 +132,7 @@ func (rc *recContext) candidate(c *recClass, j int) Candidate {
 }
 
 // stageCountry is class c's j-th candidate's country at a cap stage, as
-// stageCountryOf gives it of the candidate.
+// the Candidate it lists would give it.
 func (rc *recContext) stageCountry(c *recClass, j int, g Stage) string {
 	cc := &c.cands[j]
 	if cc.alt >= 0 {

@@ -86,23 +86,10 @@ func (rc *recContext) capBreaks(c *recClass) (decimal.Decimal, []CapBreak) {
 	return most, out
 }
 
-// stageCountryOf is a candidate's country at a cap stage.
-func stageCountryOf(cd Candidate, g Stage) string {
-	if g == StageHRESeparation {
-		return cd.HRESeparation
-	}
-	return cd.Countries[g]
-}
-
-// stageHHI is each stage's Herfindahl–Hirschman index over its known
-// countries, shares renormalised to the known part, in percent points;
-// the heavy-separation stage only for a line with heavy rare earths.
-func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
-	return stageHHIOf(len(cands), func(j int, g Stage) string { return stageCountryOf(cands[j], g) }, y, heavy)
-}
-
-// stageHHIOf is stageHHI of n candidates whose countries at each cap
-// stage country gives.
+// stageHHIOf is each cap stage's Herfindahl–Hirschman index over the
+// known countries of n candidates, whose country at a stage country
+// gives: shares renormalised to the known part, in percent points; the
+// heavy-separation stage only for a line with heavy rare earths.
 func stageHHIOf(n int, country func(j int, g Stage) string, y []decimal.Decimal, heavy bool) [capStages]HHI {
 	if out, ok := stageHHI128(n, country, y, heavy); ok {
 		return out

@@ -166,7 +166,10 @@ type PartRow struct {
 	// section 3); zero without rare-earth content.
 	MaterialValue decimal.Decimal
 	ClassProb     [NumClasses]decimal.Decimal // share-weighted class probabilities, settings' country
-	Deltas        []PartDelta                 // one per scenario, in Result.Scenarios order
+	// Deltas are the row's figures, one per scenario, in
+	// Result.Scenarios order; under PartOptions.Transient their memory is
+	// reused once the callback returns.
+	Deltas []PartDelta
 
 	annual []dec128.Decimal // with PartOptions.AnnualOnly, in place of Deltas
 
@@ -219,7 +222,8 @@ func (r *PartRow) AnnualQtyDecimal(dc *dec128.Converter) decimal.Decimal {
 // values, the coefficients and exponents of PartDelta.AnnualDelta, when
 // Result.PartsWith computed them so under PartOptions.AnnualOnly; nil
 // otherwise, and Deltas holds the figures. The caller must not change
-// them.
+// them, and under PartOptions.Transient must not keep them past its
+// callback's return: their memory then holds later rows' figures.
 func (r *PartRow) ExactAnnual() []dec128.Decimal { return r.annual }
 
 // Result is the outcome of Compute.

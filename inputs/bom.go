@@ -246,7 +246,7 @@ type lineReader struct {
 	lastProduct string
 	// lastMaterial is the last material text with a code and its code
 	// (material).
-	lastMaterial keptCountry
+	lastMaterial keptMaterial
 }
 
 // read reads the current BOM row into l; ok is false when the row cannot
@@ -375,8 +375,8 @@ const (
 	numCountries
 )
 
-// keptCountry is a material cell's text and its code.
-type keptCountry struct{ text, code string }
+// keptMaterial is a material cell's text and its code.
+type keptMaterial struct{ text, code string }
 
 // keptCode is a country cell's text and its country.
 type keptCode struct {
@@ -404,7 +404,7 @@ func (lr *lineReader) material() string {
 		}
 	}
 	if m != "" {
-		lr.lastMaterial = keptCountry{code, m}
+		lr.lastMaterial = keptMaterial{code, m}
 	}
 	return m
 }

@@ -173,18 +173,6 @@ func number(d decimal.Decimal, k kind) float64 {
 	return d.Round(places(k)).InexactFloat64()
 }
 
-// styleFor returns the style of a value of kind k; quantities that are not
-// whole get decimals.
-func (s *styles) styleFor(k kind, d decimal.Decimal, bold bool) int {
-	if k == kQty && !d.Round(6).IsInteger() {
-		return s.qtyFrac
-	}
-	if bold {
-		return s.boldKind[k]
-	}
-	return s.byKind[k]
-}
-
 // shownWidth estimates how many characters a number takes when displayed
 // with kind k's format, so that columns are wide enough never to show ####.
 func shownWidth(d decimal.Decimal, k kind) int {
