@@ -362,10 +362,9 @@ func (rc *recContext) largestFirst(items []int) {
 	}
 }
 
-// classKey is what makes two lines the same per unit of annual quantity.
-func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) string {
-	// Appended by hand: fmt's formatting was a quarter of the key's cost.
-	var b strings.Builder
+// writeClassKeyHead writes what classKey and classKey128 start with:
+// the product and the line's positive element masses.
+func writeClassKeyHead(b *strings.Builder, l *Line, pi int) {
 	b.WriteString(strconv.Itoa(pi))
 	b.WriteByte('|')
 	for _, c := range l.Content {
@@ -377,6 +376,13 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 		}
 	}
 	b.WriteString("|B")
+}
+
+// classKey is what makes two lines the same per unit of annual quantity.
+func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) string {
+	// Appended by hand: fmt's formatting was a quarter of the key's cost.
+	var b strings.Builder
+	writeClassKeyHead(&b, l, pi)
 	b.WriteString(cands[0].value.String())
 	for j, c := range cands {
 		for _, pt := range c.parts {

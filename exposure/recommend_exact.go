@@ -272,17 +272,7 @@ func (rc *recContext) floatCandidates(w *lineWork, l *Line, pi int, ls *lineScra
 // as decimal's String writes them.
 func (rc *recContext) classKey128(w *lineWork, l *Line, pi int, c128 []candidate128) string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(pi))
-	b.WriteByte('|')
-	for _, c := range l.Content {
-		if c.Kg.Sign() > 0 {
-			b.WriteString(c.Element)
-			b.WriteByte('=')
-			b.WriteString(c.Kg.String())
-			b.WriteByte(';')
-		}
-	}
-	b.WriteString("|B")
+	writeClassKeyHead(&b, l, pi)
 	writeDecimal(&b, c128[0].value)
 	for j, c := range c128 {
 		for _, pt := range c.parts {
