@@ -43,7 +43,7 @@ func runReport(c *cli.Context, o runOptions, stdout io.Writer) error {
 	}
 	o.progress.show("writing %s", o.output)
 	err = writeResults(c.Context, stdout, o, ld)
-	o.progress.log("written")
+	o.progress.log("writing ended")
 	o.progress.done()
 	if perr := ld.planned(); perr != nil {
 		return perr // what stopped the writing, or the plan's own failure
