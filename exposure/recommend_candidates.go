@@ -378,6 +378,21 @@ func writeClassKeyHead(b *strings.Builder, l *Line, pi int) {
 	b.WriteString("|B")
 }
 
+// writeClassKeyWho writes who candidate j of line l is, after its
+// figures in classKey and classKey128: a source's share and supplier, or
+// the alternative's index.
+func (rc *recContext) writeClassKeyWho(b *strings.Builder, w *lineWork, l *Line, j int) {
+	if j < len(l.Sources) {
+		b.WriteByte(':')
+		b.WriteString(l.Sources[j].Share.String())
+		b.WriteByte(':')
+		b.WriteString(l.Sources[j].Supplier)
+		return
+	}
+	b.WriteString(":a")
+	b.WriteString(strconv.Itoa(int(rc.alts[int(w.alt0)+j-len(l.Sources)])))
+}
+
 // classKey is what makes two lines the same per unit of annual quantity.
 func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) string {
 	// Appended by hand: fmt's formatting was a quarter of the key's cost.
@@ -393,15 +408,7 @@ func (rc *recContext) classKey(w *lineWork, l *Line, pi int, cands []candidate) 
 			b.WriteByte(':')
 			b.WriteString(pt.weight.String())
 		}
-		if j < len(l.Sources) {
-			b.WriteByte(':')
-			b.WriteString(l.Sources[j].Share.String())
-			b.WriteByte(':')
-			b.WriteString(l.Sources[j].Supplier)
-		} else {
-			b.WriteString(":a")
-			b.WriteString(strconv.Itoa(int(rc.alts[int(w.alt0)+j-len(l.Sources)])))
-		}
+		rc.writeClassKeyWho(&b, w, l, j)
 	}
 	return b.String()
 }

@@ -283,15 +283,7 @@ func (rc *recContext) classKey128(w *lineWork, l *Line, pi int, c128 []candidate
 			b.WriteByte(':')
 			writeDecimal(&b, pt.weight)
 		}
-		if j < len(l.Sources) {
-			b.WriteByte(':')
-			b.WriteString(l.Sources[j].Share.String())
-			b.WriteByte(':')
-			b.WriteString(l.Sources[j].Supplier)
-		} else {
-			b.WriteString(":a")
-			b.WriteString(strconv.Itoa(int(rc.alts[int(w.alt0)+j-len(l.Sources)])))
-		}
+		rc.writeClassKeyWho(&b, w, l, j)
 	}
 	return b.String()
 }

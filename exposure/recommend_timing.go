@@ -95,29 +95,19 @@ func stageHHIOf(n int, country func(j int, g Stage) string, y []decimal.Decimal,
 		return out
 	}
 	var out [capStages]HHI
-	// Each country's share, as a map would sum them (from the zero
-	// decimal); a line has a handful of candidates, so a list is cheaper.
-	type countryShare struct {
-		country string
-		v       decimal.Decimal
-	}
-	var by []countryShare
+	group := make([]int, n)
+	var names []string
 	for g := Stage(0); g < capStages; g++ {
 		if g == StageHRESeparation && !heavy {
 			continue
 		}
-		by = by[:0]
+		// Each country's share, as a map would sum them (from the zero
+		// decimal), in the order countries first appear.
+		sums := make([]decimal.Decimal, countryGroups(n, country, g, y, group, names[:0]))
 		var known decimal.Decimal
-		for j := 0; j < n; j++ {
-			if c := country(j, g); c != "" && y[j].Sign() > 0 {
-				k := 0
-				for k < len(by) && by[k].country != c {
-					k++
-				}
-				if k == len(by) {
-					by = append(by, countryShare{country: c})
-				}
-				by[k].v = by[k].v.Add(y[j])
+		for j, k := range group {
+			if k >= 0 {
+				sums[k] = sums[k].Add(y[j])
 				known = known.Add(y[j])
 			}
 		}
@@ -125,8 +115,8 @@ func stageHHIOf(n int, country func(j int, g Stage) string, y []decimal.Decimal,
 			continue
 		}
 		var h decimal.Decimal
-		for _, cs := range by {
-			sh := cs.v.Mul(hundred)
+		for _, v := range sums {
+			sh := v.Mul(hundred)
 			if !known.Equal(one) {
 				sh = sh.DivRound(known, divPlaces)
 			}
@@ -137,7 +127,31 @@ func stageHHIOf(n int, country func(j int, g Stage) string, y []decimal.Decimal,
 	return out
 }
 
-// stageHHI128 is stageHHI in dec128, the same operations in the same
+// countryGroups numbers the known countries at stage g of the n
+// candidates with a positive share y, in the order they first appear:
+// group[j] is candidate j's number, -1 for one without. It returns how
+// many countries there are; names is where it keeps them (a line has a
+// handful of candidates, so a list is cheaper than a map).
+func countryGroups(n int, country func(j int, g Stage) string, g Stage, y []decimal.Decimal, group []int, names []string) int {
+	for j := 0; j < n; j++ {
+		group[j] = -1
+		c := country(j, g)
+		if c == "" || y[j].Sign() <= 0 {
+			continue
+		}
+		k := 0
+		for k < len(names) && names[k] != c {
+			k++
+		}
+		if k == len(names) {
+			names = append(names, c)
+		}
+		group[j] = k
+	}
+	return len(names)
+}
+
+// stageHHI128 is stageHHIOf in dec128, the same operations in the same
 // order (so the same coefficients and exponents); false when a figure
 // does not fit. Every planned line works out two sets of indexes.
 func stageHHI128(n int, country func(j int, g Stage) string, y []decimal.Decimal, heavy bool) ([capStages]HHI, bool) {
@@ -153,28 +167,20 @@ func stageHHI128(n int, country func(j int, g Stage) string, y []decimal.Decimal
 		}
 	}
 	hundred128 := dec128.Of(hundred)
-	type countryShare struct {
-		country string
-		v       dec128.Decimal
-	}
-	var buf [16]countryShare
+	var groupBuf [16]int
+	var names [16]string
+	group := groupBuf[:n]
 	var dc dec128.Converter
 	for g := Stage(0); g < capStages; g++ {
 		if g == StageHRESeparation && !heavy {
 			continue
 		}
-		by := buf[:0]
+		var sumBuf [16]dec128.Decimal
+		sums := sumBuf[:countryGroups(n, country, g, y, group, names[:0])]
 		var known dec128.Decimal
-		for j := 0; j < n; j++ {
-			if c := country(j, g); c != "" && y[j].Sign() > 0 {
-				k := 0
-				for k < len(by) && by[k].country != c {
-					k++
-				}
-				if k == len(by) {
-					by = append(by, countryShare{country: c})
-				}
-				by[k].v = by[k].v.Add(y128[j])
+		for j, k := range group {
+			if k >= 0 {
+				sums[k] = sums[k].Add(y128[j])
 				known = known.Add(y128[j])
 			}
 		}
@@ -182,8 +188,8 @@ func stageHHI128(n int, country func(j int, g Stage) string, y []decimal.Decimal
 			continue
 		}
 		var h dec128.Decimal
-		for _, cs := range by {
-			sh := cs.v.Mul(hundred128)
+		for _, v := range sums {
+			sh := v.Mul(hundred128)
 			if !known.IsOne() {
 				sh = sh.DivRound(known, divPlaces)
 			}

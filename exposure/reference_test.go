@@ -9,9 +9,8 @@ import (
 // Reference implementations that the plan no longer calls, kept for the
 // tests that compare its fast paths with them.
 
-// stageHHI (reference for recommend_lines_test.go) is each stage's Herfindahl–Hirschman index over its known
-// countries, shares renormalised to the known part, in percent points;
-// the heavy-separation stage only for a line with heavy rare earths.
+// stageHHI is stageHHIOf of a listed plan's candidates, as
+// recommend_lines_test.go checks the plan's indexes against it.
 func stageHHI(cands []Candidate, y []decimal.Decimal, heavy bool) [capStages]HHI {
 	return stageHHIOf(len(cands), func(j int, g Stage) string { return stageCountryOf(cands[j], g) }, y, heavy)
 }
