@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"math/big"
-	mrand "math/rand"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -26,19 +24,7 @@ func widthValues() []decimal.Decimal {
 	} {
 		vals = append(vals, decimal.RequireFromString(s))
 	}
-	rng := rand.New(rand.NewPCG(5, 6))
-	for i := 0; i < 20000; i++ {
-		c := rng.Int64N(1<<62) >> rng.IntN(62)
-		if rng.IntN(2) == 0 {
-			c = -c
-		}
-		vals = append(vals, decimal.New(c, int32(rng.IntN(30)-22)))
-		co := new(big.Int).Rand(mrand.New(mrand.NewSource(int64(i))), new(big.Int).Lsh(big.NewInt(1), uint(64+rng.IntN(90))))
-		if rng.IntN(2) == 0 {
-			co.Neg(co)
-		}
-		vals = append(vals, decimal.NewFromBigInt(co, int32(rng.IntN(45)-38)))
-	}
+	vals = append(vals, randomDecimals(5, 6)...)
 	return vals
 }
 

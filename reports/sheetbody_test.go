@@ -32,20 +32,7 @@ func TestCellNumber(t *testing.T) {
 	} {
 		vals = append(vals, decimal.RequireFromString(s))
 	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 20000; i++ {
-		c := rng.Int64N(1<<62) >> rng.IntN(62)
-		if rng.IntN(2) == 0 {
-			c = -c
-		}
-		vals = append(vals, decimal.New(c, int32(rng.IntN(30)-22)))
-		// Coefficients of 20 to 45 digits, as the exposure figures have.
-		co := new(big.Int).Rand(mrand.New(mrand.NewSource(int64(i))), new(big.Int).Lsh(big.NewInt(1), uint(64+rng.IntN(90))))
-		if rng.IntN(2) == 0 {
-			co.Neg(co)
-		}
-		vals = append(vals, decimal.NewFromBigInt(co, int32(rng.IntN(45)-38)))
-	}
+	vals = append(vals, randomDecimals(3, 4)...)
 	for _, v := range vals {
 		for _, k := range []kind{kMoney, kUnitMoney, kKg, kPct, kInt, kQty} {
 			if got, want := cellNumber(v, k), number(v, k); math.Float64bits(got) != math.Float64bits(want) {
@@ -294,4 +281,26 @@ func TestAppendDecimalSame(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomDecimals are 40,000 decimals drawn from a generator seeded with
+// seed1 and seed2: short coefficients of both signs at exponents -22 to 7,
+// and coefficients of 20 to 45 digits, as the exposure figures have, at
+// exponents -38 to 6.
+func randomDecimals(seed1, seed2 uint64) []decimal.Decimal {
+	var vals []decimal.Decimal
+	rng := rand.New(rand.NewPCG(seed1, seed2))
+	for i := 0; i < 20000; i++ {
+		c := rng.Int64N(1<<62) >> rng.IntN(62)
+		if rng.IntN(2) == 0 {
+			c = -c
+		}
+		vals = append(vals, decimal.New(c, int32(rng.IntN(30)-22)))
+		co := new(big.Int).Rand(mrand.New(mrand.NewSource(int64(i))), new(big.Int).Lsh(big.NewInt(1), uint(64+rng.IntN(90))))
+		if rng.IntN(2) == 0 {
+			co.Neg(co)
+		}
+		vals = append(vals, decimal.NewFromBigInt(co, int32(rng.IntN(45)-38)))
+	}
+	return vals
 }
