@@ -71,16 +71,7 @@ func TestClassKeyAsFmt(t *testing.T) {
 		return b.String()
 	}
 	for _, shared := range []bool{false, true} {
-		r, err := Compute(benchPlanInput(120, shared))
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan := &Plan{}
-		rc := newRecContext(r.model, r, plan)
-		rc.initCap()
-		if err := rc.prepare(); err != nil {
-			t.Fatal(err)
-		}
+		rc := preparedContext(t, benchPlanInput(120, shared))
 		rc.evaluate()
 		rc.limit()
 		rc.classify()

@@ -48,15 +48,7 @@ func TestCandidates128Of(t *testing.T) {
 		return x.Exponent() == y.Exponent() && x.Coefficient().Cmp(y.Coefficient()) == 0
 	}
 	for i, in := range ins {
-		r, err := Compute(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rc := newRecContext(r.model, r, &Plan{})
-		rc.initCap()
-		if err := rc.prepare(); err != nil {
-			t.Fatal(err)
-		}
+		rc := preparedContext(t, in)
 		ls := &lineScratch{}
 		for k := range rc.work {
 			w := &rc.work[k]
@@ -81,8 +73,8 @@ func TestCandidates128Of(t *testing.T) {
 				}
 			}
 			// The floats and class key made from them are candidates'.
-			l := &r.model.in.BOM.Lines[w.line]
-			pi := r.model.prodIdx[l.Product]
+			l := &rc.m.in.BOM.Lines[w.line]
+			pi := rc.m.prodIdx[l.Product]
 			fc, key, ok := rc.floatCandidates(w, l, pi, ls)
 			wantF := rc.candidates(w)
 			if !ok || key != rc.classKey(w, l, pi, wantF) || len(fc) != len(wantF) {
@@ -99,7 +91,7 @@ func TestCandidates128Of(t *testing.T) {
 				}
 			}
 			for _, a := range rc.altsOf(w) {
-				alt := &r.model.in.Alternatives[a]
+				alt := &rc.m.in.Alternatives[a]
 				kinds[fmt.Sprintf("part=%v premium=%v", alt.PartNumber != "", alt.ByPremium)]++
 			}
 		}
@@ -157,7 +149,7 @@ func TestFloat64Of(t *testing.T) {
 		}
 		rc := newRecContext(r.model, r, &Plan{})
 		for i := range in.BOM.Lines {
-			l := &r.model.in.BOM.Lines[i]
+			l := &rc.m.in.BOM.Lines[i]
 			if got, want := rc.materialValueF(l), r.model.materialValue(l).InexactFloat64(); math.Float64bits(got) != math.Float64bits(want) {
 				t.Fatalf("line %d: material value %v, want %v", i, got, want)
 			}
@@ -180,16 +172,7 @@ func TestFactorsFrom128(t *testing.T) {
 		prep := func(off bool) *recContext {
 			noDec128 = off
 			defer func() { noDec128 = false }()
-			r, err := Compute(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rc := newRecContext(r.model, r, &Plan{})
-			rc.initCap()
-			if err := rc.prepare(); err != nil {
-				t.Fatal(err)
-			}
-			return rc
+			return preparedContext(t, in)
 		}
 		got, want := prep(false), prep(true)
 		byKey := map[string]*recFactors{}
@@ -267,4 +250,20 @@ func TestPartSum(t *testing.T) {
 			t.Fatalf("round %d: %s·10^%d, want %s·10^%d", round, got.Coefficient(), got.Exponent(), want.Coefficient(), want.Exponent())
 		}
 	}
+}
+
+// preparedContext computes in and prepares a plan of it, as Recommend
+// does before it evaluates the lines.
+func preparedContext(t *testing.T, in Input) *recContext {
+	t.Helper()
+	r, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := newRecContext(r.model, r, &Plan{})
+	rc.initCap()
+	if err := rc.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	return rc
 }
