@@ -248,12 +248,7 @@ func TestPartsTwoWaySame(t *testing.T) {
 		collect := func(two bool) []string {
 			var out []string
 			emit := func(p PartRow) error {
-				exact := ""
-				for s := range p.Deltas {
-					u, a, ok := p.Deltas[s].Exact()
-					exact += fmt.Sprint(u, a, ok)
-				}
-				exact += fmt.Sprint(p.ExactAnnual())
+				exact := exactText(p)
 				out = append(out, fmt.Sprintf("%d %s %s %s %v %s", p.Index, p.AnnualQty, p.UnitCost, p.ClassProb, p.Deltas, exact))
 				return nil
 			}
@@ -394,12 +389,7 @@ func TestPartsTransientSame(t *testing.T) {
 		collect := func(o PartOptions, one bool) []string {
 			var out []string
 			emit := func(p PartRow) error {
-				exact := ""
-				for s := range p.Deltas {
-					u, a, ok := p.Deltas[s].Exact()
-					exact += fmt.Sprint(u, a, ok)
-				}
-				exact += fmt.Sprint(p.ExactAnnual())
+				exact := exactText(p)
 				out = append(out, fmt.Sprintf("%d %s %v %s", p.Index, p.AnnualQty, p.Deltas, exact))
 				return nil
 			}
@@ -490,4 +480,15 @@ func TestClassesCached(t *testing.T) {
 	if weighed == 0 {
 		t.Error("no line's classes weighed by mass: weighedClasses went untried")
 	}
+}
+
+// exactText spells a part row's exact figures, per scenario and annual,
+// for tests that compare two ways of making the rows.
+func exactText(p PartRow) string {
+	exact := ""
+	for s := range p.Deltas {
+		u, a, ok := p.Deltas[s].Exact()
+		exact += fmt.Sprint(u, a, ok)
+	}
+	return exact + fmt.Sprint(p.ExactAnnual())
 }
